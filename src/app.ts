@@ -1,0 +1,124 @@
+import './http/fastify-types.js';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { AdjustableClock } from './clock.js';
+import { type Config, testConfig } from './config.js';
+import { type AppContext, createContext } from './context.js';
+import { ensureSystemRoles } from './domain/provisioning.js';
+import { adminGuard } from './http/admin-guard.js';
+import { createRequestIds } from './http/envelope.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { openapiTransform, OPENAPI_INFO } from './http/openapi.js';
+import { type Ids, randomIds } from './ids.js';
+import { permissionRoutes } from './routes/admin/permissions.js';
+import { partitionRoutes } from './routes/admin/partitions.js';
+import { roleRoutes } from './routes/admin/roles.js';
+import { serviceRoutes } from './routes/admin/services.js';
+import { userRoutes } from './routes/admin/users.js';
+import { workspaceRoutes } from './routes/admin/workspaces.js';
+import { identityRoutes } from './routes/identity.js';
+import { type Database, openDatabase } from './storage/database.js';
+
+export interface BuildAppOptions {
+  /** Settings; defaults to an in-memory, silent instance. */
+  config?: Config;
+  /** An open database; otherwise one is opened at config.DATABASE_PATH. */
+  db?: Database;
+  clock?: AdjustableClock;
+  ids?: Ids;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+// Marketo's documented request limits (error-codes.md): 1 MB body, 8 KB URI.
+const BODY_LIMIT_BYTES = 1024 * 1024;
+const MAX_URI_BYTES = 8 * 1024;
+
+/** The composition root: one Fastify instance with every plane registered. */
+export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const config = options.config ?? testConfig();
+  const db = options.db ?? openDatabase(config.DATABASE_PATH);
+  const clock = options.clock ?? new AdjustableClock();
+  const ids = options.ids ?? randomIds;
+  const ctx = createContext(config, db, clock, ids);
+  ensureSystemRoles(ctx);
+
+  const app = Fastify({
+    logger: {
+      level: config.LOG_LEVEL,
+      // Secrets never reach the log: the URL carries client_secret on the identity endpoint.
+      serializers: {
+        req: (request: { method: string; url: string }) => ({
+          method: request.method,
+          url: request.url.replace(/((?:client_secret|access_token)=)[^&]*/gi, '$1[redacted]'),
+        }),
+      },
+    },
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: 500 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.decorate('ctx', ctx);
+  const nextRequestId = createRequestIds(clock);
+  const requestIds = new WeakMap<object, string>();
+  app.decorateRequest('marketoRequestId', function (this: object) {
+    let id = requestIds.get(this);
+    if (id === undefined) requestIds.set(this, (id = nextRequestId()));
+    return id;
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  app.addHook('onRequest', async (request, reply) => {
+    if (Buffer.byteLength(request.url) > MAX_URI_BYTES) {
+      return reply.code(414).type('application/json').send({ error: 'Request-URI Too Long' });
+    }
+  });
+  app.addHook('onClose', async () => {
+    if (!options.db) db.close();
+  });
+
+  await app.register(formbody);
+  await app.register(swagger, {
+    openapi: { info: OPENAPI_INFO, tags: [] },
+    transform: openapiTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(identityRoutes, { ctx });
+
+  const adminPlane = async (admin: FastifyInstance) => {
+    admin.addHook('onRequest', adminGuard(config.ADMIN_TOKEN));
+    await admin.register(permissionRoutes);
+    await admin.register(workspaceRoutes, { ctx });
+    await admin.register(partitionRoutes, { ctx });
+    await admin.register(roleRoutes, { ctx });
+    await admin.register(userRoutes, { ctx });
+    await admin.register(serviceRoutes, { ctx });
+  };
+  await app.register(adminPlane, { prefix: '/admin' });
+  // Adobe's access-control path, so code written against the Roles API works unchanged.
+  await app.register(
+    async (aep: FastifyInstance) => {
+      aep.addHook('onRequest', adminGuard(config.ADMIN_TOKEN));
+      await aep.register(roleRoutes, { ctx });
+    },
+    { prefix: '/data/foundation/access-control/administration' },
+  );
+
+  return app;
+}

@@ -1,0 +1,52 @@
+/** Time source for all domain code; never read Date.now() elsewhere, so the clock control and tests see one time. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/**
+ * A clock that follows real time from an adjustable offset, or stands still when frozen.
+ * Tests freeze it; the admin clock control (advance/set/real) moves it.
+ */
+export class AdjustableClock implements Clock {
+  private offsetMs = 0;
+  private frozenAt: number | undefined;
+
+  constructor(private readonly realNow: () => number = Date.now) {}
+
+  now(): number {
+    return this.frozenAt ?? this.realNow() + this.offsetMs;
+  }
+
+  advance(seconds: number): void {
+    if (this.frozenAt !== undefined) this.frozenAt += seconds * 1000;
+    else this.offsetMs += seconds * 1000;
+  }
+
+  /** Put the clock at `epochMs`; it keeps ticking from there unless frozen. */
+  set(epochMs: number): void {
+    if (this.frozenAt !== undefined) this.frozenAt = epochMs;
+    else this.offsetMs = epochMs - this.realNow();
+  }
+
+  freeze(epochMs: number = this.now()): void {
+    this.frozenAt = epochMs;
+  }
+
+  /** Back to real time. */
+  real(): void {
+    this.frozenAt = undefined;
+    this.offsetMs = 0;
+  }
+
+  offsetSeconds(): number {
+    return Math.round((this.now() - this.realNow()) / 1000);
+  }
+}
+
+/** A frozen clock at a fixed instant, for tests. */
+export function frozenClock(iso = '2026-01-15T12:00:00.000Z'): AdjustableClock {
+  const clock = new AdjustableClock();
+  clock.freeze(Date.parse(iso));
+  return clock;
+}

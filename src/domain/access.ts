@@ -1,0 +1,112 @@
+import { effectiveApiPermissions, permissionName } from './permissions.js';
+
+/**
+ * Access evaluation, kept pure: role grants per workspace in, decisions and partition scopes out.
+ * Rules (marketo-reference.md §4.1, §4.3): only Access API permissions count; Read-Write implies Read-Only;
+ * a grant in workspace 0 (AllZones) counts in every workspace; a user may read or write the leads of every
+ * partition visible to a workspace where they hold the lead permission.
+ */
+
+/** Raw permission keys granted per workspace id, as stored (0 = all workspaces). */
+export type GrantsByWorkspace = ReadonlyMap<number, ReadonlySet<string>>;
+
+export interface WorkspaceScope {
+  id: number;
+  partitionIds: readonly number[];
+}
+
+export interface Decision {
+  /** Display names of the permissions the route asks for. */
+  required: string[];
+  /** Workspaces whose permissions satisfy the route (empty when denied). */
+  workspaces: number[];
+  allowed: boolean;
+  reason: string;
+}
+
+export type AccessMode = 'read' | 'write';
+
+const ALL_WORKSPACES = 0;
+
+/** Effective API permissions in each workspace, AllZones grants folded in. */
+export function effectivePermissions(
+  grants: GrantsByWorkspace,
+  workspaces: readonly WorkspaceScope[],
+): Map<number, Set<string>> {
+  const everywhere = grants.get(ALL_WORKSPACES) ?? new Set<string>();
+  const effective = new Map<number, Set<string>>();
+  for (const workspace of workspaces) {
+    const here = grants.get(workspace.id) ?? new Set<string>();
+    effective.set(workspace.id, effectiveApiPermissions([...everywhere, ...here]));
+  }
+  return effective;
+}
+
+function describeHoldings(effective: ReadonlyMap<number, ReadonlySet<string>>): string {
+  const parts = [...effective]
+    .filter(([, keys]) => keys.size > 0)
+    .map(([workspaceId, keys]) => `workspace ${workspaceId}: ${[...keys].map(permissionName).sort().join(', ')}`);
+  return parts.length > 0 ? parts.join('; ') : 'no API permission in any workspace';
+}
+
+/** Does the caller hold the route's permissions (any one, or all with `requireAll`) in some workspace? */
+export function decide(
+  effective: ReadonlyMap<number, ReadonlySet<string>>,
+  required: readonly string[],
+  requireAll = false,
+): Decision {
+  const names = required.map(permissionName);
+  if (required.length === 0) {
+    return { required: names, workspaces: [...effective.keys()], allowed: true, reason: 'no permission required' };
+  }
+  const satisfying = [...effective]
+    .filter(([, keys]) => (requireAll ? required.every((key) => keys.has(key)) : required.some((key) => keys.has(key))))
+    .map(([workspaceId]) => workspaceId);
+  const wanted = names.join(requireAll ? ' and ' : ' or ');
+  if (satisfying.length > 0) {
+    return {
+      required: names,
+      workspaces: satisfying,
+      allowed: true,
+      reason: `holds ${wanted} in workspace(s) ${satisfying.join(', ')}`,
+    };
+  }
+  return {
+    required: names,
+    workspaces: [],
+    allowed: false,
+    reason: `needs ${wanted} in at least one workspace; holds ${describeHoldings(effective)}`,
+  };
+}
+
+/** What an authorized caller may see and change; handlers pass its answers to repositories. */
+export class AccessContext {
+  constructor(
+    private readonly effective: ReadonlyMap<number, ReadonlySet<string>>,
+    private readonly workspaceScopes: readonly WorkspaceScope[],
+  ) {}
+
+  /** Workspaces in which the caller holds `permissionKey` (directly or implied). */
+  workspaces(permissionKey: string): number[] {
+    return [...this.effective].filter(([, keys]) => keys.has(permissionKey)).map(([id]) => id);
+  }
+
+  /** Partitions whose records of `object` (e.g. "lead") the caller may read or write. */
+  partitions(mode: AccessMode, object = 'lead'): Set<number> {
+    const key = mode === 'read' ? `read-only-${object}` : `read-write-${object}`;
+    const allowed = new Set(this.workspaces(key));
+    const partitions = new Set<number>();
+    for (const workspace of this.workspaceScopes) {
+      if (allowed.has(workspace.id)) for (const partitionId of workspace.partitionIds) partitions.add(partitionId);
+    }
+    return partitions;
+  }
+
+  canRead(partitionId: number, object = 'lead'): boolean {
+    return this.partitions('read', object).has(partitionId);
+  }
+
+  canWrite(partitionId: number, object = 'lead'): boolean {
+    return this.partitions('write', object).has(partitionId);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The fixed permission catalog. Only the "Access API" group grants API access (marketo-reference.md §4.1);
+ * a few "Access Admin" permissions exist so that "admin permissions grant nothing on the API" is testable.
+ */
+export type PermissionGroup = 'Access API' | 'Access Admin';
+
+export interface Permission {
+  key: string;
+  name: string;
+  group: PermissionGroup;
+  description: string;
+  /** Keys this permission also grants (a Read-Write permission implies its Read-Only twin). */
+  implies?: string[];
+}
+
+function keyOf(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
+
+function api(name: string, description: string): Permission {
+  return { key: keyOf(name), name, group: 'Access API', description };
+}
+
+function admin(name: string, description: string): Permission {
+  return { key: keyOf(name), name, group: 'Access Admin', description };
+}
+
+/** Read-Only + Read-Write pair for one object; Read-Write implies Read-Only. */
+function pair(object: string, what: string): Permission[] {
+  const readOnly = api(`Read-Only ${object}`, `Read ${what} through the API`);
+  const readWrite = api(`Read-Write ${object}`, `Read, create, update and delete ${what} through the API`);
+  return [readOnly, { ...readWrite, implies: [readOnly.key] }];
+}
+
+const ACCESS_API: Permission[] = [
+  // The 24 of the Custom Services "Permission List" (custom-services.md).
+  api('Approve Assets', 'Approve and unapprove assets'),
+  api('Execute Campaign', 'Request (trigger) and schedule smart campaigns'),
+  ...pair('Activity', 'lead activities'),
+  ...pair('Activity Metadata', 'activity types and custom activity type definitions'),
+  ...pair('Assets', 'assets: programs, folders, emails, landing pages, forms, lists, tokens'),
+  ...pair('Campaign', 'campaigns'),
+  ...pair('Company', 'companies'),
+  ...pair('Custom Object', 'custom object records'),
+  ...pair('Lead', 'leads (people) and their partitions and list membership'),
+  ...pair('Named Account', 'named accounts'),
+  ...pair('Named Account List', 'named account lists'),
+  ...pair('Opportunity', 'opportunities and opportunity roles'),
+  ...pair('Sales Person', 'sales persons'),
+  // Required by Adobe's specs though absent from that list (marketo-reference.md §4.1).
+  ...pair('Custom Object Type', 'custom object type definitions'),
+  api('Read-Write Schema Standard Field', 'Update standard field metadata'),
+  api('Read-Write Schema Custom Field', 'Create and update custom fields'),
+  api('Activate Campaign', 'Activate smart campaigns'),
+  api('Deactivate Campaign', 'Deactivate smart campaigns'),
+  api('Access User Management API', 'Call the User Management API (with Access Users)'),
+];
+
+const ACCESS_ADMIN: Permission[] = [
+  admin('Access Admin', 'Open the Admin area of the Marketo Engage UI'),
+  admin('Access Users', 'Manage users and roles (the User Management API also needs it)'),
+  admin('Access Workspaces', 'Manage workspaces and partitions'),
+  admin('Access Integration', 'Manage LaunchPoint services and web services settings'),
+  admin('Access Field Management', 'Manage lead fields'),
+];
+
+export const PERMISSIONS: readonly Permission[] = [...ACCESS_API, ...ACCESS_ADMIN];
+
+export const PERMISSIONS_BY_KEY: ReadonlyMap<string, Permission> = new Map(PERMISSIONS.map((p) => [p.key, p]));
+
+export const API_PERMISSION_KEYS: readonly string[] = ACCESS_API.map((p) => p.key);
+
+export function isPermissionKey(key: string): boolean {
+  return PERMISSIONS_BY_KEY.has(key);
+}
+
+export function permissionName(key: string): string {
+  return PERMISSIONS_BY_KEY.get(key)?.name ?? key;
+}
+
+/**
+ * The API permissions a set of held keys amounts to: admin permissions dropped, implications added.
+ */
+export function effectiveApiPermissions(held: Iterable<string>): Set<string> {
+  const effective = new Set<string>();
+  for (const key of held) {
+    const permission = PERMISSIONS_BY_KEY.get(key);
+    if (permission?.group !== 'Access API') continue;
+    effective.add(key);
+    for (const implied of permission.implies ?? []) effective.add(implied);
+  }
+  return effective;
+}

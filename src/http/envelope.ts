@@ -1,0 +1,31 @@
+import type { Clock } from '../clock.js';
+
+export interface MarketoErrorItem {
+  code: string;
+  message: string;
+}
+
+export interface MarketoEnvelope {
+  requestId: string;
+  success: boolean;
+  result?: unknown[];
+  errors?: MarketoErrorItem[];
+  warnings?: string[];
+  nextPageToken?: string;
+  moreResult?: boolean;
+}
+
+/**
+ * Marketo request ids: `<1–5 hex>#<epoch ms in lowercase hex>`, e.g. `e42b#14272d07d78` (marketo-reference.md §2.2).
+ */
+export function createRequestIds(clock: Clock): () => string {
+  let counter = 0;
+  return () => {
+    counter = (counter % 0xfffff) + 1;
+    return `${counter.toString(16)}#${clock.now().toString(16)}`;
+  };
+}
+
+export function failureEnvelope(requestId: string, code: string, message: string): MarketoEnvelope {
+  return { requestId, success: false, errors: [{ code, message }] };
+}

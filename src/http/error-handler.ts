@@ -1,0 +1,131 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import {
+  ConflictError,
+  type FieldProblem,
+  InvalidInputError,
+  MarketoError,
+  NotFoundError,
+  OAuthError,
+  UnauthorizedError,
+} from '../domain/errors.js';
+import { failureEnvelope } from './envelope.js';
+import { planeOf } from './planes.js';
+import { problem } from './problem.js';
+
+/** Marketo's response-level codes for failures that Fastify detects before a handler runs. */
+const MARKETO_CODE_FOR_FASTIFY_ERROR: Record<string, { code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: '612', message: 'Invalid Content Type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: '609', message: 'Invalid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: '609', message: 'Invalid JSON' },
+};
+
+function fieldProblems(error: FastifyError): FieldProblem[] {
+  if (!hasZodFastifySchemaValidationErrors(error)) return [];
+  const where = error.validationContext ?? 'request';
+  return error.validation.map((issue) => ({
+    path: `${where}${issue.instancePath === '/' ? '' : issue.instancePath.replaceAll('/', '.')}`,
+    message: issue.message,
+  }));
+}
+
+function isJsonSyntaxError(error: FastifyError): boolean {
+  return error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY';
+}
+
+function sendProblem(reply: FastifyReply, status: number, detail: string, errors?: FieldProblem[]) {
+  return reply.code(status).type('application/problem+json').send(problem(status, detail, errors));
+}
+
+function handleAdminError(error: FastifyError, reply: FastifyReply) {
+  if (error instanceof InvalidInputError) return sendProblem(reply, 400, error.message, error.fields);
+  if (error instanceof NotFoundError) return sendProblem(reply, 404, error.message);
+  if (error instanceof ConflictError) return sendProblem(reply, 409, error.message);
+  if (error instanceof UnauthorizedError) return sendProblem(reply, 401, error.message);
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return sendProblem(reply, 400, 'The request does not match the schema', fieldProblems(error));
+  }
+  if (isJsonSyntaxError(error)) return sendProblem(reply, 400, 'The body is not valid JSON');
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return sendProblem(reply, status, error.message);
+  return sendProblem(reply, 500, 'Unexpected error; see the server log');
+}
+
+function handleMarketoError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    // HTTP-level, like Marketo's gateway: body over 1 MB (error-codes.md).
+    return reply.code(413).type('application/json').send({ error: 'Request Entity Too Large' });
+  }
+  const requestId = request.marketoRequestId();
+  if (error instanceof MarketoError) {
+    return reply.code(200).send(failureEnvelope(requestId, error.code, error.message));
+  }
+  const mapped = error.code ? MARKETO_CODE_FOR_FASTIFY_ERROR[error.code] : undefined;
+  if (mapped) return reply.code(200).send(failureEnvelope(requestId, mapped.code, mapped.message));
+  if (isJsonSyntaxError(error)) return reply.code(200).send(failureEnvelope(requestId, '609', 'Invalid JSON'));
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const first = fieldProblems(error)[0];
+    return reply
+      .code(200)
+      .send(failureEnvelope(requestId, '1003', first ? `Invalid value for ${first.path}: ${first.message}` : 'Invalid data'));
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return reply.code(200).send(failureEnvelope(requestId, '1003', error.message));
+  }
+  return reply.code(200).send(failureEnvelope(requestId, '611', 'System error'));
+}
+
+function handleIdentityError(error: FastifyError, reply: FastifyReply) {
+  if (error instanceof OAuthError) {
+    return reply
+      .code(error.statusCode)
+      .header('cache-control', 'no-store')
+      .header('pragma', 'no-cache')
+      .send({ error: error.error, error_description: error.description });
+  }
+  const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+  const body =
+    status === 500
+      ? { error: 'server_error', error_description: 'Internal error' }
+      : { error: 'invalid_request', error_description: error.message };
+  return reply.code(status).send(body);
+}
+
+/** The one error handler: maps typed errors to the plane's wire format; never leaks a stack trace. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    const expected =
+      error instanceof InvalidInputError ||
+      error instanceof NotFoundError ||
+      error instanceof ConflictError ||
+      error instanceof UnauthorizedError ||
+      error instanceof MarketoError ||
+      error instanceof OAuthError ||
+      (status >= 400 && status < 500);
+    if (!expected) request.log.error({ err: error }, 'unhandled error');
+
+    switch (planeOf(request.url)) {
+      case 'admin':
+        return handleAdminError(error, reply);
+      case 'identity':
+        return handleIdentityError(error, reply);
+      case 'marketo':
+        return handleMarketoError(error, request, reply);
+    }
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    switch (planeOf(request.url)) {
+      case 'marketo':
+        return reply
+          .code(200)
+          .send(failureEnvelope(request.marketoRequestId(), '610', 'Requested resource not found'));
+      case 'identity':
+        return reply.code(404).send({ error: 'not_found', error_description: `No endpoint ${request.method} ${request.url}` });
+      case 'admin':
+        return sendProblem(reply, 404, `No route ${request.method} ${request.url.split('?')[0]}`);
+    }
+  });
+}

@@ -1,0 +1,18 @@
+import type { AccessContext } from '../domain/access.js';
+import type { Principal } from '../domain/identity.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The Marketo requestId of this request, made on first use. */
+    marketoRequestId(): string;
+    /** Set by the authenticate hook on the Marketo plane. */
+    principal?: Principal;
+    /** Set by the authorize hook: what the caller may read and write. */
+    access?: AccessContext;
+  }
+  interface FastifyContextConfig {
+    /** Marketo plane: permission keys of which any one unlocks the route (all of them when `requireAll`). */
+    permissions?: readonly string[];
+    requireAll?: boolean;
+  }
+}

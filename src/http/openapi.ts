@@ -1,0 +1,27 @@
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { permissionName } from '../domain/permissions.js';
+
+export const OPENAPI_INFO = {
+  title: 'fake-marketo',
+  description:
+    'A local, stateful, permission-faithful fake of the Adobe Marketo Engage REST API. ' +
+    'Marketo plane: /identity, /rest, /bulk, /userservice (Marketo wire format). ' +
+    'Admin plane: /admin (problem+json errors; Authorization: Bearer <ADMIN_TOKEN> when set).',
+  version: '0.1.0',
+};
+
+type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
+
+/**
+ * zod → OpenAPI, plus `x-marketo-permissions` on every Marketo-plane operation: the display names of
+ * the permissions declared in its route config, as Adobe's specs list them under "Required Permissions".
+ */
+export function openapiTransform(input: TransformInput) {
+  const transformed = jsonSchemaTransform(input);
+  const permissions = input.route.config?.permissions;
+  if (permissions === undefined) return transformed;
+  return {
+    ...transformed,
+    schema: { ...transformed.schema, 'x-marketo-permissions': permissions.map(permissionName) },
+  };
+}

@@ -1,0 +1,85 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteOptions } from '../../context.js';
+import { problemResponses } from '../../http/problem.js';
+import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
+
+const partitionSchema = z
+  .object({ id: z.number().int(), name: z.string(), description: z.string() })
+  .meta({ id: 'Partition' });
+
+const partitionInput = z.strictObject({ name: nameSchema, description: descriptionSchema.optional() });
+
+const tags = ['Admin: Workspaces & Partitions'];
+
+export const partitionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  const { partitions } = ctx.repos;
+
+  app.get(
+    '/partitions',
+    {
+      schema: {
+        tags,
+        summary: 'List lead partitions',
+        response: { 200: z.object({ items: z.array(partitionSchema) }), 401: problemResponses[401] },
+      },
+    },
+    async () => ({ items: partitions.list() }),
+  );
+
+  app.post(
+    '/partitions',
+    {
+      schema: {
+        tags,
+        summary: 'Create a lead partition',
+        body: partitionInput,
+        response: { 201: partitionSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => reply.code(201).send(partitions.create(request.body)),
+  );
+
+  app.get(
+    '/partitions/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Get a lead partition',
+        params: idParams,
+        response: { 200: partitionSchema, ...problemResponses },
+      },
+    },
+    async (request) => partitions.get(request.params.id),
+  );
+
+  app.patch(
+    '/partitions/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename or describe a lead partition',
+        params: idParams,
+        body: partitionInput.partial(),
+        response: { 200: partitionSchema, ...problemResponses },
+      },
+    },
+    async (request) => partitions.update(request.params.id, request.body),
+  );
+
+  app.delete(
+    '/partitions/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a lead partition (refused while it holds leads)',
+        params: idParams,
+        response: { 204: z.null().describe('Deleted'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      partitions.delete(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};

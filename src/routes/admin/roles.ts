@@ -1,0 +1,263 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext, RouteOptions } from '../../context.js';
+import { InvalidInputError } from '../../domain/errors.js';
+import { problemResponses } from '../../http/problem.js';
+import { descriptionSchema, idParams, links, nameSchema, pageMeta, pageOf, pageQuery } from '../../http/schemas.js';
+import { DEFAULT_WORKSPACE_ID } from '../../storage/workspaces.js';
+
+/** The Roles endpoint shape of Adobe's access-control API (the seed document). */
+const roleSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string(),
+    roleType: z.enum(['user-defined', 'system-defined']),
+    permissionSets: z.array(z.string()).describe('Permission keys, see GET /admin/permissions'),
+    sandboxes: z.array(z.string()),
+    subjectAttributes: z.object({ labels: z.array(z.string()) }),
+    createdBy: z.string(),
+    createdAt: z.number().int().describe('Epoch milliseconds'),
+    modifiedBy: z.string(),
+    modifiedAt: z.number().int().describe('Epoch milliseconds'),
+    etag: z.string(),
+  })
+  .meta({ id: 'Role' });
+
+const subjectSchema = z
+  .object({
+    roleId: z.number().int(),
+    subjectType: z.literal('user'),
+    subjectId: z.number().int().describe('User id'),
+    workspaceId: z.number().int().describe('Workspace of the grant; 0 = all workspaces'),
+  })
+  .meta({ id: 'RoleSubject' });
+
+const roleTypeSchema = z.enum(['user-defined', 'system-defined']);
+
+const createRoleBody = z.strictObject({
+  name: nameSchema,
+  description: descriptionSchema.optional(),
+  roleType: roleTypeSchema.default('user-defined'),
+  permissionSets: z.array(z.string()).optional(),
+});
+
+const replaceRoleBody = z.strictObject({
+  name: nameSchema,
+  description: descriptionSchema.optional(),
+  roleType: roleTypeSchema,
+});
+
+const patchOperation = z.object({
+  op: z.enum(['add', 'replace', 'remove']),
+  path: z.enum(['/name', '/description', '/permissionSets', '/subjects']),
+  value: z.unknown().optional(),
+});
+
+const patchBody = z.strictObject({ operations: z.array(patchOperation).min(1) });
+
+const permissionKeysValue = z.union([z.string().transform((key) => [key]), z.array(z.string())]);
+
+const subjectsValue = z.array(
+  z.object({
+    subjectId: z.coerce.number().int().positive(),
+    subjectType: z.literal('user').default('user'),
+    workspaceId: z.coerce.number().int().min(0).optional(),
+  }),
+);
+
+type PatchOperation = z.infer<typeof patchOperation>;
+
+/** Parses an operation's value against what its path takes; errors name `operations[i].value…`. */
+function parseValue<T extends z.ZodType>(schema: T, operation: PatchOperation, index: number): z.output<T> {
+  const parsed = schema.safeParse(operation.value);
+  if (parsed.success) return parsed.data;
+  throw new InvalidInputError(
+    `Invalid value for ${operation.op} ${operation.path}`,
+    parsed.error.issues.map((issue) => ({
+      path: ['operations', index, 'value', ...issue.path].join('.').replace(/\.(\d+)/g, '[$1]'),
+      message: issue.message,
+    })),
+  );
+}
+
+/** Applies PATCH operations atomically: every one succeeds, or nothing changes. */
+function applyOperations(ctx: AppContext, roleId: number, operations: PatchOperation[]): void {
+  const { roles, users } = ctx.repos;
+  ctx.transaction(() => {
+    roles.get(roleId);
+    operations.forEach((operation, index) => {
+      switch (operation.path) {
+        case '/name': {
+          if (operation.op === 'remove') {
+            throw new InvalidInputError('A role must have a name', [
+              { path: `operations[${index}].op`, message: 'remove is not allowed on /name' },
+            ]);
+          }
+          roles.applyChanges(roleId, { name: parseValue(nameSchema, operation, index) });
+          return;
+        }
+        case '/description': {
+          const description = operation.op === 'remove' ? '' : parseValue(descriptionSchema, operation, index);
+          roles.applyChanges(roleId, { description });
+          return;
+        }
+        case '/permissionSets': {
+          const keys =
+            operation.op === 'remove' && operation.value === undefined
+              ? undefined
+              : parseValue(permissionKeysValue, operation, index);
+          const valuePath = `operations[${index}].value`;
+          if (operation.op === 'add') roles.applyChanges(roleId, { addPermissions: keys }, valuePath);
+          else if (operation.op === 'replace') roles.applyChanges(roleId, { replacePermissions: keys }, valuePath);
+          else roles.applyChanges(roleId, keys ? { removePermissions: keys } : { replacePermissions: [] }, valuePath);
+          return;
+        }
+        case '/subjects': {
+          const subjects =
+            operation.op === 'remove' && operation.value === undefined
+              ? undefined
+              : parseValue(subjectsValue, operation, index);
+          const path = `operations[${index}].value`;
+          if (operation.op === 'remove') {
+            users.removeSubjects(roleId, subjects);
+          } else {
+            if (operation.op === 'replace') users.removeSubjects(roleId, undefined);
+            users.addSubjects(
+              roleId,
+              (subjects ?? []).map((subject) => ({
+                subjectId: subject.subjectId,
+                workspaceId: subject.workspaceId ?? DEFAULT_WORKSPACE_ID,
+              })),
+              path,
+            );
+          }
+          return;
+        }
+      }
+    });
+    users.assertApiOnlyUsersKeepARole();
+  });
+}
+
+const tags = ['Admin: Roles'];
+
+/**
+ * Roles, mounted at /admin/roles and at Adobe's /data/foundation/access-control/administration/roles.
+ */
+export const roleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  const { roles, users } = ctx.repos;
+
+  app.get(
+    '/roles',
+    {
+      schema: {
+        tags,
+        summary: 'List roles',
+        querystring: pageQuery,
+        response: {
+          200: z.object({ roles: z.array(roleSchema), _page: pageMeta, _links: links }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { roles: page, total } = roles.list(request.query);
+      return { roles: page, ...pageOf(request.url.split('?')[0]!, request.query, page.length, total) };
+    },
+  );
+
+  app.post(
+    '/roles',
+    {
+      schema: {
+        tags,
+        summary: 'Create a role',
+        body: createRoleBody,
+        response: { 201: roleSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => reply.code(201).send(roles.create(request.body)),
+  );
+
+  app.get(
+    '/roles/:id',
+    {
+      schema: { tags, summary: 'Get a role', params: idParams, response: { 200: roleSchema, ...problemResponses } },
+    },
+    async (request) => roles.get(request.params.id),
+  );
+
+  app.put(
+    '/roles/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Replace name, description and roleType of a role',
+        params: idParams,
+        body: replaceRoleBody,
+        response: { 200: roleSchema, ...problemResponses },
+      },
+    },
+    async (request) => roles.replace(request.params.id, request.body),
+  );
+
+  app.patch(
+    '/roles/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Patch a role: add, replace or remove /name, /description, /permissionSets, /subjects',
+        description:
+          '/permissionSets takes a key or a list of keys. /subjects takes [{subjectId, subjectType:"user", ' +
+          'workspaceId}] (workspaceId defaults to 1; 0 = all workspaces). remove without a value clears the list.',
+        params: idParams,
+        body: patchBody,
+        response: { 200: roleSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      applyOperations(ctx, request.params.id, request.body.operations);
+      return roles.get(request.params.id);
+    },
+  );
+
+  app.delete(
+    '/roles/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a role (not system-defined, not while granted)',
+        params: idParams,
+        response: { 204: z.null().describe('Deleted'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      roles.delete(request.params.id, users.subjectsOf(request.params.id).length);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/roles/:id/subjects',
+    {
+      schema: {
+        tags,
+        summary: 'List the users a role is granted to, per workspace',
+        params: idParams,
+        querystring: pageQuery,
+        response: {
+          200: z.object({ items: z.array(subjectSchema), _page: pageMeta, _links: links }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      roles.get(request.params.id);
+      const all = users.subjectsOf(request.params.id);
+      const { limit, start } = request.query;
+      const items = all.slice(start, start + limit);
+      return { items, ...pageOf(request.url.split('?')[0]!, request.query, items.length, all.length) };
+    },
+  );
+};

@@ -1,0 +1,112 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteOptions } from '../../context.js';
+import { identityResponse } from '../../domain/identity.js';
+import { problemResponses } from '../../http/problem.js';
+import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
+import { identityResponseSchema } from '../identity.js';
+
+const serviceSummary = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  service: z.literal('Custom'),
+  apiOnlyUserId: z.number().int(),
+  clientId: z.string(),
+  createdAt: z.string(),
+});
+
+const serviceDetails = serviceSummary
+  .extend({ clientSecret: z.string().describe('Shown by "View Details"') })
+  .meta({ id: 'Service' });
+
+const credential = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(128)
+  .regex(/^[A-Za-z0-9._~:-]+$/, 'letters, digits and . _ ~ : - only');
+
+const serviceInput = z.strictObject({
+  name: nameSchema,
+  description: descriptionSchema.optional(),
+  apiOnlyUserId: z.number().int().positive().describe('The API-only user that owns the service'),
+  clientId: credential.optional().describe('Fixed client id (for CI); generated when absent'),
+  clientSecret: credential.optional().describe('Fixed client secret (for CI); generated when absent'),
+});
+
+const tags = ['Admin: LaunchPoint'];
+
+export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  const { services, users } = ctx.repos;
+
+  app.get(
+    '/services',
+    {
+      schema: {
+        tags,
+        summary: 'List custom services (secrets only in View Details)',
+        response: { 200: z.object({ items: z.array(serviceSummary) }), 401: problemResponses[401] },
+      },
+    },
+    async () => ({ items: services.list().map(({ clientSecret: _secret, ...summary }) => summary) }),
+  );
+
+  app.post(
+    '/services',
+    {
+      schema: {
+        tags,
+        summary: 'Create a LaunchPoint custom service owned by an API-only user',
+        body: serviceInput,
+        response: { 201: serviceDetails, ...problemResponses },
+      },
+    },
+    async (request, reply) => reply.code(201).send(services.create(request.body)),
+  );
+
+  app.get(
+    '/services/:id',
+    {
+      schema: {
+        tags,
+        summary: 'View Details: the service with its client id and secret',
+        params: idParams,
+        response: { 200: serviceDetails, ...problemResponses },
+      },
+    },
+    async (request) => services.get(request.params.id),
+  );
+
+  app.delete(
+    '/services/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a custom service; its tokens stop working',
+        params: idParams,
+        response: { 204: z.null().describe('Deleted'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      services.delete(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/services/:id/token',
+    {
+      schema: {
+        tags,
+        summary: 'Get Token: what the identity endpoint answers for this service',
+        params: idParams,
+        response: { 200: identityResponseSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const service = services.get(request.params.id);
+      const token = services.issueToken(service.id);
+      return identityResponse(token, users.get(service.apiOnlyUserId), ctx.clock.now());
+    },
+  );
+};

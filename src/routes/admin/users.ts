@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteOptions } from '../../context.js';
+import { problemResponses } from '../../http/problem.js';
+import { idParams } from '../../http/schemas.js';
+
+const grantSchema = z.object({
+  roleId: z.number().int().positive(),
+  workspaceId: z.number().int().min(0).describe('0 = all workspaces (AllZones)'),
+});
+
+const userSchema = z
+  .object({
+    id: z.number().int(),
+    email: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    apiOnly: z.boolean(),
+    roles: z.array(grantSchema.meta({ id: 'RoleGrant' })),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'User' });
+
+const personName = z.string().trim().max(255);
+
+const userInput = z.strictObject({
+  // Need not be a real mailbox, but must look like an address.
+  email: z.email('must look like an email address').max(255),
+  firstName: personName.optional(),
+  lastName: personName.optional(),
+  apiOnly: z.boolean(),
+  roles: z.array(grantSchema).optional().describe('An API-only user needs at least one'),
+});
+
+const tags = ['Admin: Users'];
+
+export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  const { users } = ctx.repos;
+
+  app.get(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary: 'List users',
+        response: { 200: z.object({ items: z.array(userSchema) }), 401: problemResponses[401] },
+      },
+    },
+    async () => ({ items: users.list() }),
+  );
+
+  app.post(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary: 'Create a user; roles are granted per workspace',
+        body: userInput,
+        response: { 201: userSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => reply.code(201).send(users.create(request.body)),
+  );
+
+  app.get(
+    '/users/:id',
+    { schema: { tags, summary: 'Get a user', params: idParams, response: { 200: userSchema, ...problemResponses } } },
+    async (request) => users.get(request.params.id),
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a user; roles replaces all role grants',
+        params: idParams,
+        body: userInput.partial(),
+        response: { 200: userSchema, ...problemResponses },
+      },
+    },
+    async (request) => users.update(request.params.id, request.body),
+  );
+
+  app.delete(
+    '/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a user (refused while the user owns services)',
+        params: idParams,
+        response: { 204: z.null().describe('Deleted'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      users.delete(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteOptions } from '../../context.js';
+import { problemResponses } from '../../http/problem.js';
+import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
+
+const workspaceSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string(),
+    partitionIds: z.array(z.number().int()).describe('Lead partitions visible in this workspace'),
+  })
+  .meta({ id: 'Workspace' });
+
+const workspaceInput = z.strictObject({
+  name: nameSchema,
+  description: descriptionSchema.optional(),
+  partitionIds: z.array(z.number().int().positive()).optional(),
+});
+
+const tags = ['Admin: Workspaces & Partitions'];
+
+export const workspaceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  const { workspaces } = ctx.repos;
+
+  app.get(
+    '/workspaces',
+    {
+      schema: {
+        tags,
+        summary: 'List workspaces',
+        response: { 200: z.object({ items: z.array(workspaceSchema) }), 401: problemResponses[401] },
+      },
+    },
+    async () => ({ items: workspaces.list() }),
+  );
+
+  app.post(
+    '/workspaces',
+    {
+      schema: {
+        tags,
+        summary: 'Create a workspace',
+        body: workspaceInput,
+        response: { 201: workspaceSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => reply.code(201).send(workspaces.create(request.body)),
+  );
+
+  app.get(
+    '/workspaces/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Get a workspace',
+        params: idParams,
+        response: { 200: workspaceSchema, ...problemResponses },
+      },
+    },
+    async (request) => workspaces.get(request.params.id),
+  );
+
+  app.patch(
+    '/workspaces/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a workspace; partitionIds replaces the attached partitions',
+        params: idParams,
+        body: workspaceInput.partial(),
+        response: { 200: workspaceSchema, ...problemResponses },
+      },
+    },
+    async (request) => workspaces.update(request.params.id, request.body),
+  );
+
+  app.delete(
+    '/workspaces/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a workspace (not Default, not while roles are granted in it)',
+        params: idParams,
+        response: { 204: z.null().describe('Deleted'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      workspaces.delete(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};

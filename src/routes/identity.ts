@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { authenticateClient, identityResponse } from '../domain/identity.js';
+import type { RouteOptions } from '../context.js';
+
+const tokenParams = z.object({
+  grant_type: z.string().optional().describe('Must be client_credentials'),
+  client_id: z.string().optional().describe("The LaunchPoint service's Client Id"),
+  client_secret: z.string().optional().describe("The LaunchPoint service's Client Secret"),
+});
+
+export const identityResponseSchema = z
+  .object({
+    access_token: z.string().describe('Token for Authorization: Bearer; the same one until it expires'),
+    token_type: z.literal('bearer'),
+    expires_in: z.number().int().describe('Seconds the token has left (3599 when new)'),
+    scope: z.string().describe("The owning API-only user's email"),
+  })
+  .meta({ id: 'IdentityResponse' });
+
+export const oauthErrorSchema = z
+  .object({ error: z.string(), error_description: z.string() })
+  .meta({ id: 'OAuthError' });
+
+const description =
+  'Retrieve an access token (Marketo Identity). Parameters in the query string, or on POST also in an ' +
+  'application/x-www-form-urlencoded body. Not counted against any API limit.';
+
+/** Marketo's identity endpoint: GET, or POST with the parameters in the query or a form body. */
+export const identityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  const { services, users } = ctx.repos;
+
+  const issue = (params: z.infer<typeof tokenParams>) => {
+    const service = authenticateClient((clientId) => services.findByClientId(clientId), params);
+    const token = services.issueToken(service.id);
+    return identityResponse(token, users.get(service.apiOnlyUserId), ctx.clock.now());
+  };
+
+  const response = { 200: identityResponseSchema, 400: oauthErrorSchema, 401: oauthErrorSchema };
+
+  app.get(
+    '/identity/oauth/token',
+    { schema: { tags: ['Identity'], summary: 'Get an access token', description, querystring: tokenParams, response } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      return issue(request.query);
+    },
+  );
+
+  app.post(
+    '/identity/oauth/token',
+    {
+      schema: {
+        tags: ['Identity'],
+        summary: 'Get an access token',
+        description,
+        querystring: tokenParams,
+        body: tokenParams.optional(),
+        response,
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      // Spring's @RequestParam reads query and form body alike; the query wins where both are given.
+      return issue({ ...(request.body ?? {}), ...request.query });
+    },
+  );
+};

@@ -1,0 +1,84 @@
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import type { Database } from './database.js';
+import { isUniqueViolation } from './sqlite-errors.js';
+
+export interface Partition {
+  id: number;
+  name: string;
+  description: string;
+}
+
+export const DEFAULT_PARTITION_ID = 1;
+
+export class PartitionRepository {
+  private readonly selectAll;
+  private readonly selectById;
+  private readonly selectByName;
+  private readonly insert;
+  private readonly updateRow;
+  private readonly deleteRow;
+  private readonly countLeads;
+
+  constructor(private readonly db: Database) {
+    this.selectAll = db.prepare<[], Partition>('SELECT id, name, description FROM partitions ORDER BY id');
+    this.selectById = db.prepare<[number], Partition>('SELECT id, name, description FROM partitions WHERE id = ?');
+    this.selectByName = db.prepare<[string], Partition>(
+      'SELECT id, name, description FROM partitions WHERE name = ?',
+    );
+    this.insert = db.prepare<[string, string], { id: number }>(
+      'INSERT INTO partitions (name, description) VALUES (?, ?) RETURNING id',
+    );
+    this.updateRow = db.prepare<[string, string, number]>('UPDATE partitions SET name = ?, description = ? WHERE id = ?');
+    this.deleteRow = db.prepare<[number]>('DELETE FROM partitions WHERE id = ?');
+    this.countLeads = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM leads WHERE partition_id = ?');
+  }
+
+  list(): Partition[] {
+    return this.selectAll.all();
+  }
+
+  find(id: number): Partition | undefined {
+    return this.selectById.get(id);
+  }
+
+  get(id: number): Partition {
+    const partition = this.find(id);
+    if (!partition) throw new NotFoundError('Partition', id);
+    return partition;
+  }
+
+  findByName(name: string): Partition | undefined {
+    return this.selectByName.get(name);
+  }
+
+  create(input: { name: string; description?: string }): Partition {
+    try {
+      const { id } = this.insert.get(input.name, input.description ?? '')!;
+      return this.get(id);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`A partition named "${input.name}" already exists`);
+      throw error;
+    }
+  }
+
+  update(id: number, patch: { name?: string; description?: string }): Partition {
+    const current = this.get(id);
+    try {
+      this.updateRow.run(patch.name ?? current.name, patch.description ?? current.description, id);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`A partition named "${patch.name}" already exists`);
+      throw error;
+    }
+    return this.get(id);
+  }
+
+  delete(id: number): void {
+    this.get(id);
+    if (id === DEFAULT_PARTITION_ID) throw new ConflictError('The Default partition cannot be deleted');
+    const leads = this.countLeads.get(id)!.n;
+    if (leads > 0) {
+      throw new ConflictError(`Partition ${id} holds ${leads} lead(s); move or delete them first`);
+    }
+    this.deleteRow.run(id);
+  }
+}

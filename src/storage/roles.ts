@@ -1,0 +1,249 @@
+import type { Clock } from '../clock.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { isPermissionKey } from '../domain/permissions.js';
+import type { Database } from './database.js';
+import { isUniqueViolation } from './sqlite-errors.js';
+
+export type RoleType = 'user-defined' | 'system-defined';
+
+/** Wire shape of Adobe's access-control Roles endpoint; permissionSets hold our permission keys. */
+export interface Role {
+  id: number;
+  name: string;
+  description: string;
+  roleType: RoleType;
+  permissionSets: string[];
+  sandboxes: string[];
+  subjectAttributes: { labels: string[] };
+  createdBy: string;
+  createdAt: number;
+  modifiedBy: string;
+  modifiedAt: number;
+  etag: string;
+}
+
+export interface RoleInput {
+  name: string;
+  description?: string;
+  roleType?: RoleType;
+  permissionSets?: string[];
+}
+
+interface RoleRow {
+  id: number;
+  name: string;
+  description: string;
+  role_type: RoleType;
+  created_by: string;
+  created_at: number;
+  modified_by: string;
+  modified_at: number;
+  version: number;
+  permission_keys: string | null;
+}
+
+const SELECT_ROLE = `SELECT r.*, (SELECT group_concat(permission_key) FROM
+  (SELECT permission_key FROM role_permissions WHERE role_id = r.id ORDER BY permission_key)) AS permission_keys
+  FROM roles r`;
+
+/** Who the admin plane records as the author of changes. */
+export const ADMIN_ACTOR = 'fake-marketo-admin';
+
+function toRole(row: RoleRow): Role {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    roleType: row.role_type,
+    permissionSets: row.permission_keys ? row.permission_keys.split(',') : [],
+    sandboxes: [],
+    subjectAttributes: { labels: [] },
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    modifiedBy: row.modified_by,
+    modifiedAt: row.modified_at,
+    etag: String(row.version),
+  };
+}
+
+export function checkPermissionKeys(keys: string[], path = 'permissionSets'): void {
+  const unknown = keys.map((key, index) => ({ key, index })).filter(({ key }) => !isPermissionKey(key));
+  if (unknown.length > 0) {
+    throw new InvalidInputError(
+      'Unknown permission key(s); GET /admin/permissions lists them',
+      unknown.map(({ key, index }) => ({ path: `${path}[${index}]`, message: `unknown permission "${key}"` })),
+    );
+  }
+}
+
+export class RoleRepository {
+  private readonly selectPage;
+  private readonly selectCount;
+  private readonly selectById;
+  private readonly selectByName;
+  private readonly insert;
+  private readonly insertWithId;
+  private readonly updateRow;
+  private readonly touchRow;
+  private readonly deleteRow;
+  private readonly addPermission;
+  private readonly clearPermissions;
+  private readonly removePermission;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {
+    this.selectPage = db.prepare<[number, number], RoleRow>(`${SELECT_ROLE} ORDER BY r.id LIMIT ? OFFSET ?`);
+    this.selectCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM roles');
+    this.selectById = db.prepare<[number], RoleRow>(`${SELECT_ROLE} WHERE r.id = ?`);
+    this.selectByName = db.prepare<[string], RoleRow>(`${SELECT_ROLE} WHERE r.name = ?`);
+    this.insert = db.prepare<[string, string, RoleType, string, number, string, number], { id: number }>(
+      `INSERT INTO roles (name, description, role_type, created_by, created_at, modified_by, modified_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    );
+    this.insertWithId = db.prepare<[number, string, string, RoleType, string, number, string, number]>(
+      `INSERT OR IGNORE INTO roles (id, name, description, role_type, created_by, created_at, modified_by, modified_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.updateRow = db.prepare<[string, string, RoleType, string, number, number]>(
+      `UPDATE roles SET name = ?, description = ?, role_type = ?, modified_by = ?, modified_at = ?,
+       version = version + 1 WHERE id = ?`,
+    );
+    this.touchRow = db.prepare<[string, number, number]>(
+      'UPDATE roles SET modified_by = ?, modified_at = ?, version = version + 1 WHERE id = ?',
+    );
+    this.deleteRow = db.prepare<[number]>('DELETE FROM roles WHERE id = ?');
+    this.addPermission = db.prepare<[number, string]>(
+      'INSERT OR IGNORE INTO role_permissions (role_id, permission_key) VALUES (?, ?)',
+    );
+    this.clearPermissions = db.prepare<[number]>('DELETE FROM role_permissions WHERE role_id = ?');
+    this.removePermission = db.prepare<[number, string]>(
+      'DELETE FROM role_permissions WHERE role_id = ? AND permission_key = ?',
+    );
+  }
+
+  list(page: { limit: number; start: number }): { roles: Role[]; total: number } {
+    return {
+      roles: this.selectPage.all(page.limit, page.start).map(toRole),
+      total: this.selectCount.get()!.n,
+    };
+  }
+
+  find(id: number): Role | undefined {
+    const row = this.selectById.get(id);
+    return row && toRole(row);
+  }
+
+  get(id: number): Role {
+    const role = this.find(id);
+    if (!role) throw new NotFoundError('Role', id);
+    return role;
+  }
+
+  findByName(name: string): Role | undefined {
+    const row = this.selectByName.get(name);
+    return row && toRole(row);
+  }
+
+  create(input: RoleInput): Role {
+    if (input.roleType === 'system-defined') {
+      throw new InvalidInputError('Only user-defined roles can be created', [
+        { path: 'roleType', message: 'system-defined roles are built in' },
+      ]);
+    }
+    const permissionSets = input.permissionSets ?? [];
+    checkPermissionKeys(permissionSets);
+    return this.db.transaction(() => {
+      const now = this.clock.now();
+      let id: number;
+      try {
+        id = this.insert.get(input.name, input.description ?? '', 'user-defined', ADMIN_ACTOR, now, ADMIN_ACTOR, now)!.id;
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError(`A role named "${input.name}" already exists`);
+        throw error;
+      }
+      for (const key of permissionSets) this.addPermission.run(id, key);
+      return this.get(id);
+    })();
+  }
+
+  /** Built-in roles; idempotent, and keeps their permissions in step with the catalog. */
+  ensureSystemRole(id: number, name: string, description: string, permissionKeys: readonly string[]): void {
+    this.db.transaction(() => {
+      const now = this.clock.now();
+      this.insertWithId.run(id, name, description, 'system-defined', 'system', now, 'system', now);
+      for (const key of permissionKeys) this.addPermission.run(id, key);
+    })();
+  }
+
+  /** PUT: replaces name, description and roleType; the permission sets stay. */
+  replace(id: number, input: { name: string; description?: string; roleType: RoleType }): Role {
+    this.getChangeable(id);
+    if (input.roleType === 'system-defined') {
+      throw new InvalidInputError('A role cannot be made system-defined', [
+        { path: 'roleType', message: 'system-defined roles are built in' },
+      ]);
+    }
+    this.writeAttributes(id, input.name, input.description ?? '');
+    return this.get(id);
+  }
+
+  /** Applies a set of attribute changes as one revision (PATCH); callers wrap it in their transaction. */
+  applyChanges(
+    id: number,
+    changes: {
+      name?: string;
+      description?: string;
+      addPermissions?: string[];
+      removePermissions?: string[];
+      replacePermissions?: string[];
+    },
+    valuePath = 'value',
+  ): void {
+    const role = this.getChangeable(id);
+    if (changes.name !== undefined || changes.description !== undefined) {
+      this.writeAttributes(id, changes.name ?? role.name, changes.description ?? role.description);
+    } else {
+      this.touchRow.run(ADMIN_ACTOR, this.clock.now(), id);
+    }
+    if (changes.replacePermissions) {
+      checkPermissionKeys(changes.replacePermissions, valuePath);
+      this.clearPermissions.run(id);
+      for (const key of changes.replacePermissions) this.addPermission.run(id, key);
+    }
+    if (changes.addPermissions) {
+      checkPermissionKeys(changes.addPermissions, valuePath);
+      for (const key of changes.addPermissions) this.addPermission.run(id, key);
+    }
+    if (changes.removePermissions) {
+      for (const key of changes.removePermissions) this.removePermission.run(id, key);
+    }
+  }
+
+  delete(id: number, subjectCount: number): void {
+    this.getChangeable(id);
+    if (subjectCount > 0) {
+      throw new ConflictError(`Role ${id} is granted to ${subjectCount} user(s); remove its subjects first`);
+    }
+    this.deleteRow.run(id);
+  }
+
+  /** The role, if it may be changed: system-defined roles are read-only. */
+  getChangeable(id: number): Role {
+    const role = this.get(id);
+    if (role.roleType === 'system-defined') {
+      throw new ConflictError(`Role ${id} ("${role.name}") is system-defined and cannot be changed or deleted`);
+    }
+    return role;
+  }
+
+  private writeAttributes(id: number, name: string, description: string): void {
+    try {
+      this.updateRow.run(name, description, 'user-defined', ADMIN_ACTOR, this.clock.now(), id);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`A role named "${name}" already exists`);
+      throw error;
+    }
+  }
+}

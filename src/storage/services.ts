@@ -1,0 +1,193 @@
+import type { Clock } from '../clock.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
+import type { Ids } from '../ids.js';
+import type { Database } from './database.js';
+import { isUniqueViolation } from './sqlite-errors.js';
+
+/** A LaunchPoint custom service. */
+export interface Service {
+  id: number;
+  name: string;
+  description: string;
+  service: 'Custom';
+  apiOnlyUserId: number;
+  clientId: string;
+  clientSecret: string;
+  createdAt: string;
+}
+
+export interface ServiceInput {
+  name: string;
+  description?: string;
+  apiOnlyUserId: number;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export interface AccessToken {
+  token: string;
+  serviceId: number;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+interface ServiceRow {
+  id: number;
+  name: string;
+  description: string;
+  api_only_user_id: number;
+  client_id: string;
+  client_secret: string;
+  created_at: number;
+}
+
+interface TokenRow {
+  token: string;
+  service_id: number;
+  issued_at: number;
+  expires_at: number;
+}
+
+function toService(row: ServiceRow): Service {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    service: 'Custom',
+    apiOnlyUserId: row.api_only_user_id,
+    clientId: row.client_id,
+    clientSecret: row.client_secret,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+function toToken(row: TokenRow): AccessToken {
+  return { token: row.token, serviceId: row.service_id, issuedAt: row.issued_at, expiresAt: row.expires_at };
+}
+
+export interface TokenSettings {
+  ttlSeconds: number;
+  pod: string;
+}
+
+export class ServiceRepository {
+  private readonly selectAll;
+  private readonly selectById;
+  private readonly selectByClientId;
+  private readonly insert;
+  private readonly deleteRow;
+  private readonly selectOwner;
+  private readonly selectLiveToken;
+  private readonly selectToken;
+  private readonly insertToken;
+  private readonly deleteExpiredTokens;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly ids: Ids,
+    private readonly tokens: TokenSettings,
+  ) {
+    this.selectAll = db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY id');
+    this.selectById = db.prepare<[number], ServiceRow>('SELECT * FROM services WHERE id = ?');
+    this.selectByClientId = db.prepare<[string], ServiceRow>('SELECT * FROM services WHERE client_id = ?');
+    this.insert = db.prepare<[string, string, number, string, string, number], { id: number }>(
+      `INSERT INTO services (name, description, api_only_user_id, client_id, client_secret, created_at)
+       VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+    );
+    this.deleteRow = db.prepare<[number]>('DELETE FROM services WHERE id = ?');
+    this.selectOwner = db.prepare<[number], { api_only: 0 | 1 }>('SELECT api_only FROM users WHERE id = ?');
+    this.selectLiveToken = db.prepare<[number, number], TokenRow>(
+      'SELECT * FROM access_tokens WHERE service_id = ? AND expires_at > ? ORDER BY expires_at DESC LIMIT 1',
+    );
+    this.selectToken = db.prepare<[string], TokenRow>('SELECT * FROM access_tokens WHERE token = ?');
+    this.insertToken = db.prepare<[string, number, number, number]>(
+      'INSERT INTO access_tokens (token, service_id, issued_at, expires_at) VALUES (?, ?, ?, ?)',
+    );
+    this.deleteExpiredTokens = db.prepare<[number, number]>(
+      'DELETE FROM access_tokens WHERE service_id = ? AND expires_at <= ?',
+    );
+  }
+
+  list(): Service[] {
+    return this.selectAll.all().map(toService);
+  }
+
+  find(id: number): Service | undefined {
+    const row = this.selectById.get(id);
+    return row && toService(row);
+  }
+
+  get(id: number): Service {
+    const service = this.find(id);
+    if (!service) throw new NotFoundError('Service', id);
+    return service;
+  }
+
+  findByClientId(clientId: string): Service | undefined {
+    const row = this.selectByClientId.get(clientId);
+    return row && toService(row);
+  }
+
+  create(input: ServiceInput): Service {
+    const owner = this.selectOwner.get(input.apiOnlyUserId);
+    if (!owner) {
+      throw new InvalidInputError('The owner does not exist', [
+        { path: 'apiOnlyUserId', message: `user ${input.apiOnlyUserId} does not exist` },
+      ]);
+    }
+    if (owner.api_only !== 1) {
+      throw new InvalidInputError('Only an API-only user can own a custom service', [
+        { path: 'apiOnlyUserId', message: `user ${input.apiOnlyUserId} is a standard user, not API-only` },
+      ]);
+    }
+    const clientId = input.clientId ?? this.ids.clientId();
+    if (this.selectByClientId.get(clientId)) {
+      throw new ConflictError(`A service with client id "${clientId}" already exists`);
+    }
+    try {
+      const { id } = this.insert.get(
+        input.name,
+        input.description ?? '',
+        input.apiOnlyUserId,
+        clientId,
+        input.clientSecret ?? this.ids.clientSecret(),
+        this.clock.now(),
+      )!;
+      return this.get(id);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`A service named "${input.name}" already exists`);
+      throw error;
+    }
+  }
+
+  /** Deleting a service revokes its tokens (ON DELETE CASCADE). */
+  delete(id: number): void {
+    this.get(id);
+    this.deleteRow.run(id);
+  }
+
+  /** The service's live token, or a new one: Marketo answers the same token until it expires (authentication.md). */
+  issueToken(serviceId: number): AccessToken {
+    return this.db.transaction(() => {
+      const now = this.clock.now();
+      const live = this.selectLiveToken.get(serviceId, now);
+      if (live) return toToken(live);
+      // Expired tokens are dropped, not accumulated.
+      this.deleteExpiredTokens.run(serviceId, now);
+      const token: AccessToken = {
+        token: `${this.ids.uuid()}:${this.tokens.pod}`,
+        serviceId,
+        issuedAt: now,
+        expiresAt: now + this.tokens.ttlSeconds * 1000,
+      };
+      this.insertToken.run(token.token, token.serviceId, token.issuedAt, token.expiresAt);
+      return token;
+    })();
+  }
+
+  findToken(token: string): AccessToken | undefined {
+    const row = this.selectToken.get(token);
+    return row && toToken(row);
+  }
+}

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { OPENAPI_PATH, renderOpenapi } from '../scripts/openapi-document.js';
+
+describe('openapi/', () => {
+  it('is the document the code generates (run `npm run openapi` after changing a route)', async () => {
+    const app = await buildApp();
+    await app.ready();
+    const generated = renderOpenapi(app);
+    await app.close();
+    expect(readFileSync(OPENAPI_PATH, 'utf8')).toBe(generated);
+  });
+
+  it('shows every admin and identity route in Swagger UI at /docs', async () => {
+    const app = await buildApp();
+    const page = await app.inject({ method: 'GET', url: '/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const paths = Object.keys(spec.paths);
+    for (const path of [
+      '/identity/oauth/token',
+      '/admin/permissions',
+      '/admin/workspaces',
+      '/admin/workspaces/{id}',
+      '/admin/partitions',
+      '/admin/partitions/{id}',
+      '/admin/roles',
+      '/admin/roles/{id}',
+      '/admin/roles/{id}/subjects',
+      '/admin/users',
+      '/admin/users/{id}',
+      '/admin/services',
+      '/admin/services/{id}',
+      '/admin/services/{id}/token',
+      '/data/foundation/access-control/administration/roles',
+    ]) {
+      expect(paths).toContain(path);
+    }
+    expect(spec.paths['/admin/roles'].post.requestBody.content['application/json'].schema).toBeDefined();
+    expect(spec.paths['/identity/oauth/token'].get.responses['401']).toBeDefined();
+    await app.close();
+  });
+});
