@@ -15,9 +15,14 @@ import { type AppContext, createContext } from './context.js';
 import { ensureSystemRoles } from './domain/provisioning.js';
 import { adminGuard } from './http/admin-guard.js';
 import { createRequestIds } from './http/envelope.js';
+import { authenticate } from './http/authenticate.js';
+import { authorize } from './http/authorize.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { MarketoRouteTable } from './http/marketo-routes.js';
+import { createUrlRewriter, registerFormTunnel, TUNNEL_HEADER } from './http/normalise.js';
 import { openapiTransform, OPENAPI_INFO } from './http/openapi.js';
 import { type Ids, randomIds } from './ids.js';
+import { leadFieldRoutes } from './routes/admin/lead-fields.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
 import { partitionRoutes } from './routes/admin/partitions.js';
 import { roleRoutes } from './routes/admin/roles.js';
@@ -25,6 +30,7 @@ import { serviceRoutes } from './routes/admin/services.js';
 import { userRoutes } from './routes/admin/users.js';
 import { workspaceRoutes } from './routes/admin/workspaces.js';
 import { identityRoutes } from './routes/identity.js';
+import { leadRoutes } from './routes/rest/leads.js';
 import { type Database, openDatabase } from './storage/database.js';
 
 export interface BuildAppOptions {
@@ -55,6 +61,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const ctx = createContext(config, db, clock, ids);
   ensureSystemRoles(ctx);
 
+  const tunnelSecret = ids.uuid();
+  const marketoRoutes = new MarketoRouteTable();
+
   const app = Fastify({
     logger: {
       level: config.LOG_LEVEL,
@@ -67,6 +76,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       },
     },
     bodyLimit: BODY_LIMIT_BYTES,
+    rewriteUrl: createUrlRewriter(tunnelSecret),
     routerOptions: { maxParamLength: 500 },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -80,9 +90,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
+  // Marketo tolerates a body on GET, and `POST ?_method=GET` keeps its JSON body.
+  app.addHttpMethod('GET', { hasBody: true, overrideExisting: true });
+  registerErrorHandling(app, marketoRoutes);
   app.addHook('onRequest', async (request, reply) => {
-    if (Buffer.byteLength(request.url) > MAX_URI_BYTES) {
+    // Fastify keeps the URL as sent in originalUrl when rewriteUrl changed it.
+    const url = (request.raw as { originalUrl?: string }).originalUrl ?? request.url;
+    if (request.headers[TUNNEL_HEADER] !== tunnelSecret && Buffer.byteLength(url) > MAX_URI_BYTES) {
       return reply.code(414).type('application/json').send({ error: 'Request-URI Too Long' });
     }
   });
@@ -101,6 +115,24 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   await app.register(identityRoutes, { ctx });
 
+  const marketoPlane = async (marketo: FastifyInstance) => {
+    // Marketo responses carry open-ended records (lead fields); the zod schemas document them.
+    marketo.setSerializerCompiler(() => (data) => JSON.stringify(data));
+    // Marketo takes JSON and form bodies; anything else is 612 Invalid Content Type.
+    marketo.removeContentTypeParser('text/plain');
+    marketo.addHook('onRoute', (route) => {
+      if (route.config?.permissions === undefined) {
+        throw new Error(`Marketo route ${String(route.method)} ${route.url} must declare config.permissions`);
+      }
+      for (const method of [route.method].flat()) marketoRoutes.add(method, route.url);
+    });
+    marketo.addHook('onRequest', authenticate(ctx));
+    marketo.addHook('onRequest', authorize(ctx));
+    await marketo.register(leadRoutes, { ctx });
+  };
+  await app.register(marketoPlane);
+  registerFormTunnel(app, marketoRoutes, tunnelSecret);
+
   const adminPlane = async (admin: FastifyInstance) => {
     admin.addHook('onRequest', adminGuard(config.ADMIN_TOKEN));
     await admin.register(permissionRoutes);
@@ -109,6 +141,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     await admin.register(roleRoutes, { ctx });
     await admin.register(userRoutes, { ctx });
     await admin.register(serviceRoutes, { ctx });
+    await admin.register(leadFieldRoutes, { ctx });
   };
   await app.register(adminPlane, { prefix: '/admin' });
   // Adobe's access-control path, so code written against the Roles API works unchanged.

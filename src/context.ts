@@ -2,6 +2,8 @@ import type { AdjustableClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Ids } from './ids.js';
 import type { Database } from './storage/database.js';
+import { LeadFieldRepository } from './storage/lead-fields.js';
+import { LeadRepository } from './storage/leads.js';
 import { PartitionRepository } from './storage/partitions.js';
 import { RoleRepository } from './storage/roles.js';
 import { ServiceRepository } from './storage/services.js';
@@ -14,6 +16,8 @@ export interface Repositories {
   roles: RoleRepository;
   users: UserRepository;
   services: ServiceRepository;
+  leads: LeadRepository;
+  leadFields: LeadFieldRepository;
 }
 
 /** Everything route modules need, handed to them as plugin options. */
@@ -33,6 +37,8 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
     roles: new RoleRepository(db, clock),
     users: new UserRepository(db, clock),
     services: new ServiceRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD }),
+    leads: new LeadRepository(db, clock),
+    leadFields: new LeadFieldRepository(db, clock),
   };
   return { config, clock, ids, repos, transaction: (work) => db.transaction(work)() };
 }

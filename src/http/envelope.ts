@@ -29,3 +29,18 @@ export function createRequestIds(clock: Clock): () => string {
 export function failureEnvelope(requestId: string, code: string, message: string): MarketoEnvelope {
   return { requestId, success: false, errors: [{ code, message }] };
 }
+
+/** A successful lead-database envelope: empty errors/warnings are omitted (marketo-reference.md §2.2). */
+export function successEnvelope<T>(
+  requestId: string,
+  result: T[],
+  paging: { moreResult?: boolean; nextPageToken?: string } = {},
+): { requestId: string; result: T[]; success: true; moreResult?: boolean; nextPageToken?: string } {
+  return {
+    requestId,
+    result,
+    success: true,
+    ...(paging.moreResult ? { moreResult: true } : {}),
+    ...(paging.nextPageToken !== undefined ? { nextPageToken: paging.nextPageToken } : {}),
+  };
+}

@@ -10,6 +10,7 @@ import {
   UnauthorizedError,
 } from '../domain/errors.js';
 import { failureEnvelope } from './envelope.js';
+import type { MarketoRouteTable } from './marketo-routes.js';
 import { planeOf } from './planes.js';
 import { problem } from './problem.js';
 
@@ -27,6 +28,18 @@ function fieldProblems(error: FastifyError): FieldProblem[] {
     path: `${where}${issue.instancePath === '/' ? '' : issue.instancePath.replaceAll('/', '.')}`,
     message: issue.message,
   }));
+}
+
+/** A missing parameter is 701 "<name> cannot be blank"; any other bad value 1003 (error-codes.md). */
+function marketoValidationError(error: FastifyError): { code: string; message: string } {
+  const issue = hasZodFastifySchemaValidationErrors(error) ? error.validation[0] : undefined;
+  if (!issue) return { code: '1003', message: 'Invalid data' };
+  const name = issue.instancePath.split('/').filter(Boolean)[0] ?? error.validationContext ?? 'request';
+  if (issue.keyword === 'invalid_type' && /received undefined/.test(issue.message)) {
+    return { code: '701', message: `${name} cannot be blank` };
+  }
+  const where = issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || name;
+  return { code: '1003', message: `Invalid value for ${where}: ${issue.message}` };
 }
 
 function isJsonSyntaxError(error: FastifyError): boolean {
@@ -64,10 +77,8 @@ function handleMarketoError(error: FastifyError, request: FastifyRequest, reply:
   if (mapped) return reply.code(200).send(failureEnvelope(requestId, mapped.code, mapped.message));
   if (isJsonSyntaxError(error)) return reply.code(200).send(failureEnvelope(requestId, '609', 'Invalid JSON'));
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const first = fieldProblems(error)[0];
-    return reply
-      .code(200)
-      .send(failureEnvelope(requestId, '1003', first ? `Invalid value for ${first.path}: ${first.message}` : 'Invalid data'));
+    const { code, message } = marketoValidationError(error);
+    return reply.code(200).send(failureEnvelope(requestId, code, message));
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
@@ -93,7 +104,7 @@ function handleIdentityError(error: FastifyError, reply: FastifyReply) {
 }
 
 /** The one error handler: maps typed errors to the plane's wire format; never leaks a stack trace. */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, marketoRoutes: MarketoRouteTable): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     const expected =
@@ -118,10 +129,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
   app.setNotFoundHandler((request, reply) => {
     switch (planeOf(request.url)) {
-      case 'marketo':
-        return reply
-          .code(200)
-          .send(failureEnvelope(request.marketoRequestId(), '610', 'Requested resource not found'));
+      case 'marketo': {
+        const path = request.url.split('?')[0]!;
+        // A known path asked with another verb is 605; an unknown path 610 (error-codes.md).
+        const [code, message] =
+          marketoRoutes.methodsFor(path).size > 0
+            ? ['605', 'HTTP Method not supported']
+            : ['610', 'Requested resource not found'];
+        return reply.code(200).send(failureEnvelope(request.marketoRequestId(), code, message));
+      }
       case 'identity':
         return reply.code(404).send({ error: 'not_found', error_description: `No endpoint ${request.method} ${request.url}` });
       case 'admin':

@@ -1,4 +1,4 @@
-import type { AccessContext } from '../domain/access.js';
+import type { AccessContext, Decision } from '../domain/access.js';
 import type { Principal } from '../domain/identity.js';
 
 declare module 'fastify' {
@@ -9,6 +9,8 @@ declare module 'fastify' {
     principal?: Principal;
     /** Set by the authorize hook: what the caller may read and write. */
     access?: AccessContext;
+    /** The authorization decision, for the log and the journal. */
+    decision?: Decision;
   }
   interface FastifyContextConfig {
     /** Marketo plane: permission keys of which any one unlocks the route (all of them when `requireAll`). */

@@ -1,10 +1,11 @@
+import { FORM_TUNNEL_PREFIX } from './normalise.js';
+import { isMarketoPath } from './marketo-routes.js';
+
 /** Which wire format a path answers in. */
 export type Plane = 'marketo' | 'identity' | 'admin';
 
-const MARKETO_PREFIXES = ['/rest/', '/bulk/', '/userservice/'];
-
 export function planeOf(url: string): Plane {
   if (url.startsWith('/identity/') || url === '/identity') return 'identity';
-  if (MARKETO_PREFIXES.some((prefix) => url.startsWith(prefix))) return 'marketo';
+  if (isMarketoPath(url) || url.startsWith(FORM_TUNNEL_PREFIX)) return 'marketo';
   return 'admin';
 }

@@ -1,0 +1,276 @@
+import type { Lead, LeadColumn, LeadFilter, LeadRepository, LeadValue } from '../storage/leads.js';
+import type { Partition } from '../storage/partitions.js';
+import { DEFAULT_PARTITION_ID } from '../storage/partitions.js';
+import { MarketoError } from './errors.js';
+import { coerceFieldValue, DEFAULT_READ_FIELDS, formatDatetime, type LeadField, type LeadFieldCatalog } from './lead-fields.js';
+
+/**
+ * Lead rules of the lead database (marketo-reference.md §3.3, §4.3, §6.1): record-level results in input
+ * order, skipped records with reasons and no id, partition scoping by the caller's access.
+ */
+
+export interface Reason {
+  code: string;
+  message: string;
+}
+
+export type RecordResult =
+  | { id: number; status: 'created' | 'updated' | 'deleted' }
+  | { id?: number; status: 'skipped'; reasons: Reason[] };
+
+export type SyncAction = 'createOnly' | 'updateOnly' | 'createOrUpdate' | 'createDuplicate';
+
+export interface SyncRequest {
+  action: SyncAction;
+  lookupField: string;
+  partitionName?: string;
+  input: Record<string, unknown>[];
+}
+
+/** The caller's partitions, from request.access. */
+export interface PartitionScope {
+  readable: ReadonlySet<number>;
+  writable: ReadonlySet<number>;
+}
+
+export interface LeadRules {
+  leads: LeadRepository;
+  catalog: LeadFieldCatalog;
+  partitionByName(name: string): Partition | undefined;
+  partitionName(id: number): string;
+}
+
+export const MAX_BATCH = 300;
+
+class Skip extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const skipped = (reason: Reason): RecordResult => ({ status: 'skipped', reasons: [reason] });
+
+const accessDenied = (partitionName: string) => new Skip('1008', `Access denied to partition '${partitionName}'`);
+
+/** How a searchable field is looked up in storage. */
+export function filterColumn(field: LeadField): LeadColumn {
+  if (field.name === 'id') return 'id';
+  if (field.name === 'email') return 'email';
+  if (field.name === 'leadPartitionId') return 'partition';
+  return field.dataType === 'integer' ? 'json-number' : 'json-text';
+}
+
+/** A searchable field by name, or 1011 as Marketo answers for an unsupported filterType/lookupField. */
+export function searchableField(catalog: LeadFieldCatalog, name: string): LeadField {
+  const field = catalog.find(name);
+  if (!field?.searchable) throw new MarketoError('1011', `Field '${name}' not supported`);
+  return field;
+}
+
+export function syncLeads(rules: LeadRules, scope: PartitionScope, request: SyncRequest): RecordResult[] {
+  const lookup = searchableField(rules.catalog, request.lookupField);
+  if (lookup.name === 'leadPartitionId') throw new MarketoError('1011', `Field '${request.lookupField}' not supported`);
+  const usesPartitionName = request.action !== 'updateOnly' && request.partitionName !== undefined;
+
+  const targetPartition = (): number => {
+    if (usesPartitionName) {
+      const partition = rules.partitionByName(request.partitionName!);
+      if (!partition || !scope.writable.has(partition.id)) throw accessDenied(request.partitionName!);
+      return partition.id;
+    }
+    if (scope.writable.has(DEFAULT_PARTITION_ID)) return DEFAULT_PARTITION_ID;
+    const writable = [...scope.writable];
+    if (writable.length === 1) return writable[0]!;
+    if (writable.length === 0) throw accessDenied(rules.partitionName(DEFAULT_PARTITION_ID));
+    throw new Skip('1009', 'Partition name must be specified');
+  };
+
+  const syncOne = (record: Record<string, unknown>): RecordResult => {
+    const values = parseRecord(rules.catalog, record, request.action);
+    const lookupValue = lookup.name === 'id' ? values.id : values.fields[lookup.name];
+    let match: Lead | undefined;
+    if (request.action !== 'createDuplicate' && lookupValue !== undefined && lookupValue !== null) {
+      match = findMatch(rules, scope, lookup, lookupValue, usesPartitionName ? targetPartition : undefined);
+    } else if (request.action === 'updateOnly') {
+      throw new Skip('1002', `Missing value for the required parameter '${lookup.name}'`);
+    }
+
+    if (match) {
+      if (request.action === 'createOnly') throw new Skip('1005', 'Lead already exists');
+      if (!scope.writable.has(match.partitionId)) throw accessDenied(rules.partitionName(match.partitionId));
+      const fields = { ...match.fields };
+      for (const [name, value] of Object.entries(values.fields)) {
+        if (name === 'email') continue;
+        if (value === null) delete fields[name];
+        else fields[name] = value;
+      }
+      const email = 'email' in values.fields ? (values.fields.email as string | null) : match.email;
+      return { id: rules.leads.update(match.id, email, fields).id, status: 'updated' };
+    }
+    if (request.action === 'updateOnly') throw new Skip('1004', 'Lead not found');
+    const partitionId = targetPartition();
+    const { email = null, ...fields } = values.fields;
+    for (const name of Object.keys(fields)) if (fields[name] === null) delete fields[name];
+    return { id: rules.leads.insert(partitionId, email as string | null, fields).id, status: 'created' };
+  };
+
+  return rules.leads.transaction(() =>
+    request.input.map((record) => {
+      try {
+        return syncOne(record);
+      } catch (error) {
+        if (error instanceof Skip) return skipped({ code: error.code, message: error.message });
+        throw error;
+      }
+    }),
+  );
+}
+
+/** Validates one input record into storable values; record-level 1003/1006 on bad input. */
+function parseRecord(
+  catalog: LeadFieldCatalog,
+  record: Record<string, unknown>,
+  action: SyncAction,
+): { id?: number; fields: Record<string, LeadValue> } {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    throw new Skip('1003', 'Invalid data');
+  }
+  const fields: Record<string, LeadValue> = {};
+  let id: number | undefined;
+  for (const [key, raw] of Object.entries(record)) {
+    const field = catalog.find(key);
+    if (!field) throw new Skip('1006', `Field '${key}' not found`);
+    if (field.name === 'id') {
+      // Only updateOnly may name a lead by id (leads.md).
+      if (action !== 'updateOnly') throw new Skip('1003', `Field 'id' is only allowed with action updateOnly`);
+      const coerced = coerceFieldValue(field, raw);
+      if (!coerced.ok || typeof coerced.value !== 'number') {
+        throw new Skip('1003', `Invalid value for field 'id' and value '${String(raw)}'`);
+      }
+      id = coerced.value;
+      continue;
+    }
+    if (field.readOnly) throw new Skip('1003', `Field '${field.name}' is read only`);
+    const coerced = coerceFieldValue(field, raw);
+    if (!coerced.ok) {
+      const shown = typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+      throw new Skip('1003', `Invalid value for field '${field.name}' and value '${shown}'`);
+    }
+    fields[field.name] = coerced.value;
+  }
+  return { ...(id !== undefined ? { id } : {}), fields };
+}
+
+function findMatch(
+  rules: LeadRules,
+  scope: PartitionScope,
+  lookup: LeadField,
+  value: LeadValue,
+  targetPartition: (() => number) | undefined,
+): Lead | undefined {
+  const filter: LeadFilter = {
+    column: filterColumn(lookup),
+    field: lookup.name,
+    values: [typeof value === 'boolean' ? String(value) : value!],
+    partitionIds: [...scope.readable],
+  };
+  let candidates = rules.leads.page(filter, 0, 3);
+  if (targetPartition && candidates.length > 0) {
+    const target = targetPartition();
+    const inTarget = candidates.filter((lead) => lead.partitionId === target);
+    // The lead exists, but in another partition than the one named (record-level 1010).
+    if (inTarget.length === 0) throw new Skip('1010', 'Partition update not allowed');
+    candidates = inTarget;
+  }
+  if (candidates.length > 1) throw new Skip('1007', 'Multiple leads match the lookup criteria');
+  return candidates[0];
+}
+
+/** The fields a read returns: the asked ones in canonical names, or Marketo's defaults; unknown → 1006. */
+export function readFields(catalog: LeadFieldCatalog, asked: readonly string[] | undefined): LeadField[] {
+  const names = asked && asked.length > 0 ? asked : DEFAULT_READ_FIELDS;
+  const fields: LeadField[] = [catalog.find('id')!];
+  for (const name of names) {
+    const field = catalog.find(name);
+    if (!field) throw new MarketoError('1006', `Field '${name}' not found`);
+    if (!fields.includes(field)) fields.push(field);
+  }
+  return fields;
+}
+
+/** A lead as Marketo returns it: id first, then the asked fields, null where empty. */
+export function leadRecord(lead: Lead, fields: readonly LeadField[]): Record<string, LeadValue> {
+  const record: Record<string, LeadValue> = {};
+  for (const field of fields) {
+    switch (field.name) {
+      case 'id':
+        record.id = lead.id;
+        break;
+      case 'email':
+        record.email = lead.email;
+        break;
+      case 'leadPartitionId':
+        record.leadPartitionId = lead.partitionId;
+        break;
+      case 'createdAt':
+        record.createdAt = formatDatetime(lead.createdAt);
+        break;
+      case 'updatedAt':
+        record.updatedAt = formatDatetime(lead.updatedAt);
+        break;
+      default:
+        record[field.name] = lead.fields[field.name] ?? null;
+    }
+  }
+  return record;
+}
+
+/** Deletes leads by id: invisible ones are not found (1004), read-only ones denied (1008). */
+export function deleteLeads(rules: LeadRules, scope: PartitionScope, ids: readonly number[]): RecordResult[] {
+  return rules.leads.transaction(() =>
+    ids.map((id): RecordResult => {
+      const lead = rules.leads.find(id);
+      if (!lead || !scope.readable.has(lead.partitionId)) {
+        return { id, status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] };
+      }
+      if (!scope.writable.has(lead.partitionId)) {
+        return {
+          id,
+          status: 'skipped',
+          reasons: [{ code: '1008', message: `Access denied to partition '${rules.partitionName(lead.partitionId)}'` }],
+        };
+      }
+      rules.leads.delete(id);
+      return { id, status: 'deleted' };
+    }),
+  );
+}
+
+/** Moves leads between partitions; the caller must be able to write both the current and the new one. */
+export function moveLeads(
+  rules: LeadRules,
+  scope: PartitionScope,
+  input: readonly { id: number; partitionName: string }[],
+): RecordResult[] {
+  return rules.leads.transaction(() =>
+    input.map(({ id, partitionName }): RecordResult => {
+      const lead = rules.leads.find(id);
+      if (!lead || !scope.readable.has(lead.partitionId)) {
+        return { id, status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] };
+      }
+      const denied = (name: string): RecordResult => ({
+        id,
+        status: 'skipped',
+        reasons: [{ code: '1008', message: `Access denied to partition '${name}'` }],
+      });
+      if (!scope.writable.has(lead.partitionId)) return denied(rules.partitionName(lead.partitionId));
+      const target = rules.partitionByName(partitionName);
+      if (!target || !scope.writable.has(target.id)) return denied(partitionName);
+      rules.leads.movePartition(id, target.id);
+      return { id, status: 'updated' };
+    }),
+  );
+}

@@ -1,0 +1,28 @@
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { AccessContext, decide, effectivePermissions } from '../domain/access.js';
+import { MarketoError } from '../domain/errors.js';
+
+/**
+ * The one place that answers 603: the route's declared permissions, held in at least one workspace
+ * (all of them where the route says `requireAll`). Leaves `request.access` for record-level scoping.
+ */
+export function authorize(ctx: AppContext) {
+  const { users, workspaces } = ctx.repos;
+  return async (request: FastifyRequest): Promise<void> => {
+    const principal = request.principal!;
+    const config = request.routeOptions.config;
+    const scopes = workspaces.list();
+    const effective = effectivePermissions(users.permissionsByWorkspace(principal.user.id), scopes);
+    const decision = decide(effective, config.permissions ?? [], config.requireAll);
+    request.decision = decision;
+    request.access = new AccessContext(effective, scopes);
+    if (!decision.allowed) {
+      request.log.info(
+        { clientId: principal.service.clientId, userId: principal.user.id, decision },
+        `access denied: ${decision.reason}`,
+      );
+      throw new MarketoError('603', 'Access denied');
+    }
+  };
+}

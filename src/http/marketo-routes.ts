@@ -1,0 +1,31 @@
+/**
+ * The Marketo-plane route table: which methods each path pattern answers. It tells a wrong verb (605)
+ * from an unknown path (610), and whether a form POST to a path is a tunnelled query.
+ */
+export class MarketoRouteTable {
+  private readonly routes: { pattern: RegExp; method: string }[] = [];
+
+  add(method: string, url: string): void {
+    const source = url
+      .split('/')
+      .map((segment) =>
+        segment
+          .split(/(:[A-Za-z_][A-Za-z0-9_]*)/)
+          .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+          .join(''),
+      )
+      .join('/');
+    this.routes.push({ pattern: new RegExp(`^${source}$`), method });
+  }
+
+  /** The methods a concrete path answers to (empty when no Marketo route matches it). */
+  methodsFor(path: string): Set<string> {
+    const methods = new Set<string>();
+    for (const route of this.routes) if (route.pattern.test(path)) methods.add(route.method);
+    return methods;
+  }
+}
+
+export function isMarketoPath(url: string): boolean {
+  return url.startsWith('/rest/') || url.startsWith('/bulk/') || url.startsWith('/userservice/');
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** A list parameter, comma-joined (`a,b`) or repeated (`x=a&x=b`), as Marketo takes both. */
+export function commaList<T extends z.ZodType>(item: T) {
+  return z.preprocess((value) => {
+    if (value === undefined || value === null) return undefined;
+    const parts = (Array.isArray(value) ? value : [value]).flatMap((part) =>
+      typeof part === 'string' ? part.split(',') : [part],
+    );
+    return parts.map((part) => (typeof part === 'string' ? part.trim() : part)).filter((part) => part !== '');
+  }, z.array(item));
+}
+
+export const marketoErrorSchema = z.object({ code: z.string(), message: z.string() }).meta({ id: 'MarketoError' });
+
+/** Marketo's envelope around `item` results; on failure `success` is false and `errors` holds one code. */
+export function envelopeOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    requestId: z.string().describe('<1–5 hex>#<epoch ms in hex>'),
+    success: z.boolean(),
+    result: z.array(item).optional(),
+    errors: z.array(marketoErrorSchema).optional(),
+    warnings: z.array(z.string()).optional(),
+    nextPageToken: z.string().optional(),
+    moreResult: z.boolean().optional(),
+  });
+}
+
+export const reasonSchema = z.object({ code: z.string(), message: z.string() });
+
+/** Record-level result in input order; skipped leads carry reasons (and no id on sync). */
+export const recordResultSchema = z
+  .object({
+    id: z.number().int().optional(),
+    status: z.enum(['created', 'updated', 'deleted', 'skipped']),
+    reasons: z.array(reasonSchema).optional(),
+  })
+  .meta({ id: 'RecordResult' });

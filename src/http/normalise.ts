@@ -1,0 +1,96 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { isMarketoPath, type MarketoRouteTable } from './marketo-routes.js';
+
+/**
+ * Marketo-plane request normalisation, before routing:
+ * - `/rest/../bulk/v1/...` and `//` resolve to their plain path (clients such as node-marketo-rest send them);
+ * - `POST …?_method=GET|DELETE` with a JSON body becomes that method (lead-database.md);
+ * - a form-encoded POST goes through the form tunnel, which reads `_method` (and every parameter) from the body.
+ */
+export const FORM_TUNNEL_PREFIX = '/__form-tunnel';
+
+/** Marks the tunnel's own re-dispatched requests (a per-instance secret, so clients cannot spoof it). */
+export const TUNNEL_HEADER = 'x-fake-marketo-tunnel';
+
+function normalisePath(path: string): string {
+  if (!path.includes('/.') && !path.includes('//')) return path;
+  return new URL(path.replace(/\/{2,}/g, '/'), 'http://normalise.invalid').pathname;
+}
+
+function isFormBody(request: IncomingMessage): boolean {
+  return (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
+export function createUrlRewriter(tunnelSecret: string) {
+  return (request: IncomingMessage): string => {
+    const url = request.url ?? '/';
+    if (!isMarketoPath(url)) return url;
+    const queryStart = url.indexOf('?');
+    const path = normalisePath(queryStart < 0 ? url : url.slice(0, queryStart));
+    const query = queryStart < 0 ? '' : url.slice(queryStart);
+    if (request.method !== 'POST') return path + query;
+    if (isFormBody(request) && request.headers[TUNNEL_HEADER] !== tunnelSecret) {
+      return FORM_TUNNEL_PREFIX + path + query;
+    }
+    const override = new URLSearchParams(query).get('_method');
+    if (override) request.method = override.toUpperCase();
+    return path + query;
+  };
+}
+
+type FormBody = Record<string, string | string[] | undefined>;
+
+function appendAll(params: URLSearchParams, body: FormBody, skip: string): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (key === skip || value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, item);
+  }
+}
+
+/**
+ * The form tunnel: a form POST is a query when `_method` says so, or when the path has a GET operation and
+ * no `_method` is given ("POST /rest/v1/leads.json is a query with a form body"). The body's parameters join
+ * the query and the request is dispatched again through the whole pipeline.
+ */
+export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTable, tunnelSecret: string): void {
+  app.post(`${FORM_TUNNEL_PREFIX}/*`, { schema: { hide: true } }, async (request, reply) => {
+    const rawUrl = request.url.slice(FORM_TUNNEL_PREFIX.length);
+    const queryStart = rawUrl.indexOf('?');
+    const path = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
+    const params = new URLSearchParams(queryStart < 0 ? '' : rawUrl.slice(queryStart + 1));
+    const body = (request.body ?? {}) as FormBody;
+    const bodyMethod = Array.isArray(body._method) ? body._method[0] : body._method;
+    const declared = (params.get('_method') ?? bodyMethod)?.toUpperCase();
+    const method = declared ?? (routes.methodsFor(path).has('GET') ? 'GET' : 'POST');
+    params.delete('_method');
+
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value === 'string' && name !== 'content-length' && name !== 'host') headers[name] = value;
+    }
+    headers[TUNNEL_HEADER] = tunnelSecret;
+
+    let payload: string | undefined;
+    if (method === 'POST') {
+      const form = new URLSearchParams();
+      appendAll(form, body, '_method');
+      payload = form.toString();
+    } else {
+      appendAll(params, body, '_method');
+      delete headers['content-type'];
+    }
+    const query = params.toString();
+    const inner = await app.inject({
+      method: method as 'GET',
+      url: query ? `${path}?${query}` : path,
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
+    });
+    for (const name of ['content-type', 'cache-control', 'pragma', 'retry-after']) {
+      const value = inner.headers[name];
+      if (value !== undefined) reply.header(name, value);
+    }
+    return reply.code(inner.statusCode).send(inner.rawPayload);
+  });
+}

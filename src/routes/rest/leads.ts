@@ -1,0 +1,317 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext, RouteOptions } from '../../context.js';
+import { MarketoError } from '../../domain/errors.js';
+import type { LeadField } from '../../domain/lead-fields.js';
+import {
+  deleteLeads,
+  filterColumn,
+  leadRecord,
+  type LeadRules,
+  MAX_BATCH,
+  moveLeads,
+  type PartitionScope,
+  readFields,
+  searchableField,
+  syncLeads,
+} from '../../domain/leads.js';
+import { decodePageToken, encodePageToken, queryDigest } from '../../domain/paging.js';
+import { successEnvelope } from '../../http/envelope.js';
+import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-schemas.js';
+
+const READ = ['read-only-lead', 'read-write-lead'];
+const WRITE = ['read-write-lead'];
+const tags = ['Marketo: Leads'];
+
+/** Marketo answers more than 1,000 matches for a filter with response-level 1003 (leads.md). */
+const MAX_FILTER_MATCHES = 1000;
+
+const leadSchema = z.record(z.string(), z.unknown()).describe('Lead fields by REST API name').meta({ id: 'Lead' });
+
+const fieldsParam = commaList(z.string()).optional().describe('Comma-separated REST API field names');
+
+const idInput = z.object({ id: z.coerce.number().int() });
+
+const syncBody = z.object({
+  action: z.enum(['createOnly', 'updateOnly', 'createOrUpdate', 'createDuplicate']).default('createOrUpdate'),
+  lookupField: z.string().default('email').describe('Field to deduplicate on; default email'),
+  partitionName: z.string().optional().describe('Partition for created leads (createOnly, createOrUpdate)'),
+  asyncProcessing: z.boolean().optional(),
+  input: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_BATCH),
+});
+
+const deleteBody = z.object({ input: z.array(idInput).min(1).max(MAX_BATCH) }).nullish();
+const deleteQuery = z.object({ id: commaList(z.coerce.number().int()).optional() });
+
+const describeItem = z.object({
+  id: z.number().int(),
+  displayName: z.string(),
+  dataType: z.string(),
+  length: z.number().int().optional(),
+  rest: z.object({ name: z.string(), readOnly: z.boolean() }),
+  soap: z.object({ name: z.string(), readOnly: z.boolean() }),
+});
+
+const describe2Item = z.object({
+  name: z.string(),
+  searchableFields: z.array(z.array(z.string())),
+  fields: z.array(
+    z.object({
+      name: z.string(),
+      displayName: z.string(),
+      dataType: z.string(),
+      length: z.number().int().optional(),
+      updateable: z.boolean(),
+      crmManaged: z.boolean(),
+    }),
+  ),
+});
+
+const partitionItem = z.object({ id: z.number().int(), name: z.string(), description: z.string() });
+
+function rulesOf(ctx: AppContext): LeadRules {
+  const { leads, leadFields, partitions } = ctx.repos;
+  return {
+    leads,
+    catalog: leadFields.catalog(),
+    partitionByName: (name) => partitions.findByName(name),
+    partitionName: (id) => partitions.find(id)?.name ?? String(id),
+  };
+}
+
+function scopeOf(request: FastifyRequest): PartitionScope {
+  return { readable: request.access!.partitions('read'), writable: request.access!.partitions('write') };
+}
+
+/** Filter values as the field stores them; 1003 when an integer field gets a non-integer. */
+function filterValues(field: LeadField, values: string[]): (string | number)[] {
+  if (field.dataType !== 'integer') return values;
+  return values.map((value) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) throw new MarketoError('1003', `Invalid value '${value}' for filterType '${field.name}'`);
+    return n;
+  });
+}
+
+function soapName(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** Leads and lead partitions (Lead Database API). */
+export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  const { leads, leadFields, partitions } = ctx.repos;
+
+  app.get(
+    '/rest/v1/lead/:leadId.json',
+    {
+      config: { permissions: READ },
+      schema: {
+        tags,
+        summary: 'Get Lead by Id',
+        params: z.object({ leadId: z.coerce.number().int() }),
+        querystring: z.object({ fields: fieldsParam }),
+        response: { 200: envelopeOf(leadSchema) },
+      },
+    },
+    async (request) => {
+      const fields = readFields(leadFields.catalog(), request.query.fields);
+      const lead = leads.find(request.params.leadId);
+      // A lead in a partition the caller cannot see is simply absent.
+      const visible = lead && request.access!.canRead(lead.partitionId) ? [leadRecord(lead, fields)] : [];
+      return successEnvelope(request.marketoRequestId(), visible);
+    },
+  );
+
+  app.get(
+    '/rest/v1/leads.json',
+    {
+      config: { permissions: READ },
+      schema: {
+        tags,
+        summary: 'Get Leads by Filter Type',
+        description: 'Also reachable as POST with _method=GET and the parameters in a form body.',
+        querystring: z.object({
+          filterType: z.string().min(1),
+          filterValues: commaList(z.string()).pipe(z.array(z.string()).min(1).max(MAX_BATCH)),
+          fields: fieldsParam,
+          batchSize: z.coerce.number().int().min(1).max(MAX_BATCH).default(MAX_BATCH),
+          nextPageToken: z.string().optional(),
+        }),
+        response: { 200: envelopeOf(leadSchema) },
+      },
+    },
+    async (request) => {
+      const { filterType, batchSize, nextPageToken } = request.query;
+      const catalog = leadFields.catalog();
+      const field = searchableField(catalog, filterType);
+      const fields = readFields(catalog, request.query.fields);
+      const values = filterValues(field, request.query.filterValues);
+      const filter = {
+        column: filterColumn(field),
+        field: field.name,
+        values,
+        partitionIds: [...request.access!.partitions('read')],
+      };
+      const digest = queryDigest([field.name, values, fields.map((f) => f.name), batchSize]);
+      const afterId = nextPageToken ? decodePageToken(nextPageToken, digest) : 0;
+      if (leads.countMatches(filter, MAX_FILTER_MATCHES + 1) > MAX_FILTER_MATCHES) {
+        throw new MarketoError('1003', 'Too many results match the filter');
+      }
+      const page = leads.page(filter, afterId, batchSize + 1);
+      const more = page.length > batchSize;
+      const rows = more ? page.slice(0, batchSize) : page;
+      return successEnvelope(
+        request.marketoRequestId(),
+        rows.map((lead) => leadRecord(lead, fields)),
+        more ? { moreResult: true, nextPageToken: encodePageToken(rows.at(-1)!.id, digest, ctx.clock.now()) } : {},
+      );
+    },
+  );
+
+  app.post(
+    '/rest/v1/leads.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Sync Leads',
+        description: 'createOrUpdate (default), createOnly, updateOnly or createDuplicate, up to 300 records.',
+        body: syncBody,
+        response: { 200: envelopeOf(recordResultSchema) },
+      },
+    },
+    async (request) => {
+      const { action, lookupField, partitionName, input } = request.body;
+      const results = syncLeads(rulesOf(ctx), scopeOf(request), {
+        action,
+        lookupField,
+        ...(partitionName !== undefined ? { partitionName } : {}),
+        input,
+      });
+      return successEnvelope(request.marketoRequestId(), results);
+    },
+  );
+
+  const deleteHandler = async (
+    request: FastifyRequest<{ Body: z.infer<typeof deleteBody>; Querystring: z.infer<typeof deleteQuery> }>,
+  ) => {
+    const ids = request.body?.input.map((item) => item.id) ?? request.query.id ?? [];
+    if (ids.length === 0) throw new MarketoError('701', 'input cannot be blank');
+    if (ids.length > MAX_BATCH) throw new MarketoError('1003', `Input exceeds the maximum of ${MAX_BATCH} records`);
+    return successEnvelope(request.marketoRequestId(), deleteLeads(rulesOf(ctx), scopeOf(request), ids));
+  };
+  const deleteSchema = {
+    tags,
+    querystring: deleteQuery,
+    body: deleteBody,
+    response: { 200: envelopeOf(recordResultSchema) },
+  };
+
+  app.post(
+    '/rest/v1/leads/delete.json',
+    {
+      config: { permissions: WRITE },
+      schema: { ...deleteSchema, summary: 'Delete Leads', description: 'Ids in the body input or as ?id=1,2,3.' },
+    },
+    deleteHandler,
+  );
+
+  app.delete(
+    '/rest/v1/leads.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        ...deleteSchema,
+        summary: 'Delete Leads (legacy)',
+        description: 'What POST /rest/v1/leads.json?_method=DELETE reaches; still used by live clients.',
+      },
+    },
+    deleteHandler,
+  );
+
+  app.get(
+    '/rest/v1/leads/describe.json',
+    {
+      config: { permissions: READ },
+      schema: { tags, summary: 'Describe Lead', response: { 200: envelopeOf(describeItem) } },
+    },
+    async (request) =>
+      successEnvelope(
+        request.marketoRequestId(),
+        leadFields.catalog().fields.map((field) => ({
+          id: field.id,
+          displayName: field.displayName,
+          dataType: field.dataType,
+          ...(field.length !== undefined ? { length: field.length } : {}),
+          rest: { name: field.name, readOnly: field.readOnly },
+          soap: { name: soapName(field.name), readOnly: field.readOnly },
+        })),
+      ),
+  );
+
+  app.get(
+    '/rest/v1/leads/describe2.json',
+    {
+      config: { permissions: READ },
+      schema: { tags, summary: 'Describe Lead2', response: { 200: envelopeOf(describe2Item) } },
+    },
+    async (request) => {
+      const catalog = leadFields.catalog();
+      return successEnvelope(request.marketoRequestId(), [
+        {
+          name: 'API Lead',
+          searchableFields: catalog.searchable().map((field) => [field.name]),
+          fields: catalog.fields.map((field) => ({
+            name: field.name,
+            displayName: field.displayName,
+            dataType: field.dataType,
+            ...(field.length !== undefined ? { length: field.length } : {}),
+            updateable: !field.readOnly,
+            crmManaged: false,
+          })),
+        },
+      ]);
+    },
+  );
+
+  app.get(
+    '/rest/v1/leads/partitions.json',
+    {
+      config: { permissions: READ },
+      schema: {
+        tags,
+        summary: 'Get Lead Partitions',
+        description: 'Only the partitions the caller can read.',
+        response: { 200: envelopeOf(partitionItem) },
+      },
+    },
+    async (request) => {
+      const readable = request.access!.partitions('read');
+      return successEnvelope(
+        request.marketoRequestId(),
+        partitions.list().filter((partition) => readable.has(partition.id)),
+      );
+    },
+  );
+
+  app.post(
+    '/rest/v1/leads/partitions.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Update Lead Partition',
+        body: z.object({
+          input: z
+            .array(z.object({ id: z.coerce.number().int(), partitionName: z.string().min(1) }))
+            .min(1)
+            .max(MAX_BATCH),
+        }),
+        response: { 200: envelopeOf(recordResultSchema) },
+      },
+    },
+    async (request) =>
+      successEnvelope(request.marketoRequestId(), moveLeads(rulesOf(ctx), scopeOf(request), request.body.input)),
+  );
+};

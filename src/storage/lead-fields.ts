@@ -1,0 +1,115 @@
+import type { Clock } from '../clock.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import {
+  CUSTOM_FIELD_ID_BASE,
+  type CustomFieldType,
+  isStandardFieldName,
+  type LeadField,
+  LeadFieldCatalog,
+  SEARCHABLE_CUSTOM_TYPES,
+  STANDARD_FIELDS,
+} from '../domain/lead-fields.js';
+import type { Database } from './database.js';
+
+export interface CustomLeadField {
+  name: string;
+  displayName: string;
+  dataType: CustomFieldType;
+  length?: number;
+}
+
+interface FieldRow {
+  name: string;
+  display_name: string;
+  data_type: CustomFieldType;
+  length: number | null;
+}
+
+const DEFAULT_STRING_LENGTH = 255;
+
+function toCustomField(row: FieldRow): CustomLeadField {
+  return {
+    name: row.name,
+    displayName: row.display_name,
+    dataType: row.data_type,
+    ...(row.length !== null ? { length: row.length } : {}),
+  };
+}
+
+/** Custom lead fields; the catalog (standard + custom) is rebuilt only when they change. */
+export class LeadFieldRepository {
+  private readonly selectAll;
+  private readonly selectByName;
+  private readonly insert;
+  private readonly deleteRow;
+  private readonly clearValues;
+  private cached: LeadFieldCatalog | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {
+    this.selectAll = db.prepare<[], FieldRow>(
+      'SELECT name, display_name, data_type, length FROM lead_fields ORDER BY created_at, name',
+    );
+    this.selectByName = db.prepare<[string], FieldRow>(
+      'SELECT name, display_name, data_type, length FROM lead_fields WHERE name = ?',
+    );
+    this.insert = db.prepare<[string, string, string, number | null, number]>(
+      'INSERT INTO lead_fields (name, display_name, data_type, length, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.deleteRow = db.prepare<[string]>('DELETE FROM lead_fields WHERE name = ?');
+    // Values of a dropped field leave the leads with it. Names are API names ([A-Za-z][A-Za-z0-9_]*): path-safe.
+    this.clearValues = db.prepare<[string]>(
+      "UPDATE leads SET fields = json_remove(fields, '$.' || ?1) WHERE json_type(fields, '$.' || ?1) IS NOT NULL",
+    );
+  }
+
+  list(): CustomLeadField[] {
+    return this.selectAll.all().map(toCustomField);
+  }
+
+  get(name: string): CustomLeadField {
+    const row = this.selectByName.get(name);
+    if (!row) throw new NotFoundError('Lead field', name);
+    return toCustomField(row);
+  }
+
+  create(input: CustomLeadField): CustomLeadField {
+    if (isStandardFieldName(input.name) || this.selectByName.get(input.name)) {
+      throw new ConflictError(`A lead field named "${input.name}" already exists`);
+    }
+    const length =
+      input.length ?? (input.dataType === 'string' || input.dataType === 'email' ? DEFAULT_STRING_LENGTH : null);
+    this.insert.run(input.name, input.displayName, input.dataType, length, this.clock.now());
+    this.cached = undefined;
+    return this.get(input.name);
+  }
+
+  delete(name: string): void {
+    const field = this.get(name);
+    this.db.transaction(() => {
+      this.deleteRow.run(field.name);
+      this.clearValues.run(field.name);
+    })();
+    this.cached = undefined;
+  }
+
+  /** Standard and custom fields, as describe shows them. */
+  catalog(): LeadFieldCatalog {
+    if (!this.cached) {
+      const custom: LeadField[] = this.list().map((field, index) => ({
+        id: CUSTOM_FIELD_ID_BASE + index,
+        name: field.name,
+        displayName: field.displayName,
+        dataType: field.dataType,
+        ...(field.length !== undefined ? { length: field.length } : {}),
+        readOnly: false,
+        searchable: SEARCHABLE_CUSTOM_TYPES.has(field.dataType),
+        custom: true,
+      }));
+      this.cached = new LeadFieldCatalog([...STANDARD_FIELDS, ...custom]);
+    }
+    return this.cached;
+  }
+}

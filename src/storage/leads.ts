@@ -1,0 +1,157 @@
+import type { Clock } from '../clock.js';
+import type { Database } from './database.js';
+
+export type LeadValue = string | number | boolean | null;
+
+export interface Lead {
+  id: number;
+  partitionId: number;
+  email: string | null;
+  /** Every other field by REST API name; absent means null. */
+  fields: Record<string, LeadValue>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface LeadRow {
+  id: number;
+  partition_id: number;
+  email: string | null;
+  fields: string;
+  created_at: number;
+  updated_at: number;
+}
+
+function toLead(row: LeadRow): Lead {
+  return {
+    id: row.id,
+    partitionId: row.partition_id,
+    email: row.email,
+    fields: JSON.parse(row.fields) as Record<string, LeadValue>,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** How a filter field is stored: its own column, or a case-insensitive string / a number in the JSON object. */
+export type LeadColumn = 'id' | 'email' | 'partition' | 'json-text' | 'json-number';
+
+export interface LeadFilter {
+  column: LeadColumn;
+  /** REST API name, for JSON-stored fields. */
+  field: string;
+  values: readonly (string | number)[];
+  /** Only leads in these partitions are seen. */
+  partitionIds: readonly number[];
+}
+
+const COLUMN_CONDITION: Record<LeadColumn, string> = {
+  id: 'id IN (SELECT value FROM json_each(:values))',
+  // The email column is COLLATE NOCASE, so this match ignores case, as Marketo's does.
+  email: 'email IN (SELECT value FROM json_each(:values))',
+  partition: 'partition_id IN (SELECT value FROM json_each(:values))',
+  'json-text': 'lower(json_extract(fields, :path)) IN (SELECT lower(value) FROM json_each(:values))',
+  'json-number': 'json_extract(fields, :path) IN (SELECT value FROM json_each(:values))',
+};
+
+const VISIBLE = 'partition_id IN (SELECT value FROM json_each(:partitions))';
+
+interface FilterParams {
+  values: string;
+  partitions: string;
+  path?: string;
+}
+
+export class LeadRepository {
+  private readonly selectById;
+  private readonly insertRow;
+  private readonly updateRow;
+  private readonly updatePartition;
+  private readonly deleteRow;
+  private readonly countAll;
+  private readonly pageStatements = new Map<LeadColumn, ReturnType<Database['prepare']>>();
+  private readonly countStatements = new Map<LeadColumn, ReturnType<Database['prepare']>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {
+    this.selectById = db.prepare<[number], LeadRow>('SELECT * FROM leads WHERE id = ?');
+    this.insertRow = db.prepare<[number, string | null, string, number, number], { id: number }>(
+      'INSERT INTO leads (partition_id, email, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+    );
+    this.updateRow = db.prepare<[string | null, string, number, number]>(
+      'UPDATE leads SET email = ?, fields = ?, updated_at = ? WHERE id = ?',
+    );
+    this.updatePartition = db.prepare<[number, number, number]>(
+      'UPDATE leads SET partition_id = ?, updated_at = ? WHERE id = ?',
+    );
+    this.deleteRow = db.prepare<[number]>('DELETE FROM leads WHERE id = ?');
+    this.countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM leads');
+    for (const column of Object.keys(COLUMN_CONDITION) as LeadColumn[]) {
+      const where = `${COLUMN_CONDITION[column]} AND ${VISIBLE}`;
+      this.pageStatements.set(
+        column,
+        db.prepare(`SELECT * FROM leads WHERE ${where} AND id > :after ORDER BY id LIMIT :limit`),
+      );
+      this.countStatements.set(
+        column,
+        db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM leads WHERE ${where} LIMIT :cap)`),
+      );
+    }
+  }
+
+  find(id: number): Lead | undefined {
+    const row = this.selectById.get(id);
+    return row && toLead(row);
+  }
+
+  count(): number {
+    return this.countAll.get()!.n;
+  }
+
+  /** Leads matching the filter, in id order, after `afterId`. */
+  page(filter: LeadFilter, afterId: number, limit: number): Lead[] {
+    const rows = this.pageStatements.get(filter.column)!.all({ ...this.params(filter), after: afterId, limit });
+    return (rows as LeadRow[]).map(toLead);
+  }
+
+  /** How many leads match, counting no further than `cap`. */
+  countMatches(filter: LeadFilter, cap: number): number {
+    const row = this.countStatements.get(filter.column)!.get({ ...this.params(filter), cap }) as { n: number };
+    return row.n;
+  }
+
+  insert(partitionId: number, email: string | null, fields: Record<string, LeadValue>): Lead {
+    const now = this.clock.now();
+    const { id } = this.insertRow.get(partitionId, email, JSON.stringify(fields), now, now)!;
+    return this.find(id)!;
+  }
+
+  update(id: number, email: string | null, fields: Record<string, LeadValue>): Lead {
+    this.updateRow.run(email, JSON.stringify(fields), this.clock.now(), id);
+    return this.find(id)!;
+  }
+
+  movePartition(id: number, partitionId: number): void {
+    this.updatePartition.run(partitionId, this.clock.now(), id);
+  }
+
+  delete(id: number): void {
+    this.deleteRow.run(id);
+  }
+
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  private params(filter: LeadFilter): FilterParams {
+    const params: FilterParams = {
+      values: JSON.stringify(filter.values),
+      partitions: JSON.stringify(filter.partitionIds),
+    };
+    if (filter.column === 'json-text' || filter.column === 'json-number') params.path = `$.${filter.field}`;
+    return params;
+  }
+}
