@@ -40,6 +40,8 @@ export interface BuildAppOptions {
   db?: Database;
   clock?: AdjustableClock;
   ids?: Ids;
+  /** Where the log goes (default stdout); tests read decisions from it. */
+  logStream?: { write(line: string): void };
 }
 
 declare module 'fastify' {
@@ -67,6 +69,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const app = Fastify({
     logger: {
       level: config.LOG_LEVEL,
+      ...(options.logStream ? { stream: options.logStream } : {}),
       // Secrets never reach the log: the URL carries client_secret on the identity endpoint.
       serializers: {
         req: (request: { method: string; url: string }) => ({

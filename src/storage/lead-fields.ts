@@ -60,8 +60,8 @@ export class LeadFieldRepository {
     );
     this.deleteRow = db.prepare<[string]>('DELETE FROM lead_fields WHERE name = ?');
     // Values of a dropped field leave the leads with it. Names are API names ([A-Za-z][A-Za-z0-9_]*): path-safe.
-    this.clearValues = db.prepare<[string]>(
-      "UPDATE leads SET fields = json_remove(fields, '$.' || ?1) WHERE json_type(fields, '$.' || ?1) IS NOT NULL",
+    this.clearValues = db.prepare<[{ name: string }]>(
+      "UPDATE leads SET fields = json_remove(fields, '$.' || @name) WHERE json_type(fields, '$.' || @name) IS NOT NULL",
     );
   }
 
@@ -90,7 +90,7 @@ export class LeadFieldRepository {
     const field = this.get(name);
     this.db.transaction(() => {
       this.deleteRow.run(field.name);
-      this.clearValues.run(field.name);
+      this.clearValues.run({ name: field.name });
     })();
     this.cached = undefined;
   }

@@ -65,6 +65,12 @@ function toToken(row: TokenRow): AccessToken {
   return { token: row.token, serviceId: row.service_id, issuedAt: row.issued_at, expiresAt: row.expires_at };
 }
 
+/**
+ * How long an expired token is kept, so that it keeps answering 602 (not 601) for a while; older ones are
+ * dropped when the service gets a new token, so tokens do not accumulate.
+ */
+export const EXPIRED_TOKEN_RETENTION_MS = 24 * 3600 * 1000;
+
 export interface TokenSettings {
   ttlSeconds: number;
   pod: string;
@@ -173,8 +179,7 @@ export class ServiceRepository {
       const now = this.clock.now();
       const live = this.selectLiveToken.get(serviceId, now);
       if (live) return toToken(live);
-      // Expired tokens are dropped, not accumulated.
-      this.deleteExpiredTokens.run(serviceId, now);
+      this.deleteExpiredTokens.run(serviceId, now - EXPIRED_TOKEN_RETENTION_MS);
       const token: AccessToken = {
         token: `${this.ids.uuid()}:${this.tokens.pod}`,
         serviceId,
