@@ -12,12 +12,12 @@ import {
 import { AdjustableClock } from './clock.js';
 import { type Config, testConfig } from './config.js';
 import { type AppContext, createContext } from './context.js';
-import { ensureSystemRoles } from './domain/provisioning.js';
 import { adminGuard } from './http/admin-guard.js';
+import { UriTooLongError } from './domain/errors.js';
 import { createRequestIds } from './http/envelope.js';
 import { authenticate } from './http/authenticate.js';
 import { authorize } from './http/authorize.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { handleError, registerErrorHandling } from './http/error-handler.js';
 import { MarketoRouteTable } from './http/marketo-routes.js';
 import { createUrlRewriter, registerFormTunnel, TUNNEL_HEADER } from './http/normalise.js';
 import { openapiTransform, OPENAPI_INFO } from './http/openapi.js';
@@ -61,7 +61,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const clock = options.clock ?? new AdjustableClock();
   const ids = options.ids ?? randomIds;
   const ctx = createContext(config, db, clock, ids);
-  ensureSystemRoles(ctx);
+  ctx.repos.subscription.ensureSystemRows();
 
   const tunnelSecret = ids.uuid();
   const marketoRoutes = new MarketoRouteTable();
@@ -81,6 +81,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     bodyLimit: BODY_LIMIT_BYTES,
     rewriteUrl: createUrlRewriter(tunnelSecret),
     routerOptions: { maxParamLength: 500 },
+    // Malformed URLs (bad percent-escapes) answer in the plane's format too.
+    frameworkErrors: handleError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('ctx', ctx);
@@ -96,13 +98,15 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // Marketo tolerates a body on GET, and `POST ?_method=GET` keeps its JSON body.
   app.addHttpMethod('GET', { hasBody: true, overrideExisting: true });
   registerErrorHandling(app, marketoRoutes);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (request) => {
     // Fastify keeps the URL as sent in originalUrl when rewriteUrl changed it.
     const url = (request.raw as { originalUrl?: string }).originalUrl ?? request.url;
     if (request.headers[TUNNEL_HEADER] !== tunnelSecret && Buffer.byteLength(url) > MAX_URI_BYTES) {
-      return reply.code(414).type('application/json').send({ error: 'Request-URI Too Long' });
+      throw new UriTooLongError();
     }
   });
+  // Root-level, so that unknown admin paths and wrong verbs are guarded too.
+  app.addHook('onRequest', adminGuard(config.ADMIN_TOKEN));
   app.addHook('onClose', async () => {
     if (!options.db) db.close();
   });
@@ -137,7 +141,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   registerFormTunnel(app, marketoRoutes, tunnelSecret);
 
   const adminPlane = async (admin: FastifyInstance) => {
-    admin.addHook('onRequest', adminGuard(config.ADMIN_TOKEN));
     await admin.register(permissionRoutes);
     await admin.register(workspaceRoutes, { ctx });
     await admin.register(partitionRoutes, { ctx });
@@ -150,7 +153,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // Adobe's access-control path, so code written against the Roles API works unchanged.
   await app.register(
     async (aep: FastifyInstance) => {
-      aep.addHook('onRequest', adminGuard(config.ADMIN_TOKEN));
       await aep.register(roleRoutes, { ctx });
     },
     { prefix: '/data/foundation/access-control/administration' },

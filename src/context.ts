@@ -7,6 +7,7 @@ import { LeadRepository } from './storage/leads.js';
 import { PartitionRepository } from './storage/partitions.js';
 import { RoleRepository } from './storage/roles.js';
 import { ServiceRepository } from './storage/services.js';
+import { SubscriptionStore } from './storage/subscription.js';
 import { UserRepository } from './storage/users.js';
 import { WorkspaceRepository } from './storage/workspaces.js';
 
@@ -18,6 +19,7 @@ export interface Repositories {
   services: ServiceRepository;
   leads: LeadRepository;
   leadFields: LeadFieldRepository;
+  subscription: SubscriptionStore;
 }
 
 /** Everything route modules need, handed to them as plugin options. */
@@ -31,6 +33,7 @@ export interface AppContext {
 }
 
 export function createContext(config: Config, db: Database, clock: AdjustableClock, ids: Ids): AppContext {
+  const leadFields = new LeadFieldRepository(db, clock);
   const repos: Repositories = {
     workspaces: new WorkspaceRepository(db),
     partitions: new PartitionRepository(db),
@@ -38,7 +41,8 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
     users: new UserRepository(db, clock),
     services: new ServiceRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD }),
     leads: new LeadRepository(db, clock),
-    leadFields: new LeadFieldRepository(db, clock),
+    leadFields,
+    subscription: new SubscriptionStore(db, clock, ids, leadFields),
   };
   return { config, clock, ids, repos, transaction: (work) => db.transaction(work)() };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { type AdjustableClock, frozenClock } from '../src/clock.js';
 import { type Config, testConfig } from '../src/config.js';
@@ -101,4 +102,55 @@ export async function accessToken(app: FastifyInstance, service: Provisioned): P
   const response = await call(app, 'GET', tokenUrl(service));
   if (response.statusCode !== 200) throw new Error(`token failed: ${response.statusCode} ${response.body}`);
   return response.json().access_token;
+}
+
+/** RFC 9457 problem details, as the admin plane answers errors. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { path: string; message: string }[];
+}
+
+/**
+ * Asserts an admin-plane error: the status, `application/problem+json`, and `{type, title, status, detail}`.
+ * Returns the body for further checks.
+ */
+export function expectProblem(response: LightMyRequestResponse, status: number): ProblemBody {
+  expect({ status: response.statusCode, body: response.body }).toMatchObject({ status });
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = response.json() as ProblemBody;
+  expect(body).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+  });
+  return body;
+}
+
+/** The paths named in a problem's `errors`. */
+export function failingPaths(problem: ProblemBody): string[] {
+  return (problem.errors ?? []).map((error) => error.path);
+}
+
+/** Everything the admin plane lists, to check that a refused request changed nothing. */
+export async function adminState(
+  app: FastifyInstance,
+  headers: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
+  const state: Record<string, unknown> = {};
+  for (const [key, url] of [
+    ['workspaces', '/admin/workspaces'],
+    ['partitions', '/admin/partitions'],
+    ['roles', '/admin/roles?limit=1000'],
+    ['users', '/admin/users'],
+    ['services', '/admin/services'],
+  ] as const) {
+    const response = await call(app, 'GET', url, undefined, headers);
+    if (response.statusCode !== 200) throw new Error(`GET ${url} failed: ${response.statusCode} ${response.body}`);
+    state[key] = response.json();
+  }
+  return state;
 }

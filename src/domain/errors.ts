@@ -62,3 +62,12 @@ export class OAuthError extends Error {
     this.name = 'OAuthError';
   }
 }
+
+/** The request URI is over Marketo's 8 KB limit: HTTP 414 on every plane (error-codes.md). */
+export class UriTooLongError extends Error {
+  readonly statusCode = 414;
+  constructor() {
+    super('Request-URI Too Long');
+    this.name = 'UriTooLongError';
+  }
+}

@@ -19,7 +19,12 @@ export interface LeadField {
   custom: boolean;
 }
 
-type Standard = [name: string, displayName: string, dataType: LeadDataType, options?: { length?: number; readOnly?: boolean; searchable?: boolean }];
+type Standard = [
+  name: string,
+  displayName: string,
+  dataType: LeadDataType,
+  options?: { length?: number; readOnly?: boolean; searchable?: boolean },
+];
 
 const STANDARD: Standard[] = [
   ['id', 'Id', 'integer', { readOnly: true, searchable: true }],

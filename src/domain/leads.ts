@@ -2,7 +2,13 @@ import type { Lead, LeadColumn, LeadFilter, LeadRepository, LeadValue } from '..
 import type { Partition } from '../storage/partitions.js';
 import { DEFAULT_PARTITION_ID } from '../storage/partitions.js';
 import { MarketoError } from './errors.js';
-import { coerceFieldValue, DEFAULT_READ_FIELDS, formatDatetime, type LeadField, type LeadFieldCatalog } from './lead-fields.js';
+import {
+  coerceFieldValue,
+  DEFAULT_READ_FIELDS,
+  formatDatetime,
+  type LeadField,
+  type LeadFieldCatalog,
+} from './lead-fields.js';
 
 /**
  * Lead rules of the lead database (marketo-reference.md §3.3, §4.3, §6.1): record-level results in input
@@ -15,8 +21,7 @@ export interface Reason {
 }
 
 export type RecordResult =
-  | { id: number; status: 'created' | 'updated' | 'deleted' }
-  | { id?: number; status: 'skipped'; reasons: Reason[] };
+  { id: number; status: 'created' | 'updated' | 'deleted' } | { id?: number; status: 'skipped'; reasons: Reason[] };
 
 export type SyncAction = 'createOnly' | 'updateOnly' | 'createOrUpdate' | 'createDuplicate';
 

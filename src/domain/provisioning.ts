@@ -1,21 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { Service } from '../storage/services.js';
 import { DEFAULT_WORKSPACE_ID } from '../storage/workspaces.js';
-import { PERMISSIONS } from './permissions.js';
-
-export const ADMIN_ROLE_ID = 1;
-export const STANDARD_USER_ROLE_ID = 2;
-
-/** Marketo's built-in roles; run at every start (idempotent). */
-export function ensureSystemRoles(ctx: AppContext): void {
-  ctx.repos.roles.ensureSystemRole(
-    ADMIN_ROLE_ID,
-    'Admin',
-    'All permissions',
-    PERMISSIONS.map((permission) => permission.key),
-  );
-  ctx.repos.roles.ensureSystemRole(STANDARD_USER_ROLE_ID, 'Standard User', 'Standard user permissions', []);
-}
 
 export const DEMO_SERVICE_NAME = 'Demo Service';
 

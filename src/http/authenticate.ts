@@ -11,7 +11,11 @@ function tokenOf(request: FastifyRequest, acceptQueryToken: boolean): string | u
   // The legacy ?access_token= (or form field, which the form tunnel moves into the query).
   const query = request.query as Record<string, unknown> | undefined;
   const value = query?.access_token;
-  return typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
+  return typeof value === 'string'
+    ? value
+    : Array.isArray(value) && typeof value[0] === 'string'
+      ? value[0]
+      : undefined;
 }
 
 /**

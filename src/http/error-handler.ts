@@ -8,6 +8,7 @@ import {
   NotFoundError,
   OAuthError,
   UnauthorizedError,
+  UriTooLongError,
 } from '../domain/errors.js';
 import { failureEnvelope } from './envelope.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
@@ -47,7 +48,10 @@ function isJsonSyntaxError(error: FastifyError): boolean {
 }
 
 function sendProblem(reply: FastifyReply, status: number, detail: string, errors?: FieldProblem[]) {
-  return reply.code(status).type('application/problem+json').send(problem(status, detail, errors));
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send(problem(status, detail, errors));
 }
 
 function handleAdminError(error: FastifyError, reply: FastifyReply) {
@@ -68,6 +72,9 @@ function handleMarketoError(error: FastifyError, request: FastifyRequest, reply:
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     // HTTP-level, like Marketo's gateway: body over 1 MB (error-codes.md).
     return reply.code(413).type('application/json').send({ error: 'Request Entity Too Large' });
+  }
+  if (error instanceof UriTooLongError) {
+    return reply.code(414).type('application/json').send({ error: 'Request-URI Too Long' });
   }
   const requestId = request.marketoRequestId();
   if (error instanceof MarketoError) {
@@ -95,6 +102,9 @@ function handleIdentityError(error: FastifyError, reply: FastifyReply) {
       .header('pragma', 'no-cache')
       .send({ error: error.error, error_description: error.description });
   }
+  if (error instanceof UriTooLongError) {
+    return reply.code(414).send({ error: 'invalid_request', error_description: error.message });
+  }
   const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
   const body =
     status === 500
@@ -104,28 +114,31 @@ function handleIdentityError(error: FastifyError, reply: FastifyReply) {
 }
 
 /** The one error handler: maps typed errors to the plane's wire format; never leaks a stack trace. */
-export function registerErrorHandling(app: FastifyInstance, marketoRoutes: MarketoRouteTable): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode ?? 500;
-    const expected =
-      error instanceof InvalidInputError ||
-      error instanceof NotFoundError ||
-      error instanceof ConflictError ||
-      error instanceof UnauthorizedError ||
-      error instanceof MarketoError ||
-      error instanceof OAuthError ||
-      (status >= 400 && status < 500);
-    if (!expected) request.log.error({ err: error }, 'unhandled error');
+export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode ?? 500;
+  const expected =
+    error instanceof InvalidInputError ||
+    error instanceof NotFoundError ||
+    error instanceof ConflictError ||
+    error instanceof UnauthorizedError ||
+    error instanceof MarketoError ||
+    error instanceof OAuthError ||
+    error instanceof UriTooLongError ||
+    (status >= 400 && status < 500);
+  if (!expected) request.log.error({ err: error }, 'unhandled error');
 
-    switch (planeOf(request.url)) {
-      case 'admin':
-        return handleAdminError(error, reply);
-      case 'identity':
-        return handleIdentityError(error, reply);
-      case 'marketo':
-        return handleMarketoError(error, request, reply);
-    }
-  });
+  switch (planeOf(request.url)) {
+    case 'admin':
+      return handleAdminError(error, reply);
+    case 'identity':
+      return handleIdentityError(error, reply);
+    case 'marketo':
+      return handleMarketoError(error, request, reply);
+  }
+}
+
+export function registerErrorHandling(app: FastifyInstance, marketoRoutes: MarketoRouteTable): void {
+  app.setErrorHandler(handleError);
 
   app.setNotFoundHandler((request, reply) => {
     switch (planeOf(request.url)) {
@@ -139,7 +152,9 @@ export function registerErrorHandling(app: FastifyInstance, marketoRoutes: Marke
         return reply.code(200).send(failureEnvelope(request.marketoRequestId(), code, message));
       }
       case 'identity':
-        return reply.code(404).send({ error: 'not_found', error_description: `No endpoint ${request.method} ${request.url}` });
+        return reply
+          .code(404)
+          .send({ error: 'not_found', error_description: `No endpoint ${request.method} ${request.url}` });
       case 'admin':
         return sendProblem(reply, 404, `No route ${request.method} ${request.url.split('?')[0]}`);
     }

@@ -55,7 +55,7 @@ export const identityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
         summary: 'Get an access token',
         description,
         querystring: tokenParams,
-        body: tokenParams.optional(),
+        body: tokenParams.nullish(),
         response,
       },
     },

@@ -95,6 +95,11 @@ export class LeadFieldRepository {
     this.cached = undefined;
   }
 
+  /** Forget the cached catalog (after fields change outside this repository). */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
   /** Standard and custom fields, as describe shows them. */
   catalog(): LeadFieldCatalog {
     if (!this.cached) {

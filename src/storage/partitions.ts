@@ -22,13 +22,13 @@ export class PartitionRepository {
   constructor(private readonly db: Database) {
     this.selectAll = db.prepare<[], Partition>('SELECT id, name, description FROM partitions ORDER BY id');
     this.selectById = db.prepare<[number], Partition>('SELECT id, name, description FROM partitions WHERE id = ?');
-    this.selectByName = db.prepare<[string], Partition>(
-      'SELECT id, name, description FROM partitions WHERE name = ?',
-    );
+    this.selectByName = db.prepare<[string], Partition>('SELECT id, name, description FROM partitions WHERE name = ?');
     this.insert = db.prepare<[string, string], { id: number }>(
       'INSERT INTO partitions (name, description) VALUES (?, ?) RETURNING id',
     );
-    this.updateRow = db.prepare<[string, string, number]>('UPDATE partitions SET name = ?, description = ? WHERE id = ?');
+    this.updateRow = db.prepare<[string, string, number]>(
+      'UPDATE partitions SET name = ?, description = ? WHERE id = ?',
+    );
     this.deleteRow = db.prepare<[number]>('DELETE FROM partitions WHERE id = ?');
     this.countLeads = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM leads WHERE partition_id = ?');
   }

@@ -82,7 +82,6 @@ export class RoleRepository {
   private readonly selectById;
   private readonly selectByName;
   private readonly insert;
-  private readonly insertWithId;
   private readonly updateRow;
   private readonly touchRow;
   private readonly deleteRow;
@@ -101,10 +100,6 @@ export class RoleRepository {
     this.insert = db.prepare<[string, string, RoleType, string, number, string, number], { id: number }>(
       `INSERT INTO roles (name, description, role_type, created_by, created_at, modified_by, modified_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    );
-    this.insertWithId = db.prepare<[number, string, string, RoleType, string, number, string, number]>(
-      `INSERT OR IGNORE INTO roles (id, name, description, role_type, created_by, created_at, modified_by, modified_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.updateRow = db.prepare<[string, string, RoleType, string, number, number]>(
       `UPDATE roles SET name = ?, description = ?, role_type = ?, modified_by = ?, modified_at = ?,
@@ -158,22 +153,21 @@ export class RoleRepository {
       const now = this.clock.now();
       let id: number;
       try {
-        id = this.insert.get(input.name, input.description ?? '', 'user-defined', ADMIN_ACTOR, now, ADMIN_ACTOR, now)!.id;
+        id = this.insert.get(
+          input.name,
+          input.description ?? '',
+          'user-defined',
+          ADMIN_ACTOR,
+          now,
+          ADMIN_ACTOR,
+          now,
+        )!.id;
       } catch (error) {
         if (isUniqueViolation(error)) throw new ConflictError(`A role named "${input.name}" already exists`);
         throw error;
       }
       for (const key of permissionSets) this.addPermission.run(id, key);
       return this.get(id);
-    })();
-  }
-
-  /** Built-in roles; idempotent, and keeps their permissions in step with the catalog. */
-  ensureSystemRole(id: number, name: string, description: string, permissionKeys: readonly string[]): void {
-    this.db.transaction(() => {
-      const now = this.clock.now();
-      this.insertWithId.run(id, name, description, 'system-defined', 'system', now, 'system', now);
-      for (const key of permissionKeys) this.addPermission.run(id, key);
     })();
   }
 

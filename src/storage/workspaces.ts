@@ -51,7 +51,9 @@ export class WorkspaceRepository {
     this.insert = db.prepare<[string, string], { id: number }>(
       'INSERT INTO workspaces (name, description) VALUES (?, ?) RETURNING id',
     );
-    this.updateRow = db.prepare<[string, string, number]>('UPDATE workspaces SET name = ?, description = ? WHERE id = ?');
+    this.updateRow = db.prepare<[string, string, number]>(
+      'UPDATE workspaces SET name = ?, description = ? WHERE id = ?',
+    );
     this.deleteRow = db.prepare<[number]>('DELETE FROM workspaces WHERE id = ?');
     this.clearPartitions = db.prepare<[number]>('DELETE FROM workspace_partitions WHERE workspace_id = ?');
     this.attachPartition = db.prepare<[number, number]>(

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { accessToken, call, expectProblem, newInstance, provisionService, tokenUrl, type TestInstance } from '../helpers.js';
+import {
+  accessToken,
+  call,
+  expectProblem,
+  newInstance,
+  provisionService,
+  tokenUrl,
+  type TestInstance,
+} from '../helpers.js';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -57,7 +65,10 @@ describe('ADMIN_TOKEN set', () => {
     expectProblem(await call(app, 'POST', '/admin/roles', { name: 'Sneaky' }), 401);
     expectProblem(await call(app, 'POST', AEP_ROLES, { name: 'Sneaky' }), 401);
     expectProblem(await call(app, 'PUT', `/admin/roles/${roleId}`, { name: 'X', roleType: 'user-defined' }), 401);
-    expectProblem(await call(app, 'PATCH', `${AEP_ROLES}/${roleId}`, { operations: [{ op: 'remove', path: '/description' }] }), 401);
+    expectProblem(
+      await call(app, 'PATCH', `${AEP_ROLES}/${roleId}`, { operations: [{ op: 'remove', path: '/description' }] }),
+      401,
+    );
     expectProblem(await call(app, 'DELETE', `/admin/roles/${roleId}`), 401);
     expectProblem(await call(app, 'POST', '/admin/workspaces', { name: 'Sneaky' }), 401);
     expectProblem(await call(app, 'POST', '/admin/partitions', { name: 'Sneaky' }), 401);

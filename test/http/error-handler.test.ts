@@ -8,7 +8,20 @@ import { adminState, call, expectProblem, newInstance, provisionService, type Te
 
 const AEP_ROLES = '/data/foundation/access-control/administration/roles';
 
-const BAD_IDS = ['0', '-1', '1.5', 'abc', '99999999999999999999', '1e400', 'NaN', 'Infinity', '%00', '%20', '0x', "1'%20OR%201=1"];
+const BAD_IDS = [
+  '0',
+  '-1',
+  '1.5',
+  'abc',
+  '99999999999999999999',
+  '1e400',
+  'NaN',
+  'Infinity',
+  '%00',
+  '%20',
+  '0x',
+  "1'%20OR%201=1",
+];
 
 const GARBAGE_BODIES: { name: string; payload: string | undefined; contentType?: string }[] = [
   { name: 'no body', payload: undefined },
@@ -24,7 +37,11 @@ const GARBAGE_BODIES: { name: string; payload: string | undefined; contentType?:
   { name: 'only unknown keys', payload: '{"zzz":1,"constructor":{"prototype":{}}}', contentType: 'application/json' },
   { name: 'a plain-text body', payload: 'name=x', contentType: 'text/plain' },
   { name: 'an XML body', payload: '<role><name>x</name></role>', contentType: 'application/xml' },
-  { name: 'a deeply nested body', payload: `${'{"a":'.repeat(500)}1${'}'.repeat(500)}`, contentType: 'application/json' },
+  {
+    name: 'a deeply nested body',
+    payload: `${'{"a":'.repeat(500)}1${'}'.repeat(500)}`,
+    contentType: 'application/json',
+  },
 ];
 
 function wrongTypes() {
@@ -99,7 +116,9 @@ beforeAll(async () => {
   instance = await newInstance();
   // Something of everything: workspace 2, partition 2, role 101, user 1, service 1.
   expect((await call(instance.app, 'POST', '/admin/partitions', { name: 'P2' })).statusCode).toBe(201);
-  expect((await call(instance.app, 'POST', '/admin/workspaces', { name: 'W2', partitionIds: [2] })).statusCode).toBe(201);
+  expect((await call(instance.app, 'POST', '/admin/workspaces', { name: 'W2', partitionIds: [2] })).statusCode).toBe(
+    201,
+  );
   await provisionService(instance.app, { permissions: ['read-only-lead'] });
   baseline = await adminState(instance.app);
 });
@@ -129,7 +148,10 @@ describe('no input produces a 500 on the admin plane', () => {
   });
 
   it('a body over 1 MB is 413 problem+json', async () => {
-    const response = await call(instance.app, 'POST', '/admin/roles', { name: 'Big', description: 'x'.repeat(1024 * 1024 + 10) });
+    const response = await call(instance.app, 'POST', '/admin/roles', {
+      name: 'Big',
+      description: 'x'.repeat(1024 * 1024 + 10),
+    });
     expectProblem(response, 413);
     expect(await adminState(instance.app)).toEqual(baseline);
   });
@@ -151,7 +173,14 @@ describe('no input produces a 500 on the admin plane', () => {
   });
 
   it('query garbage on the lists is 400 problem+json', async () => {
-    for (const query of ['limit=-1', 'limit=1e400', 'limit=abc', 'limit=1&limit=2', 'start=1.5', 'start=99999999999999999999']) {
+    for (const query of [
+      'limit=-1',
+      'limit=1e400',
+      'limit=abc',
+      'limit=1&limit=2',
+      'start=1.5',
+      'start=99999999999999999999',
+    ]) {
       expectProblem(await call(instance.app, 'GET', `/admin/roles?${query}`), 400);
       expectProblem(await call(instance.app, 'GET', `/admin/roles/101/subjects?${query}`), 400);
     }

@@ -60,7 +60,9 @@ describe('permission evaluation on the Marketo plane', () => {
       expect(body.success, operation.url).toBe(!writes);
       if (writes) expect(body.errors).toEqual([{ code: '603', message: 'Access denied' }]);
     }
-    expect((await call(app, 'GET', '/rest/v1/leads.json?filterType=id&filterValues=1')).json().errors[0].code).toBe('601');
+    expect((await call(app, 'GET', '/rest/v1/leads.json?filterType=id&filterValues=1')).json().errors[0].code).toBe(
+      '601',
+    );
   });
 
   it('logs each denial with the permission needed, the workspaces and what the user holds', async () => {
@@ -99,7 +101,10 @@ describe('permission evaluation on the Marketo plane', () => {
 describe('authentication', () => {
   it('no token, or an unknown one, is 601; HTTP 200 with success:false and the code as a string', async () => {
     const { app } = await instance();
-    for (const headers of [{}, { authorization: 'Bearer not-a-token:ab' }, { authorization: 'Basic abc' }]) {
+    for (const headers of [{}, { authorization: 'Bearer not-a-token:ab' }, { authorization: 'Basic abc' }] as Record<
+      string,
+      string
+    >[]) {
       const response = await call(app, 'GET', '/rest/v1/leads/partitions.json', undefined, headers);
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^application\/json/);
@@ -116,18 +121,22 @@ describe('authentication', () => {
     const service = await provisionService(app, { permissions: ['read-only-lead'] });
     const token = await accessToken(app, service);
     clock.advance(3599);
-    expect((await call(app, 'GET', '/rest/v1/leads/partitions.json', undefined, bearer(token))).json().success).toBe(true);
+    expect((await call(app, 'GET', '/rest/v1/leads/partitions.json', undefined, bearer(token))).json().success).toBe(
+      true,
+    );
     clock.advance(1);
     expect((await call(app, 'GET', '/rest/v1/leads/partitions.json', undefined, bearer(token))).json().errors).toEqual([
       { code: '602', message: 'Access token expired' },
     ]);
     const fresh = await accessToken(app, service);
     expect(fresh).not.toBe(token);
-    expect((await call(app, 'GET', '/rest/v1/leads/partitions.json', undefined, bearer(fresh))).json().success).toBe(true);
-    // The old token stays recognisably expired, not unknown.
-    expect((await call(app, 'GET', '/rest/v1/leads/partitions.json', undefined, bearer(token))).json().errors[0].code).toBe(
-      '602',
+    expect((await call(app, 'GET', '/rest/v1/leads/partitions.json', undefined, bearer(fresh))).json().success).toBe(
+      true,
     );
+    // The old token stays recognisably expired, not unknown.
+    expect(
+      (await call(app, 'GET', '/rest/v1/leads/partitions.json', undefined, bearer(token))).json().errors[0].code,
+    ).toBe('602');
   });
 
   it('a deleted service’s token is 601', async () => {
@@ -135,9 +144,9 @@ describe('authentication', () => {
     const service = await provisionService(app, { permissions: ['read-only-lead'] });
     const token = await accessToken(app, service);
     expect((await call(app, 'DELETE', `/admin/services/${service.serviceId}`)).statusCode).toBe(204);
-    expect((await call(app, 'GET', '/rest/v1/leads/partitions.json', undefined, bearer(token))).json().errors[0].code).toBe(
-      '601',
-    );
+    expect(
+      (await call(app, 'GET', '/rest/v1/leads/partitions.json', undefined, bearer(token))).json().errors[0].code,
+    ).toBe('601');
   });
 
   it('rejects ?access_token= by default (removed by Marketo on 2026-08-31) and accepts it when configured', async () => {
@@ -150,7 +159,11 @@ describe('authentication', () => {
     const lenient = (await instance({ ACCESS_TOKEN_QUERY: 'accept' })).app;
     const legacy = await provisionService(lenient, { permissions: ['read-only-lead'] });
     const legacyToken = await accessToken(lenient, legacy);
-    const query = await call(lenient, 'GET', `/rest/v1/leads/partitions.json?access_token=${encodeURIComponent(legacyToken)}`);
+    const query = await call(
+      lenient,
+      'GET',
+      `/rest/v1/leads/partitions.json?access_token=${encodeURIComponent(legacyToken)}`,
+    );
     expect(query.json().success).toBe(true);
     // The form-field variant (curl -F access_token=…) of the legacy transport.
     const form = await call(
@@ -190,9 +203,18 @@ describe('wire format and request normalisation', () => {
     });
     expect(bad.statusCode).toBe(200);
     expect(bad.json().errors).toEqual([{ code: '609', message: 'Invalid JSON' }]);
-    const text = await call(app, 'POST', '/rest/v1/leads.json', 'input=1', { ...headers, 'content-type': 'text/plain' });
+    const text = await call(app, 'POST', '/rest/v1/leads.json', 'input=1', {
+      ...headers,
+      'content-type': 'text/plain',
+    });
     expect(text.json().errors).toEqual([{ code: '612', message: 'Invalid Content Type' }]);
-    const leads = await call(app, 'GET', '/rest/v1/leads.json?filterType=leadPartitionId&filterValues=1', undefined, headers);
+    const leads = await call(
+      app,
+      'GET',
+      '/rest/v1/leads.json?filterType=leadPartitionId&filterValues=1',
+      undefined,
+      headers,
+    );
     expect(leads.json().result).toEqual([]);
   });
 
@@ -206,10 +228,16 @@ describe('wire format and request normalisation', () => {
     // The documented way around 414: POST with _method=GET and the query in a form body.
     const values = Array.from({ length: 300 }, (_, i) => `someone-with-a-long-address-${i}@example.com`).join(',');
     expect(values.length).toBeGreaterThan(8 * 1024);
-    const tunnelled = await call(app, 'POST', '/rest/v1/leads.json?_method=GET', `filterType=email&filterValues=${values}`, {
-      ...headers,
-      'content-type': 'application/x-www-form-urlencoded',
-    });
+    const tunnelled = await call(
+      app,
+      'POST',
+      '/rest/v1/leads.json?_method=GET',
+      `filterType=email&filterValues=${values}`,
+      {
+        ...headers,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+    );
     expect(tunnelled.statusCode).toBe(200);
     expect(tunnelled.json()).toMatchObject({ success: true, result: [] });
   });

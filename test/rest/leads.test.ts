@@ -50,7 +50,9 @@ describe('Sync Leads POST /rest/v1/leads.json', () => {
     expect(first).not.toHaveProperty('errors');
     expect(first).not.toHaveProperty('warnings');
 
-    const second = await sync({ input: [{ email: 'BOB@example.com', lastName: 'Builder' }, { email: 'cy@example.com' }] });
+    const second = await sync({
+      input: [{ email: 'BOB@example.com', lastName: 'Builder' }, { email: 'cy@example.com' }],
+    });
     expect(second.result).toEqual([
       { id: first.result[1].id, status: 'updated' },
       { id: expect.any(Number), status: 'created' },
@@ -61,7 +63,10 @@ describe('Sync Leads POST /rest/v1/leads.json', () => {
 
   it('createOnly skips an existing lead with 1005 and no id', async () => {
     await sync({ input: [{ email: 'ann@example.com' }] });
-    const body = await sync({ action: 'createOnly', input: [{ email: 'ann@example.com' }, { email: 'new@example.com' }] });
+    const body = await sync({
+      action: 'createOnly',
+      input: [{ email: 'ann@example.com' }, { email: 'new@example.com' }],
+    });
     expect(body.result).toEqual([
       { status: 'skipped', reasons: [{ code: '1005', message: 'Lead already exists' }] },
       { id: expect.any(Number), status: 'created' },
@@ -73,7 +78,10 @@ describe('Sync Leads POST /rest/v1/leads.json', () => {
     const id = created.result[0].id;
     const byEmail = await sync({
       action: 'updateOnly',
-      input: [{ email: 'nobody@example.com', firstName: 'X' }, { email: 'ann@example.com', firstName: 'Ann' }],
+      input: [
+        { email: 'nobody@example.com', firstName: 'X' },
+        { email: 'ann@example.com', firstName: 'Ann' },
+      ],
     });
     expect(byEmail.result).toEqual([
       { status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] },
@@ -82,9 +90,9 @@ describe('Sync Leads POST /rest/v1/leads.json', () => {
     const byId = await sync({ action: 'updateOnly', lookupField: 'id', input: [{ id, title: 'CEO' }] });
     expect(byId.result).toEqual([{ id, status: 'updated' }]);
     expect(await leadById(id, 'firstName,title')).toEqual({ id, firstName: 'Ann', title: 'CEO' });
-    expect((await sync({ action: 'updateOnly', lookupField: 'id', input: [{ title: 'x' }] })).result[0].reasons[0].code).toBe(
-      '1002',
-    );
+    expect(
+      (await sync({ action: 'updateOnly', lookupField: 'id', input: [{ title: 'x' }] })).result[0].reasons[0].code,
+    ).toBe('1002');
   });
 
   it('createDuplicate always creates; then a lookup matching two leads is 1007', async () => {
@@ -111,7 +119,10 @@ describe('Sync Leads POST /rest/v1/leads.json', () => {
       ],
     });
     expect(body.result).toEqual([
-      { status: 'skipped', reasons: [{ code: '1003', message: "Invalid value for field 'email' and value 'not-an-email'" }] },
+      {
+        status: 'skipped',
+        reasons: [{ code: '1003', message: "Invalid value for field 'email' and value 'not-an-email'" }],
+      },
       {
         status: 'skipped',
         reasons: [{ code: '1003', message: "Invalid value for field 'numberOfEmployees' and value 'many'" }],
@@ -139,7 +150,9 @@ describe('Sync Leads POST /rest/v1/leads.json', () => {
     const body = await sync({
       input: [{ email: 'p3@example.com', firstName: 'Changed' }],
     });
-    expect(body.result).toEqual([{ status: 'skipped', reasons: [{ code: '1008', message: "Access denied to partition 'P3'" }] }]);
+    expect(body.result).toEqual([
+      { status: 'skipped', reasons: [{ code: '1008', message: "Access denied to partition 'P3'" }] },
+    ]);
     expect((await leadById(inP3!, 'firstName')).firstName).toBeNull();
 
     for (const partitionName of ['P3', 'P4']) {
@@ -169,7 +182,9 @@ describe('Sync Leads POST /rest/v1/leads.json', () => {
   it('updating a lead that lives in another partition than partitionName is 1010', async () => {
     await sync({ input: [{ email: 'p1@example.com' }] });
     const body = await sync({ partitionName: 'P2', input: [{ email: 'p1@example.com', firstName: 'X' }] });
-    expect(body.result).toEqual([{ status: 'skipped', reasons: [{ code: '1010', message: 'Partition update not allowed' }] }]);
+    expect(body.result).toEqual([
+      { status: 'skipped', reasons: [{ code: '1010', message: 'Partition update not allowed' }] },
+    ]);
   });
 
   it('without partitionName, a caller who can write several partitions but not Default gets 1009', async () => {
@@ -179,7 +194,13 @@ describe('Sync Leads POST /rest/v1/leads.json', () => {
     const { provisionService, accessToken } = await import('../helpers.js');
     const service = await provisionService(sub.app, { permissions: ['read-write-lead'], workspaceIds: [D] });
     const token = await accessToken(sub.app, service);
-    const response = await call(sub.app, 'POST', '/rest/v1/leads.json', { input: [{ email: 'x@example.com' }] }, bearer(token));
+    const response = await call(
+      sub.app,
+      'POST',
+      '/rest/v1/leads.json',
+      { input: [{ email: 'x@example.com' }] },
+      bearer(token),
+    );
     expect(response.json().result).toEqual([
       { status: 'skipped', reasons: [{ code: '1009', message: 'Partition name must be specified' }] },
     ]);
@@ -194,7 +215,10 @@ describe('Sync Leads POST /rest/v1/leads.json', () => {
   });
 
   it('answers response-level errors for a bad request: 701 no input, 1003 over 300 records, 1011 bad lookupField', async () => {
-    expect(await sync({})).toMatchObject({ success: false, errors: [{ code: '701', message: 'input cannot be blank' }] });
+    expect(await sync({})).toMatchObject({
+      success: false,
+      errors: [{ code: '701', message: 'input cannot be blank' }],
+    });
     const tooMany = await sync({ input: Array.from({ length: 301 }, (_, i) => ({ email: `l${i}@example.com` })) });
     expect(tooMany).toMatchObject({ success: false, errors: [{ code: '1003' }] });
     expect(await sync({ lookupField: 'firstName', input: [{ firstName: 'A' }] })).toMatchObject({
@@ -237,7 +261,10 @@ describe('Get Lead by Id GET /rest/v1/lead/{id}.json', () => {
     const [id] = await seedLeads(sub, 'P2', [{ email: 'ann@example.com', company: 'Acme' }]);
     const joined = await asCaller('GET', `/rest/v1/lead/${id}.json?fields=company,leadPartitionId,city`);
     expect(joined.result).toEqual([{ id, company: 'Acme', leadPartitionId: sub.partitions.P2, city: null }]);
-    const repeated = await asCaller('GET', `/rest/v1/lead/${id}.json?fields=company&fields=leadPartitionId&fields=city`);
+    const repeated = await asCaller(
+      'GET',
+      `/rest/v1/lead/${id}.json?fields=company&fields=leadPartitionId&fields=city`,
+    );
     expect(repeated.result).toEqual(joined.result);
   });
 
@@ -255,7 +282,10 @@ describe('Get Lead by Id GET /rest/v1/lead/{id}.json', () => {
       success: false,
       errors: [{ code: '1006', message: "Field 'shoeSize' not found" }],
     });
-    expect(await asCaller('GET', '/rest/v1/lead/abc.json')).toMatchObject({ success: false, errors: [{ code: '1003' }] });
+    expect(await asCaller('GET', '/rest/v1/lead/abc.json')).toMatchObject({
+      success: false,
+      errors: [{ code: '1003' }],
+    });
   });
 });
 
@@ -277,18 +307,31 @@ describe('Get Leads by Filter Type GET /rest/v1/leads.json', () => {
 
   it('filters on custom string and integer fields declared through the admin plane', async () => {
     expect(
-      (await call(sub.app, 'POST', '/admin/lead-fields', { name: 'loyaltyTier', displayName: 'Loyalty', dataType: 'string' }))
-        .statusCode,
+      (
+        await call(sub.app, 'POST', '/admin/lead-fields', {
+          name: 'loyaltyTier',
+          displayName: 'Loyalty',
+          dataType: 'string',
+        })
+      ).statusCode,
     ).toBe(201);
     expect(
-      (await call(sub.app, 'POST', '/admin/lead-fields', { name: 'visits', displayName: 'Visits', dataType: 'integer' }))
-        .statusCode,
+      (
+        await call(sub.app, 'POST', '/admin/lead-fields', {
+          name: 'visits',
+          displayName: 'Visits',
+          dataType: 'integer',
+        })
+      ).statusCode,
     ).toBe(201);
     const [gold, silver] = await seedLeads(sub, 'Default', [
       { email: 'g@example.com', loyaltyTier: 'Gold', visits: 7 },
       { email: 's@example.com', loyaltyTier: 'Silver', visits: 3 },
     ]);
-    const byTier = await asCaller('GET', '/rest/v1/leads.json?filterType=loyaltyTier&filterValues=gold&fields=loyaltyTier,visits');
+    const byTier = await asCaller(
+      'GET',
+      '/rest/v1/leads.json?filterType=loyaltyTier&filterValues=gold&fields=loyaltyTier,visits',
+    );
     expect(byTier.result).toEqual([{ id: gold, loyaltyTier: 'Gold', visits: 7 }]);
     const byVisits = await asCaller('GET', '/rest/v1/leads.json?filterType=visits&filterValues=3,4');
     expect(byVisits.result.map((lead: { id: number }) => lead.id)).toEqual([silver]);
@@ -340,9 +383,12 @@ describe('Get Leads by Filter Type GET /rest/v1/leads.json', () => {
 
   it('never shows leads of a partition the caller cannot see', async () => {
     await seedLeads(sub, 'P4', [{ email: 'hidden@example.com' }]);
-    expect((await asCaller('GET', '/rest/v1/leads.json?filterType=email&filterValues=hidden@example.com')).result).toEqual([]);
     expect(
-      (await asCaller('GET', `/rest/v1/leads.json?filterType=leadPartitionId&filterValues=${sub.partitions.P4}`)).result,
+      (await asCaller('GET', '/rest/v1/leads.json?filterType=email&filterValues=hidden@example.com')).result,
+    ).toEqual([]);
+    expect(
+      (await asCaller('GET', `/rest/v1/leads.json?filterType=leadPartitionId&filterValues=${sub.partitions.P4}`))
+        .result,
     ).toEqual([]);
   });
 
@@ -371,7 +417,10 @@ describe('Get Leads by Filter Type GET /rest/v1/leads.json', () => {
         ...bearer(sub.caller.token),
         'content-type': 'application/x-www-form-urlencoded',
       });
-      expect(response.json().result.map((lead: { id: number }) => lead.id), `${url} ${form}`).toEqual([a]);
+      expect(
+        response.json().result.map((lead: { id: number }) => lead.id),
+        `${url} ${form}`,
+      ).toEqual([a]);
     }
   });
 });
@@ -429,7 +478,12 @@ describe('Describe /rest/v1/leads/describe.json and describe2.json', () => {
   });
 
   it('describe2 shows custom fields, and searchable ones among searchableFields', async () => {
-    await call(sub.app, 'POST', '/admin/lead-fields', { name: 'tier', displayName: 'Tier', dataType: 'string', length: 40 });
+    await call(sub.app, 'POST', '/admin/lead-fields', {
+      name: 'tier',
+      displayName: 'Tier',
+      dataType: 'string',
+      length: 40,
+    });
     await call(sub.app, 'POST', '/admin/lead-fields', { name: 'vip', displayName: 'VIP', dataType: 'boolean' });
     const body = await asCaller('GET', '/rest/v1/leads/describe2.json');
     expect(body.result).toHaveLength(1);
@@ -493,7 +547,10 @@ describe('Delete Leads', () => {
       { id: a, status: 'deleted' },
       { id: b, status: 'deleted' },
     ]);
-    expect(await asCaller('POST', '/rest/v1/leads/delete.json')).toMatchObject({ success: false, errors: [{ code: '701' }] });
+    expect(await asCaller('POST', '/rest/v1/leads/delete.json')).toMatchObject({
+      success: false,
+      errors: [{ code: '701' }],
+    });
   });
 
   it('POST /rest/v1/leads.json?_method=DELETE deletes too (live clients still use it)', async () => {

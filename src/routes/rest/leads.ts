@@ -89,7 +89,8 @@ function filterValues(field: LeadField, values: string[]): (string | number)[] {
   if (field.dataType !== 'integer') return values;
   return values.map((value) => {
     const n = Number(value);
-    if (!Number.isSafeInteger(n)) throw new MarketoError('1003', `Invalid value '${value}' for filterType '${field.name}'`);
+    if (!Number.isSafeInteger(n))
+      throw new MarketoError('1003', `Invalid value '${value}' for filterType '${field.name}'`);
     return n;
   });
 }

@@ -18,7 +18,12 @@ describe('custom lead fields /admin/lead-fields', () => {
       dataType: 'string',
     });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toEqual({ name: 'loyaltyTier', displayName: 'Loyalty Tier', dataType: 'string', length: 255 });
+    expect(created.json()).toEqual({
+      name: 'loyaltyTier',
+      displayName: 'Loyalty Tier',
+      dataType: 'string',
+      length: 255,
+    });
     await call(app, 'POST', '/admin/lead-fields', { name: 'visits', displayName: 'Visits', dataType: 'integer' });
     expect((await call(app, 'GET', '/admin/lead-fields')).json()).toEqual({
       items: [
@@ -40,7 +45,8 @@ describe('custom lead fields /admin/lead-fields', () => {
     }
     await call(app, 'POST', '/admin/lead-fields', { name: 'tier', displayName: 'Tier', dataType: 'string' });
     expect(
-      (await call(app, 'POST', '/admin/lead-fields', { name: 'TIER', displayName: 'Tier', dataType: 'integer' })).statusCode,
+      (await call(app, 'POST', '/admin/lead-fields', { name: 'TIER', displayName: 'Tier', dataType: 'integer' }))
+        .statusCode,
     ).toBe(409);
     expect((await call(app, 'GET', '/admin/lead-fields')).json().items).toHaveLength(1);
   });

@@ -1,0 +1,218 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/**
+ * The CLI as a user runs it (`npx tsx src/main.ts`), here as `node --import tsx src/main.ts` so that the
+ * process we start is the server itself and killing it leaves nothing behind.
+ */
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CONFIG_VARIABLES = [
+  'HOST',
+  'PORT',
+  'DATABASE_PATH',
+  'ADMIN_TOKEN',
+  'SEED_FILE',
+  'ACCESS_TOKEN_QUERY',
+  'RATE_LIMITS',
+  'TOKEN_TTL_SECONDS',
+  'POD',
+  'LOG_LEVEL',
+];
+const PROCESS_TIMEOUT_MS = 15_000;
+
+interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const running: Running[] = [];
+const tempDirs: string[] = [];
+
+afterEach(async () => {
+  for (const process of running.splice(0)) await stop(process);
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function start(args: string[], env: Record<string, string> = {}): Running {
+  const cleanEnv: NodeJS.ProcessEnv = { ...process.env };
+  for (const variable of CONFIG_VARIABLES) delete cleanEnv[variable];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: ROOT,
+    env: { ...cleanEnv, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Bounded: whatever happens, the process does not outlive its test by more than the timeout.
+  const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_TIMEOUT_MS);
+  void exited.then(() => clearTimeout(timer));
+  const handle = { child, stdout: () => stdout, stderr: () => stderr, exited };
+  running.push(handle);
+  return handle;
+}
+
+async function stop(handle: Running): Promise<void> {
+  if (handle.child.exitCode === null && handle.child.signalCode === null) handle.child.kill('SIGKILL');
+  await handle.exited;
+}
+
+async function waitFor(handle: Running, pattern: RegExp): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + PROCESS_TIMEOUT_MS;
+  for (;;) {
+    const match = handle.stdout().match(pattern);
+    if (match) return match;
+    if (handle.child.exitCode !== null) {
+      throw new Error(
+        `exited ${handle.child.exitCode} before printing ${pattern}\n${handle.stdout()}\n${handle.stderr()}`,
+      );
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${pattern}\n${handle.stdout()}\n${handle.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fake-marketo-main-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+const CURL_LINE = /curl -s '(http:\/\/127\.0\.0\.1:\d+\/identity\/oauth\/token\?[^']+)'/;
+const LISTENING = /fake-marketo is listening on (http:\/\/127\.0\.0\.1:\d+)/;
+
+describe('src/main.ts', () => {
+  it('refuses to start on a non-loopback HOST without ADMIN_TOKEN: exit 1, a readable message, no listening', async () => {
+    const server = start([], { HOST: '0.0.0.0', DATABASE_PATH: ':memory:' });
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toContain('ADMIN_TOKEN');
+    expect(server.stderr()).toContain('0.0.0.0');
+    expect(server.stderr()).not.toMatch(/\n\s+at /); // no stack trace
+    expect(server.stdout()).not.toContain('listening');
+  });
+
+  it('exits 1 with a message naming the setting when the configuration is bad', async () => {
+    const server = start([], { PORT: 'not-a-port', DATABASE_PATH: ':memory:' });
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toMatch(/Invalid configuration/);
+    expect(server.stderr()).toContain('PORT');
+    expect(server.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 1 and prints the usage for an unknown flag', async () => {
+    const server = start(['--no-such-flag']);
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toContain('Usage: fake-marketo');
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const server = start(['--help']);
+    expect(await server.exited).toBe(0);
+    expect(server.stdout()).toContain('--memory');
+  });
+
+  it('on first start prints the demo credentials and a curl line that gets a token', async () => {
+    const server = start(['--memory', '--port', '0'], { LOG_LEVEL: 'silent' });
+    const [, url] = await waitFor(server, CURL_LINE);
+    const [, clientId] = server.stdout().match(/client id:\s+(\S+)/)!;
+    const [, clientSecret] = server.stdout().match(/client secret:\s+(\S+)/)!;
+    const params = new URL(url!).searchParams;
+    expect(params.get('client_id')).toBe(clientId);
+    expect(params.get('client_secret')).toBe(clientSecret);
+    expect(params.get('grant_type')).toBe('client_credentials');
+
+    const response = await fetch(url!);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      access_token: expect.stringMatching(/^[0-9a-f-]{36}:ab$/),
+      token_type: 'bearer',
+      expires_in: 3599,
+      scope: 'demo-api-user@fake-marketo.local',
+    });
+  });
+
+  it('shuts down cleanly on SIGTERM (exit 0)', async () => {
+    const server = start(['--memory', '--port', '0'], { LOG_LEVEL: 'silent' });
+    await waitFor(server, LISTENING);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('never writes a client secret to the log, even at LOG_LEVEL=info with a file database', async () => {
+    const dir = tempDir();
+    const server = start([], { PORT: '0', DATABASE_PATH: join(dir, 'fake.sqlite'), LOG_LEVEL: 'info' });
+    const [, baseUrl] = await waitFor(server, LISTENING);
+    const curl = await waitFor(server, CURL_LINE);
+    const bannerEnd = curl.index! + curl[0].length;
+
+    const role = await (
+      await fetch(`${baseUrl}/admin/roles`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Logged', permissionSets: ['read-only-lead'] }),
+      })
+    ).json();
+    const user = await (
+      await fetch(`${baseUrl}/admin/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: 'logged@example.com',
+          apiOnly: true,
+          roles: [{ roleId: role.id, workspaceId: 1 }],
+        }),
+      })
+    ).json();
+    const secret = 'TopSecretValue0123456789abcdef';
+    const created = await fetch(`${baseUrl}/admin/services`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Logged', apiOnlyUserId: user.id, clientId: 'logged-client', clientSecret: secret }),
+    });
+    expect(created.status).toBe(201);
+    const service = await created.json();
+    expect((await fetch(`${baseUrl}/admin/services/${service.id}`)).status).toBe(200);
+
+    const query = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: 'logged-client',
+      client_secret: secret,
+    });
+    expect((await fetch(`${baseUrl}/identity/oauth/token?${query}`)).status).toBe(200);
+    expect((await fetch(`${baseUrl}/identity/oauth/token?${query}`, { method: 'POST' })).status).toBeLessThan(500);
+    expect((await fetch(`${baseUrl}/identity/oauth/token`, { method: 'POST', body: query })).status).toBe(200);
+    const wrongSecret = 'WrongSecretValue0123456789xyz';
+    const wrong = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: 'logged-client',
+      client_secret: wrongSecret,
+    });
+    expect((await fetch(`${baseUrl}/identity/oauth/token?${wrong}`)).status).toBe(401);
+    expect(
+      (await fetch(`${baseUrl}/identity/oauth/token?client_secret=${secret}&client_id=x&client_secret=y`)).status,
+    ).toBe(400);
+
+    server.child.kill('SIGTERM');
+    await server.exited;
+    const output = server.stdout() + server.stderr();
+    // The requests were logged (so this test can see a leak)...
+    expect(output).toContain('/identity/oauth/token');
+    expect(output).toContain('client_secret=[redacted]');
+    // ...but no secret is: not the service's, not a wrong one, and the demo's only in the start-up banner.
+    expect(output).not.toContain(secret);
+    expect(output).not.toContain(wrongSecret);
+    const [, demoSecret] = server.stdout().match(/client secret:\s+(\S+)/)!;
+    expect(server.stdout().slice(bannerEnd)).not.toContain(demoSecret);
+    expect(server.stderr()).not.toContain(demoSecret!);
+  });
+});

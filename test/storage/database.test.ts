@@ -1,0 +1,168 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { frozenClock } from '../../src/clock.js';
+import { testConfig } from '../../src/config.js';
+import { MIGRATIONS_DIR, openDatabase, runMigrations } from '../../src/storage/database.js';
+import { call, newInstance, tokenUrl } from '../helpers.js';
+
+const MIGRATION_FILES = readdirSync(MIGRATIONS_DIR)
+  .filter((file) => /^\d{3}_.+\.sql$/.test(file))
+  .sort();
+
+let dir: string;
+const apps: FastifyInstance[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fake-marketo-db-'));
+});
+
+afterEach(async () => {
+  for (const app of apps.splice(0)) await app.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function migrationsDir(files: Record<string, string>): string {
+  const path = join(dir, 'migrations');
+  mkdirSync(path, { recursive: true });
+  for (const [name, sql] of Object.entries(files)) writeFileSync(join(path, name), sql);
+  return path;
+}
+
+describe('migrations', () => {
+  it('the first run applies every migration in order and records each in schema_migrations', () => {
+    const db = new BetterSqlite3(':memory:');
+    try {
+      expect(MIGRATION_FILES.length).toBeGreaterThan(0);
+      expect(runMigrations(db)).toEqual(MIGRATION_FILES);
+      const recorded = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+      expect(recorded).toEqual(MIGRATION_FILES.map((name) => ({ version: Number(name.slice(0, 3)), name })));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('each migration runs once: opening the same file a second time applies nothing', () => {
+    const path = join(dir, 'once.sqlite');
+    openDatabase(path).close();
+    openDatabase(path).close(); // would throw if a CREATE TABLE ran twice
+    const db = new BetterSqlite3(path);
+    try {
+      expect(runMigrations(db)).toEqual([]);
+      expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATION_FILES.length });
+      expect(db.prepare("SELECT count(*) AS n FROM workspaces WHERE name = 'Default'").get()).toEqual({ n: 1 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a new migration file is applied on the next run, and only it; other files are ignored', () => {
+    const migrations = migrationsDir({ '001_first.sql': 'CREATE TABLE first (id INTEGER);' });
+    const db = new BetterSqlite3(':memory:');
+    try {
+      expect(runMigrations(db, migrations)).toEqual(['001_first.sql']);
+      writeFileSync(join(migrations, '002_second.sql'), 'CREATE TABLE second (id INTEGER);');
+      writeFileSync(join(migrations, 'README.txt'), 'not a migration');
+      expect(runMigrations(db, migrations)).toEqual(['002_second.sql']);
+      expect(runMigrations(db, migrations)).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a failing migration is rolled back and not recorded; the ones before it stay', () => {
+    const migrations = migrationsDir({
+      '001_ok.sql': 'CREATE TABLE ok (id INTEGER);',
+      '002_bad.sql': 'CREATE TABLE half (id INTEGER); THIS IS NOT SQL;',
+    });
+    const db = new BetterSqlite3(':memory:');
+    try {
+      expect(() => runMigrations(db, migrations)).toThrow();
+      expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
+    } finally {
+      db.close();
+    }
+  });
+
+  it('openDatabase creates the folder of a file database', () => {
+    const path = join(dir, 'nested', 'deeper', 'db.sqlite');
+    openDatabase(path).close();
+    expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe('DATABASE_PATH=:memory:', () => {
+  it('gives a throwaway instance: two instances share nothing and no file is written', async () => {
+    const a = await newInstance();
+    const b = await newInstance();
+    apps.push(a.app, b.app);
+    expect((await call(a.app, 'POST', '/admin/workspaces', { name: 'Only in A' })).statusCode).toBe(201);
+    const names = (await call(b.app, 'GET', '/admin/workspaces')).json().items.map((w: { name: string }) => w.name);
+    expect(names).toEqual(['Default']);
+    expect(existsSync(':memory:')).toBe(false);
+  });
+});
+
+describe('a file database', () => {
+  it('keeps workspaces, partitions, roles, users, services and live tokens across a restart', async () => {
+    const config = testConfig({ DATABASE_PATH: join(dir, 'state.sqlite') });
+    const clock = frozenClock();
+
+    const first = await buildApp({ config, clock });
+    apps.push(first);
+    const partition = (await call(first, 'POST', '/admin/partitions', { name: 'EMEA' })).json();
+    const workspace = (
+      await call(first, 'POST', '/admin/workspaces', { name: 'Europe', partitionIds: [partition.id] })
+    ).json();
+    const role = (
+      await call(first, 'POST', '/admin/roles', { name: 'Sync', permissionSets: ['read-write-lead'] })
+    ).json();
+    const user = (
+      await call(first, 'POST', '/admin/users', {
+        email: 'sync@example.com',
+        apiOnly: true,
+        roles: [{ roleId: role.id, workspaceId: workspace.id }],
+      })
+    ).json();
+    const service = (await call(first, 'POST', '/admin/services', { name: 'Sync', apiOnlyUserId: user.id })).json();
+    const token = (await call(first, 'GET', tokenUrl(service))).json();
+    expect(token.expires_in).toBe(3599);
+    await first.close();
+    apps.pop();
+
+    clock.advance(600);
+    const second = await buildApp({ config, clock });
+    apps.push(second);
+    expect((await call(second, 'GET', `/admin/partitions/${partition.id}`)).json()).toEqual(partition);
+    expect((await call(second, 'GET', `/admin/workspaces/${workspace.id}`)).json()).toEqual(workspace);
+    expect((await call(second, 'GET', `/admin/roles/${role.id}`)).json()).toEqual(role);
+    expect((await call(second, 'GET', `/admin/users/${user.id}`)).json()).toEqual(user);
+    expect((await call(second, 'GET', `/admin/services/${service.id}`)).json()).toEqual(service);
+
+    const again = (await call(second, 'GET', tokenUrl(service))).json();
+    expect(again).toEqual({ ...token, expires_in: 2999 });
+
+    // The system roles were not duplicated by the second start.
+    const roleNames = (await call(second, 'GET', '/admin/roles')).json().roles.map((r: { name: string }) => r.name);
+    expect(roleNames).toEqual(['Admin', 'Standard User', 'Sync']);
+  });
+
+  it('keeps a deletion across a restart', async () => {
+    const config = testConfig({ DATABASE_PATH: join(dir, 'deleted.sqlite') });
+    const first = await buildApp({ config, clock: frozenClock() });
+    apps.push(first);
+    const id = (await call(first, 'POST', '/admin/partitions', { name: 'Gone' })).json().id;
+    expect((await call(first, 'DELETE', `/admin/partitions/${id}`)).statusCode).toBe(204);
+    await first.close();
+    apps.pop();
+
+    const second = await buildApp({ config, clock: frozenClock() });
+    apps.push(second);
+    expect((await call(second, 'GET', `/admin/partitions/${id}`)).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,71 @@
+/** The part of node-marketo-rest (CommonJS, untyped) that the tests use; see node_modules/node-marketo-rest/lib. */
+declare module 'node-marketo-rest' {
+  import { EventEmitter } from 'node:events';
+
+  namespace Marketo {
+    interface Options {
+      /** The REST base, e.g. https://123-ABC-456.mktorest.com/rest */
+      endpoint: string;
+      /** The identity base, e.g. https://123-ABC-456.mktorest.com/identity */
+      identity: string;
+      clientId: string;
+      clientSecret: string;
+      partnerId?: string;
+      timeout?: number;
+      /** lib/retry.js: exponential backoff; 0 means "the default", not "none". */
+      retry?: { maxRetries?: number; initialDelay?: number; maxDelay?: number };
+    }
+
+    interface TokenData {
+      access_token: string;
+      token_type?: string;
+      expires_in?: number;
+      scope?: string;
+    }
+
+    interface MarketoErrorItem {
+      code: string;
+      message: string;
+    }
+
+    interface Response<T = Record<string, unknown>> {
+      requestId: string;
+      success: boolean;
+      result?: T[];
+      errors?: MarketoErrorItem[];
+      warnings?: string[];
+      nextPageToken?: string;
+      moreResult?: boolean;
+    }
+
+    interface Lead {
+      byId(id: number, options?: { fields?: string[] }): Promise<Response>;
+      find(
+        filterType: string,
+        filterValues: (string | number)[],
+        options?: { fields?: string[]; batchSize?: number; nextPageToken?: string },
+      ): Promise<Response>;
+      createOrUpdate(
+        input: Record<string, unknown>[],
+        options?: { action?: string; lookupField?: string; partitionName?: string },
+      ): Promise<Response>;
+      describe(): Promise<Response>;
+      partitions(): Promise<Response>;
+    }
+
+    interface Connection {
+      /** The cached identity answer; the client sends its access_token until a call fails with 601/602. */
+      _tokenData: TokenData | null;
+    }
+  }
+
+  class Marketo extends EventEmitter {
+    constructor(options: Marketo.Options);
+    lead: Marketo.Lead;
+    _connection: Marketo.Connection;
+    /** Always asks the identity endpoint again and caches the answer. */
+    getOAuthToken(): Promise<Marketo.TokenData>;
+  }
+
+  export = Marketo;
+}
