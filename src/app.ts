@@ -17,11 +17,17 @@ import { UriTooLongError } from './domain/errors.js';
 import { createRequestIds } from './http/envelope.js';
 import { authenticate } from './http/authenticate.js';
 import { authorize } from './http/authorize.js';
+import { identityClientId, injectFaults, marketoClientId } from './http/faults.js';
+import { recordRequest, stampRequest } from './http/journal.js';
+import { enforceLimits, releaseLimits } from './http/limits.js';
 import { handleError, registerErrorHandling } from './http/error-handler.js';
 import { MarketoRouteTable } from './http/marketo-routes.js';
 import { createUrlRewriter, registerFormTunnel, TUNNEL_HEADER } from './http/normalise.js';
 import { openapiTransform, OPENAPI_INFO } from './http/openapi.js';
 import { type Ids, randomIds } from './ids.js';
+import { initialiseSubscription } from './domain/provisioning.js';
+import { parseSeed, readSeedFile, type Seed, type SeedInput } from './domain/seed.js';
+import { harnessRoutes } from './routes/admin/harness.js';
 import { leadFieldRoutes } from './routes/admin/lead-fields.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
 import { partitionRoutes } from './routes/admin/partitions.js';
@@ -31,6 +37,7 @@ import { userRoutes } from './routes/admin/users.js';
 import { workspaceRoutes } from './routes/admin/workspaces.js';
 import { identityRoutes } from './routes/identity.js';
 import { leadRoutes } from './routes/rest/leads.js';
+import { statsRoutes } from './routes/rest/stats.js';
 import { type Database, openDatabase } from './storage/database.js';
 
 export interface BuildAppOptions {
@@ -40,6 +47,10 @@ export interface BuildAppOptions {
   db?: Database;
   clock?: AdjustableClock;
   ids?: Ids;
+  /** The subscription to load into an empty database (and to return to on reset); else config.SEED_FILE. */
+  seed?: SeedInput;
+  /** On an empty database without a seed, provision the demo role, user and service (the CLI does). */
+  provisionDemo?: boolean;
   /** Where the log goes (default stdout); tests read decisions from it. */
   logStream?: { write(line: string): void };
 }
@@ -62,6 +73,16 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const ids = options.ids ?? randomIds;
   const ctx = createContext(config, db, clock, ids);
   ctx.repos.subscription.ensureSystemRows();
+  // A bad seed throws a SeedError naming the path inside the document; nothing is loaded.
+  const seed: Seed | undefined = options.seed
+    ? parseSeed(options.seed)
+    : config.SEED_FILE
+      ? readSeedFile(config.SEED_FILE)
+      : undefined;
+  const seeded = initialiseSubscription(ctx, {
+    ...(seed ? { seed } : {}),
+    provisionDemo: options.provisionDemo ?? false,
+  });
 
   const tunnelSecret = ids.uuid();
   const marketoRoutes = new MarketoRouteTable();
@@ -107,6 +128,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   });
   // Root-level, so that unknown admin paths and wrong verbs are guarded too.
   app.addHook('onRequest', adminGuard(config.ADMIN_TOKEN));
+  app.addHook('onRequest', stampRequest(ctx));
+  app.addHook('onResponse', recordRequest(ctx));
+  if (seed && !seeded)
+    app.log.warn('the database already holds a subscription; the seed was not loaded (POST /admin/reset loads it)');
   app.addHook('onClose', async () => {
     if (!options.db) db.close();
   });
@@ -120,7 +145,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(identityRoutes, { ctx });
+  await app.register(async (identity: FastifyInstance) => {
+    identity.addHook('onRequest', injectFaults(ctx, identityClientId));
+    await identity.register(identityRoutes, { ctx });
+  });
 
   const marketoPlane = async (marketo: FastifyInstance) => {
     // Marketo responses carry open-ended records (lead fields); the zod schemas document them.
@@ -133,9 +161,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       }
       for (const method of [route.method].flat()) marketoRoutes.add(method, route.url);
     });
+    marketo.addHook('onRequest', injectFaults(ctx, marketoClientId(ctx)));
     marketo.addHook('onRequest', authenticate(ctx));
+    marketo.addHook('onRequest', enforceLimits(ctx));
     marketo.addHook('onRequest', authorize(ctx));
+    marketo.addHook('onResponse', releaseLimits(ctx));
     await marketo.register(leadRoutes, { ctx });
+    await marketo.register(statsRoutes, { ctx });
   };
   await app.register(marketoPlane);
   registerFormTunnel(app, marketoRoutes, tunnelSecret);
@@ -148,6 +180,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     await admin.register(userRoutes, { ctx });
     await admin.register(serviceRoutes, { ctx });
     await admin.register(leadFieldRoutes, { ctx });
+    await admin.register(harnessRoutes, { ctx });
   };
   await app.register(adminPlane, { prefix: '/admin' });
   // Adobe's access-control path, so code written against the Roles API works unchanged.

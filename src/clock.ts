@@ -39,6 +39,21 @@ export class AdjustableClock implements Clock {
     this.offsetMs = 0;
   }
 
+  get mode(): 'real' | 'frozen' | 'offset' {
+    if (this.frozenAt !== undefined) return 'frozen';
+    return this.offsetMs === 0 ? 'real' : 'offset';
+  }
+
+  /** Where the clock stands, to be restored by `restore` (reset brings the clock back too). */
+  state(): { offsetMs: number; frozenAt: number | undefined } {
+    return { offsetMs: this.offsetMs, frozenAt: this.frozenAt };
+  }
+
+  restore(state: { offsetMs: number; frozenAt: number | undefined }): void {
+    this.offsetMs = state.offsetMs;
+    this.frozenAt = state.frozenAt;
+  }
+
   offsetSeconds(): number {
     return Math.round((this.now() - this.realNow()) / 1000);
   }

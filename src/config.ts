@@ -15,6 +15,9 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     DATABASE_PATH: z.string().min(1).default('./data/fake-marketo.sqlite'),
     ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(8, 'must be at least 8 characters').optional()),
+    SEED_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),
+    RATE_LIMITS: z.enum(['off', 'marketo']).default('off'),
+    JOURNAL_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1000),
     // Marketo stopped accepting ?access_token= on 2026-08-31 (marketo-reference.md §1.4).
     ACCESS_TOKEN_QUERY: z.enum(['reject', 'accept']).default('reject'),
     TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
@@ -47,6 +50,7 @@ const FLAG_TO_VARIABLE = {
   host: 'HOST',
   port: 'PORT',
   db: 'DATABASE_PATH',
+  seed: 'SEED_FILE',
   'admin-token': 'ADMIN_TOKEN',
 } as const;
 
@@ -57,6 +61,7 @@ Options (each overrides the environment variable in brackets):
   --port <number>         port to listen on, 0 for any free port [PORT] (default 3000)
   --db <path>             SQLite database file [DATABASE_PATH] (default ./data/fake-marketo.sqlite)
   --memory                use a throwaway in-memory database (same as --db :memory:)
+  --seed <file>           YAML or JSON seed file, loaded into an empty database [SEED_FILE]
   --admin-token <token>   require this bearer token on /admin [ADMIN_TOKEN]
   --help                  show this help
 `;
@@ -73,6 +78,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       host: { type: 'string' },
       port: { type: 'string' },
       db: { type: 'string' },
+      seed: { type: 'string' },
       'admin-token': { type: 'string' },
       memory: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

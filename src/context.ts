@@ -1,4 +1,9 @@
 import type { AdjustableClock } from './clock.js';
+import { Faults } from './domain/faults.js';
+import { Journal } from './domain/journal.js';
+import { Limits, MARKETO_LIMITS } from './domain/limits.js';
+import type { Seed } from './domain/seed.js';
+import { UsageStats } from './domain/usage.js';
 import type { Config } from './config.js';
 import type { Ids } from './ids.js';
 import type { Database } from './storage/database.js';
@@ -22,12 +27,30 @@ export interface Repositories {
   subscription: SubscriptionStore;
 }
 
+/** The test-harness state that lives in memory: journal, faults, limits and usage counters. */
+export interface Harness {
+  journal: Journal;
+  faults: Faults;
+  limits: Limits;
+  usage: UsageStats;
+}
+
+/** What POST /admin/reset brings the instance back to. */
+export interface Baseline {
+  seed?: Seed;
+  /** The demo service's credentials, recreated as they were. */
+  demo?: { clientId: string; clientSecret: string };
+  clock: ReturnType<AdjustableClock['state']>;
+}
+
 /** Everything route modules need, handed to them as plugin options. */
 export interface AppContext {
   config: Config;
   clock: AdjustableClock;
   ids: Ids;
   repos: Repositories;
+  harness: Harness;
+  baseline: Baseline;
   /** Runs `work` in one database transaction: all of it happens, or none. */
   transaction<T>(work: () => T): T;
 }
@@ -44,7 +67,21 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
     leadFields,
     subscription: new SubscriptionStore(db, clock, ids, leadFields),
   };
-  return { config, clock, ids, repos, transaction: (work) => db.transaction(work)() };
+  const harness: Harness = {
+    journal: new Journal(config.JOURNAL_LIMIT),
+    faults: new Faults(),
+    limits: new Limits({ enabled: config.RATE_LIMITS === 'marketo', ...MARKETO_LIMITS }, clock),
+    usage: new UsageStats(),
+  };
+  return {
+    config,
+    clock,
+    ids,
+    repos,
+    harness,
+    baseline: { clock: clock.state() },
+    transaction: (work) => db.transaction(work)(),
+  };
 }
 
 export interface RouteOptions {

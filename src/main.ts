@@ -1,23 +1,30 @@
 #!/usr/bin/env node
 import { buildApp } from './app.js';
 import { CLI_USAGE, ConfigError, loadConfig, parseCommandLine } from './config.js';
-import { DEMO_SERVICE_NAME, provisionDemo } from './domain/provisioning.js';
+import { SeedError } from './domain/seed.js';
+import type { Service } from './storage/services.js';
 
-function printCredentials(baseUrl: string, clientId: string, clientSecret: string): void {
-  const tokenUrl = `${baseUrl}/identity/oauth/token?grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}`;
-  process.stdout.write(
-    [
-      '',
-      `fake-marketo is listening on ${baseUrl}`,
-      `  Swagger UI:  ${baseUrl}/docs`,
-      `  ${DEMO_SERVICE_NAME}:`,
-      `    client id:     ${clientId}`,
-      `    client secret: ${clientSecret}`,
+const SHOWN_SERVICES = 5;
+
+function printBanner(baseUrl: string, services: Service[]): void {
+  const lines = ['', `fake-marketo is listening on ${baseUrl}`, `  Swagger UI:  ${baseUrl}/docs`];
+  for (const service of services.slice(0, SHOWN_SERVICES)) {
+    const query = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: service.clientId,
+      client_secret: service.clientSecret,
+    });
+    lines.push(
+      `  ${service.name}:`,
+      `    client id:     ${service.clientId}`,
+      `    client secret: ${service.clientSecret}`,
       '  Get a token:',
-      `    curl -s '${tokenUrl}'`,
-      '',
-    ].join('\n') + '\n',
-  );
+      `    curl -s '${baseUrl}/identity/oauth/token?${query}'`,
+    );
+  }
+  if (services.length > SHOWN_SERVICES)
+    lines.push(`  … and ${services.length - SHOWN_SERVICES} more (GET /admin/services)`);
+  process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 
 async function main(): Promise<void> {
@@ -35,9 +42,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const app = await buildApp({ config });
-  provisionDemo(app.ctx);
-  const demo = app.ctx.repos.services.list().find((service) => service.name === DEMO_SERVICE_NAME);
+  let app;
+  try {
+    app = await buildApp({ config, provisionDemo: true });
+  } catch (error) {
+    if (!(error instanceof SeedError)) throw error;
+    process.stderr.write(`fake-marketo: ${error.message}\n`);
+    process.exit(1);
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -55,12 +67,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') && !config.HOST.startsWith('[') ? `[${config.HOST}]` : config.HOST;
   const baseUrl = `http://${host}:${port}`;
-  if (demo) {
-    const details = app.ctx.repos.services.get(demo.id);
-    printCredentials(baseUrl, details.clientId, details.clientSecret);
-  } else {
-    process.stdout.write(`\nfake-marketo is listening on ${baseUrl} (Swagger UI: ${baseUrl}/docs)\n`);
-  }
+  printBanner(baseUrl, app.ctx.repos.services.list());
 }
 
 main().catch((error: unknown) => {

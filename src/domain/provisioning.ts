@@ -1,4 +1,6 @@
 import type { AppContext } from '../context.js';
+import { MARKETO_LIMITS } from './limits.js';
+import type { Seed } from './seed.js';
 import type { Service } from '../storage/services.js';
 import { DEFAULT_WORKSPACE_ID } from '../storage/workspaces.js';
 
@@ -16,28 +18,76 @@ const DEMO_PERMISSIONS = [
 
 /**
  * What an admin sets up for a first integration: a role with Access API permissions, an API-only user with it
- * in the Default workspace, and a LaunchPoint custom service. Only on an empty subscription.
+ * in the Default workspace, and a LaunchPoint custom service (with the given credentials, if any).
  */
-export function provisionDemo(ctx: AppContext): Service | undefined {
+function provisionDemo(ctx: AppContext, credentials?: { clientId: string; clientSecret: string }): Service {
   const { roles, users, services } = ctx.repos;
-  if (services.list().length > 0 || users.list().length > 0) return undefined;
-  return ctx.transaction(() => {
-    const role = roles.create({
-      name: 'Demo API Role',
-      description: 'Access API permissions for the demo service',
-      permissionSets: DEMO_PERMISSIONS,
-    });
-    const user = users.create({
-      email: 'demo-api-user@fake-marketo.local',
-      firstName: 'Demo',
-      lastName: 'API User',
-      apiOnly: true,
-      roles: [{ roleId: role.id, workspaceId: DEFAULT_WORKSPACE_ID }],
-    });
-    return services.create({
-      name: DEMO_SERVICE_NAME,
-      description: 'Created on first start; delete it when you provision your own',
-      apiOnlyUserId: user.id,
-    });
+  const role = roles.create({
+    name: 'Demo API Role',
+    description: 'Access API permissions for the demo service',
+    permissionSets: DEMO_PERMISSIONS,
   });
+  const user = users.create({
+    email: 'demo-api-user@fake-marketo.local',
+    firstName: 'Demo',
+    lastName: 'API User',
+    apiOnly: true,
+    roles: [{ roleId: role.id, workspaceId: DEFAULT_WORKSPACE_ID }],
+  });
+  return services.create({
+    name: DEMO_SERVICE_NAME,
+    description: 'Created on first start; delete it when you provision your own',
+    apiOnlyUserId: user.id,
+    ...credentials,
+  });
+}
+
+export interface StartState {
+  seed?: Seed;
+  provisionDemo?: boolean;
+}
+
+/**
+ * At start: an empty database gets the seed (or, when asked, the demo provisioning); a database that already
+ * holds a subscription is kept. Either way, what is there now becomes the state POST /admin/reset returns to.
+ * Returns whether the seed was applied.
+ */
+export function initialiseSubscription(ctx: AppContext, start: StartState): boolean {
+  const store = ctx.repos.subscription;
+  let seeded = false;
+  if (store.isEmpty()) {
+    ctx.transaction(() => {
+      if (start.seed) {
+        store.load(start.seed);
+        seeded = true;
+      } else if (start.provisionDemo) {
+        provisionDemo(ctx);
+      }
+    });
+  }
+  const demo = ctx.repos.services.findByName(DEMO_SERVICE_NAME);
+  ctx.baseline = {
+    clock: ctx.clock.state(),
+    ...(start.seed ? { seed: start.seed } : {}),
+    ...(!start.seed && start.provisionDemo && demo
+      ? { demo: { clientId: demo.clientId, clientSecret: demo.clientSecret } }
+      : {}),
+  };
+  return seeded;
+}
+
+/** POST /admin/reset: the baseline subscription, no tokens, an empty journal, no faults, fresh counters, the start clock. */
+export function resetToBaseline(ctx: AppContext): void {
+  const { seed, demo, clock } = ctx.baseline;
+  ctx.transaction(() => {
+    ctx.repos.subscription.wipe();
+    if (seed) ctx.repos.subscription.load(seed);
+    else if (demo) provisionDemo(ctx, demo);
+  });
+  const { journal, faults, limits, usage } = ctx.harness;
+  journal.clear();
+  faults.clear();
+  usage.clear();
+  ctx.clock.restore(clock);
+  limits.reset({ enabled: ctx.config.RATE_LIMITS === 'marketo', ...MARKETO_LIMITS });
 }

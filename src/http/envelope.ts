@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 
 export interface MarketoErrorItem {
@@ -43,4 +44,13 @@ export function successEnvelope<T>(
     ...(paging.moreResult ? { moreResult: true } : {}),
     ...(paging.nextPageToken !== undefined ? { nextPageToken: paging.nextPageToken } : {}),
   };
+}
+
+/** Answers a response-level Marketo error: HTTP 200, success:false, the code as a string (error-codes.md). */
+export function sendMarketoFailure(request: FastifyRequest, reply: FastifyReply, code: string, message: string) {
+  request.marketoCode = code;
+  return reply
+    .code(200)
+    .type('application/json')
+    .send(failureEnvelope(request.marketoRequestId(), code, message));
 }

@@ -10,7 +10,7 @@ import {
   UnauthorizedError,
   UriTooLongError,
 } from '../domain/errors.js';
-import { failureEnvelope } from './envelope.js';
+import { sendMarketoFailure } from './envelope.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { planeOf } from './planes.js';
 import { problem } from './problem.js';
@@ -76,22 +76,17 @@ function handleMarketoError(error: FastifyError, request: FastifyRequest, reply:
   if (error instanceof UriTooLongError) {
     return reply.code(414).type('application/json').send({ error: 'Request-URI Too Long' });
   }
-  const requestId = request.marketoRequestId();
-  if (error instanceof MarketoError) {
-    return reply.code(200).send(failureEnvelope(requestId, error.code, error.message));
-  }
+  if (error instanceof MarketoError) return sendMarketoFailure(request, reply, error.code, error.message);
   const mapped = error.code ? MARKETO_CODE_FOR_FASTIFY_ERROR[error.code] : undefined;
-  if (mapped) return reply.code(200).send(failureEnvelope(requestId, mapped.code, mapped.message));
-  if (isJsonSyntaxError(error)) return reply.code(200).send(failureEnvelope(requestId, '609', 'Invalid JSON'));
+  if (mapped) return sendMarketoFailure(request, reply, mapped.code, mapped.message);
+  if (isJsonSyntaxError(error)) return sendMarketoFailure(request, reply, '609', 'Invalid JSON');
   if (hasZodFastifySchemaValidationErrors(error)) {
     const { code, message } = marketoValidationError(error);
-    return reply.code(200).send(failureEnvelope(requestId, code, message));
+    return sendMarketoFailure(request, reply, code, message);
   }
   const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) {
-    return reply.code(200).send(failureEnvelope(requestId, '1003', error.message));
-  }
-  return reply.code(200).send(failureEnvelope(requestId, '611', 'System error'));
+  if (status >= 400 && status < 500) return sendMarketoFailure(request, reply, '1003', error.message);
+  return sendMarketoFailure(request, reply, '611', 'System error');
 }
 
 function handleIdentityError(error: FastifyError, reply: FastifyReply) {
@@ -149,7 +144,7 @@ export function registerErrorHandling(app: FastifyInstance, marketoRoutes: Marke
           marketoRoutes.methodsFor(path).size > 0
             ? ['605', 'HTTP Method not supported']
             : ['610', 'Requested resource not found'];
-        return reply.code(200).send(failureEnvelope(request.marketoRequestId(), code, message));
+        return sendMarketoFailure(request, reply, code, message);
       }
       case 'identity':
         return reply

@@ -11,6 +11,12 @@ declare module 'fastify' {
     access?: AccessContext;
     /** The authorization decision, for the log and the journal. */
     decision?: Decision;
+    /** The response-level Marketo error code this request was answered with, if any. */
+    marketoCode?: string;
+    /** The injected fault that answered or delayed this request. */
+    faultId?: string;
+    /** When the limits admitted this call (counted against the rate window). */
+    limitAdmittedAt?: number;
   }
   interface FastifyContextConfig {
     /** Marketo plane: permission keys of which any one unlocks the route (all of them when `requireAll`). */

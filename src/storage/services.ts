@@ -80,6 +80,7 @@ export class ServiceRepository {
   private readonly selectAll;
   private readonly selectById;
   private readonly selectByClientId;
+  private readonly selectByName;
   private readonly insert;
   private readonly deleteRow;
   private readonly selectOwner;
@@ -97,6 +98,7 @@ export class ServiceRepository {
     this.selectAll = db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY id');
     this.selectById = db.prepare<[number], ServiceRow>('SELECT * FROM services WHERE id = ?');
     this.selectByClientId = db.prepare<[string], ServiceRow>('SELECT * FROM services WHERE client_id = ?');
+    this.selectByName = db.prepare<[string], ServiceRow>('SELECT * FROM services WHERE name = ?');
     this.insert = db.prepare<[string, string, number, string, string, number], { id: number }>(
       `INSERT INTO services (name, description, api_only_user_id, client_id, client_secret, created_at)
        VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -128,6 +130,11 @@ export class ServiceRepository {
     const service = this.find(id);
     if (!service) throw new NotFoundError('Service', id);
     return service;
+  }
+
+  findByName(name: string): Service | undefined {
+    const row = this.selectByName.get(name);
+    return row && toService(row);
   }
 
   findByClientId(clientId: string): Service | undefined {

@@ -104,11 +104,21 @@ export class SubscriptionStore {
         "INSERT OR IGNORE INTO partitions (id, name, description) VALUES (1, 'Default', 'Initial system lead partition')",
       ),
       attachDefault: prepare('INSERT OR IGNORE INTO workspace_partitions (workspace_id, partition_id) VALUES (1, 1)'),
+      countData: prepare(
+        `SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM services) + (SELECT count(*) FROM leads)
+           + (SELECT count(*) FROM lead_fields) + (SELECT count(*) FROM roles WHERE role_type = 'user-defined')
+           + (SELECT count(*) FROM workspaces WHERE id <> 1) + (SELECT count(*) FROM partitions WHERE id <> 1) AS n`,
+      ),
       insertSystemRole: prepare(
         `INSERT OR IGNORE INTO roles (id, name, description, role_type, created_by, created_at, modified_by, modified_at)
          VALUES (?, ?, ?, 'system-defined', 'system', ?, 'system', ?)`,
       ),
     };
+  }
+
+  /** True when nothing but the built-in rows exists (a new database). */
+  isEmpty(): boolean {
+    return (this.statements.countData.get() as { n: number }).n === 0;
   }
 
   /** Back to an empty subscription: Default workspace and partition, the built-in roles, nothing else. */

@@ -1,0 +1,92 @@
+import type { Decision } from './access.js';
+import { globToRegExp } from './glob.js';
+
+export interface JournalEntry {
+  id: number;
+  at: string;
+  method: string;
+  path: string;
+  /** Query parameters, client_secret and access_token redacted. */
+  query: Record<string, string | string[]>;
+  status: number;
+  marketoCode?: string;
+  clientId?: string;
+  userId?: number;
+  decision?: Decision;
+  faultId?: string;
+  durationMs: number;
+}
+
+export interface JournalFilter {
+  clientId?: string;
+  path?: string;
+  decision?: 'allowed' | 'denied';
+  since?: number;
+  limit?: number;
+}
+
+const SECRET_PARAMS = new Set(['client_secret', 'access_token']);
+
+export function redactQuery(query: Record<string, unknown>): Record<string, string | string[]> {
+  const redacted: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    redacted[key] = SECRET_PARAMS.has(key.toLowerCase())
+      ? '[redacted]'
+      : Array.isArray(value)
+        ? value.map(String)
+        : String(value);
+  }
+  return redacted;
+}
+
+/** The request journal: a bounded ring, the oldest entries dropped first. */
+export class Journal {
+  private entries: (JournalEntry | undefined)[];
+  private next = 0;
+  private count = 0;
+  private lastId = 0;
+
+  constructor(private capacity: number) {
+    this.entries = new Array(capacity);
+  }
+
+  record(entry: Omit<JournalEntry, 'id'>): JournalEntry {
+    const full = { id: ++this.lastId, ...entry };
+    this.entries[this.next] = full;
+    this.next = (this.next + 1) % this.capacity;
+    this.count = Math.min(this.count + 1, this.capacity);
+    return full;
+  }
+
+  /** Newest first. */
+  list(filter: JournalFilter = {}): JournalEntry[] {
+    const path = filter.path ? globToRegExp(filter.path) : undefined;
+    const limit = filter.limit ?? 100;
+    const found: JournalEntry[] = [];
+    for (let i = 1; i <= this.count && found.length < limit; i++) {
+      const entry = this.entries[(this.next - i + this.capacity) % this.capacity]!;
+      if (filter.clientId !== undefined && entry.clientId !== filter.clientId) continue;
+      if (path && !path.test(entry.path)) continue;
+      if (
+        filter.decision &&
+        (entry.decision === undefined || entry.decision.allowed !== (filter.decision === 'allowed'))
+      ) {
+        continue;
+      }
+      if (filter.since !== undefined && Date.parse(entry.at) < filter.since) continue;
+      found.push(entry);
+    }
+    return found;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  clear(): void {
+    this.entries = new Array(this.capacity);
+    this.next = 0;
+    this.count = 0;
+  }
+}

@@ -1,0 +1,132 @@
+import type { Clock } from '../clock.js';
+import { UNCOUNTED_CODES } from './marketo-codes.js';
+
+/** Marketo's limits (marketo-reference.md §3.4): 100 calls per 20 s, 10 concurrent, 50,000 a day. */
+export interface LimitSettings {
+  enabled: boolean;
+  rate: { calls: number; windowSeconds: number };
+  concurrency: number;
+  dailyQuota: number;
+}
+
+export const MARKETO_LIMITS: Omit<LimitSettings, 'enabled'> = {
+  rate: { calls: 100, windowSeconds: 20 },
+  concurrency: 10,
+  dailyQuota: 50_000,
+};
+
+export interface LimitCounters {
+  windowCalls: number;
+  inFlight: number;
+  dailyCalls: number;
+}
+
+/** The quota day: Marketo resets the daily quota at 12:00 AM US Central time. */
+const centralDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/Chicago',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+export function quotaDay(epochMs: number): string {
+  return centralDate.format(epochMs);
+}
+
+export type Rejection = { code: '606' | '607' | '615'; message: string };
+
+/**
+ * Rate, concurrency and daily quota. A call is admitted (and counted) before it runs; when it ends with a code
+ * Marketo does not count (601, 602, 604, 605, 608, 611) the count is given back. Calls refused by a limit are
+ * not counted themselves.
+ */
+export class Limits {
+  private window: number[] = [];
+  private inFlight = 0;
+  private daily = 0;
+  private day: string;
+
+  constructor(
+    private settings: LimitSettings,
+    private readonly clock: Clock,
+  ) {
+    this.day = quotaDay(clock.now());
+  }
+
+  get enabled(): boolean {
+    return this.settings.enabled;
+  }
+
+  current(): LimitSettings & { counters: LimitCounters } {
+    this.roll(this.clock.now());
+    return {
+      ...this.settings,
+      counters: { windowCalls: this.window.length, inFlight: this.inFlight, dailyCalls: this.daily },
+    };
+  }
+
+  update(settings: Partial<LimitSettings>): void {
+    this.settings = {
+      ...this.settings,
+      ...settings,
+      rate: { ...this.settings.rate, ...settings.rate },
+    };
+  }
+
+  /** Admits a call, or says which limit refuses it. An admitted call must be `finish`ed. */
+  admit(): { admitted: true; at: number } | { admitted: false; rejection: Rejection } {
+    const now = this.clock.now();
+    this.roll(now);
+    const { rate, concurrency, dailyQuota } = this.settings;
+    if (this.daily >= dailyQuota)
+      return { admitted: false, rejection: { code: '607', message: 'Daily quota reached' } };
+    if (this.window.length >= rate.calls) {
+      return {
+        admitted: false,
+        rejection: {
+          code: '606',
+          message: `Max rate limit '${rate.calls}' exceeded with in '${rate.windowSeconds}' secs`,
+        },
+      };
+    }
+    if (this.inFlight >= concurrency) {
+      return {
+        admitted: false,
+        rejection: { code: '615', message: `Concurrent access limit '${concurrency}' reached` },
+      };
+    }
+    this.window.push(now);
+    this.daily++;
+    this.inFlight++;
+    return { admitted: true, at: now };
+  }
+
+  finish(admittedAt: number, marketoCode: string | undefined): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    if (marketoCode !== undefined && UNCOUNTED_CODES.has(marketoCode)) {
+      const index = this.window.lastIndexOf(admittedAt);
+      if (index >= 0) this.window.splice(index, 1);
+      if (quotaDay(admittedAt) === this.day) this.daily = Math.max(0, this.daily - 1);
+    }
+  }
+
+  reset(settings?: LimitSettings): void {
+    if (settings) this.settings = settings;
+    this.window = [];
+    this.inFlight = 0;
+    this.daily = 0;
+    this.day = quotaDay(this.clock.now());
+  }
+
+  private roll(now: number): void {
+    const since = now - this.settings.rate.windowSeconds * 1000;
+    let drop = 0;
+    while (drop < this.window.length && this.window[drop]! <= since) drop++;
+    if (drop > 0) this.window = this.window.slice(drop);
+    const day = quotaDay(now);
+    if (day !== this.day) {
+      this.day = day;
+      this.daily = 0;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { faultMessage } from '../domain/faults.js';
+import { sendMarketoFailure } from './envelope.js';
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * onRequest hook for injected faults, before authentication: a matching rule answers with its Marketo error
+ * or HTTP status, or delays the call and lets it run. `clientIdOf` says who calls on this plane.
+ */
+export function injectFaults(ctx: AppContext, clientIdOf: (request: FastifyRequest) => string | undefined) {
+  const { faults } = ctx.harness;
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (faults.empty) return;
+    const clientId = faults.matchesClientIds ? clientIdOf(request) : undefined;
+    const rule = faults.fire(request.method, request.url.split('?')[0]!, clientId);
+    if (!rule) return;
+    request.faultId = rule.id;
+    const { respond } = rule;
+    if ('delayMs' in respond) {
+      await sleep(respond.delayMs);
+      return;
+    }
+    if ('marketoError' in respond) {
+      const { code, message } = respond.marketoError;
+      await sendMarketoFailure(request, reply, code, faultMessage(code, message));
+      return;
+    }
+    await reply.code(respond.httpStatus).send(respond.body ?? '');
+  };
+}
+
+/** The client id behind a Marketo-plane request's bearer token, if any. */
+export function marketoClientId(ctx: AppContext) {
+  return (request: FastifyRequest): string | undefined => {
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    const record = token ? ctx.repos.services.findToken(token) : undefined;
+    return record ? ctx.repos.services.find(record.serviceId)?.clientId : undefined;
+  };
+}
+
+/** The client id an identity request names. */
+export function identityClientId(request: FastifyRequest): string | undefined {
+  const value = (request.query as Record<string, unknown> | undefined)?.client_id;
+  return typeof value === 'string' ? value : undefined;
+}

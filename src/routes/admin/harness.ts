@@ -1,0 +1,302 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteOptions } from '../../context.js';
+import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { resetToBaseline } from '../../domain/provisioning.js';
+import { seedSchema } from '../../domain/seed.js';
+import { problemResponses } from '../../http/problem.js';
+
+const tags = ['Admin: Test harness'];
+
+const decisionSchema = z.object({
+  required: z.array(z.string()),
+  workspaces: z.array(z.number().int()),
+  allowed: z.boolean(),
+  reason: z.string(),
+});
+
+const journalEntrySchema = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    method: z.string(),
+    path: z.string(),
+    query: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+    status: z.number().int(),
+    marketoCode: z.string().optional(),
+    clientId: z.string().optional(),
+    userId: z.number().int().optional(),
+    decision: decisionSchema.optional(),
+    faultId: z.string().optional(),
+    durationMs: z.number(),
+  })
+  .meta({ id: 'JournalEntry' });
+
+const clockSchema = z.object({
+  now: z.string().describe('The instance time, ISO 8601'),
+  offsetSeconds: z.number().int().describe('How far the clock stands from real time'),
+  mode: z.enum(['real', 'offset', 'frozen']),
+});
+
+const clockChange = z.union([
+  z.strictObject({
+    advanceSeconds: z
+      .number()
+      .finite()
+      .min(-10 * 365 * 24 * 3600)
+      .max(10 * 365 * 24 * 3600),
+  }),
+  z.strictObject({ set: z.iso.datetime({ offset: true }).describe('ISO 8601 date-time') }),
+  z.strictObject({ mode: z.enum(['real', 'frozen']).describe('real: back to real time; frozen: stop the clock') }),
+]);
+
+const faultMatch = z.strictObject({
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
+  path: z
+    .string()
+    .startsWith('/')
+    .max(500)
+    .optional()
+    .describe('Glob: * within a segment, ** across segments, e.g. /rest/v1/leads*'),
+  clientId: z.string().min(1).optional(),
+});
+
+const faultRespond = z.union([
+  z.strictObject({
+    marketoError: z.strictObject({
+      code: z.string().regex(/^\d{3,4}$/, 'a Marketo code such as 606, 611, 615 or 1029'),
+      message: z.string().max(500).optional(),
+    }),
+  }),
+  z.strictObject({ httpStatus: z.number().int().min(200).max(599), body: z.unknown().optional() }),
+  z.strictObject({ delayMs: z.number().int().min(0).max(60_000) }),
+]);
+
+const faultInput = z.strictObject({
+  match: faultMatch.default({}),
+  respond: faultRespond,
+  times: z.number().int().min(1).optional().describe('Only the next N matching calls'),
+  probability: z.number().gt(0).max(1).optional().describe('Chance that a matching call is hit'),
+  seed: z.number().int().optional().describe('Seed of the rule’s random draws (default 1), so runs repeat'),
+});
+
+const faultSchema = z
+  .object({
+    id: z.string(),
+    match: z.object({ method: z.string().optional(), path: z.string().optional(), clientId: z.string().optional() }),
+    respond: faultRespond,
+    times: z.number().int().optional(),
+    probability: z.number().optional(),
+    seed: z.number().int().optional(),
+    remaining: z.number().int().nullable().describe('Calls still to be hit; null = no limit'),
+    hits: z.number().int(),
+  })
+  .meta({ id: 'FaultRule' });
+
+const limitSettings = z.object({
+  enabled: z.boolean(),
+  rate: z.object({ calls: z.number().int().min(1), windowSeconds: z.number().int().min(1) }),
+  concurrency: z.number().int().min(1),
+  dailyQuota: z.number().int().min(1),
+});
+
+const limitsSchema = limitSettings
+  .extend({
+    counters: z.object({ windowCalls: z.number().int(), inFlight: z.number().int(), dailyCalls: z.number().int() }),
+  })
+  .meta({ id: 'Limits' });
+
+/** Reset, snapshot, request journal, clock, faults and limits: the controls that make the fake a test tool. */
+export const harnessRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  const { journal, faults, limits } = ctx.harness;
+  const clockState = () => ({
+    now: new Date(ctx.clock.now()).toISOString(),
+    offsetSeconds: ctx.clock.offsetSeconds(),
+    mode: ctx.clock.mode,
+  });
+
+  app.post(
+    '/reset',
+    {
+      schema: {
+        tags,
+        summary: 'Back to the seed state: data, tokens, journal, counters, faults and clock',
+        response: { 204: z.null().describe('Reset'), 401: problemResponses[401] },
+      },
+    },
+    async (_request, reply) => {
+      resetToBaseline(ctx);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/snapshot',
+    {
+      schema: {
+        tags,
+        summary: 'The current state as a seed document; starting from it reproduces the state',
+        response: { 200: seedSchema, 401: problemResponses[401] },
+      },
+    },
+    async () => ctx.repos.subscription.snapshot(),
+  );
+
+  app.get(
+    '/requests',
+    {
+      schema: {
+        tags,
+        summary: 'The request journal, newest first; secrets redacted',
+        querystring: z.object({
+          clientId: z.string().optional(),
+          path: z.string().optional().describe('Glob: * within a segment, ** across'),
+          decision: z.enum(['allowed', 'denied']).optional(),
+          since: z.iso.datetime({ offset: true }).optional(),
+          limit: z.coerce.number().int().min(1).max(10_000).default(100),
+        }),
+        response: { 200: z.object({ items: z.array(journalEntrySchema) }), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { since, ...filter } = request.query;
+      return { items: journal.list({ ...filter, ...(since ? { since: Date.parse(since) } : {}) }) };
+    },
+  );
+
+  app.delete(
+    '/requests',
+    {
+      schema: { tags, summary: 'Clear the journal', response: { 204: z.null(), 401: problemResponses[401] } },
+    },
+    async (_request, reply) => {
+      journal.clear();
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/clock',
+    { schema: { tags, summary: 'The instance clock', response: { 200: clockSchema, 401: problemResponses[401] } } },
+    async () => clockState(),
+  );
+
+  app.post(
+    '/clock',
+    {
+      schema: {
+        tags,
+        summary: 'Move the clock: {advanceSeconds}, {set} or {mode}; it keeps ticking from where it was put',
+        body: clockChange,
+        response: { 200: clockSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const change = request.body;
+      if ('advanceSeconds' in change) ctx.clock.advance(change.advanceSeconds);
+      else if ('set' in change) ctx.clock.set(Date.parse(change.set));
+      else if (change.mode === 'real') ctx.clock.real();
+      else ctx.clock.freeze();
+      return clockState();
+    },
+  );
+
+  app.get(
+    '/faults',
+    {
+      schema: {
+        tags,
+        summary: 'The fault rules',
+        response: { 200: z.object({ items: z.array(faultSchema) }), 401: problemResponses[401] },
+      },
+    },
+    async () => ({ items: faults.list() }),
+  );
+
+  app.post(
+    '/faults',
+    {
+      schema: {
+        tags,
+        summary: 'Add a fault rule: match calls, answer with a Marketo error, an HTTP status, or a delay',
+        body: faultInput,
+        response: { 201: faultSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { match, ...rest } = request.body;
+      if (
+        !match.method &&
+        !match.path &&
+        !match.clientId &&
+        rest.times === undefined &&
+        rest.probability === undefined
+      ) {
+        throw new InvalidInputError('A rule that matches every call forever needs a match, times or probability', [
+          { path: 'body.match', message: 'give method, path or clientId (or times/probability)' },
+        ]);
+      }
+      return reply.code(201).send(faults.add({ match, ...rest }));
+    },
+  );
+
+  app.delete(
+    '/faults',
+    { schema: { tags, summary: 'Remove every fault rule', response: { 204: z.null(), 401: problemResponses[401] } } },
+    async (_request, reply) => {
+      faults.clear();
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/faults/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Remove one fault rule',
+        params: z.object({ id: z.string() }),
+        response: { 204: z.null(), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      if (!faults.remove(request.params.id)) throw new NotFoundError('Fault rule', request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/limits',
+    {
+      schema: {
+        tags,
+        summary: 'Rate limit, concurrency and daily quota settings, with the current counters',
+        response: { 200: limitsSchema, 401: problemResponses[401] },
+      },
+    },
+    async () => limits.current(),
+  );
+
+  app.put(
+    '/limits',
+    {
+      schema: {
+        tags,
+        summary: 'Change the limits (any of enabled, rate, concurrency, dailyQuota)',
+        body: z.strictObject({
+          enabled: z.boolean().optional(),
+          rate: limitSettings.shape.rate.partial().optional(),
+          concurrency: limitSettings.shape.concurrency.optional(),
+          dailyQuota: limitSettings.shape.dailyQuota.optional(),
+        }),
+        response: { 200: limitsSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { rate, ...rest } = request.body;
+      const current = limits.current();
+      limits.update({ ...rest, ...(rate ? { rate: { ...current.rate, ...rate } } : {}) });
+      return limits.current();
+    },
+  );
+};
