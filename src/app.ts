@@ -26,7 +26,7 @@ import { createUrlRewriter, registerFormTunnel, TUNNEL_HEADER } from './http/nor
 import { openapiTransform, OPENAPI_INFO } from './http/openapi.js';
 import { type Ids, randomIds } from './ids.js';
 import { initialiseSubscription } from './domain/provisioning.js';
-import { parseSeed, readSeedFile, type Seed, type SeedInput } from './domain/seed.js';
+import { parseSeed, readSeedFile, type Seed, SeedError, type SeedInput } from './domain/seed.js';
 import { harnessRoutes } from './routes/admin/harness.js';
 import { leadFieldRoutes } from './routes/admin/lead-fields.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
@@ -79,10 +79,16 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     : config.SEED_FILE
       ? readSeedFile(config.SEED_FILE)
       : undefined;
-  const seeded = initialiseSubscription(ctx, {
-    ...(seed ? { seed } : {}),
-    provisionDemo: options.provisionDemo ?? false,
-  });
+  let seeded: boolean;
+  try {
+    seeded = initialiseSubscription(ctx, { ...(seed ? { seed } : {}), provisionDemo: options.provisionDemo ?? false });
+  } catch (error) {
+    if (!options.db) db.close();
+    if (error instanceof SeedError && config.SEED_FILE && !options.seed) {
+      throw new SeedError(error.problems, `seed file ${config.SEED_FILE}`);
+    }
+    throw error;
+  }
 
   const tunnelSecret = ids.uuid();
   const marketoRoutes = new MarketoRouteTable();

@@ -55,12 +55,19 @@ export function encodePageToken(afterId: number, digest: string, issuedAtMs: num
   return toBase32(`${afterId}:${digest}:${Math.floor(issuedAtMs / 1000)}`);
 }
 
-/** The last id seen, or 1003 when the token is not one of ours or belongs to another query. */
-export function decodePageToken(token: string, digest: string): number {
-  const [after, tokenDigest] = (fromBase32(token) ?? '').split(':');
+/**
+ * How long a position token stays usable. Adobe documents no lifetime [UNCONFIRMED]; a day lets tests see
+ * an expired token by moving the clock, without ever cutting a real paging loop short.
+ */
+export const PAGE_TOKEN_TTL_MS = 24 * 3600 * 1000;
+
+/** The last id seen; 1003 when the token is not ours, belongs to another query, or has expired. */
+export function decodePageToken(token: string, digest: string, now: number): number {
+  const [after, tokenDigest, issuedAtSeconds] = (fromBase32(token) ?? '').split(':');
   const afterId = Number(after);
   if (tokenDigest !== digest || !Number.isSafeInteger(afterId) || afterId < 0) {
     throw new MarketoError('1003', 'Invalid nextPageToken');
   }
+  if (now - Number(issuedAtSeconds) * 1000 > PAGE_TOKEN_TTL_MS) throw new MarketoError('1003', 'Expired nextPageToken');
   return afterId;
 }

@@ -155,7 +155,7 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
         partitionIds: [...request.access!.partitions('read')],
       };
       const digest = queryDigest([field.name, values, fields.map((f) => f.name), batchSize]);
-      const afterId = nextPageToken ? decodePageToken(nextPageToken, digest) : 0;
+      const afterId = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
       if (leads.countMatches(filter, MAX_FILTER_MATCHES + 1) > MAX_FILTER_MATCHES) {
         throw new MarketoError('1003', 'Too many results match the filter');
       }

@@ -1,0 +1,18 @@
+// vitest.config.ts: test.globalSetup = ['./global-setup.ts']
+import { startFakeMarketo, type FakeMarketo } from 'fake-marketo';
+
+let fake: FakeMarketo;
+
+export async function setup() {
+  fake = await startFakeMarketo({ seed: new URL('./marketo-seed.yaml', import.meta.url).pathname });
+  const { clientId, clientSecret } = fake.credentials('CI');
+  // Test workers inherit the environment: point the code under test at the fake.
+  process.env.MARKETO_IDENTITY_URL = fake.identityUrl;
+  process.env.MARKETO_REST_URL = fake.restUrl;
+  process.env.MARKETO_CLIENT_ID = clientId;
+  process.env.MARKETO_CLIENT_SECRET = clientSecret;
+}
+
+export async function teardown() {
+  await fake.close();
+}
