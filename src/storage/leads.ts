@@ -13,7 +13,7 @@ export interface Lead {
   updatedAt: number;
 }
 
-interface LeadRow {
+export interface LeadRow {
   id: number;
   partition_id: number;
   email: string | null;
@@ -22,7 +22,7 @@ interface LeadRow {
   updated_at: number;
 }
 
-function toLead(row: LeadRow): Lead {
+export function toLead(row: LeadRow): Lead {
   return {
     id: row.id,
     partitionId: row.partition_id,

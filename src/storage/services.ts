@@ -31,7 +31,7 @@ export interface AccessToken {
   expiresAt: number;
 }
 
-interface ServiceRow {
+export interface ServiceRow {
   id: number;
   name: string;
   description: string;
@@ -48,7 +48,7 @@ interface TokenRow {
   expires_at: number;
 }
 
-function toService(row: ServiceRow): Service {
+export function toService(row: ServiceRow): Service {
   return {
     id: row.id,
     name: row.name,

@@ -6,7 +6,8 @@ import type { Ids } from '../ids.js';
 import type { Statement } from 'better-sqlite3';
 import type { Database } from './database.js';
 import type { LeadFieldRepository } from './lead-fields.js';
-import type { LeadValue } from './leads.js';
+import { type LeadRow, type LeadValue, toLead } from './leads.js';
+import { type ServiceRow, toService } from './services.js';
 import { DEFAULT_PARTITION_ID } from './partitions.js';
 import { ADMIN_ACTOR } from './roles.js';
 import { ALL_WORKSPACES_ID, DEFAULT_WORKSPACE_ID } from './workspaces.js';
@@ -92,9 +93,7 @@ export class SubscriptionStore {
       selectGrants: prepare(
         'SELECT user_id, role_id, workspace_id FROM user_roles ORDER BY user_id, role_id, workspace_id',
       ),
-      selectServices: prepare(
-        'SELECT id, name, description, api_only_user_id, client_id, client_secret FROM services ORDER BY id',
-      ),
+      selectServices: prepare('SELECT * FROM services ORDER BY id'),
       selectLeads: prepare('SELECT * FROM leads ORDER BY id'),
       insertDefaultWorkspace: prepare(
         `INSERT OR IGNORE INTO workspaces (id, name, description)
@@ -349,37 +348,21 @@ export class SubscriptionStore {
           workspace: g.workspace_id === ALL_WORKSPACES_ID ? ALL_WORKSPACES_NAME : workspaceName.get(g.workspace_id)!,
         })),
     }));
-    type ServiceRow = {
-      id: number;
-      name: string;
-      description: string;
-      api_only_user_id: number;
-      client_id: string;
-      client_secret: string;
-    };
-    const services = (s.selectServices.all() as ServiceRow[]).map((svc) => ({
+    const services = (s.selectServices.all() as ServiceRow[]).map(toService).map((svc) => ({
       id: svc.id,
       name: svc.name,
       description: svc.description,
-      user: emailOf.get(svc.api_only_user_id)!,
-      clientId: svc.client_id,
-      clientSecret: svc.client_secret,
+      user: emailOf.get(svc.apiOnlyUserId)!,
+      clientId: svc.clientId,
+      clientSecret: svc.clientSecret,
     }));
-    type LeadRow = {
-      id: number;
-      partition_id: number;
-      email: string | null;
-      fields: string;
-      created_at: number;
-      updated_at: number;
-    };
-    const leads = (s.selectLeads.all() as LeadRow[]).map((row) => ({
-      id: row.id,
-      partition: partitionName.get(row.partition_id)!,
-      ...(row.email !== null ? { email: row.email } : {}),
-      ...(JSON.parse(row.fields) as Record<string, LeadValue>),
-      createdAt: formatDatetime(row.created_at),
-      updatedAt: formatDatetime(row.updated_at),
+    const leads = (s.selectLeads.all() as LeadRow[]).map(toLead).map((lead) => ({
+      id: lead.id,
+      partition: partitionName.get(lead.partitionId)!,
+      ...(lead.email !== null ? { email: lead.email } : {}),
+      ...lead.fields,
+      createdAt: formatDatetime(lead.createdAt),
+      updatedAt: formatDatetime(lead.updatedAt),
     }));
     return { partitions, workspaces, roles, users, services, leadFields: this.leadFields.list(), leads };
   }
