@@ -17,10 +17,11 @@ import { UriTooLongError } from './domain/errors.js';
 import { createRequestIds } from './http/envelope.js';
 import { authenticate } from './http/authenticate.js';
 import { authorize } from './http/authorize.js';
-import { identityClientId, injectFaults, marketoClientId } from './http/faults.js';
+import { identityClientId, injectFaults } from './http/faults.js';
 import { recordRequest, stampRequest } from './http/journal.js';
 import { enforceLimits, releaseLimits } from './http/limits.js';
 import { handleError, registerErrorHandling } from './http/error-handler.js';
+import { redactUrl } from './domain/journal.js';
 import { MarketoRouteTable } from './http/marketo-routes.js';
 import { createUrlRewriter, registerFormTunnel, TUNNEL_HEADER } from './http/normalise.js';
 import { openapiTransform, OPENAPI_INFO } from './http/openapi.js';
@@ -91,6 +92,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }
 
   const tunnelSecret = ids.uuid();
+  const nextRequestId = createRequestIds(clock);
+  const requestIds = new WeakMap<object, string>();
+  function requestIdOf(this: object): string {
+    let id = requestIds.get(this);
+    if (id === undefined) requestIds.set(this, (id = nextRequestId()));
+    return id;
+  }
   const marketoRoutes = new MarketoRouteTable();
 
   const app = Fastify({
@@ -101,7 +109,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       serializers: {
         req: (request: { method: string; url: string }) => ({
           method: request.method,
-          url: request.url.replace(/((?:client_secret|access_token)=)[^&]*/gi, '$1[redacted]'),
+          url: redactUrl(request.url),
         }),
       },
     },
@@ -109,17 +117,16 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     rewriteUrl: createUrlRewriter(tunnelSecret),
     routerOptions: { maxParamLength: 500 },
     // Malformed URLs (bad percent-escapes) answer in the plane's format too.
-    frameworkErrors: handleError,
+    // Malformed URLs (bad percent-escapes) answer in the plane's format too. Fastify builds these requests
+    // without the instance's decorators, so the request id is attached here.
+    frameworkErrors: (error, request, reply) => {
+      if (typeof request.marketoRequestId !== 'function') Object.assign(request, { marketoRequestId: requestIdOf });
+      return handleError(error, request, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('ctx', ctx);
-  const nextRequestId = createRequestIds(clock);
-  const requestIds = new WeakMap<object, string>();
-  app.decorateRequest('marketoRequestId', function (this: object) {
-    let id = requestIds.get(this);
-    if (id === undefined) requestIds.set(this, (id = nextRequestId()));
-    return id;
-  });
+  app.decorateRequest('marketoRequestId', requestIdOf);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // Marketo tolerates a body on GET, and `POST ?_method=GET` keeps its JSON body.
@@ -135,7 +142,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // Root-level, so that unknown admin paths and wrong verbs are guarded too.
   app.addHook('onRequest', adminGuard(config.ADMIN_TOKEN));
   app.addHook('onRequest', stampRequest(ctx));
-  app.addHook('onResponse', recordRequest(ctx));
+  const journalHooks = recordRequest(ctx);
+  app.addHook('onResponse', journalHooks.onResponse);
+  app.addHook('onRequestAbort', journalHooks.onRequestAbort);
   if (seed && !seeded)
     app.log.warn('the database already holds a subscription; the seed was not loaded (POST /admin/reset loads it)');
   app.addHook('onClose', async () => {
@@ -167,11 +176,24 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       }
       for (const method of [route.method].flat()) marketoRoutes.add(method, route.url);
     });
-    marketo.addHook('onRequest', injectFaults(ctx, marketoClientId(ctx)));
+    // Faults come after the limits, so a delayed call holds its concurrency slot, and before authorization,
+    // so an injected answer does not depend on the caller's permissions.
     marketo.addHook('onRequest', authenticate(ctx));
     marketo.addHook('onRequest', enforceLimits(ctx));
+    marketo.addHook(
+      'onRequest',
+      injectFaults(ctx, (request) => request.principal?.service.clientId),
+    );
     marketo.addHook('onRequest', authorize(ctx));
     marketo.addHook('onResponse', releaseLimits(ctx));
+    marketo.addHook('onRequestAbort', releaseLimits(ctx));
+    // A GET with `Content-Type: application/json` and no body is just a GET (many clients send the header).
+    const parseJson = marketo.getDefaultJsonParser('error', 'error');
+    marketo.removeContentTypeParser('application/json');
+    marketo.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      if (body === '' && request.method === 'GET') return done(null, undefined);
+      return parseJson(request, body as string, done);
+    });
     await marketo.register(leadRoutes, { ctx });
     await marketo.register(statsRoutes, { ctx });
   };

@@ -52,7 +52,9 @@ export function authenticateClient(
  * (authentication.md example and live recordings), counting down to 0 in its last second.
  */
 export function remainingSeconds(token: AccessToken, now: number): number {
-  return Math.max(0, Math.floor((token.expiresAt - now - 1) / 1000));
+  const lifetime = Math.floor((token.expiresAt - token.issuedAt) / 1000) - 1;
+  // Clamped, so a clock moved back before the issue time never shows more than a fresh token.
+  return Math.min(lifetime, Math.max(0, Math.floor((token.expiresAt - now - 1) / 1000)));
 }
 
 export function identityResponse(token: AccessToken, owner: User, now: number): IdentityResponse {

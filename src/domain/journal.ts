@@ -40,6 +40,26 @@ export function redactQuery(query: Record<string, unknown>): Record<string, stri
   return redacted;
 }
 
+/** A URL for the log: parameter names are decoded before deciding what is secret (`client%5Fsecret` too). */
+export function redactUrl(url: string): string {
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const pairs = url
+    .slice(start + 1)
+    .split('&')
+    .map((pair) => {
+      const rawKey = pair.split('=', 1)[0]!;
+      let key = rawKey;
+      try {
+        key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+      } catch {
+        // A malformed escape stays as sent.
+      }
+      return SECRET_PARAMS.has(key.toLowerCase()) ? `${rawKey}=[redacted]` : pair;
+    });
+  return `${url.slice(0, start)}?${pairs.join('&')}`;
+}
+
 /** The request journal: a bounded ring, the oldest entries dropped first. */
 export class Journal {
   private entries: (JournalEntry | undefined)[];

@@ -86,8 +86,12 @@ export const STANDARD_FIELDS: readonly LeadField[] = STANDARD.map(([name, displa
 
 const STANDARD_BY_NAME = new Map(STANDARD_FIELDS.map((field) => [field.name.toLowerCase(), field]));
 
+/** Keys a seed lead uses for itself, so no custom field may take them. */
+const SEED_LEAD_KEYS = new Set(['partition']);
+
+/** A standard field's name, or one the seed/snapshot form reserves: no custom field may take it. */
 export function isStandardFieldName(name: string): boolean {
-  return STANDARD_BY_NAME.has(name.toLowerCase());
+  return STANDARD_BY_NAME.has(name.toLowerCase()) || SEED_LEAD_KEYS.has(name.toLowerCase());
 }
 
 /** Custom fields get ids after the standard ones, like Marketo's describe. */

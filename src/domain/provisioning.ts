@@ -55,6 +55,13 @@ export interface StartState {
 export function initialiseSubscription(ctx: AppContext, start: StartState): boolean {
   const store = ctx.repos.subscription;
   let seeded = false;
+  if (start.seed && !store.isEmpty()) {
+    // Not loaded now, but reset will load it: a bad seed must stop the start all the same.
+    dryRun(ctx, () => {
+      store.wipe();
+      store.load(start.seed!);
+    });
+  }
   if (store.isEmpty()) {
     ctx.transaction(() => {
       if (start.seed) {
@@ -74,6 +81,23 @@ export function initialiseSubscription(ctx: AppContext, start: StartState): bool
       : {}),
   };
   return seeded;
+}
+
+class RolledBack extends Error {}
+
+/** Runs `work` in a transaction that is always rolled back; its errors pass through. */
+function dryRun(ctx: AppContext, work: () => void): void {
+  try {
+    ctx.transaction(() => {
+      work();
+      throw new RolledBack();
+    });
+  } catch (error) {
+    if (!(error instanceof RolledBack)) throw error;
+  } finally {
+    // The catalog may have been cached from rows that no longer exist.
+    ctx.repos.leadFields.invalidate();
+  }
 }
 
 /** POST /admin/reset: the baseline subscription, no tokens, an empty journal, no faults, fresh counters, the start clock. */

@@ -58,9 +58,8 @@ export class UsageStats {
   }
 }
 
-/** The quota day of `now` and the six before it, newest first. */
+/** The quota day of `now` and the six calendar days before it, newest first (DST days included). */
 export function lastSevenDays(now: number): string[] {
-  const days: string[] = [];
-  for (let i = 0; i < 7; i++) days.push(quotaDay(now - i * 24 * 3600 * 1000));
-  return [...new Set(days)];
+  const [year, month, day] = quotaDay(now).split('-').map(Number) as [number, number, number];
+  return Array.from({ length: 7 }, (_, i) => new Date(Date.UTC(year, month - 1, day - i)).toISOString().slice(0, 10));
 }

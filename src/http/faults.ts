@@ -4,10 +4,8 @@ import type { AppContext } from '../context.js';
 import { faultMessage } from '../domain/faults.js';
 import { sendMarketoFailure } from './envelope.js';
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
 /**
- * onRequest hook for injected faults, before authentication: a matching rule answers with its Marketo error
+ * onRequest hook for injected faults: a matching rule answers with its Marketo error
  * or HTTP status, or delays the call and lets it run. `clientIdOf` says who calls on this plane.
  */
 export function injectFaults(ctx: AppContext, clientIdOf: (request: FastifyRequest) => string | undefined) {
@@ -29,15 +27,6 @@ export function injectFaults(ctx: AppContext, clientIdOf: (request: FastifyReque
       return;
     }
     await reply.code(respond.httpStatus).send(respond.body ?? '');
-  };
-}
-
-/** The client id behind a Marketo-plane request's bearer token, if any. */
-export function marketoClientId(ctx: AppContext) {
-  return (request: FastifyRequest): string | undefined => {
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    const record = token ? ctx.repos.services.findToken(token) : undefined;
-    return record ? ctx.repos.services.find(record.serviceId)?.clientId : undefined;
   };
 }
 

@@ -26,31 +26,41 @@ export function stampRequest(ctx: AppContext) {
 }
 
 /**
- * onResponse hook: one journal entry per identity and Marketo-plane request (the form tunnel's outer request
- * is recorded as the request it dispatches), and the daily usage and error counts behind /stats.
+ * One journal entry per identity and Marketo-plane request (the form tunnel's outer request is recorded as the
+ * request it dispatches), and the daily usage and error counts behind /stats. Use `onResponse` and
+ * `onRequestAbort`; a request is recorded once, an aborted one with status 499.
  */
 export function recordRequest(ctx: AppContext) {
   const { journal, usage } = ctx.harness;
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  const record = (request: FastifyRequest, status: number, durationMs: number): void => {
     const plane = planeOf(request.url);
     if (plane === 'admin' || request.url.startsWith(FORM_TUNNEL_PREFIX)) return;
-    const at = startedAt.get(request) ?? ctx.clock.now();
+    const at = startedAt.get(request);
+    if (at === undefined) return;
+    startedAt.delete(request);
     const principal = request.principal;
     const query = redactQuery(rawQuery(request.url));
-    const clientId = principal?.service.clientId ?? (plane === 'identity' ? (query.client_id as string) : undefined);
+    const named = query.client_id;
+    const clientId =
+      principal?.service.clientId ?? (plane === 'identity' ? (Array.isArray(named) ? named[0] : named) : undefined);
     journal.record({
       at: new Date(at).toISOString(),
       method: request.method,
       path: request.url.split('?')[0]!,
       query,
-      status: reply.statusCode,
+      status,
       ...(request.marketoCode !== undefined ? { marketoCode: request.marketoCode } : {}),
       ...(clientId !== undefined ? { clientId } : {}),
       ...(principal ? { userId: principal.user.id } : {}),
       ...(request.decision ? { decision: request.decision } : {}),
       ...(request.faultId ? { faultId: request.faultId } : {}),
-      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      durationMs: Math.round(durationMs * 100) / 100,
     });
     if (plane === 'marketo' && principal) usage.record(at, principal.user.email, request.marketoCode);
+  };
+  return {
+    onResponse: async (request: FastifyRequest, reply: FastifyReply) =>
+      record(request, reply.statusCode, reply.elapsedTime),
+    onRequestAbort: async (request: FastifyRequest) => record(request, 499, 0),
   };
 }

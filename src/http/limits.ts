@@ -16,10 +16,15 @@ export function enforceLimits(ctx: AppContext) {
   };
 }
 
-/** onResponse hook: the call leaves the in-flight count; calls Marketo does not count are given back. */
+/**
+ * onResponse and onRequestAbort hook: the call leaves the in-flight count (once, even if both fire); calls
+ * Marketo does not count are given back.
+ */
 export function releaseLimits(ctx: AppContext) {
   const { limits } = ctx.harness;
   return async (request: FastifyRequest): Promise<void> => {
-    if (request.limitAdmittedAt !== undefined) limits.finish(request.limitAdmittedAt, request.marketoCode);
+    if (request.limitAdmittedAt === undefined) return;
+    limits.finish(request.limitAdmittedAt, request.marketoCode);
+    request.limitAdmittedAt = undefined;
   };
 }

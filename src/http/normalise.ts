@@ -1,17 +1,37 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { sendMarketoFailure } from './envelope.js';
 import { isMarketoPath, type MarketoRouteTable } from './marketo-routes.js';
 
 /**
- * Marketo-plane request normalisation, before routing:
- * - `/rest/../bulk/v1/...` and `//` resolve to their plain path (clients such as node-marketo-rest send them);
+ * Request normalisation, before routing:
+ * - percent-escaped unreserved characters are decoded (`/%61dmin` is `/admin`, RFC 3986 §6.2.2.2), so every
+ *   check on the path sees the path the router will match;
+ * - on the Marketo plane, `/rest/../bulk/v1/...` and `//` resolve to their plain path (clients such as
+ *   node-marketo-rest send them);
  * - `POST …?_method=GET|DELETE` with a JSON body becomes that method (lead-database.md);
  * - a form-encoded POST goes through the form tunnel, which reads `_method` (and every parameter) from the body.
  */
 export const FORM_TUNNEL_PREFIX = '/__form-tunnel';
 
+/** Where a `_method` naming no Marketo verb is sent: it answers 605. */
+export const UNSUPPORTED_METHOD_PREFIX = '/__method-not-supported';
+
 /** Marks the tunnel's own re-dispatched requests (a per-instance secret, so clients cannot spoof it). */
 export const TUNNEL_HEADER = 'x-fake-marketo-tunnel';
+
+/** The verbs `_method` may name. */
+const TUNNELLED_METHODS = new Set(['GET', 'POST', 'DELETE']);
+
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+function decodeUnreserved(path: string): string {
+  if (!path.includes('%')) return path;
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(char) ? char : escape;
+  });
+}
 
 function normalisePath(path: string): string {
   if (!path.includes('/.') && !path.includes('//')) return path;
@@ -25,21 +45,27 @@ function isFormBody(request: IncomingMessage): boolean {
 export function createUrlRewriter(tunnelSecret: string) {
   return (request: IncomingMessage): string => {
     const url = request.url ?? '/';
-    if (!isMarketoPath(url)) return url;
     const queryStart = url.indexOf('?');
-    const path = normalisePath(queryStart < 0 ? url : url.slice(0, queryStart));
+    const rawPath = decodeUnreserved(queryStart < 0 ? url : url.slice(0, queryStart));
     const query = queryStart < 0 ? '' : url.slice(queryStart);
+    if (!isMarketoPath(rawPath)) return rawPath + query;
+    const path = normalisePath(rawPath);
     if (request.method !== 'POST') return path + query;
     if (isFormBody(request) && request.headers[TUNNEL_HEADER] !== tunnelSecret) {
       return FORM_TUNNEL_PREFIX + path + query;
     }
-    const override = new URLSearchParams(query).get('_method');
-    if (override) request.method = override.toUpperCase();
+    const override = new URLSearchParams(query).get('_method')?.toUpperCase();
+    if (override === undefined) return path + query;
+    if (!TUNNELLED_METHODS.has(override)) return UNSUPPORTED_METHOD_PREFIX + path + query;
+    request.method = override;
     return path + query;
   };
 }
 
 type FormBody = Record<string, string | string[] | undefined>;
+
+/** Headers that describe the outer request's framing, not the re-dispatched one. */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'expect', 'host', 'keep-alive']);
 
 function appendAll(params: URLSearchParams, body: FormBody, skip: string): void {
   for (const [key, value] of Object.entries(body)) {
@@ -62,12 +88,15 @@ export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTab
     const body = (request.body ?? {}) as FormBody;
     const bodyMethod = Array.isArray(body._method) ? body._method[0] : body._method;
     const declared = (params.get('_method') ?? bodyMethod)?.toUpperCase();
+    if (declared !== undefined && !TUNNELLED_METHODS.has(declared)) {
+      return sendMarketoFailure(request, reply, '605', 'HTTP Method not supported');
+    }
     const method = declared ?? (routes.methodsFor(path).has('GET') ? 'GET' : 'POST');
     params.delete('_method');
 
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
-      if (typeof value === 'string' && name !== 'content-length' && name !== 'host') headers[name] = value;
+      if (typeof value === 'string' && !FRAMING_HEADERS.has(name)) headers[name] = value;
     }
     headers[TUNNEL_HEADER] = tunnelSecret;
 
@@ -93,4 +122,8 @@ export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTab
     }
     return reply.code(inner.statusCode).send(inner.rawPayload);
   });
+
+  app.all(`${UNSUPPORTED_METHOD_PREFIX}/*`, { schema: { hide: true } }, async (request, reply) =>
+    sendMarketoFailure(request, reply, '605', 'HTTP Method not supported'),
+  );
 }

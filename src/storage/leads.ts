@@ -55,6 +55,8 @@ const COLUMN_CONDITION: Record<LeadColumn, string> = {
 };
 
 const VISIBLE = 'partition_id IN (SELECT value FROM json_each(:partitions))';
+// `+` keeps SQLite from choosing the partition index over the selective id/email ones.
+const VISIBLE_UNINDEXED = '+partition_id IN (SELECT value FROM json_each(:partitions))';
 
 interface FilterParams {
   values: string;
@@ -89,7 +91,8 @@ export class LeadRepository {
     this.deleteRow = db.prepare<[number]>('DELETE FROM leads WHERE id = ?');
     this.countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM leads');
     for (const column of Object.keys(COLUMN_CONDITION) as LeadColumn[]) {
-      const where = `${COLUMN_CONDITION[column]} AND ${VISIBLE}`;
+      const visible = column === 'id' || column === 'email' ? VISIBLE_UNINDEXED : VISIBLE;
+      const where = `${COLUMN_CONDITION[column]} AND ${visible}`;
       this.pageStatements.set(
         column,
         db.prepare(`SELECT * FROM leads WHERE ${where} AND id > :after ORDER BY id LIMIT :limit`),
