@@ -69,17 +69,17 @@ const MAX_URI_BYTES = 8 * 1024;
 /** The composition root: one Fastify instance with every plane registered. */
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? testConfig();
-  const db = options.db ?? openDatabase(config.DATABASE_PATH);
-  const clock = options.clock ?? new AdjustableClock();
-  const ids = options.ids ?? randomIds;
-  const ctx = createContext(config, db, clock, ids);
-  ctx.repos.subscription.ensureSystemRows();
   // A bad seed throws a SeedError naming the path inside the document; nothing is loaded.
   const seed: Seed | undefined = options.seed
     ? parseSeed(options.seed)
     : config.SEED_FILE
       ? readSeedFile(config.SEED_FILE)
       : undefined;
+  const db = options.db ?? openDatabase(config.DATABASE_PATH);
+  const clock = options.clock ?? new AdjustableClock();
+  const ids = options.ids ?? randomIds;
+  const ctx = createContext(config, db, clock, ids);
+  ctx.repos.subscription.ensureSystemRows();
   let seeded: boolean;
   try {
     seeded = initialiseSubscription(ctx, { ...(seed ? { seed } : {}), provisionDemo: options.provisionDemo ?? false });

@@ -3,6 +3,10 @@ import { expect } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { type AdjustableClock, frozenClock } from '../src/clock.js';
 import { type Config, testConfig } from '../src/config.js';
+import type { SeedInput } from '../src/domain/seed.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface TestInstance {
   app: FastifyInstance;
@@ -153,4 +157,87 @@ export async function adminState(
     state[key] = response.json();
   }
   return state;
+}
+
+/** A fresh in-memory instance started from `seed`, with a frozen clock (at `clockAt`, default 2026-01-15T12:00Z). */
+export async function newSeededInstance(
+  seed: SeedInput,
+  config: Partial<Config> = {},
+  clockAt?: string,
+): Promise<TestInstance> {
+  const clock = frozenClock(clockAt);
+  const app = await buildApp({ config: testConfig(config), clock, seed });
+  return { app, clock };
+}
+
+/** An access token for any client id and secret (e.g. a seeded service's fixed credentials). */
+export async function tokenFor(
+  app: FastifyInstance,
+  credentials: { clientId: string; clientSecret: string },
+): Promise<string> {
+  const response = await call(app, 'GET', tokenUrl(credentials));
+  if (response.statusCode !== 200) throw new Error(`token failed: ${response.statusCode} ${response.body}`);
+  return response.json().access_token;
+}
+
+/** The request journal (GET /admin/requests), newest first. */
+export async function journalEntries(app: FastifyInstance, query = ''): Promise<Record<string, unknown>[]> {
+  const response = await call(app, 'GET', `/admin/requests${query ? `?${query}` : ''}`);
+  if (response.statusCode !== 200) throw new Error(`journal failed: ${response.statusCode} ${response.body}`);
+  return response.json().items;
+}
+
+/** A temporary directory; call `remove` when done. */
+export function makeTempDir(prefix = 'fake-marketo-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** The fixed credentials of the services in `sampleSeed()`. */
+export const SAMPLE_CREDENTIALS = {
+  reader: { clientId: 'reader-client-id', clientSecret: 'reader-client-secret' },
+  writer: { clientId: 'writer-client-id', clientSecret: 'writer-client-secret' },
+} as const;
+
+/**
+ * A small whole subscription in seed form: partitions EMEA and APAC beside Default; workspaces Europe (EMEA) and
+ * Asia (APAC) beside Default; a "Lead Reader" (read-only-lead) granted in Europe and a "Lead Writer"
+ * (read-write-lead) granted in all workspaces ("*"); a standard user; two services with fixed credentials; custom
+ * fields `tier` (string) and `seats` (integer); leads ann (Default), eve (EMEA) and ken (APAC).
+ */
+export function sampleSeed(): SeedInput {
+  return {
+    partitions: [{ name: 'EMEA', description: 'European leads' }, { name: 'APAC' }],
+    workspaces: [
+      { name: 'Europe', description: 'EU marketing', partitions: ['EMEA'] },
+      { name: 'Asia', partitions: ['APAC'] },
+    ],
+    roles: [
+      { name: 'Lead Reader', description: 'Reads leads', permissions: ['read-only-lead'] },
+      { name: 'Lead Writer', permissions: ['read-write-lead', 'read-only-activity'] },
+    ],
+    users: [
+      {
+        email: 'reader@example.com',
+        firstName: 'Rita',
+        lastName: 'Reader',
+        roles: [{ role: 'Lead Reader', workspace: 'Europe' }],
+      },
+      { email: 'writer@example.com', firstName: 'Will', roles: [{ role: 'Lead Writer', workspace: '*' }] },
+      { email: 'marketer@example.com', apiOnly: false, roles: [{ role: 'Lead Reader', workspace: 'Default' }] },
+    ],
+    services: [
+      { name: 'Reader Service', user: 'reader@example.com', ...SAMPLE_CREDENTIALS.reader },
+      { name: 'Writer Service', description: 'CI pipeline', user: 'writer@example.com', ...SAMPLE_CREDENTIALS.writer },
+    ],
+    leadFields: [
+      { name: 'tier', displayName: 'Tier', dataType: 'string', length: 20 },
+      { name: 'seats', displayName: 'Seats', dataType: 'integer' },
+    ],
+    leads: [
+      { email: 'ann@example.com', firstName: 'Ann', tier: 'Gold', seats: 5 },
+      { email: 'eve@example.com', firstName: 'Eve', partition: 'EMEA', tier: 'Silver' },
+      { email: 'ken@example.com', firstName: 'Ken', partition: 'APAC', seats: 2 },
+    ],
+  };
 }

@@ -103,15 +103,22 @@ function dryRun(ctx: AppContext, work: () => void): void {
 /** POST /admin/reset: the baseline subscription, no tokens, an empty journal, no faults, fresh counters, the start clock. */
 export function resetToBaseline(ctx: AppContext): void {
   const { seed, demo, clock } = ctx.baseline;
-  ctx.transaction(() => {
-    ctx.repos.subscription.wipe();
-    if (seed) ctx.repos.subscription.load(seed);
-    else if (demo) provisionDemo(ctx, demo);
-  });
+  // The clock goes back first, so reloaded records get their seed-state timestamps.
+  const before = ctx.clock.state();
+  ctx.clock.restore(clock);
+  try {
+    ctx.transaction(() => {
+      ctx.repos.subscription.wipe();
+      if (seed) ctx.repos.subscription.load(seed);
+      else if (demo) provisionDemo(ctx, demo);
+    });
+  } catch (error) {
+    ctx.clock.restore(before);
+    throw error;
+  }
   const { journal, faults, limits, usage } = ctx.harness;
   journal.clear();
   faults.clear();
   usage.clear();
-  ctx.clock.restore(clock);
   limits.reset({ enabled: ctx.config.RATE_LIMITS === 'marketo', ...MARKETO_LIMITS });
 }

@@ -17,16 +17,20 @@ export function injectFaults(ctx: AppContext, clientIdOf: (request: FastifyReque
     if (!rule) return;
     request.faultId = rule.id;
     const { respond } = rule;
+    // An injected answer is what the rule says, not what the route's response schema allows.
+    const asJson = () => reply.serializer((payload) => JSON.stringify(payload));
     if ('delayMs' in respond) {
       await sleep(respond.delayMs);
       return;
     }
     if ('marketoError' in respond) {
+      asJson();
       const { code, message } = respond.marketoError;
       await sendMarketoFailure(request, reply, code, faultMessage(code, message));
       return;
     }
-    await reply.code(respond.httpStatus).send(respond.body ?? '');
+    if (respond.body === undefined) await reply.code(respond.httpStatus).type('text/plain').send('');
+    else await asJson().code(respond.httpStatus).type('application/json').send(respond.body);
   };
 }
 

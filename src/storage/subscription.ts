@@ -407,7 +407,7 @@ export class SubscriptionStore {
       email,
       JSON.stringify(fields),
       created,
-      time(updatedAt, 'updatedAt') ?? created,
+      updatedAt === undefined ? created : time(updatedAt, 'updatedAt'),
     );
   }
 

@@ -1,0 +1,206 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeMarketo, SeedError, startFakeMarketo } from '../src/index.js';
+import { makeTempDir, SAMPLE_CREDENTIALS, sampleSeed } from './helpers.js';
+
+/** The programmatic entry point, over a real port, as a test suite of an integration would use it. */
+
+const running: FakeMarketo[] = [];
+const dirs: { remove(): void }[] = [];
+
+afterEach(async () => {
+  for (const fake of running.splice(0)) await fake.close().catch(() => undefined);
+  for (const dir of dirs.splice(0)) dir.remove();
+});
+
+async function start(options?: Parameters<typeof startFakeMarketo>[0]): Promise<FakeMarketo> {
+  const fake = await startFakeMarketo(options);
+  running.push(fake);
+  return fake;
+}
+
+function tempFile(name: string, text: string): string {
+  const dir = makeTempDir('fake-marketo-start-');
+  dirs.push(dir);
+  const path = join(dir.path, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const timeout = () => AbortSignal.timeout(5000);
+
+async function getJson(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { headers, signal: timeout() });
+  return { status: response.status, body: await response.json() };
+}
+
+/** A token from the identity URL, the way Marketo clients get one. */
+async function token(fake: FakeMarketo, serviceName: string): Promise<string> {
+  const { clientId, clientSecret } = fake.credentials(serviceName);
+  const query = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: clientSecret,
+  });
+  const { status, body } = await getJson(`${fake.identityUrl}/oauth/token?${query}`);
+  expect(status).toBe(200);
+  return body.access_token;
+}
+
+async function leadEmails(fake: FakeMarketo, accessToken: string): Promise<unknown> {
+  const url = `${fake.restUrl}/v1/leads.json?filterType=leadPartitionId&filterValues=1,2,3&fields=email`;
+  const { body } = await getJson(url, { authorization: `Bearer ${accessToken}` });
+  return body.success ? body.result.map((lead: { email: string }) => lead.email) : body.errors;
+}
+
+describe('startFakeMarketo', () => {
+  it('starts an in-memory instance on a free port and says where: url, identityUrl, restUrl', async () => {
+    const fake = await start();
+    expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(Number(new URL(fake.url).port)).toBeGreaterThan(0);
+    expect(fake.identityUrl).toBe(`${fake.url}/identity`);
+    expect(fake.restUrl).toBe(`${fake.url}/rest`);
+
+    const { status, body } = await getJson(`${fake.url}/admin/snapshot`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ roles: [], users: [], services: [], leads: [] });
+
+    // Each instance has its own database: a second one does not see the first one's data.
+    const created = await fetch(`${fake.url}/admin/partitions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Only in the first' }),
+      signal: timeout(),
+    });
+    expect(created.status).toBe(201);
+    const second = await start();
+    expect(second.url).not.toBe(fake.url);
+    const partitions = (await getJson(`${second.url}/admin/partitions`)).body.items;
+    expect(partitions.map((p: { name: string }) => p.name)).toEqual(['Default']);
+
+    // Closed and started again: nothing was kept on disk.
+    await fake.close();
+    const third = await start();
+    expect((await getJson(`${third.url}/admin/partitions`)).body.items).toHaveLength(1);
+  });
+
+  it('with a seed object: credentials(name) get a token at identityUrl that opens restUrl', async () => {
+    const fake = await start({ seed: sampleSeed() });
+    expect(fake.credentials('Writer Service')).toEqual(SAMPLE_CREDENTIALS.writer);
+    expect(fake.credentials('Reader Service')).toEqual(SAMPLE_CREDENTIALS.reader);
+    const writer = await token(fake, 'Writer Service');
+    expect(await leadEmails(fake, writer)).toEqual(['ann@example.com', 'eve@example.com', 'ken@example.com']);
+    const reader = await token(fake, 'Reader Service');
+    expect(await leadEmails(fake, reader)).toEqual(['eve@example.com']);
+  });
+
+  it('with the path of a YAML seed file', async () => {
+    const path = tempFile(
+      'seed.yaml',
+      [
+        'roles: [{ name: Reader, permissions: [read-only-lead] }]',
+        'users: [{ email: ci@example.com, roles: [{ role: Reader, workspace: Default }] }]',
+        'services: [{ name: CI, user: ci@example.com, clientId: ci-client-id, clientSecret: ci-client-secret }]',
+        'leads: [{ email: one@example.com }]',
+      ].join('\n'),
+    );
+    const fake = await start({ seed: path });
+    expect(fake.credentials('CI')).toEqual({ clientId: 'ci-client-id', clientSecret: 'ci-client-secret' });
+    expect(await leadEmails(fake, await token(fake, 'CI'))).toEqual(['one@example.com']);
+  });
+
+  it('with the path of a JSON seed file', async () => {
+    const fake = await start({ seed: tempFile('seed.json', JSON.stringify(sampleSeed())) });
+    expect(fake.credentials('Writer Service')).toEqual(SAMPLE_CREDENTIALS.writer);
+  });
+
+  it('a bad seed rejects with a SeedError naming the path inside it', async () => {
+    const bad = sampleSeed();
+    bad.users![0]!.roles = [{ role: 'X', workspace: 'Europe' }];
+    await expect(startFakeMarketo({ seed: bad })).rejects.toThrow(SeedError);
+    await expect(startFakeMarketo({ seed: bad })).rejects.toThrow('users[0].roles[0].role: no role named "X"');
+
+    const path = tempFile('bad.yaml', 'services:\n  - name: S\n    user: nobody@example.com\n');
+    await expect(startFakeMarketo({ seed: path })).rejects.toThrow('services[0].user: no user with email');
+    const dir = makeTempDir('fake-marketo-start-');
+    dirs.push(dir);
+    const missing = join(dir.path, 'missing.yaml');
+    await expect(startFakeMarketo({ seed: missing })).rejects.toThrow(`cannot read ${missing}`);
+  });
+
+  it('credentials of an unknown service throw', async () => {
+    const fake = await start({ seed: sampleSeed() });
+    expect(() => fake.credentials('No Such Service')).toThrow(/No Such Service/);
+  });
+
+  it('advanceClock moves the instance clock: a token expires after 3600 s', async () => {
+    const fake = await start({ seed: sampleSeed() });
+    const writer = await token(fake, 'Writer Service');
+    fake.advanceClock(3590);
+    expect(await leadEmails(fake, writer)).toHaveLength(3);
+    fake.advanceClock(10);
+    expect(await leadEmails(fake, writer)).toEqual([{ code: '602', message: 'Access token expired' }]);
+    const clock = (await getJson(`${fake.url}/admin/clock`)).body;
+    expect(Math.abs(clock.offsetSeconds - 3600)).toBeLessThanOrEqual(1);
+  });
+
+  it('requests(filter) gives the journal, newest first, secrets redacted', async () => {
+    const fake = await start({ seed: sampleSeed() });
+    const writer = await token(fake, 'Writer Service');
+    await leadEmails(fake, writer);
+    await token(fake, 'Reader Service');
+
+    const all = fake.requests();
+    expect(all.map((entry) => [entry.path, entry.clientId])).toEqual([
+      ['/identity/oauth/token', 'reader-client-id'],
+      ['/rest/v1/leads.json', 'writer-client-id'],
+      ['/identity/oauth/token', 'writer-client-id'],
+    ]);
+    expect(all[0]!.query.client_secret).toBe('[redacted]');
+    expect(fake.requests({ path: '/rest/**' })).toEqual([all[1]]);
+    expect(fake.requests({ clientId: 'writer-client-id', limit: 1 })).toEqual([all[1]]);
+    expect(fake.requests({ decision: 'allowed' })).toEqual([all[1]]);
+  });
+
+  it('reset() brings back the seed state: data, tokens, journal, clock', async () => {
+    const fake = await start({ seed: sampleSeed() });
+    const writer = await token(fake, 'Writer Service');
+    const synced = await fetch(`${fake.restUrl}/v1/leads.json`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: [{ email: 'new@example.com' }] }),
+      signal: timeout(),
+    });
+    expect((await synced.json()).result[0].status).toBe('created');
+    fake.advanceClock(7200);
+
+    await fake.reset();
+    expect(fake.requests()).toEqual([]);
+    const clock = (await getJson(`${fake.url}/admin/clock`)).body;
+    expect(clock).toMatchObject({ mode: 'real', offsetSeconds: 0 });
+    expect(await leadEmails(fake, writer)).toEqual([{ code: '601', message: 'Access token invalid' }]);
+    expect(await leadEmails(fake, await token(fake, 'Writer Service'))).toEqual([
+      'ann@example.com',
+      'eve@example.com',
+      'ken@example.com',
+    ]);
+  });
+
+  it('passes settings through: config.ADMIN_TOKEN guards the admin plane', async () => {
+    const fake = await start({ config: { ADMIN_TOKEN: 'admin-token-123456' } });
+    expect((await fetch(`${fake.url}/admin/snapshot`, { signal: timeout() })).status).toBe(401);
+    const allowed = await fetch(`${fake.url}/admin/snapshot`, {
+      headers: { authorization: 'Bearer admin-token-123456' },
+      signal: timeout(),
+    });
+    expect(allowed.status).toBe(200);
+  });
+
+  it('close() stops listening', async () => {
+    const fake = await start();
+    expect((await fetch(`${fake.url}/admin/clock`, { signal: timeout() })).status).toBe(200);
+    await fake.close();
+    await expect(fetch(`${fake.url}/admin/clock`, { signal: timeout() })).rejects.toThrow();
+  });
+});
