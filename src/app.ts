@@ -24,7 +24,7 @@ import { handleError, registerErrorHandling } from './http/error-handler.js';
 import { redactUrl } from './domain/journal.js';
 import { MarketoRouteTable } from './http/marketo-routes.js';
 import { createUrlRewriter, registerFormTunnel, TUNNEL_HEADER } from './http/normalise.js';
-import { openapiTransform, OPENAPI_INFO } from './http/openapi.js';
+import { OPENAPI_INFO, OPENAPI_SECURITY_SCHEMES, openapiTransform } from './http/openapi.js';
 import { type Ids, randomIds } from './ids.js';
 import { initialiseSubscription } from './domain/provisioning.js';
 import { parseSeed, readSeedFile, type Seed, SeedError, type SeedInput } from './domain/seed.js';
@@ -116,7 +116,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     bodyLimit: BODY_LIMIT_BYTES,
     rewriteUrl: createUrlRewriter(tunnelSecret),
     routerOptions: { maxParamLength: 500 },
-    // Malformed URLs (bad percent-escapes) answer in the plane's format too.
     // Malformed URLs (bad percent-escapes) answer in the plane's format too. Fastify builds these requests
     // without the instance's decorators, so the request id is attached here.
     frameworkErrors: (error, request, reply) => {
@@ -153,7 +152,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   await app.register(formbody);
   await app.register(swagger, {
-    openapi: { info: OPENAPI_INFO, tags: [] },
+    openapi: { info: OPENAPI_INFO, tags: [], components: { securitySchemes: OPENAPI_SECURITY_SCHEMES } },
     transform: openapiTransform,
     transformObject: jsonSchemaTransformObject,
   });
@@ -185,8 +184,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       injectFaults(ctx, (request) => request.principal?.service.clientId),
     );
     marketo.addHook('onRequest', authorize(ctx));
-    marketo.addHook('onResponse', releaseLimits(ctx));
-    marketo.addHook('onRequestAbort', releaseLimits(ctx));
+    const release = releaseLimits(ctx);
+    marketo.addHook('onResponse', release);
+    marketo.addHook('onRequestAbort', release);
     // A GET with `Content-Type: application/json` and no body is just a GET (many clients send the header).
     const parseJson = marketo.getDefaultJsonParser('error', 'error');
     marketo.removeContentTypeParser('application/json');

@@ -42,4 +42,21 @@ describe('openapi/', () => {
     expect(spec.paths['/identity/oauth/token'].get.responses['401']).toBeDefined();
     await app.close();
   });
+
+  it('lets Swagger UI "Authorize": a bearer access token on the Marketo plane, the admin token on /admin', async () => {
+    const app = await buildApp();
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    await app.close();
+    expect(Object.keys(spec.components.securitySchemes).sort()).toEqual(['adminToken', 'marketoAccessToken']);
+    for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(spec.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const expected = path.startsWith('/rest/')
+          ? [{ marketoAccessToken: [] }]
+          : path.startsWith('/admin') || path.startsWith('/data/')
+            ? [{ adminToken: [] }]
+            : undefined;
+        expect(operation.security, `${method} ${path}`).toEqual(expected);
+      }
+    }
+  });
 });

@@ -10,6 +10,16 @@ export const OPENAPI_INFO = {
   version: '0.1.0',
 };
 
+/** "Authorize" in Swagger UI: a Marketo access token for the REST plane, the ADMIN_TOKEN for /admin. */
+export const OPENAPI_SECURITY_SCHEMES = {
+  marketoAccessToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An access token from /identity/oauth/token',
+  },
+  adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN, when the instance sets one' },
+} as const;
+
 type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
 
 /**
@@ -19,9 +29,18 @@ type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
 export function openapiTransform(input: TransformInput) {
   const transformed = jsonSchemaTransform(input);
   const permissions = input.route.config?.permissions;
-  if (permissions === undefined) return transformed;
-  return {
-    ...transformed,
-    schema: { ...transformed.schema, 'x-marketo-permissions': permissions.map(permissionName) },
-  };
+  if (permissions !== undefined) {
+    return {
+      ...transformed,
+      schema: {
+        ...transformed.schema,
+        security: [{ marketoAccessToken: [] }],
+        'x-marketo-permissions': permissions.map(permissionName),
+      },
+    };
+  }
+  if (input.url.startsWith('/admin') || input.url.startsWith('/data/')) {
+    return { ...transformed, schema: { ...transformed.schema, security: [{ adminToken: [] }] } };
+  }
+  return transformed;
 }
