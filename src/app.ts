@@ -160,7 +160,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (identity: FastifyInstance) => {
-    identity.addHook('onRequest', injectFaults(ctx, identityClientId));
+    identity.addHook('preHandler', injectFaults(ctx, identityClientId));
     await identity.register(identityRoutes, { ctx });
   });
 

@@ -18,15 +18,18 @@ export class AdjustableClock implements Clock {
     return this.frozenAt ?? this.realNow() + this.offsetMs;
   }
 
+  /** Moves the clock by whole milliseconds, so every timestamp and request id stays an integer. */
   advance(seconds: number): void {
-    if (this.frozenAt !== undefined) this.frozenAt += seconds * 1000;
-    else this.offsetMs += seconds * 1000;
+    const ms = Math.round(seconds * 1000);
+    if (this.frozenAt !== undefined) this.frozenAt += ms;
+    else this.offsetMs += ms;
   }
 
   /** Put the clock at `epochMs`; it keeps ticking from there unless frozen. */
   set(epochMs: number): void {
-    if (this.frozenAt !== undefined) this.frozenAt = epochMs;
-    else this.offsetMs = epochMs - this.realNow();
+    const ms = Math.round(epochMs);
+    if (this.frozenAt !== undefined) this.frozenAt = ms;
+    else this.offsetMs = ms - this.realNow();
   }
 
   freeze(epochMs: number = this.now()): void {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { CLI_USAGE, ConfigError, loadConfig, parseCommandLine } from './config.js';
 import { SeedError } from './domain/seed.js';
@@ -28,6 +29,8 @@ function printBanner(baseUrl: string, services: Service[]): void {
 }
 
 async function main(): Promise<void> {
+  // A .env beside the process is read too; variables already exported win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let config;
   try {
     const commandLine = parseCommandLine(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import { globToRegExp } from './glob.js';
+import { compileGlob, type PathMatcher } from './glob.js';
 import { MARKETO_MESSAGES } from './marketo-codes.js';
 
 /** What an injected fault answers: a Marketo error, a bare HTTP status, or a delay before the real answer. */
@@ -36,7 +36,7 @@ function seededRandom(seed: number): () => number {
 
 interface ActiveRule {
   rule: FaultRule;
-  path?: RegExp;
+  path?: PathMatcher;
   random: () => number;
 }
 
@@ -48,7 +48,7 @@ export class Faults {
     const rule: FaultRule = { id: `fault-${++this.lastId}`, ...input, remaining: input.times ?? null, hits: 0 };
     this.rules.push({
       rule,
-      ...(input.match.path ? { path: globToRegExp(input.match.path) } : {}),
+      ...(input.match.path ? { path: compileGlob(input.match.path) } : {}),
       random: seededRandom(input.seed ?? 1),
     });
     return rule;
@@ -84,7 +84,7 @@ export class Faults {
       const { rule } = active;
       if (rule.remaining === 0) continue;
       if (rule.match.method && rule.match.method.toUpperCase() !== method) continue;
-      if (active.path && !active.path.test(path)) continue;
+      if (active.path && !active.path(path)) continue;
       if (rule.match.clientId !== undefined && rule.match.clientId !== clientId) continue;
       if (rule.probability !== undefined && active.random() >= rule.probability) continue;
       if (rule.remaining !== null) rule.remaining--;

@@ -1,5 +1,5 @@
 import type { Decision } from './access.js';
-import { globToRegExp } from './glob.js';
+import { compileGlob } from './glob.js';
 
 export interface JournalEntry {
   id: number;
@@ -81,13 +81,13 @@ export class Journal {
 
   /** Newest first. */
   list(filter: JournalFilter = {}): JournalEntry[] {
-    const path = filter.path ? globToRegExp(filter.path) : undefined;
+    const path = filter.path ? compileGlob(filter.path) : undefined;
     const limit = filter.limit ?? 100;
     const found: JournalEntry[] = [];
     for (let i = 1; i <= this.count && found.length < limit; i++) {
       const entry = this.entries[(this.next - i + this.capacity) % this.capacity]!;
       if (filter.clientId !== undefined && entry.clientId !== filter.clientId) continue;
-      if (path && !path.test(entry.path)) continue;
+      if (path && !path(entry.path)) continue;
       if (
         filter.decision &&
         (entry.decision === undefined || entry.decision.allowed !== (filter.decision === 'allowed'))

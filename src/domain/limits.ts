@@ -120,9 +120,8 @@ export class Limits {
 
   private roll(now: number): void {
     const since = now - this.settings.rate.windowSeconds * 1000;
-    let drop = 0;
-    while (drop < this.window.length && this.window[drop]! <= since) drop++;
-    if (drop > 0) this.window = this.window.slice(drop);
+    // Calls stamped after `now` happened before the clock was moved back: they leave the window too.
+    this.window = this.window.filter((at) => at > since && at <= now);
     const day = quotaDay(now);
     if (day !== this.day) {
       this.day = day;

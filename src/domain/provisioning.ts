@@ -49,8 +49,9 @@ export interface StartState {
 
 /**
  * At start: an empty database gets the seed (or, when asked, the demo provisioning); a database that already
- * holds a subscription is kept. Either way, what is there now becomes the state POST /admin/reset returns to.
- * Returns whether the seed was applied.
+ * holds a subscription is kept. POST /admin/reset returns to the seed, else to the demo provisioning, else to
+ * an empty subscription (DESIGN.md §5), with the same credentials every time. Returns whether the seed was
+ * loaded now.
  */
 export function initialiseSubscription(ctx: AppContext, start: StartState): boolean {
   const store = ctx.repos.subscription;
@@ -72,15 +73,28 @@ export function initialiseSubscription(ctx: AppContext, start: StartState): bool
       }
     });
   }
-  const demo = ctx.repos.services.findByName(DEMO_SERVICE_NAME);
-  ctx.baseline = {
-    clock: ctx.clock.state(),
-    ...(start.seed ? { seed: start.seed } : {}),
-    ...(!start.seed && start.provisionDemo && demo
-      ? { demo: { clientId: demo.clientId, clientSecret: demo.clientSecret } }
-      : {}),
-  };
+  ctx.baseline = { clock: ctx.clock.state() };
+  if (start.seed) {
+    ctx.baseline.seed = seeded ? withGeneratedCredentials(ctx, start.seed) : start.seed;
+  } else if (start.provisionDemo) {
+    const demo = ctx.repos.services.findByName(DEMO_SERVICE_NAME);
+    ctx.baseline.demo = demo
+      ? { clientId: demo.clientId, clientSecret: demo.clientSecret }
+      : { clientId: ctx.ids.clientId(), clientSecret: ctx.ids.clientSecret() };
+  }
   return seeded;
+}
+
+/** The seed with the credentials generated for its services filled in, so a reset gives them back. */
+function withGeneratedCredentials(ctx: AppContext, seed: Seed): Seed {
+  if (seed.services.every((service) => service.clientId && service.clientSecret)) return seed;
+  return {
+    ...seed,
+    services: seed.services.map((service) => {
+      const loaded = ctx.repos.services.findByName(service.name);
+      return loaded ? { ...service, clientId: loaded.clientId, clientSecret: loaded.clientSecret } : service;
+    }),
+  };
 }
 
 class RolledBack extends Error {}

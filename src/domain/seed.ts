@@ -13,6 +13,9 @@ const name = z.string().trim().min(1).max(255);
 
 export const ALL_WORKSPACES_NAME = '*';
 
+/** Tables whose ids are never reused (Marketo never gives a deleted lead's id to another). */
+export const SEQUENCED_TABLES = ['partitions', 'workspaces', 'roles', 'users', 'services', 'leads'] as const;
+
 const partitionSeed = z.strictObject({ id: id.optional(), name, description: z.string().optional() });
 
 const workspaceSeed = z.strictObject({
@@ -70,6 +73,10 @@ export const seedSchema = z
     services: z.array(serviceSeed).default([]),
     leadFields: z.array(leadFieldSeed).default([]),
     leads: z.array(leadSeed).default([]),
+    lastIds: z
+      .strictObject(Object.fromEntries(SEQUENCED_TABLES.map((table) => [table, z.number().int().min(0).optional()])))
+      .optional()
+      .describe('The highest id each table has used, so ids of deleted records are not given out again'),
   })
   .meta({ id: 'Seed' });
 

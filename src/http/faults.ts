@@ -5,7 +5,8 @@ import { faultMessage } from '../domain/faults.js';
 import { sendMarketoFailure } from './envelope.js';
 
 /**
- * onRequest hook for injected faults: a matching rule answers with its Marketo error
+ * Hook for injected faults (onRequest on the Marketo plane, preHandler on the identity endpoint, whose client id
+ * may be in a form body): a matching rule answers with its Marketo error
  * or HTTP status, or delays the call and lets it run. `clientIdOf` says who calls on this plane.
  */
 export function injectFaults(ctx: AppContext, clientIdOf: (request: FastifyRequest) => string | undefined) {
@@ -34,8 +35,12 @@ export function injectFaults(ctx: AppContext, clientIdOf: (request: FastifyReque
   };
 }
 
-/** The client id an identity request names. */
+/** The client id an identity request names, in the query or in a form body. */
 export function identityClientId(request: FastifyRequest): string | undefined {
-  const value = (request.query as Record<string, unknown> | undefined)?.client_id;
-  return typeof value === 'string' ? value : undefined;
+  for (const params of [request.query, request.body] as (Record<string, unknown> | undefined | null)[]) {
+    const value = params?.client_id;
+    if (typeof value === 'string') return value;
+    if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { redactQuery } from '../domain/journal.js';
+import { identityClientId } from './faults.js';
 import { FORM_TUNNEL_PREFIX } from './normalise.js';
 import { planeOf } from './planes.js';
 
@@ -40,9 +41,7 @@ export function recordRequest(ctx: AppContext) {
     startedAt.delete(request);
     const principal = request.principal;
     const query = redactQuery(rawQuery(request.url));
-    const named = query.client_id;
-    const clientId =
-      principal?.service.clientId ?? (plane === 'identity' ? (Array.isArray(named) ? named[0] : named) : undefined);
+    const clientId = principal?.service.clientId ?? (plane === 'identity' ? identityClientId(request) : undefined);
     journal.record({
       at: new Date(at).toISOString(),
       method: request.method,

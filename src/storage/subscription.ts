@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { coerceFieldValue, formatDatetime, isStandardFieldName, type LeadFieldCatalog } from '../domain/lead-fields.js';
 import { isPermissionKey, PERMISSIONS } from '../domain/permissions.js';
-import { ALL_WORKSPACES_NAME, type Seed, SeedError } from '../domain/seed.js';
+import { ALL_WORKSPACES_NAME, type Seed, SEQUENCED_TABLES, SeedError } from '../domain/seed.js';
 import type { Ids } from '../ids.js';
 import type { Statement } from 'better-sqlite3';
 import type { Database } from './database.js';
@@ -103,6 +103,11 @@ export class SubscriptionStore {
         "INSERT OR IGNORE INTO partitions (id, name, description) VALUES (1, 'Default', 'Initial system lead partition')",
       ),
       attachDefault: prepare('INSERT OR IGNORE INTO workspace_partitions (workspace_id, partition_id) VALUES (1, 1)'),
+      selectSequences: prepare('SELECT name, seq FROM sqlite_sequence'),
+      raiseSequence: prepare('UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?'),
+      insertSequence: prepare(
+        'INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)',
+      ),
       countData: prepare(
         `SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM services) + (SELECT count(*) FROM leads)
            + (SELECT count(*) FROM lead_fields) + (SELECT count(*) FROM roles WHERE role_type = 'user-defined')
@@ -153,15 +158,11 @@ export class SubscriptionStore {
     const partitionIds = new Map<string, number>([['default', DEFAULT_PARTITION_ID]]);
     seed.partitions.forEach((partition, i) => {
       const key = partition.name.toLowerCase();
-      if (key === 'default' || partition.id === DEFAULT_PARTITION_ID) {
-        if (key !== 'default' || (partition.id !== undefined && partition.id !== DEFAULT_PARTITION_ID)) {
-          fail(`partitions[${i}]`, 'partition 1 is the built-in "Default" partition');
-        }
-        s.updatePartition.run(
-          'Default',
-          partition.description ?? 'Initial system lead partition',
-          DEFAULT_PARTITION_ID,
-        );
+      // Partition 1 is built in: named by its id (under any name), or as "Default" without an id.
+      if (partition.id === DEFAULT_PARTITION_ID || (partition.id === undefined && key === 'default')) {
+        s.updatePartition.run(partition.name, partition.description ?? 'Initial system lead partition', 1);
+        partitionIds.delete('default');
+        partitionIds.set(key, DEFAULT_PARTITION_ID);
         return;
       }
       if (partitionIds.has(key))
@@ -181,17 +182,17 @@ export class SubscriptionStore {
       const key = workspace.name.toLowerCase();
       if (key === ALL_WORKSPACES_NAME) fail(`workspaces[${i}].name`, '"*" means all workspaces and cannot be a name');
       let workspaceId: number;
-      if (key === 'default' || workspace.id === DEFAULT_WORKSPACE_ID) {
-        if (key !== 'default' || (workspace.id !== undefined && workspace.id !== DEFAULT_WORKSPACE_ID)) {
-          fail(`workspaces[${i}]`, 'workspace 1 is the built-in "Default" workspace');
-        }
+      // Workspace 1 is built in: named by its id (under any name), or as "Default" without an id.
+      if (workspace.id === DEFAULT_WORKSPACE_ID || (workspace.id === undefined && key === 'default')) {
         workspaceId = DEFAULT_WORKSPACE_ID;
         s.updateWorkspace.run(
-          'Default',
+          workspace.name,
           workspace.description ?? 'Initial workspace for Marketing Activities, Design Studio, and so on.',
           workspaceId,
         );
         s.detachAll.run(workspaceId);
+        workspaceIds.delete('default');
+        workspaceIds.set(key, workspaceId);
       } else {
         if (workspaceIds.has(key))
           fail(`workspaces[${i}].name`, `a workspace named "${workspace.name}" is already defined`);
@@ -307,6 +308,12 @@ export class SubscriptionStore {
 
     const catalog = this.leadFields.catalog();
     seed.leads.forEach((lead, i) => this.loadLead(catalog, partitionIds, lead, `leads[${i}]`, now));
+
+    for (const [table, lastId] of Object.entries(seed.lastIds ?? {})) {
+      if (lastId === undefined) continue;
+      s.raiseSequence.run(lastId, table);
+      s.insertSequence.run(table, lastId, table);
+    }
   }
 
   /** The current subscription as a seed document (built-in roles and tokens are not part of it). */
@@ -364,7 +371,11 @@ export class SubscriptionStore {
       createdAt: formatDatetime(lead.createdAt),
       updatedAt: formatDatetime(lead.updatedAt),
     }));
-    return { partitions, workspaces, roles, users, services, leadFields: this.leadFields.list(), leads };
+    const sequences = new Map((s.selectSequences.all() as { name: string; seq: number }[]).map((r) => [r.name, r.seq]));
+    const lastIds = Object.fromEntries(
+      SEQUENCED_TABLES.filter((table) => sequences.has(table)).map((table) => [table, sequences.get(table)!]),
+    );
+    return { partitions, workspaces, roles, users, services, leadFields: this.leadFields.list(), leads, lastIds };
   }
 
   private loadLead(

@@ -14,7 +14,8 @@ const workspaceSchema = z
   .meta({ id: 'Workspace' });
 
 const workspaceInput = z.strictObject({
-  name: nameSchema,
+  // "*" stands for all workspaces in seed files and snapshots.
+  name: nameSchema.refine((name) => name !== '*', 'must not be "*" (it stands for all workspaces)'),
   description: descriptionSchema.optional(),
   partitionIds: z.array(z.number().int().positive()).optional(),
 });

@@ -260,6 +260,8 @@ describe('GET /admin/snapshot', () => {
     const body = await snapshot(app);
     const created = '2026-01-15T12:00:00Z';
     expect(body).toEqual({
+      // The highest id each table has used, so a reload never hands out a deleted record's id again.
+      lastIds: { leads: 3, partitions: 3, roles: 102, services: 2, users: 3, workspaces: 3 },
       partitions: [
         { id: 1, name: 'Default', description: 'Initial system lead partition' },
         { id: 2, name: 'EMEA', description: 'European leads' },
