@@ -1,7 +1,7 @@
 import type { AdjustableClock } from './clock.js';
 import { Faults } from './domain/faults.js';
 import { Journal } from './domain/journal.js';
-import { Limits, MARKETO_LIMITS } from './domain/limits.js';
+import { Limits, startingLimits } from './domain/limits.js';
 import type { Seed } from './domain/seed.js';
 import { UsageStats } from './domain/usage.js';
 import type { Config } from './config.js';
@@ -70,7 +70,7 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
   const harness: Harness = {
     journal: new Journal(config.JOURNAL_LIMIT),
     faults: new Faults(),
-    limits: new Limits({ enabled: config.RATE_LIMITS === 'marketo', ...MARKETO_LIMITS }, clock),
+    limits: new Limits(startingLimits(config.RATE_LIMITS), clock),
     usage: new UsageStats(),
   };
   return {

@@ -15,6 +15,11 @@ export const MARKETO_LIMITS: Omit<LimitSettings, 'enabled'> = {
   dailyQuota: 50_000,
 };
 
+/** The limits an instance starts (and resets) with: Marketo's numbers, enforced when RATE_LIMITS=marketo. */
+export function startingLimits(rateLimits: 'off' | 'marketo'): LimitSettings {
+  return { enabled: rateLimits === 'marketo', ...MARKETO_LIMITS };
+}
+
 export interface LimitCounters {
   windowCalls: number;
   inFlight: number;

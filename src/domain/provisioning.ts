@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { MARKETO_LIMITS } from './limits.js';
+import { startingLimits } from './limits.js';
 import type { Seed } from './seed.js';
 import type { Service } from '../storage/services.js';
 import { DEFAULT_WORKSPACE_ID } from '../storage/workspaces.js';
@@ -128,11 +128,12 @@ export function resetToBaseline(ctx: AppContext): void {
     });
   } catch (error) {
     ctx.clock.restore(before);
+    ctx.repos.leadFields.invalidate();
     throw error;
   }
   const { journal, faults, limits, usage } = ctx.harness;
   journal.clear();
   faults.clear();
   usage.clear();
-  limits.reset({ enabled: ctx.config.RATE_LIMITS === 'marketo', ...MARKETO_LIMITS });
+  limits.reset(startingLimits(ctx.config.RATE_LIMITS));
 }
