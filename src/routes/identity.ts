@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authenticateClient, identityResponse } from '../domain/identity.js';
-import type { RouteOptions } from '../context.js';
+import { authenticateClient, identityResponse, type IdentityResponse } from '../domain/identity.js';
+import type { Service } from '../storage/services.js';
+import type { AppContext, RouteOptions } from '../context.js';
 
 const tokenParams = z.object({
   grant_type: z.string().optional().describe('Must be client_credentials'),
@@ -26,15 +27,21 @@ const description =
   'Retrieve an access token (Marketo Identity). Parameters in the query string, or on POST also in an ' +
   'application/x-www-form-urlencoded body. Not counted against any API limit.';
 
+/** The identity answer for a service: its live token (or a new one), as the endpoint and "Get Token" give it. */
+export function tokenResponseFor(ctx: AppContext, service: Service): IdentityResponse {
+  const token = ctx.repos.services.issueToken(service.id);
+  return identityResponse(token, ctx.repos.users.get(service.apiOnlyUserId), ctx.clock.now());
+}
+
 /** Marketo's identity endpoint: GET, or POST with the parameters in the query or a form body. */
 export const identityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
-  const { services, users } = ctx.repos;
+  const { services } = ctx.repos;
 
-  const issue = (params: z.infer<typeof tokenParams>) => {
-    const service = authenticateClient((clientId) => services.findByClientId(clientId), params);
-    const token = services.issueToken(service.id);
-    return identityResponse(token, users.get(service.apiOnlyUserId), ctx.clock.now());
-  };
+  const issue = (params: z.infer<typeof tokenParams>) =>
+    tokenResponseFor(
+      ctx,
+      authenticateClient((clientId) => services.findByClientId(clientId), params),
+    );
 
   const response = { 200: identityResponseSchema, 400: oauthErrorSchema, 401: oauthErrorSchema };
 

@@ -80,7 +80,6 @@ export class RoleRepository {
   private readonly selectPage;
   private readonly selectCount;
   private readonly selectById;
-  private readonly selectByName;
   private readonly insert;
   private readonly updateRow;
   private readonly touchRow;
@@ -96,7 +95,6 @@ export class RoleRepository {
     this.selectPage = db.prepare<[number, number], RoleRow>(`${SELECT_ROLE} ORDER BY r.id LIMIT ? OFFSET ?`);
     this.selectCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM roles');
     this.selectById = db.prepare<[number], RoleRow>(`${SELECT_ROLE} WHERE r.id = ?`);
-    this.selectByName = db.prepare<[string], RoleRow>(`${SELECT_ROLE} WHERE r.name = ?`);
     this.insert = db.prepare<[string, string, RoleType, string, number, string, number], { id: number }>(
       `INSERT INTO roles (name, description, role_type, created_by, created_at, modified_by, modified_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -134,11 +132,6 @@ export class RoleRepository {
     const role = this.find(id);
     if (!role) throw new NotFoundError('Role', id);
     return role;
-  }
-
-  findByName(name: string): Role | undefined {
-    const row = this.selectByName.get(name);
-    return row && toRole(row);
   }
 
   create(input: RoleInput): Role {

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteOptions } from '../../context.js';
-import { identityResponse } from '../../domain/identity.js';
 import { problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
-import { identityResponseSchema } from '../identity.js';
+import { identityResponseSchema, tokenResponseFor } from '../identity.js';
 
 const serviceSummary = z.object({
   id: z.number().int(),
@@ -37,7 +36,7 @@ const serviceInput = z.strictObject({
 const tags = ['Admin: LaunchPoint'];
 
 export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
-  const { services, users } = ctx.repos;
+  const { services } = ctx.repos;
 
   app.get(
     '/services',
@@ -103,10 +102,6 @@ export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         response: { 200: identityResponseSchema, ...problemResponses },
       },
     },
-    async (request) => {
-      const service = services.get(request.params.id);
-      const token = services.issueToken(service.id);
-      return identityResponse(token, users.get(service.apiOnlyUserId), ctx.clock.now());
-    },
+    async (request) => tokenResponseFor(ctx, services.get(request.params.id)),
   );
 };
