@@ -1,0 +1,111 @@
+// The benchmark subscription: 3 partitions, 3 workspaces, a service whose user has lead permissions in 2 of
+// them, a service whose user has none (603), and leads spread evenly over the partitions.
+import { rmSync } from 'node:fs';
+import { buildApp } from '../src/app.js';
+import { testConfig } from '../src/config.js';
+import type { SeedInput } from '../src/domain/seed.js';
+
+export const BENCH_CLIENT = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret' };
+export const DENIED_CLIENT = { clientId: 'denied-client-id', clientSecret: 'denied-client-secret' };
+/** Extra services owned by the bench user, each never having had a token: the first-token path. */
+export const POOL_SECRET = 'pool-client-secret';
+export const poolClientId = (n: number): string => `pool-client-${n}`;
+
+const PARTITIONS = ['Default', 'Americas', 'EMEA'];
+
+export const leadEmail = (n: number): string => `lead${n}@bench.example`;
+
+/** Lead n lives in partition n % 3; the bench user sees Default and Americas (n % 3 !== 2). */
+export const visibleToBenchUser = (n: number): boolean => n % 3 !== 2;
+
+function leadRecord(n: number): Record<string, string> {
+  return {
+    email: leadEmail(n),
+    firstName: `First${n}`,
+    lastName: `Last${n}`,
+    company: `Company ${n % 5000}`,
+    title: 'Engineer',
+    phone: `+1-555-${String(n % 10_000).padStart(4, '0')}`,
+  };
+}
+
+export function benchSeed(leadCount = 0): SeedInput {
+  return {
+    partitions: [{ name: 'Americas' }, { name: 'EMEA' }],
+    workspaces: [
+      { name: 'Americas', partitions: ['Americas'] },
+      { name: 'EMEA', partitions: ['EMEA'] },
+    ],
+    roles: [
+      { name: 'Lead Sync', permissions: ['read-write-lead'] },
+      { name: 'Assets Only', permissions: ['read-only-assets'] },
+    ],
+    users: [
+      {
+        email: 'bench@example.com',
+        roles: [
+          { role: 'Lead Sync', workspace: 'Default' },
+          { role: 'Lead Sync', workspace: 'Americas' },
+        ],
+      },
+      {
+        email: 'denied@example.com',
+        roles: [
+          { role: 'Assets Only', workspace: 'Default' },
+          { role: 'Assets Only', workspace: 'Americas' },
+        ],
+      },
+    ],
+    services: [
+      { name: 'Bench', user: 'bench@example.com', ...BENCH_CLIENT },
+      { name: 'Denied', user: 'denied@example.com', ...DENIED_CLIENT },
+    ],
+    leads: Array.from({ length: leadCount }, (_, i) => ({
+      ...leadRecord(i + 1),
+      partition: PARTITIONS[(i + 1) % 3],
+    })),
+  };
+}
+
+export interface FixtureOptions {
+  path: string;
+  leads: number;
+  poolServices: number;
+}
+
+/**
+ * Writes the subscription into a fresh SQLite file. Leads go in through the repository, in one transaction
+ * (a seed document of a million leads would only measure YAML/zod parsing).
+ */
+export async function buildFixture(options: FixtureOptions): Promise<{ seconds: number }> {
+  const started = performance.now();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(options.path + suffix, { force: true });
+  const app = await buildApp({
+    config: testConfig({ DATABASE_PATH: options.path }),
+    seed: benchSeed(),
+  });
+  const { repos, transaction } = app.ctx;
+  const partitionIds = PARTITIONS.map((name) => repos.partitions.list().find((p) => p.name === name)!.id);
+  const benchUser = repos.users.list().find((user) => user.email === 'bench@example.com')!;
+  const BATCH = 50_000;
+  for (let start = 1; start <= options.leads; start += BATCH) {
+    transaction(() => {
+      for (let n = start; n < Math.min(start + BATCH, options.leads + 1); n++) {
+        const { email, ...fields } = leadRecord(n);
+        repos.leads.insert(partitionIds[n % 3]!, email!, fields);
+      }
+    });
+  }
+  transaction(() => {
+    for (let n = 1; n <= options.poolServices; n++) {
+      repos.services.create({
+        name: `Pool ${n}`,
+        apiOnlyUserId: benchUser.id,
+        clientId: poolClientId(n),
+        clientSecret: POOL_SECRET,
+      });
+    }
+  });
+  await app.close();
+  return { seconds: (performance.now() - started) / 1000 };
+}

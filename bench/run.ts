@@ -1,0 +1,517 @@
+// `npm run bench`: the fake against a bare Fastify hello-world (the ceiling), measured in the same run.
+// Servers run as their own processes (built JavaScript, as `npx fake-marketo` runs); this process is the load
+// generator (autocannon) and reads each server's CPU and memory from /proc.
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type autocannon from 'autocannon';
+import { buildApp } from '../src/app.js';
+import {
+  BENCH_CLIENT,
+  benchSeed,
+  buildFixture,
+  DENIED_CLIENT,
+  leadEmail,
+  POOL_SECRET,
+  poolClientId,
+  visibleToBenchUser,
+} from './fixture.js';
+import {
+  type BudgetCheck,
+  budgetTable,
+  CEILING_MAIN,
+  CONNECTIONS,
+  DURATION_SECONDS,
+  expectMarketoAnswer,
+  FAKE_MAIN,
+  freePort,
+  type LoadResult,
+  loadTable,
+  machineInfo,
+  markdownTable,
+  mb,
+  median,
+  percentile,
+  RESULTS_DIR,
+  round,
+  rssBytes,
+  runLoad,
+  type ServerProcess,
+  startServer,
+  writeResults,
+} from './support.js';
+
+const LEADS = 100_000;
+const FIRST_TOKEN_CLIENTS = Number(process.env.BENCH_FIRST_TOKEN_CLIENTS ?? 20_000);
+const FIRST_TOKEN_WARMUP = 2_000;
+const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
+const WORK_DIR = join(RESULTS_DIR, 'work');
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+function tokenQuery(client: { clientId: string; clientSecret: string }): string {
+  return `/identity/oauth/token?grant_type=client_credentials&client_id=${client.clientId}&client_secret=${client.clientSecret}`;
+}
+
+async function accessToken(url: string, client: { clientId: string; clientSecret: string }): Promise<string> {
+  const response = await fetch(url + tokenQuery(client));
+  const body = (await response.json()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`no token for ${client.clientId}: ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+/** Cycles through precomputed values, so the load generator spends nothing per request choosing one. */
+function cycle<T>(values: T[]): () => T {
+  let i = 0;
+  return () => values[i++ % values.length]!;
+}
+
+function shuffled(count: number, keep: (n: number) => boolean): number[] {
+  const values: number[] = [];
+  for (let n = 1; n <= count; n++) if (keep(n)) values.push(n);
+  let seed = 42;
+  for (let i = values.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const j = seed % (i + 1);
+    [values[i], values[j]] = [values[j]!, values[i]!];
+  }
+  return values;
+}
+
+async function ceilingRun(server: ServerProcess): Promise<LoadResult> {
+  return runLoad(server, { name: 'bare Fastify hello-world (ceiling)', path: '/hello' });
+}
+
+/** Time from spawning the CLI to the answer of its first request (a token request with the printed credentials). */
+async function coldStart(): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [FAKE_MAIN, '--memory', '--host', '127.0.0.1', '--port', String(port)], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, LOG_LEVEL: 'info' },
+  });
+  let output = '';
+  try {
+    const curl = await new Promise<string>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`fake-marketo exited with ${code}: ${output}`)));
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /curl -s '([^']+)'/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+    });
+    const response = await fetch(curl);
+    await response.json();
+    if (response.status !== 200) throw new Error(`first request answered ${response.status}`);
+    return performance.now() - started;
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+/** buildApp (migrations on a new in-memory database) until ready; the first build also loads the modules. */
+async function freshInstances(count: number): Promise<{ firstMs: number; medianMs: number; p95Ms: number }> {
+  const times: number[] = [];
+  for (let i = 0; i <= count; i++) {
+    const started = performance.now();
+    const app = await buildApp();
+    await app.ready();
+    times.push(performance.now() - started);
+    await app.close();
+  }
+  const [first, ...rest] = times;
+  return { firstMs: round(first!, 2), medianMs: round(median(rest), 2), p95Ms: round(percentile(rest, 95), 2) };
+}
+
+/** POST /admin/reset on a server started with a 1,000-lead seed file, timed by the client. */
+async function resetTimes(count: number): Promise<{ medianMs: number; p95Ms: number; leadsAfter: number }> {
+  const seedFile = join(WORK_DIR, 'reset-seed.json');
+  const dbFile = join(WORK_DIR, 'reset.sqlite');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
+  writeFileSync(seedFile, JSON.stringify(benchSeed(1000)));
+  const port = await freePort();
+  const server = await startServer({
+    name: 'fake-marketo (reset)',
+    args: [FAKE_MAIN, '--db', dbFile, '--seed', seedFile, '--host', '127.0.0.1', '--port', String(port)],
+    port,
+    readyPath: '/openapi.json',
+    logFile: join(WORK_DIR, 'reset.log'),
+  });
+  try {
+    const times: number[] = [];
+    const token = await accessToken(server.url, BENCH_CLIENT);
+    for (let i = 0; i < count + 3; i++) {
+      // Changes since the last reset, so each reset has something to undo.
+      await fetch(`${server.url}/rest/v1/leads.json`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ input: [{ email: `after-reset-${i}@bench.example` }] }),
+      });
+      const started = performance.now();
+      const response = await fetch(`${server.url}/admin/reset`, { method: 'POST' });
+      await response.arrayBuffer();
+      if (response.status !== 204) throw new Error(`reset answered ${response.status}`);
+      if (i >= 3) times.push(performance.now() - started);
+    }
+    const db = new BetterSqlite3(dbFile, { readonly: true });
+    const leadsAfter = (db.prepare('SELECT count(*) AS n FROM leads').get() as { n: number }).n;
+    db.close();
+    return { medianMs: round(median(times), 2), p95Ms: round(percentile(times, 95), 2), leadsAfter };
+  } finally {
+    await server.stop();
+  }
+}
+
+interface MemoryRun {
+  seconds: number;
+  requests: number;
+  rssSamplesMb: number[];
+  earlyMb: number;
+  lateMb: number;
+  tokensEarly: number;
+  tokensLate: number;
+  poolServices: number;
+  flat: boolean;
+}
+
+/**
+ * A sustained client loop (get a token, read a lead with it) over a pool of services while the fake's clock jumps an
+ * hour every 2 s: tokens expire and are replaced all the time, and the journal wraps many times over.
+ */
+async function memoryUnderLoad(server: ServerProcess, dbFile: string, pool: number): Promise<MemoryRun> {
+  const autocannonModule = (await import('autocannon')).default;
+  const nextClient = cycle(Array.from({ length: pool }, (_, i) => poolClientId(FIRST_TOKEN_CLIENTS + 1 + i)));
+  const nextId = cycle(shuffled(LEADS, visibleToBenchUser));
+  const countTokens = (): number => {
+    const db = new BetterSqlite3(dbFile, { readonly: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM access_tokens').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+  const samples: number[] = [];
+  let tokensEarly = 0;
+  const sampler = setInterval(() => samples.push(rssBytes(server.pid)), 1000);
+  const clockJumps = setInterval(() => {
+    void fetch(`${server.url}/admin/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceSeconds: 3600 }),
+    }).then((response) => response.arrayBuffer());
+  }, 2000);
+  const early = setTimeout(() => (tokensEarly = countTokens()), 15_000);
+  const result = await autocannonModule({
+    url: server.url,
+    connections: CONNECTIONS,
+    duration: MEMORY_SECONDS,
+    requests: [
+      {
+        method: 'GET',
+        path: '/identity/oauth/token',
+        setupRequest: (request: autocannon.Request) => ({
+          ...request,
+          path: tokenQuery({ clientId: nextClient(), clientSecret: POOL_SECRET }),
+        }),
+        onResponse: (_status: number, body: string, context: Record<string, unknown>) => {
+          context.token = (JSON.parse(body) as { access_token?: string }).access_token;
+        },
+      },
+      {
+        method: 'GET',
+        path: '/rest/v1/lead/1.json',
+        setupRequest: (request: autocannon.Request, context: Record<string, unknown>) => ({
+          ...request,
+          path: `/rest/v1/lead/${nextId()}.json`,
+          headers: { ...request.headers, authorization: `Bearer ${String(context.token)}` },
+        }),
+      },
+    ],
+  } as autocannon.Options);
+  clearInterval(sampler);
+  clearInterval(clockJumps);
+  clearTimeout(early);
+  const toMb = (bytes: number): number => round(bytes / 1024 / 1024, 1);
+  const rssSamplesMb = samples.map(toMb);
+  // After JIT and caches warm up (first 10 s) against the last 10 s.
+  const window = Math.min(10, Math.floor(samples.length / 3));
+  const earlyMb = round(median(rssSamplesMb.slice(window, 2 * window)), 1);
+  const lateMb = round(median(rssSamplesMb.slice(-window)), 1);
+  const tokensLate = countTokens();
+  return {
+    seconds: MEMORY_SECONDS,
+    requests: result.requests.total,
+    rssSamplesMb,
+    earlyMb,
+    lateMb,
+    tokensEarly,
+    tokensLate,
+    poolServices: pool,
+    // Flat: within 10% (and 10 MB) of where it stood once warm.
+    flat: lateMb <= earlyMb * 1.1 || lateMb - earlyMb <= 10,
+  };
+}
+
+async function main(): Promise<void> {
+  const machine = await machineInfo();
+  say(`# fake-marketo benchmark — ${new Date().toISOString()}`);
+  say(
+    `Node ${machine.node} on ${machine.cores} × ${machine.cpus}; ${CONNECTIONS} connections, ${DURATION_SECONDS} s per scenario`,
+  );
+
+  const dbFile = join(WORK_DIR, 'bench.sqlite');
+  const memoryPool = 200;
+  say(
+    `\nBuilding the subscription: ${LEADS} leads in 3 partitions, ${FIRST_TOKEN_CLIENTS + FIRST_TOKEN_WARMUP + memoryPool} extra services…`,
+  );
+  const fixture = await buildFixture({
+    path: dbFile,
+    leads: LEADS,
+    poolServices: FIRST_TOKEN_CLIENTS + FIRST_TOKEN_WARMUP + memoryPool,
+  });
+  say(`  built in ${round(fixture.seconds, 1)} s`);
+
+  say('\nFresh in-process instances (buildApp + migrations, in-memory)…');
+  const fresh = await freshInstances(30);
+  say('Cold starts of the CLI…');
+  const coldStarts: number[] = [];
+  for (let i = 0; i < 7; i++) coldStarts.push(await coldStart());
+  say('Resets of a 1,000-lead seed…');
+  const reset = await resetTimes(30);
+
+  const ceilingPort = await freePort();
+  const ceiling = await startServer({
+    name: 'ceiling',
+    args: [CEILING_MAIN, String(ceilingPort)],
+    port: ceilingPort,
+    readyPath: '/hello',
+    logFile: join(WORK_DIR, 'ceiling.log'),
+  });
+  const fakePort = await freePort();
+  const fake = await startServer({
+    name: 'fake-marketo',
+    args: [FAKE_MAIN, '--db', dbFile, '--host', '127.0.0.1', '--port', String(fakePort)],
+    port: fakePort,
+    readyPath: '/openapi.json',
+    logFile: join(WORK_DIR, 'fake.log'),
+  });
+  const results: LoadResult[] = [];
+  let memory: MemoryRun;
+  let ceilingBefore: LoadResult;
+  let ceilingAfter: LoadResult;
+  const idleRss = rssBytes(fake.pid);
+  try {
+    say('\nLoad: ceiling…');
+    ceilingBefore = await ceilingRun(ceiling);
+
+    const token = await accessToken(fake.url, BENCH_CLIENT);
+    const deniedToken = await accessToken(fake.url, DENIED_CLIENT);
+    const auth = { authorization: `Bearer ${token}` };
+    const visibleIds = shuffled(LEADS, visibleToBenchUser);
+    const nextId = cycle(visibleIds);
+    const leadPath = (id: number): string => `/rest/v1/lead/${id}.json`;
+    const emailQuery = (ids: number[]) =>
+      `/rest/v1/leads.json?filterType=email&filterValues=${ids.map(leadEmail).join(',')}`;
+    let newLeads = 0;
+    const syncBody = (): string =>
+      JSON.stringify({
+        action: 'createOrUpdate',
+        lookupField: 'email',
+        input: [
+          ...Array.from({ length: 150 }, () => ({ email: leadEmail(nextId()), title: 'Staff Engineer' })),
+          ...Array.from({ length: 150 }, () => ({ email: `new${++newLeads}@bench.example`, firstName: 'New' })),
+        ],
+      });
+
+    await expectMarketoAnswer(fake.url + leadPath(1), { headers: auth }, { success: true });
+    await expectMarketoAnswer(fake.url + emailQuery([1, 3, 4]), { headers: auth }, { success: true });
+    await expectMarketoAnswer(
+      fake.url + leadPath(1),
+      { headers: { authorization: `Bearer ${deniedToken}` } },
+      { errorCode: '603' },
+    );
+    await expectMarketoAnswer(
+      fake.url + leadPath(1),
+      { headers: { authorization: 'Bearer not-a-token:ab' } },
+      { errorCode: '601' },
+    );
+
+    let poolClient = 0;
+    const scenarios = [
+      { name: 'identity: same token', path: tokenQuery(BENCH_CLIENT) },
+      {
+        name: 'identity: first token',
+        path: tokenQuery(BENCH_CLIENT),
+        amount: FIRST_TOKEN_CLIENTS,
+        warmupAmount: FIRST_TOKEN_WARMUP,
+        setupRequest: (request: autocannon.Request) => ({
+          ...request,
+          path: tokenQuery({ clientId: poolClientId(++poolClient), clientSecret: POOL_SECRET }),
+        }),
+      },
+      {
+        name: 'GET /rest/v1/lead/{id}.json',
+        path: leadPath(1),
+        headers: auth,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: leadPath(nextId()) }),
+      },
+      {
+        name: 'GET /rest/v1/leads.json (10 emails)',
+        path: emailQuery([1]),
+        headers: auth,
+        setupRequest: (request: autocannon.Request) => ({
+          ...request,
+          path: emailQuery(Array.from({ length: 10 }, nextId)),
+        }),
+      },
+      {
+        name: 'POST /rest/v1/leads.json (300 records)',
+        method: 'POST' as const,
+        path: '/rest/v1/leads.json',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: syncBody(),
+        setupRequest: (request: autocannon.Request) => ({ ...request, body: syncBody() }),
+      },
+      {
+        name: 'denied (603)',
+        path: leadPath(1),
+        headers: { authorization: `Bearer ${deniedToken}` },
+      },
+      {
+        name: 'invalid token (601)',
+        path: leadPath(1),
+        headers: { authorization: 'Bearer not-a-token:ab' },
+      },
+    ];
+    for (const scenario of scenarios) {
+      say(`Load: ${scenario.name}…`);
+      results.push(await runLoad(fake, scenario));
+    }
+    say('Load: ceiling again…');
+    ceilingAfter = await ceilingRun(ceiling);
+    say(`Memory: ${MEMORY_SECONDS} s of token + lead calls while the clock jumps an hour every 2 s…`);
+    memory = await memoryUnderLoad(fake, dbFile, memoryPool);
+  } finally {
+    await fake.stop();
+    await ceiling.stop();
+  }
+
+  const ceilingRps = (ceilingBefore.rps + ceilingAfter.rps) / 2;
+  for (const result of results) result.ratio = result.rps / ceilingRps;
+  const ceilingRow: LoadResult = { ...ceilingBefore, rps: Math.round(ceilingRps), ratio: 1 };
+  const byName = (name: string): LoadResult => results.find((result) => result.name.startsWith(name))!;
+  const leadGet = byName('GET /rest/v1/lead/');
+  const denied = byName('denied');
+  const invalid = byName('invalid');
+  const sameToken = byName('identity: same');
+  const firstToken = byName('identity: first');
+  const loadRss = Math.max(...results.map((result) => result.rssMaxBytes));
+
+  const checks: BudgetCheck[] = [
+    {
+      budget: 'authorized lead GET ≥ 0.60× ceiling',
+      measured: `${leadGet.ratio!.toFixed(2)}×`,
+      met: leadGet.ratio! >= 0.6,
+    },
+    {
+      budget: '603 answer no slower than the lead GET',
+      measured: `${denied.rps} vs ${leadGet.rps} req/s`,
+      met: denied.rps >= leadGet.rps,
+    },
+    {
+      budget: '601 answer no slower than the lead GET',
+      measured: `${invalid.rps} vs ${leadGet.rps} req/s`,
+      met: invalid.rps >= leadGet.rps,
+    },
+    {
+      budget: 'same-token identity ≥ 0.50× ceiling',
+      measured: `${sameToken.ratio!.toFixed(2)}×`,
+      met: sameToken.ratio! >= 0.5,
+    },
+    {
+      budget: 'first-token issuance ≥ 0.30× ceiling',
+      measured: `${firstToken.ratio!.toFixed(2)}×`,
+      met: firstToken.ratio! >= 0.3,
+    },
+    {
+      budget: 'cold start to first served request < 250 ms',
+      measured: `${round(median(coldStarts))} ms (median of ${coldStarts.length})`,
+      met: median(coldStarts) < 250,
+    },
+    {
+      budget: 'fresh in-process instance < 5 ms',
+      measured: `${fresh.medianMs} ms (median; first ${fresh.firstMs} ms)`,
+      met: fresh.medianMs < 5,
+    },
+    {
+      budget: 'reset < 10 ms (1,000-lead seed)',
+      measured: `${reset.medianMs} ms (median; p95 ${reset.p95Ms} ms)`,
+      met: reset.medianMs < 10,
+    },
+    {
+      budget: `memory flat under ${MEMORY_SECONDS} s of load`,
+      measured: `RSS ${memory.earlyMb} → ${memory.lateMb} MB; tokens ${memory.tokensEarly} → ${memory.tokensLate}`,
+      met: memory.flat,
+    },
+  ];
+
+  say('\n## Throughput (same run, same machine)\n');
+  say(loadTable([ceilingRow, ...results]));
+  say(
+    `\nCeiling measured before and after the fake: ${ceilingBefore.rps} and ${ceilingAfter.rps} req/s (ratio uses the mean).`,
+  );
+  say(`First-token row: ${FIRST_TOKEN_CLIENTS} services, each getting its first token once.`);
+  say('\n## Start, reset, memory\n');
+  say(
+    markdownTable(
+      ['measure', 'value'],
+      [
+        [
+          'cold start to first served request (CLI, in-memory)',
+          `${round(median(coldStarts))} ms median, ${round(Math.max(...coldStarts))} ms max`,
+        ],
+        [
+          'fresh in-process instance (buildApp + migrations + ready)',
+          `${fresh.medianMs} ms median, p95 ${fresh.p95Ms} ms, first ${fresh.firstMs} ms`,
+        ],
+        ['POST /admin/reset, 1,000-lead seed', `${reset.medianMs} ms median, p95 ${reset.p95Ms} ms`],
+        ['RSS idle (100,000 leads, file database)', mb(idleRss)],
+        ['RSS under load (highest seen)', mb(loadRss)],
+        [
+          `RSS over ${MEMORY_SECONDS} s of load (after warm-up → end)`,
+          `${memory.earlyMb} → ${memory.lateMb} MB (${memory.requests} requests)`,
+        ],
+        [
+          `access tokens stored (15 s → end; ${memory.poolServices} services, clock +1 h / 2 s)`,
+          `${memory.tokensEarly} → ${memory.tokensLate}`,
+        ],
+      ],
+    ),
+  );
+  say('\n## Budgets\n');
+  say(budgetTable(checks));
+  const file = writeResults('bench', {
+    at: new Date().toISOString(),
+    machine,
+    settings: {
+      connections: CONNECTIONS,
+      durationSeconds: DURATION_SECONDS,
+      leads: LEADS,
+      firstTokenClients: FIRST_TOKEN_CLIENTS,
+    },
+    ceiling: { before: ceilingBefore, after: ceilingAfter, rps: ceilingRps },
+    scenarios: results,
+    coldStartMs: coldStarts.map((ms) => round(ms, 1)),
+    freshInstance: fresh,
+    reset,
+    rss: { idleBytes: idleRss, underLoadBytes: loadRss },
+    memory,
+    fixtureSeconds: round(fixture.seconds, 1),
+    budgets: checks,
+  });
+  say(`\nResults: ${file}`);
+  if (process.argv.includes('--check') && checks.some((check) => !check.met)) process.exitCode = 1;
+}
+
+await main();

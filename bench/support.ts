@@ -1,0 +1,289 @@
+// What both benchmarks share: server processes, their CPU and memory as the kernel counts them, autocannon runs,
+// the printed table and the budget lines.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+/** The package root, from dist/bench/ (built) or bench/ (tsx). */
+export const ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!safeRead(join(dir, 'package.json'))?.includes('"name": "fake-marketo"')) dir = dirname(dir);
+  return dir;
+})();
+export const RESULTS_DIR = join(ROOT, 'bench', 'results');
+export const FAKE_MAIN = join(ROOT, 'dist', 'src', 'main.js');
+export const CEILING_MAIN = join(ROOT, 'dist', 'bench', 'ceiling-server.js');
+
+/** Seconds each load scenario runs (BENCH_DURATION), with a short unrecorded warm-up first. */
+export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
+export const WARMUP_SECONDS = Math.min(2, DURATION_SECONDS);
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+function safeRead(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+// Linux counts CPU in clock ticks of 1/100 s (getconf CLK_TCK).
+const TICK_MS = 10;
+
+/** CPU milliseconds (user + system) the process has used so far, from /proc. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** Resident set size in bytes, from /proc. */
+export function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+  return Number(kb ?? 0) * 1024;
+}
+
+export interface ServerProcess {
+  name: string;
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  name: string;
+  args: string[];
+  port: number;
+  env?: Record<string, string>;
+  /** A path that answers once the server is up. */
+  readyPath: string;
+  logFile: string;
+}
+
+/** Starts a server process (output to a log file, so the load generator never reads it) and waits until it answers. */
+export async function startServer(options: StartServerOptions): Promise<ServerProcess> {
+  mkdirSync(dirname(options.logFile), { recursive: true });
+  const log = openSync(options.logFile, 'w');
+  const child = spawn(process.execPath, options.args, {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const url = `http://127.0.0.1:${options.port}`;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`${options.name} exited at start; see ${options.logFile}`);
+    try {
+      await fetch(url + options.readyPath);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${options.name} did not answer within 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  return {
+    name: options.name,
+    url,
+    pid: child.pid!,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface LoadScenario {
+  name: string;
+  method?: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Rewrites each request (a different lead id, a new batch of records). */
+  setupRequest?: (request: autocannon.Request) => autocannon.Request;
+  /** A fixed number of requests instead of a duration (each first-token request needs a new client). */
+  amount?: number;
+  /** Unrecorded requests before an `amount` run (duration runs warm up for WARMUP_SECONDS). */
+  warmupAmount?: number;
+  connections?: number;
+}
+
+export interface LoadResult {
+  name: string;
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Server CPU (user + system) per request, in microseconds. */
+  cpuUsPerRequest: number;
+  /** Highest server RSS seen during the run, in bytes. */
+  rssMaxBytes: number;
+  /** Responses that were not HTTP 2xx, plus socket errors and timeouts. */
+  failures: number;
+  ratio?: number;
+}
+
+function cannon(url: string, scenario: LoadScenario, duration: number, amount?: number): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    connections: scenario.connections ?? CONNECTIONS,
+    pipelining: 1,
+    ...(amount !== undefined ? { amount } : { duration }),
+    requests: [
+      {
+        method: scenario.method ?? 'GET',
+        path: scenario.path,
+        ...(scenario.headers ? { headers: scenario.headers } : {}),
+        ...(scenario.body !== undefined ? { body: scenario.body } : {}),
+        ...(scenario.setupRequest ? { setupRequest: scenario.setupRequest } : {}),
+      },
+    ],
+  });
+}
+
+/** Drives one scenario against a server process and reads the server's CPU and memory around it. */
+export async function runLoad(server: ServerProcess, scenario: LoadScenario): Promise<LoadResult> {
+  if (scenario.amount === undefined) await cannon(server.url, scenario, WARMUP_SECONDS);
+  else if (scenario.warmupAmount) await cannon(server.url, scenario, 0, scenario.warmupAmount);
+  let rssMax = rssBytes(server.pid);
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssBytes(server.pid))), 200);
+  const cpuBefore = cpuMs(server.pid);
+  const started = performance.now();
+  const result = await cannon(server.url, scenario, DURATION_SECONDS, scenario.amount);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuMs(server.pid) - cpuBefore;
+  clearInterval(sampler);
+  rssMax = Math.max(rssMax, rssBytes(server.pid));
+  const requests = result.requests.total;
+  return {
+    name: scenario.name,
+    requests,
+    seconds: round(seconds, 2),
+    rps: Math.round(requests / seconds),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    cpuUsPerRequest: requests > 0 ? Math.round((cpu * 1000) / requests) : 0,
+    rssMaxBytes: rssMax,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+export function round(value: number, digits = 0): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+export const mb = (bytes: number): string => `${round(bytes / 1024 / 1024, 1)} MB`;
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** A Markdown table: readable in a terminal, and pasted as is into the README. */
+export function markdownTable(header: string[], rows: (string | number)[][]): string {
+  const lines = [header, header.map(() => '---'), ...rows.map((row) => row.map(String))];
+  return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+export function loadTable(results: LoadResult[]): string {
+  return markdownTable(
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', '× ceiling', 'non-2xx/errors'],
+    results.map((r) => [
+      r.name,
+      r.rps,
+      r.p50Ms,
+      r.p99Ms,
+      r.cpuUsPerRequest,
+      r.ratio === undefined ? '1.00' : r.ratio.toFixed(2),
+      r.failures,
+    ]),
+  );
+}
+
+export interface BudgetCheck {
+  budget: string;
+  measured: string;
+  met: boolean;
+}
+
+export function budgetTable(checks: BudgetCheck[]): string {
+  return markdownTable(
+    ['budget', 'measured', 'verdict'],
+    checks.map((check) => [check.budget, check.measured, check.met ? 'met' : '**MISSED**']),
+  );
+}
+
+export interface MachineInfo {
+  node: string;
+  cpus: string;
+  cores: number;
+  platform: string;
+}
+
+export async function machineInfo(): Promise<MachineInfo> {
+  const os = await import('node:os');
+  return {
+    node: process.version,
+    cpus: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    platform: os.platform(),
+  };
+}
+
+/** Writes the run's numbers as JSON under bench/results/ (ignored by git), also as `<kind>-latest.json`. */
+export function writeResults(kind: string, data: unknown): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = join(RESULTS_DIR, `${kind}-${stamp}.json`);
+  const text = `${JSON.stringify(data, null, 2)}\n`;
+  writeFileSync(file, text);
+  writeFileSync(join(RESULTS_DIR, `${kind}-latest.json`), text);
+  return file;
+}
+
+/** Checks one request before the load, so a table never reports the speed of the wrong answer. */
+export async function expectMarketoAnswer(
+  url: string,
+  init: RequestInit,
+  expected: { success: true } | { errorCode: string },
+): Promise<void> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  const body = JSON.parse(text) as { success?: boolean; errors?: { code: string }[] };
+  const ok =
+    'errorCode' in expected
+      ? body.success === false && body.errors?.[0]?.code === expected.errorCode
+      : body.success === true;
+  if (response.status !== 200 || !ok) {
+    throw new Error(`pre-flight ${init.method ?? 'GET'} ${url}: expected ${JSON.stringify(expected)}, got ${text}`);
+  }
+}
