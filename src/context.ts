@@ -1,4 +1,5 @@
 import type { AdjustableClock } from './clock.js';
+import { AccessCache } from './domain/access-cache.js';
 import { Faults } from './domain/faults.js';
 import { Journal } from './domain/journal.js';
 import { Limits, startingLimits } from './domain/limits.js';
@@ -6,7 +7,7 @@ import type { Seed } from './domain/seed.js';
 import { UsageStats } from './domain/usage.js';
 import type { Config } from './config.js';
 import type { Ids } from './ids.js';
-import type { Database } from './storage/database.js';
+import { type Database, onAccessChange } from './storage/database.js';
 import { LeadFieldRepository } from './storage/lead-fields.js';
 import { LeadRepository } from './storage/leads.js';
 import { PartitionRepository } from './storage/partitions.js';
@@ -49,6 +50,8 @@ export interface AppContext {
   clock: AdjustableClock;
   ids: Ids;
   repos: Repositories;
+  /** Callers, grants and credentials in memory; emptied by any change to them. */
+  access: AccessCache;
   harness: Harness;
   baseline: Baseline;
   /** Runs `work` in one database transaction: all of it happens, or none. */
@@ -67,6 +70,15 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
     leadFields,
     subscription: new SubscriptionStore(db, clock, ids, leadFields),
   };
+  const access = new AccessCache({
+    findToken: (token) => repos.services.findToken(token),
+    findClient: (clientId) => repos.services.findByClientId(clientId),
+    service: (id) => repos.services.get(id),
+    user: (id) => repos.users.get(id),
+    grants: (userId) => repos.users.permissionsByWorkspace(userId),
+    workspaces: () => repos.workspaces.list(),
+  });
+  onAccessChange(db, () => access.invalidate());
   const harness: Harness = {
     journal: new Journal(config.JOURNAL_LIMIT),
     faults: new Faults(),
@@ -78,6 +90,7 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
     clock,
     ids,
     repos,
+    access,
     harness,
     baseline: { clock: clock.state() },
     transaction: (work) => db.transaction(work)(),

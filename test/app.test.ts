@@ -4,11 +4,11 @@ import { frozenClock } from '../src/clock.js';
 import { testConfig } from '../src/config.js';
 import { call, expectProblem, newInstance, tokenUrl } from './helpers.js';
 
-describe('the log (LOG_LEVEL=info)', () => {
+describe('the log (LOG_LEVEL=debug, where every request is logged)', () => {
   it('records identity requests but never a client secret, right or wrong, in the query or the body', async () => {
     const lines: string[] = [];
     const app = await buildApp({
-      config: testConfig({ LOG_LEVEL: 'info' }),
+      config: testConfig({ LOG_LEVEL: 'debug' }),
       clock: frozenClock(),
       logStream: { write: (line) => lines.push(line) },
     });

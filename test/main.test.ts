@@ -148,9 +148,9 @@ describe('src/main.ts', () => {
     expect(await server.exited).toBe(0);
   });
 
-  it('never writes a client secret to the log, even at LOG_LEVEL=info with a file database', async () => {
+  it('never writes a client secret to the log, even at LOG_LEVEL=debug (every request logged) with a file database', async () => {
     const dir = tempDir();
-    const server = start([], { PORT: '0', DATABASE_PATH: join(dir, 'fake.sqlite'), LOG_LEVEL: 'info' });
+    const server = start([], { PORT: '0', DATABASE_PATH: join(dir, 'fake.sqlite'), LOG_LEVEL: 'debug' });
     const [, baseUrl] = await waitFor(server, LISTENING);
     const curl = await waitFor(server, CURL_LINE);
     const bannerEnd = curl.index! + curl[0].length;

@@ -81,6 +81,9 @@ export function decide(
 
 /** What an authorized caller may see and change; handlers pass its answers to repositories. */
 export class AccessContext {
+  // The same caller asks on every call; the grants behind it do not change while it is cached.
+  private readonly partitionsByKey = new Map<string, Set<number>>();
+
   constructor(
     private readonly effective: ReadonlyMap<number, ReadonlySet<string>>,
     private readonly workspaceScopes: readonly WorkspaceScope[],
@@ -92,13 +95,16 @@ export class AccessContext {
   }
 
   /** Partitions whose records of `object` (e.g. "lead") the caller may read or write. */
-  partitions(mode: AccessMode, object = 'lead'): Set<number> {
+  partitions(mode: AccessMode, object = 'lead'): ReadonlySet<number> {
     const key = mode === 'read' ? `read-only-${object}` : `read-write-${object}`;
+    let partitions = this.partitionsByKey.get(key);
+    if (partitions) return partitions;
     const allowed = new Set(this.workspaces(key));
-    const partitions = new Set<number>();
+    partitions = new Set<number>();
     for (const workspace of this.workspaceScopes) {
       if (allowed.has(workspace.id)) for (const partitionId of workspace.partitionIds) partitions.add(partitionId);
     }
+    this.partitionsByKey.set(key, partitions);
     return partitions;
   }
 

@@ -17,34 +17,37 @@ export interface IdentityResponse {
   scope: string;
 }
 
-/** Compares secrets in constant time, whatever their lengths. */
-export function secretsMatch(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+/** A fixed-length digest of a secret, so secrets of any length compare in constant time. */
+export function secretDigest(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+/** Compares secrets in constant time, whatever their lengths; `expected` may be given as its digest. */
+export function secretsMatch(given: string, expected: string | Buffer): boolean {
+  return timingSafeEqual(secretDigest(given), typeof expected === 'string' ? secretDigest(expected) : expected);
 }
 
 /**
  * Checks a client id and secret the way Marketo's identity service (Spring Security OAuth2) does:
  * credentials before the grant type, each failure with its own status and body (marketo-reference.md §1.3).
  */
-export function authenticateClient(
-  findByClientId: (clientId: string) => Service | undefined,
+export function authenticateClient<C extends { secretDigest: Buffer }>(
+  findClient: (clientId: string) => C | undefined,
   params: { client_id?: string; client_secret?: string; grant_type?: string },
-): Service {
+): C {
   if (!params.client_id) {
     throw new OAuthError(401, 'unauthorized', 'Full authentication is required to access this resource');
   }
-  const service = findByClientId(params.client_id);
-  if (!service) throw new OAuthError(401, 'unauthorized', `No client with requested id: ${params.client_id}`);
-  if (!secretsMatch(params.client_secret ?? '', service.clientSecret)) {
+  const client = findClient(params.client_id);
+  if (!client) throw new OAuthError(401, 'unauthorized', `No client with requested id: ${params.client_id}`);
+  if (!secretsMatch(params.client_secret ?? '', client.secretDigest)) {
     throw new OAuthError(401, 'invalid_client', 'Bad client credentials');
   }
   if (!params.grant_type) throw new OAuthError(400, 'invalid_request', 'Missing grant type');
   if (params.grant_type !== 'client_credentials') {
     throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant type: ${params.grant_type}`);
   }
-  return service;
+  return client;
 }
 
 /**

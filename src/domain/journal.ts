@@ -60,23 +60,60 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, start)}?${pairs.join('&')}`;
 }
 
+/**
+ * What is kept per request: the URL as received and the time as a number. The entry's path, redacted query and ISO
+ * time are worked out when someone reads the journal, so recording costs next to nothing on the request path.
+ */
+export interface JournalRecord extends Omit<JournalEntry, 'id' | 'at' | 'path' | 'query'> {
+  atMs: number;
+  url: string;
+}
+
+/** The query as sent (before validation adds defaults), repeated keys as arrays. */
+function rawQuery(url: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  const start = url.indexOf('?');
+  if (start < 0) return query;
+  for (const [key, value] of new URLSearchParams(url.slice(start + 1))) {
+    const existing = query[key];
+    query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return query;
+}
+
+function toEntry(id: number, record: JournalRecord): JournalEntry {
+  const { atMs, url, ...rest } = record;
+  const queryStart = url.indexOf('?');
+  return {
+    id,
+    at: new Date(atMs).toISOString(),
+    path: queryStart < 0 ? url : url.slice(0, queryStart),
+    query: redactQuery(rawQuery(url)),
+    ...rest,
+  };
+}
+
+interface Slot {
+  id: number;
+  record: JournalRecord;
+  entry?: JournalEntry;
+}
+
 /** The request journal: a bounded ring, the oldest entries dropped first. */
 export class Journal {
-  private entries: (JournalEntry | undefined)[];
+  private slots: (Slot | undefined)[];
   private next = 0;
   private count = 0;
   private lastId = 0;
 
   constructor(private capacity: number) {
-    this.entries = new Array(capacity);
+    this.slots = new Array(capacity);
   }
 
-  record(entry: Omit<JournalEntry, 'id'>): JournalEntry {
-    const full = { id: ++this.lastId, ...entry };
-    this.entries[this.next] = full;
+  record(record: JournalRecord): void {
+    this.slots[this.next] = { id: ++this.lastId, record };
     this.next = (this.next + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);
-    return full;
   }
 
   /** Newest first. */
@@ -85,7 +122,8 @@ export class Journal {
     const limit = filter.limit ?? 100;
     const found: JournalEntry[] = [];
     for (let i = 1; i <= this.count && found.length < limit; i++) {
-      const entry = this.entries[(this.next - i + this.capacity) % this.capacity]!;
+      const slot = this.slots[(this.next - i + this.capacity) % this.capacity]!;
+      const entry = (slot.entry ??= toEntry(slot.id, slot.record));
       if (filter.clientId !== undefined && entry.clientId !== filter.clientId) continue;
       if (path && !path(entry.path)) continue;
       if (
@@ -94,7 +132,7 @@ export class Journal {
       ) {
         continue;
       }
-      if (filter.since !== undefined && Date.parse(entry.at) < filter.since) continue;
+      if (filter.since !== undefined && slot.record.atMs < filter.since) continue;
       found.push(entry);
     }
     return found;
@@ -105,7 +143,7 @@ export class Journal {
   }
 
   clear(): void {
-    this.entries = new Array(this.capacity);
+    this.slots = new Array(this.capacity);
     this.next = 0;
     this.count = 0;
   }

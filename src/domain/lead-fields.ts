@@ -133,7 +133,9 @@ function asNumber(raw: unknown): number | undefined {
 
 /** Marketo's lead-database datetime: ISO 8601 without milliseconds, e.g. 2021-11-23T22:57:08Z. */
 export function formatDatetime(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = new Date(epochMs).toISOString();
+  // Years past 9999 carry a sign and more digits; only the milliseconds go.
+  return `${iso.slice(0, -5)}Z`;
 }
 
 /**

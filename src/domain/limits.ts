@@ -34,8 +34,19 @@ const centralDate = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+const HOUR_MS = 3_600_000;
+let lastHour = Number.NaN;
+let lastDay = '';
+
 export function quotaDay(epochMs: number): string {
-  return centralDate.format(epochMs);
+  // US Central time is a whole number of hours from UTC, and changes at whole UTC hours: the day is the same
+  // for every instant of a UTC hour, so it is formatted once an hour, not once a call.
+  const hour = Math.floor(epochMs / HOUR_MS);
+  if (hour !== lastHour) {
+    lastDay = centralDate.format(epochMs);
+    lastHour = hour;
+  }
+  return lastDay;
 }
 
 export type Rejection = { code: '606' | '607' | '615'; message: string };

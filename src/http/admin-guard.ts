@@ -8,13 +8,18 @@ function isAdminPath(url: string): boolean {
   return url === '/admin' || ADMIN_PREFIXES.some((prefix) => url.startsWith(prefix));
 }
 
-/** onRequest hook: when ADMIN_TOKEN is set, every admin-plane call, known route or not, must bear it. */
+/**
+ * Part of the onRequest hook: when ADMIN_TOKEN is set, every admin-plane call, known route or not, must bear it.
+ * Returns the error to answer with, if any.
+ */
 export function adminGuard(adminToken: string | undefined) {
-  return async (request: FastifyRequest): Promise<void> => {
+  return (request: FastifyRequest): UnauthorizedError | undefined => {
     // The matched route's pattern too, so no spelling of a path reaches an admin route unguarded.
-    if (adminToken === undefined || !(isAdminPath(request.url) || isAdminPath(request.routeOptions.url ?? ''))) return;
+    if (adminToken === undefined || !(isAdminPath(request.url) || isAdminPath(request.routeOptions.url ?? ''))) {
+      return undefined;
+    }
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match || !secretsMatch(match[1]!.trim(), adminToken)) throw new UnauthorizedError();
+    return match && secretsMatch(match[1]!.trim(), adminToken) ? undefined : new UnauthorizedError();
   };
 }

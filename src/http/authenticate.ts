@@ -24,13 +24,11 @@ function tokenOf(request: FastifyRequest, acceptQueryToken: boolean): string | u
  */
 export function authenticate(ctx: AppContext) {
   const acceptQueryToken = ctx.config.ACCESS_TOKEN_QUERY === 'accept';
-  const { services, users } = ctx.repos;
-  return async (request: FastifyRequest): Promise<void> => {
+  return (request: FastifyRequest): void => {
     const value = tokenOf(request, acceptQueryToken);
-    const token = value === undefined ? undefined : services.findToken(value);
-    if (!token) throw new MarketoError('601', 'Access token invalid');
-    if (token.expiresAt <= ctx.clock.now()) throw new MarketoError('602', 'Access token expired');
-    const service = services.get(token.serviceId);
-    request.principal = { service, user: users.get(service.apiOnlyUserId), token };
+    const principal = value === undefined ? undefined : ctx.access.principal(value);
+    if (!principal) throw new MarketoError('601', 'Access token invalid');
+    if (principal.token.expiresAt <= ctx.clock.now()) throw new MarketoError('602', 'Access token expired');
+    request.principal = principal;
   };
 }

@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { AccessContext, decide, effectivePermissions } from '../domain/access.js';
 import { MarketoError } from '../domain/errors.js';
 
 /**
@@ -8,15 +7,13 @@ import { MarketoError } from '../domain/errors.js';
  * (all of them where the route says `requireAll`). Leaves `request.access` for record-level scoping.
  */
 export function authorize(ctx: AppContext) {
-  const { users, workspaces } = ctx.repos;
-  return async (request: FastifyRequest): Promise<void> => {
+  return (request: FastifyRequest): void => {
     const principal = request.principal!;
     const config = request.routeOptions.config;
-    const scopes = workspaces.list();
-    const effective = effectivePermissions(users.permissionsByWorkspace(principal.user.id), scopes);
-    const decision = decide(effective, config.permissions ?? [], config.requireAll);
+    const caller = ctx.access.caller(principal.user.id);
+    const decision = caller.decide(config, config.permissions ?? [], config.requireAll);
     request.decision = decision;
-    request.access = new AccessContext(effective, scopes);
+    request.access = caller.context;
     if (!decision.allowed) {
       request.log.info(
         { clientId: principal.service.clientId, userId: principal.user.id, decision },

@@ -1,17 +1,14 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { sendMarketoFailure } from './envelope.js';
+import { MarketoError } from '../domain/errors.js';
 
-/** onRequest hook, after authentication: Marketo's rate (606), concurrency (615) and daily quota (607). */
+/** Step of the Marketo gate, after authentication: Marketo's rate (606), concurrency (615) and daily quota (607). */
 export function enforceLimits(ctx: AppContext) {
   const { limits } = ctx.harness;
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  return (request: FastifyRequest): void => {
     if (!limits.enabled) return;
     const admission = limits.admit();
-    if (!admission.admitted) {
-      await sendMarketoFailure(request, reply, admission.rejection.code, admission.rejection.message);
-      return;
-    }
+    if (!admission.admitted) throw new MarketoError(admission.rejection.code, admission.rejection.message);
     request.limitAdmittedAt = admission.at;
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authenticateClient, identityResponse, type IdentityResponse } from '../domain/identity.js';
 import type { Service } from '../storage/services.js';
+import type { User } from '../storage/users.js';
 import type { AppContext, RouteOptions } from '../context.js';
 
 const tokenParams = z.object({
@@ -28,20 +29,19 @@ const description =
   'application/x-www-form-urlencoded body. Not counted against any API limit.';
 
 /** The identity answer for a service: its live token (or a new one), as the endpoint and "Get Token" give it. */
-export function tokenResponseFor(ctx: AppContext, service: Service): IdentityResponse {
-  const token = ctx.repos.services.issueToken(service.id);
-  return identityResponse(token, ctx.repos.users.get(service.apiOnlyUserId), ctx.clock.now());
+export function tokenResponseFor(ctx: AppContext, service: Service, owner?: User): IdentityResponse {
+  const now = ctx.clock.now();
+  const token =
+    ctx.access.liveToken(service.id, now) ?? ctx.access.rememberToken(ctx.repos.services.issueToken(service.id));
+  return identityResponse(token, owner ?? ctx.repos.users.get(service.apiOnlyUserId), now);
 }
 
 /** Marketo's identity endpoint: GET, or POST with the parameters in the query or a form body. */
 export const identityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
-  const { services } = ctx.repos;
-
-  const issue = (params: z.infer<typeof tokenParams>) =>
-    tokenResponseFor(
-      ctx,
-      authenticateClient((clientId) => services.findByClientId(clientId), params),
-    );
+  const issue = (params: z.infer<typeof tokenParams>) => {
+    const client = authenticateClient((clientId) => ctx.access.client(clientId), params);
+    return tokenResponseFor(ctx, client.service, client.owner);
+  };
 
   const response = { 200: identityResponseSchema, 400: oauthErrorSchema, 401: oauthErrorSchema };
 

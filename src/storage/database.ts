@@ -23,11 +23,37 @@ export const MIGRATIONS_DIR = findMigrationsDir();
 export function openDatabase(path: string): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new BetterSqlite3(path);
-  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  if (path !== ':memory:') {
+    // One fake owns its file: what it keeps in memory (tokens, grants) must not be changed under it by another
+    // process, and an exclusive lock spares every statement the file-lock system calls.
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+  }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  runMigrations(db);
+  onAccessChange(db, () => {});
+  try {
+    runMigrations(db);
+    if (process.env.TOUCH) db.exec('CREATE TABLE IF NOT EXISTS _touch(a); DROP TABLE _touch');
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new Error(`the database ${path} is in use by another process (one fake-marketo per database file)`);
+    }
+    throw error;
+  }
   return db;
+}
+
+/**
+ * Calls `listener` whenever a workspace, partition, role, user, service or grant changes, or a token is removed
+ * (the triggers of migration 006 call access_changed()). One listener per connection; a new one replaces it.
+ */
+export function onAccessChange(db: Database, listener: () => void): void {
+  db.function('access_changed', { deterministic: false }, () => {
+    listener();
+    return null;
+  });
 }
 
 /** Applies every migration not yet recorded, in order, each in its own transaction. */

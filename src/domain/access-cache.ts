@@ -1,0 +1,131 @@
+import type { AccessToken, Service } from '../storage/services.js';
+import type { User } from '../storage/users.js';
+import {
+  AccessContext,
+  decide,
+  type Decision,
+  effectivePermissions,
+  type GrantsByWorkspace,
+  type WorkspaceScope,
+} from './access.js';
+import { type Principal, secretDigest } from './identity.js';
+
+/** Where the cache reads from on a miss: the repositories. */
+export interface AccessSource {
+  findToken(token: string): AccessToken | undefined;
+  findClient(clientId: string): Service | undefined;
+  service(id: number): Service;
+  user(id: number): User;
+  grants(userId: number): GrantsByWorkspace;
+  workspaces(): WorkspaceScope[];
+}
+
+/** A LaunchPoint service as the identity endpoint needs it: its owner for `scope`, its secret as a digest. */
+export interface Client {
+  service: Service;
+  owner: User;
+  secretDigest: Buffer;
+}
+
+/** What one API-only user may do: their partitions, and the decision for each route, worked out once. */
+export class CallerAccess {
+  private readonly decisions = new Map<object, Decision>();
+
+  constructor(
+    private readonly effective: Map<number, Set<string>>,
+    readonly context: AccessContext,
+  ) {}
+
+  /** The decision for a route; `route` is the route's config object, the same one on every call. */
+  decide(route: object, permissions: readonly string[], requireAll: boolean | undefined): Decision {
+    let decision = this.decisions.get(route);
+    if (!decision) this.decisions.set(route, (decision = decide(this.effective, permissions, requireAll)));
+    return decision;
+  }
+}
+
+/** A Map that forgets its oldest entry once full, so memory stays bounded however many tokens are presented. */
+class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    if (this.size >= this.limit && !this.has(key)) this.delete(this.keys().next().value as K);
+    return super.set(key, value);
+  }
+}
+
+const MAX_ENTRIES = 10_000;
+
+/**
+ * Who is calling and what they may do, kept in memory between changes, so that a Marketo call costs one
+ * lookup instead of five statements. Any change to workspaces, partitions, roles, users, services or grants,
+ * and any removed token, empties it (storage/database.ts `onAccessChange`): nothing here outlives the state it
+ * was read from. Token expiry is not cached: callers compare `expiresAt` with their clock on every call.
+ */
+export class AccessCache {
+  private readonly principals = new BoundedMap<string, Principal>(MAX_ENTRIES);
+  private readonly callers = new BoundedMap<number, CallerAccess>(MAX_ENTRIES);
+  private readonly clients = new BoundedMap<string, Client>(MAX_ENTRIES);
+  private readonly liveTokens = new BoundedMap<number, AccessToken>(MAX_ENTRIES);
+  private scopes: WorkspaceScope[] | undefined;
+
+  constructor(private readonly source: AccessSource) {}
+
+  invalidate(): void {
+    this.principals.clear();
+    this.callers.clear();
+    this.clients.clear();
+    this.liveTokens.clear();
+    this.scopes = undefined;
+  }
+
+  /** The service and user behind an access token, expired or not; undefined for an unknown token. */
+  principal(token: string): Principal | undefined {
+    let principal = this.principals.get(token);
+    if (principal) return principal;
+    const found = this.source.findToken(token);
+    if (!found) return undefined;
+    const service = this.source.service(found.serviceId);
+    principal = { token: found, service, user: this.source.user(service.apiOnlyUserId) };
+    this.principals.set(token, principal);
+    return principal;
+  }
+
+  caller(userId: number): CallerAccess {
+    let caller = this.callers.get(userId);
+    if (caller) return caller;
+    this.scopes ??= this.source.workspaces();
+    const effective = effectivePermissions(this.source.grants(userId), this.scopes);
+    caller = new CallerAccess(effective, new AccessContext(effective, this.scopes));
+    this.callers.set(userId, caller);
+    return caller;
+  }
+
+  client(clientId: string): Client | undefined {
+    let client = this.clients.get(clientId);
+    if (client) return client;
+    const service = this.source.findClient(clientId);
+    if (!service) return undefined;
+    client = {
+      service,
+      owner: this.source.user(service.apiOnlyUserId),
+      secretDigest: secretDigest(service.clientSecret),
+    };
+    this.clients.set(clientId, client);
+    return client;
+  }
+
+  /** The service's token issued by this instance and still live at `now`, if known. */
+  liveToken(serviceId: number, now: number): AccessToken | undefined {
+    const token = this.liveTokens.get(serviceId);
+    return token && token.expiresAt > now ? token : undefined;
+  }
+
+  /** Remembers the token the service was just given (the newest live one). */
+  rememberToken(token: AccessToken): AccessToken {
+    this.liveTokens.set(token.serviceId, token);
+    return token;
+  }
+}
