@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { frozenClock } from '../src/clock.js';
 import { testConfig } from '../src/config.js';
-import { call, expectProblem, newInstance, tokenUrl } from './helpers.js';
+import {
+  accessToken,
+  call,
+  expectProblem,
+  journalEntries,
+  newInstance,
+  provisionService,
+  type Provisioned,
+  tokenUrl,
+} from './helpers.js';
 
 describe('the log (LOG_LEVEL=debug, where every request is logged)', () => {
   it('records identity requests but never a client secret, right or wrong, in the query or the body', async () => {
@@ -56,6 +65,33 @@ describe('the log (LOG_LEVEL=debug, where every request is logged)', () => {
       expect(log).toContain('client_secret=[redacted]');
       expect(log).not.toContain(secret);
       expect(log).not.toContain(wrongSecret);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('the log at LOG_LEVEL=info', () => {
+  it('logs a denial with its reason, but not every call (the journal keeps those)', async () => {
+    const lines: string[] = [];
+    const app = await buildApp({
+      config: testConfig({ LOG_LEVEL: 'info' }),
+      clock: frozenClock(),
+      logStream: { write: (line) => lines.push(line) },
+    });
+    try {
+      const allowed = await provisionService(app, { permissions: ['read-only-lead'] });
+      const denied = await provisionService(app, { permissions: ['read-only-assets'] });
+      const bearer = async (service: Provisioned) => ({ authorization: `Bearer ${await accessToken(app, service)}` });
+      expect((await call(app, 'GET', '/rest/v1/lead/1.json', undefined, await bearer(allowed))).json().success).toBe(
+        true,
+      );
+      const refused = await call(app, 'GET', '/rest/v1/lead/1.json', undefined, await bearer(denied));
+      expect(refused.json().errors[0].code).toBe('603');
+      const messages = lines.map((line) => JSON.parse(line) as { msg: string });
+      expect(messages.filter((entry) => entry.msg.startsWith('access denied'))).toHaveLength(1);
+      expect(messages.filter((entry) => /request completed|incoming request/.test(entry.msg))).toEqual([]);
+      expect((await journalEntries(app)).length).toBeGreaterThanOrEqual(4);
     } finally {
       await app.close();
     }

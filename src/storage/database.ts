@@ -22,19 +22,19 @@ export const MIGRATIONS_DIR = findMigrationsDir();
 
 export function openDatabase(path: string): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new BetterSqlite3(path);
-  if (path !== ':memory:') {
-    // One fake owns its file: what it keeps in memory (tokens, grants) must not be changed under it by another
-    // process, and an exclusive lock spares every statement the file-lock system calls.
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.pragma('journal_mode = WAL');
-  }
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  onAccessChange(db, () => {});
+  // A short wait for the lock: a fake that just stopped may still be letting go of the file.
+  const db = new BetterSqlite3(path, { timeout: 1000 });
   try {
+    if (path !== ':memory:') {
+      // One fake owns its file: what it keeps in memory (tokens, grants) must not be changed under it by another
+      // process, and an exclusive lock spares every statement the file-lock system calls.
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = WAL');
+    }
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    onAccessChange(db, () => {});
     runMigrations(db);
-    if (process.env.TOUCH) db.exec('CREATE TABLE IF NOT EXISTS _touch(a); DROP TABLE _touch');
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code === 'SQLITE_BUSY') {

@@ -66,10 +66,11 @@ function toToken(row: TokenRow): AccessToken {
 }
 
 /**
- * How long an expired token is kept, so that it keeps answering 602 (not 601) for a while; older ones are
- * dropped when the service gets a new token, so tokens do not accumulate.
+ * How long, and how many, expired tokens are kept, so that they keep answering 602 (not 601) for a while; older
+ * ones are dropped when the service gets a new token, so tokens do not accumulate, whatever the token lifetime.
  */
 export const EXPIRED_TOKEN_RETENTION_MS = 24 * 3600 * 1000;
+export const EXPIRED_TOKENS_KEPT = 24;
 
 export interface TokenSettings {
   ttlSeconds: number;
@@ -112,8 +113,11 @@ export class ServiceRepository {
     this.insertToken = db.prepare<[string, number, number, number]>(
       'INSERT INTO access_tokens (token, service_id, issued_at, expires_at) VALUES (?, ?, ?, ?)',
     );
-    this.deleteExpiredTokens = db.prepare<[number, number]>(
-      'DELETE FROM access_tokens WHERE service_id = ? AND expires_at <= ?',
+    this.deleteExpiredTokens = db.prepare<{ service: number; now: number; retainedSince: number; kept: number }>(
+      `DELETE FROM access_tokens WHERE service_id = :service AND expires_at <= :now
+         AND (expires_at <= :retainedSince OR token NOT IN (
+           SELECT token FROM access_tokens WHERE service_id = :service AND expires_at <= :now
+           ORDER BY expires_at DESC LIMIT :kept))`,
     );
   }
 
@@ -186,7 +190,12 @@ export class ServiceRepository {
       const now = this.clock.now();
       const live = this.selectLiveToken.get(serviceId, now);
       if (live) return toToken(live);
-      this.deleteExpiredTokens.run(serviceId, now - EXPIRED_TOKEN_RETENTION_MS);
+      this.deleteExpiredTokens.run({
+        service: serviceId,
+        now,
+        retainedSince: now - EXPIRED_TOKEN_RETENTION_MS,
+        kept: EXPIRED_TOKENS_KEPT,
+      });
       const token: AccessToken = {
         token: `${this.ids.uuid()}:${this.tokens.pod}`,
         serviceId,
