@@ -26,13 +26,8 @@ export interface LimitCounters {
   dailyCalls: number;
 }
 
-/** The quota day: Marketo resets the daily quota at 12:00 AM US Central time. */
-const centralDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'America/Chicago',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+/** The quota day: Marketo resets the daily quota at 12:00 AM US Central time. Made on first use (time zone data is slow to load). */
+let centralDate: Intl.DateTimeFormat | undefined;
 
 const HOUR_MS = 3_600_000;
 let lastHour = Number.NaN;
@@ -43,6 +38,12 @@ export function quotaDay(epochMs: number): string {
   // for every instant of a UTC hour, so it is formatted once an hour, not once a call.
   const hour = Math.floor(epochMs / HOUR_MS);
   if (hour !== lastHour) {
+    centralDate ??= new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/Chicago',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     lastDay = centralDate.format(epochMs);
     lastHour = hour;
   }

@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 /**
@@ -111,6 +111,8 @@ export function parseSeed(document: unknown, source = 'seed'): Seed {
   return parsed.data;
 }
 
+const requireModule = createRequire(import.meta.url);
+
 /** Reads a YAML or JSON seed file (JSON is YAML too). */
 export function readSeedFile(path: string): Seed {
   let text: string;
@@ -124,6 +126,8 @@ export function readSeedFile(path: string): Seed {
   }
   let document: unknown;
   try {
+    // Loaded on first use: only a start with a seed file needs the YAML parser.
+    const { parse: parseYaml } = requireModule('yaml') as typeof import('yaml');
     document = parseYaml(text);
   } catch (error) {
     throw new SeedError([{ path: '', message: `not YAML or JSON: ${(error as Error).message}` }], `seed file ${path}`);

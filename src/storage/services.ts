@@ -89,6 +89,8 @@ export class ServiceRepository {
   private readonly selectToken;
   private readonly insertToken;
   private readonly deleteExpiredTokens;
+  // Made once: better-sqlite3 builds a wrapper per db.transaction() call, and this runs for every new token.
+  private readonly issueTokenInTransaction: (serviceId: number) => AccessToken;
 
   constructor(
     private readonly db: Database,
@@ -119,6 +121,7 @@ export class ServiceRepository {
            SELECT token FROM access_tokens WHERE service_id = :service AND expires_at <= :now
            ORDER BY expires_at DESC LIMIT :kept))`,
     );
+    this.issueTokenInTransaction = db.transaction((serviceId: number) => this.liveOrNewToken(serviceId));
   }
 
   list(): Service[] {
@@ -186,25 +189,27 @@ export class ServiceRepository {
 
   /** The service's live token, or a new one: Marketo answers the same token until it expires (authentication.md). */
   issueToken(serviceId: number): AccessToken {
-    return this.db.transaction(() => {
-      const now = this.clock.now();
-      const live = this.selectLiveToken.get(serviceId, now);
-      if (live) return toToken(live);
-      this.deleteExpiredTokens.run({
-        service: serviceId,
-        now,
-        retainedSince: now - EXPIRED_TOKEN_RETENTION_MS,
-        kept: EXPIRED_TOKENS_KEPT,
-      });
-      const token: AccessToken = {
-        token: `${this.ids.uuid()}:${this.tokens.pod}`,
-        serviceId,
-        issuedAt: now,
-        expiresAt: now + this.tokens.ttlSeconds * 1000,
-      };
-      this.insertToken.run(token.token, token.serviceId, token.issuedAt, token.expiresAt);
-      return token;
-    })();
+    return this.issueTokenInTransaction(serviceId);
+  }
+
+  private liveOrNewToken(serviceId: number): AccessToken {
+    const now = this.clock.now();
+    const live = this.selectLiveToken.get(serviceId, now);
+    if (live) return toToken(live);
+    this.deleteExpiredTokens.run({
+      service: serviceId,
+      now,
+      retainedSince: now - EXPIRED_TOKEN_RETENTION_MS,
+      kept: EXPIRED_TOKENS_KEPT,
+    });
+    const token: AccessToken = {
+      token: `${this.ids.uuid()}:${this.tokens.pod}`,
+      serviceId,
+      issuedAt: now,
+      expiresAt: now + this.tokens.ttlSeconds * 1000,
+    };
+    this.insertToken.run(token.token, token.serviceId, token.issuedAt, token.expiresAt);
+    return token;
   }
 
   findToken(token: string): AccessToken | undefined {
