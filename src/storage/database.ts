@@ -20,10 +20,17 @@ function findMigrationsDir(): string {
 
 export const MIGRATIONS_DIR = findMigrationsDir();
 
+/** A freshly migrated in-memory database, as bytes. */
+let migratedImage: Buffer | undefined;
+
 export function openDatabase(path: string): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  // A short wait for the lock: a fake that just stopped may still be letting go of the file.
-  const db = new BetterSqlite3(path, { timeout: 1000 });
+  // A short wait for the lock: a fake that just stopped may still be letting go of the file. An in-memory
+  // database starts as a copy of one migrated earlier in this process: migrations run once, not per instance.
+  const db =
+    path === ':memory:' && migratedImage
+      ? new BetterSqlite3(migratedImage)
+      : new BetterSqlite3(path, { timeout: 1000 });
   try {
     if (path !== ':memory:') {
       // One fake owns its file: what it keeps in memory (tokens, grants) must not be changed under it by another
@@ -35,6 +42,7 @@ export function openDatabase(path: string): Database {
     db.pragma('foreign_keys = ON');
     onAccessChange(db, () => {});
     runMigrations(db);
+    if (path === ':memory:') migratedImage ??= db.serialize();
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code === 'SQLITE_BUSY') {

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { Statement } from 'better-sqlite3';
 import type { Database } from './database.js';
 
 export type LeadValue = string | number | boolean | null;
@@ -54,6 +55,9 @@ const COLUMN_CONDITION: Record<LeadColumn, string> = {
   'json-number': 'json_extract(fields, :path) IN (SELECT value FROM json_each(:values))',
 };
 
+/** Sync and filter calls take at most 300 values (lead-database.md), so at most 300 × partitions statements. */
+const MAX_BOUND_VALUES = 300;
+
 const VISIBLE = 'partition_id IN (SELECT value FROM json_each(:partitions))';
 // `+` keeps SQLite from choosing the partition index over the selective id/email ones.
 const VISIBLE_UNINDEXED = '+partition_id IN (SELECT value FROM json_each(:partitions))';
@@ -73,6 +77,8 @@ export class LeadRepository {
   private readonly countAll;
   private readonly pageStatements = new Map<LeadColumn, ReturnType<Database['prepare']>>();
   private readonly countStatements = new Map<LeadColumn, ReturnType<Database['prepare']>>();
+  /** Id and email lookups with the values bound one by one, by value and partition count (prepared on first use). */
+  private readonly keyStatements = new Map<string, { page: Statement; count: Statement }>();
 
   constructor(
     private readonly db: Database,
@@ -115,14 +121,44 @@ export class LeadRepository {
 
   /** Leads matching the filter, in id order, after `afterId`. */
   page(filter: LeadFilter, afterId: number, limit: number): Lead[] {
-    const rows = this.pageStatements.get(filter.column)!.all({ ...this.params(filter), after: afterId, limit });
+    const keyed = this.keyStatementsFor(filter);
+    const rows = keyed
+      ? keyed.page.all(...filter.values, ...filter.partitionIds, afterId, limit)
+      : this.pageStatements.get(filter.column)!.all({ ...this.params(filter), after: afterId, limit });
     return (rows as LeadRow[]).map(toLead);
   }
 
   /** How many leads match, counting no further than `cap`. */
   countMatches(filter: LeadFilter, cap: number): number {
-    const row = this.countStatements.get(filter.column)!.get({ ...this.params(filter), cap }) as { n: number };
-    return row.n;
+    const keyed = this.keyStatementsFor(filter);
+    const row = keyed
+      ? keyed.count.get(...filter.values, ...filter.partitionIds, cap)
+      : this.countStatements.get(filter.column)!.get({ ...this.params(filter), cap });
+    return (row as { n: number }).n;
+  }
+
+  /**
+   * `id IN (?, ?, …)` rather than `IN (SELECT … json_each(…))`: SQLite then looks each value up in the index and
+   * sorts only what it found, several times faster for the usual handful of ids or emails.
+   */
+  private keyStatementsFor(filter: LeadFilter): { page: Statement; count: Statement } | undefined {
+    if (filter.column !== 'id' && filter.column !== 'email') return undefined;
+    if (filter.values.length === 0 || filter.values.length > MAX_BOUND_VALUES) return undefined;
+    if (filter.partitionIds.length === 0 || filter.partitionIds.length > MAX_BOUND_VALUES) return undefined;
+    const key = `${filter.column}:${filter.values.length}:${filter.partitionIds.length}`;
+    let statements = this.keyStatements.get(key);
+    if (!statements) {
+      const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+      // `+` keeps SQLite from choosing the partition index over the selective id/email ones.
+      const where = `${filter.column} IN (${placeholders(filter.values.length)})
+        AND +partition_id IN (${placeholders(filter.partitionIds.length)})`;
+      statements = {
+        page: this.db.prepare(`SELECT * FROM leads WHERE ${where} AND id > ? ORDER BY id LIMIT ?`),
+        count: this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM leads WHERE ${where} LIMIT ?)`),
+      };
+      this.keyStatements.set(key, statements);
+    }
+    return statements;
   }
 
   insert(partitionId: number, email: string | null, fields: Record<string, LeadValue>): Lead {

@@ -156,11 +156,12 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       };
       const digest = queryDigest([field.name, values, fields.map((f) => f.name), batchSize]);
       const afterId = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
-      if (leads.countMatches(filter, MAX_FILTER_MATCHES + 1) > MAX_FILTER_MATCHES) {
-        throw new MarketoError('1003', 'Too many results match the filter');
-      }
       const page = leads.page(filter, afterId, batchSize + 1);
       const more = page.length > batchSize;
+      // A first page that holds every match has fewer than the cap (batchSize ≤ 300): only a longer result is counted.
+      if ((more || afterId > 0) && leads.countMatches(filter, MAX_FILTER_MATCHES + 1) > MAX_FILTER_MATCHES) {
+        throw new MarketoError('1003', 'Too many results match the filter');
+      }
       const rows = more ? page.slice(0, batchSize) : page;
       return successEnvelope(
         request.marketoRequestId(),
