@@ -44,14 +44,24 @@ export class CallerAccess {
   }
 }
 
-/** A Map that forgets its oldest entry once full, so memory stays bounded however many tokens are presented. */
+/**
+ * A Map that forgets its oldest entries once full, so memory stays bounded however many tokens are presented.
+ * It drops a tenth at a time with one iterator: a fresh iterator per dropped entry would walk over every slot
+ * deleted before it (V8 compacts a Map only when it grows).
+ */
 class BoundedMap<K, V> extends Map<K, V> {
   constructor(private readonly limit: number) {
     super();
   }
 
   override set(key: K, value: V): this {
-    if (this.size >= this.limit && !this.has(key)) this.delete(this.keys().next().value as K);
+    if (this.size >= this.limit && !this.has(key)) {
+      let toDrop = Math.max(1, Math.floor(this.limit / 10));
+      for (const oldest of this.keys()) {
+        this.delete(oldest);
+        if (--toDrop === 0) break;
+      }
+    }
     return super.set(key, value);
   }
 }
