@@ -190,6 +190,49 @@ export async function runLoad(server: ServerProcess, scenario: LoadScenario): Pr
   };
 }
 
+/** The ceiling, run by itself (a bare Fastify hello-world). */
+export function ceilingRun(server: ServerProcess): Promise<LoadResult> {
+  return runLoad(server, { name: 'bare Fastify hello-world (ceiling)', path: '/hello' });
+}
+
+/**
+ * Runs each scenario with a ceiling run before the first and after each (the machine's speed drifts over minutes
+ * on shared cores), and sets each scenario's ratio from the two ceiling runs around it.
+ */
+export async function runBesideCeiling(
+  fake: ServerProcess,
+  ceiling: ServerProcess,
+  scenarios: LoadScenario[],
+  say: (line: string) => void,
+): Promise<{ results: LoadResult[]; ceilings: LoadResult[]; ceilingRow: LoadResult }> {
+  say('Load: ceiling…');
+  const ceilings = [await ceilingRun(ceiling)];
+  const results: LoadResult[] = [];
+  for (const scenario of scenarios) {
+    say(`Load: ${scenario.name}… then the ceiling again`);
+    const result = await runLoad(fake, scenario);
+    ceilings.push(await ceilingRun(ceiling));
+    result.ratio = result.rps / ((ceilings.at(-2)!.rps + ceilings.at(-1)!.rps) / 2);
+    results.push(result);
+  }
+  const mean = (pick: (run: LoadResult) => number) =>
+    Math.round(ceilings.reduce((sum, run) => sum + pick(run), 0) / ceilings.length);
+  const ceilingRow = {
+    ...ceilings[0]!,
+    rps: mean((run) => run.rps),
+    cpuUsPerRequest: mean((run) => run.cpuUsPerRequest),
+    ratio: 1,
+  };
+  return { results, ceilings, ceilingRow };
+}
+
+export function ceilingNote(ceilings: LoadResult[]): string {
+  return (
+    `Ceiling runs, before the first scenario and after each: ${ceilings.map((run) => run.rps).join(', ')} req/s; ` +
+    'each ratio uses the two runs around its scenario (the ceiling row shows their mean).'
+  );
+}
+
 export function round(value: number, digits = 0): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
@@ -286,4 +329,35 @@ export async function expectMarketoAnswer(
   if (response.status !== 200 || !ok) {
     throw new Error(`pre-flight ${init.method ?? 'GET'} ${url}: expected ${JSON.stringify(expected)}, got ${text}`);
   }
+}
+
+export const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+export function tokenQuery(client: { clientId: string; clientSecret: string }): string {
+  return `/identity/oauth/token?grant_type=client_credentials&client_id=${client.clientId}&client_secret=${client.clientSecret}`;
+}
+
+export async function accessToken(url: string, client: { clientId: string; clientSecret: string }): Promise<string> {
+  const response = await fetch(url + tokenQuery(client));
+  const body = (await response.json()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`no token for ${client.clientId}: ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+/** Cycles through precomputed values, so the load generator spends nothing per request choosing one. */
+export function cycle<T>(values: T[], start = 0): () => T {
+  let i = start;
+  return () => values[i++ % values.length]!;
+}
+
+export function shuffled(count: number, keep: (n: number) => boolean): number[] {
+  const values: number[] = [];
+  for (let n = 1; n <= count; n++) if (keep(n)) values.push(n);
+  let seed = 42;
+  for (let i = values.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const j = seed % (i + 1);
+    [values[i], values[j]] = [values[j]!, values[i]!];
+  }
+  return values;
 }

@@ -79,6 +79,8 @@ export class AccessCache {
   private readonly callers = new BoundedMap<number, CallerAccess>(MAX_ENTRIES);
   private readonly clients = new BoundedMap<string, Client>(MAX_ENTRIES);
   private readonly liveTokens = new BoundedMap<number, AccessToken>(MAX_ENTRIES);
+  // Many services may share one API-only user (and its grants): read once.
+  private readonly users = new BoundedMap<number, User>(MAX_ENTRIES);
   private scopes: WorkspaceScope[] | undefined;
 
   constructor(private readonly source: AccessSource) {}
@@ -88,6 +90,7 @@ export class AccessCache {
     this.callers.clear();
     this.clients.clear();
     this.liveTokens.clear();
+    this.users.clear();
     this.scopes = undefined;
   }
 
@@ -98,7 +101,7 @@ export class AccessCache {
     const found = this.source.findToken(token);
     if (!found) return undefined;
     const service = this.source.service(found.serviceId);
-    principal = { token: found, service, user: this.source.user(service.apiOnlyUserId) };
+    principal = { token: found, service, user: this.user(service.apiOnlyUserId) };
     this.principals.set(token, principal);
     return principal;
   }
@@ -125,6 +128,12 @@ export class AccessCache {
     };
     this.clients.set(clientId, client);
     return client;
+  }
+
+  private user(id: number): User {
+    let user = this.users.get(id);
+    if (!user) this.users.set(id, (user = this.source.user(id)));
+    return user;
   }
 
   /** The service's token issued by this instance and still live at `now`, if known. */

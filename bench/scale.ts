@@ -1,0 +1,327 @@
+// `npm run bench:scale`: the fake holding a million leads. Lookups by email and by id through the HTTP API and
+// through the repository directly, sync of 300-record batches, and the fake's memory at that size.
+// Servers run as their own processes (built JavaScript); this process is the load generator (autocannon), reads each
+// server's CPU and memory from /proc, and times the repository itself before the fake opens the file.
+import { join } from 'node:path';
+import type autocannon from 'autocannon';
+import { AdjustableClock } from '../src/clock.js';
+import { openDatabase } from '../src/storage/database.js';
+import { type LeadFilter, LeadRepository } from '../src/storage/leads.js';
+import { PartitionRepository } from '../src/storage/partitions.js';
+import { BENCH_CLIENT, buildFixture, leadEmail, visibleToBenchUser } from './fixture.js';
+import {
+  type BudgetCheck,
+  budgetTable,
+  CEILING_MAIN,
+  CONNECTIONS,
+  DURATION_SECONDS,
+  expectMarketoAnswer,
+  FAKE_MAIN,
+  freePort,
+  type LoadResult,
+  loadTable,
+  machineInfo,
+  markdownTable,
+  mb,
+  percentile,
+  RESULTS_DIR,
+  round,
+  rssBytes,
+  type ServerProcess,
+  startServer,
+  writeResults,
+  runBesideCeiling,
+  ceilingNote,
+  say,
+  accessToken,
+  cycle,
+  shuffled,
+} from './support.js';
+
+const LEADS = Number(process.env.BENCH_SCALE_LEADS ?? 1_000_000);
+const REPO_LOOKUPS = Number(process.env.BENCH_SCALE_LOOKUPS ?? 50_000);
+const REPO_WARMUP = 5_000;
+const SYNC_BATCH = 300;
+/** Marketo admits 10 concurrent calls per subscription; more syncing clients would only queue (and time out). */
+const SYNC_CONNECTIONS = Number(process.env.BENCH_SCALE_SYNC_CONNECTIONS ?? 10);
+const RSS_BUDGET_BYTES = 300 * 1024 * 1024;
+const WORK_DIR = join(RESULTS_DIR, 'work');
+
+interface RepoTiming {
+  name: string;
+  lookups: number;
+  meanUs: number;
+  p50Us: number;
+  p99Us: number;
+  perSecond: number;
+}
+
+/** Times `lookup` once per value (after a warm-up over other values), each call on its own. */
+function timeLookups(name: string, values: number[], warmup: number[], lookup: (n: number) => void): RepoTiming {
+  for (const n of warmup) lookup(n);
+  const times = new Float64Array(values.length);
+  const started = performance.now();
+  for (let i = 0; i < values.length; i++) {
+    const before = performance.now();
+    lookup(values[i]!);
+    times[i] = performance.now() - before;
+  }
+  const totalMs = performance.now() - started;
+  const us = Array.from(times, (ms) => ms * 1000);
+  return {
+    name,
+    lookups: values.length,
+    meanUs: round((totalMs * 1000) / values.length, 1),
+    p50Us: round(percentile(us, 50), 1),
+    p99Us: round(percentile(us, 99), 1),
+    perSecond: Math.round(values.length / (totalMs / 1000)),
+  };
+}
+
+/** Lookups through LeadRepository on the built file, in this process; the database is closed afterwards. */
+function repositoryLookups(path: string, visible: number[]): { timings: RepoTiming[]; leadsStored: number } {
+  const db = openDatabase(path);
+  try {
+    const leads = new LeadRepository(db, new AdjustableClock());
+    const partitions = new PartitionRepository(db).list();
+    const partitionIds = ['Default', 'Americas'].map((name) => {
+      const partition = partitions.find((p) => p.name === name);
+      if (!partition) throw new Error(`partition ${name} not in the fixture`);
+      return partition.id;
+    });
+    const leadsStored = leads.count();
+    if (leadsStored !== LEADS) throw new Error(`the fixture holds ${leadsStored} leads, not ${LEADS}`);
+    const byEmail = (n: number): LeadFilter => ({
+      column: 'email',
+      field: 'email',
+      values: [leadEmail(n)],
+      partitionIds,
+    });
+
+    // Sanity: lead n has id n, and both lookups find it; a lead in EMEA is not seen by email.
+    const probe = visible[0]!;
+    const found = leads.find(probe);
+    if (found?.email !== leadEmail(probe)) throw new Error(`find(${probe}) gave ${JSON.stringify(found)}`);
+    const page = leads.page(byEmail(probe), 0, SYNC_BATCH);
+    if (page.length !== 1 || page[0]!.id !== probe) throw new Error(`email lookup of ${probe} gave ${page.length}`);
+    const hidden = [2, 5, 8].find((n) => n <= LEADS && !visibleToBenchUser(n));
+    if (hidden !== undefined && leads.page(byEmail(hidden), 0, SYNC_BATCH).length !== 0) {
+      throw new Error(`lead ${hidden} (EMEA) seen through Default and Americas`);
+    }
+
+    const count = Math.min(REPO_LOOKUPS, visible.length);
+    const values = visible.slice(0, count);
+    const warmup = visible.slice(-Math.min(REPO_WARMUP, visible.length));
+    let misses = 0;
+    const timings = [
+      timeLookups('LeadRepository.find(id)', values, warmup, (n) => {
+        if (leads.find(n) === undefined) misses++;
+      }),
+      timeLookups('LeadRepository.page(email, 2 partitions)', values, warmup, (n) => {
+        if (leads.page(byEmail(n), 0, SYNC_BATCH).length !== 1) misses++;
+      }),
+    ];
+    if (misses > 0) throw new Error(`${misses} repository lookups found no lead`);
+    return { timings, leadsStored };
+  } finally {
+    // The fake locks the file exclusively: let go of it before it starts.
+    db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const machine = await machineInfo();
+  say(`# fake-marketo scale benchmark — ${new Date().toISOString()}`);
+  say(
+    `Node ${machine.node} on ${machine.cores} × ${machine.cpus}; ${CONNECTIONS} connections, ${DURATION_SECONDS} s per scenario`,
+  );
+
+  const dbFile = join(WORK_DIR, 'scale.sqlite');
+  say(`\nBuilding the subscription: ${LEADS} leads in 3 partitions…`);
+  const fixture = await buildFixture({ path: dbFile, leads: LEADS, poolServices: 0 });
+  say(`  built in ${round(fixture.seconds, 1)} s`);
+
+  const visible = shuffled(LEADS, visibleToBenchUser);
+
+  say(`\nRepository lookups (${Math.min(REPO_LOOKUPS, visible.length)} random visible leads each)…`);
+  const repo = repositoryLookups(dbFile, visible);
+
+  const ceilingPort = await freePort();
+  const ceiling = await startServer({
+    name: 'ceiling',
+    args: [CEILING_MAIN, String(ceilingPort)],
+    port: ceilingPort,
+    readyPath: '/hello',
+    logFile: join(WORK_DIR, 'scale-ceiling.log'),
+  });
+  const results: LoadResult[] = [];
+  let fake: ServerProcess | undefined;
+  let startMs: number;
+  let ceilings: LoadResult[] = [];
+  let ceilingRow: LoadResult;
+  let idleRss: number;
+  try {
+    const fakePort = await freePort();
+    const startStarted = performance.now();
+    fake = await startServer({
+      name: 'fake-marketo',
+      args: [FAKE_MAIN, '--db', dbFile, '--host', '127.0.0.1', '--port', String(fakePort)],
+      port: fakePort,
+      readyPath: '/openapi.json',
+      logFile: join(WORK_DIR, 'scale-fake.log'),
+    });
+    startMs = performance.now() - startStarted;
+    const token = await accessToken(fake.url, BENCH_CLIENT);
+    idleRss = rssBytes(fake.pid);
+    const auth = { authorization: `Bearer ${token}` };
+    const leadPath = (id: number): string => `/rest/v1/lead/${id}.json`;
+    const emailQuery = (n: number): string => `/rest/v1/leads.json?filterType=email&filterValues=${leadEmail(n)}`;
+    const nextEmailLead = cycle(visible);
+    const nextIdLead = cycle(visible, Math.floor(visible.length / 3));
+    const nextSyncLead = cycle(visible, Math.floor((2 * visible.length) / 3));
+    let newLeads = 0;
+    const syncBody = (): string =>
+      JSON.stringify({
+        action: 'createOrUpdate',
+        lookupField: 'email',
+        input: [
+          ...Array.from({ length: SYNC_BATCH / 2 }, () => ({
+            email: leadEmail(nextSyncLead()),
+            title: 'Staff Engineer',
+          })),
+          ...Array.from({ length: SYNC_BATCH / 2 }, () => ({
+            email: `new${++newLeads}@scale.example`,
+            firstName: 'New',
+          })),
+        ],
+      });
+
+    await expectMarketoAnswer(fake.url + leadPath(visible[0]!), { headers: auth }, { success: true });
+    await expectMarketoAnswer(fake.url + emailQuery(visible[0]!), { headers: auth }, { success: true });
+    const check = (await (await fetch(fake.url + emailQuery(visible[1]!), { headers: auth })).json()) as {
+      result?: { id: number; email: string }[];
+    };
+    if (check.result?.length !== 1 || check.result[0]!.id !== visible[1]) {
+      throw new Error(`email lookup of lead ${visible[1]} over HTTP gave ${JSON.stringify(check)}`);
+    }
+
+    const synced = await fetch(fake.url + '/rest/v1/leads.json', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: syncBody(),
+    });
+    const syncAnswer = (await synced.json()) as { success?: boolean; result?: { status: string }[] };
+    const statuses = (syncAnswer.result ?? []).map((record) => record.status);
+    const updated = statuses.filter((status) => status === 'updated').length;
+    const created = statuses.filter((status) => status === 'created').length;
+    if (!syncAnswer.success || updated !== SYNC_BATCH / 2 || created !== SYNC_BATCH / 2) {
+      throw new Error(
+        `pre-flight sync: expected ${SYNC_BATCH / 2} updated and created, got ${JSON.stringify(syncAnswer)}`,
+      );
+    }
+
+    const scenarios = [
+      {
+        name: 'GET /rest/v1/leads.json (1 email)',
+        path: emailQuery(visible[0]!),
+        headers: auth,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: emailQuery(nextEmailLead()) }),
+      },
+      {
+        name: 'GET /rest/v1/lead/{id}.json',
+        path: leadPath(visible[0]!),
+        headers: auth,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: leadPath(nextIdLead()) }),
+      },
+      {
+        name: `POST /rest/v1/leads.json (${SYNC_BATCH} records)`,
+        method: 'POST' as const,
+        path: '/rest/v1/leads.json',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: syncBody(),
+        setupRequest: (request: autocannon.Request) => ({ ...request, body: syncBody() }),
+        connections: SYNC_CONNECTIONS,
+      },
+    ];
+    say('');
+    const runs = await runBesideCeiling(fake, ceiling, scenarios, say);
+    results.push(...runs.results);
+    ceilings = runs.ceilings;
+    ceilingRow = runs.ceilingRow;
+  } finally {
+    await fake?.stop();
+    await ceiling.stop();
+  }
+
+  const byName = (name: string): LoadResult => results.find((result) => result.name.startsWith(name))!;
+  const emailGet = byName('GET /rest/v1/leads.json');
+  const sync = byName('POST /rest/v1/leads.json');
+  const loadRss = Math.max(idleRss, ...results.map((result) => result.rssMaxBytes));
+  const leadsLabel = LEADS.toLocaleString('en-US');
+
+  const checks: BudgetCheck[] = [
+    {
+      budget: `at ${leadsLabel} leads: lookup by email through HTTP ≥ 0.50× ceiling`,
+      measured: `${emailGet.ratio!.toFixed(2)}× (${emailGet.rps} req/s)`,
+      met: emailGet.ratio! >= 0.5,
+    },
+    {
+      budget: `at ${leadsLabel} leads: RSS < 300 MB`,
+      measured: `${mb(loadRss)} (highest seen; idle ${mb(idleRss)})`,
+      met: loadRss < RSS_BUDGET_BYTES,
+    },
+  ];
+
+  say(`\n## Throughput at ${leadsLabel} leads (same run, same machine)\n`);
+  say(loadTable([ceilingRow, ...results]));
+  say(`\n${ceilingNote(ceilings)}`);
+  say(
+    `Sync: ${sync.rps} batches/s × ${SYNC_BATCH} = ${sync.rps * SYNC_BATCH} records/s (half updates of existing leads, half new leads; ${sync.requests * (SYNC_BATCH / 2)} leads created in the measured run; ${SYNC_CONNECTIONS} connections, Marketo's concurrency limit).`,
+  );
+  say(`\n## Repository lookups at ${leadsLabel} leads (in process, no HTTP)\n`);
+  say(
+    markdownTable(
+      ['lookup', 'calls', 'mean µs', 'p50 µs', 'p99 µs', 'lookups/s'],
+      repo.timings.map((t) => [t.name, t.lookups, t.meanUs, t.p50Us, t.p99Us, t.perSecond]),
+    ),
+  );
+  say(`\n## Memory at ${leadsLabel} leads\n`);
+  say(
+    markdownTable(
+      ['measure', 'value'],
+      [
+        [`fixture build (${leadsLabel} leads)`, `${round(fixture.seconds, 1)} s`],
+        ['fake start on the built file (spawn to first answer)', `${round(startMs)} ms`],
+        ['RSS idle (after the first token)', mb(idleRss)],
+        ['RSS under load (highest seen)', mb(loadRss)],
+        ...results.map((r): [string, string] => [`RSS highest during ${r.name}`, mb(r.rssMaxBytes)]),
+      ],
+    ),
+  );
+  say('\n## Budgets\n');
+  say(budgetTable(checks));
+  const file = writeResults('scale', {
+    at: new Date().toISOString(),
+    machine,
+    settings: {
+      connections: CONNECTIONS,
+      durationSeconds: DURATION_SECONDS,
+      leads: LEADS,
+      repositoryLookups: repo.timings[0]?.lookups,
+      syncBatch: SYNC_BATCH,
+      syncConnections: SYNC_CONNECTIONS,
+    },
+    fixtureSeconds: round(fixture.seconds, 1),
+    fakeStartMs: round(startMs, 1),
+    repository: repo.timings,
+    ceiling: { runs: ceilings, meanRps: ceilingRow.rps },
+    scenarios: results,
+    syncRecordsPerSecond: sync.rps * SYNC_BATCH,
+    rss: { idleBytes: idleRss, underLoadBytes: loadRss },
+    budgets: checks,
+  });
+  say(`\nResults: ${file}`);
+  if (process.argv.includes('--check') && checks.some((check) => !check.met)) process.exitCode = 1;
+}
+
+await main();
