@@ -36,11 +36,20 @@ export class CallerAccess {
     readonly context: AccessContext,
   ) {}
 
-  /** The decision for a route; `route` is the route's config object, the same one on every call. */
-  decide(route: object, permissions: readonly string[], requireAll: boolean | undefined): Decision {
-    let decision = this.decisions.get(route);
-    if (!decision) this.decisions.set(route, (decision = decide(this.effective, permissions, requireAll)));
-    return decision;
+  /**
+   * The decision for a route; `route` is the route's config object, the same one on every call. `first` says it
+   * was worked out now: the first such call since the caller's access last changed.
+   */
+  decide(
+    route: object,
+    permissions: readonly string[],
+    requireAll: boolean | undefined,
+  ): { decision: Decision; first: boolean } {
+    const known = this.decisions.get(route);
+    if (known) return { decision: known, first: false };
+    const decision = decide(this.effective, permissions, requireAll);
+    this.decisions.set(route, decision);
+    return { decision, first: true };
   }
 }
 

@@ -11,14 +11,18 @@ export function authorize(ctx: AppContext) {
     const principal = request.principal!;
     const config = request.routeOptions.config;
     const caller = ctx.access.caller(principal.user.id);
-    const decision = caller.decide(config, config.permissions ?? [], config.requireAll);
+    const { decision, first } = caller.decide(config, config.permissions ?? [], config.requireAll);
     request.decision = decision;
     request.access = caller.context;
     if (!decision.allowed) {
-      request.log.info(
-        { clientId: principal.service.clientId, userId: principal.user.id, decision },
-        `access denied: ${decision.reason}`,
-      );
+      // Once per caller and route until their access changes (a client retrying would flood the log); every
+      // denial is in the journal, and in the log at debug.
+      if (first || request.log.level === 'debug' || request.log.level === 'trace') {
+        request.log.info(
+          { clientId: principal.service.clientId, userId: principal.user.id, decision },
+          `access denied: ${decision.reason}`,
+        );
+      }
       throw new MarketoError('603', 'Access denied');
     }
   };
