@@ -14,7 +14,8 @@ export const ROOT = (() => {
   return dir;
 })();
 export const RESULTS_DIR = join(ROOT, 'bench', 'results');
-export const FAKE_MAIN = join(ROOT, 'dist', 'src', 'main.js');
+/** The CLI as the package's bin runs it: one bundled file (scripts/bundle.ts). */
+export const FAKE_MAIN = join(ROOT, 'dist', 'fake-marketo.mjs');
 export const CEILING_MAIN = join(ROOT, 'dist', 'bench', 'ceiling-server.js');
 
 /** Seconds each load scenario runs (BENCH_DURATION), with a short unrecorded warm-up first. */
@@ -122,10 +123,8 @@ export interface LoadScenario {
   body?: string;
   /** Rewrites each request (a different lead id, a new batch of records). */
   setupRequest?: (request: autocannon.Request) => autocannon.Request;
-  /** A fixed number of requests instead of a duration (each first-token request needs a new client). */
-  amount?: number;
-  /** Unrecorded requests before an `amount` run (duration runs warm up for WARMUP_SECONDS). */
-  warmupAmount?: number;
+  /** Seconds to run, when not DURATION_SECONDS (each first-token request uses up a client). */
+  durationSeconds?: number;
   connections?: number;
 }
 
@@ -145,12 +144,12 @@ export interface LoadResult {
   ratio?: number;
 }
 
-function cannon(url: string, scenario: LoadScenario, duration: number, amount?: number): Promise<autocannon.Result> {
+function cannon(url: string, scenario: LoadScenario, duration: number): Promise<autocannon.Result> {
   return autocannon({
     url,
     connections: scenario.connections ?? CONNECTIONS,
     pipelining: 1,
-    ...(amount !== undefined ? { amount } : { duration }),
+    duration,
     requests: [
       {
         method: scenario.method ?? 'GET',
@@ -165,13 +164,13 @@ function cannon(url: string, scenario: LoadScenario, duration: number, amount?: 
 
 /** Drives one scenario against a server process and reads the server's CPU and memory around it. */
 export async function runLoad(server: ServerProcess, scenario: LoadScenario): Promise<LoadResult> {
-  if (scenario.amount === undefined) await cannon(server.url, scenario, WARMUP_SECONDS);
-  else if (scenario.warmupAmount) await cannon(server.url, scenario, 0, scenario.warmupAmount);
+  // A duration, not an amount of requests: autocannon's own start and finish would weigh on a short run.
+  await cannon(server.url, scenario, WARMUP_SECONDS);
   let rssMax = rssBytes(server.pid);
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssBytes(server.pid))), 200);
   const cpuBefore = cpuMs(server.pid);
   const started = performance.now();
-  const result = await cannon(server.url, scenario, DURATION_SECONDS, scenario.amount);
+  const result = await cannon(server.url, scenario, scenario.durationSeconds ?? DURATION_SECONDS);
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuMs(server.pid) - cpuBefore;
   clearInterval(sampler);

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bundleOptions } from '../scripts/bundle.js';
 
 /**
  * The CLI as a user runs it (`npx tsx src/main.ts`), here as `node --import tsx src/main.ts` so that the
@@ -40,10 +42,10 @@ afterEach(async () => {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function start(args: string[], env: Record<string, string> = {}): Running {
+function start(args: string[], env: Record<string, string> = {}, main = ['--import', 'tsx', 'src/main.ts']): Running {
   const cleanEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const variable of CONFIG_VARIABLES) delete cleanEnv[variable];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, [...main, ...args], {
     cwd: ROOT,
     env: { ...cleanEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -214,5 +216,31 @@ describe('src/main.ts', () => {
     const [, demoSecret] = server.stdout().match(/client secret:\s+(\S+)/)!;
     expect(server.stdout().slice(bannerEnd)).not.toContain(demoSecret);
     expect(server.stderr()).not.toContain(demoSecret!);
+  });
+});
+
+describe('the bundled CLI (dist/fake-marketo.mjs, the package bin)', () => {
+  // Built here from the sources with the same options as `npm run build`, so the test never runs a stale bundle.
+  const bundle = join(ROOT, 'dist', 'test-bundle', 'fake-marketo.mjs');
+  beforeAll(async () => {
+    await build(bundleOptions(bundle));
+  }, 60_000);
+
+  it('starts on a file database, answers a token request and a lead call, and serves Swagger UI', async () => {
+    const dir = tempDir();
+    const server = start(['--db', join(dir, 'bundle.sqlite'), '--port', '0'], { LOG_LEVEL: 'silent' }, [bundle]);
+    const [, tokenUrl] = await waitFor(server, CURL_LINE);
+    const [, baseUrl] = await waitFor(server, LISTENING);
+    const token = (await (await fetch(tokenUrl!)).json()) as { access_token: string; expires_in: number };
+    expect(token.expires_in).toBe(3599);
+    const lead = await fetch(`${baseUrl}/rest/v1/leads.json`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: [{ email: 'bundle@example.com' }] }),
+    });
+    expect(((await lead.json()) as { result: { status: string }[] }).result[0]!.status).toBe('created');
+    const docs = await fetch(`${baseUrl}/docs/`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger-ui');
   });
 });
