@@ -98,11 +98,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   const tunnelSecret = ids.uuid();
   const nextRequestId = createRequestIds(clock);
-  const requestIds = new WeakMap<object, string>();
-  function requestIdOf(this: object): string {
-    let id = requestIds.get(this);
-    if (id === undefined) requestIds.set(this, (id = nextRequestId()));
-    return id;
+  // Kept on the request itself (a WeakMap per request would leave work for the full garbage collector).
+  function requestIdOf(this: { requestIdValue?: string }): string {
+    return (this.requestIdValue ??= nextRequestId());
   }
   const marketoRoutes = new MarketoRouteTable();
 
@@ -137,7 +135,16 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.decorate('ctx', ctx);
   app.decorateRequest('marketoRequestId', requestIdOf);
   // Declared up front, so every request object has the same shape (V8 keeps property access fast).
-  for (const property of ['principal', 'access', 'decision', 'marketoCode', 'faultId', 'limitAdmittedAt'] as const) {
+  for (const property of [
+    'principal',
+    'access',
+    'decision',
+    'marketoCode',
+    'faultId',
+    'limitAdmittedAt',
+    'receivedAt',
+    'requestIdValue',
+  ] as const) {
     app.decorateRequest(property, undefined);
   }
   app.setValidatorCompiler(validatorCompiler);

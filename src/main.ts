@@ -7,9 +7,9 @@ import type { Service } from './storage/services.js';
 
 const SHOWN_SERVICES = 5;
 
-function printBanner(baseUrl: string, services: Service[]): void {
+function printBanner(baseUrl: string, services: Service[], total: number): void {
   const lines = ['', `fake-marketo is listening on ${baseUrl}`, `  Swagger UI:  ${baseUrl}/docs`];
-  for (const service of services.slice(0, SHOWN_SERVICES)) {
+  for (const service of services) {
     const query = new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: service.clientId,
@@ -23,8 +23,7 @@ function printBanner(baseUrl: string, services: Service[]): void {
       `    curl -s '${baseUrl}/identity/oauth/token?${query}'`,
     );
   }
-  if (services.length > SHOWN_SERVICES)
-    lines.push(`  … and ${services.length - SHOWN_SERVICES} more (GET /admin/services)`);
+  if (total > services.length) lines.push(`  … and ${total - services.length} more (GET /admin/services)`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 
@@ -70,7 +69,9 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') && !config.HOST.startsWith('[') ? `[${config.HOST}]` : config.HOST;
   const baseUrl = `http://${host}:${port}`;
-  printBanner(baseUrl, app.ctx.repos.services.list());
+  // Only the few shown are read: a subscription may hold many thousands of services.
+  const { services } = app.ctx.repos;
+  printBanner(baseUrl, services.first(SHOWN_SERVICES), services.count());
 }
 
 main().catch((error: unknown) => {

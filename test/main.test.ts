@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -216,6 +216,33 @@ describe('src/main.ts', () => {
     const [, demoSecret] = server.stdout().match(/client secret:\s+(\S+)/)!;
     expect(server.stdout().slice(bannerEnd)).not.toContain(demoSecret);
     expect(server.stderr()).not.toContain(demoSecret!);
+  });
+});
+
+describe('the start-up banner', () => {
+  it('shows the first five services of a large subscription and counts the rest', async () => {
+    const dir = tempDir();
+    const seedFile = join(dir, 'seed.json');
+    const services = Array.from({ length: 7 }, (_, i) => ({
+      name: `Service ${i + 1}`,
+      user: 'api@example.com',
+      clientId: `client-id-${i + 1}`,
+      clientSecret: `client-secret-${i + 1}`,
+    }));
+    writeFileSync(
+      seedFile,
+      JSON.stringify({
+        roles: [{ name: 'Leads', permissions: ['read-only-lead'] }],
+        users: [{ email: 'api@example.com', roles: [{ role: 'Leads', workspace: 'Default' }] }],
+        services,
+      }),
+    );
+    const server = start(['--memory', '--port', '0', '--seed', seedFile], { LOG_LEVEL: 'silent' });
+    await waitFor(server, /more \(GET \/admin\/services\)/);
+    const banner = server.stdout();
+    for (let i = 1; i <= 5; i++) expect(banner).toContain(`client id:     client-id-${i}\n`);
+    expect(banner).not.toContain('client-id-6');
+    expect(banner).toContain('… and 2 more (GET /admin/services)');
   });
 });
 

@@ -17,6 +17,10 @@ declare module 'fastify' {
     faultId?: string;
     /** When the limits admitted this call (counted against the rate window). */
     limitAdmittedAt?: number;
+    /** When (on the instance's clock) the request arrived; cleared once it is journaled. */
+    receivedAt?: number;
+    /** The Marketo requestId, once made. */
+    requestIdValue?: string;
   }
   interface FastifyContextConfig {
     /** Marketo plane: permission keys of which any one unlocks the route (all of them when `requireAll`). */

@@ -5,12 +5,10 @@ import { identityClientId } from './faults.js';
 import { FORM_TUNNEL_PREFIX } from './normalise.js';
 import { planeOf } from './planes.js';
 
-const startedAt = new WeakMap<FastifyRequest, number>();
-
 /** Part of the onRequest hook: remembers when (on the instance's clock) a request arrived. */
 export function stampRequest(ctx: AppContext) {
   return (request: FastifyRequest): void => {
-    startedAt.set(request, ctx.clock.now());
+    request.receivedAt = ctx.clock.now();
   };
 }
 
@@ -31,9 +29,9 @@ export function recordRequest(ctx: AppContext) {
     }
     const plane = planeOf(request.url);
     if (plane === 'admin' || request.url.startsWith(FORM_TUNNEL_PREFIX)) return;
-    const at = startedAt.get(request);
+    const at = request.receivedAt;
     if (at === undefined) return;
-    startedAt.delete(request);
+    request.receivedAt = undefined;
     const principal = request.principal;
     const clientId = principal?.service.clientId ?? (plane === 'identity' ? identityClientId(request) : undefined);
     journal.record({

@@ -79,6 +79,8 @@ export interface TokenSettings {
 
 export class ServiceRepository {
   private readonly selectAll;
+  private readonly selectFirst;
+  private readonly countAll;
   private readonly selectById;
   private readonly selectByClientId;
   private readonly selectByName;
@@ -99,6 +101,8 @@ export class ServiceRepository {
     private readonly tokens: TokenSettings,
   ) {
     this.selectAll = db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY id');
+    this.selectFirst = db.prepare<[number], ServiceRow>('SELECT * FROM services ORDER BY id LIMIT ?');
+    this.countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM services');
     this.selectById = db.prepare<[number], ServiceRow>('SELECT * FROM services WHERE id = ?');
     this.selectByClientId = db.prepare<[string], ServiceRow>('SELECT * FROM services WHERE client_id = ?');
     this.selectByName = db.prepare<[string], ServiceRow>('SELECT * FROM services WHERE name = ?');
@@ -126,6 +130,15 @@ export class ServiceRepository {
 
   list(): Service[] {
     return this.selectAll.all().map(toService);
+  }
+
+  /** The oldest `limit` services, without reading the rest. */
+  first(limit: number): Service[] {
+    return this.selectFirst.all(limit).map(toService);
+  }
+
+  count(): number {
+    return this.countAll.get()!.n;
   }
 
   find(id: number): Service | undefined {
