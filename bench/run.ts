@@ -20,7 +20,6 @@ import {
 import {
   type BudgetCheck,
   budgetTable,
-  CEILING_MAIN,
   CONNECTIONS,
   DURATION_SECONDS,
   expectMarketoAnswer,
@@ -37,8 +36,10 @@ import {
   round,
   rssBytes,
   type ServerProcess,
-  startServer,
   writeResults,
+  startCeiling,
+  startFake,
+  syncBatchBody,
   runBesideCeiling,
   ceilingNote,
   say,
@@ -102,14 +103,11 @@ async function resetTimes(count: number): Promise<{ medianMs: number; p95Ms: num
   const dbFile = join(WORK_DIR, 'reset.sqlite');
   for (const suffix of ['', '-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
   writeFileSync(seedFile, JSON.stringify(benchSeed(1000)));
-  const port = await freePort();
-  const server = await startServer({
-    name: 'fake-marketo (reset)',
-    args: [FAKE_MAIN, '--db', dbFile, '--seed', seedFile, '--host', '127.0.0.1', '--port', String(port)],
-    port,
-    readyPath: '/openapi.json',
-    logFile: join(WORK_DIR, 'reset.log'),
-  });
+  const server = await startFake(
+    'fake-marketo (reset)',
+    ['--db', dbFile, '--seed', seedFile],
+    join(WORK_DIR, 'reset.log'),
+  );
   try {
     const times: number[] = [];
     const token = await accessToken(server.url, BENCH_CLIENT);
@@ -237,22 +235,8 @@ async function main(): Promise<void> {
   say('Resets of a 1,000-lead seed…');
   const reset = await resetTimes(30);
 
-  const ceilingPort = await freePort();
-  const ceiling = await startServer({
-    name: 'ceiling',
-    args: [CEILING_MAIN, String(ceilingPort)],
-    port: ceilingPort,
-    readyPath: '/hello',
-    logFile: join(WORK_DIR, 'ceiling.log'),
-  });
-  const fakePort = await freePort();
-  const fake = await startServer({
-    name: 'fake-marketo',
-    args: [FAKE_MAIN, '--db', dbFile, '--host', '127.0.0.1', '--port', String(fakePort)],
-    port: fakePort,
-    readyPath: '/openapi.json',
-    logFile: join(WORK_DIR, 'fake.log'),
-  });
+  const ceiling = await startCeiling(join(WORK_DIR, 'ceiling.log'));
+  const fake = await startFake('fake-marketo', ['--db', dbFile], join(WORK_DIR, 'fake.log'));
   const results: LoadResult[] = [];
   let memory: MemoryRun;
   // The machine's speed drifts over minutes (shared cores): each scenario is compared with the ceiling measured
@@ -271,14 +255,11 @@ async function main(): Promise<void> {
       `/rest/v1/leads.json?filterType=email&filterValues=${ids.map(leadEmail).join(',')}`;
     let newLeads = 0;
     const syncBody = (): string =>
-      JSON.stringify({
-        action: 'createOrUpdate',
-        lookupField: 'email',
-        input: [
-          ...Array.from({ length: 150 }, () => ({ email: leadEmail(nextId()), title: 'Staff Engineer' })),
-          ...Array.from({ length: 150 }, () => ({ email: `new${++newLeads}@bench.example`, firstName: 'New' })),
-        ],
-      });
+      syncBatchBody(
+        300,
+        () => leadEmail(nextId()),
+        () => `new${++newLeads}@bench.example`,
+      );
 
     await expectMarketoAnswer(fake.url + leadPath(1), { headers: auth }, { success: true });
     await expectMarketoAnswer(fake.url + emailQuery([1, 3, 4]), { headers: auth }, { success: true });

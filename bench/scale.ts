@@ -12,12 +12,9 @@ import { BENCH_CLIENT, buildFixture, leadEmail, visibleToBenchUser } from './fix
 import {
   type BudgetCheck,
   budgetTable,
-  CEILING_MAIN,
   CONNECTIONS,
   DURATION_SECONDS,
   expectMarketoAnswer,
-  FAKE_MAIN,
-  freePort,
   type LoadResult,
   loadTable,
   machineInfo,
@@ -28,8 +25,10 @@ import {
   round,
   rssBytes,
   type ServerProcess,
-  startServer,
   writeResults,
+  startCeiling,
+  startFake,
+  syncBatchBody,
   runBesideCeiling,
   ceilingNote,
   say,
@@ -146,14 +145,7 @@ async function main(): Promise<void> {
   say(`\nRepository lookups (${Math.min(REPO_LOOKUPS, visible.length)} random visible leads each)…`);
   const repo = repositoryLookups(dbFile, visible);
 
-  const ceilingPort = await freePort();
-  const ceiling = await startServer({
-    name: 'ceiling',
-    args: [CEILING_MAIN, String(ceilingPort)],
-    port: ceilingPort,
-    readyPath: '/hello',
-    logFile: join(WORK_DIR, 'scale-ceiling.log'),
-  });
+  const ceiling = await startCeiling(join(WORK_DIR, 'scale-ceiling.log'));
   const results: LoadResult[] = [];
   let fake: ServerProcess | undefined;
   let startMs: number;
@@ -161,15 +153,8 @@ async function main(): Promise<void> {
   let ceilingRow: LoadResult;
   let idleRss: number;
   try {
-    const fakePort = await freePort();
     const startStarted = performance.now();
-    fake = await startServer({
-      name: 'fake-marketo',
-      args: [FAKE_MAIN, '--db', dbFile, '--host', '127.0.0.1', '--port', String(fakePort)],
-      port: fakePort,
-      readyPath: '/openapi.json',
-      logFile: join(WORK_DIR, 'scale-fake.log'),
-    });
+    fake = await startFake('fake-marketo', ['--db', dbFile], join(WORK_DIR, 'scale-fake.log'));
     startMs = performance.now() - startStarted;
     const token = await accessToken(fake.url, BENCH_CLIENT);
     idleRss = rssBytes(fake.pid);
@@ -181,20 +166,11 @@ async function main(): Promise<void> {
     const nextSyncLead = cycle(visible, Math.floor((2 * visible.length) / 3));
     let newLeads = 0;
     const syncBody = (): string =>
-      JSON.stringify({
-        action: 'createOrUpdate',
-        lookupField: 'email',
-        input: [
-          ...Array.from({ length: SYNC_BATCH / 2 }, () => ({
-            email: leadEmail(nextSyncLead()),
-            title: 'Staff Engineer',
-          })),
-          ...Array.from({ length: SYNC_BATCH / 2 }, () => ({
-            email: `new${++newLeads}@scale.example`,
-            firstName: 'New',
-          })),
-        ],
-      });
+      syncBatchBody(
+        SYNC_BATCH,
+        () => leadEmail(nextSyncLead()),
+        () => `new${++newLeads}@scale.example`,
+      );
 
     await expectMarketoAnswer(fake.url + leadPath(visible[0]!), { headers: auth }, { success: true });
     await expectMarketoAnswer(fake.url + emailQuery(visible[0]!), { headers: auth }, { success: true });

@@ -115,6 +115,36 @@ export async function startServer(options: StartServerOptions): Promise<ServerPr
   };
 }
 
+/** The bare Fastify hello-world, on a free port. */
+export async function startCeiling(logFile: string): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServer({ name: 'ceiling', args: [CEILING_MAIN, String(port)], port, readyPath: '/hello', logFile });
+}
+
+/** The fake's CLI (`dist/fake-marketo.mjs`) on a free loopback port, with the given flags. */
+export async function startFake(name: string, flags: string[], logFile: string): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServer({
+    name,
+    args: [FAKE_MAIN, ...flags, '--host', '127.0.0.1', '--port', String(port)],
+    port,
+    readyPath: '/openapi.json',
+    logFile,
+  });
+}
+
+/** A Sync Leads body: createOrUpdate by email, half existing leads and half new ones. */
+export function syncBatchBody(size: number, existingEmail: () => string, newEmail: () => string): string {
+  return JSON.stringify({
+    action: 'createOrUpdate',
+    lookupField: 'email',
+    input: [
+      ...Array.from({ length: size / 2 }, () => ({ email: existingEmail(), title: 'Staff Engineer' })),
+      ...Array.from({ length: size / 2 }, () => ({ email: newEmail(), firstName: 'New' })),
+    ],
+  });
+}
+
 export interface LoadScenario {
   name: string;
   method?: 'GET' | 'POST';
