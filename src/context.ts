@@ -60,15 +60,17 @@ export interface AppContext {
 
 export function createContext(config: Config, db: Database, clock: AdjustableClock, ids: Ids): AppContext {
   const leadFields = new LeadFieldRepository(db, clock);
+  const services = new ServiceRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
   const repos: Repositories = {
     workspaces: new WorkspaceRepository(db),
     partitions: new PartitionRepository(db),
     roles: new RoleRepository(db, clock),
     users: new UserRepository(db, clock),
-    services: new ServiceRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD }),
+    services,
     leads: new LeadRepository(db, clock),
     leadFields,
-    subscription: new SubscriptionStore(db, clock, ids, leadFields),
+    // Tokens issued but not yet written belong to the subscription being wiped.
+    subscription: new SubscriptionStore(db, clock, ids, leadFields, () => services.discardPendingTokens()),
   };
   const access = new AccessCache({
     findToken: (token) => repos.services.findToken(token),

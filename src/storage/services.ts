@@ -91,8 +91,12 @@ export class ServiceRepository {
   private readonly selectToken;
   private readonly insertToken;
   private readonly deleteExpiredTokens;
-  // Made once: better-sqlite3 builds a wrapper per db.transaction() call, and this runs for every new token.
-  private readonly issueTokenInTransaction: (serviceId: number) => AccessToken;
+  // Made once: better-sqlite3 builds a wrapper per db.transaction() call.
+  private readonly writeTokens: (tokens: AccessToken[]) => void;
+  /** Issued tokens not yet written, by token and (the newest) by service. */
+  private readonly pendingTokens = new Map<string, AccessToken>();
+  private readonly pendingByService = new Map<number, AccessToken>();
+  private flushScheduled = false;
 
   constructor(
     private readonly db: Database,
@@ -116,8 +120,10 @@ export class ServiceRepository {
       'SELECT * FROM access_tokens WHERE service_id = ? AND expires_at > ? ORDER BY expires_at DESC LIMIT 1',
     );
     this.selectToken = db.prepare<[string], TokenRow>('SELECT * FROM access_tokens WHERE token = ?');
-    this.insertToken = db.prepare<[string, number, number, number]>(
-      'INSERT INTO access_tokens (token, service_id, issued_at, expires_at) VALUES (?, ?, ?, ?)',
+    // Written after the call that issued it: a service deleted meanwhile takes its token with it.
+    this.insertToken = db.prepare<[string, number, number, number, number]>(
+      `INSERT INTO access_tokens (token, service_id, issued_at, expires_at)
+       SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM services WHERE id = ?)`,
     );
     this.deleteExpiredTokens = db.prepare<{ service: number; now: number; retainedSince: number; kept: number }>(
       `DELETE FROM access_tokens WHERE service_id = :service AND expires_at <= :now
@@ -125,7 +131,7 @@ export class ServiceRepository {
            SELECT token FROM access_tokens WHERE service_id = :service AND expires_at <= :now
            ORDER BY expires_at DESC LIMIT :kept))`,
     );
-    this.issueTokenInTransaction = db.transaction((serviceId: number) => this.liveOrNewToken(serviceId));
+    this.writeTokens = db.transaction((tokens: AccessToken[]) => this.insertTokens(tokens));
   }
 
   list(): Service[] {
@@ -194,39 +200,80 @@ export class ServiceRepository {
     }
   }
 
-  /** Deleting a service revokes its tokens (ON DELETE CASCADE). */
+  /** Deleting a service revokes its tokens (ON DELETE CASCADE), those not yet written included. */
   delete(id: number): void {
     this.get(id);
     this.deleteRow.run(id);
+    this.discardPendingTokens((token) => token.serviceId === id);
   }
 
-  /** The service's live token, or a new one: Marketo answers the same token until it expires (authentication.md). */
+  /**
+   * The service's live token, or a new one: Marketo answers the same token until it expires (authentication.md).
+   * A new token is usable at once and written to the database with the others issued in the same event-loop turn,
+   * in one transaction: one commit per token was most of what a first token cost.
+   */
   issueToken(serviceId: number): AccessToken {
-    return this.issueTokenInTransaction(serviceId);
-  }
-
-  private liveOrNewToken(serviceId: number): AccessToken {
     const now = this.clock.now();
+    const pending = this.pendingByService.get(serviceId);
+    if (pending) {
+      if (pending.expiresAt > now) return pending;
+      // Renewed within one turn (a moved clock): the expired one is written first, so it is kept and purged as usual.
+      this.flushTokens();
+    }
     const live = this.selectLiveToken.get(serviceId, now);
     if (live) return toToken(live);
-    this.deleteExpiredTokens.run({
-      service: serviceId,
-      now,
-      retainedSince: now - EXPIRED_TOKEN_RETENTION_MS,
-      kept: EXPIRED_TOKENS_KEPT,
-    });
     const token: AccessToken = {
-      token: `${this.ids.uuid()}:${this.tokens.pod}`,
+      token: `${this.ids.accessToken()}:${this.tokens.pod}`,
       serviceId,
       issuedAt: now,
       expiresAt: now + this.tokens.ttlSeconds * 1000,
     };
-    this.insertToken.run(token.token, token.serviceId, token.issuedAt, token.expiresAt);
+    this.pendingTokens.set(token.token, token);
+    this.pendingByService.set(serviceId, token);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushTokens());
+    }
     return token;
   }
 
+  /** Writes the tokens issued since the last write (also done before the database closes). */
+  flushTokens(): void {
+    this.flushScheduled = false;
+    if (this.pendingTokens.size === 0) return;
+    const tokens = [...this.pendingTokens.values()];
+    this.pendingTokens.clear();
+    this.pendingByService.clear();
+    this.writeTokens(tokens);
+  }
+
+  /** Forgets tokens not yet written (all of them when the subscription is wiped). */
+  discardPendingTokens(which: (token: AccessToken) => boolean = () => true): void {
+    for (const token of this.pendingTokens.values()) {
+      if (!which(token)) continue;
+      this.pendingTokens.delete(token.token);
+      if (this.pendingByService.get(token.serviceId) === token) this.pendingByService.delete(token.serviceId);
+    }
+  }
+
   findToken(token: string): AccessToken | undefined {
+    const pending = this.pendingTokens.get(token);
+    if (pending) return pending;
     const row = this.selectToken.get(token);
     return row && toToken(row);
+  }
+
+  private insertTokens(tokens: AccessToken[]): void {
+    const now = this.clock.now();
+    for (const token of tokens) {
+      this.insertToken.run(token.token, token.serviceId, token.issuedAt, token.expiresAt, token.serviceId);
+      // Expired tokens of the service beyond what is kept go as a new one is written.
+      this.deleteExpiredTokens.run({
+        service: token.serviceId,
+        now,
+        retainedSince: now - EXPIRED_TOKEN_RETENTION_MS,
+        kept: EXPIRED_TOKENS_KEPT,
+      });
+    }
   }
 }

@@ -47,6 +47,7 @@ export class SubscriptionStore {
     private readonly clock: Clock,
     private readonly ids: Ids,
     private readonly leadFields: LeadFieldRepository,
+    private readonly beforeWipe: () => void = () => {},
   ) {
     const prepare = (sql: string): Statement<unknown[]> => db.prepare<unknown[]>(sql);
     this.statements = {
@@ -127,6 +128,7 @@ export class SubscriptionStore {
 
   /** Back to an empty subscription: Default workspace and partition, the built-in roles, nothing else. */
   wipe(): void {
+    this.beforeWipe();
     for (const statement of this.statements.wipe) statement.run();
     this.statements.resetSequences.run();
     this.statements.roleSequence.run();

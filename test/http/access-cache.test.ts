@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccessCache, type AccessSource } from '../../src/domain/access-cache.js';
+import { buildApp } from '../../src/app.js';
+import { testConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { EXPIRED_TOKENS_KEPT } from '../../src/storage/services.js';
 import {
@@ -174,6 +176,53 @@ describe('tokens do not accumulate', () => {
     expect(answers.filter((code) => code === '602')).toHaveLength(EXPIRED_TOKENS_KEPT);
     expect(answers.slice(0, expired - EXPIRED_TOKENS_KEPT).every((code) => code === '601')).toBe(true);
     expect((await getLead(1, tokens.at(-1))).json().success).toBe(true);
+  });
+});
+
+describe('new tokens are written in batches', () => {
+  it('a token is usable before it is written, and is written by the next turn of the event loop', async () => {
+    const { services } = instance.app.ctx.repos;
+    const other = await provisionService(instance.app, { permissions: ['read-only-lead'] });
+    const issued = services.issueToken(other.serviceId);
+    expect(services.findToken(issued.token)).toEqual(issued);
+    expect(services.issueToken(other.serviceId)).toEqual(issued);
+    await new Promise((resolve) => setImmediate(resolve));
+    services.discardPendingTokens();
+    // Still found: it is in the database now, not only in memory.
+    expect(services.findToken(issued.token)).toEqual(issued);
+  });
+
+  it('a service deleted before its new token is written takes the token with it (601, nothing written)', async () => {
+    const other = await provisionService(instance.app, { permissions: ['read-only-lead'] });
+    const { services } = instance.app.ctx.repos;
+    const issued = services.issueToken(other.serviceId);
+    expect((await call(instance.app, 'DELETE', `/admin/services/${other.serviceId}`)).statusCode).toBe(204);
+    expect(errorCode(await getLead(1, issued.token))).toBe('601');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(services.findToken(issued.token)).toBeUndefined();
+  });
+
+  it('tokens outlive a restart on a file database, even one issued just before it', async () => {
+    const dir = makeTempDir();
+    const path = `${dir.path}/restart.sqlite`;
+    try {
+      const first = await buildApp({ config: testConfig({ DATABASE_PATH: path }) });
+      const owner = await provisionService(first, { permissions: ['read-only-lead'] });
+      const issued = await accessToken(first, owner);
+      await first.close();
+      const second = await buildApp({ config: testConfig({ DATABASE_PATH: path }) });
+      try {
+        const response = await call(second, 'GET', '/rest/v1/lead/1.json', undefined, {
+          authorization: `Bearer ${issued}`,
+        });
+        expect(response.json()).toMatchObject({ success: true, result: [] });
+        expect((await call(second, 'GET', tokenUrl(owner))).json().access_token).toBe(issued);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      dir.remove();
+    }
   });
 });
 
