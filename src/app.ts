@@ -174,7 +174,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   if (seed && !seeded)
     app.log.warn('the database already holds a subscription; the seed was not loaded (POST /admin/reset loads it)');
   app.addHook('onClose', async () => {
-    ctx.repos.services.flushTokens();
+    ctx.close();
     if (!options.db) db.close();
   });
 

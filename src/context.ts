@@ -56,6 +56,8 @@ export interface AppContext {
   baseline: Baseline;
   /** Runs `work` in one database transaction: all of it happens, or none. */
   transaction<T>(work: () => T): T;
+  /** Writes what is still in memory and stops following the database (on close). */
+  close(): void;
 }
 
 export function createContext(config: Config, db: Database, clock: AdjustableClock, ids: Ids): AppContext {
@@ -69,8 +71,9 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
     services,
     leads: new LeadRepository(db, clock),
     leadFields,
-    // Tokens issued but not yet written belong to the subscription being wiped.
-    subscription: new SubscriptionStore(db, clock, ids, leadFields, () => services.discardPendingTokens()),
+    // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them (and a rolled-back
+    // wipe keeps them).
+    subscription: new SubscriptionStore(db, clock, ids, leadFields, () => services.flushTokens()),
   };
   const access = new AccessCache({
     findToken: (token) => repos.services.findToken(token),
@@ -80,7 +83,7 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
     grants: (userId) => repos.users.permissionsByWorkspace(userId),
     workspaces: () => repos.workspaces.list(),
   });
-  onAccessChange(db, () => access.invalidate());
+  const stopWatching = onAccessChange(db, () => access.invalidate());
   const harness: Harness = {
     journal: new Journal(config.JOURNAL_LIMIT),
     faults: new Faults(),
@@ -96,6 +99,10 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
     harness,
     baseline: { clock: clock.state() },
     transaction: (work) => db.transaction(work)(),
+    close: () => {
+      services.flushTokens();
+      stopWatching();
+    },
   };
 }
 

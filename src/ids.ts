@@ -4,8 +4,8 @@ import { customAlphabet } from 'nanoid';
 /** Id and secret generation, injected so tests can make it predictable. */
 export interface Ids {
   uuid(): string;
-  /** The uuid part of an access token (`<uuid>:<pod>`). */
-  accessToken(): string;
+  /** The uuid part of an access token (`<uuid>:<pod>`); uuid() when not given. */
+  accessToken?(): string;
   clientId(): string;
   clientSecret(): string;
 }

@@ -40,9 +40,9 @@ export function openDatabase(path: string): Database {
     }
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    onAccessChange(db, () => {});
     runMigrations(db);
     if (path === ':memory:') migratedImage ??= db.serialize();
+    watchAccessChanges(db);
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code === 'SQLITE_BUSY') {
@@ -53,17 +53,55 @@ export function openDatabase(path: string): Database {
   return db;
 }
 
-/**
- * Calls `listener` whenever a workspace, partition, role, user, service or grant changes, or a token is removed
- * (the triggers of migration 006 call access_changed()). One listener per connection; a new one replaces it.
- */
-export function onAccessChange(db: Database, listener: () => void): void {
+/** The tables whose rows say who may do what; a change to any of them empties what a fake keeps in memory. */
+const ACCESS_TABLES = [
+  'workspaces',
+  'partitions',
+  'workspace_partitions',
+  'roles',
+  'role_permissions',
+  'users',
+  'user_roles',
+  'services',
+];
+
+// TEMP triggers live with the connection: the file stays writable by other SQLite tools, which lack the function.
+const ACCESS_TRIGGERS = [
+  ...ACCESS_TABLES.flatMap((table) =>
+    ['INSERT', 'UPDATE', 'DELETE'].map(
+      (event) =>
+        `CREATE TEMP TRIGGER IF NOT EXISTS ${table}_${event.toLowerCase()}_changes_access AFTER ${event}
+         ON main.${table} BEGIN SELECT access_changed(); END`,
+    ),
+  ),
+  // A new token changes nothing kept in memory; a removed one (purged, revoked, wiped) may have been kept.
+  `CREATE TEMP TRIGGER IF NOT EXISTS access_tokens_delete_changes_access AFTER DELETE
+   ON main.access_tokens BEGIN SELECT access_changed(); END`,
+];
+
+const accessListeners = new WeakMap<Database, Set<() => void>>();
+
+/** Every access change on this connection reaches the registered listeners (see onAccessChange). */
+function watchAccessChanges(db: Database): void {
+  const listeners = new Set<() => void>();
+  accessListeners.set(db, listeners);
   db.function('access_changed', { deterministic: false }, () => {
-    listener();
+    for (const listener of listeners) listener();
     return null;
   });
+  for (const trigger of ACCESS_TRIGGERS) db.exec(trigger);
 }
 
+/**
+ * Calls `listener` whenever a workspace, partition, role, user, service or grant changes, or a token is removed,
+ * whichever statement does it. Returns the function that stops it.
+ */
+export function onAccessChange(db: Database, listener: () => void): () => void {
+  if (!accessListeners.has(db)) watchAccessChanges(db);
+  const listeners = accessListeners.get(db)!;
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
 /** Applies every migration not yet recorded, in order, each in its own transaction. */
 export function runMigrations(db: Database, dir: string = MIGRATIONS_DIR): string[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (

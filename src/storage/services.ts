@@ -203,8 +203,8 @@ export class ServiceRepository {
   /** Deleting a service revokes its tokens (ON DELETE CASCADE), those not yet written included. */
   delete(id: number): void {
     this.get(id);
+    this.flushTokens();
     this.deleteRow.run(id);
-    this.discardPendingTokens((token) => token.serviceId === id);
   }
 
   /**
@@ -223,7 +223,7 @@ export class ServiceRepository {
     const live = this.selectLiveToken.get(serviceId, now);
     if (live) return toToken(live);
     const token: AccessToken = {
-      token: `${this.ids.accessToken()}:${this.tokens.pod}`,
+      token: `${this.ids.accessToken?.() ?? this.ids.uuid()}:${this.tokens.pod}`,
       serviceId,
       issuedAt: now,
       expiresAt: now + this.tokens.ttlSeconds * 1000,
@@ -237,22 +237,30 @@ export class ServiceRepository {
     return token;
   }
 
-  /** Writes the tokens issued since the last write (also done before the database closes). */
+  /**
+   * Writes the tokens issued since the last write (also before a service is deleted, the subscription wiped or the
+   * database closed). Never throws: it runs from the event loop, and a token that cannot be written is only lost.
+   */
   flushTokens(): void {
     this.flushScheduled = false;
-    if (this.pendingTokens.size === 0) return;
+    // A database closed by its owner before the turn ended has nothing left to write to.
+    if (this.pendingTokens.size === 0 || !this.db.open) return;
     const tokens = [...this.pendingTokens.values()];
     this.pendingTokens.clear();
     this.pendingByService.clear();
-    this.writeTokens(tokens);
-  }
-
-  /** Forgets tokens not yet written (all of them when the subscription is wiped). */
-  discardPendingTokens(which: (token: AccessToken) => boolean = () => true): void {
-    for (const token of this.pendingTokens.values()) {
-      if (!which(token)) continue;
-      this.pendingTokens.delete(token.token);
-      if (this.pendingByService.get(token.serviceId) === token) this.pendingByService.delete(token.serviceId);
+    try {
+      this.writeTokens(tokens);
+    } catch {
+      // One by one, so a token that cannot be written (a full disk, a duplicate) takes only itself down.
+      for (const token of tokens) {
+        try {
+          this.writeTokens([token]);
+        } catch (error) {
+          process.emitWarning(`access token of service ${token.serviceId} not stored: ${(error as Error).message}`, {
+            code: 'FAKE_MARKETO_TOKEN_NOT_STORED',
+          });
+        }
+      }
     }
   }
 

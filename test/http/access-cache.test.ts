@@ -2,8 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccessCache, type AccessSource } from '../../src/domain/access-cache.js';
 import { buildApp } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
+import BetterSqlite3 from 'better-sqlite3';
+import { AdjustableClock } from '../../src/clock.js';
+import { randomIds } from '../../src/ids.js';
 import { openDatabase } from '../../src/storage/database.js';
-import { EXPIRED_TOKENS_KEPT } from '../../src/storage/services.js';
+import { EXPIRED_TOKENS_KEPT, ServiceRepository } from '../../src/storage/services.js';
 import {
   accessToken,
   call,
@@ -180,16 +183,24 @@ describe('tokens do not accumulate', () => {
 });
 
 describe('new tokens are written in batches', () => {
-  it('a token is usable before it is written, and is written by the next turn of the event loop', async () => {
-    const { services } = instance.app.ctx.repos;
-    const other = await provisionService(instance.app, { permissions: ['read-only-lead'] });
-    const issued = services.issueToken(other.serviceId);
-    expect(services.findToken(issued.token)).toEqual(issued);
-    expect(services.issueToken(other.serviceId)).toEqual(issued);
-    await new Promise((resolve) => setImmediate(resolve));
-    services.discardPendingTokens();
-    // Still found: it is in the database now, not only in memory.
-    expect(services.findToken(issued.token)).toEqual(issued);
+  it('a token is usable before it is written, and is in the database by the next turn of the event loop', async () => {
+    const db = openDatabase(':memory:');
+    const app = await buildApp({ db, config: testConfig() });
+    try {
+      const owner = await provisionService(app, { permissions: ['read-only-lead'] });
+      const { services } = app.ctx.repos;
+      // A second repository on the same connection sees only what is written.
+      const written = new ServiceRepository(db, new AdjustableClock(), randomIds, { ttlSeconds: 3600, pod: 'ab' });
+      const issued = services.issueToken(owner.serviceId);
+      expect(services.findToken(issued.token)).toEqual(issued);
+      expect(services.issueToken(owner.serviceId)).toEqual(issued);
+      expect(written.findToken(issued.token)).toBeUndefined();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(written.findToken(issued.token)).toEqual(issued);
+    } finally {
+      await app.close();
+      db.close();
+    }
   });
 
   it('a service deleted before its new token is written takes the token with it (601, nothing written)', async () => {
@@ -268,6 +279,25 @@ describe('AccessCache', () => {
 });
 
 describe('one fake per database file', () => {
+  it('leaves the file writable by other SQLite tools once it stops (its triggers live with its connection)', async () => {
+    const dir = makeTempDir();
+    try {
+      const path = `${dir.path}/shared.sqlite`;
+      const app = await buildApp({ config: testConfig({ DATABASE_PATH: path }) });
+      await provisionService(app, { permissions: ['read-only-lead'] });
+      await app.close();
+      const other = new BetterSqlite3(path);
+      try {
+        other.prepare("UPDATE users SET first_name = 'Edited' WHERE id = 1").run();
+        other.prepare('DELETE FROM access_tokens').run();
+      } finally {
+        other.close();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('a second instance on the same file is refused with a readable error', () => {
     const dir = makeTempDir();
     try {
