@@ -122,11 +122,16 @@ export async function startCeiling(logFile: string): Promise<ServerProcess> {
 }
 
 /** The fake's CLI (`dist/fake-marketo.mjs`) on a free loopback port, with the given flags. */
-export async function startFake(name: string, flags: string[], logFile: string): Promise<ServerProcess> {
+export async function startFake(
+  name: string,
+  flags: string[],
+  logFile: string,
+  nodeFlags: string[] = [],
+): Promise<ServerProcess> {
   const port = await freePort();
   return startServer({
     name,
-    args: [FAKE_MAIN, ...flags, '--host', '127.0.0.1', '--port', String(port)],
+    args: [...nodeFlags, FAKE_MAIN, ...flags, '--host', '127.0.0.1', '--port', String(port)],
     port,
     readyPath: '/openapi.json',
     logFile,
