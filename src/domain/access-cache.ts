@@ -85,6 +85,9 @@ const MAX_ENTRIES = 10_000;
  */
 export class AccessCache {
   private readonly principals = new BoundedMap<string, Principal>(MAX_ENTRIES);
+  // Tokens this instance never issued: a client retrying with a bad token costs no statement (issued tokens are
+  // fresh random strings, so an unknown one never becomes known).
+  private readonly unknownTokens = new BoundedMap<string, true>(MAX_ENTRIES);
   private readonly callers = new BoundedMap<number, CallerAccess>(MAX_ENTRIES);
   private readonly clients = new BoundedMap<string, Client>(MAX_ENTRIES);
   private readonly liveTokens = new BoundedMap<number, AccessToken>(MAX_ENTRIES);
@@ -96,6 +99,7 @@ export class AccessCache {
 
   invalidate(): void {
     this.principals.clear();
+    this.unknownTokens.clear();
     this.callers.clear();
     this.clients.clear();
     this.liveTokens.clear();
@@ -107,8 +111,12 @@ export class AccessCache {
   principal(token: string): Principal | undefined {
     let principal = this.principals.get(token);
     if (principal) return principal;
+    if (this.unknownTokens.has(token)) return undefined;
     const found = this.source.findToken(token);
-    if (!found) return undefined;
+    if (!found) {
+      this.unknownTokens.set(token, true);
+      return undefined;
+    }
     const service = this.source.service(found.serviceId);
     principal = { token: found, service, user: this.user(service.apiOnlyUserId) };
     this.principals.set(token, principal);
@@ -154,6 +162,8 @@ export class AccessCache {
   /** Remembers the token the service was just given (the newest live one). */
   rememberToken(token: AccessToken): AccessToken {
     this.liveTokens.set(token.serviceId, token);
+    // Predictable ids (tests' sequentialIds) can issue a string a client presented before.
+    this.unknownTokens.delete(token.token);
     return token;
   }
 }

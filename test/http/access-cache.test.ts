@@ -4,7 +4,7 @@ import { buildApp } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { AdjustableClock } from '../../src/clock.js';
-import { randomIds } from '../../src/ids.js';
+import { randomIds, sequentialIds } from '../../src/ids.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { EXPIRED_TOKENS_KEPT, ServiceRepository } from '../../src/storage/services.js';
 import {
@@ -162,6 +162,43 @@ describe('what the fake keeps in memory follows every change', () => {
       tokenUrl({ clientId: service.clientId, clientSecret: 'AnotherSecret0123456789' }),
     );
     expect(renewed.statusCode).toBe(200);
+  });
+});
+
+describe('unknown tokens', () => {
+  it('answer 601 every time they are presented, a near miss of a real token too', async () => {
+    const app = await buildApp({ config: testConfig(), ids: sequentialIds() });
+    try {
+      const owner = await provisionService(app, { permissions: ['read-only-lead'] });
+      const lead = (bearer: string) =>
+        call(app, 'GET', '/rest/v1/lead/1.json', undefined, { authorization: `Bearer ${bearer}` });
+      for (let i = 0; i < 3; i++) expect(errorCode(await lead('never-issued:ab'))).toBe('601');
+      const issued = await accessToken(app, owner);
+      expect(errorCode(await lead(`${issued}x`))).toBe('601');
+      expect((await lead(issued)).json().success).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a token string answered 601 before it was issued is accepted once it is', async () => {
+    const app = await buildApp({ config: testConfig(), ids: sequentialIds() });
+    try {
+      const owner = await provisionService(app, { permissions: ['read-only-lead'] });
+      const lead = (bearer: string) =>
+        call(app, 'GET', '/rest/v1/lead/1.json', undefined, { authorization: `Bearer ${bearer}` });
+      // sequentialIds counts up through uuid(), clientId() and accessToken() alike: try the next few strings.
+      const candidates = Array.from(
+        { length: 8 },
+        (_, i) => `00000000-0000-4000-8000-${(i + 1).toString(16).padStart(12, '0')}:ab`,
+      );
+      for (const candidate of candidates) expect(errorCode(await lead(candidate))).toBe('601');
+      const issued = await accessToken(app, owner);
+      expect(candidates).toContain(issued);
+      expect((await lead(issued)).json().success).toBe(true);
+    } finally {
+      await app.close();
+    }
   });
 });
 
