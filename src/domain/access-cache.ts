@@ -140,7 +140,7 @@ export class AccessCache {
     if (!service) return undefined;
     client = {
       service,
-      owner: this.source.user(service.apiOnlyUserId),
+      owner: this.user(service.apiOnlyUserId),
       secretDigest: secretDigest(service.clientSecret),
     };
     this.clients.set(clientId, client);
