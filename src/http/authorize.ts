@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { MarketoError } from '../domain/errors.js';
+import { logsEveryRequest } from './journal.js';
 
 /**
  * The one place that answers 603: the route's declared permissions, held in at least one workspace
@@ -17,7 +18,7 @@ export function authorize(ctx: AppContext) {
     if (!decision.allowed) {
       // Once per caller and route until their access changes (a client retrying would flood the log); every
       // denial is in the journal, and in the log at debug.
-      if (first || request.log.level === 'debug' || request.log.level === 'trace') {
+      if (first || logsEveryRequest(request)) {
         request.log.info(
           { clientId: principal.service.clientId, userId: principal.user.id, decision },
           `access denied: ${decision.reason}`,

@@ -5,6 +5,11 @@ import { identityClientId } from './faults.js';
 import { FORM_TUNNEL_PREFIX } from './normalise.js';
 import { planeOf } from './planes.js';
 
+/** Whether the log is set to show every request (debug or trace). */
+export function logsEveryRequest(request: FastifyRequest): boolean {
+  return request.log.level === 'debug' || request.log.level === 'trace';
+}
+
 /** Part of the onRequest hook: remembers when (on the instance's clock) a request arrived. */
 export function stampRequest(ctx: AppContext) {
   return (request: FastifyRequest): void => {
@@ -21,7 +26,7 @@ export function recordRequest(ctx: AppContext) {
   const { journal, usage } = ctx.harness;
   const record = (request: FastifyRequest, status: number, durationMs: number): void => {
     // Every request at debug; at info only denials and failures are logged (the journal keeps every call).
-    if (request.log.level === 'debug' || request.log.level === 'trace') {
+    if (logsEveryRequest(request)) {
       request.log.debug(
         { method: request.method, url: redactUrl(request.url), status, marketoCode: request.marketoCode, durationMs },
         'request completed',

@@ -102,6 +102,7 @@ export function onAccessChange(db: Database, listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
+
 /** Applies every migration not yet recorded, in order, each in its own transaction. */
 export function runMigrations(db: Database, dir: string = MIGRATIONS_DIR): string[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
