@@ -122,7 +122,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     bodyLimit: BODY_LIMIT_BYTES,
     rewriteUrl: createUrlRewriter(tunnelSecret),
     routerOptions: { maxParamLength: 500 },
-    // Every route validates and serializes with zod; Fastify's default (Ajv) compilers would only cost start-up time.
+    // Every route validates and serializes with zod, set here for the whole instance (rather than with
+    // setValidatorCompiler, which would still load Fastify's default Ajv compilers at start-up).
     schemaController: { compilersFactory: ZOD_COMPILERS },
     // Malformed URLs (bad percent-escapes) answer in the plane's format too. Fastify builds these requests
     // without the instance's decorators, so the request id is attached here.
@@ -147,8 +148,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   ] as const) {
     app.decorateRequest(property, undefined);
   }
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   // Marketo tolerates a body on GET, and `POST ?_method=GET` keeps its JSON body.
   app.addHttpMethod('GET', { hasBody: true, overrideExisting: true });
   registerErrorHandling(app, marketoRoutes);
