@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -93,6 +93,20 @@ describe('migrations', () => {
     const path = join(dir, 'nested', 'deeper', 'db.sqlite');
     openDatabase(path).close();
     expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe('a file database just opened', () => {
+  it('has a write-ahead log with a frame in it, so reads do not stat the file while nothing has been written', () => {
+    const path = join(dir, 'fresh.sqlite');
+    openDatabase(path).close();
+    const db = openDatabase(path);
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
   });
 });
 
