@@ -204,8 +204,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     });
     marketo.addHook('onRequest', marketoGate(ctx));
     const release = releaseLimits(ctx);
-    marketo.addHook('onResponse', release);
-    marketo.addHook('onRequestAbort', release);
+    marketo.addHook('onResponse', release.onResponse);
+    marketo.addHook('onRequestAbort', release.onRequestAbort);
     // A GET with `Content-Type: application/json` and no body is just a GET (many clients send the header).
     const parseJson = marketo.getDefaultJsonParser('error', 'error');
     marketo.removeContentTypeParser('application/json');

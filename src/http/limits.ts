@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AppContext } from '../context.js';
 import { MarketoError } from '../domain/errors.js';
 
@@ -14,14 +14,24 @@ export function enforceLimits(ctx: AppContext) {
 }
 
 /**
- * onResponse and onRequestAbort hook: the call leaves the in-flight count (once, even if both fire); calls
- * Marketo does not count are given back.
+ * onResponse and onRequestAbort hooks (callback style: they run on every call): the call leaves the in-flight
+ * count (once, even if both fire); calls Marketo does not count are given back.
  */
 export function releaseLimits(ctx: AppContext) {
   const { limits } = ctx.harness;
-  return async (request: FastifyRequest): Promise<void> => {
+  const release = (request: FastifyRequest): void => {
     if (request.limitAdmittedAt === undefined) return;
     limits.finish(request.limitAdmittedAt, request.marketoCode);
     request.limitAdmittedAt = undefined;
+  };
+  return {
+    onResponse: (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+      release(request);
+      done();
+    },
+    onRequestAbort: (request: FastifyRequest, done: HookHandlerDoneFunction): void => {
+      release(request);
+      done();
+    },
   };
 }

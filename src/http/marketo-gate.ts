@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AppContext } from '../context.js';
 import { authenticate } from './authenticate.js';
 import { authorize } from './authorize.js';
@@ -8,8 +8,8 @@ import { enforceLimits } from './limits.js';
 /**
  * The Marketo plane's one onRequest hook: authenticate (601/602), limits (606/615/607), injected faults, then
  * authorize (603). Faults come after the limits, so a delayed call holds its concurrency slot, and before
- * authorization, so an injected answer does not depend on the caller's permissions. One hook rather than four:
- * it runs on every call.
+ * authorization, so an injected answer does not depend on the caller's permissions. One hook rather than four,
+ * in callback style, with no promise unless a fault rule is set: it runs on every call.
  */
 export function marketoGate(ctx: AppContext) {
   const authenticateCall = authenticate(ctx);
@@ -17,14 +17,26 @@ export function marketoGate(ctx: AppContext) {
   const fault = injectFaults(ctx, (request) => request.principal?.service.clientId);
   const authorizeCall = authorize(ctx);
   const { faults } = ctx.harness;
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
-    authenticateCall(request);
-    admit(request);
-    if (!faults.empty) {
-      await fault(request, reply);
-      if (reply.sent) return reply;
+  const authorizeThenContinue = (request: FastifyRequest, done: HookHandlerDoneFunction): void => {
+    try {
+      authorizeCall(request);
+    } catch (error) {
+      return done(error as Error);
     }
-    authorizeCall(request);
-    return undefined;
+    done();
+  };
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    try {
+      authenticateCall(request);
+      admit(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (faults.empty) return authorizeThenContinue(request, done);
+    fault(request, reply).then(
+      // An injected answer has been sent: the request goes no further.
+      () => (reply.sent ? undefined : authorizeThenContinue(request, done)),
+      (error: Error) => done(error),
+    );
   };
 }
