@@ -60,14 +60,19 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, start)}?${pairs.join('&')}`;
 }
 
+type Optional = 'marketoCode' | 'clientId' | 'userId' | 'decision' | 'faultId';
+
 /**
  * What is kept per request: the URL as received and the time as a number. The entry's path, redacted query and ISO
  * time are worked out when someone reads the journal, so recording costs next to nothing on the request path.
+ * Every property is always present (undefined when absent), so that all records share one object shape.
  */
-export interface JournalRecord extends Omit<JournalEntry, 'id' | 'at' | 'path' | 'query'> {
+export type JournalRecord = Omit<JournalEntry, 'id' | 'at' | 'path' | 'query' | Optional> & {
+  [K in Optional]: JournalEntry[K] | undefined;
+} & {
   atMs: number;
   url: string;
-}
+};
 
 /** The query as sent (before validation adds defaults), repeated keys as arrays. */
 function rawQuery(url: string): Record<string, string | string[]> {
@@ -82,14 +87,21 @@ function rawQuery(url: string): Record<string, string | string[]> {
 }
 
 function toEntry(id: number, record: JournalRecord): JournalEntry {
-  const { atMs, url, ...rest } = record;
+  const { atMs, url, method, status, marketoCode, clientId, userId, decision, faultId, durationMs } = record;
   const queryStart = url.indexOf('?');
   return {
     id,
     at: new Date(atMs).toISOString(),
     path: queryStart < 0 ? url : url.slice(0, queryStart),
     query: redactQuery(rawQuery(url)),
-    ...rest,
+    method,
+    status,
+    ...(marketoCode !== undefined ? { marketoCode } : {}),
+    ...(clientId !== undefined ? { clientId } : {}),
+    ...(userId !== undefined ? { userId } : {}),
+    ...(decision !== undefined ? { decision } : {}),
+    ...(faultId !== undefined ? { faultId } : {}),
+    durationMs,
   };
 }
 

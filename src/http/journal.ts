@@ -44,11 +44,11 @@ export function recordRequest(ctx: AppContext) {
       url: request.url,
       method: request.method,
       status,
-      ...(request.marketoCode !== undefined ? { marketoCode: request.marketoCode } : {}),
-      ...(clientId !== undefined ? { clientId } : {}),
-      ...(principal ? { userId: principal.user.id } : {}),
-      ...(request.decision ? { decision: request.decision } : {}),
-      ...(request.faultId ? { faultId: request.faultId } : {}),
+      marketoCode: request.marketoCode,
+      clientId,
+      userId: principal?.user.id,
+      decision: request.decision,
+      faultId: request.faultId || undefined,
       durationMs: Math.round(durationMs * 100) / 100,
     });
     if (plane === 'marketo' && principal) usage.record(at, principal.user.email, request.marketoCode);
