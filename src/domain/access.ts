@@ -109,10 +109,14 @@ export class AccessContext {
   }
 
   canRead(partitionId: number, object = 'lead'): boolean {
+    if (object === 'lead') return (this.readableLeads ??= this.partitions('read')).has(partitionId);
     return this.partitions('read', object).has(partitionId);
   }
 
   canWrite(partitionId: number, object = 'lead'): boolean {
     return this.partitions('write', object).has(partitionId);
   }
+
+  // Asked on every lead read: kept without building the key string each time.
+  private readableLeads: ReadonlySet<number> | undefined;
 }

@@ -115,6 +115,13 @@ export class LeadFieldCatalog {
     return this.byName.get(name.toLowerCase());
   }
 
+  /** The fields a read returns when none are asked for: looked up once per catalog, not per call. */
+  get defaultReadFields(): readonly LeadField[] {
+    return (this.defaults ??= DEFAULT_READ_FIELDS.map((name) => this.find(name)!));
+  }
+
+  private defaults: readonly LeadField[] | undefined;
+
   searchable(): LeadField[] {
     return this.fields.filter((field) => field.searchable);
   }

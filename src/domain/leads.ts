@@ -4,7 +4,6 @@ import { DEFAULT_PARTITION_ID } from '../storage/partitions.js';
 import { MarketoError } from './errors.js';
 import {
   coerceFieldValue,
-  DEFAULT_READ_FIELDS,
   formatDatetime,
   type LeadField,
   type LeadFieldCatalog,
@@ -195,10 +194,10 @@ function findMatch(
 }
 
 /** The fields a read returns: the asked ones in canonical names, or Marketo's defaults; unknown → 1006. */
-export function readFields(catalog: LeadFieldCatalog, asked: readonly string[] | undefined): LeadField[] {
-  const names = asked && asked.length > 0 ? asked : DEFAULT_READ_FIELDS;
+export function readFields(catalog: LeadFieldCatalog, asked: readonly string[] | undefined): readonly LeadField[] {
+  if (!asked || asked.length === 0) return catalog.defaultReadFields;
   const fields: LeadField[] = [catalog.find('id')!];
-  for (const name of names) {
+  for (const name of asked) {
     const field = catalog.find(name);
     if (!field) throw new MarketoError('1006', `Field '${name}' not found`);
     if (!fields.includes(field)) fields.push(field);
