@@ -14,23 +14,29 @@ export interface Lead {
   updatedAt: number;
 }
 
-export interface LeadRow {
-  id: number;
-  partition_id: number;
-  email: string | null;
-  fields: string;
-  created_at: number;
-  updated_at: number;
-}
+/**
+ * A lead row as an array, in LEAD_COLUMNS order: lead statements return raw rows, which cost less than an
+ * object per row with a property per column (the largest part of a lookup by id).
+ */
+export type LeadRow = [
+  id: number,
+  partitionId: number,
+  email: string | null,
+  fields: string,
+  createdAt: number,
+  updatedAt: number,
+];
+
+export const LEAD_COLUMNS = 'id, partition_id, email, fields, created_at, updated_at';
 
 export function toLead(row: LeadRow): Lead {
   return {
-    id: row.id,
-    partitionId: row.partition_id,
-    email: row.email,
-    fields: JSON.parse(row.fields) as Record<string, LeadValue>,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    id: row[0],
+    partitionId: row[1],
+    email: row[2],
+    fields: JSON.parse(row[3]) as Record<string, LeadValue>,
+    createdAt: row[4],
+    updatedAt: row[5],
   };
 }
 
@@ -84,7 +90,7 @@ export class LeadRepository {
     private readonly db: Database,
     private readonly clock: Clock,
   ) {
-    this.selectById = db.prepare<[number], LeadRow>('SELECT * FROM leads WHERE id = ?');
+    this.selectById = db.prepare<[number], LeadRow>(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ?`).raw();
     this.insertRow = db.prepare<[number, string | null, string, number, number], { id: number }>(
       'INSERT INTO leads (partition_id, email, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
     );
@@ -101,7 +107,7 @@ export class LeadRepository {
       const where = `${COLUMN_CONDITION[column]} AND ${visible}`;
       this.pageStatements.set(
         column,
-        db.prepare(`SELECT * FROM leads WHERE ${where} AND id > :after ORDER BY id LIMIT :limit`),
+        db.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE ${where} AND id > :after ORDER BY id LIMIT :limit`).raw(),
       );
       this.countStatements.set(
         column,
@@ -153,7 +159,7 @@ export class LeadRepository {
       const where = `${filter.column} IN (${placeholders(filter.values.length)})
         AND +partition_id IN (${placeholders(filter.partitionIds.length)})`;
       statements = {
-        page: this.db.prepare(`SELECT * FROM leads WHERE ${where} AND id > ? ORDER BY id LIMIT ?`),
+        page: this.db.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE ${where} AND id > ? ORDER BY id LIMIT ?`).raw(),
         count: this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM leads WHERE ${where} LIMIT ?)`),
       };
       this.keyStatements.set(key, statements);

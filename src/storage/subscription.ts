@@ -6,7 +6,7 @@ import type { Ids } from '../ids.js';
 import type { Statement } from 'better-sqlite3';
 import type { Database } from './database.js';
 import type { LeadFieldRepository } from './lead-fields.js';
-import { type LeadRow, type LeadValue, toLead } from './leads.js';
+import { LEAD_COLUMNS, type LeadRow, type LeadValue, toLead } from './leads.js';
 import { type ServiceRow, toService } from './services.js';
 import { DEFAULT_PARTITION_ID } from './partitions.js';
 import { ADMIN_ACTOR } from './roles.js';
@@ -95,7 +95,7 @@ export class SubscriptionStore {
         'SELECT user_id, role_id, workspace_id FROM user_roles ORDER BY user_id, role_id, workspace_id',
       ),
       selectServices: prepare('SELECT * FROM services ORDER BY id'),
-      selectLeads: prepare('SELECT * FROM leads ORDER BY id'),
+      selectLeads: prepare(`SELECT ${LEAD_COLUMNS} FROM leads ORDER BY id`).raw(),
       insertDefaultWorkspace: prepare(
         `INSERT OR IGNORE INTO workspaces (id, name, description)
          VALUES (1, 'Default', 'Initial workspace for Marketing Activities, Design Studio, and so on.')`,
