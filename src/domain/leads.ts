@@ -2,12 +2,7 @@ import type { Lead, LeadColumn, LeadFilter, LeadRepository, LeadValue } from '..
 import type { Partition } from '../storage/partitions.js';
 import { DEFAULT_PARTITION_ID } from '../storage/partitions.js';
 import { MarketoError } from './errors.js';
-import {
-  coerceFieldValue,
-  formatDatetime,
-  type LeadField,
-  type LeadFieldCatalog,
-} from './lead-fields.js';
+import { coerceFieldValue, formatDatetime, type LeadField, type LeadFieldCatalog } from './lead-fields.js';
 
 /**
  * Lead rules of the lead database (marketo-reference.md §3.3, §4.3, §6.1): record-level results in input
