@@ -72,6 +72,12 @@ function toToken(row: TokenRow): AccessToken {
 export const EXPIRED_TOKEN_RETENTION_MS = 24 * 3600 * 1000;
 export const EXPIRED_TOKENS_KEPT = 24;
 
+/** An issued token not yet written; `purge` when the service had tokens before it, which may now be purged. */
+interface PendingToken {
+  token: AccessToken;
+  purge: boolean;
+}
+
 export interface TokenSettings {
   ttlSeconds: number;
   pod: string;
@@ -87,14 +93,14 @@ export class ServiceRepository {
   private readonly insert;
   private readonly deleteRow;
   private readonly selectOwner;
-  private readonly selectLiveToken;
+  private readonly selectNewestToken;
   private readonly selectToken;
   private readonly insertToken;
   private readonly deleteExpiredTokens;
   // Made once: better-sqlite3 builds a wrapper per db.transaction() call.
-  private readonly writeTokens: (tokens: AccessToken[]) => void;
+  private readonly writeTokens: (tokens: PendingToken[]) => void;
   /** Issued tokens not yet written, by token and (the newest) by service. */
-  private readonly pendingTokens = new Map<string, AccessToken>();
+  private readonly pendingTokens = new Map<string, PendingToken>();
   private readonly pendingByService = new Map<number, AccessToken>();
   private flushScheduled = false;
 
@@ -116,8 +122,8 @@ export class ServiceRepository {
     );
     this.deleteRow = db.prepare<[number]>('DELETE FROM services WHERE id = ?');
     this.selectOwner = db.prepare<[number], { api_only: 0 | 1 }>('SELECT api_only FROM users WHERE id = ?');
-    this.selectLiveToken = db.prepare<[number, number], TokenRow>(
-      'SELECT * FROM access_tokens WHERE service_id = ? AND expires_at > ? ORDER BY expires_at DESC LIMIT 1',
+    this.selectNewestToken = db.prepare<[number], TokenRow>(
+      'SELECT * FROM access_tokens WHERE service_id = ? ORDER BY expires_at DESC LIMIT 1',
     );
     this.selectToken = db.prepare<[string], TokenRow>('SELECT * FROM access_tokens WHERE token = ?');
     // Written after the call that issued it: a service deleted meanwhile takes its token with it.
@@ -131,7 +137,7 @@ export class ServiceRepository {
            SELECT token FROM access_tokens WHERE service_id = :service AND expires_at <= :now
            ORDER BY expires_at DESC LIMIT :kept))`,
     );
-    this.writeTokens = db.transaction((tokens: AccessToken[]) => this.insertTokens(tokens));
+    this.writeTokens = db.transaction((tokens: PendingToken[]) => this.insertTokens(tokens));
   }
 
   list(): Service[] {
@@ -220,15 +226,16 @@ export class ServiceRepository {
       // Renewed within one turn (a moved clock): the expired one is written first, so it is kept and purged as usual.
       this.flushTokens();
     }
-    const live = this.selectLiveToken.get(serviceId, now);
-    if (live) return toToken(live);
+    const newest = this.selectNewestToken.get(serviceId);
+    if (newest && newest.expires_at > now) return toToken(newest);
     const token: AccessToken = {
       token: `${this.ids.accessToken?.() ?? this.ids.uuid()}:${this.tokens.pod}`,
       serviceId,
       issuedAt: now,
       expiresAt: now + this.tokens.ttlSeconds * 1000,
     };
-    this.pendingTokens.set(token.token, token);
+    // A service's first token has no expired ones to purge after it (most tokens, where clients are many).
+    this.pendingTokens.set(token.token, { token, purge: newest !== undefined });
     this.pendingByService.set(serviceId, token);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -256,7 +263,8 @@ export class ServiceRepository {
         try {
           this.writeTokens([token]);
         } catch (error) {
-          process.emitWarning(`access token of service ${token.serviceId} not stored: ${(error as Error).message}`, {
+          const { serviceId } = token.token;
+          process.emitWarning(`access token of service ${serviceId} not stored: ${(error as Error).message}`, {
             code: 'FAKE_MARKETO_TOKEN_NOT_STORED',
           });
         }
@@ -266,15 +274,16 @@ export class ServiceRepository {
 
   findToken(token: string): AccessToken | undefined {
     const pending = this.pendingTokens.get(token);
-    if (pending) return pending;
+    if (pending) return pending.token;
     const row = this.selectToken.get(token);
     return row && toToken(row);
   }
 
-  private insertTokens(tokens: AccessToken[]): void {
+  private insertTokens(tokens: PendingToken[]): void {
     const now = this.clock.now();
-    for (const token of tokens) {
+    for (const { token, purge } of tokens) {
       this.insertToken.run(token.token, token.serviceId, token.issuedAt, token.expiresAt, token.serviceId);
+      if (!purge) continue;
       // Expired tokens of the service beyond what is kept go as a new one is written.
       this.deleteExpiredTokens.run({
         service: token.serviceId,
