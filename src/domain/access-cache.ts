@@ -8,7 +8,7 @@ import {
   type GrantsByWorkspace,
   type WorkspaceScope,
 } from './access.js';
-import { type Principal, secretDigest } from './identity.js';
+import type { Principal } from './identity.js';
 
 /** Where the cache reads from on a miss: the repositories. */
 export interface AccessSource {
@@ -20,11 +20,11 @@ export interface AccessSource {
   workspaces(): WorkspaceScope[];
 }
 
-/** A LaunchPoint service as the identity endpoint needs it: its owner for `scope`, its secret as a digest. */
+/** A LaunchPoint service as the identity endpoint needs it: its owner for `scope`, its secret as UTF-8 bytes. */
 export interface Client {
   service: Service;
   owner: User;
-  secretDigest: Buffer;
+  secret: Buffer;
 }
 
 /** What one API-only user may do: their partitions, and the decision for each route, worked out once. */
@@ -141,7 +141,7 @@ export class AccessCache {
     client = {
       service,
       owner: this.user(service.apiOnlyUserId),
-      secretDigest: secretDigest(service.clientSecret),
+      secret: Buffer.from(service.clientSecret),
     };
     this.clients.set(clientId, client);
     return client;
