@@ -1,7 +1,6 @@
 import './http/fastify-types.js';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import {
   jsonSchemaTransformObject,
@@ -13,6 +12,7 @@ import { AdjustableClock } from './clock.js';
 import { type Config, testConfig } from './config.js';
 import { type AppContext, createContext } from './context.js';
 import { adminGuard } from './http/admin-guard.js';
+import { registerLazyDocs } from './http/docs.js';
 import { UriTooLongError } from './domain/errors.js';
 import { createRequestIds } from './http/envelope.js';
 import { identityClientId, injectFaults } from './http/faults.js';
@@ -183,7 +183,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     transform: openapiTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerLazyDocs(app, '/docs');
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (identity: FastifyInstance) => {

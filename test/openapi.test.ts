@@ -18,6 +18,12 @@ describe('openapi/', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+    // Swagger UI (loaded on the first visit) shows the document the app serves at /openapi.json.
+    expect(spec).toEqual((await app.inject({ method: 'GET', url: '/openapi.json' })).json());
+    const unknown = await app.inject({ method: 'GET', url: '/docs/nope' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['content-type']).toContain('application/problem+json');
+    expect(unknown.json()).toMatchObject({ status: 404, detail: 'No route GET /docs/nope' });
     const paths = Object.keys(spec.paths);
     for (const path of [
       '/identity/oauth/token',

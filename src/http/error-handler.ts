@@ -47,7 +47,7 @@ function isJsonSyntaxError(error: FastifyError): boolean {
   return error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY';
 }
 
-function sendProblem(reply: FastifyReply, status: number, detail: string, errors?: FieldProblem[]) {
+export function sendProblem(reply: FastifyReply, status: number, detail: string, errors?: FieldProblem[]) {
   return reply
     .code(status)
     .type('application/problem+json')
