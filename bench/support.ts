@@ -17,6 +17,7 @@ export const RESULTS_DIR = join(ROOT, 'bench', 'results');
 /** The CLI as the package's bin runs it: one bundled file (scripts/bundle.ts). */
 export const FAKE_MAIN = join(ROOT, 'dist', 'fake-marketo.mjs');
 export const CEILING_MAIN = join(ROOT, 'dist', 'bench', 'ceiling-server.js');
+export const MINIMAL_MAIN = join(ROOT, 'dist', 'bench', 'minimal-server.js');
 
 /** Seconds each load scenario runs (BENCH_DURATION), with a short unrecorded warm-up first. */
 export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
@@ -121,6 +122,18 @@ export async function startCeiling(logFile: string): Promise<ServerProcess> {
   return startServer({ name: 'ceiling', args: [CEILING_MAIN, String(port)], port, readyPath: '/hello', logFile });
 }
 
+/** The minimal hand-written lead route (bench/minimal-server.ts) over its own copy of the database. */
+export async function startMinimal(dbFile: string, token: string, logFile: string): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServer({
+    name: 'minimal route',
+    args: [MINIMAL_MAIN, dbFile, String(port), token],
+    port,
+    readyPath: '/',
+    logFile,
+  });
+}
+
 /** The fake's CLI (`dist/fake-marketo.mjs`) on a free loopback port, with the given flags. */
 export async function startFake(
   name: string,
@@ -161,6 +174,8 @@ export interface LoadScenario {
   /** Seconds to run, when not DURATION_SECONDS (each first-token request uses up a client). */
   durationSeconds?: number;
   connections?: number;
+  /** The server to drive, when not the fake (the minimal reference route). */
+  target?: ServerProcess;
 }
 
 export interface LoadResult {
@@ -244,7 +259,7 @@ export async function runBesideCeiling(
   const results: LoadResult[] = [];
   for (const scenario of scenarios) {
     say(`Load: ${scenario.name}… then the ceiling again`);
-    const result = await runLoad(fake, scenario);
+    const result = await runLoad(scenario.target ?? fake, scenario);
     ceilings.push(await ceilingRun(ceiling));
     result.ratio = result.rps / ((ceilings.at(-2)!.rps + ceilings.at(-1)!.rps) / 2);
     results.push(result);
