@@ -196,13 +196,15 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     marketo.setSerializerCompiler(() => (data) => JSON.stringify(data));
     // Marketo takes JSON and form bodies; anything else is 612 Invalid Content Type.
     marketo.removeContentTypeParser('text/plain');
+    const gateFor = marketoGate(ctx);
     marketo.addHook('onRoute', (route) => {
       if (route.config?.permissions === undefined) {
         throw new Error(`Marketo route ${String(route.method)} ${route.url} must declare config.permissions`);
       }
       for (const method of [route.method].flat()) marketoRoutes.add(method, route.url);
+      // Set on each route, before its own hooks, with the route's permissions at hand.
+      route.onRequest = [gateFor(route.config), ...[route.onRequest ?? []].flat()];
     });
-    marketo.addHook('onRequest', marketoGate(ctx));
     const release = releaseLimits(ctx);
     marketo.addHook('onResponse', release.onResponse);
     marketo.addHook('onRequestAbort', release.onRequestAbort);

@@ -20,15 +20,21 @@ function tokenOf(request: FastifyRequest, acceptQueryToken: boolean): string | u
 
 /**
  * Marketo-plane authentication: a missing, unknown or revoked token is 601, an expired one 602
- * (error-codes.md). Since 2026-08-31 Marketo ignores ?access_token= (ACCESS_TOKEN_QUERY=reject).
+ * (error-codes.md), returned as the error to answer with. Since 2026-08-31 Marketo ignores ?access_token=
+ * (ACCESS_TOKEN_QUERY=reject).
  */
 export function authenticate(ctx: AppContext) {
   const acceptQueryToken = ctx.config.ACCESS_TOKEN_QUERY === 'accept';
-  return (request: FastifyRequest): void => {
+  return (request: FastifyRequest): MarketoError | undefined => {
     const value = tokenOf(request, acceptQueryToken);
     const principal = value === undefined ? undefined : ctx.access.principal(value);
-    if (!principal) throw new MarketoError('601', 'Access token invalid');
-    if (principal.token.expiresAt <= ctx.clock.now()) throw new MarketoError('602', 'Access token expired');
+    if (!principal) return INVALID_TOKEN;
+    if (principal.token.expiresAt <= ctx.clock.now()) return EXPIRED_TOKEN;
     request.principal = principal;
+    return undefined;
   };
 }
+
+// The same answer every time: one error each, returned rather than thrown (a throw walks the stack).
+const INVALID_TOKEN = new MarketoError('601', 'Access token invalid');
+const EXPIRED_TOKEN = new MarketoError('602', 'Access token expired');

@@ -1,16 +1,17 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { MarketoError } from '../domain/errors.js';
 import { logsEveryRequest } from './journal.js';
 
 /**
  * The one place that answers 603: the route's declared permissions, held in at least one workspace
- * (all of them where the route says `requireAll`). Leaves `request.access` for record-level scoping.
+ * (all of them where the route says `requireAll`), returning the error to answer with. Leaves `request.access`
+ * for record-level scoping. `config` is the route's config, given when the gate is set on the route (reading it
+ * through request.routeOptions builds an object per call).
  */
 export function authorize(ctx: AppContext) {
-  return (request: FastifyRequest): void => {
+  return (request: FastifyRequest, config: FastifyContextConfig): MarketoError | undefined => {
     const principal = request.principal!;
-    const config = request.routeOptions.config;
     const caller = ctx.access.caller(principal.user.id);
     const { decision, first } = caller.decide(config, config.permissions ?? [], config.requireAll);
     request.decision = decision;
@@ -24,7 +25,10 @@ export function authorize(ctx: AppContext) {
           `access denied: ${decision.reason}`,
         );
       }
-      throw new MarketoError('603', 'Access denied');
+      return ACCESS_DENIED;
     }
+    return undefined;
   };
 }
+
+const ACCESS_DENIED = new MarketoError('603', 'Access denied');

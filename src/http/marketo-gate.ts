@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyContextConfig, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AppContext } from '../context.js';
 import { authenticate } from './authenticate.js';
 import { authorize } from './authorize.js';
@@ -6,10 +6,11 @@ import { injectFaults } from './faults.js';
 import { enforceLimits } from './limits.js';
 
 /**
- * The Marketo plane's one onRequest hook: authenticate (601/602), limits (606/615/607), injected faults, then
- * authorize (603). Faults come after the limits, so a delayed call holds its concurrency slot, and before
- * authorization, so an injected answer does not depend on the caller's permissions. One hook rather than four,
- * in callback style, with no promise unless a fault rule is set: it runs on every call.
+ * The Marketo plane's one onRequest hook, set on each route with the route's config: authenticate (601/602),
+ * limits (606/615/607), injected faults, then authorize (603). Faults come after the limits, so a delayed call
+ * holds its concurrency slot, and before authorization, so an injected answer does not depend on the caller's
+ * permissions. One hook rather than four, in callback style, with no promise unless a fault rule is set: it runs on
+ * every call.
  */
 export function marketoGate(ctx: AppContext) {
   const authenticateCall = authenticate(ctx);
@@ -17,26 +18,24 @@ export function marketoGate(ctx: AppContext) {
   const fault = injectFaults(ctx, (request) => request.principal?.service.clientId);
   const authorizeCall = authorize(ctx);
   const { faults } = ctx.harness;
-  const authorizeThenContinue = (request: FastifyRequest, done: HookHandlerDoneFunction): void => {
-    try {
-      authorizeCall(request);
-    } catch (error) {
-      return done(error as Error);
-    }
-    done();
-  };
-  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    try {
-      authenticateCall(request);
-      admit(request);
-    } catch (error) {
-      return done(error as Error);
-    }
-    if (faults.empty) return authorizeThenContinue(request, done);
-    fault(request, reply).then(
-      // An injected answer has been sent: the request goes no further.
-      () => (reply.sent ? undefined : authorizeThenContinue(request, done)),
-      (error: Error) => done(error),
-    );
+  return (config: FastifyContextConfig) => {
+    const authorizeThenContinue = (request: FastifyRequest, done: HookHandlerDoneFunction): void => {
+      done(authorizeCall(request, config));
+    };
+    return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+      const unauthenticated = authenticateCall(request);
+      if (unauthenticated) return done(unauthenticated);
+      try {
+        admit(request);
+      } catch (error) {
+        return done(error as Error);
+      }
+      if (faults.empty) return authorizeThenContinue(request, done);
+      fault(request, reply).then(
+        // An injected answer has been sent: the request goes no further.
+        () => (reply.sent ? undefined : authorizeThenContinue(request, done)),
+        (error: Error) => done(error),
+      );
+    };
   };
 }
