@@ -81,8 +81,9 @@ export function decide(
 
 /** What an authorized caller may see and change; handlers pass its answers to repositories. */
 export class AccessContext {
-  // The same caller asks on every call; the grants behind it do not change while it is cached.
-  private readonly partitionsByKey = new Map<string, Set<number>>();
+  // The same caller asks on every call; the grants behind it do not change while it is cached. Kept by mode, then
+  // object, so that a lookup builds no key string.
+  private readonly partitionsByMode = { read: new Map<string, Set<number>>(), write: new Map<string, Set<number>>() };
 
   constructor(
     private readonly effective: ReadonlyMap<number, ReadonlySet<string>>,
@@ -96,27 +97,24 @@ export class AccessContext {
 
   /** Partitions whose records of `object` (e.g. "lead") the caller may read or write. */
   partitions(mode: AccessMode, object = 'lead'): ReadonlySet<number> {
-    const key = mode === 'read' ? `read-only-${object}` : `read-write-${object}`;
-    let partitions = this.partitionsByKey.get(key);
+    const known = this.partitionsByMode[mode];
+    let partitions = known.get(object);
     if (partitions) return partitions;
+    const key = mode === 'read' ? `read-only-${object}` : `read-write-${object}`;
     const allowed = new Set(this.workspaces(key));
     partitions = new Set<number>();
     for (const workspace of this.workspaceScopes) {
       if (allowed.has(workspace.id)) for (const partitionId of workspace.partitionIds) partitions.add(partitionId);
     }
-    this.partitionsByKey.set(key, partitions);
+    known.set(object, partitions);
     return partitions;
   }
 
   canRead(partitionId: number, object = 'lead'): boolean {
-    if (object === 'lead') return (this.readableLeads ??= this.partitions('read')).has(partitionId);
     return this.partitions('read', object).has(partitionId);
   }
 
   canWrite(partitionId: number, object = 'lead'): boolean {
     return this.partitions('write', object).has(partitionId);
   }
-
-  // Asked on every lead read: kept without building the key string each time.
-  private readableLeads: ReadonlySet<number> | undefined;
 }
