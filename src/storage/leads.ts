@@ -64,6 +64,13 @@ const COLUMN_CONDITION: Record<LeadColumn, string> = {
 /** Sync and filter calls take at most 300 values (lead-database.md), so at most 300 × partitions statements. */
 const MAX_BOUND_VALUES = 300;
 
+/**
+ * The most rows a page reads: a batch of 300 and one more to tell whether more follow. Written into the SQL, because
+ * SQLite re-prepares a statement each time a LIMIT parameter is bound (the limit may change its plan), which cost
+ * more than a lookup by email.
+ */
+export const MAX_PAGE_ROWS = 301;
+
 const VISIBLE = 'partition_id IN (SELECT value FROM json_each(:partitions))';
 // `+` keeps SQLite from choosing the partition index over the selective id/email ones.
 const VISIBLE_UNINDEXED = '+partition_id IN (SELECT value FROM json_each(:partitions))';
@@ -107,7 +114,11 @@ export class LeadRepository {
       const where = `${COLUMN_CONDITION[column]} AND ${visible}`;
       this.pageStatements.set(
         column,
-        db.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE ${where} AND id > :after ORDER BY id LIMIT :limit`).raw(),
+        db
+          .prepare(
+            `SELECT ${LEAD_COLUMNS} FROM leads WHERE ${where} AND id > :after ORDER BY id LIMIT ${MAX_PAGE_ROWS}`,
+          )
+          .raw(),
       );
       this.countStatements.set(
         column,
@@ -125,13 +136,17 @@ export class LeadRepository {
     return this.countAll.get()!.n;
   }
 
-  /** Leads matching the filter, in id order, after `afterId`. */
+  /** Leads matching the filter, in id order, after `afterId`; at most `limit` (≤ MAX_PAGE_ROWS) of them. */
   page(filter: LeadFilter, afterId: number, limit: number): Lead[] {
+    if (limit > MAX_PAGE_ROWS) throw new RangeError(`a page holds at most ${MAX_PAGE_ROWS} leads`);
     const keyed = this.keyStatementsFor(filter);
-    const rows = keyed
-      ? keyed.page.all(...filter.values, ...filter.partitionIds, afterId, limit)
-      : this.pageStatements.get(filter.column)!.all({ ...this.params(filter), after: afterId, limit });
-    return (rows as LeadRow[]).map(toLead);
+    const rows = (
+      keyed
+        ? keyed.page.all(...filter.values, ...filter.partitionIds, afterId)
+        : this.pageStatements.get(filter.column)!.all({ ...this.params(filter), after: afterId })
+    ) as LeadRow[];
+    if (rows.length > limit) rows.length = limit;
+    return rows.map(toLead);
   }
 
   /** How many leads match, counting no further than `cap`. */
@@ -159,7 +174,9 @@ export class LeadRepository {
       const where = `${filter.column} IN (${placeholders(filter.values.length)})
         AND +partition_id IN (${placeholders(filter.partitionIds.length)})`;
       statements = {
-        page: this.db.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE ${where} AND id > ? ORDER BY id LIMIT ?`).raw(),
+        page: this.db
+          .prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE ${where} AND id > ? ORDER BY id LIMIT ${MAX_PAGE_ROWS}`)
+          .raw(),
         count: this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM leads WHERE ${where} LIMIT ?)`),
       };
       this.keyStatements.set(key, statements);
