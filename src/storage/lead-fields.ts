@@ -9,7 +9,7 @@ import {
   SEARCHABLE_CUSTOM_TYPES,
   STANDARD_FIELDS,
 } from '../domain/lead-fields.js';
-import type { Database } from './database.js';
+import { type Database, prepareOnUse } from './database.js';
 
 export interface CustomLeadField {
   name: string;
@@ -49,18 +49,22 @@ export class LeadFieldRepository {
     private readonly db: Database,
     private readonly clock: Clock,
   ) {
-    this.selectAll = db.prepare<[], FieldRow>(
+    this.selectAll = prepareOnUse<[], FieldRow>(
+      db,
       'SELECT name, display_name, data_type, length FROM lead_fields ORDER BY created_at, name',
     );
-    this.selectByName = db.prepare<[string], FieldRow>(
+    this.selectByName = prepareOnUse<[string], FieldRow>(
+      db,
       'SELECT name, display_name, data_type, length FROM lead_fields WHERE name = ?',
     );
-    this.insert = db.prepare<[string, string, string, number | null, number]>(
+    this.insert = prepareOnUse<[string, string, string, number | null, number]>(
+      db,
       'INSERT INTO lead_fields (name, display_name, data_type, length, created_at) VALUES (?, ?, ?, ?, ?)',
     );
-    this.deleteRow = db.prepare<[string]>('DELETE FROM lead_fields WHERE name = ?');
+    this.deleteRow = prepareOnUse<[string]>(db, 'DELETE FROM lead_fields WHERE name = ?');
     // Values of a dropped field leave the leads with it. Names are API names ([A-Za-z][A-Za-z0-9_]*): path-safe.
-    this.clearValues = db.prepare<[{ name: string }]>(
+    this.clearValues = prepareOnUse<[{ name: string }]>(
+      db,
       "UPDATE leads SET fields = json_remove(fields, '$.' || @name) WHERE json_type(fields, '$.' || @name) IS NOT NULL",
     );
   }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Statement } from 'better-sqlite3';
-import type { Database } from './database.js';
+import { type Database, type PreparedStatement, prepareOnUse } from './database.js';
 
 export type LeadValue = string | number | boolean | null;
 
@@ -88,8 +88,11 @@ export class LeadRepository {
   private readonly updatePartition;
   private readonly deleteRow;
   private readonly countAll;
-  private readonly pageStatements = new Map<LeadColumn, ReturnType<Database['prepare']>>();
-  private readonly countStatements = new Map<LeadColumn, ReturnType<Database['prepare']>>();
+  private readonly pageStatements = new Map<LeadColumn, PreparedStatement<FilterParams & { after: number }, LeadRow>>();
+  private readonly countStatements = new Map<
+    LeadColumn,
+    PreparedStatement<FilterParams & { cap: number }, { n: number }>
+  >();
   /** Id and email lookups with the values bound one by one, by value and partition count (prepared on first use). */
   private readonly keyStatements = new Map<string, { page: Statement; count: Statement }>();
 
@@ -97,32 +100,40 @@ export class LeadRepository {
     private readonly db: Database,
     private readonly clock: Clock,
   ) {
-    this.selectById = db.prepare<[number], LeadRow>(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ?`).raw();
-    this.insertRow = db.prepare<[number, string | null, string, number, number], { id: number }>(
+    this.selectById = prepareOnUse<[number], LeadRow>(db, `SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ?`, {
+      raw: true,
+    });
+    this.insertRow = prepareOnUse<[number, string | null, string, number, number], { id: number }>(
+      db,
       'INSERT INTO leads (partition_id, email, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
     );
-    this.updateRow = db.prepare<[string | null, string, number, number]>(
+    this.updateRow = prepareOnUse<[string | null, string, number, number]>(
+      db,
       'UPDATE leads SET email = ?, fields = ?, updated_at = ? WHERE id = ?',
     );
-    this.updatePartition = db.prepare<[number, number, number]>(
+    this.updatePartition = prepareOnUse<[number, number, number]>(
+      db,
       'UPDATE leads SET partition_id = ?, updated_at = ? WHERE id = ?',
     );
-    this.deleteRow = db.prepare<[number]>('DELETE FROM leads WHERE id = ?');
-    this.countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM leads');
+    this.deleteRow = prepareOnUse<[number]>(db, 'DELETE FROM leads WHERE id = ?');
+    this.countAll = prepareOnUse<[], { n: number }>(db, 'SELECT count(*) AS n FROM leads');
     for (const column of Object.keys(COLUMN_CONDITION) as LeadColumn[]) {
       const visible = column === 'id' || column === 'email' ? VISIBLE_UNINDEXED : VISIBLE;
       const where = `${COLUMN_CONDITION[column]} AND ${visible}`;
       this.pageStatements.set(
         column,
-        db
-          .prepare(
-            `SELECT ${LEAD_COLUMNS} FROM leads WHERE ${where} AND id > :after ORDER BY id LIMIT ${MAX_PAGE_ROWS}`,
-          )
-          .raw(),
+        prepareOnUse<FilterParams & { after: number }, LeadRow>(
+          db,
+          `SELECT ${LEAD_COLUMNS} FROM leads WHERE ${where} AND id > :after ORDER BY id LIMIT ${MAX_PAGE_ROWS}`,
+          { raw: true },
+        ),
       );
       this.countStatements.set(
         column,
-        db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM leads WHERE ${where} LIMIT :cap)`),
+        prepareOnUse<FilterParams & { cap: number }, { n: number }>(
+          db,
+          `SELECT count(*) AS n FROM (SELECT 1 FROM leads WHERE ${where} LIMIT :cap)`,
+        ),
       );
     }
   }

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '../domain/errors.js';
-import type { Database } from './database.js';
+import { type Database, prepareOnUse } from './database.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 
 export interface Partition {
@@ -20,17 +20,28 @@ export class PartitionRepository {
   private readonly countLeads;
 
   constructor(private readonly db: Database) {
-    this.selectAll = db.prepare<[], Partition>('SELECT id, name, description FROM partitions ORDER BY id');
-    this.selectById = db.prepare<[number], Partition>('SELECT id, name, description FROM partitions WHERE id = ?');
-    this.selectByName = db.prepare<[string], Partition>('SELECT id, name, description FROM partitions WHERE name = ?');
-    this.insert = db.prepare<[string, string], { id: number }>(
+    this.selectAll = prepareOnUse<[], Partition>(db, 'SELECT id, name, description FROM partitions ORDER BY id');
+    this.selectById = prepareOnUse<[number], Partition>(
+      db,
+      'SELECT id, name, description FROM partitions WHERE id = ?',
+    );
+    this.selectByName = prepareOnUse<[string], Partition>(
+      db,
+      'SELECT id, name, description FROM partitions WHERE name = ?',
+    );
+    this.insert = prepareOnUse<[string, string], { id: number }>(
+      db,
       'INSERT INTO partitions (name, description) VALUES (?, ?) RETURNING id',
     );
-    this.updateRow = db.prepare<[string, string, number]>(
+    this.updateRow = prepareOnUse<[string, string, number]>(
+      db,
       'UPDATE partitions SET name = ?, description = ? WHERE id = ?',
     );
-    this.deleteRow = db.prepare<[number]>('DELETE FROM partitions WHERE id = ?');
-    this.countLeads = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM leads WHERE partition_id = ?');
+    this.deleteRow = prepareOnUse<[number]>(db, 'DELETE FROM partitions WHERE id = ?');
+    this.countLeads = prepareOnUse<[number], { n: number }>(
+      db,
+      'SELECT count(*) AS n FROM leads WHERE partition_id = ?',
+    );
   }
 
   list(): Partition[] {

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { isPermissionKey } from '../domain/permissions.js';
-import type { Database } from './database.js';
+import { type Database, prepareOnUse } from './database.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 
 export type RoleType = 'user-defined' | 'system-defined';
@@ -92,26 +92,31 @@ export class RoleRepository {
     private readonly db: Database,
     private readonly clock: Clock,
   ) {
-    this.selectPage = db.prepare<[number, number], RoleRow>(`${SELECT_ROLE} ORDER BY r.id LIMIT ? OFFSET ?`);
-    this.selectCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM roles');
-    this.selectById = db.prepare<[number], RoleRow>(`${SELECT_ROLE} WHERE r.id = ?`);
-    this.insert = db.prepare<[string, string, RoleType, string, number, string, number], { id: number }>(
+    this.selectPage = prepareOnUse<[number, number], RoleRow>(db, `${SELECT_ROLE} ORDER BY r.id LIMIT ? OFFSET ?`);
+    this.selectCount = prepareOnUse<[], { n: number }>(db, 'SELECT count(*) AS n FROM roles');
+    this.selectById = prepareOnUse<[number], RoleRow>(db, `${SELECT_ROLE} WHERE r.id = ?`);
+    this.insert = prepareOnUse<[string, string, RoleType, string, number, string, number], { id: number }>(
+      db,
       `INSERT INTO roles (name, description, role_type, created_by, created_at, modified_by, modified_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     );
-    this.updateRow = db.prepare<[string, string, RoleType, string, number, number]>(
+    this.updateRow = prepareOnUse<[string, string, RoleType, string, number, number]>(
+      db,
       `UPDATE roles SET name = ?, description = ?, role_type = ?, modified_by = ?, modified_at = ?,
        version = version + 1 WHERE id = ?`,
     );
-    this.touchRow = db.prepare<[string, number, number]>(
+    this.touchRow = prepareOnUse<[string, number, number]>(
+      db,
       'UPDATE roles SET modified_by = ?, modified_at = ?, version = version + 1 WHERE id = ?',
     );
-    this.deleteRow = db.prepare<[number]>('DELETE FROM roles WHERE id = ?');
-    this.addPermission = db.prepare<[number, string]>(
+    this.deleteRow = prepareOnUse<[number]>(db, 'DELETE FROM roles WHERE id = ?');
+    this.addPermission = prepareOnUse<[number, string]>(
+      db,
       'INSERT OR IGNORE INTO role_permissions (role_id, permission_key) VALUES (?, ?)',
     );
-    this.clearPermissions = db.prepare<[number]>('DELETE FROM role_permissions WHERE role_id = ?');
-    this.removePermission = db.prepare<[number, string]>(
+    this.clearPermissions = prepareOnUse<[number]>(db, 'DELETE FROM role_permissions WHERE role_id = ?');
+    this.removePermission = prepareOnUse<[number, string]>(
+      db,
       'DELETE FROM role_permissions WHERE role_id = ? AND permission_key = ?',
     );
   }

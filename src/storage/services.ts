@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import type { Ids } from '../ids.js';
-import type { Database } from './database.js';
+import { type Database, prepareOnUse } from './database.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 
 /** A LaunchPoint custom service. */
@@ -110,28 +110,32 @@ export class ServiceRepository {
     private readonly ids: Ids,
     private readonly tokens: TokenSettings,
   ) {
-    this.selectAll = db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY id');
-    this.selectFirst = db.prepare<[number], ServiceRow>('SELECT * FROM services ORDER BY id LIMIT ?');
-    this.countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM services');
-    this.selectById = db.prepare<[number], ServiceRow>('SELECT * FROM services WHERE id = ?');
-    this.selectByClientId = db.prepare<[string], ServiceRow>('SELECT * FROM services WHERE client_id = ?');
-    this.selectByName = db.prepare<[string], ServiceRow>('SELECT * FROM services WHERE name = ?');
-    this.insert = db.prepare<[string, string, number, string, string, number], { id: number }>(
+    this.selectAll = prepareOnUse<[], ServiceRow>(db, 'SELECT * FROM services ORDER BY id');
+    this.selectFirst = prepareOnUse<[number], ServiceRow>(db, 'SELECT * FROM services ORDER BY id LIMIT ?');
+    this.countAll = prepareOnUse<[], { n: number }>(db, 'SELECT count(*) AS n FROM services');
+    this.selectById = prepareOnUse<[number], ServiceRow>(db, 'SELECT * FROM services WHERE id = ?');
+    this.selectByClientId = prepareOnUse<[string], ServiceRow>(db, 'SELECT * FROM services WHERE client_id = ?');
+    this.selectByName = prepareOnUse<[string], ServiceRow>(db, 'SELECT * FROM services WHERE name = ?');
+    this.insert = prepareOnUse<[string, string, number, string, string, number], { id: number }>(
+      db,
       `INSERT INTO services (name, description, api_only_user_id, client_id, client_secret, created_at)
        VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
     );
-    this.deleteRow = db.prepare<[number]>('DELETE FROM services WHERE id = ?');
-    this.selectOwner = db.prepare<[number], { api_only: 0 | 1 }>('SELECT api_only FROM users WHERE id = ?');
-    this.selectNewestToken = db.prepare<[number], TokenRow>(
+    this.deleteRow = prepareOnUse<[number]>(db, 'DELETE FROM services WHERE id = ?');
+    this.selectOwner = prepareOnUse<[number], { api_only: 0 | 1 }>(db, 'SELECT api_only FROM users WHERE id = ?');
+    this.selectNewestToken = prepareOnUse<[number], TokenRow>(
+      db,
       'SELECT * FROM access_tokens WHERE service_id = ? ORDER BY expires_at DESC LIMIT 1',
     );
-    this.selectToken = db.prepare<[string], TokenRow>('SELECT * FROM access_tokens WHERE token = ?');
+    this.selectToken = prepareOnUse<[string], TokenRow>(db, 'SELECT * FROM access_tokens WHERE token = ?');
     // Written after the call that issued it: a service deleted meanwhile takes its token with it.
-    this.insertToken = db.prepare<[string, number, number, number, number]>(
+    this.insertToken = prepareOnUse<[string, number, number, number, number]>(
+      db,
       `INSERT INTO access_tokens (token, service_id, issued_at, expires_at)
        SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM services WHERE id = ?)`,
     );
-    this.deleteExpiredTokens = db.prepare<{ service: number; now: number; retainedSince: number; kept: number }>(
+    this.deleteExpiredTokens = prepareOnUse<{ service: number; now: number; retainedSince: number; kept: number }>(
+      db,
       `DELETE FROM access_tokens WHERE service_id = :service AND expires_at <= :now
          AND (expires_at <= :retainedSince OR token NOT IN (
            SELECT token FROM access_tokens WHERE service_id = :service AND expires_at <= :now

@@ -3,8 +3,7 @@ import { coerceFieldValue, formatDatetime, isStandardFieldName, type LeadFieldCa
 import { isPermissionKey, PERMISSIONS } from '../domain/permissions.js';
 import { ALL_WORKSPACES_NAME, type Seed, SEQUENCED_TABLES, SeedError } from '../domain/seed.js';
 import type { Ids } from '../ids.js';
-import type { Statement } from 'better-sqlite3';
-import type { Database } from './database.js';
+import { type Database, type PreparedStatement, prepareOnUse } from './database.js';
 import type { LeadFieldRepository } from './lead-fields.js';
 import { LEAD_COLUMNS, type LeadRow, type LeadValue, toLead } from './leads.js';
 import { type ServiceRow, toService } from './services.js';
@@ -49,7 +48,7 @@ export class SubscriptionStore {
     private readonly leadFields: LeadFieldRepository,
     private readonly beforeWipe: () => void = () => {},
   ) {
-    const prepare = (sql: string): Statement<unknown[]> => db.prepare<unknown[]>(sql);
+    const prepare = (sql: string, options?: { raw: boolean }): PreparedStatement => prepareOnUse(db, sql, options);
     this.statements = {
       wipe: DATA_TABLES.map((table) => prepare(`DELETE FROM ${table}`)),
       resetSequences: prepare('DELETE FROM sqlite_sequence'),
@@ -95,7 +94,7 @@ export class SubscriptionStore {
         'SELECT user_id, role_id, workspace_id FROM user_roles ORDER BY user_id, role_id, workspace_id',
       ),
       selectServices: prepare('SELECT * FROM services ORDER BY id'),
-      selectLeads: prepare(`SELECT ${LEAD_COLUMNS} FROM leads ORDER BY id`).raw(),
+      selectLeads: prepare(`SELECT ${LEAD_COLUMNS} FROM leads ORDER BY id`, { raw: true }),
       insertDefaultWorkspace: prepare(
         `INSERT OR IGNORE INTO workspaces (id, name, description)
          VALUES (1, 'Default', 'Initial workspace for Marketing Activities, Design Studio, and so on.')`,
@@ -425,7 +424,7 @@ export class SubscriptionStore {
   }
 
   /** Runs an insert, turning a UNIQUE/PRIMARY KEY clash into a SeedError at `path`. */
-  private insertUnique(statement: Statement<unknown[]>, path: string, ...params: unknown[]): number {
+  private insertUnique(statement: PreparedStatement, path: string, ...params: unknown[]): number {
     try {
       const row = statement.reader ? (statement.get(...params) as { id: number }) : undefined;
       if (!statement.reader) statement.run(...params);

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
-import type { Database } from './database.js';
+import { type Database, prepareOnUse } from './database.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 import { ALL_WORKSPACES_ID } from './workspaces.js';
 
@@ -89,37 +89,45 @@ export class UserRepository {
     private readonly db: Database,
     private readonly clock: Clock,
   ) {
-    this.selectAll = db.prepare<[], UserRow>(`${SELECT_USER} ORDER BY u.id`);
-    this.selectById = db.prepare<[number], UserRow>(`${SELECT_USER} WHERE u.id = ?`);
-    this.insert = db.prepare<[string, string, string, number, number, number], { id: number }>(
+    this.selectAll = prepareOnUse<[], UserRow>(db, `${SELECT_USER} ORDER BY u.id`);
+    this.selectById = prepareOnUse<[number], UserRow>(db, `${SELECT_USER} WHERE u.id = ?`);
+    this.insert = prepareOnUse<[string, string, string, number, number, number], { id: number }>(
+      db,
       `INSERT INTO users (email, first_name, last_name, api_only, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
     );
-    this.updateRow = db.prepare<[string, string, string, number, number, number]>(
+    this.updateRow = prepareOnUse<[string, string, string, number, number, number]>(
+      db,
       'UPDATE users SET email = ?, first_name = ?, last_name = ?, api_only = ?, updated_at = ? WHERE id = ?',
     );
-    this.deleteRow = db.prepare<[number]>('DELETE FROM users WHERE id = ?');
-    this.insertGrant = db.prepare<[number, number, number]>(
+    this.deleteRow = prepareOnUse<[number]>(db, 'DELETE FROM users WHERE id = ?');
+    this.insertGrant = prepareOnUse<[number, number, number]>(
+      db,
       'INSERT OR IGNORE INTO user_roles (user_id, role_id, workspace_id) VALUES (?, ?, ?)',
     );
-    this.deleteGrant = db.prepare<[number, number, number]>(
+    this.deleteGrant = prepareOnUse<[number, number, number]>(
+      db,
       'DELETE FROM user_roles WHERE user_id = ? AND role_id = ? AND workspace_id = ?',
     );
-    this.clearUserGrants = db.prepare<[number]>('DELETE FROM user_roles WHERE user_id = ?');
-    this.clearRoleGrants = db.prepare<[number]>('DELETE FROM user_roles WHERE role_id = ?');
-    this.selectRoleSubjects = db.prepare<[number], { user_id: number; workspace_id: number }>(
+    this.clearUserGrants = prepareOnUse<[number]>(db, 'DELETE FROM user_roles WHERE user_id = ?');
+    this.clearRoleGrants = prepareOnUse<[number]>(db, 'DELETE FROM user_roles WHERE role_id = ?');
+    this.selectRoleSubjects = prepareOnUse<[number], { user_id: number; workspace_id: number }>(
+      db,
       'SELECT user_id, workspace_id FROM user_roles WHERE role_id = ? ORDER BY user_id, workspace_id',
     );
-    this.roleExists = db.prepare<[number], { id: number }>('SELECT id FROM roles WHERE id = ?');
-    this.workspaceExists = db.prepare<[number], { id: number }>('SELECT id FROM workspaces WHERE id = ?');
-    this.servicesOwned = db.prepare<[number], { n: number }>(
+    this.roleExists = prepareOnUse<[number], { id: number }>(db, 'SELECT id FROM roles WHERE id = ?');
+    this.workspaceExists = prepareOnUse<[number], { id: number }>(db, 'SELECT id FROM workspaces WHERE id = ?');
+    this.servicesOwned = prepareOnUse<[number], { n: number }>(
+      db,
       'SELECT count(*) AS n FROM services WHERE api_only_user_id = ?',
     );
-    this.apiOnlyUsersWithoutRoles = db.prepare<[], { id: number }>(
+    this.apiOnlyUsersWithoutRoles = prepareOnUse<[], { id: number }>(
+      db,
       `SELECT id FROM users u WHERE api_only = 1 AND NOT EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id)
        ORDER BY id`,
     );
-    this.selectPermissionsByWorkspace = db.prepare<[number], { workspace_id: number; permission_key: string }>(
+    this.selectPermissionsByWorkspace = prepareOnUse<[number], { workspace_id: number; permission_key: string }>(
+      db,
       `SELECT DISTINCT ur.workspace_id, rp.permission_key FROM user_roles ur
        JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE ur.user_id = ?`,
     );

@@ -1,5 +1,5 @@
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
-import type { Database } from './database.js';
+import { type Database, prepareOnUse } from './database.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 
 export interface Workspace {
@@ -46,21 +46,27 @@ export class WorkspaceRepository {
   private readonly grantsIn;
 
   constructor(private readonly db: Database) {
-    this.selectAll = db.prepare<[], WorkspaceRow>(`${SELECT_WORKSPACE} ORDER BY w.id`);
-    this.selectById = db.prepare<[number], WorkspaceRow>(`${SELECT_WORKSPACE} WHERE w.id = ?`);
-    this.insert = db.prepare<[string, string], { id: number }>(
+    this.selectAll = prepareOnUse<[], WorkspaceRow>(db, `${SELECT_WORKSPACE} ORDER BY w.id`);
+    this.selectById = prepareOnUse<[number], WorkspaceRow>(db, `${SELECT_WORKSPACE} WHERE w.id = ?`);
+    this.insert = prepareOnUse<[string, string], { id: number }>(
+      db,
       'INSERT INTO workspaces (name, description) VALUES (?, ?) RETURNING id',
     );
-    this.updateRow = db.prepare<[string, string, number]>(
+    this.updateRow = prepareOnUse<[string, string, number]>(
+      db,
       'UPDATE workspaces SET name = ?, description = ? WHERE id = ?',
     );
-    this.deleteRow = db.prepare<[number]>('DELETE FROM workspaces WHERE id = ?');
-    this.clearPartitions = db.prepare<[number]>('DELETE FROM workspace_partitions WHERE workspace_id = ?');
-    this.attachPartition = db.prepare<[number, number]>(
+    this.deleteRow = prepareOnUse<[number]>(db, 'DELETE FROM workspaces WHERE id = ?');
+    this.clearPartitions = prepareOnUse<[number]>(db, 'DELETE FROM workspace_partitions WHERE workspace_id = ?');
+    this.attachPartition = prepareOnUse<[number, number]>(
+      db,
       'INSERT OR IGNORE INTO workspace_partitions (workspace_id, partition_id) VALUES (?, ?)',
     );
-    this.partitionExists = db.prepare<[number], { id: number }>('SELECT id FROM partitions WHERE id = ?');
-    this.grantsIn = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM user_roles WHERE workspace_id = ?');
+    this.partitionExists = prepareOnUse<[number], { id: number }>(db, 'SELECT id FROM partitions WHERE id = ?');
+    this.grantsIn = prepareOnUse<[number], { n: number }>(
+      db,
+      'SELECT count(*) AS n FROM user_roles WHERE workspace_id = ?',
+    );
   }
 
   list(): Workspace[] {

@@ -7,7 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { frozenClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
-import { MIGRATIONS_DIR, openDatabase, runMigrations } from '../../src/storage/database.js';
+import { AdjustableClock } from '../../src/clock.js';
+import { createContext } from '../../src/context.js';
+import { randomIds } from '../../src/ids.js';
+import { MIGRATIONS_DIR, openDatabase, prepareOnUse, runMigrations } from '../../src/storage/database.js';
 import { call, newInstance, tokenUrl } from '../helpers.js';
 
 const MIGRATION_FILES = readdirSync(MIGRATIONS_DIR)
@@ -93,6 +96,45 @@ describe('migrations', () => {
     const path = join(dir, 'nested', 'deeper', 'db.sqlite');
     openDatabase(path).close();
     expect(existsSync(path)).toBe(true);
+  });
+});
+
+/** Every statement a repository holds, found by walking its fields (statements expose their SQL as `source`). */
+function statementSources(value: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return [];
+  seen.add(value);
+  const record = value as Record<string, unknown>;
+  if (typeof record.source === 'string' && typeof record.get === 'function') return [record.source];
+  const children = value instanceof Map ? [...value.values()] : Object.values(record);
+  return children.flatMap((child) => statementSources(child, seen));
+}
+
+describe('statements prepared on first use', () => {
+  it('are not prepared until called, and then give the same rows as a prepared statement', () => {
+    const db = openDatabase(':memory:');
+    try {
+      const statement = prepareOnUse<[number], { id: number }>(db, 'SELECT id FROM workspaces WHERE id = ?');
+      expect(statement.source).toBe('SELECT id FROM workspaces WHERE id = ?');
+      expect(statement.get(1)).toEqual(db.prepare('SELECT id FROM workspaces WHERE id = ?').get(1));
+      expect(statement.reader).toBe(true);
+      const broken = prepareOnUse(db, 'SELECT id FROM no_such_table'); // no error yet: nothing prepared
+      expect(() => broken.all()).toThrow(/no such table/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('every repository statement compiles against the migrated schema (a typo would otherwise wait for its call)', () => {
+    const db = openDatabase(':memory:');
+    try {
+      const ctx = createContext(testConfig(), db, new AdjustableClock(), randomIds);
+      const sources = statementSources(ctx.repos);
+      expect(sources.length).toBeGreaterThan(80);
+      for (const source of sources) expect(() => db.prepare(source), source).not.toThrow();
+      ctx.close();
+    } finally {
+      db.close();
+    }
   });
 });
 
