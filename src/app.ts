@@ -71,6 +71,29 @@ const ZOD_COMPILERS = {
   buildSerializer: () => serializerCompiler,
 } as unknown as NonNullable<FastifyServerOptions['schemaController']>['compilersFactory'];
 
+// Fastify names each plugin it registers, and looks for one without a display name among every loaded CommonJS
+// module, per registration (a thirtieth of building an instance).
+const DISPLAY_NAME = Symbol.for('fastify.display-name');
+function named<T extends object>(name: string, plugin: T): T {
+  (plugin as Record<symbol, unknown>)[DISPLAY_NAME] = name;
+  return plugin;
+}
+for (const [name, plugin] of Object.entries({
+  identityRoutes,
+  leadRoutes,
+  statsRoutes,
+  permissionRoutes,
+  workspaceRoutes,
+  partitionRoutes,
+  roleRoutes,
+  userRoutes,
+  serviceRoutes,
+  leadFieldRoutes,
+  harnessRoutes,
+})) {
+  named(name, plugin);
+}
+
 /** The composition root: one Fastify instance with every plane registered. */
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? testConfig();
@@ -186,12 +209,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   registerLazyDocs(app, '/docs');
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(async (identity: FastifyInstance) => {
-    identity.addHook('preHandler', injectFaults(ctx, identityClientId));
-    await identity.register(identityRoutes, { ctx });
-  });
+  await app.register(
+    named('identityPlane', async (identity: FastifyInstance) => {
+      identity.addHook('preHandler', injectFaults(ctx, identityClientId));
+      await identity.register(identityRoutes, { ctx });
+    }),
+  );
 
-  const marketoPlane = async (marketo: FastifyInstance) => {
+  const marketoPlane = named('marketoPlane', async (marketo: FastifyInstance) => {
     // Marketo responses carry open-ended records (lead fields); the zod schemas document them.
     marketo.setSerializerCompiler(() => (data) => JSON.stringify(data));
     // Marketo takes JSON and form bodies; anything else is 612 Invalid Content Type.
@@ -217,11 +242,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     });
     await marketo.register(leadRoutes, { ctx });
     await marketo.register(statsRoutes, { ctx });
-  };
+  });
   await app.register(marketoPlane);
   registerFormTunnel(app, marketoRoutes, tunnelSecret);
 
-  const adminPlane = async (admin: FastifyInstance) => {
+  const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {
     await admin.register(permissionRoutes);
     await admin.register(workspaceRoutes, { ctx });
     await admin.register(partitionRoutes, { ctx });
@@ -230,13 +255,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     await admin.register(serviceRoutes, { ctx });
     await admin.register(leadFieldRoutes, { ctx });
     await admin.register(harnessRoutes, { ctx });
-  };
+  });
   await app.register(adminPlane, { prefix: '/admin' });
   // Adobe's access-control path, so code written against the Roles API works unchanged.
   await app.register(
-    async (aep: FastifyInstance) => {
+    named('accessControlPlane', async (aep: FastifyInstance) => {
       await aep.register(roleRoutes, { ctx });
-    },
+    }),
     { prefix: '/data/foundation/access-control/administration' },
   );
 
