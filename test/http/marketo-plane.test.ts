@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { frozenClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
-import { accessToken, call, newInstance, provisionService } from '../helpers.js';
+import { accessToken, call, journalEntries, newInstance, provisionService } from '../helpers.js';
 import { bearer, buildSubscription, REQUEST_ID, seedLeads } from '../rest/subscription.js';
 
 const apps: { close(): Promise<unknown> }[] = [];
@@ -193,6 +193,17 @@ describe('wire format and request normalisation', () => {
       { code: '605', message: 'HTTP Method not supported' },
     ]);
     expect((await call(app, 'PUT', '/rest/v1/leads.json', {}, headers)).json().errors[0].code).toBe('605');
+  });
+
+  it('HEAD is no Marketo operation (Adobe lists none): 605 on a Marketo path, 404 on the admin plane', async () => {
+    const { app, headers } = await withReader();
+    const head = await call(app, 'HEAD', '/rest/v1/lead/1.json', undefined, headers);
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe(''); // a HEAD answer has no body: the journal shows what it was
+    const [entry] = await journalEntries(app, '?path=/rest/v1/lead/1.json');
+    expect(entry).toMatchObject({ method: 'HEAD', path: '/rest/v1/lead/1.json', marketoCode: '605' });
+    const admin = await call(app, 'HEAD', '/admin/workspaces');
+    expect(admin.statusCode).toBe(404);
   });
 
   it('malformed JSON is 609 and a wrong content type 612, changing nothing', async () => {
