@@ -24,6 +24,10 @@ export const oauthErrorSchema = z
   .object({ error: z.string(), error_description: z.string() })
   .meta({ id: 'OAuthError' });
 
+const tokenBody = tokenParams.nullish();
+
+const tokenResponses = { 200: identityResponseSchema, 400: oauthErrorSchema, 401: oauthErrorSchema };
+
 const description =
   'Retrieve an access token (Marketo Identity). Parameters in the query string, or on POST also in an ' +
   'application/x-www-form-urlencoded body. Not counted against any API limit.';
@@ -43,11 +47,17 @@ export const identityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     return tokenResponseFor(ctx, client.service, client.owner);
   };
 
-  const response = { 200: identityResponseSchema, 400: oauthErrorSchema, 401: oauthErrorSchema };
-
   app.get(
     '/identity/oauth/token',
-    { schema: { tags: ['Identity'], summary: 'Get an access token', description, querystring: tokenParams, response } },
+    {
+      schema: {
+        tags: ['Identity'],
+        summary: 'Get an access token',
+        description,
+        querystring: tokenParams,
+        response: tokenResponses,
+      },
+    },
     async (request, reply) => {
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       return issue(request.query);
@@ -62,8 +72,8 @@ export const identityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
         summary: 'Get an access token',
         description,
         querystring: tokenParams,
-        body: tokenParams.nullish(),
-        response,
+        body: tokenBody,
+        response: tokenResponses,
       },
     },
     async (request, reply) => {

@@ -106,6 +106,31 @@ const limitsSchema = limitSettings
   })
   .meta({ id: 'Limits' });
 
+const limitsChange = z.strictObject({
+  enabled: z.boolean().optional(),
+  rate: limitSettings.shape.rate.partial().optional(),
+  concurrency: limitSettings.shape.concurrency.optional(),
+  dailyQuota: limitSettings.shape.dailyQuota.optional(),
+});
+
+const journalQuery = z.object({
+  clientId: z.string().optional(),
+  path: z.string().optional().describe('Glob: * within a segment, ** across'),
+  decision: z.enum(['allowed', 'denied']).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+});
+
+const journalList = z.object({ items: z.array(journalEntrySchema) });
+
+const faultList = z.object({ items: z.array(faultSchema) });
+
+const faultIdParams = z.object({ id: z.string() });
+
+const resetResponse = z.null().describe('Reset');
+
+const noContent = z.null();
+
 /** Reset, snapshot, request journal, clock, faults and limits: the controls that make the fake a test tool. */
 export const harnessRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { journal, faults, limits } = ctx.harness;
@@ -121,7 +146,7 @@ export const harnessRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags,
         summary: 'Back to the seed state: data, tokens, journal, counters, faults and clock',
-        response: { 204: z.null().describe('Reset'), 401: problemResponses[401] },
+        response: { 204: resetResponse, 401: problemResponses[401] },
       },
     },
     async (_request, reply) => {
@@ -148,14 +173,8 @@ export const harnessRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags,
         summary: 'The request journal, newest first; secrets redacted',
-        querystring: z.object({
-          clientId: z.string().optional(),
-          path: z.string().optional().describe('Glob: * within a segment, ** across'),
-          decision: z.enum(['allowed', 'denied']).optional(),
-          since: z.iso.datetime({ offset: true }).optional(),
-          limit: z.coerce.number().int().min(1).max(10_000).default(100),
-        }),
-        response: { 200: z.object({ items: z.array(journalEntrySchema) }), ...problemResponses },
+        querystring: journalQuery,
+        response: { 200: journalList, ...problemResponses },
       },
     },
     async (request) => {
@@ -167,7 +186,7 @@ export const harnessRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   app.delete(
     '/requests',
     {
-      schema: { tags, summary: 'Clear the journal', response: { 204: z.null(), 401: problemResponses[401] } },
+      schema: { tags, summary: 'Clear the journal', response: { 204: noContent, 401: problemResponses[401] } },
     },
     async (_request, reply) => {
       journal.clear();
@@ -207,7 +226,7 @@ export const harnessRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags,
         summary: 'The fault rules',
-        response: { 200: z.object({ items: z.array(faultSchema) }), 401: problemResponses[401] },
+        response: { 200: faultList, 401: problemResponses[401] },
       },
     },
     async () => ({ items: faults.list() }),
@@ -242,7 +261,7 @@ export const harnessRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
 
   app.delete(
     '/faults',
-    { schema: { tags, summary: 'Remove every fault rule', response: { 204: z.null(), 401: problemResponses[401] } } },
+    { schema: { tags, summary: 'Remove every fault rule', response: { 204: noContent, 401: problemResponses[401] } } },
     async (_request, reply) => {
       faults.clear();
       return reply.code(204).send(null);
@@ -255,8 +274,8 @@ export const harnessRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags,
         summary: 'Remove one fault rule',
-        params: z.object({ id: z.string() }),
-        response: { 204: z.null(), ...problemResponses },
+        params: faultIdParams,
+        response: { 204: noContent, ...problemResponses },
       },
     },
     async (request, reply) => {
@@ -283,12 +302,7 @@ export const harnessRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags,
         summary: 'Change the limits (any of enabled, rate, concurrency, dailyQuota)',
-        body: z.strictObject({
-          enabled: z.boolean().optional(),
-          rate: limitSettings.shape.rate.partial().optional(),
-          concurrency: limitSettings.shape.concurrency.optional(),
-          dailyQuota: limitSettings.shape.dailyQuota.optional(),
-        }),
+        body: limitsChange,
         response: { 200: limitsSchema, ...problemResponses },
       },
     },

@@ -21,7 +21,18 @@ const leadFieldInput = z.strictObject({
   length: z.number().int().min(1).max(65535).optional().describe('string and email only; default 255'),
 });
 
+const createLeadFieldBody = leadFieldInput.refine(
+  (input) => input.length === undefined || input.dataType === 'string' || input.dataType === 'email',
+  { path: ['length'], message: 'only string and email fields have a length' },
+);
+
+const leadFieldNameParams = z.object({ name: z.string() });
+
 const tags = ['Admin: Lead fields'];
+
+const leadFieldList = z.object({ items: z.array(leadFieldSchema) });
+
+const deletedResponse = z.null().describe('Deleted');
 
 export const leadFieldRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { leadFields } = ctx.repos;
@@ -32,7 +43,7 @@ export const leadFieldRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
       schema: {
         tags,
         summary: 'List custom lead fields',
-        response: { 200: z.object({ items: z.array(leadFieldSchema) }), 401: problemResponses[401] },
+        response: { 200: leadFieldList, 401: problemResponses[401] },
       },
     },
     async () => ({ items: leadFields.list() }),
@@ -44,10 +55,7 @@ export const leadFieldRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
       schema: {
         tags,
         summary: 'Declare a custom lead field; it appears in describe and can be filtered on',
-        body: leadFieldInput.refine(
-          (input) => input.length === undefined || input.dataType === 'string' || input.dataType === 'email',
-          { path: ['length'], message: 'only string and email fields have a length' },
-        ),
+        body: createLeadFieldBody,
         response: { 201: leadFieldSchema, ...problemResponses },
       },
     },
@@ -60,8 +68,8 @@ export const leadFieldRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
       schema: {
         tags,
         summary: 'Delete a custom lead field and its values',
-        params: z.object({ name: z.string() }),
-        response: { 204: z.null().describe('Deleted'), ...problemResponses },
+        params: leadFieldNameParams,
+        response: { 204: deletedResponse, ...problemResponses },
       },
     },
     async (request, reply) => {

@@ -12,6 +12,12 @@ const partitionInput = z.strictObject({ name: nameSchema, description: descripti
 
 const tags = ['Admin: Workspaces & Partitions'];
 
+const partitionList = z.object({ items: z.array(partitionSchema) });
+
+const partitionPatch = partitionInput.partial();
+
+const deletedResponse = z.null().describe('Deleted');
+
 export const partitionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { partitions } = ctx.repos;
 
@@ -21,7 +27,7 @@ export const partitionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
       schema: {
         tags,
         summary: 'List lead partitions',
-        response: { 200: z.object({ items: z.array(partitionSchema) }), 401: problemResponses[401] },
+        response: { 200: partitionList, 401: problemResponses[401] },
       },
     },
     async () => ({ items: partitions.list() }),
@@ -60,7 +66,7 @@ export const partitionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
         tags,
         summary: 'Rename or describe a lead partition',
         params: idParams,
-        body: partitionInput.partial(),
+        body: partitionPatch,
         response: { 200: partitionSchema, ...problemResponses },
       },
     },
@@ -74,7 +80,7 @@ export const partitionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
         tags,
         summary: 'Delete a lead partition (refused while it holds leads)',
         params: idParams,
-        response: { 204: z.null().describe('Deleted'), ...problemResponses },
+        response: { 204: deletedResponse, ...problemResponses },
       },
     },
     async (request, reply) => {

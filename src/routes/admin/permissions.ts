@@ -13,6 +13,8 @@ const permissionSchema = z
   })
   .meta({ id: 'Permission' });
 
+const permissionList = z.array(permissionSchema);
+
 export const permissionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/permissions',
@@ -20,7 +22,7 @@ export const permissionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['Admin: Roles'],
         summary: 'The permission catalog',
-        response: { 200: z.array(permissionSchema), 401: problemResponses[401] },
+        response: { 200: permissionList, 401: problemResponses[401] },
       },
     },
     async () => [...PERMISSIONS],

@@ -142,6 +142,12 @@ function applyOperations(ctx: AppContext, roleId: number, operations: PatchOpera
 
 const tags = ['Admin: Roles'];
 
+const roleList = z.object({ roles: z.array(roleSchema), _page: pageMeta, _links: links });
+
+const subjectList = z.object({ items: z.array(subjectSchema), _page: pageMeta, _links: links });
+
+const deletedResponse = z.null().describe('Deleted');
+
 /**
  * Roles, mounted at /admin/roles and at Adobe's /data/foundation/access-control/administration/roles.
  */
@@ -156,7 +162,7 @@ export const roleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
         summary: 'List roles',
         querystring: pageQuery,
         response: {
-          200: z.object({ roles: z.array(roleSchema), _page: pageMeta, _links: links }),
+          200: roleList,
           ...problemResponses,
         },
       },
@@ -229,7 +235,7 @@ export const roleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
         tags,
         summary: 'Delete a role (not system-defined, not while granted)',
         params: idParams,
-        response: { 204: z.null().describe('Deleted'), ...problemResponses },
+        response: { 204: deletedResponse, ...problemResponses },
       },
     },
     async (request, reply) => {
@@ -247,7 +253,7 @@ export const roleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
         params: idParams,
         querystring: pageQuery,
         response: {
-          200: z.object({ items: z.array(subjectSchema), _page: pageMeta, _links: links }),
+          200: subjectList,
           ...problemResponses,
         },
       },

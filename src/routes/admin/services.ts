@@ -35,6 +35,10 @@ const serviceInput = z.strictObject({
 
 const tags = ['Admin: LaunchPoint'];
 
+const serviceList = z.object({ items: z.array(serviceSummary) });
+
+const deletedResponse = z.null().describe('Deleted');
+
 export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { services } = ctx.repos;
 
@@ -44,7 +48,7 @@ export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags,
         summary: 'List custom services (secrets only in View Details)',
-        response: { 200: z.object({ items: z.array(serviceSummary) }), 401: problemResponses[401] },
+        response: { 200: serviceList, 401: problemResponses[401] },
       },
     },
     async () => ({ items: services.list().map(({ clientSecret: _secret, ...summary }) => summary) }),
@@ -83,7 +87,7 @@ export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         tags,
         summary: 'Delete a custom service; its tokens stop working',
         params: idParams,
-        response: { 204: z.null().describe('Deleted'), ...problemResponses },
+        response: { 204: deletedResponse, ...problemResponses },
       },
     },
     async (request, reply) => {

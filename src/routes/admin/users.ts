@@ -35,6 +35,12 @@ const userInput = z.strictObject({
 
 const tags = ['Admin: Users'];
 
+const userList = z.object({ items: z.array(userSchema) });
+
+const userPatch = userInput.partial();
+
+const deletedResponse = z.null().describe('Deleted');
+
 export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { users } = ctx.repos;
 
@@ -44,7 +50,7 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       schema: {
         tags,
         summary: 'List users',
-        response: { 200: z.object({ items: z.array(userSchema) }), 401: problemResponses[401] },
+        response: { 200: userList, 401: problemResponses[401] },
       },
     },
     async () => ({ items: users.list() }),
@@ -76,7 +82,7 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
         tags,
         summary: 'Change a user; roles replaces all role grants',
         params: idParams,
-        body: userInput.partial(),
+        body: userPatch,
         response: { 200: userSchema, ...problemResponses },
       },
     },
@@ -90,7 +96,7 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
         tags,
         summary: 'Delete a user (refused while the user owns services)',
         params: idParams,
-        response: { 204: z.null().describe('Deleted'), ...problemResponses },
+        response: { 204: deletedResponse, ...problemResponses },
       },
     },
     async (request, reply) => {

@@ -22,6 +22,12 @@ const workspaceInput = z.strictObject({
 
 const tags = ['Admin: Workspaces & Partitions'];
 
+const workspaceList = z.object({ items: z.array(workspaceSchema) });
+
+const workspacePatch = workspaceInput.partial();
+
+const deletedResponse = z.null().describe('Deleted');
+
 export const workspaceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { workspaces } = ctx.repos;
 
@@ -31,7 +37,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
       schema: {
         tags,
         summary: 'List workspaces',
-        response: { 200: z.object({ items: z.array(workspaceSchema) }), 401: problemResponses[401] },
+        response: { 200: workspaceList, 401: problemResponses[401] },
       },
     },
     async () => ({ items: workspaces.list() }),
@@ -70,7 +76,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
         tags,
         summary: 'Change a workspace; partitionIds replaces the attached partitions',
         params: idParams,
-        body: workspaceInput.partial(),
+        body: workspacePatch,
         response: { 200: workspaceSchema, ...problemResponses },
       },
     },
@@ -84,7 +90,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
         tags,
         summary: 'Delete a workspace (not Default, not while roles are granted in it)',
         params: idParams,
-        response: { 204: z.null().describe('Deleted'), ...problemResponses },
+        response: { 204: deletedResponse, ...problemResponses },
       },
     },
     async (request, reply) => {

@@ -70,6 +70,29 @@ const describe2Item = z.object({
 
 const partitionItem = z.object({ id: z.number().int(), name: z.string(), description: z.string() });
 
+// Schemas are built once per process, not per instance (a fresh instance is what many test suites build per test).
+const leadEnvelope = envelopeOf(leadSchema);
+const recordResultEnvelope = envelopeOf(recordResultSchema);
+const leadByIdParams = z.object({ leadId: z.coerce.number().int() });
+const fieldsQuery = z.object({ fields: fieldsParam });
+const filterQuery = z.object({
+  filterType: z.string().min(1),
+  filterValues: commaList(z.string()).pipe(z.array(z.string()).min(1).max(MAX_BATCH)),
+  fields: fieldsParam,
+  batchSize: z.coerce.number().int().min(1).max(MAX_BATCH).default(MAX_BATCH),
+  nextPageToken: z.string().optional(),
+});
+const deleteSchema = { tags, querystring: deleteQuery, body: deleteBody, response: { 200: recordResultEnvelope } };
+const describeEnvelope = envelopeOf(describeItem);
+const describe2Envelope = envelopeOf(describe2Item);
+const partitionEnvelope = envelopeOf(partitionItem);
+const movePartitionsBody = z.object({
+  input: z
+    .array(z.object({ id: z.coerce.number().int(), partitionName: z.string().min(1) }))
+    .min(1)
+    .max(MAX_BATCH),
+});
+
 function rulesOf(ctx: AppContext): LeadRules {
   const { leads, leadFields, partitions } = ctx.repos;
   return {
@@ -110,9 +133,9 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       schema: {
         tags,
         summary: 'Get Lead by Id',
-        params: z.object({ leadId: z.coerce.number().int() }),
-        querystring: z.object({ fields: fieldsParam }),
-        response: { 200: envelopeOf(leadSchema) },
+        params: leadByIdParams,
+        querystring: fieldsQuery,
+        response: { 200: leadEnvelope },
       },
     },
     async (request) => {
@@ -132,14 +155,8 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
         tags,
         summary: 'Get Leads by Filter Type',
         description: 'Also reachable as POST with _method=GET and the parameters in a form body.',
-        querystring: z.object({
-          filterType: z.string().min(1),
-          filterValues: commaList(z.string()).pipe(z.array(z.string()).min(1).max(MAX_BATCH)),
-          fields: fieldsParam,
-          batchSize: z.coerce.number().int().min(1).max(MAX_BATCH).default(MAX_BATCH),
-          nextPageToken: z.string().optional(),
-        }),
-        response: { 200: envelopeOf(leadSchema) },
+        querystring: filterQuery,
+        response: { 200: leadEnvelope },
       },
     },
     async (request) => {
@@ -180,7 +197,7 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
         summary: 'Sync Leads',
         description: 'createOrUpdate (default), createOnly, updateOnly or createDuplicate, up to 300 records.',
         body: syncBody,
-        response: { 200: envelopeOf(recordResultSchema) },
+        response: { 200: recordResultEnvelope },
       },
     },
     async (request) => {
@@ -202,12 +219,6 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     if (ids.length === 0) throw new MarketoError('701', 'input cannot be blank');
     if (ids.length > MAX_BATCH) throw new MarketoError('1003', `Input exceeds the maximum of ${MAX_BATCH} records`);
     return successEnvelope(request.marketoRequestId(), deleteLeads(rulesOf(ctx), scopeOf(request), ids));
-  };
-  const deleteSchema = {
-    tags,
-    querystring: deleteQuery,
-    body: deleteBody,
-    response: { 200: envelopeOf(recordResultSchema) },
   };
 
   app.post(
@@ -236,7 +247,7 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     '/rest/v1/leads/describe.json',
     {
       config: { permissions: READ },
-      schema: { tags, summary: 'Describe Lead', response: { 200: envelopeOf(describeItem) } },
+      schema: { tags, summary: 'Describe Lead', response: { 200: describeEnvelope } },
     },
     async (request) =>
       successEnvelope(
@@ -256,7 +267,7 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     '/rest/v1/leads/describe2.json',
     {
       config: { permissions: READ },
-      schema: { tags, summary: 'Describe Lead2', response: { 200: envelopeOf(describe2Item) } },
+      schema: { tags, summary: 'Describe Lead2', response: { 200: describe2Envelope } },
     },
     async (request) => {
       const catalog = leadFields.catalog();
@@ -285,7 +296,7 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
         tags,
         summary: 'Get Lead Partitions',
         description: 'Only the partitions the caller can read.',
-        response: { 200: envelopeOf(partitionItem) },
+        response: { 200: partitionEnvelope },
       },
     },
     async (request) => {
@@ -304,13 +315,8 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       schema: {
         tags,
         summary: 'Update Lead Partition',
-        body: z.object({
-          input: z
-            .array(z.object({ id: z.coerce.number().int(), partitionName: z.string().min(1) }))
-            .min(1)
-            .max(MAX_BATCH),
-        }),
-        response: { 200: envelopeOf(recordResultSchema) },
+        body: movePartitionsBody,
+        response: { 200: recordResultEnvelope },
       },
     },
     async (request) =>

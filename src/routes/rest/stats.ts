@@ -22,6 +22,10 @@ const errorsItem = z.object({
   errors: z.array(z.object({ errorCode: z.string(), count: z.number().int() })),
 });
 
+// Built once per process, not per instance.
+const usageEnvelope = envelopeOf(usageItem);
+const errorsEnvelope = envelopeOf(errorsItem);
+
 /** API usage and errors per day (US Central days, as the quota), counted from real traffic. */
 export const statsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { usage } = ctx.harness;
@@ -34,7 +38,7 @@ export const statsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
   ] as const) {
     app.get(
       url,
-      { config: { permissions: NONE }, schema: { tags, summary, response: { 200: envelopeOf(usageItem) } } },
+      { config: { permissions: NONE }, schema: { tags, summary, response: { 200: usageEnvelope } } },
       async (request) => successEnvelope(request.marketoRequestId(), usage.usage(days())),
     );
   }
@@ -45,7 +49,7 @@ export const statsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
   ] as const) {
     app.get(
       url,
-      { config: { permissions: NONE }, schema: { tags, summary, response: { 200: envelopeOf(errorsItem) } } },
+      { config: { permissions: NONE }, schema: { tags, summary, response: { 200: errorsEnvelope } } },
       async (request) => successEnvelope(request.marketoRequestId(), usage.errors(days())),
     );
   }
