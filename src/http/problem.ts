@@ -43,6 +43,9 @@ export function problem(status: number, detail: string, errors?: FieldProblem[])
   };
 }
 
+/** The empty 204 answer of an admin DELETE. */
+export const deletedResponse = z.null().describe('Deleted');
+
 /** Responses every admin route can give besides its success; spread into a route's `response` schema. */
 export const problemResponses = {
   400: problemSchema,

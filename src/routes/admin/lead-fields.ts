@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteOptions } from '../../context.js';
-import { problemResponses } from '../../http/problem.js';
+import { deletedResponse, problemResponses } from '../../http/problem.js';
 
 const leadFieldSchema = z
   .object({
@@ -31,8 +31,6 @@ const leadFieldNameParams = z.object({ name: z.string() });
 const tags = ['Admin: Lead fields'];
 
 const leadFieldList = z.object({ items: z.array(leadFieldSchema) });
-
-const deletedResponse = z.null().describe('Deleted');
 
 export const leadFieldRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { leadFields } = ctx.repos;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteOptions } from '../../context.js';
-import { problemResponses } from '../../http/problem.js';
+import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
 
 const partitionSchema = z
@@ -15,8 +15,6 @@ const tags = ['Admin: Workspaces & Partitions'];
 const partitionList = z.object({ items: z.array(partitionSchema) });
 
 const partitionPatch = partitionInput.partial();
-
-const deletedResponse = z.null().describe('Deleted');
 
 export const partitionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { partitions } = ctx.repos;

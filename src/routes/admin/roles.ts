@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext, RouteOptions } from '../../context.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import { problemResponses } from '../../http/problem.js';
+import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, links, nameSchema, pageMeta, pageOf, pageQuery } from '../../http/schemas.js';
 import { DEFAULT_WORKSPACE_ID } from '../../storage/workspaces.js';
 
@@ -145,8 +145,6 @@ const tags = ['Admin: Roles'];
 const roleList = z.object({ roles: z.array(roleSchema), _page: pageMeta, _links: links });
 
 const subjectList = z.object({ items: z.array(subjectSchema), _page: pageMeta, _links: links });
-
-const deletedResponse = z.null().describe('Deleted');
 
 /**
  * Roles, mounted at /admin/roles and at Adobe's /data/foundation/access-control/administration/roles.

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteOptions } from '../../context.js';
-import { problemResponses } from '../../http/problem.js';
+import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
 import { identityResponseSchema, tokenResponseFor } from '../identity.js';
 
@@ -36,8 +36,6 @@ const serviceInput = z.strictObject({
 const tags = ['Admin: LaunchPoint'];
 
 const serviceList = z.object({ items: z.array(serviceSummary) });
-
-const deletedResponse = z.null().describe('Deleted');
 
 export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { services } = ctx.repos;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteOptions } from '../../context.js';
-import { problemResponses } from '../../http/problem.js';
+import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { idParams } from '../../http/schemas.js';
 
 const grantSchema = z.object({
@@ -38,8 +38,6 @@ const tags = ['Admin: Users'];
 const userList = z.object({ items: z.array(userSchema) });
 
 const userPatch = userInput.partial();
-
-const deletedResponse = z.null().describe('Deleted');
 
 export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { users } = ctx.repos;

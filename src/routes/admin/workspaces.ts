@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteOptions } from '../../context.js';
-import { problemResponses } from '../../http/problem.js';
+import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
 
 const workspaceSchema = z
@@ -25,8 +25,6 @@ const tags = ['Admin: Workspaces & Partitions'];
 const workspaceList = z.object({ items: z.array(workspaceSchema) });
 
 const workspacePatch = workspaceInput.partial();
-
-const deletedResponse = z.null().describe('Deleted');
 
 export const workspaceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { workspaces } = ctx.repos;
