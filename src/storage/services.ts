@@ -134,12 +134,12 @@ export class ServiceRepository {
       `INSERT INTO access_tokens (token, service_id, issued_at, expires_at)
        SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM services WHERE id = ?)`,
     );
-    this.deleteExpiredTokens = prepareOnUse<{ service: number; now: number; retainedSince: number; kept: number }>(
+    this.deleteExpiredTokens = prepareOnUse<{ service: number; now: number; retainedSince: number }>(
       db,
       `DELETE FROM access_tokens WHERE service_id = :service AND expires_at <= :now
          AND (expires_at <= :retainedSince OR token NOT IN (
            SELECT token FROM access_tokens WHERE service_id = :service AND expires_at <= :now
-           ORDER BY expires_at DESC LIMIT :kept))`,
+           ORDER BY expires_at DESC LIMIT ${EXPIRED_TOKENS_KEPT}))`,
     );
     this.writeTokens = db.transaction((tokens: PendingToken[]) => this.insertTokens(tokens));
   }
@@ -293,7 +293,6 @@ export class ServiceRepository {
         service: token.serviceId,
         now,
         retainedSince: now - EXPIRED_TOKEN_RETENTION_MS,
-        kept: EXPIRED_TOKENS_KEPT,
       });
     }
   }
