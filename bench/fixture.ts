@@ -1,9 +1,10 @@
 // The benchmark subscription: 3 partitions, 3 workspaces, a service whose user has lead permissions in 2 of
 // them, a service whose user has none (603), and leads spread evenly over the partitions.
+import { leads } from '../src/routes/rest/leads.js';
 import { rmSync } from 'node:fs';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';
-import type { SeedInput } from '../src/domain/seed.js';
+import type { SeedInput } from '../src/seed.js';
 
 export const BENCH_CLIENT = { clientId: 'bench-client-id', clientSecret: 'bench-client-secret' };
 export const DENIED_CLIENT = { clientId: 'denied-client-id', clientSecret: 'denied-client-secret' };
@@ -85,6 +86,7 @@ export async function buildFixture(options: FixtureOptions): Promise<{ seconds: 
     seed: benchSeed(),
   });
   const { repos, transaction } = app.ctx;
+  const leadRepo = app.ctx.repo(leads);
   const partitionIds = PARTITIONS.map((name) => repos.partitions.list().find((p) => p.name === name)!.id);
   const benchUser = repos.users.list().find((user) => user.email === 'bench@example.com')!;
   const BATCH = 50_000;
@@ -92,7 +94,7 @@ export async function buildFixture(options: FixtureOptions): Promise<{ seconds: 
     transaction(() => {
       for (let n = start; n < Math.min(start + BATCH, options.leads + 1); n++) {
         const { email, ...fields } = leadRecord(n);
-        repos.leads.insert(partitionIds[n % 3]!, email!, fields);
+        leadRepo.insert(partitionIds[n % 3]!, email!, fields);
       }
     });
   }

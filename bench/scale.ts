@@ -7,7 +7,6 @@ import type autocannon from 'autocannon';
 import { AdjustableClock } from '../src/clock.js';
 import { openDatabase } from '../src/storage/database.js';
 import { type LeadFilter, LeadRepository } from '../src/storage/leads.js';
-import { PartitionRepository } from '../src/storage/partitions.js';
 import { BENCH_CLIENT, buildFixture, leadEmail, visibleToBenchUser } from './fixture.js';
 import {
   type BudgetCheck,
@@ -82,7 +81,7 @@ function repositoryLookups(path: string, visible: number[]): { timings: RepoTimi
   const db = openDatabase(path);
   try {
     const leads = new LeadRepository(db, new AdjustableClock());
-    const partitions = new PartitionRepository(db).list();
+    const partitions = db.prepare<[], { id: number; name: string }>('SELECT id, name FROM partitions').all();
     const partitionIds = ['Default', 'Americas'].map((name) => {
       const partition = partitions.find((p) => p.name === name);
       if (!partition) throw new Error(`partition ${name} not in the fixture`);

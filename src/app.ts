@@ -17,18 +17,20 @@ import { UriTooLongError } from './domain/errors.js';
 import { createRequestIds } from './http/envelope.js';
 import { identityClientId, injectFaults } from './http/faults.js';
 import { recordRequest, stampRequest } from './http/journal.js';
-import { releaseLimits } from './http/limits.js';
-import { marketoGate } from './http/marketo-gate.js';
 import { handleError, registerErrorHandling } from './http/error-handler.js';
 import { redactUrl } from './domain/journal.js';
+import { marketoPlane } from './http/marketo-plane.js';
 import { MarketoRouteTable } from './http/marketo-routes.js';
 import { createUrlRewriter, registerFormTunnel, TUNNEL_HEADER } from './http/normalise.js';
 import { OPENAPI_INFO, OPENAPI_SECURITY_SCHEMES, openapiTransform } from './http/openapi.js';
+import { named } from './http/plugin-names.js';
+import { MIN_URI_LIMIT_BYTES, wireFormatOf } from './http/wire-formats.js';
 import { type Ids, randomIds } from './ids.js';
-import { initialiseSubscription } from './domain/provisioning.js';
-import { parseSeed, readSeedFile, type Seed, SeedError, type SeedInput } from './domain/seed.js';
+import { initialiseSubscription } from './lifecycle.js';
+import { SeedError } from './domain/seed.js';
+import { FAMILIES } from './families.js';
+import type { AnyFamily } from './family.js';
 import { harnessRoutes } from './routes/admin/harness.js';
-import { leadFieldRoutes } from './routes/admin/lead-fields.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
 import { partitionRoutes } from './routes/admin/partitions.js';
 import { roleRoutes } from './routes/admin/roles.js';
@@ -36,8 +38,8 @@ import { serviceRoutes } from './routes/admin/services.js';
 import { userRoutes } from './routes/admin/users.js';
 import { workspaceRoutes } from './routes/admin/workspaces.js';
 import { identityRoutes } from './routes/identity.js';
-import { leadRoutes } from './routes/rest/leads.js';
 import { statsRoutes } from './routes/rest/stats.js';
+import { parseSeed, readSeedFile, type Seed, type SeedInput } from './seed.js';
 import { type Database, openDatabase } from './storage/database.js';
 
 export interface BuildAppOptions {
@@ -53,6 +55,8 @@ export interface BuildAppOptions {
   provisionDemo?: boolean;
   /** Where the log goes (default stdout); tests read decisions from it. */
   logStream?: { write(line: string): void };
+  /** The resource families to serve (default: the registry, src/families.ts); tests add their own. */
+  families?: readonly AnyFamily[];
 }
 
 declare module 'fastify' {
@@ -61,9 +65,8 @@ declare module 'fastify' {
   }
 }
 
-// Marketo's documented request limits (error-codes.md): 1 MB body, 8 KB URI.
+// Marketo's documented request limit (error-codes.md): 1 MB body. URI limits depend on the wire format.
 const BODY_LIMIT_BYTES = 1024 * 1024;
-const MAX_URI_BYTES = 8 * 1024;
 
 // Fastify's compiler factories; the zod compilers take the route schema the same way (no shared schemas here).
 const ZOD_COMPILERS = {
@@ -71,16 +74,8 @@ const ZOD_COMPILERS = {
   buildSerializer: () => serializerCompiler,
 } as unknown as NonNullable<FastifyServerOptions['schemaController']>['compilersFactory'];
 
-// Fastify names each plugin it registers, and looks for one without a display name among every loaded CommonJS
-// module, per registration (a thirtieth of building an instance).
-const DISPLAY_NAME = Symbol.for('fastify.display-name');
-function named<T extends object>(name: string, plugin: T): T {
-  (plugin as Record<symbol, unknown>)[DISPLAY_NAME] = name;
-  return plugin;
-}
 for (const [name, plugin] of Object.entries({
   identityRoutes,
-  leadRoutes,
   statsRoutes,
   permissionRoutes,
   workspaceRoutes,
@@ -88,7 +83,6 @@ for (const [name, plugin] of Object.entries({
   roleRoutes,
   userRoutes,
   serviceRoutes,
-  leadFieldRoutes,
   harnessRoutes,
 })) {
   named(name, plugin);
@@ -97,16 +91,17 @@ for (const [name, plugin] of Object.entries({
 /** The composition root: one Fastify instance with every plane registered. */
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? testConfig();
+  const families = options.families ?? FAMILIES;
   // A bad seed throws a SeedError naming the path inside the document; nothing is loaded.
   const seed: Seed | undefined = options.seed
-    ? parseSeed(options.seed)
+    ? parseSeed(options.seed, 'seed', families)
     : config.SEED_FILE
-      ? readSeedFile(config.SEED_FILE)
+      ? readSeedFile(config.SEED_FILE, families)
       : undefined;
   const db = options.db ?? openDatabase(config.DATABASE_PATH);
   const clock = options.clock ?? new AdjustableClock();
   const ids = options.ids ?? randomIds;
-  const ctx = createContext(config, db, clock, ids);
+  const ctx = createContext(config, db, clock, ids, families);
   ctx.repos.subscription.ensureSystemRows();
   let seeded: boolean;
   try {
@@ -183,9 +178,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.addHook('onRequest', (request, _reply, done) => {
     // Fastify keeps the URL as sent in originalUrl when rewriteUrl changed it.
     const url = (request.raw as { originalUrl?: string }).originalUrl ?? request.url;
-    // Only a long URL can be over the limit in bytes (a character is at most 3 bytes in UTF-8).
-    if (url.length * 3 > MAX_URI_BYTES && request.headers[TUNNEL_HEADER] !== tunnelSecret) {
-      if (Buffer.byteLength(url) > MAX_URI_BYTES) return done(new UriTooLongError());
+    // Only a long URL can be over a limit in bytes (a character is at most 3 bytes in UTF-8).
+    if (url.length * 3 > MIN_URI_LIMIT_BYTES && request.headers[TUNNEL_HEADER] !== tunnelSecret) {
+      if (Buffer.byteLength(url) > wireFormatOf(url).maxUriBytes) return done(new UriTooLongError());
     }
     const denied = guardAdmin(request);
     if (denied) return done(denied);
@@ -218,34 +213,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     }),
   );
 
-  const marketoPlane = named('marketoPlane', async (marketo: FastifyInstance) => {
-    // Marketo responses carry open-ended records (lead fields); the zod schemas document them.
-    marketo.setSerializerCompiler(() => (data) => JSON.stringify(data));
-    // Marketo takes JSON and form bodies; anything else is 612 Invalid Content Type.
-    marketo.removeContentTypeParser('text/plain');
-    const gateFor = marketoGate(ctx);
-    marketo.addHook('onRoute', (route) => {
-      if (route.config?.permissions === undefined) {
-        throw new Error(`Marketo route ${String(route.method)} ${route.url} must declare config.permissions`);
-      }
-      for (const method of [route.method].flat()) marketoRoutes.add(method, route.url);
-      // Set on each route, before its own hooks, with the route's permissions at hand.
-      route.onRequest = [gateFor(route.config), ...[route.onRequest ?? []].flat()];
-    });
-    const release = releaseLimits(ctx);
-    marketo.addHook('onResponse', release.onResponse);
-    marketo.addHook('onRequestAbort', release.onRequestAbort);
-    // A GET with `Content-Type: application/json` and no body is just a GET (many clients send the header).
-    const parseJson = marketo.getDefaultJsonParser('error', 'error');
-    marketo.removeContentTypeParser('application/json');
-    marketo.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-      if (body === '' && request.method === 'GET') return done(null, undefined);
-      return parseJson(request, body as string, done);
-    });
-    await marketo.register(leadRoutes, { ctx });
-    await marketo.register(statsRoutes, { ctx });
-  });
-  await app.register(marketoPlane);
+  await app.register(marketoPlane(ctx, marketoRoutes));
   registerFormTunnel(app, marketoRoutes, tunnelSecret);
 
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {
@@ -255,7 +223,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     await admin.register(roleRoutes, { ctx });
     await admin.register(userRoutes, { ctx });
     await admin.register(serviceRoutes, { ctx });
-    await admin.register(leadFieldRoutes, { ctx });
+    for (const { family, repo } of ctx.families) {
+      if (family.adminRoutes) await admin.register(named(`${family.key}Admin`, family.adminRoutes), { ctx, repo });
+    }
     await admin.register(harnessRoutes, { ctx });
   });
   await app.register(adminPlane, { prefix: '/admin' });

@@ -1,30 +1,31 @@
 import type { AdjustableClock } from './clock.js';
 import { AccessCache } from './domain/access-cache.js';
+import { CoreEvents } from './domain/core-events.js';
 import { Faults } from './domain/faults.js';
 import { Journal } from './domain/journal.js';
 import { Limits, startingLimits } from './domain/limits.js';
-import type { Seed } from './domain/seed.js';
+import type { SeedDocument } from './domain/seed.js';
 import { UsageStats } from './domain/usage.js';
 import type { Config } from './config.js';
+import type { AnyFamily, RepoOf } from './family.js';
 import type { Ids } from './ids.js';
+import { seedSchemaFor } from './seed.js';
 import { type Database, onAccessChange } from './storage/database.js';
-import { LeadFieldRepository } from './storage/lead-fields.js';
-import { LeadRepository } from './storage/leads.js';
 import { PartitionRepository } from './storage/partitions.js';
+import { ReferenceGuard } from './storage/references.js';
 import { RoleRepository } from './storage/roles.js';
 import { ServiceRepository } from './storage/services.js';
-import { SubscriptionStore } from './storage/subscription.js';
+import { type FamilyInstance, SubscriptionStore } from './storage/subscription.js';
 import { UserRepository } from './storage/users.js';
 import { WorkspaceRepository } from './storage/workspaces.js';
 
+/** The core's repositories; each resource family's is reached with `ctx.repo(family)`. */
 export interface Repositories {
   workspaces: WorkspaceRepository;
   partitions: PartitionRepository;
   roles: RoleRepository;
   users: UserRepository;
   services: ServiceRepository;
-  leads: LeadRepository;
-  leadFields: LeadFieldRepository;
   subscription: SubscriptionStore;
 }
 
@@ -38,7 +39,7 @@ export interface Harness {
 
 /** What POST /admin/reset brings the instance back to. */
 export interface Baseline {
-  seed?: Seed;
+  seed?: SeedDocument;
   /** The demo service's credentials, recreated as they were. */
   demo?: { clientId: string; clientSecret: string };
   clock: ReturnType<AdjustableClock['state']>;
@@ -50,6 +51,12 @@ export interface AppContext {
   clock: AdjustableClock;
   ids: Ids;
   repos: Repositories;
+  /** The registered resource families, each with its repository, in registration order. */
+  families: readonly FamilyInstance[];
+  /** A family's repository, typed by the family object (importing the family is the declared dependency). */
+  repo<F extends AnyFamily>(family: F): RepoOf<F>;
+  /** The seed/snapshot document's schema: the core and these families' parts. */
+  seedSchema: ReturnType<typeof seedSchemaFor>;
   /** Callers, grants and credentials in memory; emptied by any change to them. */
   access: AccessCache;
   harness: Harness;
@@ -60,20 +67,38 @@ export interface AppContext {
   close(): void;
 }
 
-export function createContext(config: Config, db: Database, clock: AdjustableClock, ids: Ids): AppContext {
-  const leadFields = new LeadFieldRepository(db, clock);
+export function createContext(
+  config: Config,
+  db: Database,
+  clock: AdjustableClock,
+  ids: Ids,
+  familyList: readonly AnyFamily[],
+): AppContext {
+  const events = new CoreEvents();
+  const guard = new ReferenceGuard(db);
+  const repoOf = new Map<AnyFamily, unknown>();
+  const repo = <F extends AnyFamily>(family: F): RepoOf<F> => {
+    if (!repoOf.has(family)) throw new Error(`the resource family "${family.key}" is not registered (src/families.ts)`);
+    return repoOf.get(family) as RepoOf<F>;
+  };
+  const families: FamilyInstance[] = [];
+  for (const family of familyList) {
+    const familyRepo: unknown = family.repository({ db, clock, ids, repo });
+    repoOf.set(family, familyRepo);
+    families.push({ family, repo: familyRepo });
+    const handlers = family.onCoreEvents?.(familyRepo);
+    if (handlers) events.subscribe(handlers);
+  }
   const services = new ServiceRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
   const repos: Repositories = {
-    workspaces: new WorkspaceRepository(db),
-    partitions: new PartitionRepository(db),
+    workspaces: new WorkspaceRepository(db, events, guard),
+    partitions: new PartitionRepository(db, events, guard),
     roles: new RoleRepository(db, clock),
     users: new UserRepository(db, clock),
     services,
-    leads: new LeadRepository(db, clock),
-    leadFields,
     // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them (and a rolled-back
     // wipe keeps them).
-    subscription: new SubscriptionStore(db, clock, ids, leadFields, () => services.flushTokens()),
+    subscription: new SubscriptionStore(db, clock, ids, events, families, repo, () => services.flushTokens()),
   };
   const access = new AccessCache({
     findToken: (token) => repos.services.findToken(token),
@@ -95,6 +120,9 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
     clock,
     ids,
     repos,
+    families,
+    repo,
+    seedSchema: seedSchemaFor(familyList),
     access,
     harness,
     baseline: { clock: clock.state() },
@@ -106,6 +134,7 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
   };
 }
 
-export interface RouteOptions {
+/** What a core route plugin is given (a family's routes get FamilyRouteOptions, with their repository). */
+export interface CoreRouteOptions {
   ctx: AppContext;
 }

@@ -4,5 +4,6 @@ export { AdjustableClock, frozenClock, type Clock } from './clock.js';
 export { loadConfig, testConfig, type Config } from './config.js';
 export { randomIds, sequentialIds, type Ids } from './ids.js';
 export { PERMISSIONS, type Permission } from './domain/permissions.js';
-export { parseSeed, readSeedFile, SeedError, type Seed, type SeedInput } from './domain/seed.js';
+export { SeedError } from './domain/seed.js';
+export { parseSeed, readSeedFile, type Seed, type SeedInput } from './seed.js';
 export type { JournalEntry, JournalFilter } from './domain/journal.js';

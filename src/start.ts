@@ -3,8 +3,8 @@ import { buildApp } from './app.js';
 import { AdjustableClock } from './clock.js';
 import { type Config, testConfig } from './config.js';
 import type { JournalEntry, JournalFilter } from './domain/journal.js';
-import { resetToBaseline } from './domain/provisioning.js';
-import { readSeedFile, type SeedInput } from './domain/seed.js';
+import { resetToBaseline } from './lifecycle.js';
+import { readSeedFile, type SeedInput } from './seed.js';
 
 export interface StartOptions {
   /** The subscription: a seed document, or the path of a YAML/JSON seed file. */

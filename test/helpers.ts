@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { type AdjustableClock, frozenClock } from '../src/clock.js';
 import { type Config, testConfig } from '../src/config.js';
-import type { SeedInput } from '../src/domain/seed.js';
+import type { SeedInput } from '../src/seed.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,4 @@
-import type { AccessToken, Service } from '../storage/services.js';
-import type { User } from '../storage/users.js';
+import type { AccessToken, Service, User } from './model.js';
 import {
   AccessContext,
   decide,

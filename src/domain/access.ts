@@ -1,3 +1,4 @@
+import { ALL_WORKSPACES_ID } from './model.js';
 import { effectiveApiPermissions, permissionName } from './permissions.js';
 
 /**
@@ -26,14 +27,12 @@ export interface Decision {
 
 export type AccessMode = 'read' | 'write';
 
-const ALL_WORKSPACES = 0;
-
 /** Effective API permissions in each workspace, AllZones grants folded in. */
 export function effectivePermissions(
   grants: GrantsByWorkspace,
   workspaces: readonly WorkspaceScope[],
 ): Map<number, Set<string>> {
-  const everywhere = grants.get(ALL_WORKSPACES) ?? new Set<string>();
+  const everywhere = grants.get(ALL_WORKSPACES_ID) ?? new Set<string>();
   const effective = new Map<number, Set<string>>();
   for (const workspace of workspaces) {
     const here = grants.get(workspace.id) ?? new Set<string>();

@@ -1,6 +1,5 @@
 import { hash, timingSafeEqual } from 'node:crypto';
-import type { AccessToken, Service } from '../storage/services.js';
-import type { User } from '../storage/users.js';
+import type { AccessToken, Service, User } from './model.js';
 import { OAuthError } from './errors.js';
 
 /** Who is calling the Marketo plane: the custom service and its API-only user. */

@@ -1,8 +1,6 @@
-import type { Lead, LeadColumn, LeadFilter, LeadRepository, LeadValue } from '../storage/leads.js';
-import type { Partition } from '../storage/partitions.js';
-import { DEFAULT_PARTITION_ID } from '../storage/partitions.js';
 import { MarketoError } from './errors.js';
 import { coerceFieldValue, formatDatetime, type LeadField, type LeadFieldCatalog } from './lead-fields.js';
+import { DEFAULT_PARTITION_ID, type Lead, type LeadValue, type Partition } from './model.js';
 
 /**
  * Lead rules of the lead database (marketo-reference.md §3.3, §4.3, §6.1): record-level results in input
@@ -32,8 +30,31 @@ export interface PartitionScope {
   writable: ReadonlySet<number>;
 }
 
+/** How a filter field is stored: its own column, or a case-insensitive string / a number in the JSON object. */
+export type LeadColumn = 'id' | 'email' | 'partition' | 'json-text' | 'json-number';
+
+export interface LeadFilter {
+  column: LeadColumn;
+  /** REST API name, for JSON-stored fields. */
+  field: string;
+  values: readonly (string | number)[];
+  /** Only leads in these partitions are seen. */
+  partitionIds: readonly number[];
+}
+
+/** What the lead rules need of storage (the lead repository). */
+export interface LeadStore {
+  find(id: number): Lead | undefined;
+  page(filter: LeadFilter, afterId: number, limit: number): Lead[];
+  insert(partitionId: number, email: string | null, fields: Record<string, LeadValue>): Lead;
+  update(id: number, email: string | null, fields: Record<string, LeadValue>): Lead;
+  movePartition(id: number, partitionId: number): void;
+  delete(id: number): void;
+  transaction<T>(work: () => T): T;
+}
+
 export interface LeadRules {
-  leads: LeadRepository;
+  leads: LeadStore;
   catalog: LeadFieldCatalog;
   partitionByName(name: string): Partition | undefined;
   partitionName(id: number): string;

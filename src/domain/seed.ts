@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
- * A whole subscription in one document: what a seed file holds and what GET /admin/snapshot returns.
+ * The core of a subscription document: what a seed file holds and what GET /admin/snapshot returns.
  * References are by name (workspaces, partitions, roles) and email (users); ids are optional and kept
  * when given, so a snapshot reproduces the same ids. Workspace "*" in a role grant means all workspaces.
  */
@@ -12,9 +12,6 @@ const id = z.number().int().positive();
 const name = z.string().trim().min(1).max(255);
 
 export const ALL_WORKSPACES_NAME = '*';
-
-/** Tables whose ids are never reused (Marketo never gives a deleted lead's id to another). */
-export const SEQUENCED_TABLES = ['partitions', 'workspaces', 'roles', 'users', 'services', 'leads'] as const;
 
 const partitionSeed = z.strictObject({ id: id.optional(), name, description: z.string().optional() });
 
@@ -54,34 +51,30 @@ const serviceSeed = z.strictObject({
   clientSecret: credential.optional(),
 });
 
-const leadFieldSeed = z.strictObject({
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,49}$/, 'must start with a letter; letters, digits and _ only'),
-  displayName: name,
-  dataType: z.enum(['string', 'email', 'integer', 'float', 'boolean', 'date', 'datetime']),
-  length: z.number().int().min(1).max(65535).optional(),
-});
+/**
+ * The core of the document: the access-control entities every subscription has. Each resource family adds its own
+ * array after these (src/seed.ts composes the whole document from the registry).
+ */
+export const coreSeedShape = {
+  partitions: z.array(partitionSeed).default([]),
+  workspaces: z.array(workspaceSeed).default([]),
+  roles: z.array(roleSeed).default([]),
+  users: z.array(userSeed).default([]),
+  services: z.array(serviceSeed).default([]),
+};
 
-/** A lead: its fields by REST API name, plus `partition` (name, default "Default") and optional id and times. */
-const leadSeed = z.record(z.string(), z.unknown());
+type CoreSeedSchema = z.ZodObject<typeof coreSeedShape, z.core.$strict>;
+export type CoreSeed = z.output<CoreSeedSchema>;
+export type CoreSeedInput = z.input<CoreSeedSchema>;
 
-export const seedSchema = z
-  .strictObject({
-    partitions: z.array(partitionSeed).default([]),
-    workspaces: z.array(workspaceSeed).default([]),
-    roles: z.array(roleSeed).default([]),
-    users: z.array(userSeed).default([]),
-    services: z.array(serviceSeed).default([]),
-    leadFields: z.array(leadFieldSeed).default([]),
-    leads: z.array(leadSeed).default([]),
-    lastIds: z
-      .strictObject(Object.fromEntries(SEQUENCED_TABLES.map((table) => [table, z.number().int().min(0).optional()])))
-      .optional()
-      .describe('The highest id each table has used, so ids of deleted records are not given out again'),
-  })
-  .meta({ id: 'Seed' });
+/** `lastIds`, which closes the document: the highest id each AUTOINCREMENT table has used. */
+export const lastIdsSchema = z
+  .record(z.string(), z.number().int().min(0))
+  .optional()
+  .describe('The highest id each table has used, so ids of deleted records are not given out again');
 
-export type Seed = z.output<typeof seedSchema>;
-export type SeedInput = z.input<typeof seedSchema>;
+/** A seed as the lifecycle handles it: the core, `lastIds`, and each family's items under its key. */
+export type SeedDocument = CoreSeed & { lastIds?: Record<string, number> | undefined };
 
 /** A seed that cannot be loaded: says where in the document and what is wrong. */
 export class SeedError extends Error {
@@ -100,8 +93,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-export function parseSeed(document: unknown, source = 'seed'): Seed {
-  const parsed = seedSchema.safeParse(document ?? {});
+/** Parses a document with `schema`; a SeedError lists every problem with its path. */
+export function parseSeedWith<S extends z.ZodType>(schema: S, document: unknown, source = 'seed'): z.output<S> {
+  const parsed = schema.safeParse(document ?? {});
   if (!parsed.success) {
     throw new SeedError(
       parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
@@ -113,8 +107,8 @@ export function parseSeed(document: unknown, source = 'seed'): Seed {
 
 const requireModule = createRequire(import.meta.url);
 
-/** Reads a YAML or JSON seed file (JSON is YAML too). */
-export function readSeedFile(path: string): Seed {
+/** Reads a YAML or JSON seed file (JSON is YAML too) into a document, not yet checked. */
+export function readSeedDocument(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -124,13 +118,11 @@ export function readSeedFile(path: string): Seed {
       `seed file ${path}`,
     );
   }
-  let document: unknown;
   try {
     // Loaded on first use: only a start with a seed file needs the YAML parser.
     const { parse: parseYaml } = requireModule('yaml') as typeof import('yaml');
-    document = parseYaml(text);
+    return parseYaml(text);
   } catch (error) {
     throw new SeedError([{ path: '', message: `not YAML or JSON: ${(error as Error).message}` }], `seed file ${path}`);
   }
-  return parseSeed(document, `seed file ${path}`);
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
+import { wireFormatOf } from './wire-formats.js';
 
 export interface MarketoErrorItem {
   code: string;
@@ -56,11 +57,7 @@ export function successEnvelope<T>(
   return envelope;
 }
 
-/** Answers a response-level Marketo error: HTTP 200, success:false, the code as a string (error-codes.md). */
+/** Answers a response-level Marketo error in the wire format of the request's path (wire-formats.ts). */
 export function sendMarketoFailure(request: FastifyRequest, reply: FastifyReply, code: string, message: string) {
-  request.marketoCode = code;
-  return reply
-    .code(200)
-    .type('application/json')
-    .send(failureEnvelope(request.marketoRequestId(), code, message));
+  return wireFormatOf(request.url).fail(request, reply, code, message);
 }

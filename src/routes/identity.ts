@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authenticateClient, identityResponse, type IdentityResponse } from '../domain/identity.js';
-import type { Service } from '../storage/services.js';
-import type { User } from '../storage/users.js';
-import type { AppContext, RouteOptions } from '../context.js';
+import type { Service, User } from '../domain/model.js';
+import type { AppContext, CoreRouteOptions } from '../context.js';
 
 const tokenParams = z.object({
   grant_type: z.string().optional().describe('Must be client_credentials'),
@@ -41,7 +40,7 @@ export function tokenResponseFor(ctx: AppContext, service: Service, owner?: User
 }
 
 /** Marketo's identity endpoint: GET, or POST with the parameters in the query or a form body. */
-export const identityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+export const identityRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
   const issue = (params: z.infer<typeof tokenParams>) => {
     const client = authenticateClient((clientId) => ctx.access.client(clientId), params);
     return tokenResponseFor(ctx, client.service, client.owner);

@@ -83,10 +83,7 @@ export class LeadFieldRepository {
     if (isStandardFieldName(input.name) || this.selectByName.get(input.name)) {
       throw new ConflictError(`A lead field named "${input.name}" already exists`);
     }
-    const length =
-      input.length ?? (input.dataType === 'string' || input.dataType === 'email' ? DEFAULT_STRING_LENGTH : null);
-    this.insert.run(input.name, input.displayName, input.dataType, length, this.clock.now());
-    this.cached = undefined;
+    this.load(input, this.clock.now());
     return this.get(input.name);
   }
 
@@ -96,6 +93,14 @@ export class LeadFieldRepository {
       this.deleteRow.run(field.name);
       this.clearValues.run({ name: field.name });
     })();
+    this.cached = undefined;
+  }
+
+  /** Inserts a field (checked by the caller), created at `createdAt` (its describe order); strings default to 255. */
+  load(field: CustomLeadField, createdAt: number): void {
+    const length =
+      field.length ?? (field.dataType === 'string' || field.dataType === 'email' ? DEFAULT_STRING_LENGTH : null);
+    this.insert.run(field.name, field.displayName, field.dataType, length, createdAt);
     this.cached = undefined;
   }
 

@@ -2,17 +2,10 @@ import type { Clock } from '../clock.js';
 import type { Statement } from 'better-sqlite3';
 import { type Database, type PreparedStatement, prepareOnUse } from './database.js';
 
-export type LeadValue = string | number | boolean | null;
+import type { LeadColumn, LeadFilter, LeadStore } from '../domain/leads.js';
+import type { Lead, LeadValue } from '../domain/model.js';
 
-export interface Lead {
-  id: number;
-  partitionId: number;
-  email: string | null;
-  /** Every other field by REST API name; absent means null. */
-  fields: Record<string, LeadValue>;
-  createdAt: number;
-  updatedAt: number;
-}
+export type { Lead, LeadColumn, LeadFilter, LeadValue };
 
 /**
  * A lead row as an array, in LEAD_COLUMNS order: lead statements return raw rows, which cost less than an
@@ -38,18 +31,6 @@ export function toLead(row: LeadRow): Lead {
     createdAt: row[4],
     updatedAt: row[5],
   };
-}
-
-/** How a filter field is stored: its own column, or a case-insensitive string / a number in the JSON object. */
-export type LeadColumn = 'id' | 'email' | 'partition' | 'json-text' | 'json-number';
-
-export interface LeadFilter {
-  column: LeadColumn;
-  /** REST API name, for JSON-stored fields. */
-  field: string;
-  values: readonly (string | number)[];
-  /** Only leads in these partitions are seen. */
-  partitionIds: readonly number[];
 }
 
 const COLUMN_CONDITION: Record<LeadColumn, string> = {
@@ -81,7 +62,7 @@ interface FilterParams {
   path?: string;
 }
 
-export class LeadRepository {
+export class LeadRepository implements LeadStore {
   private readonly selectById;
   private readonly insertRow;
   private readonly updateRow;
@@ -217,6 +198,35 @@ export class LeadRepository {
   /** Runs `work` in one transaction. */
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
+  }
+
+  /** Every lead in id order, for a snapshot. */
+  all(): Lead[] {
+    return (this.seedStatements().selectAll.all() as LeadRow[]).map(toLead);
+  }
+
+  /** Inserts a lead as a seed gives it: its id (or the next one) and times kept. */
+  load(lead: Omit<Lead, 'id'> & { id: number | null }): void {
+    this.seedStatements().insert.run(
+      lead.id,
+      lead.partitionId,
+      lead.email,
+      JSON.stringify(lead.fields),
+      lead.createdAt,
+      lead.updatedAt,
+    );
+  }
+
+  private seeding: { selectAll: PreparedStatement; insert: PreparedStatement } | undefined;
+
+  private seedStatements() {
+    return (this.seeding ??= {
+      selectAll: prepareOnUse(this.db, `SELECT ${LEAD_COLUMNS} FROM leads ORDER BY id`, { raw: true }),
+      insert: prepareOnUse(
+        this.db,
+        'INSERT INTO leads (id, partition_id, email, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+    });
   }
 
   private params(filter: LeadFilter): FilterParams {

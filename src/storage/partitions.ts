@@ -1,14 +1,12 @@
+import type { CoreEvents } from '../domain/core-events.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { type Database, prepareOnUse } from './database.js';
+import type { ReferenceGuard } from './references.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 
-export interface Partition {
-  id: number;
-  name: string;
-  description: string;
-}
+import { DEFAULT_PARTITION_ID, type Partition } from '../domain/model.js';
 
-export const DEFAULT_PARTITION_ID = 1;
+export type { Partition };
 
 export class PartitionRepository {
   private readonly selectAll;
@@ -17,9 +15,12 @@ export class PartitionRepository {
   private readonly insert;
   private readonly updateRow;
   private readonly deleteRow;
-  private readonly countLeads;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly events: CoreEvents,
+    private readonly guard: ReferenceGuard,
+  ) {
     this.selectAll = prepareOnUse<[], Partition>(db, 'SELECT id, name, description FROM partitions ORDER BY id');
     this.selectById = prepareOnUse<[number], Partition>(
       db,
@@ -38,10 +39,6 @@ export class PartitionRepository {
       'UPDATE partitions SET name = ?, description = ? WHERE id = ?',
     );
     this.deleteRow = prepareOnUse<[number]>(db, 'DELETE FROM partitions WHERE id = ?');
-    this.countLeads = prepareOnUse<[number], { n: number }>(
-      db,
-      'SELECT count(*) AS n FROM leads WHERE partition_id = ?',
-    );
   }
 
   list(): Partition[] {
@@ -63,13 +60,18 @@ export class PartitionRepository {
   }
 
   create(input: { name: string; description?: string }): Partition {
-    try {
-      const { id } = this.insert.get(input.name, input.description ?? '')!;
-      return this.get(id);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(`A partition named "${input.name}" already exists`);
-      throw error;
-    }
+    return this.db.transaction(() => {
+      let id: number;
+      try {
+        id = this.insert.get(input.name, input.description ?? '')!.id;
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError(`A partition named "${input.name}" already exists`);
+        throw error;
+      }
+      const partition = this.get(id);
+      this.events.partitionCreated(partition);
+      return partition;
+    })();
   }
 
   update(id: number, patch: { name?: string; description?: string }): Partition {
@@ -86,10 +88,10 @@ export class PartitionRepository {
   delete(id: number): void {
     this.get(id);
     if (id === DEFAULT_PARTITION_ID) throw new ConflictError('The Default partition cannot be deleted');
-    const leads = this.countLeads.get(id)!.n;
-    if (leads > 0) {
-      throw new ConflictError(`Partition ${id} holds ${leads} lead(s); move or delete them first`);
-    }
-    this.deleteRow.run(id);
+    this.db.transaction(() => {
+      this.events.partitionDeleting(id);
+      this.guard.assertUnreferenced('partitions', id, `Partition ${id}`);
+      this.guard.deleteOrConflict(`Partition ${id}`, () => this.deleteRow.run(id));
+    })();
   }
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { ADMIN_ACTOR } from '../domain/model.js';
 import { isPermissionKey } from '../domain/permissions.js';
 import { type Database, prepareOnUse } from './database.js';
 import { isUniqueViolation } from './sqlite-errors.js';
@@ -45,9 +46,6 @@ interface RoleRow {
 const SELECT_ROLE = `SELECT r.*, (SELECT group_concat(permission_key) FROM
   (SELECT permission_key FROM role_permissions WHERE role_id = r.id ORDER BY permission_key)) AS permission_keys
   FROM roles r`;
-
-/** Who the admin plane records as the author of changes. */
-export const ADMIN_ACTOR = 'fake-marketo-admin';
 
 function toRole(row: RoleRow): Role {
   return {

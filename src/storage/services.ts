@@ -4,17 +4,9 @@ import type { Ids } from '../ids.js';
 import { type Database, prepareOnUse } from './database.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 
-/** A LaunchPoint custom service. */
-export interface Service {
-  id: number;
-  name: string;
-  description: string;
-  service: 'Custom';
-  apiOnlyUserId: number;
-  clientId: string;
-  clientSecret: string;
-  createdAt: string;
-}
+import type { AccessToken, Service } from '../domain/model.js';
+
+export type { AccessToken, Service };
 
 export interface ServiceInput {
   name: string;
@@ -22,13 +14,6 @@ export interface ServiceInput {
   apiOnlyUserId: number;
   clientId?: string;
   clientSecret?: string;
-}
-
-export interface AccessToken {
-  token: string;
-  serviceId: number;
-  issuedAt: number;
-  expiresAt: number;
 }
 
 export interface ServiceRow {

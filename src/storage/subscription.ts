@@ -1,56 +1,92 @@
 import type { Clock } from '../clock.js';
-import { coerceFieldValue, formatDatetime, isStandardFieldName, type LeadFieldCatalog } from '../domain/lead-fields.js';
+import type { CoreEvents } from '../domain/core-events.js';
+import {
+  ADMIN_ACTOR,
+  ADMIN_ROLE_ID,
+  ALL_WORKSPACES_ID,
+  DEFAULT_PARTITION_DESCRIPTION,
+  DEFAULT_PARTITION_ID,
+  DEFAULT_WORKSPACE_DESCRIPTION,
+  DEFAULT_WORKSPACE_ID,
+  LAST_SYSTEM_ROLE_ID,
+  STANDARD_USER_ROLE_ID,
+} from '../domain/model.js';
 import { isPermissionKey, PERMISSIONS } from '../domain/permissions.js';
-import { ALL_WORKSPACES_NAME, type Seed, SEQUENCED_TABLES, SeedError } from '../domain/seed.js';
+import { ALL_WORKSPACES_NAME, type SeedDocument, SeedError } from '../domain/seed.js';
+import type { AnyFamily, RepoOf, SeedLoadContext, SnapshotContext } from '../family.js';
 import type { Ids } from '../ids.js';
 import { type Database, type PreparedStatement, prepareOnUse } from './database.js';
-import type { LeadFieldRepository } from './lead-fields.js';
-import { LEAD_COLUMNS, type LeadRow, type LeadValue, toLead } from './leads.js';
+import { schemaOf } from './schema.js';
 import { type ServiceRow, toService } from './services.js';
-import { DEFAULT_PARTITION_ID } from './partitions.js';
-import { ADMIN_ACTOR } from './roles.js';
-import { ALL_WORKSPACES_ID, DEFAULT_WORKSPACE_ID } from './workspaces.js';
+import { isConstraintViolation } from './sqlite-errors.js';
 
-export const ADMIN_ROLE_ID = 1;
-export const STANDARD_USER_ROLE_ID = 2;
-/** Marketo numbers custom roles from 101 (system roles 1 Admin, 2 Standard User, 24/25 RTP). */
-const LAST_SYSTEM_ROLE_ID = 100;
-
-const DATA_TABLES = [
-  'access_tokens',
-  'services',
-  'user_roles',
-  'users',
-  'role_permissions',
-  'roles',
-  'leads',
-  'lead_fields',
-  'workspace_partitions',
+/** The tables of the core: workspaces, partitions and the access-control entities. Every other table is a family's. */
+export const CORE_TABLES = [
   'workspaces',
   'partitions',
-];
+  'workspace_partitions',
+  'roles',
+  'role_permissions',
+  'users',
+  'user_roles',
+  'services',
+  'access_tokens',
+] as const;
+
+/** The core's built-in rows, per table (an SQL condition): the empty-database check ignores them. */
+const CORE_BUILT_IN_ROWS: Readonly<Record<string, string>> = {
+  workspaces: `id = ${DEFAULT_WORKSPACE_ID}`,
+  partitions: `id = ${DEFAULT_PARTITION_ID}`,
+  workspace_partitions: `workspace_id = ${DEFAULT_WORKSPACE_ID} AND partition_id = ${DEFAULT_PARTITION_ID}`,
+  roles: "role_type = 'system-defined'",
+  role_permissions: "role_id IN (SELECT id FROM roles WHERE role_type = 'system-defined')",
+};
+
+/** A registered family and the repository built for it. */
+export interface FamilyInstance {
+  family: AnyFamily;
+  repo: unknown;
+}
+
+/** Finds the repository of a registered family (typed by the family object). */
+export type RepoLookup = <F extends AnyFamily>(family: F) => RepoOf<F>;
 
 const fail = (path: string, message: string): never => {
   throw new SeedError([{ path, message }]);
 };
 
+/** Runs an insert, turning a UNIQUE/PRIMARY KEY clash into a SeedError at `path`. */
+function unique<T>(path: string, insert: () => T): T {
+  try {
+    return insert();
+  } catch (error) {
+    if (isConstraintViolation(error)) fail(path, 'duplicates an id, name, email or client id defined before it');
+    throw error;
+  }
+}
+
 /**
- * The whole subscription as one aggregate: wiping it back to Marketo's built-in rows, loading a seed
- * document, and taking a snapshot in the same form. Callers run wipe + load in one transaction.
+ * The whole subscription as one aggregate: wiping it back to the built-in rows, loading a seed document, and taking a
+ * snapshot in the same form. The core (workspaces … services) is written here; each family loads and snapshots its
+ * own part through its repository. Which tables exist, the order they are wiped in and which count ids come from the
+ * schema (schema.ts). Callers run wipe + load in one transaction.
  */
 export class SubscriptionStore {
   private readonly statements;
+  private readonly deletes = new Map<string, PreparedStatement>();
+  private countUserRows: { version: unknown; statement: PreparedStatement<[], { n: number }> } | undefined;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly ids: Ids,
-    private readonly leadFields: LeadFieldRepository,
+    private readonly events: CoreEvents,
+    private readonly families: readonly FamilyInstance[],
+    private readonly repo: RepoLookup,
     private readonly beforeWipe: () => void = () => {},
   ) {
-    const prepare = (sql: string, options?: { raw: boolean }): PreparedStatement => prepareOnUse(db, sql, options);
+    const prepare = (sql: string): PreparedStatement => prepareOnUse(db, sql);
     this.statements = {
-      wipe: DATA_TABLES.map((table) => prepare(`DELETE FROM ${table}`)),
       resetSequences: prepare('DELETE FROM sqlite_sequence'),
       roleSequence: prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('roles', ${LAST_SYSTEM_ROLE_ID})`),
       insertPartition: prepare('INSERT INTO partitions (id, name, description) VALUES (?, ?, ?) RETURNING id'),
@@ -71,13 +107,7 @@ export class SubscriptionStore {
       insertGrant: prepare('INSERT OR IGNORE INTO user_roles (user_id, role_id, workspace_id) VALUES (?, ?, ?)'),
       insertService: prepare(
         `INSERT INTO services (id, name, description, api_only_user_id, client_id, client_secret, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertLeadField: prepare(
-        'INSERT INTO lead_fields (name, display_name, data_type, length, created_at) VALUES (?, ?, ?, ?, ?)',
-      ),
-      insertLead: prepare(
-        'INSERT INTO leads (id, partition_id, email, fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       ),
       selectPartitions: prepare('SELECT id, name, description FROM partitions ORDER BY id'),
       selectWorkspaces: prepare('SELECT id, name, description FROM workspaces ORDER BY id'),
@@ -94,24 +124,20 @@ export class SubscriptionStore {
         'SELECT user_id, role_id, workspace_id FROM user_roles ORDER BY user_id, role_id, workspace_id',
       ),
       selectServices: prepare('SELECT * FROM services ORDER BY id'),
-      selectLeads: prepare(`SELECT ${LEAD_COLUMNS} FROM leads ORDER BY id`, { raw: true }),
       insertDefaultWorkspace: prepare(
-        `INSERT OR IGNORE INTO workspaces (id, name, description)
-         VALUES (1, 'Default', 'Initial workspace for Marketing Activities, Design Studio, and so on.')`,
+        `INSERT OR IGNORE INTO workspaces (id, name, description) VALUES (${DEFAULT_WORKSPACE_ID}, 'Default', ?)`,
       ),
       insertDefaultPartition: prepare(
-        "INSERT OR IGNORE INTO partitions (id, name, description) VALUES (1, 'Default', 'Initial system lead partition')",
+        `INSERT OR IGNORE INTO partitions (id, name, description) VALUES (${DEFAULT_PARTITION_ID}, 'Default', ?)`,
       ),
-      attachDefault: prepare('INSERT OR IGNORE INTO workspace_partitions (workspace_id, partition_id) VALUES (1, 1)'),
+      attachDefault: prepare(
+        `INSERT OR IGNORE INTO workspace_partitions (workspace_id, partition_id)
+         VALUES (${DEFAULT_WORKSPACE_ID}, ${DEFAULT_PARTITION_ID})`,
+      ),
       selectSequences: prepare('SELECT name, seq FROM sqlite_sequence'),
       raiseSequence: prepare('UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?'),
       insertSequence: prepare(
         'INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)',
-      ),
-      countData: prepare(
-        `SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM services) + (SELECT count(*) FROM leads)
-           + (SELECT count(*) FROM lead_fields) + (SELECT count(*) FROM roles WHERE role_type = 'user-defined')
-           + (SELECT count(*) FROM workspaces WHERE id <> 1) + (SELECT count(*) FROM partitions WHERE id <> 1) AS n`,
       ),
       insertSystemRole: prepare(
         `INSERT OR IGNORE INTO roles (id, name, description, role_type, created_by, created_at, modified_by, modified_at)
@@ -120,26 +146,51 @@ export class SubscriptionStore {
     };
   }
 
-  /** True when nothing but the built-in rows exists (a new database). */
+  /**
+   * True when nothing but built-in rows exists (a new database): every table of the schema is counted, less the rows
+   * the core and the families declare built in.
+   */
   isEmpty(): boolean {
-    return (this.statements.countData.get() as { n: number }).n === 0;
+    const version = this.db.pragma('schema_version', { simple: true });
+    if (this.countUserRows?.version !== version) {
+      const builtIn: Record<string, string> = { ...CORE_BUILT_IN_ROWS };
+      for (const { family } of this.families) Object.assign(builtIn, family.builtIns?.rows);
+      const counts = schemaOf(this.db).tables.map((table) =>
+        builtIn[table]
+          ? `(SELECT count(*) FROM "${table}" WHERE NOT (${builtIn[table]}))`
+          : `(SELECT count(*) FROM "${table}")`,
+      );
+      this.countUserRows = {
+        version,
+        statement: prepareOnUse<[], { n: number }>(this.db, `SELECT ${counts.join(' + ')} AS n`),
+      };
+    }
+    return this.countUserRows!.statement.get()!.n === 0;
   }
 
-  /** Back to an empty subscription: Default workspace and partition, the built-in roles, nothing else. */
+  /** Back to an empty subscription: every table emptied, children first, then the built-in rows again. */
   wipe(): void {
     this.beforeWipe();
-    for (const statement of this.statements.wipe) statement.run();
+    for (const table of schemaOf(this.db).wipeOrder) this.deleteAll(table).run();
     this.statements.resetSequences.run();
     this.statements.roleSequence.run();
     this.ensureSystemRows();
-    this.leadFields.invalidate();
+    this.resetFamilies();
   }
 
-  /** Marketo's built-in rows; idempotent, and keeps the Admin role in step with the permission catalog. */
+  /** What the families keep in memory, back to empty (after a wipe, or a load that was rolled back). */
+  resetFamilies(): void {
+    for (const { family, repo } of this.families) family.reset?.(repo);
+  }
+
+  /**
+   * Marketo's built-in rows and each family's; idempotent, and keeps the Admin role in step with the permission
+   * catalog.
+   */
   ensureSystemRows(): void {
     const s = this.statements;
-    s.insertDefaultWorkspace.run();
-    s.insertDefaultPartition.run();
+    s.insertDefaultWorkspace.run(DEFAULT_WORKSPACE_DESCRIPTION);
+    s.insertDefaultPartition.run(DEFAULT_PARTITION_DESCRIPTION);
     s.attachDefault.run();
     const now = this.clock.now();
     for (const [id, name, description, keys] of [
@@ -149,10 +200,11 @@ export class SubscriptionStore {
       s.insertSystemRole.run(id, name, description, now, now);
       for (const key of keys) s.insertRolePermission.run(id, key);
     }
+    for (const { family, repo } of this.families) family.builtIns?.ensure(repo);
   }
 
   /** Loads a seed into an empty (just wiped) subscription; a SeedError names the path of the first problem. */
-  load(seed: Seed): void {
+  load(seed: SeedDocument): void {
     const s = this.statements;
     const now = this.clock.now();
 
@@ -161,21 +213,20 @@ export class SubscriptionStore {
       const key = partition.name.toLowerCase();
       // Partition 1 is built in: named by its id (under any name), or as "Default" without an id.
       if (partition.id === DEFAULT_PARTITION_ID || (partition.id === undefined && key === 'default')) {
-        s.updatePartition.run(partition.name, partition.description ?? 'Initial system lead partition', 1);
+        s.updatePartition.run(partition.name, partition.description ?? DEFAULT_PARTITION_DESCRIPTION, 1);
         partitionIds.delete('default');
         partitionIds.set(key, DEFAULT_PARTITION_ID);
         return;
       }
       if (partitionIds.has(key))
         fail(`partitions[${i}].name`, `a partition named "${partition.name}" is already defined`);
-      const row = this.insertUnique(
-        s.insertPartition,
+      const { id } = unique(
         `partitions[${i}]`,
-        partition.id ?? null,
-        partition.name,
-        partition.description ?? '',
+        () =>
+          s.insertPartition.get(partition.id ?? null, partition.name, partition.description ?? '') as { id: number },
       );
-      partitionIds.set(key, row);
+      partitionIds.set(key, id);
+      this.events.partitionCreated({ id, name: partition.name });
     });
 
     const workspaceIds = new Map<string, number>([['default', DEFAULT_WORKSPACE_ID]]);
@@ -183,28 +234,24 @@ export class SubscriptionStore {
       const key = workspace.name.toLowerCase();
       if (key === ALL_WORKSPACES_NAME) fail(`workspaces[${i}].name`, '"*" means all workspaces and cannot be a name');
       let workspaceId: number;
+      let created = false;
       // Workspace 1 is built in: named by its id (under any name), or as "Default" without an id.
       if (workspace.id === DEFAULT_WORKSPACE_ID || (workspace.id === undefined && key === 'default')) {
         workspaceId = DEFAULT_WORKSPACE_ID;
-        s.updateWorkspace.run(
-          workspace.name,
-          workspace.description ?? 'Initial workspace for Marketing Activities, Design Studio, and so on.',
-          workspaceId,
-        );
+        s.updateWorkspace.run(workspace.name, workspace.description ?? DEFAULT_WORKSPACE_DESCRIPTION, workspaceId);
         s.detachAll.run(workspaceId);
         workspaceIds.delete('default');
         workspaceIds.set(key, workspaceId);
       } else {
         if (workspaceIds.has(key))
           fail(`workspaces[${i}].name`, `a workspace named "${workspace.name}" is already defined`);
-        workspaceId = this.insertUnique(
-          s.insertWorkspace,
+        workspaceId = unique(
           `workspaces[${i}]`,
-          workspace.id ?? null,
-          workspace.name,
-          workspace.description ?? '',
-        );
+          () =>
+            s.insertWorkspace.get(workspace.id ?? null, workspace.name, workspace.description ?? '') as { id: number },
+        ).id;
         workspaceIds.set(key, workspaceId);
+        created = true;
       }
       workspace.partitions.forEach((partitionName, j) => {
         const partitionId = partitionIds.get(partitionName.toLowerCase());
@@ -212,25 +259,8 @@ export class SubscriptionStore {
           fail(`workspaces[${i}].partitions[${j}]`, `no partition named "${partitionName}"`);
         s.attach.run(workspaceId, partitionId);
       });
+      if (created) this.events.workspaceCreated({ id: workspaceId, name: workspace.name });
     });
-
-    seed.leadFields.forEach((field, i) => {
-      if (isStandardFieldName(field.name)) fail(`leadFields[${i}].name`, `"${field.name}" is a standard lead field`);
-      if (field.length !== undefined && field.dataType !== 'string' && field.dataType !== 'email') {
-        fail(`leadFields[${i}].length`, 'only string and email fields have a length');
-      }
-      const length = field.length ?? (field.dataType === 'string' || field.dataType === 'email' ? 255 : null);
-      this.insertUnique(
-        s.insertLeadField,
-        `leadFields[${i}]`,
-        field.name,
-        field.displayName,
-        field.dataType,
-        length,
-        now + i,
-      );
-    });
-    this.leadFields.invalidate();
 
     const roleIds = new Map<string, number>(
       (s.selectAllRoleNames.all() as { id: number; name: string }[]).map((row) => [row.name.toLowerCase(), row.id]),
@@ -243,18 +273,20 @@ export class SubscriptionStore {
       role.permissions.forEach((key, j) => {
         if (!isPermissionKey(key)) fail(`roles[${i}].permissions[${j}]`, `unknown permission "${key}"`);
       });
-      const roleId = this.insertUnique(
-        s.insertRole,
+      const roleId = unique(
         `roles[${i}]`,
-        role.id ?? null,
-        role.name,
-        role.description ?? '',
-        'user-defined',
-        ADMIN_ACTOR,
-        now,
-        ADMIN_ACTOR,
-        now,
-      );
+        () =>
+          s.insertRole.get(
+            role.id ?? null,
+            role.name,
+            role.description ?? '',
+            'user-defined',
+            ADMIN_ACTOR,
+            now,
+            ADMIN_ACTOR,
+            now,
+          ) as { id: number },
+      ).id;
       for (const key of role.permissions) s.insertRolePermission.run(roleId, key);
       roleIds.set(role.name.toLowerCase(), roleId);
     });
@@ -263,17 +295,19 @@ export class SubscriptionStore {
     seed.users.forEach((user, i) => {
       if (user.apiOnly && user.roles.length === 0)
         fail(`users[${i}].roles`, 'an API-only user needs at least one role');
-      const userId = this.insertUnique(
-        s.insertUser,
+      const userId = unique(
         `users[${i}]`,
-        user.id ?? null,
-        user.email,
-        user.firstName ?? '',
-        user.lastName ?? '',
-        user.apiOnly ? 1 : 0,
-        now,
-        now,
-      );
+        () =>
+          s.insertUser.get(
+            user.id ?? null,
+            user.email,
+            user.firstName ?? '',
+            user.lastName ?? '',
+            user.apiOnly ? 1 : 0,
+            now,
+            now,
+          ) as { id: number },
+      ).id;
       user.roles.forEach((grant, j) => {
         const roleId = roleIds.get(grant.role.toLowerCase());
         if (roleId === undefined) fail(`users[${i}].roles[${j}].role`, `no role named "${grant.role}"`);
@@ -294,31 +328,43 @@ export class SubscriptionStore {
       const owner = users.get(service.user.toLowerCase());
       if (!owner) fail(`services[${i}].user`, `no user with email "${service.user}"`);
       if (!owner!.apiOnly) fail(`services[${i}].user`, `"${service.user}" is not an API-only user`);
-      this.insertUnique(
-        s.insertService,
-        `services[${i}]`,
-        service.id ?? null,
-        service.name,
-        service.description ?? '',
-        owner!.id,
-        service.clientId ?? this.ids.clientId(),
-        service.clientSecret ?? this.ids.clientSecret(),
-        now,
+      unique(`services[${i}]`, () =>
+        s.insertService.get(
+          service.id ?? null,
+          service.name,
+          service.description ?? '',
+          owner!.id,
+          service.clientId ?? this.ids.clientId(),
+          service.clientSecret ?? this.ids.clientSecret(),
+          now,
+        ),
       );
     });
 
-    const catalog = this.leadFields.catalog();
-    seed.leads.forEach((lead, i) => this.loadLead(catalog, partitionIds, lead, `leads[${i}]`, now));
+    for (const { family, repo } of this.families) {
+      if (!family.seed) continue;
+      const items = ((seed as Record<string, unknown>)[family.key] ?? []) as unknown[];
+      const context: SeedLoadContext = {
+        now,
+        partitionId: (name) => partitionIds.get(name.toLowerCase()),
+        workspaceId: (name) => workspaceIds.get(name.toLowerCase()),
+        repo: this.repo,
+        fail: (path, message) => fail(`${family.key}${path}`, message),
+        unique: (path, insert) => unique(`${family.key}${path}`, insert),
+      };
+      family.seed.load(repo, items, context);
+    }
 
+    const sequenced = new Set(schemaOf(this.db).sequenced);
     for (const [table, lastId] of Object.entries(seed.lastIds ?? {})) {
-      if (lastId === undefined) continue;
+      if (!sequenced.has(table)) fail(`lastIds.${table}`, `no table named "${table}" numbers its ids`);
       s.raiseSequence.run(lastId, table);
       s.insertSequence.run(table, lastId, table);
     }
   }
 
-  /** The current subscription as a seed document (built-in roles and tokens are not part of it). */
-  snapshot(): Seed {
+  /** The current subscription as a seed document (built-in rows and tokens are not part of it). */
+  snapshot(): SeedDocument & Record<string, unknown> {
     const s = this.statements;
     type Named = { id: number; name: string; description: string };
     const partitions = s.selectPartitions.all() as Named[];
@@ -364,76 +410,31 @@ export class SubscriptionStore {
       clientId: svc.clientId,
       clientSecret: svc.clientSecret,
     }));
-    const leads = (s.selectLeads.all() as LeadRow[]).map(toLead).map((lead) => ({
-      id: lead.id,
-      partition: partitionName.get(lead.partitionId)!,
-      ...(lead.email !== null ? { email: lead.email } : {}),
-      ...lead.fields,
-      createdAt: formatDatetime(lead.createdAt),
-      updatedAt: formatDatetime(lead.updatedAt),
-    }));
+    const context: SnapshotContext = {
+      partitionName: (id) => partitionName.get(id) ?? String(id),
+      workspaceName: (id) => workspaceName.get(id) ?? String(id),
+      repo: this.repo,
+    };
+    const familyParts = Object.fromEntries(
+      this.families.flatMap(({ family, repo }) =>
+        family.seed ? [[family.key, family.seed.snapshot(repo, context)]] : [],
+      ),
+    );
     const sequences = new Map((s.selectSequences.all() as { name: string; seq: number }[]).map((r) => [r.name, r.seq]));
     const lastIds = Object.fromEntries(
-      SEQUENCED_TABLES.filter((table) => sequences.has(table)).map((table) => [table, sequences.get(table)!]),
+      schemaOf(this.db)
+        .sequenced.filter((table) => sequences.has(table))
+        .map((table) => [table, sequences.get(table)!]),
     );
-    return { partitions, workspaces, roles, users, services, leadFields: this.leadFields.list(), leads, lastIds };
+    return { partitions, workspaces, roles, users, services, ...familyParts, lastIds };
   }
 
-  private loadLead(
-    catalog: LeadFieldCatalog,
-    partitionIds: Map<string, number>,
-    lead: Record<string, unknown>,
-    path: string,
-    now: number,
-  ): void {
-    const { id, partition = 'Default', createdAt, updatedAt, ...values } = lead;
-    if (id !== undefined && (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0)) {
-      fail(`${path}.id`, 'must be a positive integer');
+  private deleteAll(table: string): PreparedStatement {
+    let statement = this.deletes.get(table);
+    if (!statement) {
+      statement = prepareOnUse(this.db, `DELETE FROM "${table}"`);
+      this.deletes.set(table, statement);
     }
-    if (typeof partition !== 'string') fail(`${path}.partition`, 'must be a partition name');
-    const partitionId = partitionIds.get((partition as string).toLowerCase());
-    if (partitionId === undefined) fail(`${path}.partition`, `no partition named "${String(partition)}"`);
-    const time = (value: unknown, key: string): number => {
-      if (value === undefined) return now;
-      const ms = typeof value === 'string' ? Date.parse(value) : NaN;
-      if (Number.isNaN(ms)) fail(`${path}.${key}`, 'must be an ISO 8601 date-time');
-      return ms;
-    };
-    const fields: Record<string, LeadValue> = {};
-    let email: string | null = null;
-    for (const [key, raw] of Object.entries(values)) {
-      const field = catalog.find(key);
-      if (!field) fail(`${path}.${key}`, 'no such lead field (declare custom ones under leadFields)');
-      if (field!.readOnly) fail(`${path}.${key}`, 'is read only');
-      const coerced = coerceFieldValue(field!, raw);
-      if (!coerced.ok) fail(`${path}.${key}`, `invalid ${field!.dataType} value ${JSON.stringify(raw)}`);
-      if (field!.name === 'email') email = coerced.ok ? (coerced.value as string | null) : null;
-      else if (coerced.ok && coerced.value !== null) fields[field!.name] = coerced.value;
-    }
-    const created = time(createdAt, 'createdAt');
-    this.insertUnique(
-      this.statements.insertLead,
-      path,
-      (id as number | undefined) ?? null,
-      partitionId,
-      email,
-      JSON.stringify(fields),
-      created,
-      updatedAt === undefined ? created : time(updatedAt, 'updatedAt'),
-    );
-  }
-
-  /** Runs an insert, turning a UNIQUE/PRIMARY KEY clash into a SeedError at `path`. */
-  private insertUnique(statement: PreparedStatement, path: string, ...params: unknown[]): number {
-    try {
-      const row = statement.reader ? (statement.get(...params) as { id: number }) : undefined;
-      if (!statement.reader) statement.run(...params);
-      return row?.id ?? 0;
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      if (code.startsWith('SQLITE_CONSTRAINT'))
-        fail(path, 'duplicates an id, name, email or client id defined before it');
-      throw error;
-    }
+    return statement;
   }
 }

@@ -2,23 +2,9 @@ import type { Clock } from '../clock.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { type Database, prepareOnUse } from './database.js';
 import { isUniqueViolation } from './sqlite-errors.js';
-import { ALL_WORKSPACES_ID } from './workspaces.js';
+import { ALL_WORKSPACES_ID, type RoleGrant, type User } from '../domain/model.js';
 
-export interface RoleGrant {
-  roleId: number;
-  workspaceId: number;
-}
-
-export interface User {
-  id: number;
-  email: string;
-  firstName: string;
-  lastName: string;
-  apiOnly: boolean;
-  roles: RoleGrant[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type { RoleGrant, User };
 
 export interface UserInput {
   email: string;

@@ -1,17 +1,12 @@
+import type { CoreEvents } from '../domain/core-events.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { type Database, prepareOnUse } from './database.js';
+import type { ReferenceGuard } from './references.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 
-export interface Workspace {
-  id: number;
-  name: string;
-  description: string;
-  partitionIds: number[];
-}
+import { DEFAULT_WORKSPACE_ID, type Workspace } from '../domain/model.js';
 
-export const DEFAULT_WORKSPACE_ID = 1;
-/** Marketo's "AllZones": a role granted in workspace 0 applies in every workspace. */
-export const ALL_WORKSPACES_ID = 0;
+export type { Workspace };
 
 interface WorkspaceRow {
   id: number;
@@ -45,7 +40,11 @@ export class WorkspaceRepository {
   private readonly partitionExists;
   private readonly grantsIn;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly events: CoreEvents,
+    private readonly guard: ReferenceGuard,
+  ) {
     this.selectAll = prepareOnUse<[], WorkspaceRow>(db, `${SELECT_WORKSPACE} ORDER BY w.id`);
     this.selectById = prepareOnUse<[number], WorkspaceRow>(db, `${SELECT_WORKSPACE} WHERE w.id = ?`);
     this.insert = prepareOnUse<[string, string], { id: number }>(
@@ -94,7 +93,9 @@ export class WorkspaceRepository {
         throw error;
       }
       this.setPartitions(id, input.partitionIds ?? []);
-      return this.get(id);
+      const workspace = this.get(id);
+      this.events.workspaceCreated(workspace);
+      return workspace;
     })();
   }
 
@@ -115,11 +116,16 @@ export class WorkspaceRepository {
   delete(id: number): void {
     this.get(id);
     if (id === DEFAULT_WORKSPACE_ID) throw new ConflictError('The Default workspace cannot be deleted');
+    // Grants name a workspace without a foreign key (0 means all workspaces), so they are checked here.
     const grants = this.grantsIn.get(id)!.n;
     if (grants > 0) {
       throw new ConflictError(`Workspace ${id} is used by ${grants} role grant(s); remove them from the users first`);
     }
-    this.deleteRow.run(id);
+    this.db.transaction(() => {
+      this.events.workspaceDeleting(id);
+      this.guard.assertUnreferenced('workspaces', id, `Workspace ${id}`);
+      this.guard.deleteOrConflict(`Workspace ${id}`, () => this.deleteRow.run(id));
+    })();
   }
 
   private setPartitions(workspaceId: number, partitionIds: number[]): void {

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { frozenClock } from '../../src/clock.js';
 import { loadConfig, testConfig } from '../../src/config.js';
-import { parseSeed, readSeedFile, SeedError, type SeedInput } from '../../src/domain/seed.js';
+import { SeedError } from '../../src/domain/seed.js';
+import { parseSeed, readSeedFile, type SeedInput } from '../../src/seed.js';
 import { openDatabase } from '../../src/storage/database.js';
 import {
   call,

@@ -9,6 +9,7 @@ import { frozenClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
 import { AdjustableClock } from '../../src/clock.js';
 import { createContext } from '../../src/context.js';
+import { FAMILIES } from '../../src/families.js';
 import { randomIds } from '../../src/ids.js';
 import { MIGRATIONS_DIR, openDatabase, prepareOnUse, runMigrations } from '../../src/storage/database.js';
 import { call, newInstance, tokenUrl } from '../helpers.js';
@@ -127,8 +128,8 @@ describe('statements prepared on first use', () => {
   it('every repository statement compiles against the migrated schema (a typo would otherwise wait for its call)', () => {
     const db = openDatabase(':memory:');
     try {
-      const ctx = createContext(testConfig(), db, new AdjustableClock(), randomIds);
-      const sources = statementSources(ctx.repos);
+      const ctx = createContext(testConfig(), db, new AdjustableClock(), randomIds, FAMILIES);
+      const sources = statementSources([ctx.repos, ctx.families.map((instance) => instance.repo)]);
       expect(sources.length).toBeGreaterThan(80);
       for (const source of sources) expect(() => db.prepare(source), source).not.toThrow();
       ctx.close();

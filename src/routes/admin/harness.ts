@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RouteOptions } from '../../context.js';
+import type { CoreRouteOptions } from '../../context.js';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { resetToBaseline } from '../../domain/provisioning.js';
-import { seedSchema } from '../../domain/seed.js';
+import { resetToBaseline } from '../../lifecycle.js';
 import { problemResponses } from '../../http/problem.js';
 
 const tags = ['Admin: Test harness'];
@@ -132,7 +131,7 @@ const resetResponse = z.null().describe('Reset');
 const noContent = z.null();
 
 /** Reset, snapshot, request journal, clock, faults and limits: the controls that make the fake a test tool. */
-export const harnessRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
   const { journal, faults, limits } = ctx.harness;
   const clockState = () => ({
     now: new Date(ctx.clock.now()).toISOString(),
@@ -161,7 +160,7 @@ export const harnessRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags,
         summary: 'The current state as a seed document; starting from it reproduces the state',
-        response: { 200: seedSchema, 401: problemResponses[401] },
+        response: { 200: ctx.seedSchema, 401: problemResponses[401] },
       },
     },
     async () => ctx.repos.subscription.snapshot(),

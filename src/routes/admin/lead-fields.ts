@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RouteOptions } from '../../context.js';
+import { isStandardFieldName } from '../../domain/lead-fields.js';
+import { defineFamily, type FamilyRouteOptions } from '../../family.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
+import { LeadFieldRepository } from '../../storage/lead-fields.js';
 
 const leadFieldSchema = z
   .object({
@@ -12,19 +14,24 @@ const leadFieldSchema = z
   })
   .meta({ id: 'CustomLeadField' });
 
+/** A custom field's REST API name; the same rule on the admin plane and in a seed. */
+const fieldName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,49}$/, 'must start with a letter and hold only letters, digits and _ (max 50)');
+
 const leadFieldInput = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_]{0,49}$/, 'must start with a letter and hold only letters, digits and _ (max 50)'),
+  name: fieldName,
   displayName: z.string().trim().min(1).max(255),
   dataType: leadFieldSchema.shape.dataType,
   length: z.number().int().min(1).max(65535).optional().describe('string and email only; default 255'),
 });
 
-const createLeadFieldBody = leadFieldInput.refine(
-  (input) => input.length === undefined || input.dataType === 'string' || input.dataType === 'email',
-  { path: ['length'], message: 'only string and email fields have a length' },
-);
+const hasLength = (dataType: string): boolean => dataType === 'string' || dataType === 'email';
+
+const createLeadFieldBody = leadFieldInput.refine((input) => input.length === undefined || hasLength(input.dataType), {
+  path: ['length'],
+  message: 'only string and email fields have a length',
+});
 
 const leadFieldNameParams = z.object({ name: z.string() });
 
@@ -32,9 +39,10 @@ const tags = ['Admin: Lead fields'];
 
 const leadFieldList = z.object({ items: z.array(leadFieldSchema) });
 
-export const leadFieldRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
-  const { leadFields } = ctx.repos;
-
+const leadFieldRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadFieldRepository>> = async (
+  app,
+  { repo: leadFields },
+) => {
   app.get(
     '/lead-fields',
     {
@@ -76,3 +84,31 @@ export const leadFieldRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
     },
   );
 };
+
+/** Custom lead fields: declared on the admin plane or in a seed (`leadFields`), shown by describe. */
+export const leadFields = defineFamily({
+  key: 'leadFields',
+  tables: ['lead_fields'],
+  repository: ({ db, clock }) => new LeadFieldRepository(db, clock),
+  seed: {
+    item: leadFieldInput,
+    load(repo, items, { now, fail, unique }) {
+      items.forEach((field, i) => {
+        if (isStandardFieldName(field.name)) fail(`[${i}].name`, `"${field.name}" is a standard lead field`);
+        if (field.length !== undefined && !hasLength(field.dataType)) {
+          fail(`[${i}].length`, 'only string and email fields have a length');
+        }
+        // One millisecond apart, so describe lists them in seed order.
+        unique(`[${i}]`, () => repo.load(field, now + i));
+      });
+    },
+    snapshot: (repo) => repo.list(),
+    example: [
+      { name: 'industryTier', displayName: 'Industry tier', dataType: 'string', length: 40 },
+      { name: 'score2', displayName: 'Second score', dataType: 'integer' },
+    ],
+  },
+  // The catalog is cached in memory; a reset or a rolled-back load may have changed the rows behind it.
+  reset: (repo) => repo.invalidate(),
+  adminRoutes: leadFieldRoutes,
+});

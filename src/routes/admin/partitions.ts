@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RouteOptions } from '../../context.js';
+import type { CoreRouteOptions } from '../../context.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
 
@@ -16,7 +16,7 @@ const partitionList = z.object({ items: z.array(partitionSchema) });
 
 const partitionPatch = partitionInput.partial();
 
-export const partitionRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+export const partitionRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
   const { partitions } = ctx.repos;
 
   app.get(

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext, RouteOptions } from '../../context.js';
+import type { AppContext, CoreRouteOptions } from '../../context.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, links, nameSchema, pageMeta, pageOf, pageQuery } from '../../http/schemas.js';
-import { DEFAULT_WORKSPACE_ID } from '../../storage/workspaces.js';
+import { DEFAULT_WORKSPACE_ID } from '../../domain/model.js';
 
 /** The Roles endpoint shape of Adobe's access-control API (the seed document). */
 const roleSchema = z
@@ -149,7 +149,7 @@ const subjectList = z.object({ items: z.array(subjectSchema), _page: pageMeta, _
 /**
  * Roles, mounted at /admin/roles and at Adobe's /data/foundation/access-control/administration/roles.
  */
-export const roleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
   const { roles, users } = ctx.repos;
 
   app.get(

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RouteOptions } from '../../context.js';
+import type { CoreRouteOptions } from '../../context.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
 import { identityResponseSchema, tokenResponseFor } from '../identity.js';
@@ -37,7 +37,7 @@ const tags = ['Admin: LaunchPoint'];
 
 const serviceList = z.object({ items: z.array(serviceSummary) });
 
-export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+export const serviceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
   const { services } = ctx.repos;
 
   app.get(

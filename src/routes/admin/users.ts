@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RouteOptions } from '../../context.js';
+import type { CoreRouteOptions } from '../../context.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { idParams } from '../../http/schemas.js';
 
@@ -39,7 +39,7 @@ const userList = z.object({ items: z.array(userSchema) });
 
 const userPatch = userInput.partial();
 
-export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
   const { users } = ctx.repos;
 
   app.get(

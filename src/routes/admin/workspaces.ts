@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RouteOptions } from '../../context.js';
+import type { CoreRouteOptions } from '../../context.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
 
@@ -26,7 +26,7 @@ const workspaceList = z.object({ items: z.array(workspaceSchema) });
 
 const workspacePatch = workspaceInput.partial();
 
-export const workspaceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+export const workspaceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
   const { workspaces } = ctx.repos;
 
   app.get(

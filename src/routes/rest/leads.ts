@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext, RouteOptions } from '../../context.js';
+import type { AppContext } from '../../context.js';
 import { MarketoError } from '../../domain/errors.js';
-import type { LeadField } from '../../domain/lead-fields.js';
+import { coerceFieldValue, formatDatetime, type LeadField } from '../../domain/lead-fields.js';
+import type { LeadValue } from '../../domain/model.js';
 import {
   deleteLeads,
   filterColumn,
@@ -19,6 +20,9 @@ import {
 import { decodePageToken, encodePageToken, queryDigest } from '../../domain/paging.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-schemas.js';
+import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
+import { LeadRepository } from '../../storage/leads.js';
+import { leadFields as leadFieldsFamily } from '../admin/lead-fields.js';
 
 const READ = ['read-only-lead', 'read-write-lead'];
 const WRITE = ['read-write-lead'];
@@ -93,8 +97,9 @@ const movePartitionsBody = z.object({
     .max(MAX_BATCH),
 });
 
-function rulesOf(ctx: AppContext): LeadRules {
-  const { leads, leadFields, partitions } = ctx.repos;
+function rulesOf(ctx: AppContext, leads: LeadRepository): LeadRules {
+  const { partitions } = ctx.repos;
+  const leadFields = ctx.repo(leadFieldsFamily);
   return {
     leads,
     catalog: leadFields.catalog(),
@@ -104,7 +109,10 @@ function rulesOf(ctx: AppContext): LeadRules {
 }
 
 function scopeOf(request: FastifyRequest): PartitionScope {
-  return { readable: request.access!.partitions('read'), writable: request.access!.partitions('write') };
+  return {
+    readable: request.access!.partitions('read', 'lead'),
+    writable: request.access!.partitions('write', 'lead'),
+  };
 }
 
 /** Filter values as the field stores them; 1003 when an integer field gets a non-integer. */
@@ -123,8 +131,9 @@ function soapName(name: string): string {
 }
 
 /** Leads and lead partitions (Lead Database API). */
-export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
-  const { leads, leadFields, partitions } = ctx.repos;
+const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = async (app, { ctx, repo: leads }) => {
+  const { partitions } = ctx.repos;
+  const leadFields = ctx.repo(leadFieldsFamily);
 
   app.get(
     '/rest/v1/lead/:leadId.json',
@@ -142,7 +151,7 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       const fields = readFields(leadFields.catalog(), request.query.fields);
       const lead = leads.find(request.params.leadId);
       // A lead in a partition the caller cannot see is simply absent.
-      const visible = lead && request.access!.canRead(lead.partitionId) ? [leadRecord(lead, fields)] : [];
+      const visible = lead && request.access!.canRead(lead.partitionId, 'lead') ? [leadRecord(lead, fields)] : [];
       return successEnvelope(request.marketoRequestId(), visible);
     },
   );
@@ -169,7 +178,7 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
         column: filterColumn(field),
         field: field.name,
         values,
-        partitionIds: [...request.access!.partitions('read')],
+        partitionIds: [...request.access!.partitions('read', 'lead')],
       };
       const digest = queryDigest([field.name, values, fields.map((f) => f.name), batchSize]);
       const afterId = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
@@ -202,7 +211,7 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     },
     async (request) => {
       const { action, lookupField, partitionName, input } = request.body;
-      const results = syncLeads(rulesOf(ctx), scopeOf(request), {
+      const results = syncLeads(rulesOf(ctx, leads), scopeOf(request), {
         action,
         lookupField,
         ...(partitionName !== undefined ? { partitionName } : {}),
@@ -218,7 +227,7 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     const ids = request.body?.input.map((item) => item.id) ?? request.query.id ?? [];
     if (ids.length === 0) throw new MarketoError('701', 'input cannot be blank');
     if (ids.length > MAX_BATCH) throw new MarketoError('1003', `Input exceeds the maximum of ${MAX_BATCH} records`);
-    return successEnvelope(request.marketoRequestId(), deleteLeads(rulesOf(ctx), scopeOf(request), ids));
+    return successEnvelope(request.marketoRequestId(), deleteLeads(rulesOf(ctx, leads), scopeOf(request), ids));
   };
 
   app.post(
@@ -300,7 +309,7 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       },
     },
     async (request) => {
-      const readable = request.access!.partitions('read');
+      const readable = request.access!.partitions('read', 'lead');
       return successEnvelope(
         request.marketoRequestId(),
         partitions.list().filter((partition) => readable.has(partition.id)),
@@ -320,6 +329,78 @@ export const leadRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       },
     },
     async (request) =>
-      successEnvelope(request.marketoRequestId(), moveLeads(rulesOf(ctx), scopeOf(request), request.body.input)),
+      successEnvelope(request.marketoRequestId(), moveLeads(rulesOf(ctx, leads), scopeOf(request), request.body.input)),
   );
 };
+
+/** A lead in a seed: its fields by REST API name, plus `partition` (name, default "Default") and optional id and times. */
+const leadSeed = z.record(z.string(), z.unknown());
+
+function loadLeads(leads: LeadRepository, items: readonly Record<string, unknown>[], context: SeedLoadContext): void {
+  const { fail, now } = context;
+  const catalog = context.repo(leadFieldsFamily).catalog();
+  items.forEach((lead, i) => {
+    const path = `[${i}]`;
+    const { id, partition = 'Default', createdAt, updatedAt, ...values } = lead;
+    if (id !== undefined && (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0)) {
+      fail(`${path}.id`, 'must be a positive integer');
+    }
+    if (typeof partition !== 'string') fail(`${path}.partition`, 'must be a partition name');
+    const partitionId = context.partitionId(partition as string);
+    if (partitionId === undefined) fail(`${path}.partition`, `no partition named "${String(partition)}"`);
+    const time = (value: unknown, key: string): number => {
+      if (value === undefined) return now;
+      const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+      if (Number.isNaN(ms)) fail(`${path}.${key}`, 'must be an ISO 8601 date-time');
+      return ms;
+    };
+    const fields: Record<string, LeadValue> = {};
+    let email: string | null = null;
+    for (const [key, raw] of Object.entries(values)) {
+      const field = catalog.find(key);
+      if (!field) fail(`${path}.${key}`, 'no such lead field (declare custom ones under leadFields)');
+      if (field!.readOnly) fail(`${path}.${key}`, 'is read only');
+      const coerced = coerceFieldValue(field!, raw);
+      if (!coerced.ok) fail(`${path}.${key}`, `invalid ${field!.dataType} value ${JSON.stringify(raw)}`);
+      if (field!.name === 'email') email = coerced.ok ? (coerced.value as string | null) : null;
+      else if (coerced.ok && coerced.value !== null) fields[field!.name] = coerced.value;
+    }
+    const created = time(createdAt, 'createdAt');
+    context.unique(path, () =>
+      leads.load({
+        id: (id as number | undefined) ?? null,
+        partitionId: partitionId!,
+        email,
+        fields,
+        createdAt: created,
+        updatedAt: updatedAt === undefined ? created : time(updatedAt, 'updatedAt'),
+      }),
+    );
+  });
+}
+
+/** The lead database's people: the Leads API, partition-scoped by the caller's workspaces. */
+export const leads = defineFamily({
+  key: 'leads',
+  tables: ['leads'],
+  wireFormat: 'lead-database',
+  repository: ({ db, clock }) => new LeadRepository(db, clock),
+  seed: {
+    item: leadSeed,
+    load: loadLeads,
+    snapshot: (repo, { partitionName }) =>
+      repo.all().map((lead) => ({
+        id: lead.id,
+        partition: partitionName(lead.partitionId),
+        ...(lead.email !== null ? { email: lead.email } : {}),
+        ...lead.fields,
+        createdAt: formatDatetime(lead.createdAt),
+        updatedAt: formatDatetime(lead.updatedAt),
+      })),
+    example: [
+      { email: 'ada@example.com', firstName: 'Ada', industryTier: 'gold', score2: 7 },
+      { id: 40, email: 'grace@example.com', partition: 'Default', createdAt: '2026-01-02T03:04:05Z' },
+    ],
+  },
+  marketoRoutes: leadRoutes,
+});

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RouteOptions } from '../../context.js';
+import type { CoreRouteOptions } from '../../context.js';
 import { quotaDay } from '../../domain/limits.js';
 import { lastSevenDays } from '../../domain/usage.js';
 import { successEnvelope } from '../../http/envelope.js';
@@ -27,7 +27,7 @@ const usageEnvelope = envelopeOf(usageItem);
 const errorsEnvelope = envelopeOf(errorsItem);
 
 /** API usage and errors per day (US Central days, as the quota), counted from real traffic. */
-export const statsRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+export const statsRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
   const { usage } = ctx.harness;
   const today = () => [quotaDay(ctx.clock.now())];
   const week = () => lastSevenDays(ctx.clock.now());

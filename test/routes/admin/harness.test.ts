@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { frozenClock } from '../../../src/clock.js';
 import { testConfig } from '../../../src/config.js';
-import { parseSeed, type SeedInput } from '../../../src/domain/seed.js';
+import { parseSeed, type SeedInput } from '../../../src/seed.js';
 import {
   call,
   expectProblem,

@@ -1,8 +1,12 @@
-import type { AppContext } from '../context.js';
-import { startingLimits } from './limits.js';
-import type { Seed } from './seed.js';
-import type { Service } from '../storage/services.js';
-import { DEFAULT_WORKSPACE_ID } from '../storage/workspaces.js';
+import type { AppContext } from './context.js';
+import { startingLimits } from './domain/limits.js';
+import { DEFAULT_WORKSPACE_ID, type Service } from './domain/model.js';
+import type { SeedDocument } from './domain/seed.js';
+
+/**
+ * The subscription's lifecycle: what a start finds or provisions, and what POST /admin/reset returns to. Database
+ * state goes through the SubscriptionStore (schema-driven, family by family); in-memory harness state is cleared here.
+ */
 
 export const DEMO_SERVICE_NAME = 'Demo Service';
 
@@ -43,7 +47,7 @@ function provisionDemo(ctx: AppContext, credentials?: { clientId: string; client
 }
 
 export interface StartState {
-  seed?: Seed;
+  seed?: SeedDocument;
   provisionDemo?: boolean;
 }
 
@@ -86,7 +90,7 @@ export function initialiseSubscription(ctx: AppContext, start: StartState): bool
 }
 
 /** The seed with the credentials generated for its services filled in, so a reset gives them back. */
-function withGeneratedCredentials(ctx: AppContext, seed: Seed): Seed {
+function withGeneratedCredentials(ctx: AppContext, seed: SeedDocument): SeedDocument {
   if (seed.services.every((service) => service.clientId && service.clientSecret)) return seed;
   return {
     ...seed,
@@ -109,8 +113,8 @@ function dryRun(ctx: AppContext, work: () => void): void {
   } catch (error) {
     if (!(error instanceof RolledBack)) throw error;
   } finally {
-    // The catalog may have been cached from rows that no longer exist.
-    ctx.repos.leadFields.invalidate();
+    // What families keep in memory may have been built from rows that no longer exist.
+    ctx.repos.subscription.resetFamilies();
   }
 }
 
@@ -128,7 +132,7 @@ export function resetToBaseline(ctx: AppContext): void {
     });
   } catch (error) {
     ctx.clock.restore(before);
-    ctx.repos.leadFields.invalidate();
+    ctx.repos.subscription.resetFamilies();
     throw error;
   }
   const { journal, faults, limits, usage } = ctx.harness;

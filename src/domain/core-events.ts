@@ -1,0 +1,36 @@
+/**
+ * What happens to the core's workspaces and partitions, told to the resource families that keep rows per workspace
+ * or partition (the asset family's root folders). Handlers run inside the transaction of the change: a handler that
+ * throws undoes it. `…Deleting` runs before the row goes and before the delete guard counts what still uses it, so
+ * a family can remove the rows it created for that workspace.
+ */
+export interface CoreEventHandlers {
+  workspaceCreated?(workspace: { id: number; name: string }): void;
+  workspaceDeleting?(workspaceId: number): void;
+  partitionCreated?(partition: { id: number; name: string }): void;
+  partitionDeleting?(partitionId: number): void;
+}
+
+export class CoreEvents {
+  private readonly handlers: CoreEventHandlers[] = [];
+
+  subscribe(handlers: CoreEventHandlers): void {
+    this.handlers.push(handlers);
+  }
+
+  workspaceCreated(workspace: { id: number; name: string }): void {
+    for (const handler of this.handlers) handler.workspaceCreated?.(workspace);
+  }
+
+  workspaceDeleting(workspaceId: number): void {
+    for (const handler of this.handlers) handler.workspaceDeleting?.(workspaceId);
+  }
+
+  partitionCreated(partition: { id: number; name: string }): void {
+    for (const handler of this.handlers) handler.partitionCreated?.(partition);
+  }
+
+  partitionDeleting(partitionId: number): void {
+    for (const handler of this.handlers) handler.partitionDeleting?.(partitionId);
+  }
+}

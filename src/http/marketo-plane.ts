@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import type { FamilyInstance } from '../storage/subscription.js';
+import { statsRoutes } from '../routes/rest/stats.js';
+import { releaseLimits } from './limits.js';
+import { marketoGate } from './marketo-gate.js';
+import type { MarketoRouteTable } from './marketo-routes.js';
+import { named } from './plugin-names.js';
+import { wireFormatOf } from './wire-formats.js';
+
+/**
+ * The Marketo plane's policy, for every route registered in it (the core's and each family's): Marketo's wire format
+ * (no schema-driven serializer, JSON and form bodies only), the gate on each route with the permissions it declares,
+ * the limits released on response, and the route table behind 605/610 and the form tunnel.
+ */
+export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
+  return named('marketoPlane', async (marketo: FastifyInstance) => {
+    // Marketo responses carry open-ended records (lead fields); the zod schemas document them.
+    marketo.setSerializerCompiler(() => (data) => JSON.stringify(data));
+    // Marketo takes JSON and form bodies; anything else is 612 Invalid Content Type.
+    marketo.removeContentTypeParser('text/plain');
+    const gateFor = marketoGate(ctx);
+    marketo.addHook('onRoute', (route) => {
+      if (route.config?.permissions === undefined) {
+        throw new Error(`Marketo route ${String(route.method)} ${route.url} must declare config.permissions`);
+      }
+      for (const method of [route.method].flat()) routeTable.add(method, route.url);
+      // Set on each route, before its own hooks, with the route's permissions at hand.
+      route.onRequest = [gateFor(route.config), ...[route.onRequest ?? []].flat()];
+    });
+    const release = releaseLimits(ctx);
+    marketo.addHook('onResponse', release.onResponse);
+    marketo.addHook('onRequestAbort', release.onRequestAbort);
+    // A GET with `Content-Type: application/json` and no body is just a GET (many clients send the header).
+    const parseJson = marketo.getDefaultJsonParser('error', 'error');
+    marketo.removeContentTypeParser('application/json');
+    marketo.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      if (body === '' && request.method === 'GET') return done(null, undefined);
+      return parseJson(request, body as string, done);
+    });
+    for (const instance of ctx.families) await registerFamilyRoutes(marketo, ctx, instance);
+    await marketo.register(statsRoutes, { ctx });
+  });
+}
+
+/** A family's Marketo routes, each checked to answer in the wire format the family declares. */
+async function registerFamilyRoutes(marketo: FastifyInstance, ctx: AppContext, { family, repo }: FamilyInstance) {
+  const routes = family.marketoRoutes;
+  if (!routes) return;
+  const declared = family.wireFormat;
+  if (!declared) throw new Error(`resource family "${family.key}" has Marketo routes but declares no wireFormat`);
+  await marketo.register(
+    named(`${family.key}Family`, async (scope: FastifyInstance) => {
+      scope.addHook('onRoute', (route) => {
+        const actual = wireFormatOf(route.url).name;
+        if (actual !== declared) {
+          throw new Error(
+            `resource family "${family.key}" declares ${declared} but ${route.url} answers in the ${actual} format`,
+          );
+        }
+      });
+      await scope.register(named(family.key, routes), { ctx, repo });
+    }),
+  );
+}
