@@ -241,3 +241,8 @@ export function sampleSeed(): SeedInput {
     ],
   };
 }
+
+/** The named keys of a document (the ones a test owns), to compare whole without the keys other families add. */
+export function pick<T extends object>(document: T, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((key) => [key, (document as Record<string, unknown>)[key]]));
+}

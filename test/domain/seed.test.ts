@@ -16,6 +16,7 @@ import {
   sampleSeed,
   tokenFor,
   tokenUrl,
+  pick,
 } from '../helpers.js';
 import { bearer } from '../rest/subscription.js';
 
@@ -330,7 +331,8 @@ describe('seed: a whole subscription in one document', () => {
   it('an empty document is an empty subscription', async () => {
     const app = await seeded({});
     expect(await userData(app)).toEqual(NOTHING);
-    expect(parseSeed(null)).toEqual({ ...NOTHING });
+    // The keys this test owns: a family added later brings its own key without breaking it.
+    expect(pick(parseSeed(null), Object.keys(NOTHING))).toEqual(NOTHING);
   });
 });
 
