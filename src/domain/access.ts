@@ -1,5 +1,5 @@
 import { ALL_WORKSPACES_ID } from './model.js';
-import { effectiveApiPermissions, permissionName } from './permissions.js';
+import { effectiveApiPermissions, type PermissionKey, type PermissionObject, permissionName } from './permissions.js';
 
 /**
  * Access evaluation, kept pure: role grants per workspace in, decisions and partition scopes out.
@@ -82,7 +82,10 @@ export function decide(
 export class AccessContext {
   // The same caller asks on every call; the grants behind it do not change while it is cached. Kept by mode, then
   // object, so that a lookup builds no key string.
-  private readonly partitionsByMode = { read: new Map<string, Set<number>>(), write: new Map<string, Set<number>>() };
+  private readonly partitionsByMode = {
+    read: new Map<PermissionObject, Set<number>>(),
+    write: new Map<PermissionObject, Set<number>>(),
+  };
 
   constructor(
     private readonly effective: ReadonlyMap<number, ReadonlySet<string>>,
@@ -90,17 +93,24 @@ export class AccessContext {
   ) {}
 
   /** Workspaces in which the caller holds `permissionKey` (directly or implied). */
-  workspaces(permissionKey: string): number[] {
+  workspacesHolding(permissionKey: PermissionKey): number[] {
     return [...this.effective].filter(([, keys]) => keys.has(permissionKey)).map(([id]) => id);
   }
 
-  /** Partitions whose records of `object` (e.g. "lead") the caller may read or write. */
-  partitions(mode: AccessMode, object = 'lead'): ReadonlySet<number> {
+  /**
+   * Workspaces whose `object` records the caller may read or write: an asset is readable or writable where the
+   * caller holds the permission in the asset's workspace (custom-services.md; marketo-reference.md §4.3).
+   */
+  workspaces(mode: AccessMode, object: PermissionObject): number[] {
+    return this.workspacesHolding(mode === 'read' ? `read-only-${object}` : `read-write-${object}`);
+  }
+
+  /** Partitions whose `object` records (leads) the caller may read or write: those of the workspaces above. */
+  partitions(mode: AccessMode, object: PermissionObject): ReadonlySet<number> {
     const known = this.partitionsByMode[mode];
     let partitions = known.get(object);
     if (partitions) return partitions;
-    const key = mode === 'read' ? `read-only-${object}` : `read-write-${object}`;
-    const allowed = new Set(this.workspaces(key));
+    const allowed = new Set(this.workspaces(mode, object));
     partitions = new Set<number>();
     for (const workspace of this.workspaceScopes) {
       if (allowed.has(workspace.id)) for (const partitionId of workspace.partitionIds) partitions.add(partitionId);
@@ -109,11 +119,11 @@ export class AccessContext {
     return partitions;
   }
 
-  canRead(partitionId: number, object = 'lead'): boolean {
+  canRead(partitionId: number, object: PermissionObject): boolean {
     return this.partitions('read', object).has(partitionId);
   }
 
-  canWrite(partitionId: number, object = 'lead'): boolean {
+  canWrite(partitionId: number, object: PermissionObject): boolean {
     return this.partitions('write', object).has(partitionId);
   }
 }

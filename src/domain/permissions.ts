@@ -4,8 +4,8 @@
  */
 export type PermissionGroup = 'Access API' | 'Access Admin';
 
-export interface Permission {
-  key: string;
+export interface Permission<Key extends string = string> {
+  key: Key;
   name: string;
   group: PermissionGroup;
   description: string;
@@ -13,26 +13,33 @@ export interface Permission {
   implies?: string[];
 }
 
-function keyOf(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+/** A permission's key, as a type: its name in lower case, spaces as hyphens ('Read-Only Lead' → 'read-only-lead'). */
+type Kebab<S extends string> = S extends `${infer Head} ${infer Tail}` ? `${Head}-${Kebab<Tail>}` : S;
+type KeyOf<Name extends string> = Lowercase<Kebab<Name>>;
+
+function keyOf<const Name extends string>(name: Name): KeyOf<Name> {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-') as KeyOf<Name>;
 }
 
-function api(name: string, description: string): Permission {
+function api<const Name extends string>(name: Name, description: string): Permission<KeyOf<Name>> {
   return { key: keyOf(name), name, group: 'Access API', description };
 }
 
-function admin(name: string, description: string): Permission {
+function admin<const Name extends string>(name: Name, description: string): Permission<KeyOf<Name>> {
   return { key: keyOf(name), name, group: 'Access Admin', description };
 }
 
 /** Read-Only + Read-Write pair for one object; Read-Write implies Read-Only. */
-function pair(object: string, what: string): Permission[] {
+function pair<const Object extends string>(
+  object: Object,
+  what: string,
+): [Permission<KeyOf<`Read-Only ${Object}`>>, Permission<KeyOf<`Read-Write ${Object}`>>] {
   const readOnly = api(`Read-Only ${object}`, `Read ${what} through the API`);
   const readWrite = api(`Read-Write ${object}`, `Read, create, update and delete ${what} through the API`);
   return [readOnly, { ...readWrite, implies: [readOnly.key] }];
 }
 
-const ACCESS_API: Permission[] = [
+const ACCESS_API = [
   // The 24 of the Custom Services "Permission List" (custom-services.md).
   api('Approve Assets', 'Approve and unapprove assets'),
   api('Execute Campaign', 'Request (trigger) and schedule smart campaigns'),
@@ -54,21 +61,27 @@ const ACCESS_API: Permission[] = [
   api('Activate Campaign', 'Activate smart campaigns'),
   api('Deactivate Campaign', 'Deactivate smart campaigns'),
   api('Access User Management API', 'Call the User Management API (with Access Users)'),
-];
+] as const;
 
-const ACCESS_ADMIN: Permission[] = [
+const ACCESS_ADMIN = [
   admin('Access Admin', 'Open the Admin area of the Marketo Engage UI'),
   admin('Access Users', 'Manage users and roles (the User Management API also needs it)'),
   admin('Access Workspaces', 'Manage workspaces and partitions'),
   admin('Access Integration', 'Manage LaunchPoint services and web services settings'),
   admin('Access Field Management', 'Manage lead fields'),
-];
+] as const;
 
-export const PERMISSIONS: readonly Permission[] = [...ACCESS_API, ...ACCESS_ADMIN];
+export const PERMISSIONS = [...ACCESS_API, ...ACCESS_ADMIN] as const satisfies readonly Permission[];
+
+/** Every key of the catalog, as a type: a route that declares a misspelt permission does not compile. */
+export type PermissionKey = (typeof PERMISSIONS)[number]['key'];
+
+/** The objects that have a Read-Only / Read-Write pair ('lead', 'assets', 'company' …), as `request.access` names them. */
+export type PermissionObject = PermissionKey extends infer K ? (K extends `read-only-${infer O}` ? O : never) : never;
 
 export const PERMISSIONS_BY_KEY: ReadonlyMap<string, Permission> = new Map(PERMISSIONS.map((p) => [p.key, p]));
 
-export const API_PERMISSION_KEYS: readonly string[] = ACCESS_API.map((p) => p.key);
+export const API_PERMISSION_KEYS: readonly PermissionKey[] = ACCESS_API.map((p) => p.key);
 
 export function isPermissionKey(key: string): boolean {
   return PERMISSIONS_BY_KEY.has(key);

@@ -1,5 +1,6 @@
 import type { AccessContext, Decision } from '../domain/access.js';
 import type { Principal } from '../domain/identity.js';
+import type { PermissionKey } from '../domain/permissions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,7 +25,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     /** Marketo plane: permission keys of which any one unlocks the route (all of them when `requireAll`). */
-    permissions?: readonly string[];
+    permissions?: readonly PermissionKey[];
     requireAll?: boolean;
   }
 }

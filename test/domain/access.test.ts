@@ -6,7 +6,7 @@ import {
   type GrantsByWorkspace,
   type WorkspaceScope,
 } from '../../src/domain/access.js';
-import { API_PERMISSION_KEYS } from '../../src/domain/permissions.js';
+import { API_PERMISSION_KEYS, type PermissionKey, type PermissionObject } from '../../src/domain/permissions.js';
 
 /**
  * The pure permission evaluation (marketo-reference.md §4.1, §4.3), table by table.
@@ -150,7 +150,7 @@ describe('AccessContext: the partitions a caller may read and write (§4.3)', ()
   interface PartitionRow {
     name: string;
     grants: Grant[];
-    object?: string;
+    object?: PermissionObject;
     read: number[];
     write: number[];
   }
@@ -282,7 +282,7 @@ describe('AccessContext: the partitions a caller may read and write (§4.3)', ()
       workspaces: [],
     },
   ])('workspaces($key) with $name → $workspaces', ({ grants, key, workspaces }) => {
-    expect(sorted(evaluate(grants).access.workspaces(key))).toEqual(workspaces);
+    expect(sorted(evaluate(grants).access.workspacesHolding(key as PermissionKey))).toEqual(workspaces);
   });
 });
 
@@ -505,7 +505,7 @@ describe('decide: the Decision recorded for a route', () => {
     const { effective, access } = evaluate(grants);
     const allowed = API_PERMISSION_KEYS.filter((key) => decide(effective, [key]).allowed);
     expect(allowed).toEqual([]);
-    expect({ read: [...access.partitions('read')], write: [...access.partitions('write')] }).toEqual({
+    expect({ read: [...access.partitions('read', 'lead')], write: [...access.partitions('write', 'lead')] }).toEqual({
       read: [],
       write: [],
     });

@@ -1,3 +1,5 @@
+import type { FastifyContextConfig } from 'fastify';
+import '../../src/http/fastify-types.js';
 import { describe, expect, it } from 'vitest';
 import { AccessContext, decide, effectivePermissions, type GrantsByWorkspace } from '../../src/domain/access.js';
 import { API_PERMISSION_KEYS, effectiveApiPermissions, PERMISSIONS } from '../../src/domain/permissions.js';
@@ -32,9 +34,9 @@ describe('admin permissions never grant API access (custom-services.md: only the
       expect(decision.workspaces).toEqual([]);
     }
     const access = new AccessContext(effective, WORKSPACES);
-    expect([...access.partitions('read')]).toEqual([]);
-    expect([...access.partitions('write')]).toEqual([]);
-    expect(access.workspaces('access-admin')).toEqual([]);
+    expect([...access.partitions('read', 'lead')]).toEqual([]);
+    expect([...access.partitions('write', 'lead')]).toEqual([]);
+    expect(access.workspacesHolding('access-admin')).toEqual([]);
   });
 
   it('the same evaluation allows a role with an API permission, so the denial above is not vacuous', () => {
@@ -42,9 +44,9 @@ describe('admin permissions never grant API access (custom-services.md: only the
     const decision = decide(effective, ['read-only-lead']);
     expect(decision).toMatchObject({ allowed: true, workspaces: [2] });
     const access = new AccessContext(effective, WORKSPACES);
-    expect([...access.partitions('read')].sort()).toEqual([2, 3]);
-    expect(access.canWrite(2)).toBe(true);
-    expect(access.canRead(1)).toBe(false);
+    expect([...access.partitions('read', 'lead')].sort()).toEqual([2, 3]);
+    expect(access.canWrite(2, 'lead')).toBe(true);
+    expect(access.canRead(1, 'lead')).toBe(false);
   });
 
   it('a user provisioned through the admin plane with an admin-only role holds no API permission', async () => {
@@ -77,5 +79,24 @@ describe('effectiveApiPermissions', () => {
 
   it('ignores keys that are not in the catalog', () => {
     expect([...effectiveApiPermissions(['no-such-permission'])]).toEqual([]);
+  });
+});
+
+describe('permission keys and scoped objects are types (checked by `npm run typecheck`)', () => {
+  it('a misspelt key in a route config, or a scope without its object, does not compile', () => {
+    const config: FastifyContextConfig = {
+      // @ts-expect-error 'read-only-leads' is not in the catalog: a typo would otherwise always answer 603.
+      permissions: ['read-only-leads'],
+    };
+    const access = new AccessContext(new Map(), []);
+    // @ts-expect-error the object is named: no default silently means "lead".
+    const unnamed = () => access.partitions('read');
+    // @ts-expect-error 'leads' names no Read-Only/Read-Write pair.
+    const misnamed = () => access.partitions('read', 'leads');
+    expect([config.permissions, typeof unnamed, typeof misnamed]).toEqual([
+      ['read-only-leads'],
+      'function',
+      'function',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import type { PermissionKey } from '../../domain/permissions.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -24,8 +25,8 @@ import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../
 import { LeadRepository } from '../../storage/leads.js';
 import { leadFields as leadFieldsFamily } from '../admin/lead-fields.js';
 
-const READ = ['read-only-lead', 'read-write-lead'];
-const WRITE = ['read-write-lead'];
+const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
+const WRITE: readonly PermissionKey[] = ['read-write-lead'];
 const tags = ['Marketo: Leads'];
 
 /** Marketo answers more than 1,000 matches for a filter with response-level 1003 (leads.md). */

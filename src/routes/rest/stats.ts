@@ -1,3 +1,4 @@
+import type { PermissionKey } from '../../domain/permissions.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CoreRouteOptions } from '../../context.js';
@@ -8,7 +9,7 @@ import { envelopeOf } from '../../http/marketo-schemas.js';
 
 const tags = ['Marketo: Usage'];
 // Stats need a valid token but no permission (Adobe's specs: "Required Permissions: None").
-const NONE: string[] = [];
+const NONE: readonly PermissionKey[] = [];
 
 const usageItem = z.object({
   date: z.string(),
