@@ -1,5 +1,5 @@
 import { compileGlob, type PathMatcher } from './glob.js';
-import { MARKETO_MESSAGES } from './marketo-codes.js';
+import { formatMessage, RESPONSE_MESSAGES, type ResponseCode } from './marketo-codes.js';
 
 /** What an injected fault answers: a Marketo error, a bare HTTP status, or a delay before the real answer. */
 export type FaultResponse =
@@ -96,5 +96,7 @@ export class Faults {
 }
 
 export function faultMessage(code: string, message?: string): string {
-  return message ?? MARKETO_MESSAGES[code] ?? 'Injected fault';
+  if (message !== undefined) return message;
+  // A documented response-level code answers with its documented text (701's detail left out).
+  return code in RESPONSE_MESSAGES ? formatMessage(RESPONSE_MESSAGES[code as ResponseCode]).trim() : 'Injected fault';
 }

@@ -1,19 +1,17 @@
 import { MarketoError } from './errors.js';
 import { coerceFieldValue, formatDatetime, type LeadField, type LeadFieldCatalog } from './lead-fields.js';
+import { DETAIL_MESSAGES, formatMessage, marketoMessage, type RecordCode, reason } from './marketo-codes.js';
 import { DEFAULT_PARTITION_ID, type Lead, type LeadValue, type Partition } from './model.js';
+import { type Reason, type RecordResult as AnyRecordResult, skipped } from './results.js';
+
+export type { Reason };
+/** What a lead write answers per record. */
+export type RecordResult = AnyRecordResult<'created' | 'updated' | 'deleted'>;
 
 /**
  * Lead rules of the lead database (marketo-reference.md §3.3, §4.3, §6.1): record-level results in input
  * order, skipped records with reasons and no id, partition scoping by the caller's access.
  */
-
-export interface Reason {
-  code: string;
-  message: string;
-}
-
-export type RecordResult =
-  { id: number; status: 'created' | 'updated' | 'deleted' } | { id?: number; status: 'skipped'; reasons: Reason[] };
 
 export type SyncAction = 'createOnly' | 'updateOnly' | 'createOrUpdate' | 'createDuplicate';
 
@@ -62,18 +60,18 @@ export interface LeadRules {
 
 export const MAX_BATCH = 300;
 
+/** A record skipped, with its reason; thrown inside a sync and turned into its result. */
 class Skip extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
+  readonly reason: Reason;
+  constructor(code: RecordCode, message?: string) {
     super(message);
+    this.reason = reason(code, message);
   }
 }
 
-const skipped = (reason: Reason): RecordResult => ({ status: 'skipped', reasons: [reason] });
-
-const accessDenied = (partitionName: string) => new Skip('1008', `Access denied to partition '${partitionName}'`);
+const partitionDenied = (partitionName: string): Reason => reason('1008', marketoMessage('1008', partitionName));
+const accessDenied = (partitionName: string) => new Skip('1008', partitionDenied(partitionName).message);
+const fieldNotSupported = (name: string) => new MarketoError('1011', marketoMessage('1011', name));
 
 /** How a searchable field is looked up in storage. */
 export function filterColumn(field: LeadField): LeadColumn {
@@ -86,13 +84,13 @@ export function filterColumn(field: LeadField): LeadColumn {
 /** A searchable field by name, or 1011 as Marketo answers for an unsupported filterType/lookupField. */
 export function searchableField(catalog: LeadFieldCatalog, name: string): LeadField {
   const field = catalog.find(name);
-  if (!field?.searchable) throw new MarketoError('1011', `Field '${name}' not supported`);
+  if (!field?.searchable) throw fieldNotSupported(name);
   return field;
 }
 
 export function syncLeads(rules: LeadRules, scope: PartitionScope, request: SyncRequest): RecordResult[] {
   const lookup = searchableField(rules.catalog, request.lookupField);
-  if (lookup.name === 'leadPartitionId') throw new MarketoError('1011', `Field '${request.lookupField}' not supported`);
+  if (lookup.name === 'leadPartitionId') throw fieldNotSupported(request.lookupField);
   const usesPartitionName = request.action !== 'updateOnly' && request.partitionName !== undefined;
 
   const targetPartition = (): number => {
@@ -105,7 +103,7 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
     const writable = [...scope.writable];
     if (writable.length === 1) return writable[0]!;
     if (writable.length === 0) throw accessDenied(rules.partitionName(DEFAULT_PARTITION_ID));
-    throw new Skip('1009', 'Partition name must be specified');
+    throw new Skip('1009');
   };
 
   const syncOne = (record: Record<string, unknown>): RecordResult => {
@@ -115,11 +113,11 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
     if (request.action !== 'createDuplicate' && lookupValue !== undefined && lookupValue !== null) {
       match = findMatch(rules, scope, lookup, lookupValue, usesPartitionName ? targetPartition : undefined);
     } else if (request.action === 'updateOnly') {
-      throw new Skip('1002', `Missing value for the required parameter '${lookup.name}'`);
+      throw new Skip('1002', marketoMessage('1002', lookup.name));
     }
 
     if (match) {
-      if (request.action === 'createOnly') throw new Skip('1005', 'Lead already exists');
+      if (request.action === 'createOnly') throw new Skip('1005');
       if (!scope.writable.has(match.partitionId)) throw accessDenied(rules.partitionName(match.partitionId));
       const fields = { ...match.fields };
       for (const [name, value] of Object.entries(values.fields)) {
@@ -130,7 +128,7 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
       const email = 'email' in values.fields ? (values.fields.email as string | null) : match.email;
       return { id: rules.leads.update(match.id, email, fields).id, status: 'updated' };
     }
-    if (request.action === 'updateOnly') throw new Skip('1004', 'Lead not found');
+    if (request.action === 'updateOnly') throw new Skip('1004');
     const partitionId = targetPartition();
     const { email = null, ...fields } = values.fields;
     for (const name of Object.keys(fields)) if (fields[name] === null) delete fields[name];
@@ -142,7 +140,7 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
       try {
         return syncOne(record);
       } catch (error) {
-        if (error instanceof Skip) return skipped({ code: error.code, message: error.message });
+        if (error instanceof Skip) return skipped(error.reason);
         throw error;
       }
     }),
@@ -156,28 +154,28 @@ function parseRecord(
   action: SyncAction,
 ): { id?: number; fields: Record<string, LeadValue> } {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-    throw new Skip('1003', 'Invalid data');
+    throw new Skip('1003');
   }
   const fields: Record<string, LeadValue> = {};
   let id: number | undefined;
   for (const [key, raw] of Object.entries(record)) {
     const field = catalog.find(key);
-    if (!field) throw new Skip('1006', `Field '${key}' not found`);
+    if (!field) throw new Skip('1006', marketoMessage('1006', key));
     if (field.name === 'id') {
       // Only updateOnly may name a lead by id (leads.md).
-      if (action !== 'updateOnly') throw new Skip('1003', `Field 'id' is only allowed with action updateOnly`);
+      if (action !== 'updateOnly') throw new Skip('1003', DETAIL_MESSAGES.idOnlyWithUpdateOnly);
       const coerced = coerceFieldValue(field, raw);
       if (!coerced.ok || typeof coerced.value !== 'number') {
-        throw new Skip('1003', `Invalid value for field 'id' and value '${String(raw)}'`);
+        throw new Skip('1003', formatMessage(DETAIL_MESSAGES.invalidFieldValue, 'id', String(raw)));
       }
       id = coerced.value;
       continue;
     }
-    if (field.readOnly) throw new Skip('1003', `Field '${field.name}' is read only`);
+    if (field.readOnly) throw new Skip('1003', formatMessage(DETAIL_MESSAGES.readOnlyField, field.name));
     const coerced = coerceFieldValue(field, raw);
     if (!coerced.ok) {
       const shown = typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
-      throw new Skip('1003', `Invalid value for field '${field.name}' and value '${shown}'`);
+      throw new Skip('1003', formatMessage(DETAIL_MESSAGES.invalidFieldValue, field.name, shown));
     }
     fields[field.name] = coerced.value;
   }
@@ -202,10 +200,10 @@ function findMatch(
     const target = targetPartition();
     const inTarget = candidates.filter((lead) => lead.partitionId === target);
     // The lead exists, but in another partition than the one named (record-level 1010).
-    if (inTarget.length === 0) throw new Skip('1010', 'Partition update not allowed');
+    if (inTarget.length === 0) throw new Skip('1010');
     candidates = inTarget;
   }
-  if (candidates.length > 1) throw new Skip('1007', 'Multiple leads match the lookup criteria');
+  if (candidates.length > 1) throw new Skip('1007');
   return candidates[0];
 }
 
@@ -215,7 +213,7 @@ export function readFields(catalog: LeadFieldCatalog, asked: readonly string[] |
   const fields: LeadField[] = [catalog.find('id')!];
   for (const name of asked) {
     const field = catalog.find(name);
-    if (!field) throw new MarketoError('1006', `Field '${name}' not found`);
+    if (!field) throw new MarketoError('1006', marketoMessage('1006', name));
     if (!fields.includes(field)) fields.push(field);
   }
   return fields;
@@ -248,21 +246,25 @@ export function leadRecord(lead: Lead, fields: readonly LeadField[]): Record<str
   return record;
 }
 
-/** Deletes leads by id: invisible ones are not found (1004), read-only ones denied (1008). */
+/**
+ * The lead an id names, if the caller may change it: invisible leads are not found (1004), leads in a partition the
+ * caller may only read are denied (1008).
+ */
+function writableLead(rules: LeadRules, scope: PartitionScope, id: number): Lead | RecordResult {
+  const lead = rules.leads.find(id);
+  if (!lead || !scope.readable.has(lead.partitionId)) return skipped(reason('1004'), id);
+  if (!scope.writable.has(lead.partitionId)) return skipped(partitionDenied(rules.partitionName(lead.partitionId)), id);
+  return lead;
+}
+
+const isResult = (found: Lead | RecordResult): found is RecordResult => 'status' in found;
+
+/** Deletes leads by id. */
 export function deleteLeads(rules: LeadRules, scope: PartitionScope, ids: readonly number[]): RecordResult[] {
   return rules.leads.transaction(() =>
     ids.map((id): RecordResult => {
-      const lead = rules.leads.find(id);
-      if (!lead || !scope.readable.has(lead.partitionId)) {
-        return { id, status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] };
-      }
-      if (!scope.writable.has(lead.partitionId)) {
-        return {
-          id,
-          status: 'skipped',
-          reasons: [{ code: '1008', message: `Access denied to partition '${rules.partitionName(lead.partitionId)}'` }],
-        };
-      }
+      const lead = writableLead(rules, scope, id);
+      if (isResult(lead)) return lead;
       rules.leads.delete(id);
       return { id, status: 'deleted' };
     }),
@@ -277,18 +279,10 @@ export function moveLeads(
 ): RecordResult[] {
   return rules.leads.transaction(() =>
     input.map(({ id, partitionName }): RecordResult => {
-      const lead = rules.leads.find(id);
-      if (!lead || !scope.readable.has(lead.partitionId)) {
-        return { id, status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] };
-      }
-      const denied = (name: string): RecordResult => ({
-        id,
-        status: 'skipped',
-        reasons: [{ code: '1008', message: `Access denied to partition '${name}'` }],
-      });
-      if (!scope.writable.has(lead.partitionId)) return denied(rules.partitionName(lead.partitionId));
+      const lead = writableLead(rules, scope, id);
+      if (isResult(lead)) return lead;
       const target = rules.partitionByName(partitionName);
-      if (!target || !scope.writable.has(target.id)) return denied(partitionName);
+      if (!target || !scope.writable.has(target.id)) return skipped(partitionDenied(partitionName), id);
       rules.leads.movePartition(id, target.id);
       return { id, status: 'updated' };
     }),

@@ -1,4 +1,5 @@
 import { MarketoError } from './errors.js';
+import { DETAIL_MESSAGES } from './marketo-codes.js';
 
 /**
  * Position paging tokens. Marketo's are opaque base32 strings (paging-tokens.md); ours encode the last id
@@ -68,8 +69,9 @@ export function decodePageToken(token: string, digest: string, now: number): num
   const [after, tokenDigest, issuedAtSeconds] = (fromBase32(token) ?? '').split(':');
   const afterId = Number(after);
   if (tokenDigest !== digest || !Number.isSafeInteger(afterId) || afterId < 0) {
-    throw new MarketoError('1003', 'Invalid nextPageToken');
+    throw new MarketoError('1003', DETAIL_MESSAGES.invalidPageToken);
   }
-  if (now - Number(issuedAtSeconds) * 1000 > PAGE_TOKEN_TTL_MS) throw new MarketoError('1003', 'Expired nextPageToken');
+  if (now - Number(issuedAtSeconds) * 1000 > PAGE_TOKEN_TTL_MS)
+    throw new MarketoError('1003', DETAIL_MESSAGES.expiredPageToken);
   return afterId;
 }

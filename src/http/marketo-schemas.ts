@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECORD_STATUSES, type RecordStatus } from '../domain/results.js';
 
 /** A list parameter, comma-joined (`a,b`) or repeated (`x=a&x=b`), as Marketo takes both. */
 export function commaList<T extends z.ZodType>(item: T) {
@@ -28,11 +29,29 @@ export function envelopeOf<T extends z.ZodType>(item: T) {
 
 export const reasonSchema = z.object({ code: z.string(), message: z.string() });
 
-/** Record-level result in input order; skipped leads carry reasons (and no id on sync). */
-export const recordResultSchema = z
-  .object({
+const recordStatusSchema = z.enum(RECORD_STATUSES);
+
+/** A lead-database record result (`{id, status, reasons?}`) whose status is one of `statuses`. */
+export function recordResultOf<const S extends readonly [RecordStatus, ...RecordStatus[]]>(statuses: S) {
+  return z.object({
     id: z.number().int().optional(),
-    status: z.enum(['created', 'updated', 'deleted', 'skipped']),
+    status: recordStatusSchema.extract(statuses),
     reasons: z.array(reasonSchema).optional(),
-  })
-  .meta({ id: 'RecordResult' });
+  });
+}
+
+/** An object-API record result (`{seq, id | marketoGUID, status, reasons?}`) whose status is one of `statuses`. */
+export function objectResultOf<const S extends readonly [RecordStatus, ...RecordStatus[]]>(statuses: S) {
+  return z.object({
+    seq: z.number().int().describe("The record's index in the input"),
+    id: z.number().int().optional(),
+    marketoGUID: z.string().optional(),
+    status: recordStatusSchema.extract(statuses),
+    reasons: z.array(reasonSchema).optional(),
+  });
+}
+
+/** Record-level result in input order; skipped leads carry reasons (and no id on sync). */
+export const recordResultSchema = recordResultOf(['created', 'updated', 'deleted', 'skipped']).meta({
+  id: 'RecordResult',
+});

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { MarketoError } from '../../domain/errors.js';
+import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import { coerceFieldValue, formatDatetime, type LeadField } from '../../domain/lead-fields.js';
 import type { LeadValue } from '../../domain/model.js';
 import {
@@ -187,7 +188,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
       const more = page.length > batchSize;
       // A first page that holds every match has fewer than the cap (batchSize ≤ 300): only a longer result is counted.
       if ((more || afterId > 0) && leads.countMatches(filter, MAX_FILTER_MATCHES + 1) > MAX_FILTER_MATCHES) {
-        throw new MarketoError('1003', 'Too many results match the filter');
+        throw new MarketoError('1003', DETAIL_MESSAGES.tooManyResults);
       }
       const rows = more ? page.slice(0, batchSize) : page;
       return successEnvelope(
@@ -226,8 +227,9 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
     request: FastifyRequest<{ Body: z.infer<typeof deleteBody>; Querystring: z.infer<typeof deleteQuery> }>,
   ) => {
     const ids = request.body?.input.map((item) => item.id) ?? request.query.id ?? [];
-    if (ids.length === 0) throw new MarketoError('701', 'input cannot be blank');
-    if (ids.length > MAX_BATCH) throw new MarketoError('1003', `Input exceeds the maximum of ${MAX_BATCH} records`);
+    if (ids.length === 0) throw new MarketoError('701', marketoMessage('701', 'input'));
+    if (ids.length > MAX_BATCH)
+      throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.tooManyRecords, MAX_BATCH));
     return successEnvelope(request.marketoRequestId(), deleteLeads(rulesOf(ctx, leads), scopeOf(request), ids));
   };
 
