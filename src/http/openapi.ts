@@ -24,7 +24,8 @@ type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
 
 /**
  * zod → OpenAPI, plus `x-marketo-permissions` on every Marketo-plane operation: the display names of
- * the permissions declared in its route config, as Adobe's specs list them under "Required Permissions".
+ * the permissions declared in its route config, as Adobe's specs list them under "Required Permissions". Any one of
+ * them suffices, unless the route says `requireAll`: then `x-marketo-permissions-all: true` says all are needed.
  */
 export function openapiTransform(input: TransformInput) {
   const transformed = jsonSchemaTransform(input);
@@ -36,6 +37,7 @@ export function openapiTransform(input: TransformInput) {
         ...transformed.schema,
         security: [{ marketoAccessToken: [] }],
         'x-marketo-permissions': permissions.map(permissionName),
+        ...(input.route.config?.requireAll === true ? { 'x-marketo-permissions-all': true } : {}),
       },
     };
   }
