@@ -124,7 +124,7 @@ function parseList(text: string, where: string): Parsed {
   return { permissions: all ? { allOf: keys } : { anyOf: keys }, ui: sortedUnique(ui), unmapped };
 }
 
-const CATALOG = new Set(PERMISSIONS.map((p) => p.key));
+const CATALOG = new Set<string>(PERMISSIONS.map((p) => p.key));
 
 interface SwaggerOperation {
   description?: string;

@@ -126,7 +126,7 @@ describe('the table of Adobe permissions (test/fixtures/adobe-permissions.json)'
   });
 
   it('names only permissions of the catalog (src/domain/permissions.ts), but for the ones listed here', () => {
-    const catalog = new Set(PERMISSIONS.map((p) => p.key));
+    const catalog = new Set<string>(PERMISSIONS.map((p) => p.key));
     const keys = new Set(
       table.entries.flatMap((entry) => {
         const sets = [entry.permissions, entry.when?.permissions].filter((set) => set !== null && set !== undefined);
