@@ -18,3 +18,16 @@ describe('README', () => {
     expect(read('.ci/run')).toMatch(/^npm test$/m);
   });
 });
+
+describe('README coverage table', () => {
+  it('is the one `npm run openapi` generates from the OpenAPI document (run it after changing a route)', async () => {
+    const { buildApp } = await import('../src/app.js');
+    const { renderCoverage, withCoverage } = await import('../scripts/openapi-document.js');
+    const app = await buildApp();
+    await app.ready();
+    const document = app.swagger() as unknown as Parameters<typeof renderCoverage>[0];
+    await app.close();
+    const readme = read('README.md');
+    expect(readme).toBe(withCoverage(readme, renderCoverage(document)));
+  });
+});
