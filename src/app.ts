@@ -35,6 +35,7 @@ import { roleRoutes } from './routes/admin/roles.js';
 import { serviceRoutes } from './routes/admin/services.js';
 import { userRoutes } from './routes/admin/users.js';
 import { workspaceRoutes } from './routes/admin/workspaces.js';
+import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
 import { leadRoutes } from './routes/rest/leads.js';
 import { statsRoutes } from './routes/rest/stats.js';
@@ -210,6 +211,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   });
   registerLazyDocs(app, '/docs');
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(named('healthRoutes', healthRoutes), { database: db.memory ? 'memory' : 'file' });
 
   await app.register(
     named('identityPlane', async (identity: FastifyInstance) => {

@@ -1,5 +1,6 @@
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { permissionName } from '../domain/permissions.js';
+import { VERSION } from '../version.js';
 
 export const OPENAPI_INFO = {
   title: 'fake-marketo',
@@ -7,7 +8,7 @@ export const OPENAPI_INFO = {
     'A local, stateful, permission-faithful fake of the Adobe Marketo Engage REST API. ' +
     'Marketo plane: /identity, /rest, /bulk, /userservice (Marketo wire format). ' +
     'Admin plane: /admin (problem+json errors; Authorization: Bearer <ADMIN_TOKEN> when set).',
-  version: '0.1.0',
+  version: VERSION,
 };
 
 /** "Authorize" in Swagger UI: a Marketo access token for the REST plane, the ADMIN_TOKEN for /admin. */
