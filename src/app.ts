@@ -9,7 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { AdjustableClock } from './clock.js';
-import { type Config, testConfig } from './config.js';
+import { checkConfig, type Config, testConfig } from './config.js';
 import { type AppContext, createContext } from './context.js';
 import { adminGuard } from './http/admin-guard.js';
 import { registerLazyDocs } from './http/docs.js';
@@ -97,7 +97,7 @@ for (const [name, plugin] of Object.entries({
 
 /** The composition root: one Fastify instance with every plane registered. */
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  const config = options.config ?? testConfig();
+  const config = options.config ? checkConfig(options.config) : testConfig();
   // A bad seed throws a SeedError naming the path inside the document; nothing is loaded.
   const seed: Seed | undefined = options.seed
     ? parseSeed(options.seed)

@@ -97,18 +97,41 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
 /** The one place that reads settings: environment first, command-line flags over it. */
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Record<string, string> = {}): Config {
   const source: Record<string, unknown> = {};
-  for (const key of Object.keys(configSchema.shape)) {
+  for (const key of SETTINGS) {
     const value = overrides[key] ?? env[key];
     if (value !== undefined) source[key] = value;
   }
-  const parsed = configSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`));
+  return checkConfig(source);
+}
+
+/** Every setting's name, in the order of the schema. */
+export const SETTINGS = Object.keys(configSchema.shape) as (keyof Config)[];
+const SETTING_NAMES: ReadonlySet<string> = new Set(SETTINGS);
+
+/**
+ * Checks settings given in code (buildApp, startFakeMarketo) with the schema and messages of the command line: a bad
+ * value throws the ConfigError the CLI prints, and so does a name that is not a setting (a typo would otherwise be
+ * ignored). `labels` names an issue after the option it came from (`port` rather than `PORT`).
+ */
+export function checkConfig(source: Record<string, unknown>, labels: Record<string, string> = {}): Config {
+  const present: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(source)) {
+    if (!SETTING_NAMES.has(key)) unknown.push(`${key}: is not a setting (the settings are ${SETTINGS.join(', ')})`);
+    else if (value !== undefined) present[key] = value;
   }
+  const parsed = configSchema.safeParse(present);
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const path = issue.path.join('.');
+        return `${labels[path] ?? (path || 'config')}: ${issue.message}`;
+      });
+  if (unknown.length > 0 || !parsed.success) throw new ConfigError([...unknown, ...issues]);
   return parsed.data;
 }
 
-/** Defaults for in-process instances (tests, startFakeMarketo): in-memory, quiet. */
+/** Defaults for in-process instances (tests, startFakeMarketo): in-memory, quiet; `overrides` are checked. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...configSchema.parse({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' }), ...overrides };
+  return checkConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', ...overrides });
 }
