@@ -2,12 +2,7 @@ import './http/fastify-types.js';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import {
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AdjustableClock } from './clock.js';
 import { checkConfig, type Config, testConfig } from './config.js';
 import { type AppContext, createContext } from './context.js';
@@ -23,7 +18,7 @@ import { handleError, registerErrorHandling } from './http/error-handler.js';
 import { redactUrl } from './domain/journal.js';
 import { MarketoRouteTable } from './http/marketo-routes.js';
 import { createUrlRewriter, registerFormTunnel, TUNNEL_HEADER } from './http/normalise.js';
-import { OPENAPI_INFO, OPENAPI_SECURITY_SCHEMES, openapiTransform } from './http/openapi.js';
+import { OPENAPI_INFO, OPENAPI_SECURITY_SCHEMES, openapiTransform, openapiTransformObject } from './http/openapi.js';
 import { type Ids, randomIds } from './ids.js';
 import { initialiseSubscription } from './domain/provisioning.js';
 import { parseSeed, readSeedFile, type Seed, SeedError, type SeedInput } from './domain/seed.js';
@@ -207,7 +202,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(swagger, {
     openapi: { info: OPENAPI_INFO, tags: [], components: { securitySchemes: OPENAPI_SECURITY_SCHEMES } },
     transform: openapiTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: openapiTransformObject,
   });
   registerLazyDocs(app, '/docs');
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

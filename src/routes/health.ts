@@ -13,7 +13,7 @@ const healthSchema = z
     version: z.string().meta({ example: VERSION }),
     database: z.enum(['memory', 'file']).describe('memory: a throwaway instance; file: state survives restarts'),
   })
-  .meta({ id: 'Health' });
+  .meta({ id: 'Health', example: { status: 'ok', version: VERSION, database: 'memory' } });
 
 /**
  * `GET /health` for CI wait loops and container health checks: it answers once the instance is ready, needs no
