@@ -20,7 +20,8 @@ export interface StartOptions {
   config?: Partial<Config>;
 }
 
-const OPTIONS = ['seed', 'port', 'host', 'config'];
+/** The options startFakeMarketo takes (README documents each). */
+export const START_OPTIONS = ['seed', 'port', 'host', 'config'];
 
 /**
  * The settings of an instance started in code: the options are checked, and the settings go through the schema
@@ -28,11 +29,12 @@ const OPTIONS = ['seed', 'port', 'host', 'config'];
  */
 export function startConfig(options: StartOptions): Config {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError([`options: must be an object with any of ${OPTIONS.join(', ')}`]);
+    throw new ConfigError([`options: must be an object with any of ${START_OPTIONS.join(', ')}`]);
   }
   const problems: string[] = [];
   for (const key of Object.keys(options)) {
-    if (!OPTIONS.includes(key)) problems.push(`${key}: is not an option (the options are ${OPTIONS.join(', ')})`);
+    if (!START_OPTIONS.includes(key))
+      problems.push(`${key}: is not an option (the options are ${START_OPTIONS.join(', ')})`);
   }
   const { seed, port, host, config } = options as Record<string, unknown>;
   if (seed !== undefined && typeof seed !== 'string' && (typeof seed !== 'object' || seed === null)) {
