@@ -128,3 +128,57 @@ describe('Swagger UI at /docs', () => {
     await app.close();
   });
 });
+
+describe("the document's examples", () => {
+  it('work when sent as they are, in the order a new user would try them', async () => {
+    const app = await buildApp();
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const example = (path: string, method: string) => {
+      const value = spec.paths[path][method].requestBody.content['application/json'].schema.example;
+      expect(value, `${method.toUpperCase()} ${path} has an example`).toBeDefined();
+      return value;
+    };
+    const send = async (method: 'POST' | 'PATCH', url: string, path = url) => {
+      const response = await app.inject({ method, url, payload: example(path, method.toLowerCase()) });
+      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBeLessThan(300);
+      return response.json();
+    };
+    await send('POST', '/admin/partitions');
+    await send('POST', '/admin/workspaces');
+    const role = await send('POST', '/admin/roles');
+    expect(role.id).toBe(101); // the role the user example grants
+    const user = await send('POST', '/admin/users');
+    expect(user.id).toBe(1); // the owner the service example names
+    await send('PATCH', `/admin/roles/${role.id}`, '/admin/roles/{id}');
+    const service = await send('POST', '/admin/services');
+    await send('POST', '/admin/lead-fields');
+    await send('POST', '/admin/clock');
+
+    const token = (
+      await app.inject({
+        method: 'GET',
+        url: `/identity/oauth/token?grant_type=client_credentials&client_id=${service.clientId}&client_secret=${service.clientSecret}`,
+      })
+    ).json().access_token;
+    const headers = { authorization: `Bearer ${token}` };
+    const sync = await app.inject({
+      method: 'POST',
+      url: '/rest/v1/leads.json',
+      headers,
+      payload: example('/rest/v1/leads.json', 'post'),
+    });
+    expect(sync.json()).toMatchObject({ success: true, result: [{ status: 'created' }, { status: 'created' }] });
+    const query = new URLSearchParams();
+    for (const parameter of spec.paths['/rest/v1/leads.json'].get.parameters) {
+      const value = parameter.schema.example;
+      if (value !== undefined) query.set(parameter.name, [value].flat().join(','));
+    }
+    const read = await app.inject({ method: 'GET', url: `/rest/v1/leads.json?${query}`, headers });
+    expect(read.json()).toMatchObject({ success: true, result: [{ email: 'ana@example.mx', firstName: 'Ana' }] });
+
+    await send('POST', '/admin/faults');
+    const faulted = await app.inject({ method: 'POST', url: '/rest/v1/leads.json', headers, payload: {} });
+    expect(faulted.json()).toMatchObject({ success: false, errors: [{ code: '606' }] });
+    await app.close();
+  });
+});

@@ -21,10 +21,12 @@ const leadFieldInput = z.strictObject({
   length: z.number().int().min(1).max(65535).optional().describe('string and email only; default 255'),
 });
 
-const createLeadFieldBody = leadFieldInput.refine(
-  (input) => input.length === undefined || input.dataType === 'string' || input.dataType === 'email',
-  { path: ['length'], message: 'only string and email fields have a length' },
-);
+const createLeadFieldBody = leadFieldInput
+  .refine((input) => input.length === undefined || input.dataType === 'string' || input.dataType === 'email', {
+    path: ['length'],
+    message: 'only string and email fields have a length',
+  })
+  .meta({ example: { name: 'tier', displayName: 'Tier', dataType: 'string', length: 20 } });
 
 const leadFieldNameParams = z.object({ name: z.string() });
 
