@@ -166,5 +166,8 @@ export function checkConfig(source: Record<string, unknown>, labels: Record<stri
 
 /** Defaults for in-process instances (tests, startFakeMarketo): in-memory, quiet; `overrides` are checked. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return checkConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', ...overrides });
+  const source: Record<string, unknown> = { DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' };
+  // A setting given as undefined is not given: it keeps these defaults.
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) source[key] = value;
+  return checkConfig(source);
 }

@@ -46,7 +46,8 @@ export function startConfig(options: StartOptions): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   const labels: Record<string, string> = {};
   const source: Record<string, unknown> = { DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', PORT: 0 };
-  Object.assign(source, config);
+  // A setting given as undefined is not given: it keeps the default above, not the CLI's.
+  for (const [key, value] of Object.entries(config ?? {})) if (value !== undefined) source[key] = value;
   if (port !== undefined) {
     source.PORT = port;
     labels.PORT = 'port';

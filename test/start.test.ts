@@ -275,6 +275,13 @@ describe("startFakeMarketo options are checked like the CLI's settings", () => {
     expect((await getJson(`${free.url}/admin/limits`)).body).toMatchObject({ enabled: true });
   });
 
+  it('a setting given as undefined keeps the in-process default (port 0, in memory)', async () => {
+    const fake = await start({ config: { PORT: undefined, DATABASE_PATH: undefined } });
+    expect(fake.url).not.toMatch(/:3000$/);
+    expect((await getJson(`${fake.url}/health`)).body).toMatchObject({ database: 'memory' });
+    expect(testConfig({ DATABASE_PATH: undefined }).DATABASE_PATH).toBe(':memory:');
+  });
+
   it('buildApp checks a config object the same way', async () => {
     await expect(buildApp({ config: { ...testConfig(), LOG_LEVEL: 'loud' as never } })).rejects.toThrow(
       cliMessage({ LOG_LEVEL: 'loud' }),
