@@ -2,14 +2,9 @@ import './http/fastify-types.js';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import {
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AdjustableClock } from './clock.js';
-import { type Config, testConfig } from './config.js';
+import { checkConfig, type Config, testConfig } from './config.js';
 import { type AppContext, createContext } from './context.js';
 import { adminGuard } from './http/admin-guard.js';
 import { registerLazyDocs } from './http/docs.js';
@@ -22,7 +17,7 @@ import { redactUrl } from './domain/journal.js';
 import { marketoPlane } from './http/marketo-plane.js';
 import { MarketoRouteTable } from './http/marketo-routes.js';
 import { createUrlRewriter, registerFormTunnel, TUNNEL_HEADER } from './http/normalise.js';
-import { OPENAPI_INFO, OPENAPI_SECURITY_SCHEMES, openapiTransform } from './http/openapi.js';
+import { OPENAPI_INFO, OPENAPI_SECURITY_SCHEMES, openapiTransform, openapiTransformObject } from './http/openapi.js';
 import { named } from './http/plugin-names.js';
 import { MIN_URI_LIMIT_BYTES, wireFormatOf } from './http/wire-formats.js';
 import { type Ids, randomIds } from './ids.js';
@@ -37,6 +32,7 @@ import { roleRoutes } from './routes/admin/roles.js';
 import { serviceRoutes } from './routes/admin/services.js';
 import { userRoutes } from './routes/admin/users.js';
 import { workspaceRoutes } from './routes/admin/workspaces.js';
+import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
 import { statsRoutes } from './routes/rest/stats.js';
 import { parseSeed, readSeedFile, type Seed, type SeedInput } from './seed.js';
@@ -90,7 +86,7 @@ for (const [name, plugin] of Object.entries({
 
 /** The composition root: one Fastify instance with every plane registered. */
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  const config = options.config ?? testConfig();
+  const config = options.config ? checkConfig(options.config) : testConfig();
   const families = options.families ?? FAMILIES;
   // A bad seed throws a SeedError naming the path inside the document; nothing is loaded.
   const seed: Seed | undefined = options.seed
@@ -201,10 +197,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(swagger, {
     openapi: { info: OPENAPI_INFO, tags: [], components: { securitySchemes: OPENAPI_SECURITY_SCHEMES } },
     transform: openapiTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: openapiTransformObject,
   });
   registerLazyDocs(app, '/docs');
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(named('healthRoutes', healthRoutes), { database: db.memory ? 'memory' : 'file' });
 
   await app.register(
     named('identityPlane', async (identity: FastifyInstance) => {

@@ -54,17 +54,50 @@ const FLAG_TO_VARIABLE = {
   'admin-token': 'ADMIN_TOKEN',
 } as const;
 
-export const CLI_USAGE = `Usage: fake-marketo [options]
+/** What --help says of each setting; typed by the schema, so a new setting cannot be left out. */
+const SETTING_HELP: Record<keyof Config, { flag?: string; help: string }> = {
+  HOST: { flag: '--host <address>', help: 'address to listen on; any but a loopback one needs ADMIN_TOKEN' },
+  PORT: { flag: '--port <number>', help: 'port to listen on, 0 for any free port' },
+  DATABASE_PATH: { flag: '--db <path>', help: 'SQLite database file, :memory: for a throwaway one' },
+  SEED_FILE: { flag: '--seed <file>', help: 'YAML or JSON seed file, loaded into an empty database' },
+  ADMIN_TOKEN: { flag: '--admin-token <token>', help: 'require "Authorization: Bearer <token>" on /admin' },
+  RATE_LIMITS: { help: "off, or marketo: Marketo's rate limit (606), concurrency (615) and daily quota (607)" },
+  JOURNAL_LIMIT: { help: 'how many requests GET /admin/requests keeps' },
+  ACCESS_TOKEN_QUERY: { help: 'the legacy ?access_token= on REST calls: reject or accept' },
+  TOKEN_TTL_SECONDS: { help: 'access token lifetime in seconds' },
+  POD: { help: 'pod suffix of access tokens (<uuid>:<pod>)' },
+  LOG_LEVEL: { help: 'fatal, error, warn, info, debug, trace or silent' },
+};
 
-Options (each overrides the environment variable in brackets):
-  --host <address>        address to listen on [HOST] (default 127.0.0.1)
-  --port <number>         port to listen on, 0 for any free port [PORT] (default 3000)
-  --db <path>             SQLite database file [DATABASE_PATH] (default ./data/fake-marketo.sqlite)
-  --memory                use a throwaway in-memory database (same as --db :memory:)
-  --seed <file>           YAML or JSON seed file, loaded into an empty database [SEED_FILE]
-  --admin-token <token>   require this bearer token on /admin [ADMIN_TOKEN]
-  --help                  show this help
-`;
+function usage(): string {
+  const defaults: Record<string, unknown> = configSchema.parse({});
+  const shown = (key: keyof Config) => `default ${defaults[key] ?? 'unset'}`;
+  const keys = Object.keys(SETTING_HELP) as (keyof Config)[];
+  const row = (left: string, text: string) => `  ${left.padEnd(24)}${text}`;
+  return [
+    'Usage: fake-marketo [options]',
+    '',
+    'Options (each overrides the environment variable in brackets):',
+    ...keys.flatMap((key) => {
+      const { flag, help } = SETTING_HELP[key];
+      return flag ? [row(flag, `${help} [${key}, ${shown(key)}]`)] : [];
+    }),
+    row('--memory', 'a throwaway in-memory database (same as --db :memory:)'),
+    row('-h, --help', 'show this help'),
+    '',
+    'Environment variables without a flag:',
+    ...keys.flatMap((key) => {
+      const { flag, help } = SETTING_HELP[key];
+      return flag ? [] : [row(key, `${help} [${shown(key)}]`)];
+    }),
+    '',
+    "Every setting is in the package's .env.example, with its default. A .env file in the working directory is",
+    'read too; variables already exported win over it. Logs are JSON lines, pretty-printed when stdout is a terminal.',
+    '',
+  ].join('\n');
+}
+
+export const CLI_USAGE = usage();
 
 export interface ParsedCommandLine {
   help: boolean;
@@ -97,18 +130,44 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
 /** The one place that reads settings: environment first, command-line flags over it. */
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Record<string, string> = {}): Config {
   const source: Record<string, unknown> = {};
-  for (const key of Object.keys(configSchema.shape)) {
+  for (const key of SETTINGS) {
     const value = overrides[key] ?? env[key];
     if (value !== undefined) source[key] = value;
   }
-  const parsed = configSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`));
+  return checkConfig(source);
+}
+
+/** Every setting's name, in the order of the schema. */
+export const SETTINGS = Object.keys(configSchema.shape) as (keyof Config)[];
+const SETTING_NAMES: ReadonlySet<string> = new Set(SETTINGS);
+
+/**
+ * Checks settings given in code (buildApp, startFakeMarketo) with the schema and messages of the command line: a bad
+ * value throws the ConfigError the CLI prints, and so does a name that is not a setting (a typo would otherwise be
+ * ignored). `labels` names an issue after the option it came from (`port` rather than `PORT`).
+ */
+export function checkConfig(source: Record<string, unknown>, labels: Record<string, string> = {}): Config {
+  const present: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(source)) {
+    if (!SETTING_NAMES.has(key)) unknown.push(`${key}: is not a setting (the settings are ${SETTINGS.join(', ')})`);
+    else if (value !== undefined) present[key] = value;
   }
+  const parsed = configSchema.safeParse(present);
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const path = issue.path.join('.');
+        return `${labels[path] ?? (path || 'config')}: ${issue.message}`;
+      });
+  if (unknown.length > 0 || !parsed.success) throw new ConfigError([...unknown, ...issues]);
   return parsed.data;
 }
 
-/** Defaults for in-process instances (tests, startFakeMarketo): in-memory, quiet. */
+/** Defaults for in-process instances (tests, startFakeMarketo): in-memory, quiet; `overrides` are checked. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...configSchema.parse({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' }), ...overrides };
+  const source: Record<string, unknown> = { DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' };
+  // A setting given as undefined is not given: it keeps these defaults.
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) source[key] = value;
+  return checkConfig(source);
 }

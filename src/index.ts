@@ -1,7 +1,7 @@
 export { buildApp, type BuildAppOptions } from './app.js';
 export { startFakeMarketo, type FakeMarketo, type StartOptions } from './start.js';
 export { AdjustableClock, frozenClock, type Clock } from './clock.js';
-export { loadConfig, testConfig, type Config } from './config.js';
+export { ConfigError, loadConfig, testConfig, type Config } from './config.js';
 export { randomIds, sequentialIds, type Ids } from './ids.js';
 export { PERMISSIONS, type Permission } from './domain/permissions.js';
 export { SeedError } from './domain/seed.js';

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { CLI_USAGE, ConfigError, loadConfig, parseCommandLine } from './config.js';
 import { SeedError } from './domain/seed.js';
+import { terminalLogStream } from './log-format.js';
 import type { Service } from './storage/services.js';
 
 const SHOWN_SERVICES = 5;
@@ -46,7 +47,8 @@ async function main(): Promise<void> {
 
   let app;
   try {
-    app = await buildApp({ config, provisionDemo: true });
+    const logStream = terminalLogStream(process.stdout);
+    app = await buildApp({ config, provisionDemo: true, ...(logStream ? { logStream } : {}) });
   } catch (error) {
     if (!(error instanceof SeedError)) throw error;
     process.stderr.write(`fake-marketo: ${error.message}\n`);

@@ -1,20 +1,62 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { AdjustableClock } from './clock.js';
-import { type Config, testConfig } from './config.js';
+import { checkConfig, type Config, ConfigError } from './config.js';
 import type { JournalEntry, JournalFilter } from './domain/journal.js';
 import { resetToBaseline } from './lifecycle.js';
 import { readSeedFile, type SeedInput } from './seed.js';
 
 export interface StartOptions {
-  /** The subscription: a seed document, or the path of a YAML/JSON seed file. */
+  /** The subscription: a seed document, or the path of a YAML/JSON seed file. Default: an empty subscription. */
   seed?: SeedInput | string;
-  /** Default 0: any free port. */
+  /** Default 0: any free port (overrides config.PORT). */
   port?: number;
-  /** Default 127.0.0.1. */
+  /** Default 127.0.0.1 (overrides config.HOST); any other address needs config.ADMIN_TOKEN. */
   host?: string;
-  /** Any other setting (DATABASE_PATH defaults to :memory:, LOG_LEVEL to silent). */
+  /**
+   * Any setting of the command line, by its variable name (README, Configuration), checked as the CLI checks it.
+   * DATABASE_PATH defaults to :memory:, LOG_LEVEL to silent, PORT to 0.
+   */
   config?: Partial<Config>;
+}
+
+/** The options startFakeMarketo takes (README documents each). */
+export const START_OPTIONS = ['seed', 'port', 'host', 'config'];
+
+/**
+ * The settings of an instance started in code: the options are checked, and the settings go through the schema
+ * the command line uses, with its messages (a ConfigError).
+ */
+export function startConfig(options: StartOptions): Config {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ConfigError([`options: must be an object with any of ${START_OPTIONS.join(', ')}`]);
+  }
+  const problems: string[] = [];
+  for (const key of Object.keys(options)) {
+    if (!START_OPTIONS.includes(key))
+      problems.push(`${key}: is not an option (the options are ${START_OPTIONS.join(', ')})`);
+  }
+  const { seed, port, host, config } = options as Record<string, unknown>;
+  if (seed !== undefined && typeof seed !== 'string' && (typeof seed !== 'object' || seed === null)) {
+    problems.push('seed: must be a seed document or the path of a YAML or JSON seed file');
+  }
+  if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {
+    problems.push('config: must be an object of settings by variable name, e.g. { RATE_LIMITS: "marketo" }');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const labels: Record<string, string> = {};
+  const source: Record<string, unknown> = { DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', PORT: 0 };
+  // A setting given as undefined is not given: it keeps the default above, not the CLI's.
+  for (const [key, value] of Object.entries(config ?? {})) if (value !== undefined) source[key] = value;
+  if (port !== undefined) {
+    source.PORT = port;
+    labels.PORT = 'port';
+  }
+  if (host !== undefined) {
+    source.HOST = host;
+    labels.HOST = 'host';
+  }
+  return checkConfig(source, labels);
 }
 
 export interface FakeMarketo {
@@ -39,12 +81,17 @@ export interface FakeMarketo {
 
 /** Starts a fake Marketo on a real port: in-memory and on port 0 unless told otherwise. */
 export async function startFakeMarketo(options: StartOptions = {}): Promise<FakeMarketo> {
+  const config = startConfig(options);
   const seed = typeof options.seed === 'string' ? readSeedFile(options.seed) : options.seed;
-  const config = testConfig(options.config);
   const clock = new AdjustableClock();
   const app = await buildApp({ config, clock, ...(seed ? { seed } : {}) });
-  const host = options.host ?? '127.0.0.1';
-  await app.listen({ host, port: options.port ?? 0 });
+  const host = config.HOST;
+  try {
+    await app.listen({ host, port: config.PORT });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -1,5 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, isLoopbackHost, loadConfig, parseCommandLine, testConfig } from '../src/config.js';
+import {
+  CLI_USAGE,
+  ConfigError,
+  configSchema,
+  isLoopbackHost,
+  loadConfig,
+  parseCommandLine,
+  SETTINGS,
+  testConfig,
+} from '../src/config.js';
 
 function configError(run: () => unknown): ConfigError {
   try {
@@ -104,5 +114,36 @@ describe('parseCommandLine', () => {
 describe('testConfig', () => {
   it('is in-memory and silent', () => {
     expect(testConfig()).toMatchObject({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' });
+  });
+});
+
+describe('--help (CLI_USAGE)', () => {
+  const defaults: Record<string, unknown> = configSchema.parse({});
+
+  it.each(SETTINGS)('names %s with its default', (key) => {
+    const line = CLI_USAGE.split('\n').find((text) => text.includes(`[${key},`) || text.startsWith(`  ${key} `));
+    expect(line, `${key} in:\n${CLI_USAGE}`).toBeDefined();
+    expect(line).toContain(`default ${defaults[key] ?? 'unset'}`);
+  });
+
+  it('lists every flag parseCommandLine takes, and points to .env.example', () => {
+    for (const flag of ['--host', '--port', '--db', '--memory', '--seed', '--admin-token', '--help']) {
+      expect(CLI_USAGE).toContain(flag);
+    }
+    expect(CLI_USAGE).toContain('.env.example');
+  });
+});
+
+describe('.env.example', () => {
+  const lines = readFileSync(new URL('../.env.example', import.meta.url), 'utf8').split('\n');
+
+  it.each(SETTINGS)('sets %s to its default', (key) => {
+    const defaults: Record<string, unknown> = configSchema.parse({});
+    expect(lines).toContain(`${key}=${defaults[key] ?? ''}`);
+  });
+
+  it('ships in the package', () => {
+    const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(packageJson.files).toContain('.env.example');
   });
 });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,9 +43,13 @@ afterEach(async () => {
 });
 
 function start(args: string[], env: Record<string, string> = {}, main = ['--import', 'tsx', 'src/main.ts']): Running {
+  return spawnRunning(process.execPath, [...main, ...args], env);
+}
+
+function spawnRunning(command: string, args: string[], env: Record<string, string>): Running {
   const cleanEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const variable of CONFIG_VARIABLES) delete cleanEnv[variable];
-  const child = spawn(process.execPath, [...main, ...args], {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...cleanEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -115,6 +119,26 @@ describe('src/main.ts', () => {
     const server = start(['--no-such-flag']);
     expect(await server.exited).toBe(1);
     expect(server.stderr()).toContain('Usage: fake-marketo');
+  });
+
+  it('logs JSON lines when stdout is not a terminal', async () => {
+    const server = start(['--memory', '--port', '0']);
+    await waitFor(server, LISTENING);
+    const first = server.stdout().split('\n')[0]!;
+    expect(JSON.parse(first)).toMatchObject({ level: 30, msg: expect.stringMatching(/^Server listening at http/) });
+  });
+
+  // A terminal needs a pseudo-terminal, which Node cannot open: util-linux's `script` (in every Debian) gives one.
+  it.runIf(existsSync('/usr/bin/script'))('logs readable lines when stdout is a terminal', async () => {
+    const command = `'${process.execPath}' --import tsx src/main.ts --memory --port 0`;
+    const server = spawnRunning('/usr/bin/script', ['-qec', command, '/dev/null'], { NO_COLOR: '1' });
+    await waitFor(server, LISTENING);
+    expect(server.stdout()).toMatch(
+      /^\d\d:\d\d:\d\d\.\d{3} INFO {2}Server listening at http:\/\/127\.0\.0\.1:\d+\r?\n/m,
+    );
+    expect(server.stdout()).not.toContain('{"level"');
+    server.child.kill('SIGTERM');
+    await server.exited;
   });
 
   it('--help prints the usage and exits 0', async () => {

@@ -66,3 +66,119 @@ describe('openapi/', () => {
     }
   });
 });
+
+describe('the OpenAPI document reads truthfully', () => {
+  const spec = JSON.parse(readFileSync(OPENAPI_PATH, 'utf8'));
+  const paths = Object.keys(spec.paths);
+  const operations = Object.entries<Record<string, { responses: Record<string, Record<string, unknown>> }>>(
+    spec.paths,
+  ).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+
+  it('its description names only paths that exist', () => {
+    const named = [...spec.info.description.matchAll(/`(\/[^`]*)`/g)].map((match: RegExpMatchArray) => match[1]!);
+    expect(named.length).toBeGreaterThan(3);
+    for (const path of named) expect(paths.some((documented) => documented.startsWith(path))).toBe(true);
+    expect(spec.info.description).not.toMatch(/\/bulk|\/userservice/);
+  });
+
+  it('holds one schema per shape, each used, and every reference resolves', () => {
+    const schemas = Object.keys(spec.components.schemas);
+    expect(schemas.filter((name) => name.endsWith('Input') && schemas.includes(name.slice(0, -5)))).toEqual([]);
+    const text = JSON.stringify(spec);
+    const refs = new Set([...text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]!));
+    for (const ref of refs) expect(schemas).toContain(ref);
+    for (const name of schemas) expect(refs.has(name), `${name} is used`).toBe(true);
+  });
+
+  it('says what each response is: no "Default Response"; Marketo errors and admin problems are documented', () => {
+    for (const { path, method, operation } of operations) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        expect(response.description, `${method} ${path} ${status}`).not.toBe('Default Response');
+        if (path.startsWith('/rest/') && status === '200') {
+          expect(response.description).toContain('success:false');
+          expect(response.description).toContain('"code":"603"');
+        }
+        if (path.startsWith('/admin/') && Number(status) >= 400) {
+          expect(Object.keys(response.content as object), `${method} ${path} ${status}`).toEqual([
+            'application/problem+json',
+          ]);
+        }
+      }
+    }
+  });
+
+  it('gives realistic examples where a lead and a lead filter are asked for', () => {
+    expect(spec.components.schemas.Lead.example).toMatchObject({ email: 'ana@example.mx' });
+    const parameters = spec.paths['/rest/v1/leads.json'].get.parameters;
+    const filterValues = parameters.find((parameter: { name: string }) => parameter.name === 'filterValues');
+    expect(filterValues.schema.example).toEqual(['ana@example.mx']);
+    const sync = spec.paths['/rest/v1/leads.json'].post.requestBody.content['application/json'].schema;
+    expect(sync.example.input[0]).toMatchObject({ email: 'ana@example.mx' });
+  });
+});
+
+describe('Swagger UI at /docs', () => {
+  it('is titled for this project and has no top bar (no Fastify logo, no "Explore" box)', async () => {
+    const app = await buildApp();
+    const page = await app.inject({ method: 'GET', url: '/docs/' });
+    expect(page.body).toContain('<title>fake-marketo: Swagger UI</title>');
+    const initializer = await app.inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
+    expect(initializer.statusCode).toBe(200);
+    expect(initializer.body).toContain('"layout":"BaseLayout"');
+    await app.close();
+  });
+});
+
+describe("the document's examples", () => {
+  it('work when sent as they are, in the order a new user would try them', async () => {
+    const app = await buildApp();
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const example = (path: string, method: string) => {
+      const value = spec.paths[path][method].requestBody.content['application/json'].schema.example;
+      expect(value, `${method.toUpperCase()} ${path} has an example`).toBeDefined();
+      return value;
+    };
+    const send = async (method: 'POST' | 'PATCH', url: string, path = url) => {
+      const response = await app.inject({ method, url, payload: example(path, method.toLowerCase()) });
+      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBeLessThan(300);
+      return response.json();
+    };
+    await send('POST', '/admin/partitions');
+    await send('POST', '/admin/workspaces');
+    const role = await send('POST', '/admin/roles');
+    expect(role.id).toBe(101); // the role the user example grants
+    const user = await send('POST', '/admin/users');
+    expect(user.id).toBe(1); // the owner the service example names
+    await send('PATCH', `/admin/roles/${role.id}`, '/admin/roles/{id}');
+    const service = await send('POST', '/admin/services');
+    await send('POST', '/admin/lead-fields');
+    await send('POST', '/admin/clock');
+
+    const token = (
+      await app.inject({
+        method: 'GET',
+        url: `/identity/oauth/token?grant_type=client_credentials&client_id=${service.clientId}&client_secret=${service.clientSecret}`,
+      })
+    ).json().access_token;
+    const headers = { authorization: `Bearer ${token}` };
+    const sync = await app.inject({
+      method: 'POST',
+      url: '/rest/v1/leads.json',
+      headers,
+      payload: example('/rest/v1/leads.json', 'post'),
+    });
+    expect(sync.json()).toMatchObject({ success: true, result: [{ status: 'created' }, { status: 'created' }] });
+    const query = new URLSearchParams();
+    for (const parameter of spec.paths['/rest/v1/leads.json'].get.parameters) {
+      const value = parameter.schema.example;
+      if (value !== undefined) query.set(parameter.name, [value].flat().join(','));
+    }
+    const read = await app.inject({ method: 'GET', url: `/rest/v1/leads.json?${query}`, headers });
+    expect(read.json()).toMatchObject({ success: true, result: [{ email: 'ana@example.mx', firstName: 'Ana' }] });
+
+    await send('POST', '/admin/faults');
+    const faulted = await app.inject({ method: 'POST', url: '/rest/v1/leads.json', headers, payload: {} });
+    expect(faulted.json()).toMatchObject({ success: false, errors: [{ code: '606' }] });
+    await app.close();
+  });
+});

@@ -1,7 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeMarketo, SeedError, startFakeMarketo } from '../src/index.js';
+import {
+  buildApp,
+  ConfigError,
+  type FakeMarketo,
+  loadConfig,
+  SeedError,
+  startFakeMarketo,
+  testConfig,
+} from '../src/index.js';
 import { makeTempDir, SAMPLE_CREDENTIALS, sampleSeed } from './helpers.js';
 
 /** The programmatic entry point, over a real port, as a test suite of an integration would use it. */
@@ -202,5 +210,82 @@ describe('startFakeMarketo', () => {
     expect((await fetch(`${fake.url}/admin/clock`, { signal: timeout() })).status).toBe(200);
     await fake.close();
     await expect(fetch(`${fake.url}/admin/clock`, { signal: timeout() })).rejects.toThrow();
+  });
+});
+
+/** The message loadConfig gives the command line for the same value in the environment. */
+function cliMessage(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`the CLI accepts ${JSON.stringify(env)}`);
+}
+
+describe("startFakeMarketo options are checked like the CLI's settings", () => {
+  it.each([
+    [{ RATE_LIMITS: 'bogus' }, { RATE_LIMITS: 'bogus' }],
+    [{ TOKEN_TTL_SECONDS: -1 }, { TOKEN_TTL_SECONDS: '-1' }],
+    [{ LOG_LEVEL: 'loud' }, { LOG_LEVEL: 'loud' }],
+    [{ JOURNAL_LIMIT: 0 }, { JOURNAL_LIMIT: '0' }],
+    [{ POD: 'Not A Pod' }, { POD: 'Not A Pod' }],
+    [{ ACCESS_TOKEN_QUERY: 'sometimes' }, { ACCESS_TOKEN_QUERY: 'sometimes' }],
+    [{ ADMIN_TOKEN: 'short' }, { ADMIN_TOKEN: 'short' }],
+  ])('config %o rejects with the ConfigError the CLI prints for %o', async (config, env) => {
+    const started = startFakeMarketo({ config: config as never });
+    await expect(started).rejects.toBeInstanceOf(ConfigError);
+    await expect(started).rejects.toThrow(cliMessage(env));
+  });
+
+  it('a name that is not a setting is refused, not ignored', async () => {
+    const started = startFakeMarketo({ config: { RATE_LIMIT: 'marketo' } as never });
+    await expect(started).rejects.toBeInstanceOf(ConfigError);
+    await expect(started).rejects.toThrow(/RATE_LIMIT: is not a setting \(the settings are HOST, PORT, .*RATE_LIMITS/);
+  });
+
+  it('an unknown option, a seed that is neither a document nor a path, and a config that is not an object', async () => {
+    await expect(startFakeMarketo({ seedFile: 'x.yaml' } as never)).rejects.toThrow(
+      'seedFile: is not an option (the options are seed, port, host, config)',
+    );
+    await expect(startFakeMarketo({ seed: 42 } as never)).rejects.toThrow(
+      'seed: must be a seed document or the path of a YAML or JSON seed file',
+    );
+    await expect(startFakeMarketo({ config: 'RATE_LIMITS=marketo' } as never)).rejects.toThrow(
+      'config: must be an object of settings',
+    );
+    await expect(startFakeMarketo('x' as never)).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('port and host are checked as PORT and HOST are, and named as the options they came from', async () => {
+    await expect(startFakeMarketo({ port: -1 })).rejects.toThrow(/^Invalid configuration:\n {2}- port: /);
+    await expect(startFakeMarketo({ port: 70000 })).rejects.toThrow(/- port: /);
+    await expect(startFakeMarketo({ host: '' })).rejects.toThrow(/- host: /);
+    // A non-loopback host needs an admin token, as on the command line.
+    await expect(startFakeMarketo({ host: '0.0.0.0' })).rejects.toThrow(/ADMIN_TOKEN: is required when HOST/);
+  });
+
+  it('port overrides config.PORT, and config.PORT is used when no port is given', async () => {
+    // As a flag over the environment on the command line: the option wins and the setting is not looked at.
+    const overridden = await start({ port: 0, config: { PORT: 99999 } });
+    expect(overridden.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await expect(startFakeMarketo({ config: { PORT: 99999 } })).rejects.toThrow(/- PORT: /);
+    const free = await start({ config: { PORT: 0, RATE_LIMITS: 'marketo' } });
+    expect(free.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await getJson(`${free.url}/admin/limits`)).body).toMatchObject({ enabled: true });
+  });
+
+  it('a setting given as undefined keeps the in-process default (port 0, in memory)', async () => {
+    const fake = await start({ config: { PORT: undefined, DATABASE_PATH: undefined } });
+    expect(fake.url).not.toMatch(/:3000$/);
+    expect((await getJson(`${fake.url}/health`)).body).toMatchObject({ database: 'memory' });
+    expect(testConfig({ DATABASE_PATH: undefined }).DATABASE_PATH).toBe(':memory:');
+  });
+
+  it('buildApp checks a config object the same way', async () => {
+    await expect(buildApp({ config: { ...testConfig(), LOG_LEVEL: 'loud' as never } })).rejects.toThrow(
+      cliMessage({ LOG_LEVEL: 'loud' }),
+    );
+    expect(() => testConfig({ TOKEN_TTL_SECONDS: 0 })).toThrow(cliMessage({ TOKEN_TTL_SECONDS: '0' }));
   });
 });

@@ -19,7 +19,19 @@ export function registerLazyDocs(app: FastifyInstance, routePrefix: string): voi
     // app.swagger() is typed for every OpenAPI version; ours is 3.0, which the static mode takes.
     const document = app.swagger() as StaticDocumentSpec['document'];
     await docsApp.register(swagger, { mode: 'static', specification: { document } });
-    await docsApp.register(swaggerUi, { routePrefix });
+    await docsApp.register(swaggerUi, {
+      routePrefix,
+      // The page shows this project: its own title, and no top bar (Fastify's logo and an "Explore" box for
+      // loading some other document). The document's title, version and description head the page instead.
+      theme: { title: 'fake-marketo: Swagger UI' },
+      uiConfig: {
+        layout: 'BaseLayout',
+        docExpansion: 'list',
+        // A token put in "Authorize" survives a reload of the page.
+        persistAuthorization: true,
+        displayRequestDuration: true,
+      },
+    });
     await docsApp.ready();
     return docsApp;
   };

@@ -5,7 +5,7 @@ import type { Service, User } from '../domain/model.js';
 import type { AppContext, CoreRouteOptions } from '../context.js';
 
 const tokenParams = z.object({
-  grant_type: z.string().optional().describe('Must be client_credentials'),
+  grant_type: z.string().optional().describe('Must be client_credentials').meta({ example: 'client_credentials' }),
   client_id: z.string().optional().describe("The LaunchPoint service's Client Id"),
   client_secret: z.string().optional().describe("The LaunchPoint service's Client Secret"),
 });

@@ -37,17 +37,19 @@ const clockSchema = z.object({
   mode: z.enum(['real', 'offset', 'frozen']),
 });
 
-const clockChange = z.union([
-  z.strictObject({
-    advanceSeconds: z
-      .number()
-      .finite()
-      .min(-10 * 365 * 24 * 3600)
-      .max(10 * 365 * 24 * 3600),
-  }),
-  z.strictObject({ set: z.iso.datetime({ offset: true }).describe('ISO 8601 date-time') }),
-  z.strictObject({ mode: z.enum(['real', 'frozen']).describe('real: back to real time; frozen: stop the clock') }),
-]);
+const clockChange = z
+  .union([
+    z.strictObject({
+      advanceSeconds: z
+        .number()
+        .finite()
+        .min(-10 * 365 * 24 * 3600)
+        .max(10 * 365 * 24 * 3600),
+    }),
+    z.strictObject({ set: z.iso.datetime({ offset: true }).describe('ISO 8601 date-time') }),
+    z.strictObject({ mode: z.enum(['real', 'frozen']).describe('real: back to real time; frozen: stop the clock') }),
+  ])
+  .meta({ example: { advanceSeconds: 3600 } });
 
 const faultMatch = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
@@ -71,13 +73,21 @@ const faultRespond = z.union([
   z.strictObject({ delayMs: z.number().int().min(0).max(60_000) }),
 ]);
 
-const faultInput = z.strictObject({
-  match: faultMatch.default({}),
-  respond: faultRespond,
-  times: z.number().int().min(1).optional().describe('Only the next N matching calls'),
-  probability: z.number().gt(0).max(1).optional().describe('Chance that a matching call is hit'),
-  seed: z.number().int().optional().describe('Seed of the rule’s random draws (default 1), so runs repeat'),
-});
+const faultInput = z
+  .strictObject({
+    match: faultMatch.default({}),
+    respond: faultRespond,
+    times: z.number().int().min(1).optional().describe('Only the next N matching calls'),
+    probability: z.number().gt(0).max(1).optional().describe('Chance that a matching call is hit'),
+    seed: z.number().int().optional().describe('Seed of the rule’s random draws (default 1), so runs repeat'),
+  })
+  .meta({
+    example: {
+      match: { method: 'POST', path: '/rest/v1/leads.json' },
+      respond: { marketoError: { code: '606' } },
+      times: 1,
+    },
+  });
 
 const faultSchema = z
   .object({

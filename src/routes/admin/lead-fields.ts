@@ -28,10 +28,12 @@ const leadFieldInput = z.strictObject({
 
 const hasLength = (dataType: string): boolean => dataType === 'string' || dataType === 'email';
 
-const createLeadFieldBody = leadFieldInput.refine((input) => input.length === undefined || hasLength(input.dataType), {
-  path: ['length'],
-  message: 'only string and email fields have a length',
-});
+const createLeadFieldBody = leadFieldInput
+  .refine((input) => input.length === undefined || hasLength(input.dataType), {
+    path: ['length'],
+    message: 'only string and email fields have a length',
+  })
+  .meta({ example: { name: 'tier', displayName: 'Tier', dataType: 'string', length: 20 } });
 
 const leadFieldNameParams = z.object({ name: z.string() });
 

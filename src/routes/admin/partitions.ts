@@ -8,7 +8,9 @@ const partitionSchema = z
   .object({ id: z.number().int(), name: z.string(), description: z.string() })
   .meta({ id: 'Partition' });
 
-const partitionInput = z.strictObject({ name: nameSchema, description: descriptionSchema.optional() });
+const partitionInput = z
+  .strictObject({ name: nameSchema, description: descriptionSchema.optional() })
+  .meta({ example: { name: 'Mexico', description: 'Leads that live in Mexico' } });
 
 const tags = ['Admin: Workspaces & Partitions'];
 

@@ -35,12 +35,16 @@ const subjectSchema = z
 
 const roleTypeSchema = z.enum(['user-defined', 'system-defined']);
 
-const createRoleBody = z.strictObject({
-  name: nameSchema,
-  description: descriptionSchema.optional(),
-  roleType: roleTypeSchema.default('user-defined'),
-  permissionSets: z.array(z.string()).optional(),
-});
+const createRoleBody = z
+  .strictObject({
+    name: nameSchema,
+    description: descriptionSchema.optional(),
+    roleType: roleTypeSchema.default('user-defined'),
+    permissionSets: z.array(z.string()).optional(),
+  })
+  .meta({
+    example: { name: 'Lead Sync', roleType: 'user-defined', permissionSets: ['read-write-lead', 'read-only-activity'] },
+  });
 
 const replaceRoleBody = z.strictObject({
   name: nameSchema,
@@ -54,7 +58,15 @@ const patchOperation = z.object({
   value: z.unknown().optional(),
 });
 
-const patchBody = z.strictObject({ operations: z.array(patchOperation).min(1) });
+const patchBody = z.strictObject({ operations: z.array(patchOperation).min(1) }).meta({
+  example: {
+    operations: [
+      { op: 'add', path: '/permissionSets', value: ['read-only-activity'] },
+      { op: 'add', path: '/subjects', value: [{ subjectId: 1, workspaceId: 2 }] },
+      { op: 'replace', path: '/description', value: 'Syncs leads' },
+    ],
+  },
+});
 
 const permissionKeysValue = z.union([z.string().transform((key) => [key]), z.array(z.string())]);
 

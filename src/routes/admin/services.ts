@@ -25,13 +25,17 @@ const credential = z
   .max(128)
   .regex(/^[A-Za-z0-9._~:-]+$/, 'letters, digits and . _ ~ : - only');
 
-const serviceInput = z.strictObject({
-  name: nameSchema,
-  description: descriptionSchema.optional(),
-  apiOnlyUserId: z.number().int().positive().describe('The API-only user that owns the service'),
-  clientId: credential.optional().describe('Fixed client id (for CI); generated when absent'),
-  clientSecret: credential.optional().describe('Fixed client secret (for CI); generated when absent'),
-});
+const serviceInput = z
+  .strictObject({
+    name: nameSchema,
+    description: descriptionSchema.optional(),
+    apiOnlyUserId: z.number().int().positive().describe('The API-only user that owns the service'),
+    clientId: credential.optional().describe('Fixed client id (for CI); generated when absent'),
+    clientSecret: credential.optional().describe('Fixed client secret (for CI); generated when absent'),
+  })
+  .meta({
+    example: { name: 'CRM sync', apiOnlyUserId: 1, clientId: 'ci-client-id', clientSecret: 'ci-client-secret' },
+  });
 
 const tags = ['Admin: LaunchPoint'];
 

@@ -24,14 +24,24 @@ const userSchema = z
 
 const personName = z.string().trim().max(255);
 
-const userInput = z.strictObject({
-  // Need not be a real mailbox, but must look like an address.
-  email: z.email('must look like an email address').max(255),
-  firstName: personName.optional(),
-  lastName: personName.optional(),
-  apiOnly: z.boolean(),
-  roles: z.array(grantSchema).optional().describe('An API-only user needs at least one'),
-});
+const userInput = z
+  .strictObject({
+    // Need not be a real mailbox, but must look like an address.
+    email: z.email('must look like an email address').max(255),
+    firstName: personName.optional(),
+    lastName: personName.optional(),
+    apiOnly: z.boolean(),
+    roles: z.array(grantSchema).optional().describe('An API-only user needs at least one'),
+  })
+  .meta({
+    example: {
+      email: 'sync@example.com',
+      firstName: 'Sync',
+      lastName: 'Bot',
+      apiOnly: true,
+      roles: [{ roleId: 101, workspaceId: 1 }],
+    },
+  });
 
 const tags = ['Admin: Users'];
 

@@ -13,12 +13,14 @@ const workspaceSchema = z
   })
   .meta({ id: 'Workspace' });
 
-const workspaceInput = z.strictObject({
-  // "*" stands for all workspaces in seed files and snapshots.
-  name: nameSchema.refine((name) => name !== '*', 'must not be "*" (it stands for all workspaces)'),
-  description: descriptionSchema.optional(),
-  partitionIds: z.array(z.number().int().positive()).optional(),
-});
+const workspaceInput = z
+  .strictObject({
+    // "*" stands for all workspaces in seed files and snapshots.
+    name: nameSchema.refine((name) => name !== '*', 'must not be "*" (it stands for all workspaces)'),
+    description: descriptionSchema.optional(),
+    partitionIds: z.array(z.number().int().positive()).optional(),
+  })
+  .meta({ example: { name: 'LATAM', description: 'Latin America', partitionIds: [1, 2] } });
 
 const tags = ['Admin: Workspaces & Partitions'];
 

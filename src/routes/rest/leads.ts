@@ -33,21 +33,52 @@ const tags = ['Marketo: Leads'];
 /** Marketo answers more than 1,000 matches for a filter with response-level 1003 (leads.md). */
 const MAX_FILTER_MATCHES = 1000;
 
-const leadSchema = z.record(z.string(), z.unknown()).describe('Lead fields by REST API name').meta({ id: 'Lead' });
+const leadSchema = z
+  .record(z.string(), z.unknown())
+  .describe('Lead fields by REST API name (by default id, firstName, lastName, email, updatedAt, createdAt)')
+  .meta({
+    id: 'Lead',
+    example: {
+      id: 1,
+      firstName: 'Ana',
+      lastName: 'García',
+      email: 'ana@example.mx',
+      updatedAt: '2026-12-01T09:30:00Z',
+      createdAt: '2026-12-01T09:30:00Z',
+    },
+  });
 
-const fieldsParam = commaList(z.string()).optional().describe('Comma-separated REST API field names');
+const fieldsParam = commaList(z.string())
+  .optional()
+  .describe('Comma-separated REST API field names')
+  .meta({ example: ['email', 'firstName', 'leadPartitionId'] });
 
 const idInput = z.object({ id: z.coerce.number().int() });
 
-const syncBody = z.object({
-  action: z.enum(['createOnly', 'updateOnly', 'createOrUpdate', 'createDuplicate']).default('createOrUpdate'),
-  lookupField: z.string().default('email').describe('Field to deduplicate on; default email'),
-  partitionName: z.string().optional().describe('Partition for created leads (createOnly, createOrUpdate)'),
-  asyncProcessing: z.boolean().optional(),
-  input: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_BATCH),
-});
+const syncBody = z
+  .object({
+    action: z.enum(['createOnly', 'updateOnly', 'createOrUpdate', 'createDuplicate']).default('createOrUpdate'),
+    lookupField: z.string().default('email').describe('Field to deduplicate on; default email'),
+    partitionName: z.string().optional().describe('Partition for created leads (createOnly, createOrUpdate)'),
+    asyncProcessing: z.boolean().optional(),
+    input: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_BATCH),
+  })
+  .meta({
+    example: {
+      action: 'createOrUpdate',
+      lookupField: 'email',
+      partitionName: 'Default',
+      input: [
+        { email: 'ana@example.mx', firstName: 'Ana', lastName: 'García' },
+        { email: 'luis@example.mx', firstName: 'Luis' },
+      ],
+    },
+  });
 
-const deleteBody = z.object({ input: z.array(idInput).min(1).max(MAX_BATCH) }).nullish();
+const deleteBody = z
+  .object({ input: z.array(idInput).min(1).max(MAX_BATCH) })
+  .meta({ example: { input: [{ id: 1 }, { id: 2 }] } })
+  .nullish();
 const deleteQuery = z.object({ id: commaList(z.coerce.number().int()).optional() });
 
 const describeItem = z.object({
@@ -82,8 +113,15 @@ const recordResultEnvelope = envelopeOf(recordResultSchema);
 const leadByIdParams = z.object({ leadId: z.coerce.number().int() });
 const fieldsQuery = z.object({ fields: fieldsParam });
 const filterQuery = z.object({
-  filterType: z.string().min(1),
-  filterValues: commaList(z.string()).pipe(z.array(z.string()).min(1).max(MAX_BATCH)),
+  filterType: z
+    .string()
+    .min(1)
+    .describe('A searchable field (describe2.json), e.g. email or id')
+    .meta({ example: 'email' }),
+  filterValues: commaList(z.string())
+    .pipe(z.array(z.string()).min(1).max(MAX_BATCH))
+    .describe('Comma-separated values of filterType')
+    .meta({ example: ['ana@example.mx'] }),
   fields: fieldsParam,
   batchSize: z.coerce.number().int().min(1).max(MAX_BATCH).default(MAX_BATCH),
   nextPageToken: z.string().optional(),
@@ -92,12 +130,14 @@ const deleteSchema = { tags, querystring: deleteQuery, body: deleteBody, respons
 const describeEnvelope = envelopeOf(describeItem);
 const describe2Envelope = envelopeOf(describe2Item);
 const partitionEnvelope = envelopeOf(partitionItem);
-const movePartitionsBody = z.object({
-  input: z
-    .array(z.object({ id: z.coerce.number().int(), partitionName: z.string().min(1) }))
-    .min(1)
-    .max(MAX_BATCH),
-});
+const movePartitionsBody = z
+  .object({
+    input: z
+      .array(z.object({ id: z.coerce.number().int(), partitionName: z.string().min(1) }))
+      .min(1)
+      .max(MAX_BATCH),
+  })
+  .meta({ example: { input: [{ id: 1, partitionName: 'Mexico' }] } });
 
 function rulesOf(ctx: AppContext, leads: LeadRepository): LeadRules {
   const { partitions } = ctx.repos;
