@@ -14,6 +14,7 @@ import { PartitionRepository } from './storage/partitions.js';
 import { RoleRepository } from './storage/roles.js';
 import { ServiceRepository } from './storage/services.js';
 import { SubscriptionStore } from './storage/subscription.js';
+import { TokenRepository } from './storage/tokens.js';
 import { UserRepository } from './storage/users.js';
 import { WorkspaceRepository } from './storage/workspaces.js';
 
@@ -23,6 +24,7 @@ export interface Repositories {
   roles: RoleRepository;
   users: UserRepository;
   services: ServiceRepository;
+  tokens: TokenRepository;
   leads: LeadRepository;
   leadFields: LeadFieldRepository;
   subscription: SubscriptionStore;
@@ -62,21 +64,23 @@ export interface AppContext {
 
 export function createContext(config: Config, db: Database, clock: AdjustableClock, ids: Ids): AppContext {
   const leadFields = new LeadFieldRepository(db, clock);
-  const services = new ServiceRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
+  const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
+  const services = new ServiceRepository(db, clock, ids, tokens);
   const repos: Repositories = {
     workspaces: new WorkspaceRepository(db),
     partitions: new PartitionRepository(db),
     roles: new RoleRepository(db, clock),
     users: new UserRepository(db, clock),
     services,
+    tokens,
     leads: new LeadRepository(db, clock),
     leadFields,
     // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them (and a rolled-back
     // wipe keeps them).
-    subscription: new SubscriptionStore(db, clock, ids, leadFields, () => services.flushTokens()),
+    subscription: new SubscriptionStore(db, clock, ids, leadFields, () => tokens.flush()),
   };
   const access = new AccessCache({
-    findToken: (token) => repos.services.findToken(token),
+    findToken: (token) => tokens.find(token),
     findClient: (clientId) => repos.services.findByClientId(clientId),
     service: (id) => repos.services.get(id),
     user: (id) => repos.users.get(id),
@@ -100,7 +104,7 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
     baseline: { clock: clock.state() },
     transaction: (work) => db.transaction(work)(),
     close: () => {
-      services.flushTokens();
+      tokens.flush();
       stopWatching();
     },
   };

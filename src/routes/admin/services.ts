@@ -104,6 +104,6 @@ export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         response: { 200: identityResponseSchema, ...problemResponses },
       },
     },
-    async (request) => tokenResponseFor(ctx, services.get(request.params.id)),
+    async (request) => tokenResponseFor(ctx, () => ({ service: services.get(request.params.id) })),
   );
 };
