@@ -19,6 +19,7 @@ import { identityClientId, injectFaults } from './http/faults.js';
 import { recordRequest, stampRequest } from './http/journal.js';
 import { releaseLimits } from './http/limits.js';
 import { marketoGate } from './http/marketo-gate.js';
+import { judgeAgainInHandler } from './http/rejudge.js';
 import { handleError, registerErrorHandling } from './http/error-handler.js';
 import { redactUrl } from './domain/journal.js';
 import { MarketoRouteTable } from './http/marketo-routes.js';
@@ -224,6 +225,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     // Marketo takes JSON and form bodies; anything else is 612 Invalid Content Type.
     marketo.removeContentTypeParser('text/plain');
     const gateFor = marketoGate(ctx);
+    const judgeAgain = judgeAgainInHandler(ctx);
     marketo.addHook('onRoute', (route) => {
       if (route.config?.permissions === undefined) {
         throw new Error(`Marketo route ${String(route.method)} ${route.url} must declare config.permissions`);
@@ -231,6 +233,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       for (const method of [route.method].flat()) marketoRoutes.add(method, route.url);
       // Set on each route, before its own hooks, with the route's permissions at hand.
       route.onRequest = [gateFor(route.config), ...[route.onRequest ?? []].flat()];
+      route.handler = judgeAgain(route.config, route.handler);
     });
     const release = releaseLimits(ctx);
     marketo.addHook('onResponse', release.onResponse);

@@ -1,0 +1,200 @@
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { AdjustableClock } from '../../src/clock.js';
+import { testConfig } from '../../src/config.js';
+import { randomIds } from '../../src/ids.js';
+import { openDatabase } from '../../src/storage/database.js';
+import { TokenRepository } from '../../src/storage/tokens.js';
+import { authenticateClient } from '../../src/domain/identity.js';
+import { resetToBaseline } from '../../src/domain/provisioning.js';
+import { tokenResponseFor } from '../../src/routes/identity.js';
+import { accessToken, call, journalEntries, newInstance, provisionService, tokenUrl } from '../helpers.js';
+import { REQUEST_ID } from '../rest/subscription.js';
+
+/** Issue 11: the defects adversarial testing found, one regression test (or more) per item. */
+
+const apps: FastifyInstance[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+async function instance(config: Parameters<typeof newInstance>[0] = {}) {
+  const made = await newInstance(config);
+  apps.push(made.app);
+  return made;
+}
+
+async function listening(app: FastifyInstance): Promise<number> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** A raw HTTP exchange: `head` and `first` are sent now; `finish(rest)` sends the rest and reads the answer. */
+function partialRequest(port: number, head: string, first: string) {
+  const socket = connect(port, '127.0.0.1');
+  let received = '';
+  const closed = new Promise<string>((resolve, reject) => {
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('end', () => resolve(received));
+    socket.on('close', () => resolve(received));
+    socket.on('error', reject);
+  });
+  const sent = new Promise<void>((resolve) => socket.on('connect', () => socket.write(head + first, () => resolve())));
+  return {
+    sent,
+    async finish(rest: string): Promise<{ status: number; headers: string; body: string }> {
+      socket.end(rest);
+      const raw = await closed;
+      const split = raw.indexOf('\r\n\r\n');
+      return {
+        status: Number(raw.slice(9, 12)),
+        headers: raw.slice(0, split),
+        body: raw.slice(split + 4),
+      };
+    },
+  };
+}
+
+function syncHead(port: number, token: string, length: number): string {
+  return (
+    `POST /rest/v1/leads.json HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`
+  );
+}
+
+async function leadCount(app: FastifyInstance): Promise<number> {
+  return app.ctx.repos.leads.count();
+}
+
+describe('1. an answered access token is written before the answer goes out (group commit)', () => {
+  it('the token of a 200 is already committed when the answer arrives, on GET, POST and Get Token', async () => {
+    const db = openDatabase(':memory:');
+    const app = await buildApp({ db, config: testConfig() });
+    apps.push(app);
+    // A second repository on the same connection sees only what is written.
+    const written = new TokenRepository(db, new AdjustableClock(), randomIds, { ttlSeconds: 3600, pod: 'ab' });
+    const services = await Promise.all(
+      Array.from({ length: 3 }, () => provisionService(app, { permissions: ['read-only-lead'] })),
+    );
+    const answers = await Promise.all([
+      call(app, 'GET', tokenUrl(services[0]!)),
+      call(app, 'POST', tokenUrl(services[1]!)),
+      call(app, 'POST', `/admin/services/${services[2]!.serviceId}/token`),
+    ]);
+    for (const [index, answer] of answers.entries()) {
+      expect(answer.statusCode, answer.body).toBe(200);
+      const { access_token: token } = answer.json();
+      expect(written.find(token), `call ${index}`).toMatchObject({ serviceId: services[index]!.serviceId });
+    }
+    // The same token asked again while still unwritten is answered only once written too.
+    const again = app.ctx.repos.tokens.issue(services[0]!.serviceId);
+    expect(again.token).toBe(answers[0]!.json().access_token);
+  });
+
+  it('a token its batch did not write is not answered: the call is judged again (client gone after a reset → 401)', async () => {
+    const { app } = await instance();
+    const service = await provisionService(app, { permissions: ['read-only-lead'] });
+    const params = {
+      client_id: service.clientId,
+      client_secret: service.clientSecret,
+      grant_type: 'client_credentials',
+    };
+    const answer = tokenResponseFor(app.ctx, () => authenticateClient((id) => app.ctx.access.client(id), params));
+    // The token is issued, its batch not yet written: a reset wipes the subscription now.
+    resetToBaseline(app.ctx);
+    await expect(answer).rejects.toMatchObject({
+      statusCode: 401,
+      error: 'unauthorized',
+      description: `No client with requested id: ${service.clientId}`,
+    });
+    expect(app.ctx.repos.services.count()).toBe(0);
+  });
+
+  it('a token issued while a reset wipes the subscription is never answered as one that no longer exists', async () => {
+    const { app } = await instance();
+    const service = await provisionService(app, { permissions: ['read-only-lead'] });
+    const { tokens } = app.ctx.repos;
+    const issued = tokens.issue(service.serviceId);
+    const stored = tokens.whenStored(issued.token)!;
+    expect(stored).toBeInstanceOf(Promise);
+    expect((await call(app, 'POST', '/admin/reset')).statusCode).toBe(204);
+    // Written inside the reset's transaction, then wiped: not confirmed as stored.
+    expect(await stored).toBe(false);
+    expect(tokens.find(issued.token)).toBeUndefined();
+  });
+});
+
+describe('2. a write after the caller lost access while its body arrived', () => {
+  async function setup() {
+    const { app } = await instance();
+    const port = await listening(app);
+    const service = await provisionService(app, { permissions: ['read-write-lead'] });
+    const token = await accessToken(app, service);
+    const body = JSON.stringify({ input: [{ email: 'late@example.com' }] });
+    const exchange = partialRequest(port, syncHead(port, token, Buffer.byteLength(body)), body.slice(0, 1));
+    await exchange.sent;
+    // Headers and the first byte are in: authentication and the permission check have run.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { app, service, token, exchange, rest: body.slice(1) };
+  }
+
+  it('service and user deleted mid-body → 601, no lead, the journal records the 601', async () => {
+    const { app, service, exchange, rest } = await setup();
+    expect((await call(app, 'DELETE', `/admin/services/${service.serviceId}`)).statusCode).toBe(204);
+    expect((await call(app, 'DELETE', `/admin/users/${service.userId}`)).statusCode).toBe(204);
+    const answer = await exchange.finish(rest);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({
+      requestId: expect.stringMatching(REQUEST_ID),
+      success: false,
+      errors: [{ code: '601', message: 'Access token invalid' }],
+    });
+    expect(await leadCount(app)).toBe(0);
+    const [entry] = await journalEntries(app, 'path=/rest/v1/leads.json');
+    expect(entry).toMatchObject({ method: 'POST', status: 200, marketoCode: '601' });
+  });
+
+  it("the role's permissions replaced with read-only-company mid-body → 603, no lead, the journal says denied", async () => {
+    const { app, service, exchange, rest } = await setup();
+    const patched = await call(app, 'PATCH', `/admin/roles/${service.roleId}`, {
+      operations: [{ op: 'replace', path: '/permissionSets', value: ['read-only-company'] }],
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const answer = await exchange.finish(rest);
+    expect(JSON.parse(answer.body)).toEqual({
+      requestId: expect.stringMatching(REQUEST_ID),
+      success: false,
+      errors: [{ code: '603', message: 'Access denied' }],
+    });
+    expect(await leadCount(app)).toBe(0);
+    const [entry] = await journalEntries(app, 'path=/rest/v1/leads.json');
+    expect(entry).toMatchObject({ marketoCode: '603', decision: { allowed: false } });
+  });
+});
+
+describe('3. a sync whose upload spans POST /admin/reset', () => {
+  it('answers 601 (its token is gone), writes nothing, and nothing lands in a partition created after', async () => {
+    const { app } = await instance();
+    const port = await listening(app);
+    // A partition the caller sees, whose id a partition created after the reset takes again.
+    const partition = (await call(app, 'POST', '/admin/partitions', { name: 'Before' })).json();
+    const workspace = (
+      await call(app, 'POST', '/admin/workspaces', { name: 'W', partitionIds: [1, partition.id] })
+    ).json();
+    const service = await provisionService(app, { permissions: ['read-write-lead'], workspaceIds: [workspace.id] });
+    const token = await accessToken(app, service);
+    const body = JSON.stringify({ partitionName: 'Before', input: [{ email: 'stale@example.com' }] });
+    const exchange = partialRequest(port, syncHead(port, token, Buffer.byteLength(body)), body.slice(0, 1));
+    await exchange.sent;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await call(app, 'POST', '/admin/reset')).statusCode).toBe(204);
+    const after = (await call(app, 'POST', '/admin/partitions', { name: 'Before' })).json();
+    expect(after.id).toBe(partition.id);
+    const answer = await exchange.finish(body.slice(1));
+    expect(JSON.parse(answer.body)).toMatchObject({ success: false, errors: [{ code: '601' }] });
+    expect(await leadCount(app)).toBe(0);
+  });
+});
