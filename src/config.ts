@@ -18,6 +18,13 @@ export const configSchema = z
     SEED_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),
     RATE_LIMITS: z.enum(['off', 'marketo']).default('off'),
     JOURNAL_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    // Besides JOURNAL_LIMIT entries: what the journal holds in all, in bytes (32 MiB).
+    JOURNAL_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(4 * 1024 * 1024 * 1024)
+      .default(32 * 1024 * 1024),
     // Marketo stopped accepting ?access_token= on 2026-08-31 (marketo-reference.md §1.4).
     ACCESS_TOKEN_QUERY: z.enum(['reject', 'accept']).default('reject'),
     TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),

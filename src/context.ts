@@ -89,7 +89,7 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
   });
   const stopWatching = onAccessChange(db, () => access.invalidate());
   const harness: Harness = {
-    journal: new Journal(config.JOURNAL_LIMIT),
+    journal: new Journal(config.JOURNAL_LIMIT, config.JOURNAL_MAX_BYTES),
     faults: new Faults(),
     limits: new Limits(startingLimits(config.RATE_LIMITS), clock),
     usage: new UsageStats(),

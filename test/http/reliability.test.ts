@@ -198,3 +198,74 @@ describe('3. a sync whose upload spans POST /admin/reset', () => {
     expect(await leadCount(app)).toBe(0);
   });
 });
+
+describe('4. the journal is bounded in bytes', () => {
+  const bigForm = (n: number) => `filterType=email&filterValues=${'a'.repeat(1_000_000)}${n}`;
+
+  it('an entry keeps at most 64 KiB of query, says truncated, and the journal holds at most JOURNAL_MAX_BYTES', async () => {
+    const { app } = await instance({ JOURNAL_MAX_BYTES: 1024 * 1024 });
+    for (let i = 0; i < 20; i++) {
+      const response = await call(app, 'POST', '/rest/v1/leads.json', bigForm(i), {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
+      expect(response.json()).toMatchObject({ success: false, errors: [{ code: '601' }] });
+    }
+    const { journal } = app.ctx.harness;
+    expect(journal.sizeInBytes).toBeLessThanOrEqual(1024 * 1024);
+    // The oldest were dropped to stay within the bytes: fewer than 20 are kept, the newest among them.
+    expect(journal.size).toBeLessThan(20);
+    const answer = await call(app, 'GET', '/admin/requests?limit=10000');
+    expect(answer.statusCode).toBe(200);
+    const { items } = answer.json();
+    expect(items).toHaveLength(journal.size);
+    for (const entry of items) {
+      expect(entry).toMatchObject({ method: 'GET', path: '/rest/v1/leads.json', status: 200, truncated: true });
+      const kept = Object.entries(entry.query as Record<string, string>).reduce(
+        (sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value),
+        0,
+      );
+      expect(kept).toBeLessThanOrEqual(64 * 1024);
+      expect(entry.query.filterType).toBe('email');
+      expect(entry.query.filterValues).toMatch(/^a+$/);
+    }
+    // A short query is kept whole, and not marked.
+    await call(app, 'GET', '/rest/v1/leads.json?filterType=email&filterValues=x');
+    const [latest] = await journalEntries(app);
+    expect(latest).toEqual(expect.not.objectContaining({ truncated: expect.anything() }));
+    expect(latest!.query).toEqual({ filterType: 'email', filterValues: 'x' });
+  });
+
+  it('one GET /admin/requests answer holds at most 8 MiB and says when it stopped early, whatever the limit', async () => {
+    const { app } = await instance({ JOURNAL_MAX_BYTES: 64 * 1024 * 1024 });
+    for (let i = 0; i < 80; i++) {
+      await call(app, 'POST', '/rest/v1/leads.json', bigForm(i), {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
+    }
+    const answer = await call(app, 'GET', '/admin/requests?limit=10000');
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body.length).toBeLessThanOrEqual(8 * 1024 * 1024);
+    const body = answer.json();
+    expect(body.stoppedEarly).toBe(true);
+    expect(body.items.length).toBeGreaterThan(0);
+    expect(body.items.length).toBeLessThan(80);
+    const small = (await call(app, 'GET', '/admin/requests?limit=2')).json();
+    expect(small.items).toHaveLength(2);
+    expect(small.stoppedEarly).toBeUndefined();
+  });
+});
+
+describe('9. the journal records the query as sent', () => {
+  it('constructor, toString and __proto__ are parameters like any other', async () => {
+    const { app } = await instance();
+    await call(app, 'GET', '/rest/v1/leads.json?constructor=2&toString=1&__proto__=3&constructor=4');
+    const answer = await call(app, 'GET', '/admin/requests');
+    const [entry] = answer.json().items;
+    expect(Object.entries(entry.query)).toEqual([
+      ['constructor', ['2', '4']],
+      ['toString', '1'],
+      ['__proto__', '3'],
+    ]);
+    expect(answer.body).toContain('"__proto__":"3"');
+  });
+});
