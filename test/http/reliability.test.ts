@@ -269,3 +269,38 @@ describe('9. the journal records the query as sent', () => {
     expect(answer.body).toContain('"__proto__":"3"');
   });
 });
+
+describe('5. prepared lead lookups are bounded, whatever callers vary', () => {
+  it('12 partition counts × 300 value counts × id and email keep at most 64 statement pairs, and find the right leads', async () => {
+    const { app } = await instance();
+    const { leads } = app.ctx.repos;
+    const created = app.ctx.transaction(() =>
+      Array.from({ length: 400 }, (_, i) => leads.insert(1, `lead${i}@example.com`, {})),
+    );
+    const partitions = Array.from({ length: 12 }, (_, i) => (i === 0 ? 1 : 1000 + i));
+    for (let p = 1; p <= 12; p++) {
+      for (let n = 1; n <= 300; n++) {
+        const ids = created.slice(0, n).map((lead) => lead.id);
+        const emails = created.slice(100, 100 + n).map((lead) => lead.email!.toUpperCase());
+        const seen = partitions.slice(0, p);
+        const byId = leads.page({ column: 'id', field: 'id', values: ids, partitionIds: seen }, 0, 301);
+        const byEmail = leads.countMatches(
+          { column: 'email', field: 'email', values: emails, partitionIds: seen },
+          1001,
+        );
+        if (n % 37 === 1 || n === 300) {
+          expect(byId.map((lead) => lead.id)).toEqual(ids);
+          expect(byEmail).toBe(n);
+        }
+      }
+    }
+    const kept = (leads as unknown as { keyStatements: Map<string, unknown> }).keyStatements;
+    expect(kept.size).toBeLessThanOrEqual(64);
+    // After a page, only leads after it; in an invisible partition, nothing.
+    const ids = created.slice(0, 5).map((lead) => lead.id);
+    expect(
+      leads.page({ column: 'id', field: 'id', values: ids, partitionIds: [1] }, ids[2]!, 301).map((l) => l.id),
+    ).toEqual(ids.slice(3));
+    expect(leads.page({ column: 'id', field: 'id', values: ids, partitionIds: [7, 8, 9] }, 0, 301)).toEqual([]);
+  });
+});
