@@ -18,6 +18,7 @@ import { createRequestIds } from './http/envelope.js';
 import { identityClientId, injectFaults } from './http/faults.js';
 import { recordRequest, stampRequest } from './http/journal.js';
 import { releaseLimits } from './http/limits.js';
+import { treatEmptyJsonAsNoBody } from './http/empty-body.js';
 import { marketoGate } from './http/marketo-gate.js';
 import { judgeAgainInHandler } from './http/rejudge.js';
 import { handleError, registerErrorHandling } from './http/error-handler.js';
@@ -177,6 +178,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // Marketo tolerates a body on GET, and `POST ?_method=GET` keeps its JSON body.
   app.addHttpMethod('GET', { hasBody: true, overrideExisting: true });
   registerErrorHandling(app, marketoRoutes);
+  treatEmptyJsonAsNoBody(app);
   // Root-level, so that unknown admin paths and wrong verbs are guarded too. One callback-style hook: it runs on
   // every request.
   const guardAdmin = adminGuard(config.ADMIN_TOKEN);
@@ -238,13 +240,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     const release = releaseLimits(ctx);
     marketo.addHook('onResponse', release.onResponse);
     marketo.addHook('onRequestAbort', release.onRequestAbort);
-    // A GET with `Content-Type: application/json` and no body is just a GET (many clients send the header).
-    const parseJson = marketo.getDefaultJsonParser('error', 'error');
-    marketo.removeContentTypeParser('application/json');
-    marketo.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-      if (body === '' && request.method === 'GET') return done(null, undefined);
-      return parseJson(request, body as string, done);
-    });
     await marketo.register(leadRoutes, { ctx });
     await marketo.register(statsRoutes, { ctx });
   });

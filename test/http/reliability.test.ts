@@ -304,3 +304,38 @@ describe('5. prepared lead lookups are bounded, whatever callers vary', () => {
     expect(leads.page({ column: 'id', field: 'id', values: ids, partitionIds: [7, 8, 9] }, 0, 301)).toEqual([]);
   });
 });
+
+describe('6. Content-Type: application/json with no body is no body, on every plane and method', () => {
+  it('identity GET and POST, admin GET, DELETE and POST, Marketo GET, DELETE and POST', async () => {
+    const { app } = await instance();
+    const json = { 'content-type': 'application/json' };
+    const service = await provisionService(app, { permissions: ['read-write-lead'] });
+    for (const method of ['GET', 'POST'] as const) {
+      const answer = await call(app, method, tokenUrl(service), undefined, json);
+      expect(answer.statusCode, `${method} ${answer.body}`).toBe(200);
+      expect(answer.json().access_token).toMatch(/:ab$/);
+    }
+    const token = await accessToken(app, service);
+    const lead = app.ctx.repos.leads.insert(1, 'gone@example.com', {});
+    const other = app.ctx.repos.leads.insert(1, 'gone-too@example.com', {});
+    const auth = { ...json, authorization: `Bearer ${token}` };
+
+    expect((await call(app, 'GET', '/admin/roles', undefined, json)).statusCode).toBe(200);
+    await call(app, 'POST', '/admin/faults', { match: { path: '/nowhere' }, respond: { delayMs: 1 } });
+    const cleared = await call(app, 'DELETE', '/admin/faults', undefined, json);
+    expect(cleared.statusCode, cleared.body).toBe(204);
+    expect((await call(app, 'GET', '/admin/faults')).json().items).toEqual([]);
+    // An admin POST that needs a body says what is missing, as problem+json.
+    const noBody = await call(app, 'POST', '/admin/roles', undefined, json);
+    expect(noBody.statusCode).toBe(400);
+    expect(noBody.headers['content-type']).toMatch(/^application\/problem\+json/);
+
+    const read = await call(app, 'GET', `/rest/v1/lead/${lead.id}.json`, undefined, auth);
+    expect(read.json()).toMatchObject({ success: true, result: [{ id: lead.id }] });
+    const deleted = await call(app, 'DELETE', `/rest/v1/leads.json?id=${lead.id}`, undefined, auth);
+    expect(deleted.json()).toMatchObject({ success: true, result: [{ id: lead.id, status: 'deleted' }] });
+    const posted = await call(app, 'POST', `/rest/v1/leads/delete.json?id=${other.id}`, undefined, auth);
+    expect(posted.json()).toMatchObject({ success: true, result: [{ id: other.id, status: 'deleted' }] });
+    expect(app.ctx.repos.leads.count()).toBe(0);
+  });
+});
