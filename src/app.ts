@@ -18,6 +18,7 @@ import { createRequestIds } from './http/envelope.js';
 import { identityClientId, injectFaults } from './http/faults.js';
 import { recordRequest, stampRequest } from './http/journal.js';
 import { releaseLimits } from './http/limits.js';
+import { refuseDeepBodies } from './http/depth-guard.js';
 import { treatEmptyJsonAsNoBody } from './http/empty-body.js';
 import { marketoGate } from './http/marketo-gate.js';
 import { judgeAgainInHandler } from './http/rejudge.js';
@@ -247,6 +248,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   registerFormTunnel(app, marketoRoutes, tunnelSecret);
 
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {
+    admin.addHook('preValidation', refuseDeepBodies);
     await admin.register(permissionRoutes);
     await admin.register(workspaceRoutes, { ctx });
     await admin.register(partitionRoutes, { ctx });
@@ -260,6 +262,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // Adobe's access-control path, so code written against the Roles API works unchanged.
   await app.register(
     named('accessControlPlane', async (aep: FastifyInstance) => {
+      aep.addHook('preValidation', refuseDeepBodies);
       await aep.register(roleRoutes, { ctx });
     }),
     { prefix: '/data/foundation/access-control/administration' },

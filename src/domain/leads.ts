@@ -3,6 +3,7 @@ import type { Partition } from '../storage/partitions.js';
 import { DEFAULT_PARTITION_ID } from '../storage/partitions.js';
 import { MarketoError } from './errors.js';
 import { coerceFieldValue, formatDatetime, type LeadField, type LeadFieldCatalog } from './lead-fields.js';
+import { MAX_JSON_DEPTH, pathTooDeep } from './depth.js';
 
 /**
  * Lead rules of the lead database (marketo-reference.md §3.3, §4.3, §6.1): record-level results in input
@@ -137,7 +138,13 @@ function parseRecord(
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     throw new Skip('1003', 'Invalid data');
   }
-  const fields: Record<string, LeadValue> = {};
+  // Too deep to be a value (decision of issue 11, domain/depth.ts): the record is skipped, the batch goes on.
+  const tooDeep = pathTooDeep(record);
+  if (tooDeep) {
+    throw new Skip('1003', `Invalid value for field '${tooDeep[0]}': nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  // No prototype: a field named `constructor` or `toString` is looked up as data.
+  const fields = Object.create(null) as Record<string, LeadValue>;
   let id: number | undefined;
   for (const [key, raw] of Object.entries(record)) {
     const field = catalog.find(key);
@@ -155,12 +162,18 @@ function parseRecord(
     if (field.readOnly) throw new Skip('1003', `Field '${field.name}' is read only`);
     const coerced = coerceFieldValue(field, raw);
     if (!coerced.ok) {
-      const shown = typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+      const shown = shownValue(raw);
       throw new Skip('1003', `Invalid value for field '${field.name}' and value '${shown}'`);
     }
     fields[field.name] = coerced.value;
   }
   return { ...(id !== undefined ? { id } : {}), fields };
+}
+
+/** A rejected value as a message shows it, at most 200 characters of it. */
+function shownValue(raw: unknown): string {
+  const text = typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 function findMatch(
@@ -221,7 +234,8 @@ export function leadRecord(lead: Lead, fields: readonly LeadField[]): Record<str
         record.updatedAt = formatDatetime(lead.updatedAt);
         break;
       default:
-        record[field.name] = lead.fields[field.name] ?? null;
+        // Field names are data: `constructor` or `toString` must not find Object.prototype's.
+        record[field.name] = (Object.hasOwn(lead.fields, field.name) ? lead.fields[field.name] : undefined) ?? null;
     }
   }
   return record;

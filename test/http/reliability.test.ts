@@ -339,3 +339,86 @@ describe('6. Content-Type: application/json with no body is no body, on every pl
     expect(app.ctx.repos.leads.count()).toBe(0);
   });
 });
+
+describe('7. JSON nested too deep', () => {
+  const deep = (levels: number) => '['.repeat(levels) + '1' + ']'.repeat(levels);
+
+  it('a sync record nested 6,000 deep is skipped with 1003; the valid records of the batch are written', async () => {
+    const { app } = await instance();
+    const service = await provisionService(app, { permissions: ['read-write-lead'] });
+    const token = await accessToken(app, service);
+    const body = `{"input":[{"email":"one@example.com"},{"email":"deep@example.com","firstName":${deep(6000)}},{"email":"two@example.com"}]}`;
+    const answer = await call(app, 'POST', '/rest/v1/leads.json', body, {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    });
+    expect(answer.json()).toEqual({
+      requestId: expect.stringMatching(REQUEST_ID),
+      success: true,
+      result: [
+        { id: expect.any(Number), status: 'created' },
+        {
+          status: 'skipped',
+          reasons: [{ code: '1003', message: "Invalid value for field 'firstName': nested deeper than 64 levels" }],
+        },
+        { id: expect.any(Number), status: 'created' },
+      ],
+    });
+    expect(app.ctx.repos.leads.count()).toBe(2);
+  });
+
+  it('an admin body nested deeper than 64 levels is refused with 400 naming the path, and nothing is stored', async () => {
+    const { app } = await instance();
+    const rule = (levels: number) =>
+      `{"match":{"path":"/rest/**"},"respond":{"httpStatus":500,"body":${deep(levels)}}}`;
+    const json = { 'content-type': 'application/json' };
+    const refused = await call(app, 'POST', '/admin/faults', rule(20_000), json);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.json()).toMatchObject({
+      status: 400,
+      detail: 'The body is nested deeper than 64 levels',
+      errors: [{ path: `body.respond.body${'[0]'.repeat(62)}`, message: 'nested deeper than 64 levels' }],
+    });
+    expect((await call(app, 'GET', '/admin/faults')).json()).toEqual({ items: [] });
+    // One level under the bound (body, respond and 62 arrays are 64 levels) is a rule like any other.
+    expect((await call(app, 'POST', '/admin/faults', rule(63), json)).statusCode).toBe(400);
+    const accepted = await call(app, 'POST', '/admin/faults', rule(62), json);
+    expect(accepted.statusCode, accepted.body).toBe(201);
+    const listed = await call(app, 'GET', '/admin/faults');
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items).toHaveLength(1);
+  });
+});
+
+describe('8. lead field names are data, never looked up through a prototype', () => {
+  it('custom fields named constructor, toString, valueOf and hasOwnProperty read as null, then as written', async () => {
+    const { app } = await instance();
+    const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty'];
+    for (const name of names) {
+      const created = await call(app, 'POST', '/admin/lead-fields', { name, displayName: name, dataType: 'string' });
+      expect(created.statusCode, created.body).toBe(201);
+    }
+    const service = await provisionService(app, { permissions: ['read-write-lead'] });
+    const auth = { authorization: `Bearer ${await accessToken(app, service)}` };
+    const synced = await call(app, 'POST', '/rest/v1/leads.json', { input: [{ email: 'proto@example.com' }] }, auth);
+    const [{ id }] = synced.json().result;
+    const fields = `email,${names.join(',')}`;
+    const empty = await call(app, 'GET', `/rest/v1/lead/${id}.json?fields=${fields}`, undefined, auth);
+    expect(empty.json().result).toEqual([
+      { id, email: 'proto@example.com', constructor: null, toString: null, valueOf: null, hasOwnProperty: null },
+    ]);
+    const updated = await call(
+      app,
+      'POST',
+      '/rest/v1/leads.json',
+      { input: [{ email: 'proto@example.com', constructor: 'c', toString: 't' }] },
+      auth,
+    );
+    expect(updated.json().result).toEqual([{ id, status: 'updated' }]);
+    const read = await call(app, 'GET', `/rest/v1/lead/${id}.json?fields=${fields}`, undefined, auth);
+    expect(read.json().result).toEqual([
+      { id, email: 'proto@example.com', constructor: 'c', toString: 't', valueOf: null, hasOwnProperty: null },
+    ]);
+  });
+});
