@@ -11,7 +11,7 @@ import { authenticateClient } from '../../src/domain/identity.js';
 import { resetToBaseline } from '../../src/domain/provisioning.js';
 import { tokenResponseFor } from '../../src/routes/identity.js';
 import { accessToken, call, journalEntries, newInstance, provisionService, tokenUrl } from '../helpers.js';
-import { REQUEST_ID } from '../rest/subscription.js';
+import { bearer, REQUEST_ID } from '../rest/subscription.js';
 
 /** Issue 11: the defects adversarial testing found, one regression test (or more) per item. */
 
@@ -420,5 +420,31 @@ describe('8. lead field names are data, never looked up through a prototype', ()
     expect(read.json().result).toEqual([
       { id, email: 'proto@example.com', constructor: 'c', toString: 't', valueOf: null, hasOwnProperty: null },
     ]);
+  });
+});
+
+describe('10. only a decimal integer is a lead id in a path', () => {
+  it('0xe, 14e0, 0b1110, +14, 14.0, %2014 and the empty id are 1003; 14 and 014 are lead 14', async () => {
+    const { app } = await instance();
+    const service = await provisionService(app, { permissions: ['read-write-lead'] });
+    const auth = bearer(await accessToken(app, service));
+    app.ctx.transaction(() => {
+      for (let i = 1; i <= 14; i++) app.ctx.repos.leads.insert(1, `lead${i}@example.com`, {});
+    });
+    for (const id of ['0xe', '14e0', '0b1110', '+14', '14.0', '%2014', '', '%2B14', '1_4', '-14']) {
+      const answer = await call(app, 'GET', `/rest/v1/lead/${id}.json`, undefined, auth);
+      expect(answer.statusCode, id).toBe(200);
+      expect(answer.json(), id).toEqual({
+        requestId: expect.stringMatching(REQUEST_ID),
+        success: false,
+        errors: [{ code: '1003', message: "Invalid value for field 'leadId'" }],
+      });
+    }
+    for (const id of ['14', '014', '00000000000000000014']) {
+      const answer = await call(app, 'GET', `/rest/v1/lead/${id}.json`, undefined, auth);
+      expect(answer.json(), id).toMatchObject({ success: true, result: [{ id: 14, email: 'lead14@example.com' }] });
+    }
+    const missing = await call(app, 'GET', '/rest/v1/lead/99999999999999999999.json', undefined, auth);
+    expect(missing.json()).toMatchObject({ success: true, result: [] });
   });
 });
