@@ -448,3 +448,89 @@ describe('10. only a decimal integer is a lead id in a path', () => {
     expect(missing.json()).toMatchObject({ success: true, result: [] });
   });
 });
+
+describe('11. role etags: If-Match is honoured, one request is one revision', () => {
+  async function role(app: FastifyInstance) {
+    const created = await call(app, 'POST', '/admin/roles', { name: 'Etag', permissionSets: ['read-only-lead'] });
+    expect(created.statusCode).toBe(201);
+    return created.json() as { id: number; etag: string };
+  }
+
+  it('31 parallel PATCHes sending the same If-Match: one is applied, 30 are 412 problem+json', async () => {
+    const { app } = await instance();
+    const { id, etag } = await role(app);
+    const answers = await Promise.all(
+      Array.from({ length: 31 }, (_, i) =>
+        call(
+          app,
+          'PATCH',
+          `/admin/roles/${id}`,
+          { operations: [{ op: 'replace', path: '/description', value: `writer ${i}` }] },
+          { 'if-match': `"${etag}"` },
+        ),
+      ),
+    );
+    const applied = answers.filter((answer) => answer.statusCode === 200);
+    expect(applied).toHaveLength(1);
+    const refused = answers.filter((answer) => answer.statusCode === 412);
+    expect(refused).toHaveLength(30);
+    for (const answer of refused) {
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(answer.json()).toMatchObject({ status: 412, detail: expect.stringContaining(`"${etag}"`) });
+    }
+    const now = await call(app, 'GET', `/admin/roles/${id}`);
+    expect(now.json()).toMatchObject({ etag: String(Number(etag) + 1), description: applied[0]!.json().description });
+    expect(now.headers.etag).toBe(`"${Number(etag) + 1}"`);
+  });
+
+  it('one PATCH with three operations moves the etag by one; answers carry ETag; bare etags and * match', async () => {
+    const { app } = await instance();
+    const { id, etag } = await role(app);
+    const patched = await call(
+      app,
+      'PATCH',
+      `/admin/roles/${id}`,
+      {
+        operations: [
+          { op: 'replace', path: '/name', value: 'Renamed' },
+          { op: 'replace', path: '/description', value: 'three in one' },
+          { op: 'add', path: '/permissionSets', value: 'read-write-lead' },
+        ],
+      },
+      { 'if-match': etag },
+    );
+    expect(patched.statusCode, patched.body).toBe(200);
+    const next = String(Number(etag) + 1);
+    expect(patched.json()).toMatchObject({ etag: next, name: 'Renamed', description: 'three in one' });
+    expect(patched.headers.etag).toBe(`"${next}"`);
+
+    const replaced = await call(
+      app,
+      'PUT',
+      `/admin/roles/${id}`,
+      { name: 'Put', roleType: 'user-defined' },
+      {
+        'if-match': '*',
+      },
+    );
+    expect(replaced.statusCode).toBe(200);
+    expect(replaced.json().etag).toBe(String(Number(next) + 1));
+    expect(replaced.headers.etag).toBe(`"${Number(next) + 1}"`);
+
+    // Stale: PUT, PATCH and DELETE change nothing.
+    const stale = { 'if-match': `"${etag}"` };
+    const before = (await call(app, 'GET', `/admin/roles/${id}`)).json();
+    expect(
+      (await call(app, 'PUT', `/admin/roles/${id}`, { name: 'No', roleType: 'user-defined' }, stale)).statusCode,
+    ).toBe(412);
+    expect(
+      (await call(app, 'PATCH', `/admin/roles/${id}`, { operations: [{ op: 'remove', path: '/description' }] }, stale))
+        .statusCode,
+    ).toBe(412);
+    expect((await call(app, 'DELETE', `/admin/roles/${id}`, undefined, stale)).statusCode).toBe(412);
+    expect((await call(app, 'GET', `/admin/roles/${id}`)).json()).toEqual(before);
+    expect(
+      (await call(app, 'DELETE', `/admin/roles/${id}`, undefined, { 'if-match': `"${before.etag}"` })).statusCode,
+    ).toBe(204);
+  });
+});
