@@ -18,6 +18,7 @@ import { createRequestIds } from './http/envelope.js';
 import { identityClientId, injectFaults } from './http/faults.js';
 import { recordRequest, stampRequest } from './http/journal.js';
 import { releaseLimits } from './http/limits.js';
+import { answerClientError } from './http/client-errors.js';
 import { refuseDeepBodies } from './http/depth-guard.js';
 import { treatEmptyJsonAsNoBody } from './http/empty-body.js';
 import { marketoGate } from './http/marketo-gate.js';
@@ -146,6 +147,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     // cost more than the rest of a call (the journal keeps every call for GET /admin/requests).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    clientErrorHandler: answerClientError(nextRequestId),
     rewriteUrl: createUrlRewriter(tunnelSecret),
     routerOptions: { maxParamLength: 500 },
     // No HEAD twin per GET: Marketo documents no HEAD operation, and the twins were a third of the routes to build.

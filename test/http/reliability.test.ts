@@ -58,6 +58,21 @@ function partialRequest(port: number, head: string, first: string) {
   };
 }
 
+/** Sends raw bytes and reads whatever the server answers before closing. */
+function rawExchange(port: number, bytes: string | Buffer): Promise<{ status: number; headers: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(bytes));
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk) => (received = Buffer.concat([received, chunk])));
+    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? undefined : reject(error)));
+    socket.on('close', () => {
+      const raw = received.toString('utf8');
+      const split = raw.indexOf('\r\n\r\n');
+      resolve({ status: Number(raw.slice(9, 12)), headers: raw.slice(0, split), body: raw.slice(split + 4) });
+    });
+  });
+}
+
 function syncHead(port: number, token: string, length: number): string {
   return (
     `POST /rest/v1/leads.json HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\n` +
@@ -532,5 +547,63 @@ describe('11. role etags: If-Match is honoured, one request is one revision', ()
     expect(
       (await call(app, 'DELETE', `/admin/roles/${id}`, undefined, { 'if-match': `"${before.etag}"` })).statusCode,
     ).toBe(204);
+  });
+});
+
+describe('12. transport-level errors answer in the plane’s format', () => {
+  const head = (method: string, target: string, extra = '') =>
+    `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}Connection: close\r\n\r\n`;
+
+  it('an unknown method: 605 in the envelope on the Marketo plane, 405 OAuth error or problem+json elsewhere', async () => {
+    const { app } = await instance();
+    const port = await listening(app);
+    const marketo = await rawExchange(port, head('FOO', '/rest/v1/leads.json?x=1'));
+    expect(marketo.status).toBe(200);
+    expect(JSON.parse(marketo.body)).toEqual({
+      requestId: expect.stringMatching(REQUEST_ID),
+      success: false,
+      errors: [{ code: '605', message: 'HTTP Method not supported' }],
+    });
+    const admin = await rawExchange(port, head('FOO', '/admin/roles'));
+    expect(admin.status).toBe(405);
+    expect(admin.headers).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(admin.body)).toMatchObject({ status: 405, detail: 'HTTP method FOO is not supported' });
+    const identity = await rawExchange(port, head('FOO', '/identity/oauth/token'));
+    expect(identity.status).toBe(405);
+    expect(JSON.parse(identity.body)).toEqual({
+      error: 'method_not_allowed',
+      error_description: "Request method 'FOO' not supported",
+    });
+    // The server keeps serving.
+    expect((await call(app, 'GET', '/admin/permissions')).statusCode).toBe(200);
+  });
+
+  it('a 20 KB header is 431 and a raw non-ASCII byte in the query 400, each with a body in the plane’s shape', async () => {
+    const { app } = await instance();
+    const port = await listening(app);
+    const big = `X-Big: ${'a'.repeat(20 * 1024)}\r\n`;
+    const marketo = await rawExchange(port, head('GET', '/rest/v1/leads.json', big));
+    expect(marketo.status).toBe(431);
+    expect(JSON.parse(marketo.body)).toEqual({
+      requestId: expect.stringMatching(REQUEST_ID),
+      success: false,
+      errors: [{ code: '431', message: 'Request Header Fields Too Large' }],
+    });
+    const admin = await rawExchange(port, head('GET', '/admin/roles', big));
+    expect(admin.status).toBe(431);
+    expect(admin.headers).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(admin.body)).toMatchObject({ status: 431, title: 'Request header fields too large' });
+
+    const badByte = (path: string) =>
+      Buffer.concat([Buffer.from(`GET ${path}?q=`), Buffer.from([0xe9]), Buffer.from(head('', '').slice(1))]);
+    const rest = await rawExchange(port, badByte('/rest/v1/leads.json'));
+    expect(rest.status).toBe(400);
+    expect(JSON.parse(rest.body)).toMatchObject({ success: false, errors: [{ code: '400', message: 'Bad Request' }] });
+    const adminBad = await rawExchange(port, badByte('/admin/roles'));
+    expect(adminBad.status).toBe(400);
+    expect(JSON.parse(adminBad.body)).toMatchObject({ status: 400, detail: 'Bad Request' });
+    const identityBad = await rawExchange(port, badByte('/identity/oauth/token'));
+    expect(identityBad.status).toBe(400);
+    expect(JSON.parse(identityBad.body)).toEqual({ error: 'invalid_request', error_description: 'Bad Request' });
   });
 });
