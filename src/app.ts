@@ -62,6 +62,8 @@ export interface BuildAppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** This start created the subscription (an empty database got the seed or the demo): the banner shows secrets. */
+    createdSubscription: boolean;
   }
 }
 
@@ -113,6 +115,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const ctx = createContext(config, db, clock, ids);
   ctx.repos.subscription.ensureSystemRows();
   let seeded: boolean;
+  const startedEmpty = ctx.repos.subscription.isEmpty();
   try {
     seeded = initialiseSubscription(ctx, { ...(seed ? { seed } : {}), provisionDemo: options.provisionDemo ?? false });
   } catch (error) {
@@ -164,6 +167,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('ctx', ctx);
+  app.decorate('createdSubscription', startedEmpty && !ctx.repos.subscription.isEmpty());
   app.decorateRequest('marketoRequestId', requestIdOf);
   // Declared up front, so every request object has the same shape (V8 keeps property access fast).
   for (const property of [

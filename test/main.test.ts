@@ -271,3 +271,52 @@ describe('the bundled CLI (dist/fake-marketo.mjs, the package bin)', () => {
     expect(await docs.text()).toContain('swagger-ui');
   });
 });
+
+describe('the start-up banner prints a secret only for a service this start created (issue 11)', () => {
+  it('a restart on a file database prints client ids and where to read secrets, no secret', async () => {
+    const dir = tempDir();
+    const env = { PORT: '0', DATABASE_PATH: join(dir, 'banner.sqlite'), LOG_LEVEL: 'silent' };
+    const first = start([], env);
+    const [, baseUrl] = await waitFor(first, LISTENING);
+    await waitFor(first, CURL_LINE);
+    const [, demoSecret] = first.stdout().match(/client secret:\s+(\S+)/)!;
+    const role = await (
+      await fetch(`${baseUrl}/admin/roles`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Banner', permissionSets: ['read-only-lead'] }),
+      })
+    ).json();
+    const user = await (
+      await fetch(`${baseUrl}/admin/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: 'banner@example.com',
+          apiOnly: true,
+          roles: [{ roleId: role.id, workspaceId: 1 }],
+        }),
+      })
+    ).json();
+    const secret = 'AdminCreatedSecret0123456789abc';
+    const created = await fetch(`${baseUrl}/admin/services`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Banner', apiOnlyUserId: user.id, clientId: 'banner-client', clientSecret: secret }),
+    });
+    expect(created.status).toBe(201);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = start([], env);
+    const [, secondUrl] = await waitFor(second, LISTENING);
+    await waitFor(second, /client id:\s+banner-client\n.*\n/);
+    const banner = second.stdout();
+    expect(banner).not.toContain(demoSecret);
+    expect(banner).not.toContain(secret);
+    expect(banner).toContain(`client secret: GET ${secondUrl}/admin/services/1\n`);
+    expect(banner).toContain(`client secret: GET ${secondUrl}/admin/services/2\n`);
+    // Where the banner points, the secret is.
+    expect((await (await fetch(`${secondUrl}/admin/services/2`)).json()).clientSecret).toBe(secret);
+  });
+});
