@@ -75,8 +75,8 @@ export function createContext(config: Config, db: Database, clock: AdjustableClo
     tokens,
     leads: new LeadRepository(db, clock),
     leadFields,
-    // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them (and a rolled-back
-    // wipe keeps them).
+    // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them; their identity calls
+    // are not answered with them but judged again (storage/tokens.ts, routes/identity.ts).
     subscription: new SubscriptionStore(db, clock, ids, leadFields, () => tokens.flush()),
   };
   const access = new AccessCache({
