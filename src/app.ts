@@ -12,6 +12,9 @@ import { UriTooLongError } from './domain/errors.js';
 import { createRequestIds } from './http/envelope.js';
 import { identityClientId, injectFaults } from './http/faults.js';
 import { recordRequest, stampRequest } from './http/journal.js';
+import { answerClientError } from './http/client-errors.js';
+import { refuseDeepBodies } from './http/depth-guard.js';
+import { treatEmptyJsonAsNoBody } from './http/empty-body.js';
 import { handleError, registerErrorHandling } from './http/error-handler.js';
 import { redactUrl } from './domain/journal.js';
 import { marketoPlane } from './http/marketo-plane.js';
@@ -58,6 +61,8 @@ export interface BuildAppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** This start created the subscription (an empty database got the seed or the demo): the banner shows secrets. */
+    createdSubscription: boolean;
   }
 }
 
@@ -100,6 +105,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const ctx = createContext(config, db, clock, ids, families);
   ctx.repos.subscription.ensureSystemRows();
   let seeded: boolean;
+  const startedEmpty = ctx.repos.subscription.isEmpty();
   try {
     seeded = initialiseSubscription(ctx, { ...(seed ? { seed } : {}), provisionDemo: options.provisionDemo ?? false });
   } catch (error) {
@@ -134,6 +140,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     // cost more than the rest of a call (the journal keeps every call for GET /admin/requests).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    clientErrorHandler: answerClientError(nextRequestId),
     rewriteUrl: createUrlRewriter(tunnelSecret),
     routerOptions: { maxParamLength: 500 },
     // No HEAD twin per GET: Marketo documents no HEAD operation, and the twins were a third of the routes to build.
@@ -150,6 +157,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('ctx', ctx);
+  app.decorate('createdSubscription', startedEmpty && !ctx.repos.subscription.isEmpty());
   app.decorateRequest('marketoRequestId', requestIdOf);
   // Declared up front, so every request object has the same shape (V8 keeps property access fast).
   for (const property of [
@@ -167,6 +175,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // Marketo tolerates a body on GET, and `POST ?_method=GET` keeps its JSON body.
   app.addHttpMethod('GET', { hasBody: true, overrideExisting: true });
   registerErrorHandling(app, marketoRoutes);
+  treatEmptyJsonAsNoBody(app);
   // Root-level, so that unknown admin paths and wrong verbs are guarded too. One callback-style hook: it runs on
   // every request.
   const guardAdmin = adminGuard(config.ADMIN_TOKEN);
@@ -214,6 +223,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   registerFormTunnel(app, marketoRoutes, tunnelSecret);
 
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {
+    admin.addHook('preValidation', refuseDeepBodies);
     await admin.register(permissionRoutes);
     await admin.register(workspaceRoutes, { ctx });
     await admin.register(partitionRoutes, { ctx });
@@ -229,6 +239,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // Adobe's access-control path, so code written against the Roles API works unchanged.
   await app.register(
     named('accessControlPlane', async (aep: FastifyInstance) => {
+      aep.addHook('preValidation', refuseDeepBodies);
       await aep.register(roleRoutes, { ctx });
     }),
     { prefix: '/data/foundation/access-control/administration' },

@@ -18,6 +18,13 @@ export const configSchema = z
     SEED_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),
     RATE_LIMITS: z.enum(['off', 'marketo']).default('off'),
     JOURNAL_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    // Besides JOURNAL_LIMIT entries: what the journal holds in all, in bytes (32 MiB).
+    JOURNAL_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(4 * 1024 * 1024 * 1024)
+      .default(32 * 1024 * 1024),
     // Marketo stopped accepting ?access_token= on 2026-08-31 (marketo-reference.md §1.4).
     ACCESS_TOKEN_QUERY: z.enum(['reject', 'accept']).default('reject'),
     TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
@@ -63,6 +70,7 @@ const SETTING_HELP: Record<keyof Config, { flag?: string; help: string }> = {
   ADMIN_TOKEN: { flag: '--admin-token <token>', help: 'require "Authorization: Bearer <token>" on /admin' },
   RATE_LIMITS: { help: "off, or marketo: Marketo's rate limit (606), concurrency (615) and daily quota (607)" },
   JOURNAL_LIMIT: { help: 'how many requests GET /admin/requests keeps' },
+  JOURNAL_MAX_BYTES: { help: 'how many bytes the journal keeps at most, oldest entries dropped first' },
   ACCESS_TOKEN_QUERY: { help: 'the legacy ?access_token= on REST calls: reject or accept' },
   TOKEN_TTL_SECONDS: { help: 'access token lifetime in seconds' },
   POD: { help: 'pod suffix of access tokens (<uuid>:<pod>)' },

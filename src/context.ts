@@ -16,6 +16,7 @@ import { ReferenceGuard } from './storage/references.js';
 import { RoleRepository } from './storage/roles.js';
 import { ServiceRepository } from './storage/services.js';
 import { type FamilyInstance, SubscriptionStore } from './storage/subscription.js';
+import { TokenRepository } from './storage/tokens.js';
 import { UserRepository } from './storage/users.js';
 import { WorkspaceRepository } from './storage/workspaces.js';
 
@@ -26,6 +27,7 @@ export interface Repositories {
   roles: RoleRepository;
   users: UserRepository;
   services: ServiceRepository;
+  tokens: TokenRepository;
   subscription: SubscriptionStore;
 }
 
@@ -89,19 +91,21 @@ export function createContext(
     const handlers = family.onCoreEvents?.(familyRepo);
     if (handlers) events.subscribe(handlers);
   }
-  const services = new ServiceRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
+  const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
+  const services = new ServiceRepository(db, clock, ids, tokens);
   const repos: Repositories = {
     workspaces: new WorkspaceRepository(db, events, guard),
     partitions: new PartitionRepository(db, events, guard),
     roles: new RoleRepository(db, clock),
     users: new UserRepository(db, clock),
     services,
-    // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them (and a rolled-back
-    // wipe keeps them).
-    subscription: new SubscriptionStore(db, clock, ids, events, families, repo, () => services.flushTokens()),
+    tokens,
+    // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them; their identity calls
+    // are not answered with them but judged again (storage/tokens.ts, routes/identity.ts).
+    subscription: new SubscriptionStore(db, clock, ids, events, families, repo, () => tokens.flush()),
   };
   const access = new AccessCache({
-    findToken: (token) => repos.services.findToken(token),
+    findToken: (token) => tokens.find(token),
     findClient: (clientId) => repos.services.findByClientId(clientId),
     service: (id) => repos.services.get(id),
     user: (id) => repos.users.get(id),
@@ -110,7 +114,7 @@ export function createContext(
   });
   const stopWatching = onAccessChange(db, () => access.invalidate());
   const harness: Harness = {
-    journal: new Journal(config.JOURNAL_LIMIT),
+    journal: new Journal(config.JOURNAL_LIMIT, config.JOURNAL_MAX_BYTES),
     faults: new Faults(),
     limits: new Limits(startingLimits(config.RATE_LIMITS), clock),
     usage: new UsageStats(),
@@ -128,7 +132,7 @@ export function createContext(
     baseline: { clock: clock.state() },
     transaction: (work) => db.transaction(work)(),
     close: () => {
-      services.flushTokens();
+      tokens.flush();
       stopWatching();
     },
   };

@@ -8,7 +8,12 @@ import type { Service } from './storage/services.js';
 
 const SHOWN_SERVICES = 5;
 
-function printBanner(baseUrl: string, services: Service[], total: number): void {
+/**
+ * The start-up banner (decision of issue 11): a client secret is printed only for a service this start created (the
+ * demo provisioning, or a seed loaded into an empty database); for every other service the client id and where to
+ * read the secret ("View Details", GET /admin/services/{id}). CI logs keep stdout.
+ */
+function printBanner(baseUrl: string, services: Service[], total: number, createdNow: boolean): void {
   const lines = ['', `fake-marketo is listening on ${baseUrl}`, `  Swagger UI:  ${baseUrl}/docs`];
   for (const service of services) {
     const query = new URLSearchParams({
@@ -16,13 +21,16 @@ function printBanner(baseUrl: string, services: Service[], total: number): void 
       client_id: service.clientId,
       client_secret: service.clientSecret,
     });
-    lines.push(
-      `  ${service.name}:`,
-      `    client id:     ${service.clientId}`,
-      `    client secret: ${service.clientSecret}`,
-      '  Get a token:',
-      `    curl -s '${baseUrl}/identity/oauth/token?${query}'`,
-    );
+    lines.push(`  ${service.name}:`, `    client id:     ${service.clientId}`);
+    if (createdNow) {
+      lines.push(
+        `    client secret: ${service.clientSecret}`,
+        '  Get a token:',
+        `    curl -s '${baseUrl}/identity/oauth/token?${query}'`,
+      );
+    } else {
+      lines.push(`    client secret: GET ${baseUrl}/admin/services/${service.id}`);
+    }
   }
   if (total > services.length) lines.push(`  … and ${total - services.length} more (GET /admin/services)`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
@@ -73,7 +81,7 @@ async function main(): Promise<void> {
   const baseUrl = `http://${host}:${port}`;
   // Only the few shown are read: a subscription may hold many thousands of services.
   const { services } = app.ctx.repos;
-  printBanner(baseUrl, services.first(SHOWN_SERVICES), services.count());
+  printBanner(baseUrl, services.first(SHOWN_SERVICES), services.count(), app.createdSubscription);
 }
 
 main().catch((error: unknown) => {

@@ -72,7 +72,7 @@ export interface FakeMarketo {
   reset(): Promise<void>;
   /** Moves the instance clock forward (token expiry, paging tokens, quota day follow it). */
   advanceClock(seconds: number): void;
-  /** The request journal, newest first. */
+  /** The request journal, newest first (at most 8 MiB of entries, as GET /admin/requests). */
   requests(filter?: JournalFilter): JournalEntry[];
   /** The Fastify instance, for `inject`. */
   app: FastifyInstance;
@@ -112,7 +112,7 @@ export async function startFakeMarketo(options: StartOptions = {}): Promise<Fake
       clock.advance(seconds);
     },
     requests(filter) {
-      return app.ctx.harness.journal.list(filter);
+      return app.ctx.harness.journal.list(filter).items;
     },
     async close() {
       await app.close();

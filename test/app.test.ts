@@ -154,7 +154,7 @@ describe('the foundation walkthrough, as a Marketo admin would do it', () => {
       // 6. Deleting: the user is refused while owning the service; deleting the service revokes the token
       expectProblem(await call(app, 'DELETE', `/admin/users/${user.id}`), 409);
       expect((await call(app, 'DELETE', `/admin/services/${created.id}`)).statusCode).toBe(204);
-      expect(app.ctx.repos.services.findToken(fromLaunchPoint.access_token)).toBeUndefined();
+      expect(app.ctx.repos.tokens.find(fromLaunchPoint.access_token)).toBeUndefined();
       expect((await call(app, 'GET', tokenUrl(details))).statusCode).toBe(401);
       expect((await call(app, 'DELETE', `/admin/users/${user.id}`)).statusCode).toBe(204);
     } finally {

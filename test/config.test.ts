@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       SEED_FILE: undefined,
       RATE_LIMITS: 'off',
       JOURNAL_LIMIT: 1000,
+      JOURNAL_MAX_BYTES: 33554432,
       ACCESS_TOKEN_QUERY: 'reject',
       TOKEN_TTL_SECONDS: 3600,
       POD: 'ab',

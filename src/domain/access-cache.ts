@@ -132,6 +132,11 @@ export class AccessCache {
     return caller;
   }
 
+  /** Whether `context` is what the cache holds for the user now: nothing about their access changed since it was read. */
+  isCurrent(userId: number, context: AccessContext | undefined): boolean {
+    return context !== undefined && this.callers.get(userId)?.context === context;
+  }
+
   client(clientId: string): Client | undefined {
     let client = this.clients.get(clientId);
     if (client) return client;

@@ -15,7 +15,26 @@ export interface JournalEntry {
   decision?: Decision;
   faultId?: string;
   durationMs: number;
+  /** The query was longer than an entry keeps (ENTRY_QUERY_MAX_BYTES): its values were cut. */
+  truncated?: true;
 }
+
+/** One GET /admin/requests answer: `stoppedEarly` when more matched than one answer holds. */
+export interface JournalPage {
+  items: JournalEntry[];
+  stoppedEarly?: true;
+}
+
+/*
+ * Journal bounds (decision of issue 11): an entry keeps at most 64 KiB of query (a form POST's body joins its query
+ * in the form tunnel; the journal keeps no other body), longer values cut and the entry marked `truncated: true`; the
+ * journal holds at most JOURNAL_MAX_BYTES besides JOURNAL_LIMIT entries, dropping the oldest first; one
+ * GET /admin/requests answer holds at most 8 MiB and says `stoppedEarly: true` when it stopped before `limit`.
+ */
+export const ENTRY_QUERY_MAX_BYTES = 64 * 1024;
+export const ANSWER_MAX_BYTES = 8 * 1024 * 1024;
+/** What an entry costs besides its URL: the record, its rendered form, a decision (measured to be under this). */
+const ENTRY_OVERHEAD_BYTES = 1024;
 
 export interface JournalFilter {
   clientId?: string;
@@ -27,8 +46,13 @@ export interface JournalFilter {
 
 const SECRET_PARAMS = new Set(['client_secret', 'access_token']);
 
+/** Queries are data: kept in objects without a prototype, so `constructor` or `__proto__` is a name like any other. */
+function emptyQuery(): Record<string, string | string[]> {
+  return Object.create(null) as Record<string, string | string[]>;
+}
+
 export function redactQuery(query: Record<string, unknown>): Record<string, string | string[]> {
-  const redacted: Record<string, string | string[]> = {};
+  const redacted = emptyQuery();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;
     redacted[key] = SECRET_PARAMS.has(key.toLowerCase())
@@ -72,11 +96,13 @@ export type JournalRecord = Omit<JournalEntry, 'id' | 'at' | 'path' | 'query' | 
 } & {
   atMs: number;
   url: string;
+  /** Set by the journal for a query longer than an entry keeps: the cut query (`url` is then the path alone). */
+  cutQuery?: Record<string, string | string[]>;
 };
 
 /** The query as sent (before validation adds defaults), repeated keys as arrays. */
 function rawQuery(url: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
+  const query = emptyQuery();
   const start = url.indexOf('?');
   if (start < 0) return query;
   for (const [key, value] of new URLSearchParams(url.slice(start + 1))) {
@@ -93,7 +119,7 @@ function toEntry(id: number, record: JournalRecord): JournalEntry {
     id,
     at: new Date(atMs).toISOString(),
     path: queryStart < 0 ? url : url.slice(0, queryStart),
-    query: redactQuery(rawQuery(url)),
+    query: redactQuery(record.cutQuery ?? rawQuery(url)),
     method,
     status,
     ...(marketoCode !== undefined ? { marketoCode } : {}),
@@ -102,37 +128,88 @@ function toEntry(id: number, record: JournalRecord): JournalEntry {
     ...(decision !== undefined ? { decision } : {}),
     ...(faultId !== undefined ? { faultId } : {}),
     durationMs,
+    ...(record.cutQuery ? { truncated: true as const } : {}),
   };
+}
+
+/** The longest start of `text` that is at most `bytes` long in UTF-8, never half a character. */
+function cutUtf8(text: string, bytes: number): string {
+  if (bytes <= 0) return '';
+  let cut = text.length > bytes ? text.slice(0, bytes) : text;
+  while (Buffer.byteLength(cut) > bytes)
+    cut = cut.slice(0, -Math.max(1, Math.floor((Buffer.byteLength(cut) - bytes) / 3)));
+  const last = cut.charCodeAt(cut.length - 1);
+  return flat(last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut);
+}
+
+/**
+ * A copy of `text` that holds no reference to a longer string: V8 keeps the whole of a string alive for a slice of it,
+ * so 64 KiB cut from a 1 MB query would otherwise keep the megabyte.
+ */
+function flat(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+/** The query with keys and values cut to `budget` UTF-8 bytes in all; pairs past the budget are left out. */
+function cutQuery(url: string, budget: number): Record<string, string | string[]> {
+  const cut = emptyQuery();
+  let left = budget;
+  for (const [key, values] of Object.entries(rawQuery(url))) {
+    if (left <= 0) break;
+    const name = cutUtf8(key, left);
+    left -= Buffer.byteLength(name);
+    const kept: string[] = [];
+    for (const value of Array.isArray(values) ? values : [values]) {
+      const part = cutUtf8(value, left);
+      kept.push(part);
+      left -= Buffer.byteLength(part);
+      if (left <= 0) break;
+    }
+    cut[name] = kept.length === 1 ? kept[0]! : kept;
+  }
+  return cut;
 }
 
 interface Slot {
   id: number;
   record: JournalRecord;
+  /** What the entry is counted as against JOURNAL_MAX_BYTES (and an answer's 8 MiB). */
+  bytes: number;
   entry?: JournalEntry;
 }
 
-/** The request journal: a bounded ring, the oldest entries dropped first. */
+/** The request journal: a ring bounded in entries and in bytes, the oldest entries dropped first. */
 export class Journal {
   private slots: (Slot | undefined)[];
   private next = 0;
   private count = 0;
   private lastId = 0;
+  private bytes = 0;
 
-  constructor(private capacity: number) {
+  constructor(
+    private capacity: number,
+    private readonly maxBytes: number = Number.POSITIVE_INFINITY,
+  ) {
     this.slots = new Array(capacity);
   }
 
   record(record: JournalRecord): void {
-    this.slots[this.next] = { id: ++this.lastId, record };
+    // Only a long URL can hold more than an entry keeps (a character is at least one byte).
+    if (record.url.length > ENTRY_QUERY_MAX_BYTES / 3) this.cut(record);
+    const bytes = 2 * record.url.length + (record.cutQuery ? 2 * ENTRY_QUERY_MAX_BYTES : 0) + ENTRY_OVERHEAD_BYTES;
+    while (this.count > 0 && (this.count === this.capacity || this.bytes + bytes > this.maxBytes)) this.dropOldest();
+    this.slots[this.next] = { id: ++this.lastId, record, bytes };
+    this.bytes += bytes;
     this.next = (this.next + 1) % this.capacity;
-    this.count = Math.min(this.count + 1, this.capacity);
+    this.count++;
   }
 
-  /** Newest first. */
-  list(filter: JournalFilter = {}): JournalEntry[] {
+  /** Newest first, at most `limit` entries and ANSWER_MAX_BYTES. */
+  list(filter: JournalFilter = {}): JournalPage {
     const path = filter.path ? compileGlob(filter.path) : undefined;
     const limit = filter.limit ?? 100;
     const found: JournalEntry[] = [];
+    let bytes = 0;
     for (let i = 1; i <= this.count && found.length < limit; i++) {
       const slot = this.slots[(this.next - i + this.capacity) % this.capacity]!;
       const entry = (slot.entry ??= toEntry(slot.id, slot.record));
@@ -145,18 +222,46 @@ export class Journal {
         continue;
       }
       if (filter.since !== undefined && slot.record.atMs < filter.since) continue;
+      if (bytes + slot.bytes > ANSWER_MAX_BYTES) return { items: found, stoppedEarly: true };
+      bytes += slot.bytes;
       found.push(entry);
     }
-    return found;
+    return { items: found };
   }
 
   get size(): number {
     return this.count;
   }
 
+  /** What the kept entries are counted as, in bytes. */
+  get sizeInBytes(): number {
+    return this.bytes;
+  }
+
   clear(): void {
     this.slots = new Array(this.capacity);
     this.next = 0;
     this.count = 0;
+    this.bytes = 0;
+  }
+
+  private dropOldest(): void {
+    const index = (this.next - this.count + this.capacity) % this.capacity;
+    this.bytes -= this.slots[index]!.bytes;
+    this.slots[index] = undefined;
+    this.count--;
+  }
+
+  /** Keeps at most ENTRY_QUERY_MAX_BYTES of the record's query, when it is longer. */
+  private cut(record: JournalRecord): void {
+    const queryStart = record.url.indexOf('?');
+    if (queryStart < 0 && record.url.length <= ENTRY_QUERY_MAX_BYTES) return;
+    const query = queryStart < 0 ? '' : record.url.slice(queryStart + 1);
+    let size = 0;
+    for (const [key, value] of new URLSearchParams(query)) size += Buffer.byteLength(key) + Buffer.byteLength(value);
+    const path = queryStart < 0 ? record.url : record.url.slice(0, queryStart);
+    if (size <= ENTRY_QUERY_MAX_BYTES && path.length <= ENTRY_QUERY_MAX_BYTES) return;
+    record.cutQuery = cutQuery(record.url, ENTRY_QUERY_MAX_BYTES);
+    record.url = cutUtf8(path, ENTRY_QUERY_MAX_BYTES);
   }
 }

@@ -7,6 +7,7 @@ import { type Reason, type RecordResult as AnyRecordResult, skipped } from './re
 export type { Reason };
 /** What a lead write answers per record. */
 export type RecordResult = AnyRecordResult<'created' | 'updated' | 'deleted'>;
+import { MAX_JSON_DEPTH, pathTooDeep } from './depth.js';
 
 /**
  * Lead rules of the lead database (marketo-reference.md §3.3, §4.3, §6.1): record-level results in input
@@ -156,7 +157,13 @@ function parseRecord(
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     throw new Skip('1003');
   }
-  const fields: Record<string, LeadValue> = {};
+  // Too deep to be a value (decision of issue 11, domain/depth.ts): the record is skipped, the batch goes on.
+  const tooDeep = pathTooDeep(record);
+  if (tooDeep) {
+    throw new Skip('1003', `Invalid value for field '${tooDeep[0]}': nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  // No prototype: a field named `constructor` or `toString` is looked up as data.
+  const fields = Object.create(null) as Record<string, LeadValue>;
   let id: number | undefined;
   for (const [key, raw] of Object.entries(record)) {
     const field = catalog.find(key);
@@ -174,12 +181,18 @@ function parseRecord(
     if (field.readOnly) throw new Skip('1003', formatMessage(DETAIL_MESSAGES.readOnlyField, field.name));
     const coerced = coerceFieldValue(field, raw);
     if (!coerced.ok) {
-      const shown = typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+      const shown = shownValue(raw);
       throw new Skip('1003', formatMessage(DETAIL_MESSAGES.invalidFieldValue, field.name, shown));
     }
     fields[field.name] = coerced.value;
   }
   return { ...(id !== undefined ? { id } : {}), fields };
+}
+
+/** A rejected value as a message shows it, at most 200 characters of it. */
+function shownValue(raw: unknown): string {
+  const text = typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 function findMatch(
@@ -240,7 +253,8 @@ export function leadRecord(lead: Lead, fields: readonly LeadField[]): Record<str
         record.updatedAt = formatDatetime(lead.updatedAt);
         break;
       default:
-        record[field.name] = lead.fields[field.name] ?? null;
+        // Field names are data: `constructor` or `toString` must not find Object.prototype's.
+        record[field.name] = (Object.hasOwn(lead.fields, field.name) ? lead.fields[field.name] : undefined) ?? null;
     }
   }
   return record;

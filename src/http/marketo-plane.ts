@@ -4,6 +4,7 @@ import type { FamilyInstance } from '../storage/subscription.js';
 import { statsRoutes } from '../routes/rest/stats.js';
 import { releaseLimits } from './limits.js';
 import { marketoGate } from './marketo-gate.js';
+import { judgeAgainInHandler } from './rejudge.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { named } from './plugin-names.js';
 import { wireFormatOf } from './wire-formats.js';
@@ -20,6 +21,7 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
     // Marketo takes JSON and form bodies; anything else is 612 Invalid Content Type.
     marketo.removeContentTypeParser('text/plain');
     const gateFor = marketoGate(ctx);
+    const judgeAgain = judgeAgainInHandler(ctx);
     marketo.addHook('onRoute', (route) => {
       if (route.config?.permissions === undefined) {
         throw new Error(`Marketo route ${String(route.method)} ${route.url} must declare config.permissions`);
@@ -27,17 +29,12 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
       for (const method of [route.method].flat()) routeTable.add(method, route.url);
       // Set on each route, before its own hooks, with the route's permissions at hand.
       route.onRequest = [gateFor(route.config), ...[route.onRequest ?? []].flat()];
+      // Access may change while a body arrives: the handler acts on access as it stands when it runs.
+      route.handler = judgeAgain(route.config, route.handler);
     });
     const release = releaseLimits(ctx);
     marketo.addHook('onResponse', release.onResponse);
     marketo.addHook('onRequestAbort', release.onRequestAbort);
-    // A GET with `Content-Type: application/json` and no body is just a GET (many clients send the header).
-    const parseJson = marketo.getDefaultJsonParser('error', 'error');
-    marketo.removeContentTypeParser('application/json');
-    marketo.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-      if (body === '' && request.method === 'GET') return done(null, undefined);
-      return parseJson(request, body as string, done);
-    });
     for (const instance of ctx.families) await registerFamilyRoutes(marketo, ctx, instance);
     await marketo.register(statsRoutes, { ctx });
   });

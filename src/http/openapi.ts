@@ -85,6 +85,7 @@ const ADMIN_RESPONSES: Record<string, string> = {
   '401': 'The admin token is missing or wrong (`Authorization: Bearer <ADMIN_TOKEN>`)',
   '404': 'No such record',
   '409': 'Conflict: a duplicate name or email, a system-defined role, a user who owns a service, …',
+  '412': 'Precondition failed: the `If-Match` etag is not the current one (read the resource again)',
 };
 
 const IDENTITY_RESPONSES: Record<string, string> = {

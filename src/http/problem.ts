@@ -20,9 +20,11 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   405: 'Method not allowed',
   409: 'Conflict',
+  412: 'Precondition failed',
   413: 'Payload too large',
   414: 'URI too long',
   415: 'Unsupported media type',
+  431: 'Request header fields too large',
   500: 'Internal error',
 };
 

@@ -31,20 +31,36 @@ const description =
   'Retrieve an access token (Marketo Identity). Parameters in the query string, or on POST also in an ' +
   'application/x-www-form-urlencoded body. Not counted against any API limit.';
 
-/** The identity answer for a service: its live token (or a new one), as the endpoint and "Get Token" give it. */
-export function tokenResponseFor(ctx: AppContext, service: Service, owner?: User): IdentityResponse {
-  const now = ctx.clock.now();
-  const token =
-    ctx.access.liveToken(service.id, now) ?? ctx.access.rememberToken(ctx.repos.services.issueToken(service.id));
-  return identityResponse(token, owner ?? ctx.repos.users.get(service.apiOnlyUserId), now);
+/**
+ * The identity answer for a service: its live token (or a new one), as the endpoint and "Get Token" give it. A new
+ * token is answered only once the batch holding it is committed (group commit), so an answered token survives a
+ * crash. A token its batch did not write (its service deleted meanwhile, a reset, a failed write) is not answered:
+ * the call is judged again from the start, with `find` reading the service as it now stands.
+ */
+export async function tokenResponseFor(
+  ctx: AppContext,
+  find: () => { service: Service; owner?: User },
+): Promise<IdentityResponse> {
+  for (let attempt = 1; ; attempt++) {
+    const { service, owner } = find();
+    const now = ctx.clock.now();
+    const token = ctx.access.liveToken(service.id, now) ?? ctx.access.rememberToken(ctx.repos.tokens.issue(service.id));
+    const stored = ctx.repos.tokens.whenStored(token.token);
+    if (stored === undefined || (await stored)) {
+      return identityResponse(token, owner ?? ctx.repos.users.get(service.apiOnlyUserId), now);
+    }
+    // The unwritten token may be remembered as the service's live one.
+    ctx.access.invalidate();
+    if (attempt === MAX_ISSUE_ATTEMPTS) throw new Error(`the access token of service ${service.id} was not stored`);
+  }
 }
+
+const MAX_ISSUE_ATTEMPTS = 3;
 
 /** Marketo's identity endpoint: GET, or POST with the parameters in the query or a form body. */
 export const identityRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
-  const issue = (params: z.infer<typeof tokenParams>) => {
-    const client = authenticateClient((clientId) => ctx.access.client(clientId), params);
-    return tokenResponseFor(ctx, client.service, client.owner);
-  };
+  const issue = (params: z.infer<typeof tokenParams>) =>
+    tokenResponseFor(ctx, () => authenticateClient((clientId) => ctx.access.client(clientId), params));
 
   app.get(
     '/identity/oauth/token',

@@ -42,8 +42,30 @@ const COLUMN_CONDITION: Record<LeadColumn, string> = {
   'json-number': 'json_extract(fields, :path) IN (SELECT value FROM json_each(:values))',
 };
 
-/** Sync and filter calls take at most 300 values (lead-database.md), so at most 300 × partitions statements. */
+/** Sync and filter calls take at most 300 values (lead-database.md). */
 const MAX_BOUND_VALUES = 300;
+
+/**
+ * Id and email lookups bind their values one by one, into placeholder lists padded (by repeating the last value) to
+ * 1, 2, 4 … 256 or 300 places, values and partitions alike: at most 10 × 10 shapes per column. Of those, the
+ * statements of the most recently used KEPT_KEY_STATEMENTS shapes are kept, so memory stays bounded however callers
+ * vary their filters and partitions (issue 11), and the usual handful of values keeps its prepared statement.
+ */
+const KEPT_KEY_STATEMENTS = 64;
+
+function paddedLength(n: number): number {
+  return n <= 1 ? 1 : Math.min(MAX_BOUND_VALUES, 2 ** Math.ceil(Math.log2(n)));
+}
+
+/** `values` then `more`, each padded to its list's length by repeating its last item, then `last`. */
+function boundParams(values: readonly (string | number)[], more: readonly number[], last: number): (string | number)[] {
+  const params: (string | number)[] = [...values];
+  for (let i = values.length, n = paddedLength(values.length); i < n; i++) params.push(values[values.length - 1]!);
+  for (const item of more) params.push(item);
+  for (let i = more.length, n = paddedLength(more.length); i < n; i++) params.push(more[more.length - 1]!);
+  params.push(last);
+  return params;
+}
 
 /**
  * The most rows a page reads: a batch of 300 and one more to tell whether more follow. Written into the SQL, because
@@ -74,8 +96,9 @@ export class LeadRepository implements LeadStore {
     LeadColumn,
     PreparedStatement<FilterParams & { cap: number }, { n: number }>
   >();
-  /** Id and email lookups with the values bound one by one, by value and partition count (prepared on first use). */
+  /** Id and email lookups with the values bound one by one, by padded list lengths; the most recently used first. */
   private readonly keyStatements = new Map<string, { page: Statement; count: Statement }>();
+  private lastKey: string | undefined;
 
   constructor(
     private readonly db: Database,
@@ -134,7 +157,7 @@ export class LeadRepository implements LeadStore {
     const keyed = this.keyStatementsFor(filter);
     const rows = (
       keyed
-        ? keyed.page.all(...filter.values, ...filter.partitionIds, afterId)
+        ? keyed.page.all(...boundParams(filter.values, filter.partitionIds, afterId))
         : this.pageStatements.get(filter.column)!.all({ ...this.params(filter), after: afterId })
     ) as LeadRow[];
     if (rows.length > limit) rows.length = limit;
@@ -145,7 +168,7 @@ export class LeadRepository implements LeadStore {
   countMatches(filter: LeadFilter, cap: number): number {
     const keyed = this.keyStatementsFor(filter);
     const row = keyed
-      ? keyed.count.get(...filter.values, ...filter.partitionIds, cap)
+      ? keyed.count.get(...boundParams(filter.values, filter.partitionIds, cap))
       : this.countStatements.get(filter.column)!.get({ ...this.params(filter), cap });
     return (row as { n: number }).n;
   }
@@ -158,21 +181,33 @@ export class LeadRepository implements LeadStore {
     if (filter.column !== 'id' && filter.column !== 'email') return undefined;
     if (filter.values.length === 0 || filter.values.length > MAX_BOUND_VALUES) return undefined;
     if (filter.partitionIds.length === 0 || filter.partitionIds.length > MAX_BOUND_VALUES) return undefined;
-    const key = `${filter.column}:${filter.values.length}:${filter.partitionIds.length}`;
+    const values = paddedLength(filter.values.length);
+    const partitions = paddedLength(filter.partitionIds.length);
+    const key = `${filter.column}:${values}:${partitions}`;
     let statements = this.keyStatements.get(key);
-    if (!statements) {
+    if (statements) {
+      // Most recently used last, so the first in the map is the one to drop.
+      if (key !== this.lastKey) {
+        this.keyStatements.delete(key);
+        this.keyStatements.set(key, statements);
+      }
+    } else {
       const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
       // `+` keeps SQLite from choosing the partition index over the selective id/email ones.
-      const where = `${filter.column} IN (${placeholders(filter.values.length)})
-        AND +partition_id IN (${placeholders(filter.partitionIds.length)})`;
+      const where = `${filter.column} IN (${placeholders(values)})
+        AND +partition_id IN (${placeholders(partitions)})`;
       statements = {
         page: this.db
           .prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE ${where} AND id > ? ORDER BY id LIMIT ${MAX_PAGE_ROWS}`)
           .raw(),
         count: this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM leads WHERE ${where} LIMIT ?)`),
       };
+      if (this.keyStatements.size >= KEPT_KEY_STATEMENTS) {
+        this.keyStatements.delete(this.keyStatements.keys().next().value!);
+      }
       this.keyStatements.set(key, statements);
     }
+    this.lastKey = key;
     return statements;
   }
 

@@ -100,8 +100,7 @@ export class RoleRepository {
     );
     this.updateRow = prepareOnUse<[string, string, RoleType, string, number, number]>(
       db,
-      `UPDATE roles SET name = ?, description = ?, role_type = ?, modified_by = ?, modified_at = ?,
-       version = version + 1 WHERE id = ?`,
+      `UPDATE roles SET name = ?, description = ?, role_type = ?, modified_by = ?, modified_at = ? WHERE id = ?`,
     );
     this.touchRow = prepareOnUse<[string, number, number]>(
       db,
@@ -175,11 +174,22 @@ export class RoleRepository {
         { path: 'roleType', message: 'system-defined roles are built in' },
       ]);
     }
-    this.writeAttributes(id, input.name, input.description ?? '');
-    return this.get(id);
+    return this.db.transaction(() => {
+      this.writeAttributes(id, input.name, input.description ?? '');
+      this.revise(id);
+      return this.get(id);
+    })();
   }
 
-  /** Applies a set of attribute changes as one revision (PATCH); callers wrap it in their transaction. */
+  /** One request, one revision: moves the etag (and modifiedAt) once, whatever the request changed. */
+  revise(id: number): void {
+    this.touchRow.run(ADMIN_ACTOR, this.clock.now(), id);
+  }
+
+  /**
+   * Applies a set of attribute changes (one PATCH operation); callers wrap the request in their transaction and
+   * call `revise` once at its end.
+   */
   applyChanges(
     id: number,
     changes: {
@@ -194,8 +204,6 @@ export class RoleRepository {
     const role = this.getChangeable(id);
     if (changes.name !== undefined || changes.description !== undefined) {
       this.writeAttributes(id, changes.name ?? role.name, changes.description ?? role.description);
-    } else {
-      this.touchRow.run(ADMIN_ACTOR, this.clock.now(), id);
     }
     if (changes.replacePermissions) {
       checkPermissionKeys(changes.replacePermissions, valuePath);

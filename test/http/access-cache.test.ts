@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { AdjustableClock } from '../../src/clock.js';
 import { randomIds, sequentialIds } from '../../src/ids.js';
 import { openDatabase } from '../../src/storage/database.js';
-import { EXPIRED_TOKENS_KEPT, ServiceRepository } from '../../src/storage/services.js';
+import { EXPIRED_TOKENS_KEPT, TokenRepository } from '../../src/storage/tokens.js';
 import {
   accessToken,
   call,
@@ -225,15 +225,15 @@ describe('new tokens are written in batches', () => {
     const app = await buildApp({ db, config: testConfig() });
     try {
       const owner = await provisionService(app, { permissions: ['read-only-lead'] });
-      const { services } = app.ctx.repos;
+      const { tokens } = app.ctx.repos;
       // A second repository on the same connection sees only what is written.
-      const written = new ServiceRepository(db, new AdjustableClock(), randomIds, { ttlSeconds: 3600, pod: 'ab' });
-      const issued = services.issueToken(owner.serviceId);
-      expect(services.findToken(issued.token)).toEqual(issued);
-      expect(services.issueToken(owner.serviceId)).toEqual(issued);
-      expect(written.findToken(issued.token)).toBeUndefined();
+      const written = new TokenRepository(db, new AdjustableClock(), randomIds, { ttlSeconds: 3600, pod: 'ab' });
+      const issued = tokens.issue(owner.serviceId);
+      expect(tokens.find(issued.token)).toEqual(issued);
+      expect(tokens.issue(owner.serviceId)).toEqual(issued);
+      expect(written.find(issued.token)).toBeUndefined();
       await new Promise((resolve) => setImmediate(resolve));
-      expect(written.findToken(issued.token)).toEqual(issued);
+      expect(written.find(issued.token)).toEqual(issued);
     } finally {
       await app.close();
       db.close();
@@ -242,12 +242,12 @@ describe('new tokens are written in batches', () => {
 
   it('a service deleted before its new token is written takes the token with it (601, nothing written)', async () => {
     const other = await provisionService(instance.app, { permissions: ['read-only-lead'] });
-    const { services } = instance.app.ctx.repos;
-    const issued = services.issueToken(other.serviceId);
+    const { tokens } = instance.app.ctx.repos;
+    const issued = tokens.issue(other.serviceId);
     expect((await call(instance.app, 'DELETE', `/admin/services/${other.serviceId}`)).statusCode).toBe(204);
     expect(errorCode(await getLead(1, issued.token))).toBe('601');
     await new Promise((resolve) => setImmediate(resolve));
-    expect(services.findToken(issued.token)).toBeUndefined();
+    expect(tokens.find(issued.token)).toBeUndefined();
   });
 
   it('tokens outlive a restart on a file database, even one issued just before it', async () => {

@@ -363,7 +363,7 @@ describe('node-marketo-rest: token lifetime and re-authentication (601/602, erro
       { call: 'GET /rest/v1/leads/describe.json', token: newToken, answer: 'success' },
     ]);
     // The fake issued a new token with a full lifetime from now, and hands out that same token while it is valid.
-    expect(app.ctx.repos.services.findToken(newToken)).toMatchObject({
+    expect(app.ctx.repos.tokens.find(newToken)).toMatchObject({
       serviceId: service.serviceId,
       expiresAt: clock.now() + TOKEN_TTL_MS,
     });
@@ -395,7 +395,7 @@ describe('node-marketo-rest: token lifetime and re-authentication (601/602, erro
   it('601: a token the fake does not know (from an earlier run) → re-authenticates and retries', async () => {
     const client = clientFor(service);
     const unknownToken = 'cdf01657-110d-4155-99a7-f986b2ff13a0:ab';
-    expect(app.ctx.repos.services.findToken(unknownToken)).toBeUndefined();
+    expect(app.ctx.repos.tokens.find(unknownToken)).toBeUndefined();
     client._connection._tokenData = { access_token: unknownToken };
 
     const answer = await client.lead.partitions();
@@ -410,7 +410,7 @@ describe('node-marketo-rest: token lifetime and re-authentication (601/602, erro
       { call: 'GET /identity/oauth/token', token: undefined, answer: 'HTTP 200' },
       { call: 'GET /rest/v1/leads/partitions.json', token: freshToken, answer: 'success' },
     ]);
-    expect(app.ctx.repos.services.findToken(freshToken!)).toMatchObject({ serviceId: service.serviceId });
+    expect(app.ctx.repos.tokens.find(freshToken!)).toMatchObject({ serviceId: service.serviceId });
   });
 
   it('601 after the LaunchPoint service is deleted: token revoked, identity 401, the client rejects', async () => {

@@ -117,7 +117,7 @@ describe('GET /identity/oauth/token', () => {
   it('a token is stored against its service with issue and expiry times', async () => {
     const token = (await call(instance.app, 'GET', tokenUrl(service))).json().access_token;
     const now = instance.clock.now();
-    expect(instance.app.ctx.repos.services.findToken(token)).toEqual({
+    expect(instance.app.ctx.repos.tokens.find(token)).toEqual({
       token,
       serviceId: service.serviceId,
       issuedAt: now,

@@ -28,6 +28,7 @@ const journalEntrySchema = z
     decision: decisionSchema.optional(),
     faultId: z.string().optional(),
     durationMs: z.number(),
+    truncated: z.literal(true).optional().describe('The query was over 64 KiB: its values were cut'),
   })
   .meta({ id: 'JournalEntry' });
 
@@ -130,7 +131,13 @@ const journalQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
 });
 
-const journalList = z.object({ items: z.array(journalEntrySchema) });
+const journalList = z.object({
+  items: z.array(journalEntrySchema),
+  stoppedEarly: z
+    .literal(true)
+    .optional()
+    .describe('More entries matched than one answer holds (8 MiB): ask again with since= or a smaller limit'),
+});
 
 const faultList = z.object({ items: z.array(faultSchema) });
 
@@ -185,10 +192,12 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
         querystring: journalQuery,
         response: { 200: journalList, ...problemResponses },
       },
+      // Queries are recorded as sent, `__proto__` included, which a schema-built copy would lose: written as is.
+      serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (request) => {
       const { since, ...filter } = request.query;
-      return { items: journal.list({ ...filter, ...(since ? { since: Date.parse(since) } : {}) }) };
+      return journal.list({ ...filter, ...(since ? { since: Date.parse(since) } : {}) });
     },
   );
 

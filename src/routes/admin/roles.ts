@@ -1,7 +1,9 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext, CoreRouteOptions } from '../../context.js';
 import { InvalidInputError } from '../../domain/errors.js';
+import { checkIfMatch, preconditionResponse, withEtag } from '../../http/etag.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, links, nameSchema, pageMeta, pageOf, pageQuery } from '../../http/schemas.js';
 import { DEFAULT_WORKSPACE_ID } from '../../domain/model.js';
@@ -93,11 +95,11 @@ function parseValue<T extends z.ZodType>(schema: T, operation: PatchOperation, i
   );
 }
 
-/** Applies PATCH operations atomically: every one succeeds, or nothing changes. */
-function applyOperations(ctx: AppContext, roleId: number, operations: PatchOperation[]): void {
+/** Applies PATCH operations atomically, as one revision: every one succeeds, or nothing changes. */
+function applyOperations(ctx: AppContext, roleId: number, operations: PatchOperation[], request: FastifyRequest): void {
   const { roles, users } = ctx.repos;
   ctx.transaction(() => {
-    roles.get(roleId);
+    checkIfMatch(request, roles.get(roleId).etag);
     operations.forEach((operation, index) => {
       switch (operation.path) {
         case '/name': {
@@ -149,10 +151,15 @@ function applyOperations(ctx: AppContext, roleId: number, operations: PatchOpera
       }
     });
     users.assertApiOnlyUsersKeepARole();
+    roles.revise(roleId);
   });
 }
 
 const tags = ['Admin: Roles'];
+
+const IF_MATCH =
+  'If-Match: the etag the change is based on, quoted or bare ("3" or 3), * for any; a stale one is 412 and ' +
+  'changes nothing.';
 
 const roleList = z.object({ roles: z.array(roleSchema), _page: pageMeta, _links: links });
 
@@ -199,9 +206,15 @@ export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
   app.get(
     '/roles/:id',
     {
-      schema: { tags, summary: 'Get a role', params: idParams, response: { 200: roleSchema, ...problemResponses } },
+      schema: {
+        tags,
+        summary: 'Get a role',
+        description: 'The answer carries the role’s ETag, for If-Match on PUT, PATCH and DELETE.',
+        params: idParams,
+        response: { 200: roleSchema, ...problemResponses },
+      },
     },
-    async (request) => roles.get(request.params.id),
+    async (request, reply) => withEtag(reply, roles.get(request.params.id)),
   );
 
   app.put(
@@ -210,12 +223,20 @@ export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
       schema: {
         tags,
         summary: 'Replace name, description and roleType of a role',
+        description: IF_MATCH,
         params: idParams,
         body: replaceRoleBody,
-        response: { 200: roleSchema, ...problemResponses },
+        response: { 200: roleSchema, ...problemResponses, ...preconditionResponse },
       },
     },
-    async (request) => roles.replace(request.params.id, request.body),
+    async (request, reply) =>
+      withEtag(
+        reply,
+        ctx.transaction(() => {
+          checkIfMatch(request, roles.get(request.params.id).etag);
+          return roles.replace(request.params.id, request.body);
+        }),
+      ),
   );
 
   app.patch(
@@ -226,15 +247,17 @@ export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
         summary: 'Patch a role: add, replace or remove /name, /description, /permissionSets, /subjects',
         description:
           '/permissionSets takes a key or a list of keys. /subjects takes [{subjectId, subjectType:"user", ' +
-          'workspaceId}] (workspaceId defaults to 1; 0 = all workspaces). remove without a value clears the list.',
+          'workspaceId}] (workspaceId defaults to 1; 0 = all workspaces). remove without a value clears the list. ' +
+          'All operations are one revision (the etag moves once). ' +
+          IF_MATCH,
         params: idParams,
         body: patchBody,
-        response: { 200: roleSchema, ...problemResponses },
+        response: { 200: roleSchema, ...problemResponses, ...preconditionResponse },
       },
     },
-    async (request) => {
-      applyOperations(ctx, request.params.id, request.body.operations);
-      return roles.get(request.params.id);
+    async (request, reply) => {
+      applyOperations(ctx, request.params.id, request.body.operations, request);
+      return withEtag(reply, roles.get(request.params.id));
     },
   );
 
@@ -244,12 +267,16 @@ export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
       schema: {
         tags,
         summary: 'Delete a role (not system-defined, not while granted)',
+        description: IF_MATCH,
         params: idParams,
-        response: { 204: deletedResponse, ...problemResponses },
+        response: { 204: deletedResponse, ...problemResponses, ...preconditionResponse },
       },
     },
     async (request, reply) => {
-      roles.delete(request.params.id, users.subjectsOf(request.params.id).length);
+      ctx.transaction(() => {
+        checkIfMatch(request, roles.get(request.params.id).etag);
+        roles.delete(request.params.id, users.subjectsOf(request.params.id).length);
+      });
       return reply.code(204).send(null);
     },
   );

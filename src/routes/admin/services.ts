@@ -108,6 +108,6 @@ export const serviceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
         response: { 200: identityResponseSchema, ...problemResponses },
       },
     },
-    async (request) => tokenResponseFor(ctx, services.get(request.params.id)),
+    async (request) => tokenResponseFor(ctx, () => ({ service: services.get(request.params.id) })),
   );
 };

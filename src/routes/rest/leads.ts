@@ -110,7 +110,18 @@ const partitionItem = z.object({ id: z.number().int(), name: z.string(), descrip
 // Schemas are built once per process, not per instance (a fresh instance is what many test suites build per test).
 const leadEnvelope = envelopeOf(leadSchema);
 const recordResultEnvelope = envelopeOf(recordResultSchema);
-const leadByIdParams = z.object({ leadId: z.coerce.number().int() });
+const leadByIdParams = z.object({
+  leadId: z.string().describe('Decimal digits only (leading zeros allowed); anything else is 1003'),
+});
+
+/**
+ * A lead id in a path is `^[0-9]+$` only, leading zeros allowed (decision of issue 11): `0xe`, `14e0`, `+14`, `14.0`,
+ * ` 14` and the empty string are response-level 1003, not lead 14 or an empty result.
+ */
+function leadIdOf(raw: string): number {
+  if (!/^[0-9]+$/.test(raw)) throw new MarketoError('1003', "Invalid value for field 'leadId'");
+  return Number(raw);
+}
 const fieldsQuery = z.object({ fields: fieldsParam });
 const filterQuery = z.object({
   filterType: z
@@ -191,7 +202,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
     },
     async (request) => {
       const fields = readFields(leadFields.catalog(), request.query.fields);
-      const lead = leads.find(request.params.leadId);
+      const lead = leads.find(leadIdOf(request.params.leadId));
       // A lead in a partition the caller cannot see is simply absent.
       const visible = lead && request.access!.canRead(lead.partitionId, 'lead') ? [leadRecord(lead, fields)] : [];
       return successEnvelope(request.marketoRequestId(), visible);

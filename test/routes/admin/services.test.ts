@@ -135,12 +135,12 @@ describe('/admin/services (LaunchPoint)', () => {
   it('deleting a service answers 204, then 404, and revokes its token', async () => {
     const service = await provisionService(instance.app, { permissions: ['read-only-lead'] });
     const token = await accessToken(instance.app, service);
-    expect(instance.app.ctx.repos.services.findToken(token)).toMatchObject({ serviceId: service.serviceId });
+    expect(instance.app.ctx.repos.tokens.find(token)).toMatchObject({ serviceId: service.serviceId });
 
     const deleted = await call(instance.app, 'DELETE', `/admin/services/${service.serviceId}`);
     expect(deleted.statusCode).toBe(204);
     expectProblem(await call(instance.app, 'GET', `/admin/services/${service.serviceId}`), 404);
-    expect(instance.app.ctx.repos.services.findToken(token)).toBeUndefined();
+    expect(instance.app.ctx.repos.tokens.find(token)).toBeUndefined();
 
     const identity = await call(instance.app, 'GET', tokenUrl(service));
     expect(identity.statusCode).toBe(401);
@@ -157,7 +157,7 @@ describe('/admin/services (LaunchPoint)', () => {
     const tokenB = (await call(instance.app, 'GET', tokenUrl(b))).json().access_token;
     await call(instance.app, 'GET', tokenUrl(a));
     expect((await call(instance.app, 'DELETE', `/admin/services/${a.id}`)).statusCode).toBe(204);
-    expect(instance.app.ctx.repos.services.findToken(tokenB)).toBeDefined();
+    expect(instance.app.ctx.repos.tokens.find(tokenB)).toBeDefined();
     expect((await call(instance.app, 'GET', tokenUrl(b))).json().access_token).toBe(tokenB);
   });
 
