@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AdjustableClock } from './clock.js';
 import { checkConfig, type Config, testConfig } from './config.js';
-import { type AppContext, createContext } from './context.js';
+import { type AppContext, createContext, type DemoSettings } from './context.js';
 import { adminGuard } from './http/admin-guard.js';
 import { registerLazyDocs } from './http/docs.js';
 import { UriTooLongError } from './domain/errors.js';
@@ -89,6 +89,35 @@ for (const [name, plugin] of Object.entries({
   named(name, plugin);
 }
 
+/** The DEMO_* settings, as the demo provisioning takes them. */
+function demoSettings(config: Config): DemoSettings {
+  return {
+    ...(config.DEMO_CLIENT_ID !== undefined ? { clientId: config.DEMO_CLIENT_ID } : {}),
+    ...(config.DEMO_CLIENT_SECRET !== undefined ? { clientSecret: config.DEMO_CLIENT_SECRET } : {}),
+    ...(config.DEMO_PERMISSIONS !== undefined ? { permissions: config.DEMO_PERMISSIONS } : {}),
+  };
+}
+
+/**
+ * Why DEMO_* settings had no effect on this start, if they were set and had none: they shape only the demo service
+ * that a CLI start provisions into an empty database without a seed.
+ */
+function ignoredDemoSettings(
+  config: Config,
+  start: { seed: boolean; startedEmpty: boolean; provisionDemo: boolean },
+): string | undefined {
+  const set = (['DEMO_CLIENT_ID', 'DEMO_CLIENT_SECRET', 'DEMO_PERMISSIONS'] as const).filter(
+    (name) => config[name] !== undefined,
+  );
+  if (set.length === 0 || !start.provisionDemo) return undefined;
+  const why = start.seed
+    ? 'a seed describes the subscription (SEED_FILE)'
+    : !start.startedEmpty
+      ? 'the database already holds a subscription, whose services are kept as they are'
+      : undefined;
+  return why && `${set.join(', ')} ignored: ${why}`;
+}
+
 /** The composition root: one Fastify instance with every plane registered. */
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const config = options.config ? checkConfig(options.config) : testConfig();
@@ -107,7 +136,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   let seeded: boolean;
   const startedEmpty = ctx.repos.subscription.isEmpty();
   try {
-    seeded = initialiseSubscription(ctx, { ...(seed ? { seed } : {}), provisionDemo: options.provisionDemo ?? false });
+    seeded = initialiseSubscription(ctx, {
+      ...(seed ? { seed } : {}),
+      provisionDemo: options.provisionDemo ?? false,
+      demo: demoSettings(config),
+    });
   } catch (error) {
     if (!options.db) db.close();
     if (error instanceof SeedError && config.SEED_FILE && !options.seed) {
@@ -197,6 +230,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.addHook('onRequestAbort', journalHooks.onRequestAbort);
   if (seed && !seeded)
     app.log.warn('the database already holds a subscription; the seed was not loaded (POST /admin/reset loads it)');
+  const ignoredDemo = ignoredDemoSettings(config, {
+    seed: seed !== undefined,
+    startedEmpty,
+    provisionDemo: options.provisionDemo ?? false,
+  });
+  if (ignoredDemo) app.log.warn(ignoredDemo);
   app.addHook('onClose', async () => {
     ctx.close();
     if (!options.db) db.close();

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { isPermissionKey, type PermissionKey } from './domain/permissions.js';
+import { clientCredential } from './domain/seed.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -33,13 +35,41 @@ export const configSchema = z
       .regex(/^[a-z0-9]{1,8}$/, 'must be 1-8 lowercase letters or digits')
       .default('ab'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // The demo service a CLI start provisions into an empty database: fixed credentials (and permissions) for CI,
+    // so test code can be configured before the server (or container) starts. Ignored, with a warning, otherwise.
+    DEMO_CLIENT_ID: z.preprocess(emptyAsUndefined, clientCredential.optional()),
+    DEMO_CLIENT_SECRET: z.preprocess(emptyAsUndefined, clientCredential.optional()),
+    // A comma-separated list in the environment; already a list when a parsed config is checked again.
+    DEMO_PERMISSIONS: z.preprocess(
+      (value) =>
+        typeof value === 'string'
+          ? value === ''
+            ? undefined
+            : value
+                .split(',')
+                .map((key) => key.trim())
+                .filter((key) => key !== '')
+          : value,
+      z
+        .array(
+          z
+            .string()
+            .refine(isPermissionKey, { error: (issue) => `unknown permission "${String(issue.input)}"` })
+            .transform((key) => key as PermissionKey),
+        )
+        .min(1, 'name at least one permission key')
+        .optional(),
+    ),
   })
   .superRefine((config, ctx) => {
     if (!isLoopbackHost(config.HOST) && config.ADMIN_TOKEN === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['ADMIN_TOKEN'],
-        message: `is required when HOST is not a loopback address (HOST=${config.HOST}); anyone on the network could otherwise administer this instance`,
+        message:
+          `is required when HOST is not a loopback address (HOST=${config.HOST}); anyone on the network could ` +
+          'otherwise administer this instance. Set one of 8 or more characters, e.g. in a container: ' +
+          'docker run -p 3000:3000 -e ADMIN_TOKEN=<a-secret-of-your-own> fake-marketo',
       });
     }
   });
@@ -75,6 +105,9 @@ const SETTING_HELP: Record<keyof Config, { flag?: string; help: string }> = {
   TOKEN_TTL_SECONDS: { help: 'access token lifetime in seconds' },
   POD: { help: 'pod suffix of access tokens (<uuid>:<pod>)' },
   LOG_LEVEL: { help: 'fatal, error, warn, info, debug, trace or silent' },
+  DEMO_CLIENT_ID: { help: "the demo service's client id (empty database, no seed); generated when unset" },
+  DEMO_CLIENT_SECRET: { help: "the demo service's client secret (empty database, no seed); generated when unset" },
+  DEMO_PERMISSIONS: { help: "the demo role's permission keys, comma-separated (GET /admin/permissions)" },
 };
 
 function usage(): string {

@@ -4,6 +4,7 @@ import { CoreEvents } from './domain/core-events.js';
 import { Faults } from './domain/faults.js';
 import { Journal } from './domain/journal.js';
 import { Limits, startingLimits } from './domain/limits.js';
+import type { PermissionKey } from './domain/permissions.js';
 import type { SeedDocument } from './domain/seed.js';
 import { UsageStats } from './domain/usage.js';
 import type { Config } from './config.js';
@@ -39,11 +40,18 @@ export interface Harness {
   usage: UsageStats;
 }
 
+/** The demo service a CLI start provisions: fixed credentials and permissions where given. */
+export interface DemoSettings {
+  clientId?: string;
+  clientSecret?: string;
+  permissions?: readonly PermissionKey[];
+}
+
 /** What POST /admin/reset brings the instance back to. */
 export interface Baseline {
   seed?: SeedDocument;
-  /** The demo service's credentials, recreated as they were. */
-  demo?: { clientId: string; clientSecret: string };
+  /** The demo service's credentials (and permissions), recreated as they were. */
+  demo?: DemoSettings;
   clock: ReturnType<AdjustableClock['state']>;
 }
 

@@ -1,6 +1,7 @@
-import type { AppContext } from './context.js';
+import type { AppContext, DemoSettings } from './context.js';
 import { startingLimits } from './domain/limits.js';
 import { DEFAULT_WORKSPACE_ID, type Service } from './domain/model.js';
+import type { PermissionKey } from './domain/permissions.js';
 import type { SeedDocument } from './domain/seed.js';
 
 /**
@@ -10,7 +11,7 @@ import type { SeedDocument } from './domain/seed.js';
 
 export const DEMO_SERVICE_NAME = 'Demo Service';
 
-const DEMO_PERMISSIONS = [
+const DEMO_PERMISSIONS: PermissionKey[] = [
   'read-write-lead',
   'read-write-activity',
   'read-write-assets',
@@ -22,14 +23,15 @@ const DEMO_PERMISSIONS = [
 
 /**
  * What an admin sets up for a first integration: a role with Access API permissions, an API-only user with it
- * in the Default workspace, and a LaunchPoint custom service (with the given credentials, if any).
+ * in the Default workspace, and a LaunchPoint custom service (with the given credentials and permissions, if any:
+ * DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PERMISSIONS).
  */
-function provisionDemo(ctx: AppContext, credentials?: { clientId: string; clientSecret: string }): Service {
+function provisionDemo(ctx: AppContext, demo: DemoSettings = {}): Service {
   const { roles, users, services } = ctx.repos;
   const role = roles.create({
     name: 'Demo API Role',
     description: 'Access API permissions for the demo service',
-    permissionSets: DEMO_PERMISSIONS,
+    permissionSets: [...(demo.permissions ?? DEMO_PERMISSIONS)],
   });
   const user = users.create({
     email: 'demo-api-user@fake-marketo.local',
@@ -42,13 +44,16 @@ function provisionDemo(ctx: AppContext, credentials?: { clientId: string; client
     name: DEMO_SERVICE_NAME,
     description: 'Created on first start; delete it when you provision your own',
     apiOnlyUserId: user.id,
-    ...credentials,
+    ...(demo.clientId !== undefined ? { clientId: demo.clientId } : {}),
+    ...(demo.clientSecret !== undefined ? { clientSecret: demo.clientSecret } : {}),
   });
 }
 
 export interface StartState {
   seed?: SeedDocument;
   provisionDemo?: boolean;
+  /** The demo service's credentials and permissions, where given (the CLI's DEMO_* settings). */
+  demo?: DemoSettings;
 }
 
 /**
@@ -73,7 +78,7 @@ export function initialiseSubscription(ctx: AppContext, start: StartState): bool
         store.load(start.seed);
         seeded = true;
       } else if (start.provisionDemo) {
-        provisionDemo(ctx);
+        provisionDemo(ctx, start.demo);
       }
     });
   }
@@ -82,9 +87,14 @@ export function initialiseSubscription(ctx: AppContext, start: StartState): bool
     ctx.baseline.seed = seeded ? withGeneratedCredentials(ctx, start.seed) : start.seed;
   } else if (start.provisionDemo) {
     const demo = ctx.repos.services.findByName(DEMO_SERVICE_NAME);
+    const permissions = start.demo?.permissions ? { permissions: start.demo.permissions } : {};
     ctx.baseline.demo = demo
-      ? { clientId: demo.clientId, clientSecret: demo.clientSecret }
-      : { clientId: ctx.ids.clientId(), clientSecret: ctx.ids.clientSecret() };
+      ? { clientId: demo.clientId, clientSecret: demo.clientSecret, ...permissions }
+      : {
+          clientId: start.demo?.clientId ?? ctx.ids.clientId(),
+          clientSecret: start.demo?.clientSecret ?? ctx.ids.clientSecret(),
+          ...permissions,
+        };
   }
   return seeded;
 }

@@ -7,26 +7,36 @@ import { terminalLogStream } from './log-format.js';
 import type { Service } from './storage/services.js';
 
 const SHOWN_SERVICES = 5;
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
 /**
  * The start-up banner (decision of issue 11): a client secret is printed only for a service this start created (the
- * demo provisioning, or a seed loaded into an empty database); for every other service the client id and where to
- * read the secret ("View Details", GET /admin/services/{id}). CI logs keep stdout.
+ * demo provisioning, or a seed loaded into an empty database), and never one the environment gave
+ * (DEMO_CLIENT_SECRET: the caller has it already); for every other service the client id and where to read the secret
+ * ("View Details", GET /admin/services/{id}). CI logs keep stdout.
  */
-function printBanner(baseUrl: string, services: Service[], total: number, createdNow: boolean): void {
+function printBanner(
+  baseUrl: string,
+  services: Service[],
+  total: number,
+  createdNow: boolean,
+  options: { givenSecret: string | undefined; everyInterface: boolean },
+): void {
   const lines = ['', `fake-marketo is listening on ${baseUrl}`, `  Swagger UI:  ${baseUrl}/docs`];
+  if (options.everyInterface)
+    lines.push("  (on every interface: from elsewhere, use this host's address or mapped port)");
   for (const service of services) {
-    const query = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: service.clientId,
-      client_secret: service.clientSecret,
-    });
     lines.push(`  ${service.name}:`, `    client id:     ${service.clientId}`);
+    const given = service.clientSecret === options.givenSecret;
     if (createdNow) {
+      const query = new URLSearchParams({ grant_type: 'client_credentials', client_id: service.clientId });
+      const tokenUrl = `${baseUrl}/identity/oauth/token?${query}`;
       lines.push(
-        `    client secret: ${service.clientSecret}`,
+        `    client secret: ${given ? '(as given in DEMO_CLIENT_SECRET)' : service.clientSecret}`,
         '  Get a token:',
-        `    curl -s '${baseUrl}/identity/oauth/token?${query}'`,
+        given
+          ? `    curl -s "${tokenUrl}&client_secret=$DEMO_CLIENT_SECRET"`
+          : `    curl -s '${tokenUrl}&${new URLSearchParams({ client_secret: service.clientSecret })}'`,
       );
     } else {
       lines.push(`    client secret: GET ${baseUrl}/admin/services/${service.id}`);
@@ -77,11 +87,17 @@ async function main(): Promise<void> {
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const host = config.HOST.includes(':') && !config.HOST.startsWith('[') ? `[${config.HOST}]` : config.HOST;
+  // An address a user can call: a wildcard bind (0.0.0.0, ::, as a container needs) is reached on loopback here.
+  const everyInterface = WILDCARD_HOSTS.has(config.HOST);
+  const shown = everyInterface ? '127.0.0.1' : config.HOST;
+  const host = shown.includes(':') && !shown.startsWith('[') ? `[${shown}]` : shown;
   const baseUrl = `http://${host}:${port}`;
   // Only the few shown are read: a subscription may hold many thousands of services.
   const { services } = app.ctx.repos;
-  printBanner(baseUrl, services.first(SHOWN_SERVICES), services.count(), app.createdSubscription);
+  printBanner(baseUrl, services.first(SHOWN_SERVICES), services.count(), app.createdSubscription, {
+    givenSecret: config.DEMO_CLIENT_SECRET,
+    everyInterface,
+  });
 }
 
 main().catch((error: unknown) => {

@@ -24,6 +24,11 @@ const CONFIG_VARIABLES = [
   'TOKEN_TTL_SECONDS',
   'POD',
   'LOG_LEVEL',
+  'JOURNAL_LIMIT',
+  'JOURNAL_MAX_BYTES',
+  'DEMO_CLIENT_ID',
+  'DEMO_CLIENT_SECRET',
+  'DEMO_PERMISSIONS',
 ];
 const PROCESS_TIMEOUT_MS = 15_000;
 
@@ -414,4 +419,84 @@ describe('acknowledged tokens survive kill -9 (issue 11)', () => {
     }
     expect(lost).toEqual([]);
   }, 30_000);
+});
+
+describe('in a container or a CI job (issue 18)', () => {
+  const DEMO = {
+    DEMO_CLIENT_ID: 'ci-client-id',
+    DEMO_CLIENT_SECRET: 'ci-client-secret-0123456789',
+    DEMO_PERMISSIONS: 'read-only-lead, read-write-activity',
+  };
+  const LISTENING = /fake-marketo is listening on (http:\/\/127\.0\.0\.1:\d+)/;
+
+  async function tokenWith(base: string, clientId: string, clientSecret: string): Promise<Response> {
+    const query = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+    });
+    return fetch(`${base}/identity/oauth/token?${query}`);
+  }
+
+  it('the demo service takes its credentials and permissions from DEMO_*, keeps them on reset, and the banner prints no given secret', async () => {
+    const server = start(['--memory', '--port', '0'], DEMO);
+    const [, base] = await waitFor(server, LISTENING);
+    const banner = server.stdout();
+    expect(banner).toContain('client id:     ci-client-id');
+    expect(banner).toContain('client secret: (as given in DEMO_CLIENT_SECRET)');
+    expect(banner).toContain(
+      `curl -s "${base}/identity/oauth/token?grant_type=client_credentials&client_id=ci-client-id&client_secret=$DEMO_CLIENT_SECRET"`,
+    );
+    expect(banner + server.stderr()).not.toContain(DEMO.DEMO_CLIENT_SECRET);
+    const token = await tokenWith(base!, DEMO.DEMO_CLIENT_ID, DEMO.DEMO_CLIENT_SECRET);
+    expect(token.status).toBe(200);
+    const roles = (await (await fetch(`${base}/admin/roles`)).json()) as {
+      roles: { name: string; permissionSets: string[] }[];
+    };
+    expect(roles.roles.find((role) => role.name === 'Demo API Role')?.permissionSets.sort()).toEqual([
+      'read-only-lead',
+      'read-write-activity',
+    ]);
+    expect((await fetch(`${base}/admin/reset`, { method: 'POST' })).status).toBe(204);
+    expect((await tokenWith(base!, DEMO.DEMO_CLIENT_ID, DEMO.DEMO_CLIENT_SECRET)).status).toBe(200);
+  });
+
+  it('bound to every interface (as a container must), it prints an address a user can call, not 0.0.0.0', async () => {
+    const server = start(['--memory', '--port', '0', '--host', '0.0.0.0'], { ADMIN_TOKEN: 'ci-admin-token-0123' });
+    const [, base] = await waitFor(server, LISTENING);
+    const banner = server.stdout().slice(server.stdout().indexOf('fake-marketo is listening'));
+    expect(banner).not.toContain('0.0.0.0');
+    expect(banner).toContain('on every interface');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect((await fetch(`${base}/admin/services`)).status).toBe(401);
+  });
+
+  it('bound to every interface without ADMIN_TOKEN, it stops with the docker run line to use', async () => {
+    const server = start(['--memory', '--host', '0.0.0.0']);
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toContain('ADMIN_TOKEN: is required when HOST is not a loopback address (HOST=0.0.0.0)');
+    expect(server.stderr()).toContain('docker run -p 3000:3000 -e ADMIN_TOKEN=<a-secret-of-your-own> fake-marketo');
+  });
+
+  it('DEMO_* are ignored, with a warning saying why, on a database that already holds a subscription', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'kept.sqlite');
+    const first = start(['--db', db, '--port', '0']);
+    await waitFor(first, LISTENING);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const second = start(['--db', db, '--port', '0'], { ...DEMO, LOG_LEVEL: 'warn' });
+    const [, base] = await waitFor(second, LISTENING);
+    expect(second.stdout()).toContain(
+      'DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PERMISSIONS ignored: the database already holds a subscription',
+    );
+    expect((await tokenWith(base!, DEMO.DEMO_CLIENT_ID, DEMO.DEMO_CLIENT_SECRET)).status).toBe(401);
+  });
+
+  it('an unknown permission in DEMO_PERMISSIONS stops the start, naming it', async () => {
+    const server = start(['--memory'], { DEMO_PERMISSIONS: 'read-only-lead,read-only-leads' });
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toContain('DEMO_PERMISSIONS');
+    expect(server.stderr()).toContain('unknown permission "read-only-leads"');
+  });
 });

@@ -40,7 +40,9 @@ const userSeed = z.strictObject({
     .default([]),
 });
 
-const credential = z.string().regex(/^[A-Za-z0-9._~:-]{8,128}$/, '8-128 letters, digits or . _ ~ : -');
+/** A client id or secret given rather than generated (seed files, DEMO_CLIENT_ID / DEMO_CLIENT_SECRET). */
+export const clientCredential = z.string().regex(/^[A-Za-z0-9._~:-]{8,128}$/, '8-128 letters, digits or . _ ~ : -');
+const credential = clientCredential;
 
 const serviceSeed = z.strictObject({
   id: id.optional(),
