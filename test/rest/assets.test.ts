@@ -1085,6 +1085,10 @@ describe('channels and tag types (subscription-wide catalogs)', () => {
       progressionStatuses: expect.arrayContaining([expect.objectContaining({ name: 'Attended', success: true })]),
       createdAt: expect.stringMatching(ASSET_TIME),
     });
+    // Adobe's spec spells the parameter `Name`.
+    expect((await as('caller', 'GET', '/rest/asset/v1/channel/byName.json?Name=Content')).result![0]!.name).toBe(
+      'Content',
+    );
     expectNoAssets(await as('caller', 'GET', '/rest/asset/v1/channel/byName.json?name=Radio'));
     expectNoAssets(await as('caller', 'GET', '/rest/asset/v1/channels.json?offset=100'));
     expect((await as('caller', 'GET', '/rest/asset/v1/tagTypes.json')).result).toEqual([
@@ -1134,5 +1138,62 @@ describe('a caller without any asset permission', () => {
       expectFailure(await as('leadOnly', method, url, form ? { form } : undefined), '603', 'Access denied');
     }
     expect(strip(await everything())).toEqual(before);
+  });
+});
+
+describe('assets in a seed and a snapshot', () => {
+  it('a snapshot lists folders, programs and tokens by path, channels and tag types; built-in rows are left out', async () => {
+    const snapshot = (await call(app, 'GET', '/admin/snapshot')).json().assets as Record<string, unknown>[];
+    expect(snapshot.filter((item) => item.kind === 'channel')).toEqual([]);
+    expect(snapshot.find((item) => item.kind === 'folder' && item.id === 101)).toEqual({
+      kind: 'folder',
+      id: 101,
+      name: '2026',
+      parent: '/Marketing Activities/Default/Campaigns',
+      description: null,
+      isArchive: false,
+      createdAt: '2026-02-01T12:00:00.000Z',
+      updatedAt: '2026-02-01T12:00:00.000Z',
+    });
+    expect(snapshot).toContainEqual({
+      kind: 'token',
+      folder: '/Marketing Activities/Default/Campaigns/2026/Spring Newsletter',
+      name: 'Year',
+      type: 'number',
+      value: '2026',
+    });
+    // A folder made through the API after a workspace rename is snapshotted under the new name.
+    expect((await call(app, 'PATCH', '/admin/workspaces/2', { name: 'Nord' })).statusCode).toBe(200);
+    const renamed = (await call(app, 'GET', '/admin/snapshot')).json().assets as Record<string, unknown>[];
+    expect(renamed.find((item) => item.id === 200)).toMatchObject({ parent: '/Marketing Activities/Nord' });
+  });
+
+  it('a seed naming a folder that is not there, a program outside Marketing Activities or a bad token fails with its path', async () => {
+    const bad = async (assets: unknown[], message: RegExp) => {
+      await expect(newSeededInstance({ assets })).rejects.toThrow(message);
+    };
+    await bad(
+      [{ kind: 'folder', name: 'X', parent: '/Marketing Activities/Nowhere' }],
+      /assets\[0\]\.parent: no folder at/,
+    );
+    await bad(
+      [{ kind: 'program', name: 'P', folder: '/Design Studio/Default', type: 'Default', channel: 'Content' }],
+      /assets\[0\]\.folder: programs live in Marketing Activities/,
+    );
+    await bad(
+      [{ kind: 'program', name: 'P', folder: '/Marketing Activities/Default', type: 'Default', channel: 'Radio' }],
+      /assets\[0\]\.channel: no channel named "Radio"/,
+    );
+    await bad(
+      [{ kind: 'token', folder: '/Marketing Activities/Default', name: 'N', type: 'number', value: 'ten' }],
+      /assets\[0\]\.value: a number token takes a number/,
+    );
+    await bad(
+      [
+        { kind: 'folder', name: 'Twin', parent: '/Marketing Activities/Default' },
+        { kind: 'folder', name: 'twin', parent: '/Marketing Activities/Default' },
+      ],
+      /assets\[1\]/,
+    );
   });
 });

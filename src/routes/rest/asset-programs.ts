@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { initialStatus, MARKETING_ACTIVITIES, type ProgramType, programType } from '../../domain/assets.js';
 import { MarketoError } from '../../domain/errors.js';
-import { DETAIL_MESSAGES, formatMessage } from '../../domain/marketo-codes.js';
+import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import type { FamilyRouteOptions } from '../../family.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
@@ -66,6 +66,8 @@ const byNameQuery = z.object({
 });
 const byTagQuery = z.object({ tagType: z.string().min(1), tagValue: z.string().min(1), ...pagingShape });
 const nameQuery = z.object({ name: z.string().min(1) });
+// Adobe's spec names Get Channel by Name's parameter `Name`; clients (marketorestpython) send `name`: both are read.
+const channelNameQuery = z.object({ name: z.string().min(1).optional(), Name: z.string().min(1).optional() });
 const catalogQuery = z.object({ ...pagingShape });
 
 const tagList = objectParam(z.array(z.object({ tagType: z.string().min(1), tagValue: z.string() })));
@@ -472,12 +474,14 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
       schema: {
         tags: catalogTags,
         summary: 'Get Channel by Name',
-        querystring: nameQuery,
+        querystring: channelNameQuery,
         response: { 200: channelEnvelope },
       },
     },
     async (request) => {
-      const row = repo.channelByName(request.query.name);
+      const name = request.query.name ?? request.query.Name;
+      if (name === undefined) throw new MarketoError('701', marketoMessage('701', 'name'));
+      const row = repo.channelByName(name);
       return assetEnvelope(request.marketoRequestId(), row ? [channelRecord(row)] : []);
     },
   );
