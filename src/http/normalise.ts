@@ -94,7 +94,8 @@ export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTab
       return sendMarketoFailure(request, reply, '605', 'HTTP Method not supported');
     }
     // On the Asset API a form POST is a create or an update (assets.md: bodies are form-encoded); only `_method=GET`
-    // makes it a query there.
+    // makes it a query there. Decision (README): accepted although Adobe says the Asset API stopped taking `_method`
+    // in 2020 (node-marketo-rest still sends it), a deliberate leniency.
     const method =
       declared ?? (wireFormatOf(path).name !== 'asset' && routes.methodsFor(path).has('GET') ? 'GET' : 'POST');
     params.delete('_method');

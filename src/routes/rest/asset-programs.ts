@@ -125,7 +125,10 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
     return row!;
   };
 
-  /** The folder a program goes into: 710 absent, 711 a program or outside Marketing Activities, 603 not writable. */
+  /**
+   * The folder a program goes into. Decision (README): 710 when it is absent, 711 when it is a program or outside
+   * Marketing Activities (documented codes), 603 when its workspace is not writable.
+   */
   const targetFolder = (scope: AssetScope, ref: { id: number; type: 'Folder' | 'Program' }): FolderRow => {
     if (ref.type === 'Program') {
       const program = repo.program(ref.id);
