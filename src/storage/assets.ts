@@ -109,9 +109,13 @@ export const PROGRAM_COLUMNS = `p.id, p.folder_id,
   p.end_date, p.created_at, p.updated_at
   FROM asset_programs p JOIN asset_folders f ON f.id = p.folder_id JOIN workspaces w ON w.id = p.workspace_id`;
 
-/** The SQL of a program browse page: shared with the benchmark's hand-written route. */
+/**
+ * The SQL of a program browse page: shared with the benchmark's hand-written route. `+p.workspace_id` keeps SQLite
+ * off the workspace index: programs are read in id order and the scan stops at the page's end, where the index made
+ * it collect and sort every visible program for each page (3–5× slower for 2,000 programs).
+ */
 export const BROWSE_PROGRAMS_SQL = `SELECT ${PROGRAM_COLUMNS}
-  WHERE p.workspace_id IN (SELECT value FROM json_each(@workspaces))
+  WHERE +p.workspace_id IN (SELECT value FROM json_each(@workspaces))
     AND (@ids IS NULL OR p.id IN (SELECT value FROM json_each(@ids)))
     AND (@folders IS NULL OR p.folder_id IN (SELECT value FROM json_each(@folders)))
     AND (@earliest IS NULL OR p.updated_at >= @earliest)
