@@ -380,9 +380,16 @@ describe('GET /rest/asset/v1/folder/{id}.json and byName.json', () => {
     expectFailure(await as('caller', 'GET', '/rest/asset/v1/folder/101.json?type=Email'), '1003', /type/);
   });
 
-  it('by name (any case), narrowed by type, root and workSpace; hidden workspaces stay hidden', async () => {
-    const found = await as('caller', 'GET', '/rest/asset/v1/folder/byName.json?name=campaigns');
+  it('by name (an exact match, folders.md), narrowed by type, root and workSpace; hidden workspaces stay hidden', async () => {
+    const found = await as('caller', 'GET', '/rest/asset/v1/folder/byName.json?name=Campaigns');
     expect(found.result!.map((f) => f.id)).toEqual([100]);
+    expectNoAssets(await as('caller', 'GET', '/rest/asset/v1/folder/byName.json?name=campaigns'));
+    const below = encodeURIComponent('{"id":100,"type":"Folder"}');
+    expect(
+      (await as('caller', 'GET', `/rest/asset/v1/folder/byName.json?name=2026&root=${below}`)).result,
+    ).toHaveLength(1);
+    const elsewhere = encodeURIComponent(`{"id":${ids.defaultDS},"type":"Folder"}`);
+    expectNoAssets(await as('caller', 'GET', `/rest/asset/v1/folder/byName.json?name=2026&root=${elsewhere}`));
     const program = await as(
       'caller',
       'GET',
@@ -1195,5 +1202,35 @@ describe('assets in a seed and a snapshot', () => {
       ],
       /assets\[1\]/,
     );
+  });
+});
+
+describe('odd input is an answer, never a 500', () => {
+  it.each([
+    ['GET', '/rest/asset/v1/folders.json?offset=100000000000000000000'],
+    ['GET', '/rest/asset/v1/programs.json?offset=100000000000000000000'],
+    ['GET', '/rest/asset/v1/folder/100000000000000000000.json?type=Folder'],
+    ['GET', '/rest/asset/v1/program/100000000000000000000.json'],
+    ['GET', '/rest/asset/v1/program/-1.json'],
+    ['GET', '/rest/asset/v1/programs.json?filterType=id&filterValues=100000000000000000000'],
+    ['GET', '/rest/asset/v1/folders.json?maxDepth=100000'],
+    ['GET', '/rest/asset/v1/folder/byName.json?name=%00'],
+    ['POST', '/rest/asset/v1/folder/100000000000000000000/delete.json'],
+    [
+      'POST',
+      '/rest/asset/v1/folders.json?name=X&parent=%7B%27id%27%3A%20100000000000000000000%2C%20%27type%27%3A%20Folder%7D',
+    ],
+    ['POST', '/rest/asset/v1/programs.json?name=X&type=Default&channel=Content&folder=[1,2]'],
+    ['POST', '/rest/asset/v1/program/1001.json?tags=%5B%7B%7D%5D'],
+    [
+      'POST',
+      '/rest/asset/v1/program/1001.json?costs=%5B%7B%22startDate%22%3A%222026-01-01%22%2C%22cost%22%3A1e30%7D%5D',
+    ],
+  ] as const)('%s %s', async (method, url) => {
+    const response = await send('admin', method, url);
+    expect(response.statusCode).toBe(200);
+    const body = response.json() as AssetBody;
+    expect(body.errors.map((e) => e.code)).not.toContain('611');
+    expect(body.warnings).toEqual(expect.any(Array));
   });
 });

@@ -173,14 +173,15 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
         rootNode = visibleNode(scope, root.id, root.type);
         if (!rootNode) return assetEnvelope(request.marketoRequestId(), []);
       }
-      const wanted = name.toLowerCase();
+      // "Name performs an exact string match against the name field of folders" (folders.md).
+      const wanted = name;
       const found = walkTree(repo, workspaceIds, {
         ...(rootNode ? { root: rootNode } : {}),
         maxDepth: Number.MAX_SAFE_INTEGER,
       }).filter(({ node }) => {
         if (type !== undefined && node.kind !== type) return false;
         const shown = node.kind === 'Folder' && node.row.parent_id === null ? node.row.workspace_name : node.row.name;
-        return shown.toLowerCase() === wanted;
+        return shown === wanted;
       });
       return assetEnvelope(
         request.marketoRequestId(),
@@ -350,7 +351,8 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       const folder = repo.folder(id);
       if (!folder) notFound(scope, 'Folder', id, undefined);
       assertWritable(scope, folder!.workspace_id);
-      // Decision (README): a folder that is not empty, or a system folder, is 709 with a message naming why.
+      // folders.md: only an empty folder (no assets, no subfolders) can be deleted, never a system folder or a program.
+      // Decision (README): the refusal is 709 with a message naming why.
       if (folder!.is_system === 1) throw businessRule(DETAIL_MESSAGES.systemFolder, id);
       const counts = repo.childCounts(id);
       if (counts.folders > 0) throw businessRule(DETAIL_MESSAGES.folderNotEmpty, id);
