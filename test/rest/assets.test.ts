@@ -541,6 +541,43 @@ describe('POST /rest/asset/v1/folder/{id}.json (update)', () => {
     expect(described.result![0]).toMatchObject({ name: 'Archive', description: 'Old', isArchive: true });
   });
 
+  it('with type=Program it renames the program (as the folder tree shows it)', async () => {
+    const body = await as('caller', 'POST', '/rest/asset/v1/folder/1002.json', {
+      form: { type: 'Program', name: 'Weekly Email', description: 'Now weekly' },
+    });
+    expect(body.result![0]).toMatchObject({
+      id: 1002,
+      name: 'Weekly Email',
+      folderId: { id: 1002, type: 'Program' },
+      path: '/Marketing Activities/Default/Campaigns/Weekly Email',
+    });
+    expect((await as('caller', 'GET', '/rest/asset/v1/program/1002.json')).result![0]).toMatchObject({
+      name: 'Weekly Email',
+      description: 'Now weekly',
+    });
+    await expectRefused(
+      'caller',
+      'POST',
+      '/rest/asset/v1/folder/2001.json',
+      { form: { type: 'Program', name: 'X' } },
+      '603',
+    );
+    await expectRefused(
+      'caller',
+      'POST',
+      '/rest/asset/v1/folder/9999.json',
+      { form: { type: 'Program', name: 'X' } },
+      '702',
+    );
+    await expectRefused(
+      'caller',
+      'POST',
+      '/rest/asset/v1/folder/1002.json',
+      { form: { type: 'Program', name: 'Spring Newsletter' } },
+      '709',
+    );
+  });
+
   it('the workspace rule (603), not found (702), system folder and name clash (709), bad input (1003)', async () => {
     await expectRefused(
       'caller',
@@ -745,6 +782,14 @@ describe('My Tokens: /rest/asset/v1/folder/{id}/tokens.json', () => {
     expect(body.result).toEqual([{ id: 100 }]);
     const after = await as('caller', 'GET', '/rest/asset/v1/folder/100/tokens.json?folderType=Folder');
     expect(after.result![0]!.tokens).toEqual([{ name: 'Year', type: 'number', value: '2025' }]);
+    await expectRefused(
+      'caller',
+      'POST',
+      '/rest/asset/v1/folder/9999/tokens/delete.json',
+      { form: { folderType: 'Folder', name: 'Year', type: 'number' } },
+      '702',
+      'Folder 9999 not found',
+    );
     // Inherited tokens are not the program's to delete.
     await expectRefused(
       'caller',
@@ -1077,6 +1122,10 @@ describe('update, delete, clone, approve and unapprove a program', () => {
     );
     await expectRefused('caller', 'POST', '/rest/asset/v1/program/2001/approve.json', undefined, '603');
     await expectRefused('caller', 'POST', '/rest/asset/v1/program/9999/unapprove.json', undefined, '702');
+    await expectRefused('caller', 'POST', '/rest/asset/v1/program/9999/approve.json', undefined, '702');
+    await expectRefused('caller', 'POST', '/rest/asset/v1/program/2001/unapprove.json', undefined, '603');
+    await expectRefused('caller', 'POST', '/rest/asset/v1/program/3001/unapprove.json', undefined, '603');
+    await expectRefused('caller', 'POST', '/rest/asset/v1/program/x/unapprove.json', undefined, '1003');
     await expectRefused('caller', 'POST', '/rest/asset/v1/program/x/approve.json', undefined, '1003');
   });
 });

@@ -96,7 +96,10 @@ export function assertWritable(scope: AssetScope, workspaceId: number): void {
   if (!scope.writable.has(workspaceId)) throw new MarketoError('603', marketoMessage('603'));
 }
 
-/** 702 for an asset a write names that does not exist (or that the caller cannot see, and may not write either). */
+/**
+ * Decision (README): a write naming an asset id that does not exist is 702 (ours: "Folder 12 not found"); one that
+ * exists in a workspace the caller cannot write is 603 (assertWritable).
+ */
 export function notFound(scope: AssetScope, what: string, id: number, workspaceId: number | undefined): never {
   if (workspaceId !== undefined) assertWritable(scope, workspaceId);
   throw new MarketoError('702', formatMessage(DETAIL_MESSAGES.assetNotFound, what, id));
