@@ -1008,6 +1008,10 @@ describe('update, delete, clone, approve and unapprove a program', () => {
       form: { costs: '[{"startDate":"2026-02-01","cost":7}]', costsDestructiveUpdate: 'true' },
     });
     expect(replaced.result![0]!.costs).toEqual([{ startDate: '2026-02-01', cost: 7 }]);
+    const dated = await as('caller', 'POST', '/rest/asset/v1/program/1001.json', {
+      form: { startDate: '2026-05-01', endDate: '2026-05-02' },
+    });
+    expect(dated.result![0]).toMatchObject({ startDate: '2026-05-01', endDate: '2026-05-02' });
   });
 
   it('update refuses: 603 North, 702 missing, 709 name taken, 1003 bad tags', async () => {
@@ -1035,6 +1039,14 @@ describe('update, delete, clone, approve and unapprove a program', () => {
       { form: { tags: 'Region=EU' } },
       '1003',
       /tags/,
+    );
+    await expectRefused(
+      'caller',
+      'POST',
+      '/rest/asset/v1/program/1001.json',
+      { form: { startDate: 'soon' } },
+      '1003',
+      /startDate/,
     );
   });
 

@@ -96,8 +96,14 @@ const updateParams = z.object({
   tags: tagList.optional(),
   costs: costList.optional(),
   costsDestructiveUpdate: booleanParam.optional(),
-  startDate: z.string().optional(),
-  endDate: z.string().optional(),
+  startDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}/, 'must be yyyy-mm-dd')
+    .optional(),
+  endDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}/, 'must be yyyy-mm-dd')
+    .optional(),
 });
 const cloneParams = z.object({
   name: z.string().trim().min(1).max(255),
