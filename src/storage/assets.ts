@@ -183,6 +183,7 @@ export class AssetRepository {
         'UPDATE asset_folders SET name = ?, description = ?, is_archive = ?, updated_at = ? WHERE id = ?',
       ),
       deleteFolder: prepare<[number]>('DELETE FROM asset_folders WHERE id = ?'),
+      renumberFolder: prepare<[number, number]>('UPDATE asset_folders SET id = ? WHERE id = ?'),
       contents: prepare<[number, number, number, number], { id: number; type: 'Folder' | 'Program' }>(
         `SELECT id, type FROM (
            SELECT id, 'Folder' AS type, 0 AS kind FROM asset_folders WHERE parent_id = ?
@@ -358,6 +359,11 @@ export class AssetRepository {
 
   deleteFolder(id: number): void {
     this.s.deleteFolder.run(id);
+  }
+
+  /** Gives a folder another id (a seed restoring a root folder's id, before anything is put in it). */
+  renumberFolder(from: number, to: number): void {
+    this.s.renumberFolder.run(to, from);
   }
 
   childCounts(id: number): { folders: number; programs: number } {

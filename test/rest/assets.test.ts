@@ -139,6 +139,11 @@ beforeEach(async () => {
   };
 });
 
+async function rootOf(workspace: string): Promise<{ id: number }> {
+  const listing = await as('admin', 'GET', `/rest/asset/v1/folders.json?workSpace=${workspace}&maxDepth=1`);
+  return listing.result!.find((f) => f.path === `/Marketing Activities/${workspace}`) as { id: number };
+}
+
 afterEach(async () => {
   await app.close();
 });
@@ -1236,6 +1241,34 @@ describe('assets in a seed and a snapshot', () => {
     expect(renamed.find((item) => item.id === 200)).toMatchObject({ parent: '/Marketing Activities/Nord' });
   });
 
+  it('a restored snapshot keeps every folder id, root folders of a workspace made after other folders included', async () => {
+    // North's and South's roots were made before the seeded folders; East's come after them.
+    const east = (await call(app, 'POST', '/admin/workspaces', { name: 'East' })).json().id as number;
+    await as('admin', 'POST', '/rest/asset/v1/folders.json', {
+      form: { name: 'Eastern', parent: JSON.stringify({ id: (await rootOf('East')).id, type: 'Folder' }) },
+    });
+    const before = await as('admin', 'GET', '/rest/asset/v1/folders.json?maxDepth=10&maxReturn=200');
+    const snapshot = (await call(app, 'GET', '/admin/snapshot')).json();
+    const restored = await newSeededInstance(snapshot);
+    try {
+      const token = await tokenFor(restored.app, CREDENTIALS.admin);
+      const after = await call(
+        restored.app,
+        'GET',
+        '/rest/asset/v1/folders.json?maxDepth=10&maxReturn=200',
+        undefined,
+        {
+          authorization: `Bearer ${token}`,
+        },
+      );
+      const shape = (body: AssetBody) => body.result!.map((f) => [f.id, f.path, f.accessZoneId]);
+      expect(shape(after.json())).toEqual(shape(before));
+      expect(before.result!.some((f) => f.accessZoneId === east)).toBe(true);
+    } finally {
+      await restored.app.close();
+    }
+  });
+
   it('a seed naming a folder that is not there, a program outside Marketing Activities or a bad token fails with its path', async () => {
     const bad = async (assets: unknown[], message: RegExp) => {
       await expect(newSeededInstance({ assets })).rejects.toThrow(message);
@@ -1243,6 +1276,17 @@ describe('assets in a seed and a snapshot', () => {
     await bad(
       [{ kind: 'folder', name: 'X', parent: '/Marketing Activities/Nowhere' }],
       /assets\[0\]\.parent: no folder at/,
+    );
+    await bad(
+      [{ kind: 'rootFolder', path: '/Marketing Activities/Nowhere', id: 5 }],
+      /assets\[0\]\.path: no root folder/,
+    );
+    await bad(
+      [
+        { kind: 'rootFolder', path: '/Marketing Activities/Default', id: 7 },
+        { kind: 'rootFolder', path: '/Design Studio/Default', id: 7 },
+      ],
+      /assets\[1\]/,
     );
     await bad(
       [{ kind: 'program', name: 'P', folder: '/Design Studio/Default', type: 'Default', channel: 'Content' }],

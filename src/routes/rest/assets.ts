@@ -24,6 +24,12 @@ import { programRoutes } from './asset-programs.js';
 const time = z.iso.datetime({ offset: true }).optional();
 const programTypeName = z.string().refine((value) => programType(value) !== undefined, 'must be a program type');
 
+/** A workspace's built-in root folder and its id: snapshots keep root folders' ids across a restore. */
+const rootFolderItem = z.strictObject({
+  kind: z.literal('rootFolder'),
+  path: z.string().describe('/Marketing Activities/<workspace> or /Design Studio/<workspace>'),
+  id: z.number().int().positive(),
+});
 const folderItem = z.strictObject({
   kind: z.literal('folder'),
   id: z.number().int().positive().optional(),
@@ -80,14 +86,38 @@ const tagTypeItem = z.strictObject({
   allowableValues: z.array(z.string()).default([]),
 });
 
-const assetItem = z.discriminatedUnion('kind', [folderItem, programItem, tokenItem, channelItem, tagTypeItem]);
+const assetItem = z.discriminatedUnion('kind', [
+  rootFolderItem,
+  folderItem,
+  programItem,
+  tokenItem,
+  channelItem,
+  tagTypeItem,
+]);
 type AssetItem = z.infer<typeof assetItem>;
 
-const ORDER: AssetItem['kind'][] = ['channel', 'tagType', 'folder', 'program', 'token'];
+const ORDER: AssetItem['kind'][] = ['rootFolder', 'channel', 'tagType', 'folder', 'program', 'token'];
 
 function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context: SeedLoadContext): void {
   const { fail, unique, now } = context;
   const at = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Date.parse(value));
+  // Root folders first take the ids the seed gives them (through negative ids, so that two may swap).
+  const roots = new Map(
+    repo
+      .allFolders()
+      .filter((row) => row.parent_id === null)
+      .map((row) => [repo.folderPath(row).toLowerCase(), row]),
+  );
+  const moves: { from: number; to: number; path: string }[] = [];
+  items.forEach((item, i) => {
+    if (item.kind !== 'rootFolder') return;
+    const root = roots.get(item.path.replace(/\/+$/, '').toLowerCase());
+    if (!root) fail(`[${i}].path`, `no root folder at "${item.path}" (/Marketing Activities/<workspace> …)`);
+    if (moves.some((move) => move.from === root!.id)) fail(`[${i}].path`, `"${item.path}" is named twice`);
+    moves.push({ from: root!.id, to: item.id, path: `[${i}]` });
+  });
+  for (const move of moves) repo.renumberFolder(move.from, -move.from);
+  for (const move of moves) unique(move.path, () => repo.renumberFolder(-move.from, move.to));
   // What a path names: every folder (roots included) and, as they are loaded, programs.
   const places = new Map<string, { kind: 'folder'; row: FolderRow } | { kind: 'program'; id: number }>();
   for (const row of repo.allFolders()) places.set(repo.folderPath(row).toLowerCase(), { kind: 'folder', row });
@@ -103,6 +133,8 @@ function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context:
       if (item.kind !== kind) continue;
       const path = `[${i}]`;
       switch (item.kind) {
+        case 'rootFolder':
+          break;
         case 'channel':
           unique(path, () => repo.insertChannel(item));
           break;
@@ -204,6 +236,9 @@ function snapshotAssets(repo: AssetRepository, _context: SnapshotContext): Asset
   const folders = repo.allFolders();
   const byId = new Map(folders.map((row) => [row.id, row]));
   const paths = new Map(folders.map((row) => [row.id, repo.folderPath(row)]));
+  for (const row of folders) {
+    if (row.parent_id === null) items.push({ kind: 'rootFolder', path: paths.get(row.id)!, id: row.id });
+  }
   // Parents before children: by depth in the tree, then by id.
   const depth = (row: FolderRow): number => (row.parent_id === null ? 0 : 1 + depth(byId.get(row.parent_id)!));
   const userFolders = folders
