@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_TOKEN_NAME, TOKEN_TYPES, tokenValueProblem } from '../../domain/assets.js';
 import { MarketoError } from '../../domain/errors.js';
-import { DETAIL_MESSAGES, formatMessage } from '../../domain/marketo-codes.js';
+import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import type { FamilyRouteOptions } from '../../family.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
@@ -249,15 +249,13 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       const scope = scopeOf(request);
       if (input.parent.type === 'Program') {
         const program = repo.program(input.parent.id);
-        if (!program || !canSee(scope, program.workspace_id)) {
-          throw new MarketoError('710', 'Parent Folder Not Found');
-        }
+        if (!program) throw new MarketoError('710', marketoMessage('710'));
         assertWritable(scope, program.workspace_id);
         throw new MarketoError('711', formatMessage(DETAIL_MESSAGES.folderInProgram, 'Program', program.id));
       }
       const parent = repo.folder(input.parent.id);
       // Decision (README): a parent the caller cannot read is still there: creating into it is 603.
-      if (!parent) throw new MarketoError('710', 'Parent Folder Not Found');
+      if (!parent) throw new MarketoError('710', marketoMessage('710'));
       assertWritable(scope, parent.workspace_id);
       if (repo.childByName(parent.id, input.name) !== undefined) {
         throw businessRule(DETAIL_MESSAGES.duplicateFolderName, input.name, parent.id);

@@ -138,12 +138,12 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
   const targetFolder = (scope: AssetScope, ref: { id: number; type: 'Folder' | 'Program' }): FolderRow => {
     if (ref.type === 'Program') {
       const program = repo.program(ref.id);
-      if (!program) throw new MarketoError('710', 'Parent Folder Not Found');
+      if (!program) throw new MarketoError('710', marketoMessage('710'));
       assertWritable(scope, program.workspace_id);
       throw new MarketoError('711', formatMessage(DETAIL_MESSAGES.folderInProgram, 'Program', ref.id));
     }
     const folder = repo.folder(ref.id);
-    if (!folder) throw new MarketoError('710', 'Parent Folder Not Found');
+    if (!folder) throw new MarketoError('710', marketoMessage('710'));
     assertWritable(scope, folder.workspace_id);
     if (folder.tree !== MARKETING_ACTIVITIES) {
       throw new MarketoError(
