@@ -1,6 +1,7 @@
 // The benchmark subscription: 3 partitions, 3 workspaces, a service whose user has lead permissions in 2 of
 // them, a service whose user has none (603), and leads spread evenly over the partitions.
 import { leads } from '../src/routes/rest/leads.js';
+import { assets } from '../src/routes/rest/assets.js';
 import { rmSync } from 'node:fs';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';
@@ -40,6 +41,7 @@ export function benchSeed(leadCount = 0): SeedInput {
     roles: [
       { name: 'Lead Sync', permissions: ['read-write-lead'] },
       { name: 'Assets Only', permissions: ['read-only-assets'] },
+      { name: 'Program Reader', permissions: ['read-only-assets'] },
     ],
     users: [
       {
@@ -47,6 +49,8 @@ export function benchSeed(leadCount = 0): SeedInput {
         roles: [
           { role: 'Lead Sync', workspace: 'Default' },
           { role: 'Lead Sync', workspace: 'Americas' },
+          { role: 'Program Reader', workspace: 'Default' },
+          { role: 'Program Reader', workspace: 'Americas' },
         ],
       },
       {
@@ -72,7 +76,12 @@ export interface FixtureOptions {
   path: string;
   leads: number;
   poolServices: number;
+  /** Programs per workspace, in its Marketing Activities root (the bench user reads Default and Americas). */
+  programsPerWorkspace?: number;
 }
+
+/** The workspaces whose assets the bench user reads, as the fake numbers them (Default 1, Americas 2, EMEA 3). */
+export const BENCH_READABLE_WORKSPACES = [1, 2];
 
 /**
  * Writes the subscription into a fresh SQLite file. Leads go in through the repository, in one transaction
@@ -98,6 +107,28 @@ export async function buildFixture(options: FixtureOptions): Promise<{ seconds: 
       }
     });
   }
+  const assetRepo = app.ctx.repo(assets);
+  const roots = assetRepo.allFolders().filter((f) => f.parent_id === null && f.tree === 'Marketing Activities');
+  transaction(() => {
+    for (let n = 1; n <= (options.programsPerWorkspace ?? 0); n++) {
+      for (const root of roots) {
+        const at = Date.UTC(2026, 0, 1) + n * 60_000;
+        assetRepo.insertProgram({
+          folderId: root.id,
+          workspaceId: root.workspace_id,
+          name: `Program ${root.workspace_name} ${n}`,
+          description: `Bench program ${n}`,
+          type: 'Default',
+          channel: 'Content',
+          status: '',
+          tags: JSON.stringify([{ tagType: 'Region', tagValue: 'EU' }]),
+          costs: '[]',
+          createdAt: at,
+          updatedAt: at,
+        });
+      }
+    }
+  });
   transaction(() => {
     for (let n = 1; n <= options.poolServices; n++) {
       repos.services.create({

@@ -9,6 +9,7 @@ import type autocannon from 'autocannon';
 import { buildApp } from '../src/app.js';
 import {
   BENCH_CLIENT,
+  BENCH_READABLE_WORKSPACES,
   benchSeed,
   buildFixture,
   DENIED_CLIENT,
@@ -50,6 +51,9 @@ import {
 } from './support.js';
 
 const LEADS = 100_000;
+/** Programs per workspace (3 workspaces; the bench user reads 2): 10 pages of 200 to browse. */
+const PROGRAMS_PER_WORKSPACE = 1000;
+const PROGRAM_PAGE = 200;
 /** Services that never had a token: enough for the first-token scenario at well over 20,000 tokens a second. */
 const FIRST_TOKEN_CLIENTS = Number(process.env.BENCH_FIRST_TOKEN_CLIENTS ?? 200_000);
 const FIRST_TOKEN_SECONDS = Math.min(5, DURATION_SECONDS);
@@ -249,6 +253,7 @@ async function main(): Promise<void> {
     path: dbFile,
     leads: LEADS,
     poolServices: FIRST_TOKEN_CLIENTS + memoryPool,
+    programsPerWorkspace: PROGRAMS_PER_WORKSPACE,
   });
   say(`  built in ${round(fixture.seconds, 1)} s`);
 
@@ -306,6 +311,22 @@ async function main(): Promise<void> {
       { errorCode: '601' },
     );
 
+    const programPages = (PROGRAMS_PER_WORKSPACE * BENCH_READABLE_WORKSPACES.length) / PROGRAM_PAGE;
+    const nextPage = cycle(Array.from({ length: programPages }, (_, i) => i));
+    const programsPath = (page: number): string =>
+      `/rest/asset/v1/programs.json?maxReturn=${PROGRAM_PAGE}&offset=${page * PROGRAM_PAGE}`;
+    const programsCheck = { success: true } as const;
+    await expectMarketoAnswer(fake.url + programsPath(programPages - 1), { headers: auth }, programsCheck);
+    await expectMarketoAnswer(minimal.url + programsPath(programPages - 1), { headers: minimalAuth }, programsCheck);
+    // Both answer the same records (request ids aside).
+    const page = async (url: string, headers: Record<string, string>) => {
+      const body = (await (await fetch(url, { headers })).json()) as { result: unknown[] };
+      return JSON.stringify(body.result);
+    };
+    if ((await page(fake.url + programsPath(3), auth)) !== (await page(minimal.url + programsPath(3), minimalAuth))) {
+      throw new Error('the minimal program route answers other records than the fake');
+    }
+
     let poolClient = 0;
     const scenarios = [
       { name: 'identity: same token', path: tokenQuery(BENCH_CLIENT) },
@@ -330,6 +351,19 @@ async function main(): Promise<void> {
         headers: minimalAuth,
         target: minimal,
         setupRequest: (request: autocannon.Request) => ({ ...request, path: leadPath(nextId()) }),
+      },
+      {
+        name: `GET /rest/asset/v1/programs.json (${PROGRAM_PAGE} per page)`,
+        path: programsPath(0),
+        headers: auth,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: programsPath(nextPage()) }),
+      },
+      {
+        name: 'reference: minimal hand-written program browse',
+        path: programsPath(0),
+        headers: minimalAuth,
+        target: minimal,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: programsPath(nextPage()) }),
       },
       {
         name: 'GET /rest/v1/leads.json (10 emails)',
@@ -382,13 +416,20 @@ async function main(): Promise<void> {
 
   const byName = (name: string): LoadResult => results.find((result) => result.name.startsWith(name))!;
   const leadGet = byName('GET /rest/v1/lead/');
-  const minimalRoute = byName('reference: minimal');
+  const minimalRoute = byName('reference: minimal hand-written lead');
+  const programBrowse = byName('GET /rest/asset/v1/programs.json');
+  const minimalPrograms = byName('reference: minimal hand-written program');
+  const programsVersusMinimal = programBrowse.rps / minimalPrograms.rps;
   const versusMinimal = `minimal hand-written route ${minimalRoute.ratio!.toFixed(2)}×`;
   const denied = byName('denied');
   const invalid = byName('invalid');
   const sameToken = byName('identity: same');
   const firstToken = byName('identity: first');
-  const loadRss = Math.max(...results.filter((result) => result !== minimalRoute).map((result) => result.rssMaxBytes));
+  const loadRss = Math.max(
+    ...results
+      .filter((result) => result !== minimalRoute && result !== minimalPrograms)
+      .map((result) => result.rssMaxBytes),
+  );
 
   const checks: BudgetCheck[] = [
     {
@@ -406,6 +447,11 @@ async function main(): Promise<void> {
       budget: 'invalid token (601) ≥ 0.60× ceiling',
       measured: `${invalid.ratio!.toFixed(2)}× (lead GET ${leadGet.ratio!.toFixed(2)}×)`,
       met: invalid.ratio! >= 0.6,
+    },
+    {
+      budget: `program browse (${PROGRAM_PAGE} per page) ≥ 0.80× the minimal program route`,
+      measured: `${programsVersusMinimal.toFixed(2)}× (${Math.round(programBrowse.rps)} vs ${Math.round(minimalPrograms.rps)} req/s)`,
+      met: programsVersusMinimal >= 0.8,
     },
     {
       budget: 'same-token identity ≥ 0.50× ceiling',

@@ -92,6 +92,30 @@ export const DETAIL_MESSAGES = {
   expiredPageToken: 'Expired nextPageToken',
   /** Ours: more ids than a call takes. */
   tooManyRecords: 'Input exceeds the maximum of %s records',
+  /** Ours (Asset API, 702): an asset named by id in a write that does not exist. */
+  assetNotFound: '%s %s not found',
+  /** Ours (709): why a folder cannot be deleted or changed. */
+  folderNotEmpty: 'Folder %s is not empty: delete or move the folders in it first',
+  folderHoldsPrograms: 'Folder %s holds programs: delete or move them first',
+  systemFolder: 'Folder %s is a system folder and cannot be changed or deleted',
+  duplicateFolderName: "A folder named '%s' already exists in folder %s",
+  /** Ours (709): program names are unique in a subscription. */
+  duplicateProgramName: "A program named '%s' already exists",
+  /** Ours (711): what may hold what. */
+  folderInProgram: 'Folders are created in folders; %s %s is a program',
+  programOutsideMarketingActivities: 'Programs live in Marketing Activities folders; folder %s is in %s',
+  /** Ours (709): channels and tags must fit the program. */
+  unknownChannel: "Channel '%s' not found",
+  channelNotForType: "Channel '%s' applies to %s programs, not %s programs",
+  unknownTagType: "Tag type '%s' not found",
+  tagValueNotAllowed: "'%s' is not an allowed value of tag type '%s'",
+  tagRequired: "Tag type '%s' is required for %s programs",
+  /** Ours (709): approve and unapprove are for email programs. */
+  notAnEmailProgram: 'Program %s is a %s program; only email programs are approved and unapproved',
+  alreadyApproved: 'Program %s is already approved',
+  notApproved: 'Program %s is not approved',
+  /** Ours (702): a token delete naming no token of the folder. */
+  tokenNotFound: "No token named '%s' of type '%s' in %s %s",
 } as const;
 
 /** Fills a message's `%s` placeholders in order. */

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { sendMarketoFailure } from './envelope.js';
 import { isMarketoPath, type MarketoRouteTable } from './marketo-routes.js';
+import { wireFormatOf } from './wire-formats.js';
 
 /**
  * Request normalisation, before routing:
@@ -10,7 +11,8 @@ import { isMarketoPath, type MarketoRouteTable } from './marketo-routes.js';
  * - on the Marketo plane, `/rest/../bulk/v1/...` and `//` resolve to their plain path (clients such as
  *   node-marketo-rest send them);
  * - `POST …?_method=GET|DELETE` with a JSON body becomes that method (lead-database.md);
- * - a form-encoded POST goes through the form tunnel, which reads `_method` (and every parameter) from the body.
+ * - a form-encoded POST goes through the form tunnel, which reads `_method` (and every parameter) from the body;
+ *   on the Asset API it stays a POST unless `_method` says otherwise.
  */
 export const FORM_TUNNEL_PREFIX = '/__form-tunnel';
 
@@ -91,7 +93,11 @@ export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTab
     if (declared !== undefined && !TUNNELLED_METHODS.has(declared)) {
       return sendMarketoFailure(request, reply, '605', 'HTTP Method not supported');
     }
-    const method = declared ?? (routes.methodsFor(path).has('GET') ? 'GET' : 'POST');
+    // On the Asset API a form POST is a create or an update (assets.md: bodies are form-encoded); only `_method=GET`
+    // makes it a query there. Decision (README): accepted although Adobe says the Asset API stopped taking `_method`
+    // in 2020 (node-marketo-rest still sends it), a deliberate leniency.
+    const method =
+      declared ?? (wireFormatOf(path).name !== 'asset' && routes.methodsFor(path).has('GET') ? 'GET' : 'POST');
     params.delete('_method');
 
     const headers: Record<string, string> = {};

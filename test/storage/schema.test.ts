@@ -16,22 +16,23 @@ describe('the schema map (what reset, the empty check, lastIds and delete guards
       expect(before('access_tokens', 'services')).toBe(true);
       expect(before('services', 'users')).toBe(true);
       expect(before('user_roles', 'roles')).toBe(true);
-      expect(
-        schema
-          .referencesTo('partitions')
-          .map((key) => [key.table, key.column, key.onDelete])
-          .sort(),
-      ).toEqual([
-        ['leads', 'partition_id', 'RESTRICT'],
-        ['workspace_partitions', 'partition_id', 'CASCADE'],
-      ]);
-      expect(
-        schema
-          .referencesTo('partitions')
-          .filter(blocksDelete)
-          .map((key) => key.table),
-      ).toEqual(['leads']);
-      expect([...schema.sequenced].sort()).toEqual(['leads', 'partitions', 'roles', 'services', 'users', 'workspaces']);
+      // The core's keys and the leads family's; other families add theirs.
+      expect(schema.referencesTo('partitions').map((key) => [key.table, key.column, key.onDelete])).toEqual(
+        expect.arrayContaining([
+          ['leads', 'partition_id', 'RESTRICT'],
+          ['workspace_partitions', 'partition_id', 'CASCADE'],
+        ]),
+      );
+      const blocking = schema
+        .referencesTo('partitions')
+        .filter(blocksDelete)
+        .map((key) => key.table);
+      expect(blocking).toContain('leads');
+      expect(blocking).not.toContain('workspace_partitions');
+      expect(schema.sequenced).toEqual(
+        expect.arrayContaining(['leads', 'partitions', 'roles', 'services', 'users', 'workspaces']),
+      );
+      expect(schema.sequenced).not.toContain('workspace_partitions');
     } finally {
       db.close();
     }

@@ -56,6 +56,18 @@ declare module 'node-marketo-rest' {
     interface Connection {
       /** The cached identity answer; the client sends its access_token until a call fails with 601/602. */
       _tokenData: TokenData | null;
+      /**
+       * A call on a path below the endpoint, as the client's own API modules make them (lib/api/*.js): `query` goes in
+       * the URL, `data` (an object) in a form-encoded body (restler).
+       */
+      get(
+        path: string,
+        options?: { query?: Record<string, unknown>; data?: Record<string, unknown> },
+      ): Promise<Response>;
+      post(
+        path: string,
+        options?: { query?: Record<string, unknown>; data?: Record<string, unknown> },
+      ): Promise<Response>;
     }
   }
 
