@@ -92,6 +92,10 @@ export const DETAIL_MESSAGES = {
   expiredPageToken: 'Expired nextPageToken',
   /** Ours: more ids than a call takes. */
   tooManyRecords: 'Input exceeds the maximum of %s records',
+  /** Ours: a list parameter with more values than the call takes (activityTypeIds ≤ 10, leadIds ≤ 30). */
+  tooManyValues: "Parameter '%s' takes at most %s values",
+  /** Ours: a parameter whose value is not of its kind (an id, a batch size, a date-time). */
+  invalidParameter: "Invalid value for parameter '%s': '%s'",
 } as const;
 
 /** Fills a message's `%s` placeholders in order. */

@@ -25,6 +25,7 @@ import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-sc
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import { LeadRepository } from '../../storage/leads.js';
 import { leadFields as leadFieldsFamily } from '../admin/lead-fields.js';
+import { activities as activitiesFamily } from './activities.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
 const WRITE: readonly PermissionKey[] = ['read-write-lead'];
@@ -99,7 +100,7 @@ const movePartitionsBody = z.object({
     .max(MAX_BATCH),
 });
 
-function rulesOf(ctx: AppContext, leads: LeadRepository): LeadRules {
+function rulesOf(ctx: AppContext, leads: LeadRepository, request: FastifyRequest): LeadRules {
   const { partitions } = ctx.repos;
   const leadFields = ctx.repo(leadFieldsFamily);
   return {
@@ -107,6 +108,9 @@ function rulesOf(ctx: AppContext, leads: LeadRepository): LeadRules {
     catalog: leadFields.catalog(),
     partitionByName: (name) => partitions.findByName(name),
     partitionName: (id) => partitions.find(id)?.name ?? String(id),
+    // The log reached through its family: the lead rules know only the ActivityRecorder port.
+    activities: ctx.repo(activitiesFamily),
+    origin: { requestId: request.marketoRequestId(), user: request.principal?.user.email ?? '' },
   };
 }
 
@@ -213,7 +217,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
     },
     async (request) => {
       const { action, lookupField, partitionName, input } = request.body;
-      const results = syncLeads(rulesOf(ctx, leads), scopeOf(request), {
+      const results = syncLeads(rulesOf(ctx, leads, request), scopeOf(request), {
         action,
         lookupField,
         ...(partitionName !== undefined ? { partitionName } : {}),
@@ -230,7 +234,10 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
     if (ids.length === 0) throw new MarketoError('701', marketoMessage('701', 'input'));
     if (ids.length > MAX_BATCH)
       throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.tooManyRecords, MAX_BATCH));
-    return successEnvelope(request.marketoRequestId(), deleteLeads(rulesOf(ctx, leads), scopeOf(request), ids));
+    return successEnvelope(
+      request.marketoRequestId(),
+      deleteLeads(rulesOf(ctx, leads, request), scopeOf(request), ids),
+    );
   };
 
   app.post(
@@ -332,7 +339,10 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
       },
     },
     async (request) =>
-      successEnvelope(request.marketoRequestId(), moveLeads(rulesOf(ctx, leads), scopeOf(request), request.body.input)),
+      successEnvelope(
+        request.marketoRequestId(),
+        moveLeads(rulesOf(ctx, leads, request), scopeOf(request), request.body.input),
+      ),
   );
 };
 
