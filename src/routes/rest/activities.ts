@@ -8,7 +8,6 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import type { PermissionKey } from '../../domain/permissions.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
-import { successEnvelope } from '../../http/envelope.js';
 import { type ActivityPage, ActivityRepository, type ActivityRow } from '../../storage/activities.js';
 import { leadFields as leadFieldsFamily } from '../admin/lead-fields.js';
 import { activityTypes } from './activity-types.js';
