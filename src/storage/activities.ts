@@ -18,6 +18,8 @@ import { type Database, type PreparedStatement, prepareOnUse } from './database.
 export const SCAN_WINDOW = 10_000;
 /** A page of 300 and one more, to tell whether more follow; written into the SQL (a bound LIMIT re-prepares). */
 const MAX_PAGE_ROWS = 301;
+/** Activities a snapshot reads at a time (each at most ~64 KiB of attributes). */
+const SNAPSHOT_ROWS = 256;
 /** Delete Lead activities are pruned after 14 days (marketo-reference.md §6.2), on the fake's clock. */
 export const DELETED_LEAD_RETENTION_MS = 14 * 24 * 3600 * 1000;
 
@@ -138,7 +140,7 @@ export class ActivityRepository implements ActivityRecorder {
   private readonly lastPosition;
   private readonly countAll;
   private readonly pages = new Map<string, PreparedStatement<PageParams, [string, number, number]>>();
-  private seeding: { selectAll: PreparedStatement; insert: PreparedStatement } | undefined;
+  private seeding: { maxId: PreparedStatement; selectChunk: PreparedStatement; insert: PreparedStatement } | undefined;
 
   constructor(
     private readonly db: Database,
@@ -244,9 +246,20 @@ export class ActivityRepository implements ActivityRecorder {
     return { records, next, more: false };
   }
 
-  /** Every activity in id order, for a snapshot. */
-  all(): ActivityRow[] {
-    return (this.seedStatements().selectAll.all() as RawRow[]).map(toActivityRow);
+  /**
+   * Every activity in id order, for a snapshot: read SNAPSHOT_ROWS at a time (no SQLite iterator stays open while
+   * the response is written), up to the last activity when the snapshot began.
+   */
+  *all(): Generator<ActivityRow> {
+    const statements = this.seedStatements();
+    const lastId = (statements.maxId.get() as { id: number | null }).id ?? 0;
+    let after = 0;
+    while (after < lastId) {
+      const rows = statements.selectChunk.all(after, lastId) as RawRow[];
+      if (rows.length === 0) return;
+      for (const row of rows) yield toActivityRow(row);
+      after = rows.at(-1)![0];
+    }
   }
 
   /** Inserts an activity as a seed gives it: its id (or the next one) and date kept. */
@@ -268,7 +281,12 @@ export class ActivityRepository implements ActivityRecorder {
 
   private seedStatements() {
     return (this.seeding ??= {
-      selectAll: prepareOnUse(this.db, `SELECT ${COLUMNS} FROM activities ORDER BY id`, { raw: true }),
+      maxId: prepareOnUse(this.db, 'SELECT max(id) AS id FROM activities'),
+      selectChunk: prepareOnUse(
+        this.db,
+        `SELECT ${COLUMNS} FROM activities WHERE id > ? AND id <= ? ORDER BY id LIMIT ${SNAPSHOT_ROWS}`,
+        { raw: true },
+      ),
       insert: prepareOnUse(
         this.db,
         `INSERT INTO activities (id, activity_date, lead_id, partition_id, type_id, campaign_id, primary_value_id,

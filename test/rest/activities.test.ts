@@ -518,3 +518,53 @@ describe('custom activity type metadata', () => {
     ]);
   });
 });
+
+describe('activities in the seed, the snapshot and reset', () => {
+  it('a seeded history is read back, streamed out by GET /admin/snapshot in chunks, and emptied by reset', async () => {
+    const history = Array.from({ length: 3000 }, (_, i) => ({
+      leadId: 1 + (i % 7),
+      activityDate: new Date(Date.UTC(2026, 0, 2) + i * 1000).toISOString(),
+      activityTypeId: i % 2 === 0 ? 1 : 10,
+      primaryAttributeValueId: i,
+      primaryAttributeValue: `page ${i}`,
+      attributes: [{ name: 'Webpage URL', value: `/p/${i}` }],
+    }));
+    const { app } = await newSeededInstance({ activities: history });
+    extra.push(app);
+    const response = await call(app, 'GET', '/admin/snapshot');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    // Several 64 KiB chunks: the document is written as it is read.
+    expect(response.body.length).toBeGreaterThan(3 * 64 * 1024);
+    const snapshot = response.json();
+    expect(snapshot.activities).toHaveLength(3000);
+    expect(snapshot.activities[2999]).toEqual({
+      id: 3000,
+      leadId: 1 + (2999 % 7),
+      partition: 'Default',
+      activityDate: history[2999]!.activityDate,
+      activityTypeId: 10,
+      primaryAttributeValueId: 2999,
+      primaryAttributeValue: 'page 2999',
+      attributes: [{ name: 'Webpage URL', value: '/p/2999' }],
+    });
+    const restored = await newSeededInstance(snapshot);
+    extra.push(restored.app);
+    expect((await call(restored.app, 'GET', '/admin/snapshot')).json()).toEqual(snapshot);
+
+    expect((await call(app, 'POST', '/admin/reset')).statusCode).toBe(204);
+    expect((await call(app, 'GET', '/admin/snapshot')).json().activities).toHaveLength(3000);
+    expect((await call(restored.app, 'POST', '/admin/reset')).statusCode).toBe(204);
+  });
+
+  it('a seed naming an unknown partition or activity type is refused with its path', async () => {
+    await expect(
+      newSeededInstance({ activities: [{ leadId: 1, activityDate: '2026-01-01T00:00:00Z', activityTypeId: 99999 }] }),
+    ).rejects.toThrow('activities[0].activityTypeId: no such activity type');
+    await expect(
+      newSeededInstance({
+        activities: [{ leadId: 1, partition: 'Nowhere', activityDate: '2026-01-01T00:00:00Z', activityTypeId: 1 }],
+      }),
+    ).rejects.toThrow('activities[0].partition: no partition named "Nowhere"');
+  });
+});

@@ -356,7 +356,9 @@ export const activities = defineFamily({
   seed: {
     item: activitySeed,
     load: loadActivities,
-    snapshot: (repo, { partitionName }) => repo.all().map((row) => snapshotItem(row, partitionName)),
+    snapshot: function* (repo, { partitionName }) {
+      for (const row of repo.all()) yield snapshotItem(row, partitionName);
+    },
     example: [
       {
         leadId: 5,
