@@ -10,6 +10,8 @@ import type { LeadValue } from './model.js';
 
 export interface ActivityAttribute {
   name: string;
+  /** A custom type's attributes carry their API name as well. */
+  apiName?: string;
   value: string | number | boolean | null;
 }
 
@@ -32,6 +34,8 @@ export interface NewActivity {
   attributes: readonly ActivityAttribute[];
   campaignId?: number | null;
   field?: ChangedField;
+  /** When it happened (a custom activity's activityDate); the clock's time when absent. */
+  activityDate?: number;
 }
 
 /** What a write needs of the activity log: adds the activities within the write's transaction. */

@@ -96,6 +96,8 @@ export const DETAIL_MESSAGES = {
   tooManyValues: "Parameter '%s' takes at most %s values",
   /** Ours: a parameter whose value is not of its kind (an id, a batch size, a date-time). */
   invalidParameter: "Invalid value for parameter '%s': '%s'",
+  /** Ours: a custom activity's attribute that its type does not declare. */
+  unknownAttribute: "Attribute '%s' is not declared by activity type '%s'",
 } as const;
 
 /** Fills a message's `%s` placeholders in order. */

@@ -139,6 +139,8 @@ export class ActivityRepository implements ActivityRecorder {
   private readonly windowEnd;
   private readonly lastPosition;
   private readonly countAll;
+  private readonly lastInsertId;
+  private readonly selectJson;
   private readonly pages = new Map<string, PreparedStatement<PageParams, [string, number, number]>>();
   private seeding: { maxId: PreparedStatement; selectChunk: PreparedStatement; insert: PreparedStatement } | undefined;
 
@@ -172,6 +174,12 @@ export class ActivityRepository implements ActivityRecorder {
       'SELECT activity_date, id FROM activities ORDER BY activity_date DESC, id DESC LIMIT 1',
       { raw: true },
     );
+    this.selectJson = prepareOnUse<[number], [string]>(
+      db,
+      `SELECT ${recordJson('activities')} FROM activities AS a WHERE a.id = ?`,
+      { raw: true },
+    );
+    this.lastInsertId = prepareOnUse<[], { id: number }>(db, 'SELECT last_insert_rowid() AS id');
     this.countAll = prepareOnUse<[], { n: number }>(db, 'SELECT count(*) AS n FROM activities');
   }
 
@@ -180,7 +188,7 @@ export class ActivityRepository implements ActivityRecorder {
     const now = this.clock.now();
     for (const activity of activities) {
       this.insertRow.run(
-        now,
+        activity.activityDate ?? now,
         activity.leadId,
         activity.partitionId,
         activity.typeId,
@@ -192,6 +200,17 @@ export class ActivityRepository implements ActivityRecorder {
         activity.field ? JSON.stringify([activity.field]) : null,
       );
     }
+  }
+
+  /** Adds one activity and returns its id (the admin plane's and Add Custom Activities' answer). */
+  add(activity: NewActivity): number {
+    this.record([activity]);
+    return Number(this.lastInsertId.get()!.id);
+  }
+
+  /** One activity as Get Lead Activities shows it (JSON text), whoever may read it. */
+  findJson(id: number): string | undefined {
+    return this.selectJson.get(id)?.[0];
   }
 
   reassign(fromLeadId: number, toLeadId: number): void {

@@ -568,3 +568,128 @@ describe('activities in the seed, the snapshot and reset', () => {
     ).rejects.toThrow('activities[0].partition: no partition named "Nowhere"');
   });
 });
+
+describe('POST /rest/v1/activities/external.json (Add Custom Activities)', () => {
+  let writer: string;
+  beforeEach(async () => {
+    const created = await call(sub.app, 'POST', '/admin/activity-types', {
+      apiName: 'webinarAttended',
+      name: 'Attended webinar',
+      primaryAttribute: { apiName: 'webinarId', name: 'Webinar ID', dataType: 'string' },
+      attributes: [{ apiName: 'minutes', name: 'Minutes watched', dataType: 'integer' }],
+    });
+    expect(created.statusCode).toBe(201);
+    const service = await provisionService(sub.app, {
+      permissions: ['read-write-activity'],
+      workspaceIds: [sub.workspaces.A],
+    });
+    writer = await accessToken(sub.app, service);
+  });
+
+  async function add(input: unknown[], token = writer) {
+    const response = await call(sub.app, 'POST', '/rest/v1/activities/external.json', { input }, bearer(token));
+    expect(response.statusCode).toBe(200);
+    return response.json();
+  }
+
+  it('adds activities of a declared type for visible leads; per-record results and reasons, in input order', async () => {
+    const [seen] = await seedLeads(sub, 'P2', [{ email: 'seen@example.com' }]);
+    const [hidden] = await seedLeads(sub, 'P3', [{ email: 'hidden@example.com' }]);
+    const token = await dateToken();
+    const activity = {
+      leadId: seen,
+      activityDate: '2026-01-15T12:00:00Z',
+      activityTypeId: 100001,
+      apiName: 'webinarAttended',
+      primaryAttributeValue: 'Spring launch',
+      attributes: [{ apiName: 'minutes', value: 42 }],
+    };
+    const body = await add([
+      activity,
+      { ...activity, leadId: hidden },
+      { ...activity, leadId: 999999 },
+      { ...activity, activityTypeId: 1 },
+      { ...activity, activityTypeId: 123456 },
+      { ...activity, attributes: [{ apiName: 'nope', value: 1 }] },
+      { ...activity, activityDate: 'soon' },
+      { ...activity, attributes: [{ apiName: 'minutes', value: 'x'.repeat(70_000) }] },
+    ]);
+    expect(body.result).toEqual([
+      { id: expect.any(Number), marketoGUID: expect.any(String), status: 'added' },
+      { status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] },
+      { status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] },
+      { status: 'skipped', reasons: [{ code: '1003', message: "Invalid value for parameter 'activityTypeId': '1'" }] },
+      {
+        status: 'skipped',
+        reasons: [{ code: '1003', message: "Invalid value for parameter 'activityTypeId': '123456'" }],
+      },
+      {
+        status: 'skipped',
+        reasons: [{ code: '1003', message: "Attribute 'nope' is not declared by activity type 'webinarAttended'" }],
+      },
+      { status: 'skipped', reasons: [{ code: '1003', message: "Invalid value for parameter 'activityDate': 'soon'" }] },
+      // "attributes > 65536 bytes" (error-codes.md 1049).
+      { status: 'skipped', reasons: [{ code: '1049', message: 'Failed to Create Activity' }] },
+    ]);
+    const read = await activities('100001', token);
+    expect(read.result).toEqual([
+      {
+        id: body.result[0].id,
+        marketoGUID: String(body.result[0].id),
+        leadId: seen,
+        activityDate: '2026-01-15T12:00:00Z',
+        activityTypeId: 100001,
+        primaryAttributeValue: 'Spring launch',
+        attributes: [{ name: 'Minutes watched', apiName: 'minutes', value: 42 }],
+      },
+    ]);
+  });
+
+  it('needs Read-Write Activity: a reader gets 603 and nothing is added', async () => {
+    const [lead] = await seedLeads(sub, 'Default', [{ email: 'r@example.com' }]);
+    const token = await dateToken();
+    const body = await add(
+      [{ leadId: lead, activityDate: '2026-01-15T12:00:00Z', activityTypeId: 100001, primaryAttributeValue: 'x' }],
+      reader,
+    );
+    expect(body).toMatchObject({ success: false, errors: [{ code: '603', message: 'Access denied' }] });
+    expect((await activities('100001', token)).result).toEqual([]);
+  });
+
+  it('an empty or missing input is a response-level error and adds nothing', async () => {
+    const token = await dateToken();
+    for (const payload of [{}, { input: [] }]) {
+      const response = await call(sub.app, 'POST', '/rest/v1/activities/external.json', payload, bearer(writer));
+      expect(response.json()).toMatchObject({
+        success: false,
+        errors: [{ code: expect.stringMatching(/^(701|1003)$/) }],
+      });
+    }
+    expect((await activities('100001', token)).result).toEqual([]);
+  });
+});
+
+describe('POST /admin/activities', () => {
+  it('adds an activity of any standard type for a lead at the current time; unknown lead or type is 404', async () => {
+    const [lead] = await seedLeads(sub, 'Default', [{ email: 'web@example.com' }]);
+    const token = await dateToken();
+    const created = await call(sub.app, 'POST', '/admin/activities', {
+      leadId: lead,
+      activityTypeId: 1,
+      primaryAttributeValueId: 12,
+      primaryAttributeValue: 'pricing.html',
+      attributes: [{ name: 'Webpage URL', value: '/pricing.html' }],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ leadId: lead, activityTypeId: 1, activityDate: '2026-01-15T12:00:00Z' });
+    expect((await activities('1', token)).result).toEqual([created.json()]);
+    expect((await call(sub.app, 'POST', '/admin/activities', { leadId: 999999, activityTypeId: 1 })).statusCode).toBe(
+      404,
+    );
+    expect((await call(sub.app, 'POST', '/admin/activities', { leadId: lead, activityTypeId: 99999 })).statusCode).toBe(
+      404,
+    );
+    expect((await call(sub.app, 'POST', '/admin/activities', { leadId: 'x', activityTypeId: 1 })).statusCode).toBe(400);
+    expect((await activities('1', token)).result).toHaveLength(1);
+  });
+});

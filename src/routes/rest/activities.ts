@@ -1,16 +1,27 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { decodePosition, encodePosition, type LogPosition } from '../../domain/activities.js';
+import {
+  type ActivityAttribute,
+  decodePosition,
+  encodePosition,
+  type LogPosition,
+  type NewActivity,
+} from '../../domain/activities.js';
 import { ACTIVITY } from '../../domain/activity-types.js';
 import { MarketoError } from '../../domain/errors.js';
-import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
+import { DETAIL_MESSAGES, formatMessage, marketoMessage, reason } from '../../domain/marketo-codes.js';
+import type { Reason } from '../../domain/results.js';
 import type { PermissionKey } from '../../domain/permissions.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
-import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
+import { successEnvelope } from '../../http/envelope.js';
+import { commaList, envelopeOf, recordResultOf } from '../../http/marketo-schemas.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { problemResponses } from '../../http/problem.js';
 import { type ActivityPage, ActivityRepository, type ActivityRow } from '../../storage/activities.js';
 import { leadFields as leadFieldsFamily } from '../admin/lead-fields.js';
 import { activityTypes } from './activity-types.js';
+import { leads as leadsFamily } from './leads.js';
 
 /**
  * The activity log on the Marketo plane (activities.md, paging-tokens.md; marketo-reference.md §6.2): date tokens,
@@ -19,6 +30,11 @@ import { activityTypes } from './activity-types.js';
  */
 
 const READ: readonly PermissionKey[] = ['read-only-activity', 'read-write-activity'];
+const WRITE: readonly PermissionKey[] = ['read-write-activity'];
+/** Add Custom Activities takes at most 300 records, as every lead-database batch call (error-codes.md). */
+const MAX_CUSTOM_ACTIVITIES = 300;
+/** "attributes > 65536 bytes" fails with 1049 Failed to Create Activity (error-codes.md). */
+const MAX_ATTRIBUTE_BYTES = 65_536;
 const tags = ['Marketo: Activities'];
 
 /** Limits of Get Lead Activities (activities.md; marketo-reference.md §6.2). */
@@ -96,6 +112,34 @@ const leadChangeSchema = z
   .meta({ id: 'LeadChange' });
 const activityEnvelope = envelopeOf(activitySchema);
 const leadChangeEnvelope = envelopeOf(leadChangeSchema);
+
+const externalBody = z.object({
+  input: z
+    .array(z.record(z.string(), z.unknown()))
+    .min(1)
+    .max(MAX_CUSTOM_ACTIVITIES)
+    .describe(
+      '{leadId, activityDate, activityTypeId, apiName?, primaryAttributeValue, attributes: [{apiName, value}]}',
+    ),
+});
+const addedResultSchema = recordResultOf(['added', 'skipped'])
+  .extend({ marketoGUID: z.string().optional() })
+  .meta({ id: 'CustomActivityResult' });
+const addedEnvelope = envelopeOf(addedResultSchema);
+type AddedResult = { id: number; marketoGUID: string; status: 'added' } | { status: 'skipped'; reasons: Reason[] };
+
+const attributeValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const adminActivityBody = z.strictObject({
+  leadId: z.number().int().positive(),
+  activityTypeId: z.number().int().positive().describe('Any standard or custom type'),
+  primaryAttributeValueId: z.number().int().optional(),
+  primaryAttributeValue: z.string().optional(),
+  campaignId: z.number().int().optional(),
+  attributes: z
+    .array(z.strictObject({ name: z.string().min(1), value: attributeValue }))
+    .max(100)
+    .default([]),
+});
 
 const required = (name: string) => new MarketoError('701', marketoMessage('701', name));
 
@@ -281,6 +325,136 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
   );
 };
 
+/** Add Custom Activities: one record of the input, checked and added, or skipped with its reason. */
+function customActivity(
+  record: Record<string, unknown>,
+  context: {
+    findLead(id: number): { id: number; partitionId: number } | undefined;
+    visible: ReadonlySet<number>;
+    types: ReturnType<typeof activityTypesRepo>;
+  },
+): NewActivity | Reason {
+  const invalid = (message?: string) => reason('1003', message);
+  const leadId = record.leadId;
+  if (typeof leadId !== 'number' || !Number.isSafeInteger(leadId)) return invalid(marketoMessage('1002', 'leadId'));
+  // Decision (issue 13): an unknown lead, or one in a partition the caller cannot see, is skipped with 1004.
+  const lead = context.findLead(leadId);
+  if (!lead || !context.visible.has(lead.partitionId)) return reason('1004');
+  const typeId = record.activityTypeId;
+  const type = typeof typeId === 'number' ? context.types.find(typeId) : undefined;
+  // Decision (issue 13): an unknown type, or a standard one (only custom types are added here), is 1003.
+  if (!type || type.builtIn)
+    return invalid(formatMessage(DETAIL_MESSAGES.invalidParameter, 'activityTypeId', String(typeId)));
+  if (record.apiName !== undefined && String(record.apiName).toLowerCase() !== type.apiName?.toLowerCase()) {
+    return invalid(formatMessage(DETAIL_MESSAGES.invalidParameter, 'apiName', String(record.apiName)));
+  }
+  const date = typeof record.activityDate === 'string' ? Date.parse(record.activityDate) : NaN;
+  if (Number.isNaN(date))
+    return invalid(formatMessage(DETAIL_MESSAGES.invalidParameter, 'activityDate', String(record.activityDate)));
+  const primary = record.primaryAttributeValue;
+  if (typeof primary !== 'string' && typeof primary !== 'number')
+    return invalid(marketoMessage('1002', 'primaryAttributeValue'));
+  const given = record.attributes ?? [];
+  if (!Array.isArray(given))
+    return invalid(formatMessage(DETAIL_MESSAGES.invalidParameter, 'attributes', typeof given));
+  const attributes: ActivityAttribute[] = [];
+  for (const item of given as unknown[]) {
+    const { apiName, name, value } = (item ?? {}) as Record<string, unknown>;
+    const key = String(apiName ?? name ?? '').toLowerCase();
+    const declared = type.attributes.find((a) => a.apiName?.toLowerCase() === key || a.name.toLowerCase() === key);
+    if (!declared)
+      return invalid(formatMessage(DETAIL_MESSAGES.unknownAttribute, String(apiName ?? name), type.apiName ?? ''));
+    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
+      return invalid(
+        formatMessage(DETAIL_MESSAGES.invalidParameter, declared.apiName ?? declared.name, JSON.stringify(value)),
+      );
+    }
+    attributes.push({ name: declared.name, apiName: declared.apiName!, value: value as ActivityAttribute['value'] });
+  }
+  if (Buffer.byteLength(JSON.stringify(attributes)) > MAX_ATTRIBUTE_BYTES) return reason('1049');
+  return {
+    leadId: lead.id,
+    partitionId: lead.partitionId,
+    typeId: type.id,
+    primaryAttributeValueId: null,
+    primaryAttributeValue: String(primary),
+    attributes,
+    activityDate: date,
+  };
+}
+
+const activityTypesRepo = (ctx: FamilyRouteOptions<unknown>['ctx']) => ctx.repo(activityTypes);
+
+const activityWriteRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepository>> = async (
+  app,
+  { ctx, repo: activities },
+) => {
+  const types = activityTypesRepo(ctx);
+  const leads = ctx.repo(leadsFamily);
+
+  app.post(
+    '/rest/v1/activities/external.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Add Custom Activities',
+        description: 'Activities of declared custom types, for existing leads the caller can see; up to 300.',
+        body: externalBody,
+        response: { 200: addedEnvelope },
+      },
+    },
+    async (request) => {
+      const visible = request.access!.partitions('write', 'activity');
+      const results = ctx.transaction(() =>
+        request.body.input.map((record): AddedResult => {
+          const activity = customActivity(record, { findLead: (id) => leads.find(id), visible, types });
+          if ('code' in activity) return { status: 'skipped', reasons: [activity] };
+          const id = activities.add(activity);
+          return { id, marketoGUID: String(id), status: 'added' };
+        }),
+      );
+      return successEnvelope(request.marketoRequestId(), results);
+    },
+  );
+};
+
+const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepository>> = async (
+  app,
+  { ctx, repo: activities },
+) => {
+  const types = activityTypesRepo(ctx);
+  const leads = ctx.repo(leadsFamily);
+  app.post(
+    '/activities',
+    {
+      schema: {
+        tags: ['Admin: Activities'],
+        summary: "Add an activity of any type for a lead, at the instance's current time",
+        description: 'For the activities the fake never produces itself (Visit Webpage, Fill Out Form, Open Email…).',
+        body: adminActivityBody,
+        response: { 201: activitySchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const input = request.body;
+      const lead = leads.find(input.leadId);
+      if (!lead) throw new NotFoundError('Lead', input.leadId);
+      if (!types.find(input.activityTypeId)) throw new NotFoundError('Activity type', input.activityTypeId);
+      const id = activities.add({
+        leadId: lead.id,
+        partitionId: lead.partitionId,
+        typeId: input.activityTypeId,
+        primaryAttributeValueId: input.primaryAttributeValueId ?? null,
+        primaryAttributeValue: input.primaryAttributeValue ?? null,
+        campaignId: input.campaignId ?? null,
+        attributes: input.attributes,
+      });
+      return reply.code(201).send(JSON.parse(activities.findJson(id)!) as z.infer<typeof activitySchema>);
+    },
+  );
+};
+
 /** An activity in a seed: as Get Lead Activities shows it, with the lead's partition by name (default "Default"). */
 const activitySeed = z.strictObject({
   id: z.number().int().positive().optional(),
@@ -381,5 +555,9 @@ export const activities = defineFamily({
       },
     ],
   },
-  marketoRoutes: activityRoutes,
+  marketoRoutes: async (app, options) => {
+    await activityRoutes(app, options);
+    await activityWriteRoutes(app, options);
+  },
+  adminRoutes,
 });
