@@ -339,3 +339,71 @@ export function moveLeads(
     }),
   );
 }
+
+/** Munchkin cookie values: `id:<munchkin id>&token:_mch-<domain>-<time>-<random>` (leads.md, Associate Lead). */
+const MUNCHKIN_COOKIE = /^id:[0-9]{3}-[A-Z]{3}-[0-9]{3}&token:_mch-[^\s&]+$/i;
+
+/**
+ * The lead an id names for a response-level call (merge, associate): unknown or invisible → 1004, visible but not
+ * writable → 1008.
+ */
+function writableOrFail(rules: LeadRules, scope: PartitionScope, id: number): Lead {
+  const lead = writableLead(rules, scope, id);
+  if (!isResult(lead)) return lead;
+  const [first] = (lead as { reasons: Reason[] }).reasons;
+  throw new MarketoError(first!.code, first!.message);
+}
+
+/**
+ * Merge Leads. Decision (issue 13, README "Activity log"): the winner keeps its values; a field empty on the winner
+ * takes the first loser's value (in the order given); the losers are deleted without a Delete Lead, their
+ * activities move to the winner, and one Merge Leads (32) on the winner lists the merged ids. Every lead must be
+ * writable by the caller (response-level 1008); an unknown id is 1004.
+ */
+export function mergeLeads(
+  rules: LeadRules,
+  scope: PartitionScope,
+  winnerId: number,
+  loserIds: readonly number[],
+): void {
+  if (loserIds.length === 0) throw new MarketoError('701', marketoMessage('701', 'leadIds'));
+  if (loserIds.includes(winnerId) || new Set(loserIds).size !== loserIds.length) {
+    throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.invalidParameter, 'leadIds', loserIds.join(',')));
+  }
+  rules.leads.transaction(() => {
+    const winner = writableOrFail(rules, scope, winnerId);
+    const losers = loserIds.map((id) => writableOrFail(rules, scope, id));
+    const fields = { ...winner.fields };
+    let email = winner.email;
+    for (const loser of losers) {
+      email ??= loser.email;
+      for (const [name, value] of Object.entries(loser.fields)) {
+        if (fields[name] === undefined || fields[name] === null) fields[name] = value;
+      }
+    }
+    for (const loser of losers) {
+      rules.leads.delete(loser.id);
+      rules.activities.reassign(loser.id, winner.id);
+    }
+    rules.leads.update(winner.id, email, fields);
+    rules.activities.record([
+      leadActivities.mergeLeads(
+        rules.origin,
+        { ...winner, label: leadLabel(winner.id, email, fields) },
+        losers.map((loser) => loser.id),
+      ),
+    ]);
+  });
+}
+
+/**
+ * Associate Lead: the Munchkin cookie is stored on the lead, where `filterType=cookies` finds it (decision, issue
+ * 13: one cookie per lead, the last associated); a malformed cookie is 1012 (error-codes.md).
+ */
+export function associateLead(rules: LeadRules, scope: PartitionScope, leadId: number, cookie: string): void {
+  if (!MUNCHKIN_COOKIE.test(cookie)) throw new MarketoError('1012', marketoMessage('1012', cookie));
+  rules.leads.transaction(() => {
+    const lead = writableOrFail(rules, scope, leadId);
+    rules.leads.update(lead.id, lead.email, { ...lead.fields, cookies: cookie });
+  });
+}

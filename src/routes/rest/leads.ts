@@ -8,11 +8,13 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import { coerceFieldValue, formatDatetime, type LeadField } from '../../domain/lead-fields.js';
 import type { LeadValue } from '../../domain/model.js';
 import {
+  associateLead,
   deleteLeads,
   filterColumn,
   leadRecord,
   type LeadRules,
   MAX_BATCH,
+  mergeLeads,
   moveLeads,
   type PartitionScope,
   readFields,
@@ -74,6 +76,17 @@ const describe2Item = z.object({
     }),
   ),
 });
+
+const leadIdParams = z.object({ leadId: z.coerce.number().int() });
+const mergeQuery = z.object({
+  leadId: z.coerce.number().int().optional().describe('The losing lead'),
+  leadIds: commaList(z.coerce.number().int()).optional().describe('Losing leads, comma-separated'),
+  mergeInCRM: z.string().optional().describe('Accepted; there is no CRM'),
+});
+const associateQuery = z.object({ cookie: z.string().describe('The Munchkin cookie value') });
+// Clients send an empty or wrapped body (node-marketo-rest posts {data: {}}); merge and associate read the query.
+const ignoredBody = z.unknown().optional();
+const withoutResultEnvelope = z.object({ requestId: z.string(), success: z.boolean() });
 
 const partitionItem = z.object({ id: z.number().int(), name: z.string(), description: z.string() });
 
@@ -344,6 +357,47 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
         moveLeads(rulesOf(ctx, leads, request), scopeOf(request), request.body.input),
       ),
   );
+
+  app.post(
+    '/rest/v1/leads/:leadId/merge.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Merge Leads',
+        description: 'The winner keeps its values and takes the losers’ where it has none; the losers are deleted.',
+        params: leadIdParams,
+        querystring: mergeQuery,
+        body: ignoredBody,
+        response: { 200: withoutResultEnvelope },
+      },
+    },
+    async (request) => {
+      const losers = request.query.leadIds ?? (request.query.leadId !== undefined ? [request.query.leadId] : []);
+      mergeLeads(rulesOf(ctx, leads, request), scopeOf(request), request.params.leadId, losers);
+      return { requestId: request.marketoRequestId(), success: true };
+    },
+  );
+
+  app.post(
+    '/rest/v1/leads/:leadId/associate.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Associate Lead',
+        description: 'Stores the Munchkin cookie on the lead (filterType=cookies finds it).',
+        params: leadIdParams,
+        querystring: associateQuery,
+        body: ignoredBody,
+        response: { 200: withoutResultEnvelope },
+      },
+    },
+    async (request) => {
+      associateLead(rulesOf(ctx, leads, request), scopeOf(request), request.params.leadId, request.query.cookie);
+      return { requestId: request.marketoRequestId(), success: true };
+    },
+  );
 };
 
 /** A lead in a seed: its fields by REST API name, plus `partition` (name, default "Default") and optional id and times. */
@@ -372,7 +426,8 @@ function loadLeads(leads: LeadRepository, items: readonly Record<string, unknown
     for (const [key, raw] of Object.entries(values)) {
       const field = catalog.find(key);
       if (!field) fail(`${path}.${key}`, 'no such lead field (declare custom ones under leadFields)');
-      if (field!.readOnly) fail(`${path}.${key}`, 'is read only');
+      // The associated cookie is read-only to Sync Leads, but part of a lead's state (snapshots carry it).
+      if (field!.readOnly && field!.name !== 'cookies') fail(`${path}.${key}`, 'is read only');
       const coerced = coerceFieldValue(field!, raw);
       if (!coerced.ok) fail(`${path}.${key}`, `invalid ${field!.dataType} value ${JSON.stringify(raw)}`);
       if (field!.name === 'email') email = coerced.ok ? (coerced.value as string | null) : null;
