@@ -26,7 +26,10 @@ export interface ChangedField {
 /** An activity to add to the log, stamped with the clock's time by the recorder. */
 export interface NewActivity {
   leadId: number;
-  /** The lead's partition when it happened: who may read the activity. */
+  /**
+   * The lead's partition when it happened. Decision (issue 13): callers see an activity when they can read that
+   * partition (Read-Only or Read-Write Activity in a workspace that sees it), deleted leads included.
+   */
   partitionId: number;
   typeId: number;
   primaryAttributeValueId: number | null;

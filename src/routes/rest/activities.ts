@@ -141,9 +141,13 @@ const adminActivityBody = z.strictObject({
     .default([]),
 });
 
+/** Decision (issue 13): a missing required parameter is response-level 701 "<name> cannot be blank". */
 const required = (name: string) => new MarketoError('701', marketoMessage('701', name));
 
-/** Ids of a list parameter; 1003 naming the parameter when one is not an id or there are too many. */
+/**
+ * Ids of a list parameter. Decision (issue 13): more than 10 type ids, more than 30 lead ids (or a batchSize over
+ * 300, below) is response-level 1003 naming the parameter; so is a value that is not an id.
+ */
 function ids(name: string, values: readonly string[] | undefined, max: number): number[] | undefined {
   if (values === undefined || values.length === 0) return undefined;
   if (values.length > max) throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.tooManyValues, name, max));
