@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type autocannon from 'autocannon';
 import { buildApp } from '../src/app.js';
+import { encodePosition } from '../src/domain/activities.js';
 import {
+  ACTIVITY_SPAN_MS,
+  BENCH_ACTIVITY_TYPES,
   BENCH_CLIENT,
   benchSeed,
   buildFixture,
@@ -50,6 +53,7 @@ import {
 } from './support.js';
 
 const LEADS = 100_000;
+const ACTIVITIES = Number(process.env.BENCH_ACTIVITIES ?? 1_000_000);
 /** Services that never had a token: enough for the first-token scenario at well over 20,000 tokens a second. */
 const FIRST_TOKEN_CLIENTS = Number(process.env.BENCH_FIRST_TOKEN_CLIENTS ?? 200_000);
 const FIRST_TOKEN_SECONDS = Math.min(5, DURATION_SECONDS);
@@ -243,12 +247,13 @@ async function main(): Promise<void> {
   const dbFile = join(WORK_DIR, 'bench.sqlite');
   const memoryPool = 200;
   say(
-    `\nBuilding the subscription: ${LEADS} leads in 3 partitions, ${FIRST_TOKEN_CLIENTS + memoryPool} extra services…`,
+    `\nBuilding the subscription: ${LEADS} leads in 3 partitions, ${ACTIVITIES} activities, ${FIRST_TOKEN_CLIENTS + memoryPool} extra services…`,
   );
   const fixture = await buildFixture({
     path: dbFile,
     leads: LEADS,
     poolServices: FIRST_TOKEN_CLIENTS + memoryPool,
+    activities: ACTIVITIES,
   });
   say(`  built in ${round(fixture.seconds, 1)} s`);
 
@@ -291,10 +296,25 @@ async function main(): Promise<void> {
         () => `new${++newLeads}@bench.example`,
       );
 
+    // Date tokens spread over the log's 30 days (the last day left out, so that every page is a full 300).
+    const dateTokens = Array.from({ length: 997 }, (_, i) =>
+      encodePosition({ date: fixture.activitiesFrom + Math.floor(((ACTIVITY_SPAN_MS * 0.95) / 997) * i), id: 0 }),
+    );
+    const nextDateToken = cycle(dateTokens.map((_, i) => i));
+    const activitiesPath = (index = nextDateToken()): string =>
+      `/rest/v1/activities.json?nextPageToken=${dateTokens[index]}&activityTypeIds=${BENCH_ACTIVITY_TYPES.join(',')}&batchSize=300`;
+
     await expectMarketoAnswer(fake.url + leadPath(1), { headers: auth }, { success: true });
     const minimalAuth = { authorization: `Bearer ${minimalToken}` };
     await expectMarketoAnswer(minimal.url + leadPath(1), { headers: minimalAuth }, { success: true });
     await expectMarketoAnswer(fake.url + emailQuery([1, 3, 4]), { headers: auth }, { success: true });
+    for (const [url, headers] of [
+      [fake.url, auth],
+      [minimal.url, minimalAuth],
+    ] as const) {
+      const page = (await (await fetch(url + activitiesPath(0), { headers })).json()) as { result?: unknown[] };
+      if (page.result?.length !== 300) throw new Error(`${url}: an activity page of ${page.result?.length}, not 300`);
+    }
     await expectMarketoAnswer(
       fake.url + leadPath(1),
       { headers: { authorization: `Bearer ${deniedToken}` } },
@@ -330,6 +350,19 @@ async function main(): Promise<void> {
         headers: minimalAuth,
         target: minimal,
         setupRequest: (request: autocannon.Request) => ({ ...request, path: leadPath(nextId()) }),
+      },
+      {
+        name: `GET /rest/v1/activities.json (date token, 300 of ${ACTIVITIES})`,
+        path: activitiesPath(),
+        headers: auth,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: activitiesPath() }),
+      },
+      {
+        name: 'reference: minimal hand-written activities route',
+        path: activitiesPath(),
+        headers: minimalAuth,
+        target: minimal,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: activitiesPath() }),
       },
       {
         name: 'GET /rest/v1/leads.json (10 emails)',
@@ -382,13 +415,22 @@ async function main(): Promise<void> {
 
   const byName = (name: string): LoadResult => results.find((result) => result.name.startsWith(name))!;
   const leadGet = byName('GET /rest/v1/lead/');
-  const minimalRoute = byName('reference: minimal');
+  const minimalRoute = byName('reference: minimal hand-written lead');
+  const activityPage = byName('GET /rest/v1/activities.json');
+  const minimalActivities = byName('reference: minimal hand-written activities');
+  const sync = byName('POST /rest/v1/leads.json');
+  const activitiesVersusMinimal = activityPage.rps / minimalActivities.rps;
+  const syncRecordsVersusCeiling = sync.ratio! * 300;
   const versusMinimal = `minimal hand-written route ${minimalRoute.ratio!.toFixed(2)}×`;
   const denied = byName('denied');
   const invalid = byName('invalid');
   const sameToken = byName('identity: same');
   const firstToken = byName('identity: first');
-  const loadRss = Math.max(...results.filter((result) => result !== minimalRoute).map((result) => result.rssMaxBytes));
+  const loadRss = Math.max(
+    ...results
+      .filter((result) => result !== minimalRoute && result !== minimalActivities)
+      .map((result) => result.rssMaxBytes),
+  );
 
   const checks: BudgetCheck[] = [
     {
@@ -406,6 +448,16 @@ async function main(): Promise<void> {
       budget: 'invalid token (601) ≥ 0.60× ceiling',
       measured: `${invalid.ratio!.toFixed(2)}× (lead GET ${leadGet.ratio!.toFixed(2)}×)`,
       met: invalid.ratio! >= 0.6,
+    },
+    {
+      budget: `activity page (date token, 300 of ${ACTIVITIES}) ≥ 0.80× minimal route`,
+      measured: `${activitiesVersusMinimal.toFixed(2)}× (${round(activityPage.rps)} vs ${round(minimalActivities.rps)} req/s)`,
+      met: activitiesVersusMinimal >= 0.8,
+    },
+    {
+      budget: 'sync records/s (updates write 13s) ≥ 0.40× ceiling req/s',
+      measured: `${syncRecordsVersusCeiling.toFixed(2)}× (${round(sync.rps * 300)} records/s)`,
+      met: syncRecordsVersusCeiling >= 0.4,
     },
     {
       budget: 'same-token identity ≥ 0.50× ceiling',
