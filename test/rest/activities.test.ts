@@ -315,6 +315,26 @@ describe('GET /rest/v1/activities.json paging', () => {
     expect((await activities('12', token, `&leadIds=${a},${b}`)).result).toHaveLength(2);
   });
 
+  it('filters by assetIds (the primary attribute value id)', async () => {
+    const [lead] = await seedLeads(sub, 'Default', [{ email: 'web@example.com' }]);
+    const token = await dateToken();
+    for (const page of [7, 8, 7]) {
+      const added = await call(sub.app, 'POST', '/admin/activities', {
+        leadId: lead,
+        activityTypeId: 1,
+        primaryAttributeValueId: page,
+        primaryAttributeValue: `page ${page}`,
+      });
+      expect(added.statusCode).toBe(201);
+    }
+    const body = await activities('1', token, '&assetIds=7');
+    expect(body.result.map((a: { primaryAttributeValueId: number }) => a.primaryAttributeValueId)).toEqual([7, 7]);
+    const tooMany = Array.from({ length: 301 }, (_, i) => i).join(',');
+    expect((await activities('1', token, `&assetIds=${tooMany}`)).errors).toEqual([
+      { code: '1003', message: "Parameter 'assetIds' takes at most 300 values" },
+    ]);
+  });
+
   it('a read looks at a bounded window of the log: a sparse type gives a short page with moreResult true', async () => {
     const filler = Array.from({ length: SCAN_WINDOW + 5 }, (_, i) => ({
       leadId: 1,

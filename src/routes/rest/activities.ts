@@ -248,7 +248,7 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
       const typeIds = ids('activityTypeIds', query.activityTypeIds, MAX_TYPE_IDS);
       if (!typeIds) throw required('activityTypeIds');
       const leadIds = ids('leadIds', query.leadIds, MAX_LEAD_IDS);
-      const assetIds = ids('assetIds', query.assetIds, Number.MAX_SAFE_INTEGER);
+      const assetIds = ids('assetIds', query.assetIds, MAX_BATCH);
       const batchSize = batchSizeOf(query.batchSize);
       rejectListId(query.listId);
       const page = activities.page({
@@ -257,7 +257,7 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
         typeIds,
         partitionIds: [...request.access!.partitions('read', 'activity')],
         ...(leadIds ? { leadIds } : {}),
-        ...(assetIds ? { assetIds: assetIds.slice(0, MAX_BATCH) } : {}),
+        ...(assetIds ? { assetIds } : {}),
         batchSize,
       });
       return sendPage(request, reply, page);
