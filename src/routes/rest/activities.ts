@@ -9,14 +9,13 @@ import {
   type NewActivity,
 } from '../../domain/activities.js';
 import { ACTIVITY } from '../../domain/activity-types.js';
-import { MarketoError } from '../../domain/errors.js';
+import { MarketoError, NotFoundError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage, reason } from '../../domain/marketo-codes.js';
 import type { Reason } from '../../domain/results.js';
 import type { PermissionKey } from '../../domain/permissions.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultOf } from '../../http/marketo-schemas.js';
-import { NotFoundError } from '../../domain/errors.js';
 import { problemResponses } from '../../http/problem.js';
 import { type ActivityPage, ActivityRepository, type ActivityRow } from '../../storage/activities.js';
 import { leadFields as leadFieldsFamily } from '../admin/lead-fields.js';
