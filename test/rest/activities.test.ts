@@ -306,6 +306,19 @@ describe('GET /rest/v1/activities.json paging', () => {
     ).toEqual([13]);
   });
 
+  it('is also a POST with _method=GET and a form body (what clients send for long id lists)', async () => {
+    const token = await dateToken();
+    const [a] = await seedLeads(sub, 'Default', [{ email: 'a@example.com' }]);
+    const response = await call(
+      sub.app,
+      'POST',
+      '/rest/v1/activities.json?_method=GET',
+      `nextPageToken=${token}&activityTypeIds=12,13&leadIds=${a}`,
+      { ...bearer(reader), 'content-type': 'application/x-www-form-urlencoded' },
+    );
+    expect(response.json().result.map((x: { leadId: number }) => x.leadId)).toEqual([a]);
+  });
+
   it('filters by leadIds', async () => {
     const token = await dateToken();
     const [a, b] = await seedLeads(sub, 'Default', [{ email: 'a@example.com' }, { email: 'b@example.com' }]);

@@ -88,6 +88,17 @@ describe('POST /rest/v1/leads/{id}/merge.json', () => {
     expect(history[3]!.attributes).toContainEqual({ name: 'Merge IDs', value: `${first},${second}` });
   });
 
+  it('takes the losers from the query with no body at all (marketorestpython sends none)', async () => {
+    const [winner, loser] = await seedLeads(sub, 'Default', [{ email: 'w@example.com' }, { email: 'l@example.com' }]);
+    const response = await sub.app.inject({
+      method: 'POST',
+      url: `/rest/v1/leads/${winner}/merge.json?leadIds=${loser}&mergeInCRM=false`,
+      headers: bearer(sub.caller.token),
+    });
+    expect(response.json()).toEqual({ requestId: expect.stringMatching(REQUEST_ID), success: true });
+    expect(await lead(loser!)).toBeUndefined();
+  });
+
   it('also takes a single loser as ?leadId=', async () => {
     const [winner, loser] = await seedLeads(sub, 'Default', [{ email: 'w@example.com' }, { email: 'l@example.com' }]);
     expect((await post(`/rest/v1/leads/${winner}/merge.json?leadId=${loser}`)).success).toBe(true);
