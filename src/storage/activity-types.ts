@@ -27,6 +27,16 @@ export interface CustomActivityTypeInput {
   attributes: (ActivityTypeAttribute & { apiName: string })[];
 }
 
+/** The standard types as one JSON array of [id, name, primary attribute JSON | null, attributes JSON] rows. */
+const STANDARD_ROWS = JSON.stringify(
+  STANDARD_ACTIVITY_TYPES.map((type) => [
+    type.id,
+    type.name,
+    type.primaryAttribute ? JSON.stringify(type.primaryAttribute) : null,
+    JSON.stringify(type.attributes),
+  ]),
+);
+
 /** A type as stored: Marketo's fields, and whether it is built in and since when it exists. */
 export type StoredActivityType = ActivityType & { builtIn: boolean; createdAt: number };
 
@@ -48,7 +58,7 @@ function toType(row: TypeRow): StoredActivityType {
 /** Standard (built-in) and custom activity types; the list is kept in memory until a type changes. */
 export class ActivityTypeRepository {
   private readonly selectAll;
-  private readonly insertBuiltIn;
+  private readonly insertStandard;
   private readonly insertCustom;
   private readonly nextCustomId;
   private cached: StoredActivityType[] | undefined;
@@ -70,7 +80,13 @@ export class ActivityTypeRepository {
          (id, api_name, name, description, primary_attribute, attributes, built_in, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-    this.insertBuiltIn = insert('OR IGNORE');
+    this.insertStandard = prepareOnUse<[string]>(
+      db,
+      `INSERT OR IGNORE INTO activity_types
+       (id, api_name, name, description, primary_attribute, attributes, built_in, created_at)
+       SELECT value ->> '$[0]', NULL, value ->> '$[1]', '', value ->> '$[2]', value ->> '$[3]', 1, 0
+       FROM json_each(?)`,
+    );
     // A clash (id or API name) is an error the seed reports at its path.
     this.insertCustom = insert('');
     this.nextCustomId = prepareOnUse<[], { id: number }>(
@@ -79,20 +95,9 @@ export class ActivityTypeRepository {
     );
   }
 
-  /** Marketo's standard types, added where missing (at start and after a reset). */
+  /** Marketo's standard types, added where missing (at start and after a reset), in one statement. */
   ensureStandard(): void {
-    for (const type of STANDARD_ACTIVITY_TYPES) {
-      this.insertBuiltIn.run(
-        type.id,
-        null,
-        type.name,
-        type.description,
-        type.primaryAttribute ? JSON.stringify(type.primaryAttribute) : null,
-        JSON.stringify(type.attributes),
-        1,
-        0,
-      );
-    }
+    this.insertStandard.run(STANDARD_ROWS);
     this.invalidate();
   }
 
