@@ -2,6 +2,8 @@
 // them, a service whose user has none (603), and leads spread evenly over the partitions.
 import { leads } from '../src/routes/rest/leads.js';
 import { assets } from '../src/routes/rest/assets.js';
+import { activities } from '../src/routes/rest/activities.js';
+import type { NewActivity } from '../src/domain/activities.js';
 import { rmSync } from 'node:fs';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';
@@ -39,7 +41,7 @@ export function benchSeed(leadCount = 0): SeedInput {
       { name: 'EMEA', partitions: ['EMEA'] },
     ],
     roles: [
-      { name: 'Lead Sync', permissions: ['read-write-lead'] },
+      { name: 'Lead Sync', permissions: ['read-write-lead', 'read-only-activity'] },
       { name: 'Assets Only', permissions: ['read-only-assets'] },
       { name: 'Program Reader', permissions: ['read-only-assets'] },
     ],
@@ -78,6 +80,29 @@ export interface FixtureOptions {
   poolServices: number;
   /** Programs per workspace, in its Marketing Activities root (the bench user reads Default and Americas). */
   programsPerWorkspace?: number;
+  /** Activities spread evenly over the leads and over ACTIVITY_SPAN_MS before now. */
+  activities?: number;
+}
+
+/** The activity types of the bench's log, in turn: Visit Webpage, Fill Out Form, Open Email, Click Email, 12, 13. */
+export const BENCH_ACTIVITY_TYPES = [1, 2, 10, 11, 12, 13];
+/** The bench's activities span the 30 days before the fixture is built, oldest first. */
+export const ACTIVITY_SPAN_MS = 30 * 24 * 3600 * 1000;
+
+function benchActivity(n: number, leadCount: number, partitionIds: number[], start: number, step: number): NewActivity {
+  const leadId = 1 + (n % leadCount);
+  return {
+    leadId,
+    partitionId: partitionIds[leadId % 3]!,
+    typeId: BENCH_ACTIVITY_TYPES[n % BENCH_ACTIVITY_TYPES.length]!,
+    primaryAttributeValueId: n % 1000,
+    primaryAttributeValue: `asset-${n % 1000}`,
+    attributes: [
+      { name: 'Webpage URL', value: `/page/${n % 1000}.html` },
+      { name: 'Client IP Address', value: '203.0.113.7' },
+    ],
+    activityDate: start + Math.floor(n * step),
+  };
 }
 
 /** The workspaces whose assets the bench user reads, as the fake numbers them (Default 1, Americas 2, EMEA 3). */
@@ -87,7 +112,7 @@ export const BENCH_READABLE_WORKSPACES = [1, 2];
  * Writes the subscription into a fresh SQLite file. Leads go in through the repository, in one transaction
  * (a seed document of a million leads would only measure YAML/zod parsing).
  */
-export async function buildFixture(options: FixtureOptions): Promise<{ seconds: number }> {
+export async function buildFixture(options: FixtureOptions): Promise<{ seconds: number; activitiesFrom: number }> {
   const started = performance.now();
   for (const suffix of ['', '-wal', '-shm']) rmSync(options.path + suffix, { force: true });
   const app = await buildApp({
@@ -129,6 +154,19 @@ export async function buildFixture(options: FixtureOptions): Promise<{ seconds: 
       }
     }
   });
+  const activityCount = options.activities ?? 0;
+  const start = Date.now() - ACTIVITY_SPAN_MS;
+  if (activityCount > 0) {
+    const log = app.ctx.repo(activities);
+    const step = ACTIVITY_SPAN_MS / activityCount;
+    for (let first = 0; first < activityCount; first += BATCH) {
+      const batch: NewActivity[] = [];
+      for (let n = first; n < Math.min(first + BATCH, activityCount); n++) {
+        batch.push(benchActivity(n, options.leads, partitionIds, start, step));
+      }
+      transaction(() => log.record(batch));
+    }
+  }
   transaction(() => {
     for (let n = 1; n <= options.poolServices; n++) {
       repos.services.create({
@@ -140,5 +178,5 @@ export async function buildFixture(options: FixtureOptions): Promise<{ seconds: 
     }
   });
   await app.close();
-  return { seconds: (performance.now() - started) / 1000 };
+  return { seconds: (performance.now() - started) / 1000, activitiesFrom: start };
 }

@@ -79,5 +79,80 @@ app.get<{ Querystring: { offset?: string; maxReturn?: string } }>('/rest/asset/v
   }));
   return { requestId, success: true, errors: [], warnings: [], result };
 });
+// The same indexed read as the fake's Get Lead Activities (the window over the position index, the filters, the
+// record built as JSON by SQLite) and the same envelope, without authorization, validation, limits or journal.
+const selectActivities = db
+  .prepare<{ date: number; id: number; types: string; partitions: string }, [string, number, number]>(
+    `SELECT json_remove(json_object('id', a.id, 'marketoGUID', CAST(a.id AS TEXT), 'leadId', a.lead_id,
+       'activityDate', strftime('%Y-%m-%dT%H:%M:%SZ', a.activity_date / 1000, 'unixepoch'),
+       'activityTypeId', a.type_id, 'campaignId', a.campaign_id, 'primaryAttributeValueId', a.primary_value_id,
+       'primaryAttributeValue', a.primary_value, 'attributes', json(a.attributes)),
+       CASE WHEN a.campaign_id IS NULL THEN '$.campaignId' ELSE '$.-' END,
+       CASE WHEN a.primary_value_id IS NULL THEN '$.primaryAttributeValueId' ELSE '$.-' END),
+       a.activity_date, a.id
+     FROM (SELECT id AS wid FROM activities WHERE (activity_date, id) > (:date, :id)
+           ORDER BY activity_date, id LIMIT 10000) AS w
+     CROSS JOIN activities AS a ON a.id = w.wid
+     WHERE a.type_id IN (SELECT value FROM json_each(:types))
+       AND a.partition_id IN (SELECT value FROM json_each(:partitions))
+     LIMIT 301`,
+  )
+  .raw();
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const base32 = (text: string): string => {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const byte of Buffer.from(text, 'latin1')) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  return bits > 0 ? out + ALPHABET[(value << (5 - bits)) & 31] : out;
+};
+const fromBase32 = (token: string): string => {
+  let bits = 0;
+  let value = 0;
+  let text = '';
+  for (const char of token) {
+    value = (value << 5) | ALPHABET.indexOf(char);
+    bits += 5;
+    if (bits >= 8) {
+      text += String.fromCharCode((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+    value &= (1 << bits) - 1;
+  }
+  return text;
+};
+const partitions = JSON.stringify(
+  (db.prepare('SELECT id FROM partitions ORDER BY id').all() as { id: number }[]).slice(0, 2).map((p) => p.id),
+);
+app.get<{ Querystring: { nextPageToken: string; activityTypeIds: string; batchSize?: string } }>(
+  '/rest/v1/activities.json',
+  async (request, reply) => {
+    const requestId = `${(++counter).toString(16)}#${Date.now().toString(16)}`;
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      return { requestId, success: false, errors: [{ code: '601', message: 'Access token invalid' }] };
+    }
+    const [date, id] = fromBase32(request.query.nextPageToken).split('.').map(Number);
+    const types = JSON.stringify(request.query.activityTypeIds.split(',').map(Number));
+    const batchSize = Number(request.query.batchSize ?? 300);
+    const rows = selectActivities.all({ date: date!, id: id!, types, partitions });
+    const page = rows.slice(0, batchSize);
+    const last = page.at(-1);
+    const next = base32(last ? `${last[1]}.${last[2]}` : `${date}.${id}`);
+    return reply
+      .type('application/json; charset=utf-8')
+      .send(
+        `{"requestId":${JSON.stringify(requestId)},"result":[${page.map((row) => row[0]).join(',')}],"success":true,` +
+          `"nextPageToken":${JSON.stringify(next)},"moreResult":${rows.length > batchSize}}`,
+      );
+  },
+);
 await app.listen({ host: '127.0.0.1', port: Number(portArgument ?? 0) });
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type autocannon from 'autocannon';
 import { buildApp } from '../src/app.js';
+import { encodePosition } from '../src/domain/activities.js';
 import {
+  ACTIVITY_SPAN_MS,
+  BENCH_ACTIVITY_TYPES,
   BENCH_CLIENT,
   BENCH_READABLE_WORKSPACES,
   benchSeed,
@@ -54,6 +57,7 @@ const LEADS = 100_000;
 /** Programs per workspace (3 workspaces; the bench user reads 2): 10 pages of 200 to browse. */
 const PROGRAMS_PER_WORKSPACE = 1000;
 const PROGRAM_PAGE = 200;
+const ACTIVITIES = Number(process.env.BENCH_ACTIVITIES ?? 1_000_000);
 /** Services that never had a token: enough for the first-token scenario at well over 20,000 tokens a second. */
 const FIRST_TOKEN_CLIENTS = Number(process.env.BENCH_FIRST_TOKEN_CLIENTS ?? 200_000);
 const FIRST_TOKEN_SECONDS = Math.min(5, DURATION_SECONDS);
@@ -247,13 +251,14 @@ async function main(): Promise<void> {
   const dbFile = join(WORK_DIR, 'bench.sqlite');
   const memoryPool = 200;
   say(
-    `\nBuilding the subscription: ${LEADS} leads in 3 partitions, ${FIRST_TOKEN_CLIENTS + memoryPool} extra services…`,
+    `\nBuilding the subscription: ${LEADS} leads in 3 partitions, ${ACTIVITIES} activities, ${FIRST_TOKEN_CLIENTS + memoryPool} extra services…`,
   );
   const fixture = await buildFixture({
     path: dbFile,
     leads: LEADS,
     poolServices: FIRST_TOKEN_CLIENTS + memoryPool,
     programsPerWorkspace: PROGRAMS_PER_WORKSPACE,
+    activities: ACTIVITIES,
   });
   say(`  built in ${round(fixture.seconds, 1)} s`);
 
@@ -296,10 +301,25 @@ async function main(): Promise<void> {
         () => `new${++newLeads}@bench.example`,
       );
 
+    // Date tokens spread over the log's 30 days (the last day left out, so that every page is a full 300).
+    const dateTokens = Array.from({ length: 997 }, (_, i) =>
+      encodePosition({ date: fixture.activitiesFrom + Math.floor(((ACTIVITY_SPAN_MS * 0.95) / 997) * i), id: 0 }),
+    );
+    const nextDateToken = cycle(dateTokens.map((_, i) => i));
+    const activitiesPath = (index = nextDateToken()): string =>
+      `/rest/v1/activities.json?nextPageToken=${dateTokens[index]}&activityTypeIds=${BENCH_ACTIVITY_TYPES.join(',')}&batchSize=300`;
+
     await expectMarketoAnswer(fake.url + leadPath(1), { headers: auth }, { success: true });
     const minimalAuth = { authorization: `Bearer ${minimalToken}` };
     await expectMarketoAnswer(minimal.url + leadPath(1), { headers: minimalAuth }, { success: true });
     await expectMarketoAnswer(fake.url + emailQuery([1, 3, 4]), { headers: auth }, { success: true });
+    for (const [url, headers] of [
+      [fake.url, auth],
+      [minimal.url, minimalAuth],
+    ] as const) {
+      const page = (await (await fetch(url + activitiesPath(0), { headers })).json()) as { result?: unknown[] };
+      if (page.result?.length !== 300) throw new Error(`${url}: an activity page of ${page.result?.length}, not 300`);
+    }
     await expectMarketoAnswer(
       fake.url + leadPath(1),
       { headers: { authorization: `Bearer ${deniedToken}` } },
@@ -366,6 +386,19 @@ async function main(): Promise<void> {
         setupRequest: (request: autocannon.Request) => ({ ...request, path: programsPath(nextPage()) }),
       },
       {
+        name: `GET /rest/v1/activities.json (date token, 300 of ${ACTIVITIES})`,
+        path: activitiesPath(),
+        headers: auth,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: activitiesPath() }),
+      },
+      {
+        name: 'reference: minimal hand-written activities route',
+        path: activitiesPath(),
+        headers: minimalAuth,
+        target: minimal,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: activitiesPath() }),
+      },
+      {
         name: 'GET /rest/v1/leads.json (10 emails)',
         path: emailQuery([1]),
         headers: auth,
@@ -420,6 +453,11 @@ async function main(): Promise<void> {
   const programBrowse = byName('GET /rest/asset/v1/programs.json');
   const minimalPrograms = byName('reference: minimal hand-written program');
   const programsVersusMinimal = programBrowse.rps / minimalPrograms.rps;
+  const activityPage = byName('GET /rest/v1/activities.json');
+  const minimalActivities = byName('reference: minimal hand-written activities');
+  const sync = byName('POST /rest/v1/leads.json');
+  const activitiesVersusMinimal = activityPage.rps / minimalActivities.rps;
+  const syncRecordsVersusCeiling = sync.ratio! * 300;
   const versusMinimal = `minimal hand-written route ${minimalRoute.ratio!.toFixed(2)}×`;
   const denied = byName('denied');
   const invalid = byName('invalid');
@@ -427,7 +465,7 @@ async function main(): Promise<void> {
   const firstToken = byName('identity: first');
   const loadRss = Math.max(
     ...results
-      .filter((result) => result !== minimalRoute && result !== minimalPrograms)
+      .filter((result) => result !== minimalRoute && result !== minimalPrograms && result !== minimalActivities)
       .map((result) => result.rssMaxBytes),
   );
 
@@ -452,6 +490,16 @@ async function main(): Promise<void> {
       budget: `program browse (${PROGRAM_PAGE} per page) ≥ 0.80× the minimal program route`,
       measured: `${programsVersusMinimal.toFixed(2)}× (${Math.round(programBrowse.rps)} vs ${Math.round(minimalPrograms.rps)} req/s)`,
       met: programsVersusMinimal >= 0.8,
+    },
+    {
+      budget: `activity page (date token, 300 of ${ACTIVITIES}) ≥ 0.80× minimal route`,
+      measured: `${activitiesVersusMinimal.toFixed(2)}× (${round(activityPage.rps)} vs ${round(minimalActivities.rps)} req/s)`,
+      met: activitiesVersusMinimal >= 0.8,
+    },
+    {
+      budget: 'sync records/s (updates write 13s) ≥ 0.40× ceiling req/s',
+      measured: `${syncRecordsVersusCeiling.toFixed(2)}× (${round(sync.rps * 300)} records/s)`,
+      met: syncRecordsVersusCeiling >= 0.4,
     },
     {
       budget: 'same-token identity ≥ 0.50× ceiling',

@@ -2,12 +2,21 @@
 // through the repository directly, sync of 300-record batches, and the fake's memory at that size.
 // Servers run as their own processes (built JavaScript); this process is the load generator (autocannon), reads each
 // server's CPU and memory from /proc, and times the repository itself before the fake opens the file.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { AdjustableClock } from '../src/clock.js';
 import { openDatabase } from '../src/storage/database.js';
 import { type LeadFilter, LeadRepository } from '../src/storage/leads.js';
-import { BENCH_CLIENT, buildFixture, leadEmail, visibleToBenchUser } from './fixture.js';
+import { encodePosition } from '../src/domain/activities.js';
+import {
+  ACTIVITY_SPAN_MS,
+  BENCH_ACTIVITY_TYPES,
+  BENCH_CLIENT,
+  buildFixture,
+  leadEmail,
+  visibleToBenchUser,
+} from './fixture.js';
 import {
   type BudgetCheck,
   budgetTable,
@@ -37,6 +46,15 @@ import {
 } from './support.js';
 
 const LEADS = Number(process.env.BENCH_SCALE_LEADS ?? 1_000_000);
+const ACTIVITIES = Number(process.env.BENCH_SCALE_ACTIVITIES ?? 5_000_000);
+
+/** Server CPU per activity page in the latest `npm run bench` (the budget: at most twice that here). */
+function benchActivityPageCpu(): number | undefined {
+  const latest = join(RESULTS_DIR, 'bench-latest.json');
+  if (!existsSync(latest)) return undefined;
+  const { scenarios } = JSON.parse(readFileSync(latest, 'utf8')) as { scenarios: LoadResult[] };
+  return scenarios.find((result) => result.name.startsWith('GET /rest/v1/activities.json'))?.cpuUsPerRequest;
+}
 const REPO_LOOKUPS = Number(process.env.BENCH_SCALE_LOOKUPS ?? 50_000);
 const REPO_WARMUP = 5_000;
 const SYNC_BATCH = 300;
@@ -135,8 +153,8 @@ async function main(): Promise<void> {
   );
 
   const dbFile = join(WORK_DIR, 'scale.sqlite');
-  say(`\nBuilding the subscription: ${LEADS} leads in 3 partitions…`);
-  const fixture = await buildFixture({ path: dbFile, leads: LEADS, poolServices: 0 });
+  say(`\nBuilding the subscription: ${LEADS} leads in 3 partitions, ${ACTIVITIES} activities…`);
+  const fixture = await buildFixture({ path: dbFile, leads: LEADS, poolServices: 0, activities: ACTIVITIES });
   say(`  built in ${round(fixture.seconds, 1)} s`);
 
   const visible = shuffled(LEADS, visibleToBenchUser);
@@ -195,7 +213,21 @@ async function main(): Promise<void> {
       );
     }
 
+    const dateTokens = Array.from({ length: 997 }, (_, i) =>
+      encodePosition({ date: fixture.activitiesFrom + Math.floor(((ACTIVITY_SPAN_MS * 0.95) / 997) * i), id: 0 }),
+    );
+    const nextDateToken = cycle(dateTokens.map((_, i) => i));
+    const activitiesPath = (): string =>
+      `/rest/v1/activities.json?nextPageToken=${dateTokens[nextDateToken()]}&activityTypeIds=${BENCH_ACTIVITY_TYPES.join(',')}&batchSize=300`;
+    await expectMarketoAnswer(fake.url + activitiesPath(), { headers: auth }, { success: true });
+
     const scenarios = [
+      {
+        name: `GET /rest/v1/activities.json (date token, 300 of ${ACTIVITIES})`,
+        path: activitiesPath(),
+        headers: auth,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: activitiesPath() }),
+      },
       {
         name: 'GET /rest/v1/leads.json (1 email)',
         path: emailQuery(visible[0]!),
@@ -231,6 +263,8 @@ async function main(): Promise<void> {
   const byName = (name: string): LoadResult => results.find((result) => result.name.startsWith(name))!;
   const emailGet = byName('GET /rest/v1/leads.json');
   const sync = byName('POST /rest/v1/leads.json');
+  const activityPage = byName('GET /rest/v1/activities.json');
+  const benchPageCpu = benchActivityPageCpu();
   const loadRss = Math.max(idleRss, ...results.map((result) => result.rssMaxBytes));
   const leadsLabel = LEADS.toLocaleString('en-US');
 
@@ -239,6 +273,14 @@ async function main(): Promise<void> {
       budget: `at ${leadsLabel} leads: lookup by email through HTTP ≥ 0.50× ceiling`,
       measured: `${emailGet.ratio!.toFixed(2)}× (${emailGet.rps} req/s)`,
       met: emailGet.ratio! >= 0.5,
+    },
+    {
+      budget: `at ${ACTIVITIES.toLocaleString('en-US')} activities: a date-token page ≤ 2× the server CPU of npm run bench's`,
+      measured:
+        benchPageCpu === undefined
+          ? `${activityPage.cpuUsPerRequest} µs (no bench/results/bench-latest.json to compare with)`
+          : `${activityPage.cpuUsPerRequest} µs against ${benchPageCpu} µs (${(activityPage.cpuUsPerRequest / benchPageCpu).toFixed(2)}×)`,
+      met: benchPageCpu !== undefined && activityPage.cpuUsPerRequest <= 2 * benchPageCpu,
     },
     {
       budget: `at ${leadsLabel} leads: RSS < 300 MB`,

@@ -152,12 +152,19 @@ export async function startFake(
 }
 
 /** A Sync Leads body: createOrUpdate by email, half existing leads and half new ones. */
+let syncBatches = 0;
+
+/**
+ * Half updates, half creates. Each batch gives its updated leads a title no batch gave before, so every update
+ * changes a value and writes a Change Data Value activity, as a real sync of changed records does.
+ */
 export function syncBatchBody(size: number, existingEmail: () => string, newEmail: () => string): string {
+  const title = `Staff Engineer ${++syncBatches}`;
   return JSON.stringify({
     action: 'createOrUpdate',
     lookupField: 'email',
     input: [
-      ...Array.from({ length: size / 2 }, () => ({ email: existingEmail(), title: 'Staff Engineer' })),
+      ...Array.from({ length: size / 2 }, () => ({ email: existingEmail(), title })),
       ...Array.from({ length: size / 2 }, () => ({ email: newEmail(), firstName: 'New' })),
     ],
   });

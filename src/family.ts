@@ -52,8 +52,11 @@ export interface FamilySeed<Repo, Item> {
   item: z.ZodType<Item>;
   /** Into a just-wiped subscription, after the core (partitions … services) and the families listed before it. */
   load(repo: Repo, items: readonly Item[], context: SeedLoadContext): void;
-  /** The family's rows in seed form: loading them reproduces the rows (ids included). */
-  snapshot(repo: Repo, context: SnapshotContext): Item[];
+  /**
+   * The family's rows in seed form: loading them reproduces the rows (ids included). A large family returns a
+   * generator that reads its rows a chunk at a time: GET /admin/snapshot writes items as they come.
+   */
+  snapshot(repo: Repo, context: SnapshotContext): Iterable<Item>;
   /** A few items (as a user writes them) that the contract test loads, snapshots and loads again. */
   example: readonly unknown[];
 }

@@ -71,6 +71,8 @@ const STANDARD: Standard[] = [
   ['leadPartitionId', 'Lead Partition Id', 'integer', { readOnly: true, searchable: true }],
   ['createdAt', 'Created At', 'datetime', { readOnly: true }],
   ['updatedAt', 'Updated At', 'datetime', { readOnly: true }],
+  // Set by Associate Lead (the Munchkin cookie, leads.md); last so that the ids above keep their numbers.
+  ['cookies', 'Cookies', 'string', { length: 255, readOnly: true, searchable: true }],
 ];
 
 export const STANDARD_FIELDS: readonly LeadField[] = STANDARD.map(([name, displayName, dataType, options], index) => ({

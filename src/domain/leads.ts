@@ -1,3 +1,4 @@
+import { type ActivityRecorder, leadActivities, leadLabel, type NewActivity, type WriteOrigin } from './activities.js';
 import { MarketoError } from './errors.js';
 import { coerceFieldValue, formatDatetime, type LeadField, type LeadFieldCatalog } from './lead-fields.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage, type RecordCode, reason } from './marketo-codes.js';
@@ -57,6 +58,9 @@ export interface LeadRules {
   catalog: LeadFieldCatalog;
   partitionByName(name: string): Partition | undefined;
   partitionName(id: number): string;
+  /** Where every write records its activities (the activity log), and who made the write. */
+  activities: ActivityRecorder;
+  origin: WriteOrigin;
 }
 
 export const MAX_BATCH = 300;
@@ -107,6 +111,8 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
     throw new Skip('1009');
   };
 
+  const recorded: NewActivity[] = [];
+
   const syncOne = (record: Record<string, unknown>): RecordResult => {
     const values = parseRecord(rules.catalog, record, request.action);
     const lookupValue = lookup.name === 'id' ? values.id : values.fields[lookup.name];
@@ -127,25 +133,57 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
         else fields[name] = value;
       }
       const email = 'email' in values.fields ? (values.fields.email as string | null) : match.email;
+      recordChanges(rules, match, values.fields, recorded);
       return { id: rules.leads.update(match.id, email, fields).id, status: 'updated' };
     }
     if (request.action === 'updateOnly') throw new Skip('1004');
     const partitionId = targetPartition();
     const { email = null, ...fields } = values.fields;
     for (const name of Object.keys(fields)) if (fields[name] === null) delete fields[name];
-    return { id: rules.leads.insert(partitionId, email as string | null, fields).id, status: 'created' };
+    const created = rules.leads.insert(partitionId, email as string | null, fields);
+    recorded.push(
+      leadActivities.newLead(rules.origin, {
+        id: created.id,
+        partitionId,
+        label: leadLabel(created.id, email as string | null, fields),
+      }),
+    );
+    return { id: created.id, status: 'created' };
   };
 
-  return rules.leads.transaction(() =>
-    request.input.map((record) => {
+  return rules.leads.transaction(() => {
+    const results = request.input.map((record): RecordResult => {
       try {
         return syncOne(record);
       } catch (error) {
         if (error instanceof Skip) return skipped(error.reason);
         throw error;
       }
-    }),
-  );
+    });
+    // One batch into the log, inside the sync's transaction: the leads and their activities land together.
+    if (recorded.length > 0) rules.activities.record(recorded);
+    return results;
+  });
+}
+
+/**
+ * One Change Data Value per field whose value actually changes (issue 13 decision, README "Activity log"): a field
+ * sent with the value it already holds writes nothing.
+ */
+function recordChanges(
+  rules: LeadRules,
+  lead: Lead,
+  values: Readonly<Record<string, LeadValue>>,
+  recorded: NewActivity[],
+): void {
+  for (const name in values) {
+    const newValue = values[name] ?? null;
+    const oldValue = (name === 'email' ? lead.email : lead.fields[name]) ?? null;
+    if (newValue === oldValue) continue;
+    // Emails match case-insensitively, but a change of case is a change of value.
+    const field = rules.catalog.find(name)!;
+    recorded.push(leadActivities.changeDataValue(rules.origin, lead, field, oldValue, newValue));
+  }
 }
 
 /** Validates one input record into storable values; record-level 1003/1006 on bad input. */
@@ -280,6 +318,9 @@ export function deleteLeads(rules: LeadRules, scope: PartitionScope, ids: readon
       const lead = writableLead(rules, scope, id);
       if (isResult(lead)) return lead;
       rules.leads.delete(id);
+      rules.activities.record([
+        leadActivities.deleteLead(rules.origin, { ...lead, label: leadLabel(id, lead.email, lead.fields) }),
+      ]);
       return { id, status: 'deleted' };
     }),
   );
@@ -298,7 +339,85 @@ export function moveLeads(
       const target = rules.partitionByName(partitionName);
       if (!target || !scope.writable.has(target.id)) return skipped(partitionDenied(partitionName), id);
       rules.leads.movePartition(id, target.id);
+      // A move to the partition the lead is in changes nothing to log.
+      if (target.id === lead.partitionId) return { id, status: 'updated' };
+      rules.activities.record([
+        leadActivities.changeLeadPartition(
+          rules.origin,
+          id,
+          { id: lead.partitionId, name: rules.partitionName(lead.partitionId) },
+          target,
+        ),
+      ]);
       return { id, status: 'updated' };
     }),
   );
+}
+
+/** Munchkin cookie values: `id:<munchkin id>&token:_mch-<domain>-<time>-<random>` (leads.md, Associate Lead). */
+const MUNCHKIN_COOKIE = /^id:[0-9]{3}-[A-Z]{3}-[0-9]{3}&token:_mch-[^\s&]+$/i;
+
+/**
+ * The lead an id names for a response-level call (merge, associate): unknown or invisible → 1004, visible but not
+ * writable → 1008.
+ */
+function writableOrFail(rules: LeadRules, scope: PartitionScope, id: number): Lead {
+  const lead = writableLead(rules, scope, id);
+  if (!isResult(lead)) return lead;
+  const [first] = (lead as { reasons: Reason[] }).reasons;
+  throw new MarketoError(first!.code, first!.message);
+}
+
+/**
+ * Merge Leads. Decision (issue 13, README "Activity log"): the winner keeps its values; a field empty on the winner
+ * takes the first loser's value (in the order given); the losers are deleted without a Delete Lead, their
+ * activities move to the winner, and one Merge Leads (32) on the winner lists the merged ids. Every lead must be
+ * writable by the caller (response-level 1008); an unknown id is 1004.
+ */
+export function mergeLeads(
+  rules: LeadRules,
+  scope: PartitionScope,
+  winnerId: number,
+  loserIds: readonly number[],
+): void {
+  if (loserIds.length === 0) throw new MarketoError('701', marketoMessage('701', 'leadIds'));
+  if (loserIds.includes(winnerId) || new Set(loserIds).size !== loserIds.length) {
+    throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.invalidParameter, 'leadIds', loserIds.join(',')));
+  }
+  rules.leads.transaction(() => {
+    const winner = writableOrFail(rules, scope, winnerId);
+    const losers = loserIds.map((id) => writableOrFail(rules, scope, id));
+    const fields = { ...winner.fields };
+    let email = winner.email;
+    for (const loser of losers) {
+      email ??= loser.email;
+      for (const [name, value] of Object.entries(loser.fields)) {
+        if (fields[name] === undefined || fields[name] === null) fields[name] = value;
+      }
+    }
+    for (const loser of losers) {
+      rules.leads.delete(loser.id);
+      rules.activities.reassign(loser.id, winner.id);
+    }
+    rules.leads.update(winner.id, email, fields);
+    rules.activities.record([
+      leadActivities.mergeLeads(
+        rules.origin,
+        { ...winner, label: leadLabel(winner.id, email, fields) },
+        losers.map((loser) => loser.id),
+      ),
+    ]);
+  });
+}
+
+/**
+ * Associate Lead: the Munchkin cookie is stored on the lead, where `filterType=cookies` finds it (decision, issue
+ * 13: one cookie per lead, the last associated); a malformed cookie is 1012 (error-codes.md).
+ */
+export function associateLead(rules: LeadRules, scope: PartitionScope, leadId: number, cookie: string): void {
+  if (!MUNCHKIN_COOKIE.test(cookie)) throw new MarketoError('1012', marketoMessage('1012', cookie));
+  rules.leads.transaction(() => {
+    const lead = writableOrFail(rules, scope, leadId);
+    rules.leads.update(lead.id, lead.email, { ...lead.fields, cookies: cookie });
+  });
 }

@@ -116,6 +116,12 @@ export const DETAIL_MESSAGES = {
   notApproved: 'Program %s is not approved',
   /** Ours (702): a token delete naming no token of the folder. */
   tokenNotFound: "No token named '%s' of type '%s' in %s %s",
+  /** Ours: a list parameter with more values than the call takes (activityTypeIds ≤ 10, leadIds ≤ 30). */
+  tooManyValues: "Parameter '%s' takes at most %s values",
+  /** Ours: a parameter whose value is not of its kind (an id, a batch size, a date-time). */
+  invalidParameter: "Invalid value for parameter '%s': '%s'",
+  /** Ours: a custom activity's attribute that its type does not declare. */
+  unknownAttribute: "Attribute '%s' is not declared by activity type '%s'",
 } as const;
 
 /** Fills a message's `%s` placeholders in order. */

@@ -42,6 +42,9 @@ const CORE_BUILT_IN_ROWS: Readonly<Record<string, string>> = {
   role_permissions: "role_id IN (SELECT id FROM roles WHERE role_type = 'system-defined')",
 };
 
+/** About how much JSON text a snapshot writes at a time. */
+const SNAPSHOT_CHUNK_BYTES = 64 * 1024;
+
 /** A registered family and the repository built for it. */
 export interface FamilyInstance {
   family: AnyFamily;
@@ -365,6 +368,41 @@ export class SubscriptionStore {
 
   /** The current subscription as a seed document (built-in rows and tokens are not part of it). */
   snapshot(): SeedDocument & Record<string, unknown> {
+    const { core, families, lastIds } = this.snapshotParts();
+    const familyParts = Object.fromEntries(families.map(([key, items]) => [key, Array.from(items)]));
+    return { ...core, ...familyParts, lastIds };
+  }
+
+  /**
+   * The same document as JSON text, in chunks of about SNAPSHOT_CHUNK_BYTES: the core and each family's items are
+   * written as they are read, so a snapshot of millions of activities is never held as one string. A family's items
+   * may be a generator that reads its rows a chunk at a time (no SQLite iterator stays open between chunks).
+   */
+  *snapshotJson(): Generator<string> {
+    const { core, families, lastIds } = this.snapshotParts();
+    const head = JSON.stringify(core);
+    let chunk = head.slice(0, -1);
+    for (const [key, items] of families) {
+      chunk += `,${JSON.stringify(key)}:[`;
+      let first = true;
+      for (const item of items) {
+        chunk += (first ? '' : ',') + JSON.stringify(item);
+        first = false;
+        if (chunk.length >= SNAPSHOT_CHUNK_BYTES) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      chunk += ']';
+    }
+    yield `${chunk},"lastIds":${JSON.stringify(lastIds)}}`;
+  }
+
+  private snapshotParts(): {
+    core: SeedDocument;
+    families: [string, Iterable<unknown>][];
+    lastIds: Record<string, number>;
+  } {
     const s = this.statements;
     type Named = { id: number; name: string; description: string };
     const partitions = s.selectPartitions.all() as Named[];
@@ -415,10 +453,8 @@ export class SubscriptionStore {
       workspaceName: (id) => workspaceName.get(id) ?? String(id),
       repo: this.repo,
     };
-    const familyParts = Object.fromEntries(
-      this.families.flatMap(({ family, repo }) =>
-        family.seed ? [[family.key, family.seed.snapshot(repo, context)]] : [],
-      ),
+    const families = this.families.flatMap(({ family, repo }): [string, Iterable<unknown>][] =>
+      family.seed ? [[family.key, family.seed.snapshot(repo, context)]] : [],
     );
     const sequences = new Map((s.selectSequences.all() as { name: string; seq: number }[]).map((r) => [r.name, r.seq]));
     const lastIds = Object.fromEntries(
@@ -426,7 +462,7 @@ export class SubscriptionStore {
         .sequenced.filter((table) => sequences.has(table))
         .map((table) => [table, sequences.get(table)!]),
     );
-    return { partitions, workspaces, roles, users, services, ...familyParts, lastIds };
+    return { core: { partitions, workspaces, roles, users, services } as SeedDocument, families, lastIds };
   }
 
   private deleteAll(table: string): PreparedStatement {

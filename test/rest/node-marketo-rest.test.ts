@@ -317,6 +317,68 @@ describe('node-marketo-rest: leads over a real port (leads.md)', () => {
   });
 });
 
+describe('node-marketo-rest: the activity log over a real port (activities.md, paging-tokens.md)', () => {
+  let historian: Provisioned;
+
+  beforeAll(async () => {
+    historian = await provisionService(app, {
+      permissions: ['read-write-lead', 'read-only-activity'],
+      workspaceIds: [1],
+    });
+  });
+
+  it('activities.getActivityTypes lists the standard types', async () => {
+    const answer = await clientFor(historian).activities.getActivityTypes();
+    expect(answer).toMatchObject({ requestId: expect.stringMatching(REQUEST_ID), success: true });
+    expect(answer.result).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 12, name: 'New Lead' }),
+        expect.objectContaining({ id: 13, name: 'Change Data Value' }),
+        expect.objectContaining({ id: 37, name: 'Delete Lead' }),
+      ]),
+    );
+    expect(summary(traffic).map((exchange) => exchange.call)).toContain('GET /rest/v1/activities/types.json');
+  });
+
+  it('lead.getPageToken then lead.getActivities page through the activities of the client’s own writes', async () => {
+    const client = clientFor(historian);
+    clock.advance(3600);
+    const { nextPageToken } = await client.lead.getPageToken(new Date(clock.now()).toISOString());
+    expect(nextPageToken).toMatch(/^[A-Z2-7]+$/);
+    const created = await client.lead.createOrUpdate([{ email: 'hedy@example.com', firstName: 'Hedy' }]);
+    const hedy = created.result![0]!.id as number;
+    await client.lead.createOrUpdate([{ email: 'hedy@example.com', firstName: 'Hedwig' }]);
+
+    const first = await client.lead.getActivities([hedy], [12, 13], nextPageToken!, { batchSize: 1 });
+    expect(first).toMatchObject({ success: true, moreResult: true, nextPageToken: expect.any(String) });
+    const second = await client.lead.getActivities([hedy], [12, 13], first.nextPageToken!, { batchSize: 1 });
+    expect([...first.result!, ...second.result!]).toEqual([
+      expect.objectContaining({ leadId: hedy, activityTypeId: 12, primaryAttributeValue: 'Hedy' }),
+      expect.objectContaining({
+        leadId: hedy,
+        activityTypeId: 13,
+        primaryAttributeValue: 'First Name',
+        attributes: expect.arrayContaining([
+          { name: 'Old Value', value: 'Hedy' },
+          { name: 'New Value', value: 'Hedwig' },
+        ]),
+      }),
+    ]);
+    expect(second.moreResult).toBe(false);
+  });
+
+  it('a client without an activity permission is refused with 603, which it does not retry', async () => {
+    const { nextPageToken } = await clientFor(historian).lead.getPageToken('2026-01-01');
+    traffic.length = 0;
+    await expect(clientFor(service).lead.getActivities([1], [12], nextPageToken!)).rejects.toMatchObject({
+      errors: [{ code: '603', message: 'Access denied' }],
+    });
+    expect(summary(traffic).filter((exchange) => exchange.call.startsWith('GET /rest'))).toEqual([
+      { call: 'GET /rest/v1/activities.json', token: expect.any(String), answer: '603' },
+    ]);
+  });
+});
+
 describe('node-marketo-rest: token lifetime and re-authentication (601/602, error-codes.md)', () => {
   it('the client gets one token and sends it as a Bearer header on every call while it is valid', async () => {
     const client = clientFor(service);

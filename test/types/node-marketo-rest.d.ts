@@ -51,6 +51,20 @@ declare module 'node-marketo-rest' {
       ): Promise<Response>;
       describe(): Promise<Response>;
       partitions(): Promise<Response>;
+      /** GET activities/pagingtoken.json?sinceDatetime=…&_method=GET (lib/api/lead.js). */
+      getPageToken(sinceDatetime: string): Promise<Response & { nextPageToken?: string }>;
+      /** GET activities.json?leadIds=…&activityTypeIds=…&nextPageToken=…&_method=GET. */
+      getActivities(
+        leadIds: number[],
+        activityTypeIds: number[],
+        nextPageToken: string,
+        options?: { batchSize?: number },
+      ): Promise<Response>;
+    }
+
+    interface Activities {
+      /** GET activities/types.json?_method=GET (lib/api/activities.js). */
+      getActivityTypes(): Promise<Response>;
     }
 
     interface Connection {
@@ -74,6 +88,7 @@ declare module 'node-marketo-rest' {
   class Marketo extends EventEmitter {
     constructor(options: Marketo.Options);
     lead: Marketo.Lead;
+    activities: Marketo.Activities;
     _connection: Marketo.Connection;
     /** Always asks the identity endpoint again and caches the answer. */
     getOAuthToken(): Promise<Marketo.TokenData>;

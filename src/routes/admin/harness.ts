@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CoreRouteOptions } from '../../context.js';
@@ -180,7 +181,9 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
         response: { 200: ctx.seedSchema, 401: problemResponses[401] },
       },
     },
-    async () => ctx.repos.subscription.snapshot(),
+    // Streamed: the document is written as it is read (a snapshot of millions of activities is no one string).
+    async (_request, reply) =>
+      reply.type('application/json; charset=utf-8').send(Readable.from(ctx.repos.subscription.snapshotJson())),
   );
 
   app.get(

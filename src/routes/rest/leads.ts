@@ -8,11 +8,13 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import { coerceFieldValue, formatDatetime, type LeadField } from '../../domain/lead-fields.js';
 import type { LeadValue } from '../../domain/model.js';
 import {
+  associateLead,
   deleteLeads,
   filterColumn,
   leadRecord,
   type LeadRules,
   MAX_BATCH,
+  mergeLeads,
   moveLeads,
   type PartitionScope,
   readFields,
@@ -25,6 +27,7 @@ import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-sc
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import { LeadRepository } from '../../storage/leads.js';
 import { leadFields as leadFieldsFamily } from '../admin/lead-fields.js';
+import { activities as activitiesFamily } from './activities.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
 const WRITE: readonly PermissionKey[] = ['read-write-lead'];
@@ -105,6 +108,17 @@ const describe2Item = z.object({
   ),
 });
 
+const leadIdParams = z.object({ leadId: z.coerce.number().int() });
+const mergeQuery = z.object({
+  leadId: z.coerce.number().int().optional().describe('The losing lead'),
+  leadIds: commaList(z.coerce.number().int()).optional().describe('Losing leads, comma-separated'),
+  mergeInCRM: z.string().optional().describe('Accepted; there is no CRM'),
+});
+const associateQuery = z.object({ cookie: z.string().describe('The Munchkin cookie value') });
+// Clients send an empty or wrapped body (node-marketo-rest posts {data: {}}); merge and associate read the query.
+const ignoredBody = z.unknown().optional();
+const withoutResultEnvelope = z.object({ requestId: z.string(), success: z.boolean() });
+
 const partitionItem = z.object({ id: z.number().int(), name: z.string(), description: z.string() });
 
 // Schemas are built once per process, not per instance (a fresh instance is what many test suites build per test).
@@ -150,7 +164,7 @@ const movePartitionsBody = z
   })
   .meta({ example: { input: [{ id: 1, partitionName: 'Mexico' }] } });
 
-function rulesOf(ctx: AppContext, leads: LeadRepository): LeadRules {
+function rulesOf(ctx: AppContext, leads: LeadRepository, request: FastifyRequest): LeadRules {
   const { partitions } = ctx.repos;
   const leadFields = ctx.repo(leadFieldsFamily);
   return {
@@ -158,6 +172,9 @@ function rulesOf(ctx: AppContext, leads: LeadRepository): LeadRules {
     catalog: leadFields.catalog(),
     partitionByName: (name) => partitions.findByName(name),
     partitionName: (id) => partitions.find(id)?.name ?? String(id),
+    // The log reached through its family: the lead rules know only the ActivityRecorder port.
+    activities: ctx.repo(activitiesFamily),
+    origin: { requestId: request.marketoRequestId(), user: request.principal?.user.email ?? '' },
   };
 }
 
@@ -264,7 +281,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
     },
     async (request) => {
       const { action, lookupField, partitionName, input } = request.body;
-      const results = syncLeads(rulesOf(ctx, leads), scopeOf(request), {
+      const results = syncLeads(rulesOf(ctx, leads, request), scopeOf(request), {
         action,
         lookupField,
         ...(partitionName !== undefined ? { partitionName } : {}),
@@ -281,7 +298,10 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
     if (ids.length === 0) throw new MarketoError('701', marketoMessage('701', 'input'));
     if (ids.length > MAX_BATCH)
       throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.tooManyRecords, MAX_BATCH));
-    return successEnvelope(request.marketoRequestId(), deleteLeads(rulesOf(ctx, leads), scopeOf(request), ids));
+    return successEnvelope(
+      request.marketoRequestId(),
+      deleteLeads(rulesOf(ctx, leads, request), scopeOf(request), ids),
+    );
   };
 
   app.post(
@@ -383,7 +403,51 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
       },
     },
     async (request) =>
-      successEnvelope(request.marketoRequestId(), moveLeads(rulesOf(ctx, leads), scopeOf(request), request.body.input)),
+      successEnvelope(
+        request.marketoRequestId(),
+        moveLeads(rulesOf(ctx, leads, request), scopeOf(request), request.body.input),
+      ),
+  );
+
+  app.post(
+    '/rest/v1/leads/:leadId/merge.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Merge Leads',
+        description: 'The winner keeps its values and takes the losers’ where it has none; the losers are deleted.',
+        params: leadIdParams,
+        querystring: mergeQuery,
+        body: ignoredBody,
+        response: { 200: withoutResultEnvelope },
+      },
+    },
+    async (request) => {
+      const losers = request.query.leadIds ?? (request.query.leadId !== undefined ? [request.query.leadId] : []);
+      mergeLeads(rulesOf(ctx, leads, request), scopeOf(request), request.params.leadId, losers);
+      return { requestId: request.marketoRequestId(), success: true };
+    },
+  );
+
+  app.post(
+    '/rest/v1/leads/:leadId/associate.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Associate Lead',
+        description: 'Stores the Munchkin cookie on the lead (filterType=cookies finds it).',
+        params: leadIdParams,
+        querystring: associateQuery,
+        body: ignoredBody,
+        response: { 200: withoutResultEnvelope },
+      },
+    },
+    async (request) => {
+      associateLead(rulesOf(ctx, leads, request), scopeOf(request), request.params.leadId, request.query.cookie);
+      return { requestId: request.marketoRequestId(), success: true };
+    },
   );
 };
 
@@ -413,7 +477,8 @@ function loadLeads(leads: LeadRepository, items: readonly Record<string, unknown
     for (const [key, raw] of Object.entries(values)) {
       const field = catalog.find(key);
       if (!field) fail(`${path}.${key}`, 'no such lead field (declare custom ones under leadFields)');
-      if (field!.readOnly) fail(`${path}.${key}`, 'is read only');
+      // The associated cookie is read-only to Sync Leads, but part of a lead's state (snapshots carry it).
+      if (field!.readOnly && field!.name !== 'cookies') fail(`${path}.${key}`, 'is read only');
       const coerced = coerceFieldValue(field!, raw);
       if (!coerced.ok) fail(`${path}.${key}`, `invalid ${field!.dataType} value ${JSON.stringify(raw)}`);
       if (field!.name === 'email') email = coerced.ok ? (coerced.value as string | null) : null;
