@@ -2,6 +2,7 @@ import { ACTIVITY } from './activity-types.js';
 import { MarketoError } from './errors.js';
 import { DETAIL_MESSAGES } from './marketo-codes.js';
 import type { LeadValue } from './model.js';
+import { fromBase32, toBase32 } from './paging.js';
 
 /**
  * The activity log's domain: what a write records (the `ActivityRecorder` port the lead rules call, implemented by
@@ -166,47 +167,18 @@ export interface LogPosition {
   id: number;
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const TOKEN = /^([0-9]+)\.([0-9]+)$/;
 
 /** Base32 like Marketo's tokens (paging-tokens.md: "GIYDAOBN…"), of `<date ms>.<id>`. */
 export function encodePosition(position: LogPosition): string {
-  const bytes = Buffer.from(`${position.date}.${position.id}`, 'latin1');
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
+  return toBase32(`${position.date}.${position.id}`);
 }
 
 /** The position a token names; 1003 when it is not one of ours. */
 export function decodePosition(token: string): LogPosition {
-  let bits = 0;
-  let value = 0;
-  let text = '';
   // Tokens are short; a long one is not ours (and is not decoded).
   if (token.length > 64) throw invalidToken();
-  for (const char of token.replace(/=+$/, '')) {
-    const index = ALPHABET.indexOf(char);
-    if (index < 0) throw invalidToken();
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      text += String.fromCharCode((value >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-    value &= (1 << bits) - 1;
-  }
-  const match = TOKEN.exec(text);
+  const match = TOKEN.exec(fromBase32(token) ?? '');
   const date = Number(match?.[1]);
   const id = Number(match?.[2]);
   if (!match || !Number.isSafeInteger(date) || !Number.isSafeInteger(id)) throw invalidToken();

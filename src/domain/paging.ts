@@ -7,7 +7,8 @@ import { DETAIL_MESSAGES } from './marketo-codes.js';
  */
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-function toBase32(text: string): string {
+/** Base32 (RFC 4648 alphabet, no padding), as Marketo's tokens look ("GIYDAOBN…"). */
+export function toBase32(text: string): string {
   let bits = 0;
   let value = 0;
   let out = '';
@@ -24,7 +25,8 @@ function toBase32(text: string): string {
   return out;
 }
 
-function fromBase32(token: string): string | undefined {
+/** The text a base32 token holds; undefined when it is not base32. */
+export function fromBase32(token: string): string | undefined {
   let bits = 0;
   let value = 0;
   const bytes: number[] = [];
