@@ -254,6 +254,8 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
         kind: 'activities',
         after,
         typeIds,
+        // Visibility (README, Decisions): an activity carries its lead's partition at the time; it is seen by callers
+        // holding an activity permission in a workspace that sees that partition.
         partitionIds: [...request.access!.partitions('read', 'activity')],
         ...(leadIds ? { leadIds } : {}),
         ...(assetIds ? { assetIds } : {}),
