@@ -7,6 +7,7 @@ import { marketoGate } from './marketo-gate.js';
 import { judgeAgainInHandler } from './rejudge.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { named } from './plugin-names.js';
+import { stubGate } from './stubs.js';
 import { wireFormatOf } from './wire-formats.js';
 
 /**
@@ -22,7 +23,9 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
     marketo.removeContentTypeParser('text/plain');
     const gateFor = marketoGate(ctx);
     const judgeAgain = judgeAgainInHandler(ctx);
+    const stubbing = stubGate(ctx, routeTable);
     marketo.addHook('onRoute', (route) => {
+      if (route.config?.catchAll) return;
       if (route.config?.permissions === undefined) {
         throw new Error(`Marketo route ${String(route.method)} ${route.url} must declare config.permissions`);
       }
@@ -31,7 +34,9 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
       route.onRequest = [gateFor(route.config), ...[route.onRequest ?? []].flat()];
       // Access may change while a body arrives: the handler acts on access as it stands when it runs.
       route.handler = judgeAgain(route.config, route.handler);
+      route.preValidation = [stubbing.forRoute(route.config), ...[route.preValidation ?? []].flat()];
     });
+    stubbing.register(marketo);
     const release = releaseLimits(ctx);
     marketo.addHook('onResponse', release.onResponse);
     marketo.addHook('onRequestAbort', release.onRequestAbort);

@@ -1,0 +1,244 @@
+import type { FastifyInstance } from 'fastify';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  accessToken,
+  call,
+  expectProblem,
+  failingPaths,
+  newInstance,
+  provisionService,
+  type Provisioned,
+} from '../helpers.js';
+
+let app: FastifyInstance;
+let service: Provisioned;
+let token: string;
+const auth = () => ({ authorization: `Bearer ${token}` });
+
+const LISTS = { requestId: 'a#1', success: true, result: [{ id: 1001, name: 'Webinar attendees' }] };
+
+async function addStub(stub: unknown) {
+  const response = await call(app, 'POST', '/admin/stubs', stub);
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json() as { id: string; shadows: string[]; source: string; hits: number };
+}
+
+beforeEach(async () => {
+  ({ app } = await newInstance());
+  service = await provisionService(app, { permissions: ['read-write-lead'] });
+  token = await accessToken(app, service);
+});
+
+describe('stubs on an unknown path', () => {
+  it('answers 610 without a stub, and the stub once one is added', async () => {
+    const before = await call(app, 'GET', '/rest/v1/lists.json', undefined, auth());
+    expect(before.json()).toMatchObject({ success: false, errors: [{ code: '610' }] });
+    const stub = await addStub({ match: { method: 'GET', path: '/rest/v1/lists.json' }, respond: { body: LISTS } });
+    expect(stub).toMatchObject({ id: 'stub-1', source: 'admin', hits: 0, shadows: [] });
+    const after = await call(app, 'GET', '/rest/v1/lists.json', undefined, auth());
+    expect(after.statusCode).toBe(200);
+    expect(after.json()).toEqual(LISTS);
+    expect((await call(app, 'GET', '/admin/stubs')).json().items[0]).toMatchObject({ id: 'stub-1', hits: 1 });
+  });
+
+  it('still needs an access token (601), unless the stub says authenticate: false', async () => {
+    await addStub({ match: { path: '/rest/v1/lists.json' }, respond: { body: LISTS } });
+    const anonymous = await call(app, 'GET', '/rest/v1/lists.json');
+    expect(anonymous.json()).toMatchObject({ success: false, errors: [{ code: '601' }] });
+    await addStub({ match: { path: '/rest/v1/open.json' }, respond: { body: { ok: true } }, authenticate: false });
+    expect((await call(app, 'GET', '/rest/v1/open.json')).json()).toEqual({ ok: true });
+  });
+
+  it('checks the permissions it declares: 603 in the path’s wire format', async () => {
+    await addStub({
+      match: { path: '/rest/asset/v1/programs.json' },
+      respond: { body: { success: true } },
+      permissions: ['read-only-assets'],
+    });
+    await addStub({
+      match: { path: '/rest/v1/lists.json' },
+      respond: { body: LISTS },
+      permissions: ['read-only-lead'],
+    });
+    const asset = await call(app, 'GET', '/rest/asset/v1/programs.json', undefined, auth());
+    expect(asset.json()).toMatchObject({ success: false, errors: [{ code: '603' }], warnings: [] });
+    // read-write-lead implies read-only-lead.
+    expect((await call(app, 'GET', '/rest/v1/lists.json', undefined, auth())).json()).toEqual(LISTS);
+    const journal = (await call(app, 'GET', '/admin/requests?path=/rest/asset/**')).json().items;
+    expect(journal[0]).toMatchObject({ marketoCode: '603', decision: { allowed: false } });
+  });
+
+  it('matches on query, client id and a JSON body subset; the newest matching stub wins', async () => {
+    await addStub({ match: { path: '/rest/v1/lists/*/leads.json' }, respond: { body: { which: 'any' } } });
+    await addStub({
+      match: { method: 'POST', path: '/rest/v1/lists/*/leads.json', body: { input: [{ id: 7 }] } },
+      respond: { body: { which: 'lead 7' } },
+    });
+    await addStub({
+      match: { path: '/rest/v1/lists/*/leads.json', query: { batchSize: '5' }, clientId: 'someone-else' },
+      respond: { body: { which: 'other client' } },
+    });
+    const post = (body: unknown, url = '/rest/v1/lists/12/leads.json') => call(app, 'POST', url, body, auth());
+    expect((await post({ input: [{ id: 7 }] })).json()).toEqual({ which: 'lead 7' });
+    expect((await post({ input: [{ id: 8 }] })).json()).toEqual({ which: 'any' });
+    expect((await post({ input: [{ id: 7 }] }, '/rest/v1/lists/12/leads.json?batchSize=5')).json()).toEqual({
+      which: 'lead 7',
+    });
+    expect((await call(app, 'GET', '/rest/v1/lists/12/leads.json?batchSize=5', undefined, auth())).json()).toEqual({
+      which: 'any',
+    });
+  });
+
+  it('answers a text body with its status and headers (a bulk export file)', async () => {
+    await addStub({
+      match: { method: 'GET', path: '/bulk/v1/leads/export/*/file.json' },
+      respond: { status: 200, headers: { 'content-type': 'text/csv', 'x-stub': 'yes' }, text: 'id,email\n1,a@b.c\n' },
+    });
+    const file = await call(app, 'GET', '/bulk/v1/leads/export/abc/file.json', undefined, auth());
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('text/csv');
+    expect(file.headers['x-stub']).toBe('yes');
+    expect(file.body).toBe('id,email\n1,a@b.c\n');
+  });
+
+  it('a wrong verb on a real path is still 605 and an unmatched stubbed family 610', async () => {
+    await addStub({ match: { method: 'GET', path: '/rest/v1/lists.json' }, respond: { body: LISTS } });
+    const wrongVerb = await call(app, 'DELETE', '/rest/v1/leads/describe.json', undefined, auth());
+    expect(wrongVerb.json()).toMatchObject({ errors: [{ code: '605' }] });
+    const unmatched = await call(app, 'POST', '/rest/v1/lists.json', {}, auth());
+    expect(unmatched.json()).toMatchObject({ errors: [{ code: '610' }] });
+  });
+});
+
+describe('stubs on a real route, faults and sequences', () => {
+  it('a stub overrides a real route, is flagged as shadowing it, and journalled as stubbed', async () => {
+    const stub = await addStub({
+      match: { method: 'GET', path: '/rest/v1/leads/describe.json' },
+      respond: { body: { requestId: 'x#1', success: true, result: [] } },
+    });
+    expect(stub.shadows).toEqual(['GET /rest/v1/leads/describe.json']);
+    const answer = await call(app, 'GET', '/rest/v1/leads/describe.json', undefined, auth());
+    expect(answer.json()).toEqual({ requestId: 'x#1', success: true, result: [] });
+    const [entry] = (await call(app, 'GET', '/admin/requests?stubId=stub-1')).json().items;
+    expect(entry).toMatchObject({ path: '/rest/v1/leads/describe.json', stubId: 'stub-1', status: 200 });
+    // Removed: the real route answers again.
+    expect((await call(app, 'DELETE', '/admin/stubs/stub-1')).statusCode).toBe(204);
+    const real = await call(app, 'GET', '/rest/v1/leads/describe.json', undefined, auth());
+    expect(real.json().result.length).toBeGreaterThan(0);
+  });
+
+  it('a stub on a real route without permissions uses the route’s (603 for a caller without them)', async () => {
+    await addStub({ match: { path: '/rest/v1/leads/describe.json' }, respond: { body: { stubbed: true } } });
+    const weak = await provisionService(app, { permissions: ['read-only-assets'] });
+    const weakToken = await accessToken(app, weak);
+    const denied = await call(app, 'GET', '/rest/v1/leads/describe.json', undefined, {
+      authorization: `Bearer ${weakToken}`,
+    });
+    expect(denied.json()).toMatchObject({ errors: [{ code: '603' }] });
+  });
+
+  it('a fault goes before a stub', async () => {
+    await addStub({ match: { path: '/rest/v1/lists.json' }, respond: { body: LISTS } });
+    await call(app, 'POST', '/admin/faults', {
+      match: { path: '/rest/v1/lists.json' },
+      respond: { marketoError: { code: '606' } },
+      times: 1,
+    });
+    expect((await call(app, 'GET', '/rest/v1/lists.json', undefined, auth())).json()).toMatchObject({
+      errors: [{ code: '606' }],
+    });
+    expect((await call(app, 'GET', '/rest/v1/lists.json', undefined, auth())).json()).toEqual(LISTS);
+  });
+
+  it('answers a sequence in turn, then repeats the last', async () => {
+    const status = (s: string) => ({ body: { success: true, result: [{ exportId: 'e1', status: s }] } });
+    await addStub({
+      match: { path: '/bulk/v1/leads/export/e1/status.json' },
+      responses: [status('Queued'), status('Processing'), status('Completed')],
+    });
+    const seen = [];
+    for (let i = 0; i < 4; i++) {
+      seen.push(
+        (await call(app, 'GET', '/bulk/v1/leads/export/e1/status.json', undefined, auth())).json().result[0].status,
+      );
+    }
+    expect(seen).toEqual(['Queued', 'Processing', 'Completed', 'Completed']);
+  });
+
+  it('falls through to the real route (or 610) once a fall-through sequence is done', async () => {
+    await addStub({
+      match: { path: '/rest/v1/leads/describe.json' },
+      responses: [{ body: { first: true } }],
+      whenDone: 'fall-through',
+    });
+    expect((await call(app, 'GET', '/rest/v1/leads/describe.json', undefined, auth())).json()).toEqual({ first: true });
+    const real = await call(app, 'GET', '/rest/v1/leads/describe.json', undefined, auth());
+    expect(real.json()).toMatchObject({ success: true });
+    expect(real.json().result.length).toBeGreaterThan(0);
+  });
+
+  it('holds and releases the concurrency slot on a stubbed unknown path', async () => {
+    await call(app, 'PUT', '/admin/limits', { enabled: true, concurrency: 1 });
+    await addStub({ match: { path: '/rest/v1/lists.json' }, respond: { body: LISTS } });
+    for (let i = 0; i < 3; i++) {
+      expect((await call(app, 'GET', '/rest/v1/lists.json', undefined, auth())).json()).toEqual(LISTS);
+    }
+    expect((await call(app, 'GET', '/admin/limits')).json().counters.inFlight).toBe(0);
+  });
+});
+
+describe('/admin/stubs input', () => {
+  it.each([
+    ['no respond', { match: { path: '/rest/v1/lists.json' } }, 'body.respond'],
+    ['both', { match: { path: '/rest/v1/x.json' }, respond: {}, responses: [{}] }, 'body.respond'],
+    ['not a Marketo path', { match: { path: '/admin/x' }, respond: {} }, 'body.match.path'],
+    ['unknown permission', { match: { path: '/rest/x' }, respond: {}, permissions: ['nope'] }, 'body.permissions.0'],
+    [
+      'admin permission',
+      { match: { path: '/rest/x' }, respond: {}, permissions: ['access-users'] },
+      'body.permissions.0',
+    ],
+    ['body and text', { match: { path: '/rest/x' }, respond: { body: 1, text: 'a' } }, 'body.respond'],
+    ['bad header', { match: { path: '/rest/x' }, respond: { headers: { 'a b': 'c' } } }, 'body.respond.headers.a b'],
+    [
+      'framing header',
+      { match: { path: '/rest/x' }, respond: { headers: { 'Content-Length': '1' } } },
+      'body.respond.headers.Content-Length',
+    ],
+    ['status', { match: { path: '/rest/x' }, respond: { status: 99 } }, 'body.respond.status'],
+    ['whenDone alone', { match: { path: '/rest/x' }, respond: {}, whenDone: 'fall-through' }, 'body.whenDone'],
+    [
+      'no auth but permissions',
+      { match: { path: '/rest/x' }, respond: {}, authenticate: false, permissions: ['read-only-lead'] },
+      'body.permissions',
+    ],
+    ['extra key', { match: { path: '/rest/x' }, respond: {}, extra: 1 }, 'body'],
+  ])('%s → 400, nothing stored', async (_name, body, path) => {
+    const problem = expectProblem(await call(app, 'POST', '/admin/stubs', body), 400);
+    expect(failingPaths(problem).join(' ')).toContain(path);
+    expect((await call(app, 'GET', '/admin/stubs')).json().items).toEqual([]);
+  });
+
+  it('refuses a body too deep, bad JSON and a taken id with 400', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 80; i++) deep = [deep];
+    expectProblem(
+      await call(app, 'POST', '/admin/stubs', { match: { path: '/rest/x' }, respond: { body: deep } }),
+      400,
+    );
+    const badJson = await app.inject({
+      method: 'POST',
+      url: '/admin/stubs',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"match":',
+    });
+    expectProblem(badJson, 400);
+    await addStub({ id: 'lists', match: { path: '/rest/x' }, respond: {} });
+    expectProblem(
+      await call(app, 'POST', '/admin/stubs', { id: 'lists', match: { path: '/rest/y' }, respond: {} }),
+      400,
+    );
+    expect((await call(app, 'GET', '/admin/stubs')).json().items).toHaveLength(1);
+    expect((await call(app, 'DELETE', '/admin/stubs/nope')).statusCode).toBe(404);
+  });
+});
