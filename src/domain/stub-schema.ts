@@ -91,7 +91,6 @@ export const stubInputSchema = z
     }
   })
   .meta({
-    id: 'StubInput',
     example: {
       match: { method: 'GET', path: '/rest/v1/lists.json' },
       respond: { body: { requestId: 'a1#1', success: true, result: [{ id: 1, name: 'Webinar' }] } },

@@ -105,8 +105,10 @@ export class Stubs {
   toSeed(): StubInput[] {
     return this.stubs
       .map(({ stub }) => {
-        const { source: _source, hits: _hits, ...input } = stub;
-        return structuredClone(input);
+        const input: StubInput & Partial<Stub> = structuredClone(stub);
+        delete input.source;
+        delete input.hits;
+        return input as StubInput;
       })
       .reverse();
   }

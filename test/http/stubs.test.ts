@@ -242,3 +242,60 @@ describe('/admin/stubs input', () => {
     expect((await call(app, 'DELETE', '/admin/stubs/nope')).statusCode).toBe(404);
   });
 });
+
+describe('the journal for verification', () => {
+  it('keeps the request body (secrets redacted), the Marketo code and the stub id, and filters on them', async () => {
+    await addStub({
+      id: 'add-to-list',
+      match: { method: 'POST', path: '/rest/v1/lists/*/leads.json' },
+      respond: { body: { requestId: 'a#1', success: false, errors: [{ code: '1004', message: 'Lead not found' }] } },
+    });
+    await call(app, 'POST', '/rest/v1/lists/12/leads.json', { input: [{ id: 7 }], access_token: 'leak' }, auth());
+    await call(app, 'GET', '/rest/v1/leads/describe.json', undefined, auth());
+    const filtered = async (query: string) =>
+      (await call(app, 'GET', `/admin/requests?${query}`)).json().items as Record<string, unknown>[];
+    const [entry] = await filtered('stubId=add-to-list');
+    expect(entry).toMatchObject({
+      method: 'POST',
+      path: '/rest/v1/lists/12/leads.json',
+      stubId: 'add-to-list',
+      marketoCode: '1004',
+      clientId: service.clientId,
+      body: { input: [{ id: 7 }], access_token: '[redacted]' },
+    });
+    expect(await filtered('code=1004')).toHaveLength(1);
+    expect(await filtered('method=post')).toHaveLength(1);
+    expect((await filtered('method=GET')).map((e) => e.path)).toContain('/rest/v1/leads/describe.json');
+    expect(await filtered(`clientId=${service.clientId}&path=/rest/v1/lists/**`)).toHaveLength(1);
+    expect(await filtered('code=603')).toHaveLength(0);
+    // The identity call's form body is kept without its secret.
+    const form = await app.inject({
+      method: 'POST',
+      url: '/identity/oauth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `grant_type=client_credentials&client_id=${service.clientId}&client_secret=${service.clientSecret}`,
+    });
+    expect(form.statusCode).toBe(200);
+    const [identity] = await filtered('path=/identity/**');
+    expect(JSON.stringify(identity)).not.toContain(service.clientSecret);
+    expect(identity!.body).toMatchObject({ client_secret: '[redacted]' });
+  });
+
+  it('bounds a body with the query in the entry’s 64 KiB, cut and marked truncated', async () => {
+    await addStub({ match: { path: '/rest/v1/lists/*/leads.json' }, respond: { body: { ok: true } } });
+    const big = 'x'.repeat(200 * 1024);
+    const sent = await call(
+      app,
+      'POST',
+      '/rest/v1/lists/12/leads.json',
+      { input: [{ id: 7 }], note: big, client_secret: 'oops' },
+      auth(),
+    );
+    expect(sent.json()).toEqual({ ok: true });
+    const [entry] = (await call(app, 'GET', '/admin/requests?limit=1')).json().items;
+    expect(entry.truncated).toBe(true);
+    expect(typeof entry.body).toBe('string');
+    expect(Buffer.byteLength(entry.body)).toBeLessThanOrEqual(64 * 1024);
+    expect(entry.body.startsWith('{"input":[{"id":7}]')).toBe(true);
+  });
+});
