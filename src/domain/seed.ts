@@ -65,7 +65,17 @@ export const coreSeedShape = {
   users: z.array(userSeed).default([]),
   services: z.array(serviceSeed).default([]),
   /** Stubs (issue 17): in memory, not in the database; loaded at start and by every reset. */
-  stubs: z.array(stubInputSchema).default([]),
+  stubs: z
+    .array(stubInputSchema)
+    .default([])
+    .superRefine((stubs, issues) => {
+      const seen = new Set<string>();
+      stubs.forEach((stub, i) => {
+        if (stub.id === undefined) return;
+        if (seen.has(stub.id)) issues.addIssue({ code: 'custom', path: [i, 'id'], message: `id ${stub.id} is taken` });
+        seen.add(stub.id);
+      });
+    }),
 };
 
 type CoreSeedSchema = z.ZodObject<typeof coreSeedShape, z.core.$strict>;

@@ -53,6 +53,14 @@ declare module 'node-marketo-rest' {
       partitions(): Promise<Response>;
     }
 
+    /** Static lists (lib/api/list.js): not implemented by the fake, stubbed in tests (issue 17). */
+    interface List {
+      /** POST lists.json with a form body and `_method=GET`. */
+      find(options?: { id?: number[]; name?: string[]; batchSize?: number }): Promise<Response>;
+      /** POST lists/{listId}/leads.json with `{input: [{id}]}`. */
+      addLeadsToList(listId: number, input: (number | { id: number })[]): Promise<Response>;
+    }
+
     interface Connection {
       /** The cached identity answer; the client sends its access_token until a call fails with 601/602. */
       _tokenData: TokenData | null;
@@ -62,6 +70,7 @@ declare module 'node-marketo-rest' {
   class Marketo extends EventEmitter {
     constructor(options: Marketo.Options);
     lead: Marketo.Lead;
+    list: Marketo.List;
     _connection: Marketo.Connection;
     /** Always asks the identity endpoint again and caches the answer. */
     getOAuthToken(): Promise<Marketo.TokenData>;
