@@ -206,6 +206,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     'requestIdValue',
     'stubPending',
     'stubId',
+    'outcomes',
   ] as const) {
     app.decorateRequest(property, undefined);
   }

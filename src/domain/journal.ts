@@ -16,6 +16,8 @@ export interface JournalEntry {
   faultId?: string;
   /** The stub that answered (issue 17). */
   stubId?: string;
+  /** Per-record outcomes of a Marketo answer: how many records of `result` had each status (`created: 2, skipped: 1`). */
+  outcomes?: Record<string, number>;
   /**
    * The request body as received (JSON, or a form body as its fields), client_secret and access_token redacted; a
    * string when it was cut to fit the entry (`truncated`).
@@ -96,7 +98,7 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, start)}?${pairs.join('&')}`;
 }
 
-type Optional = 'marketoCode' | 'clientId' | 'userId' | 'decision' | 'faultId' | 'stubId';
+type Optional = 'marketoCode' | 'clientId' | 'userId' | 'decision' | 'faultId' | 'stubId' | 'outcomes';
 
 /**
  * What is kept per request: the URL as received and the time as a number. The entry's path, redacted query and ISO
@@ -115,6 +117,23 @@ export type JournalRecord = Omit<JournalEntry, 'id' | 'at' | 'path' | 'query' | 
   /** Set by the journal when the body was cut to fit the entry. */
   bodyCut?: true;
 };
+
+/**
+ * How many records of a Marketo answer's `result` had each status: only answers whose records carry one (writes), so a
+ * read of 300 leads costs one look at its first record.
+ */
+export function recordOutcomes(payload: unknown): Record<string, number> | undefined {
+  const result = (payload as { result?: unknown } | null)?.result;
+  if (!Array.isArray(result) || typeof (result[0] as { status?: unknown } | undefined)?.status !== 'string') {
+    return undefined;
+  }
+  const counts: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const item of result as { status?: unknown }[]) {
+    const status = typeof item?.status === 'string' ? item.status : 'none';
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  return counts;
+}
 
 /** Secrets in a body: object keys named client_secret or access_token, at any depth. */
 function redactBody(value: unknown): unknown {
@@ -164,6 +183,7 @@ function toEntry(id: number, record: JournalRecord): JournalEntry {
     ...(decision !== undefined ? { decision } : {}),
     ...(faultId !== undefined ? { faultId } : {}),
     ...(stubId !== undefined ? { stubId } : {}),
+    ...(record.outcomes !== undefined ? { outcomes: record.outcomes } : {}),
     ...(record.bodyText !== undefined ? { body: bodyOf(record) } : {}),
     durationMs,
     ...(record.cutQuery || record.bodyCut ? { truncated: true as const } : {}),

@@ -26,6 +26,8 @@ declare module 'fastify' {
     stubPending?: boolean;
     /** The stub that answered this request. */
     stubId?: string;
+    /** How many records of the answer had each status (a Marketo write's `result`), for the journal. */
+    outcomes?: Record<string, number>;
   }
   interface FastifyContextConfig {
     /** Marketo plane: permission keys of which any one unlocks the route (all of them when `requireAll`). */

@@ -59,6 +59,7 @@ export function recordRequest(ctx: AppContext) {
       decision: request.decision,
       faultId: request.faultId || undefined,
       stubId: request.stubId,
+      outcomes: request.outcomes,
       // As text now (a handler's objects may change later); parsed and redacted only when the journal is read.
       bodyText: bodyText(request.body),
       durationMs: Math.round(durationMs * 100) / 100,

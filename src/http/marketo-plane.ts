@@ -7,6 +7,7 @@ import { marketoGate } from './marketo-gate.js';
 import { judgeAgainInHandler } from './rejudge.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { named } from './plugin-names.js';
+import { recordOutcomes } from '../domain/journal.js';
 import { stubGate } from './stubs.js';
 import { wireFormatOf } from './wire-formats.js';
 
@@ -39,6 +40,11 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
     stubbing.register(marketo);
     const release = releaseLimits(ctx);
     marketo.addHook('onResponse', release.onResponse);
+    // The journal's per-record outcome counts, from the answer before it is serialized (src/domain/journal.ts).
+    marketo.addHook('preSerialization', (request, _reply, payload, done) => {
+      request.outcomes = recordOutcomes(payload);
+      done(null, payload);
+    });
     marketo.addHook('onRequestAbort', release.onRequestAbort);
     for (const instance of ctx.families) await registerFamilyRoutes(marketo, ctx, instance);
     await marketo.register(statsRoutes, { ctx });

@@ -281,6 +281,43 @@ describe('the journal for verification', () => {
     expect(identity!.body).toMatchObject({ client_secret: '[redacted]' });
   });
 
+  it('counts the per-record outcomes of an answer, stubbed or real', async () => {
+    await addStub({
+      match: { method: 'POST', path: '/rest/v1/lists/*/leads.json' },
+      respond: {
+        body: {
+          requestId: 'a#1',
+          success: true,
+          result: [
+            { id: 1, status: 'added' },
+            { id: 2, status: 'added' },
+            { id: 3, status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] },
+          ],
+        },
+      },
+    });
+    await call(app, 'POST', '/rest/v1/lists/12/leads.json', { input: [{ id: 1 }, { id: 2 }, { id: 3 }] }, auth());
+    const sync = await call(
+      app,
+      'POST',
+      '/rest/v1/leads.json',
+      { input: [{ email: 'a@example.com' }, { email: 'b@example.com' }, { email: 'a@example.com' }] },
+      auth(),
+    );
+    expect(sync.json().success).toBe(true);
+    await call(app, 'GET', '/rest/v1/leads/describe.json', undefined, auth());
+    const [read, write, stubbed] = (await call(app, 'GET', '/admin/requests?limit=3')).json().items;
+    expect(read.outcomes).toBeUndefined();
+    // The third record names the lead the first created, in the same batch.
+    expect(sync.json().result.map((item: { status: string }) => item.status)).toEqual([
+      'created',
+      'created',
+      'updated',
+    ]);
+    expect(write.outcomes).toEqual({ created: 2, updated: 1 });
+    expect(stubbed.outcomes).toEqual({ added: 2, skipped: 1 });
+  });
+
   it('bounds a body with the query in the entry’s 64 KiB, cut and marked truncated', async () => {
     await addStub({ match: { path: '/rest/v1/lists/*/leads.json' }, respond: { body: { ok: true } } });
     const big = 'x'.repeat(200 * 1024);

@@ -28,6 +28,10 @@ const journalEntrySchema = z
     decision: decisionSchema.optional(),
     faultId: z.string().optional(),
     stubId: z.string().optional().describe('The stub that answered'),
+    outcomes: z
+      .record(z.string(), z.number().int())
+      .optional()
+      .describe('How many records of the answer’s result had each status'),
     body: z.unknown().optional().describe('The request body, secrets redacted (a string when cut)'),
     durationMs: z.number(),
     truncated: z.literal(true).optional().describe('Query and body were over 64 KiB: they were cut'),
