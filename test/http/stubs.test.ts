@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { testConfig } from '../../src/config.js';
 import {
   accessToken,
   call,
   expectProblem,
   failingPaths,
+  makeTempDir,
   newInstance,
   provisionService,
   type Provisioned,
@@ -99,6 +103,34 @@ describe('stubs on an unknown path', () => {
     expect(file.headers['content-type']).toBe('text/csv');
     expect(file.headers['x-stub']).toBe('yes');
     expect(file.body).toBe('id,email\n1,a@b.c\n');
+  });
+
+  it('answers in the User Management format on /userservice (603 → HTTP 403, an unmatched path 610 → 404)', async () => {
+    await addStub({
+      match: { method: 'GET', path: '/userservice/management/v1/users/allusers.json' },
+      respond: { body: [{ userid: 'a@b.c' }] },
+      permissions: ['access-user-management-api'],
+    });
+    const denied = await call(app, 'GET', '/userservice/management/v1/users/allusers.json', undefined, auth());
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json()).toEqual({ errors: [{ code: 603, message: 'Access denied' }] });
+    const unknown = await call(app, 'GET', '/userservice/management/v1/roles.json', undefined, auth());
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toEqual({ errors: [{ code: 610, message: 'Requested resource not found' }] });
+  });
+
+  it('gives the concurrency slot back when a stubbed call is refused (603) or answered', async () => {
+    await call(app, 'PUT', '/admin/limits', { enabled: true, concurrency: 1 });
+    await addStub({
+      match: { path: '/rest/v1/programs.json' },
+      respond: { body: {} },
+      permissions: ['read-only-assets'],
+    });
+    for (let i = 0; i < 3; i++) {
+      const answer = await call(app, 'GET', '/rest/v1/programs.json', undefined, auth());
+      expect(answer.json()).toMatchObject({ errors: [{ code: '603' }] });
+    }
+    expect((await call(app, 'GET', '/admin/limits')).json().counters.inFlight).toBe(0);
   });
 
   it('a wrong verb on a real path is still 605 and an unmatched stubbed family 610', async () => {
@@ -334,5 +366,25 @@ describe('the journal for verification', () => {
     expect(typeof entry.body).toBe('string');
     expect(Buffer.byteLength(entry.body)).toBeLessThanOrEqual(64 * 1024);
     expect(entry.body.startsWith('{"input":[{"id":7}]')).toBe(true);
+  });
+});
+
+describe('stubs live in memory', () => {
+  it('an admin-added stub does not survive a restart on a file database; a seed’s comes back', async () => {
+    const dir = makeTempDir();
+    try {
+      const config = testConfig({ DATABASE_PATH: join(dir.path, 'fake.sqlite') });
+      const seed = { stubs: [{ id: 'from-seed', match: { path: '/rest/v1/lists.json' }, respond: { body: {} } }] };
+      const first = await buildApp({ config, seed });
+      await call(first, 'POST', '/admin/stubs', { id: 'added', match: { path: '/rest/x' }, respond: {} });
+      expect((await call(first, 'GET', '/admin/stubs')).json().items).toHaveLength(2);
+      await first.close();
+      const second = await buildApp({ config, seed });
+      const ids = (await call(second, 'GET', '/admin/stubs')).json().items.map((stub: { id: string }) => stub.id);
+      await second.close();
+      expect(ids).toEqual(['from-seed']);
+    } finally {
+      dir.remove();
+    }
   });
 });
