@@ -96,4 +96,4 @@ export const stubInputSchema = z
       respond: { body: { requestId: 'a1#1', success: true, result: [{ id: 1, name: 'Webinar' }] } },
       permissions: ['read-only-lead'],
     },
-  }) as unknown as z.ZodType<StubInput, unknown>;
+  }) as unknown as z.ZodType<StubInput, StubInput>;
