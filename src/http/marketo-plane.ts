@@ -35,6 +35,8 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
       route.onRequest = [gateFor(route.config), ...[route.onRequest ?? []].flat()];
       // Access may change while a body arrives: the handler acts on access as it stands when it runs.
       route.handler = judgeAgain(route.config, route.handler);
+      // A route's own onRequest hooks (none so far) run before a gate deferred to the stubs: checks on the caller
+      // belong in preValidation, after this one.
       route.preValidation = [stubbing.forRoute(route.config), ...[route.preValidation ?? []].flat()];
     });
     stubbing.register(marketo);

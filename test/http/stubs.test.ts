@@ -169,6 +169,17 @@ describe('stubs on a real route, faults and sequences', () => {
     expect(denied.json()).toMatchObject({ errors: [{ code: '603' }] });
   });
 
+  it('a stub with authenticate: false answers a real route without a token; the real route still wants one', async () => {
+    await addStub({
+      match: { method: 'GET', path: '/rest/v1/leads/describe.json', query: { open: '1' } },
+      respond: { body: { open: true } },
+      authenticate: false,
+    });
+    expect((await call(app, 'GET', '/rest/v1/leads/describe.json?open=1')).json()).toEqual({ open: true });
+    const closed = await call(app, 'GET', '/rest/v1/leads/describe.json');
+    expect(closed.json()).toMatchObject({ success: false, errors: [{ code: '601' }] });
+  });
+
   it('a fault goes before a stub', async () => {
     await addStub({ match: { path: '/rest/v1/lists.json' }, respond: { body: LISTS } });
     await call(app, 'POST', '/admin/faults', {
