@@ -170,7 +170,7 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
     {
       schema: {
         tags,
-        summary: 'Back to the seed state: data, tokens, journal, counters, faults and clock',
+        summary: 'Back to the seed state: data, tokens, journal, counters, faults, stubs (the seed’s) and clock',
         response: { 204: resetResponse, 401: problemResponses[401] },
       },
     },
