@@ -29,6 +29,7 @@ import { SeedError } from './domain/seed.js';
 import { FAMILIES } from './families.js';
 import type { AnyFamily } from './family.js';
 import { harnessRoutes } from './routes/admin/harness.js';
+import { stubRoutes } from './routes/admin/stubs.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
 import { partitionRoutes } from './routes/admin/partitions.js';
 import { roleRoutes } from './routes/admin/roles.js';
@@ -85,6 +86,7 @@ for (const [name, plugin] of Object.entries({
   userRoutes,
   serviceRoutes,
   harnessRoutes,
+  stubRoutes,
 })) {
   named(name, plugin);
 }
@@ -202,6 +204,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     'limitAdmittedAt',
     'receivedAt',
     'requestIdValue',
+    'stubPending',
+    'stubId',
+    'outcomes',
   ] as const) {
     app.decorateRequest(property, undefined);
   }
@@ -273,6 +278,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       if (family.adminRoutes) await admin.register(named(`${family.key}Admin`, family.adminRoutes), { ctx, repo });
     }
     await admin.register(harnessRoutes, { ctx });
+    await admin.register(stubRoutes, { ctx, marketoRoutes });
   });
   await app.register(adminPlane, { prefix: '/admin' });
   // Adobe's access-control path, so code written against the Roles API works unchanged.

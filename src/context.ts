@@ -4,6 +4,7 @@ import { CoreEvents } from './domain/core-events.js';
 import { Faults } from './domain/faults.js';
 import { Journal } from './domain/journal.js';
 import { Limits, startingLimits } from './domain/limits.js';
+import { Stubs } from './domain/stubs.js';
 import type { PermissionKey } from './domain/permissions.js';
 import type { SeedDocument } from './domain/seed.js';
 import { UsageStats } from './domain/usage.js';
@@ -32,12 +33,13 @@ export interface Repositories {
   subscription: SubscriptionStore;
 }
 
-/** The test-harness state that lives in memory: journal, faults, limits and usage counters. */
+/** The test-harness state that lives in memory: journal, faults, limits, usage counters and stubs. */
 export interface Harness {
   journal: Journal;
   faults: Faults;
   limits: Limits;
   usage: UsageStats;
+  stubs: Stubs;
 }
 
 /** The demo service a CLI start provisions: fixed credentials and permissions where given. */
@@ -99,6 +101,7 @@ export function createContext(
     const handlers = family.onCoreEvents?.(familyRepo);
     if (handlers) events.subscribe(handlers);
   }
+  const stubs = new Stubs();
   const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
   const services = new ServiceRepository(db, clock, ids, tokens);
   const repos: Repositories = {
@@ -110,7 +113,16 @@ export function createContext(
     tokens,
     // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them; their identity calls
     // are not answered with them but judged again (storage/tokens.ts, routes/identity.ts).
-    subscription: new SubscriptionStore(db, clock, ids, events, families, repo, () => tokens.flush()),
+    subscription: new SubscriptionStore(
+      db,
+      clock,
+      ids,
+      events,
+      families,
+      repo,
+      () => tokens.flush(),
+      () => stubs.toSeed(),
+    ),
   };
   const access = new AccessCache({
     findToken: (token) => tokens.find(token),
@@ -126,6 +138,7 @@ export function createContext(
     faults: new Faults(),
     limits: new Limits(startingLimits(config.RATE_LIMITS), clock),
     usage: new UsageStats(),
+    stubs,
   };
   return {
     config,

@@ -7,3 +7,5 @@ export { PERMISSIONS, type Permission } from './domain/permissions.js';
 export { SeedError } from './domain/seed.js';
 export { parseSeed, readSeedFile, type Seed, type SeedInput } from './seed.js';
 export type { JournalEntry, JournalFilter } from './domain/journal.js';
+export type { Stub, StubInput, StubResponse } from './domain/stubs.js';
+export type { ExpectedCount } from './domain/verify.js';

@@ -83,6 +83,8 @@ export function initialiseSubscription(ctx: AppContext, start: StartState): bool
     });
   }
   ctx.baseline = { clock: ctx.clock.state() };
+  // Stubs live in memory: a seed's are loaded at every start, whether or not its data was (it is on each reset).
+  ctx.harness.stubs.clear(start.seed?.stubs ?? []);
   if (start.seed) {
     ctx.baseline.seed = seeded ? withGeneratedCredentials(ctx, start.seed) : start.seed;
   } else if (start.provisionDemo) {
@@ -128,7 +130,10 @@ function dryRun(ctx: AppContext, work: () => void): void {
   }
 }
 
-/** POST /admin/reset: the baseline subscription, no tokens, an empty journal, no faults, fresh counters, the start clock. */
+/**
+ * POST /admin/reset: the baseline subscription, no tokens, an empty journal, no faults, the seed's stubs only, fresh
+ * counters, the start clock.
+ */
 export function resetToBaseline(ctx: AppContext): void {
   const { seed, demo, clock } = ctx.baseline;
   // The clock goes back first, so reloaded records get their seed-state timestamps.
@@ -145,9 +150,11 @@ export function resetToBaseline(ctx: AppContext): void {
     ctx.repos.subscription.resetFamilies();
     throw error;
   }
-  const { journal, faults, limits, usage } = ctx.harness;
+  const { journal, faults, limits, usage, stubs } = ctx.harness;
   journal.clear();
   faults.clear();
+  // Stubs added since (admin, startFakeMarketo) go; the seed's come back, their sequences from the start.
+  stubs.clear(seed?.stubs ?? []);
   usage.clear();
   limits.reset(startingLimits(ctx.config.RATE_LIMITS));
 }

@@ -3,6 +3,10 @@ import { buildApp } from './app.js';
 import { AdjustableClock } from './clock.js';
 import { checkConfig, type Config, ConfigError } from './config.js';
 import type { JournalEntry, JournalFilter } from './domain/journal.js';
+import { formatPath } from './domain/seed.js';
+import { stubInputSchema } from './domain/stub-schema.js';
+import type { Stub, StubInput } from './domain/stubs.js';
+import { type ExpectedCount, verifyRequests } from './domain/verify.js';
 import { resetToBaseline } from './lifecycle.js';
 import { readSeedFile, type SeedInput } from './seed.js';
 
@@ -74,6 +78,15 @@ export interface FakeMarketo {
   advanceClock(seconds: number): void;
   /** The request journal, newest first (at most 8 MiB of entries, as GET /admin/requests). */
   requests(filter?: JournalFilter): JournalEntry[];
+  /**
+   * The requests matching `filter` (newest first) when there are as many as `expected` (default: at least one);
+   * otherwise throws an Error saying what was expected and which requests came close.
+   */
+  verify(filter: JournalFilter, expected?: ExpectedCount): JournalEntry[];
+  /** Adds a stub (as POST /admin/stubs; the newest matching stub answers); removed by `reset()`. */
+  stub(stub: StubInput): Stub;
+  /** Removes one stub; false when there is none with that id. */
+  removeStub(id: string): boolean;
   /** The Fastify instance, for `inject`. */
   app: FastifyInstance;
   close(): Promise<void>;
@@ -113,6 +126,25 @@ export async function startFakeMarketo(options: StartOptions = {}): Promise<Fake
     },
     requests(filter) {
       return app.ctx.harness.journal.list(filter).items;
+    },
+    verify(filter, expected) {
+      const { journal } = app.ctx.harness;
+      return verifyRequests(journal.list({ limit: journal.size || 1 }).items, filter, expected);
+    },
+    stub(stub) {
+      const parsed = stubInputSchema.safeParse(stub);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map(
+          (issue) => `  - ${formatPath(['stub', ...issue.path])}: ${issue.message}`,
+        );
+        throw new Error(`fake-marketo: invalid stub:\n${problems.join('\n')}`);
+      }
+      const added = app.ctx.harness.stubs.add(parsed.data, 'admin');
+      if (!added) throw new Error(`fake-marketo: a stub with id ${parsed.data.id} already exists`);
+      return added;
+    },
+    removeStub(id) {
+      return app.ctx.harness.stubs.remove(id);
     },
     async close() {
       await app.close();

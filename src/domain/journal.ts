@@ -14,8 +14,17 @@ export interface JournalEntry {
   userId?: number;
   decision?: Decision;
   faultId?: string;
+  /** The stub that answered (issue 17). */
+  stubId?: string;
+  /** Per-record outcomes of a Marketo answer: how many records of `result` had each status (`created: 2, skipped: 1`). */
+  outcomes?: Record<string, number>;
+  /**
+   * The request body as received (JSON, or a form body as its fields), client_secret and access_token redacted; a
+   * string when it was cut to fit the entry (`truncated`).
+   */
+  body?: unknown;
   durationMs: number;
-  /** The query was longer than an entry keeps (ENTRY_QUERY_MAX_BYTES): its values were cut. */
+  /** The query and body were longer than an entry keeps (ENTRY_QUERY_MAX_BYTES): they were cut. */
   truncated?: true;
 }
 
@@ -26,8 +35,9 @@ export interface JournalPage {
 }
 
 /*
- * Journal bounds (decision of issue 11): an entry keeps at most 64 KiB of query (a form POST's body joins its query
- * in the form tunnel; the journal keeps no other body), longer values cut and the entry marked `truncated: true`; the
+ * Journal bounds (decision of issue 11, bodies added by issue 17): an entry keeps at most 64 KiB of query and body
+ * together (a form POST's body joins its query in the form tunnel), the query first, longer values and bodies cut and
+ * the entry marked `truncated: true`; the
  * journal holds at most JOURNAL_MAX_BYTES besides JOURNAL_LIMIT entries, dropping the oldest first; one
  * GET /admin/requests answer holds at most 8 MiB and says `stoppedEarly: true` when it stopped before `limit`.
  */
@@ -37,7 +47,11 @@ export const ANSWER_MAX_BYTES = 8 * 1024 * 1024;
 const ENTRY_OVERHEAD_BYTES = 1024;
 
 export interface JournalFilter {
+  method?: string;
   clientId?: string;
+  /** The Marketo code of the answer (`marketoCode`). */
+  code?: string;
+  stubId?: string;
   path?: string;
   decision?: 'allowed' | 'denied';
   since?: number;
@@ -84,21 +98,62 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, start)}?${pairs.join('&')}`;
 }
 
-type Optional = 'marketoCode' | 'clientId' | 'userId' | 'decision' | 'faultId';
+type Optional = 'marketoCode' | 'clientId' | 'userId' | 'decision' | 'faultId' | 'stubId' | 'outcomes';
 
 /**
  * What is kept per request: the URL as received and the time as a number. The entry's path, redacted query and ISO
  * time are worked out when someone reads the journal, so recording costs next to nothing on the request path.
  * Every property is always present (undefined when absent), so that all records share one object shape.
  */
-export type JournalRecord = Omit<JournalEntry, 'id' | 'at' | 'path' | 'query' | Optional> & {
+export type JournalRecord = Omit<JournalEntry, 'id' | 'at' | 'path' | 'query' | 'body' | Optional> & {
   [K in Optional]: JournalEntry[K] | undefined;
 } & {
   atMs: number;
   url: string;
   /** Set by the journal for a query longer than an entry keeps: the cut query (`url` is then the path alone). */
   cutQuery?: Record<string, string | string[]>;
+  /** The body as JSON text (undefined: no body); parsed and redacted only when the journal is read. */
+  bodyText: string | undefined;
+  /** Set by the journal when the body was cut to fit the entry. */
+  bodyCut?: true;
 };
+
+/**
+ * How many records of a Marketo answer's `result` had each status: only answers whose records carry one (writes), so a
+ * read of 300 leads costs one look at its first record.
+ */
+export function recordOutcomes(payload: unknown): Record<string, number> | undefined {
+  const result = (payload as { result?: unknown } | null)?.result;
+  if (!Array.isArray(result) || typeof (result[0] as { status?: unknown } | undefined)?.status !== 'string') {
+    return undefined;
+  }
+  const counts: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const item of result as { status?: unknown }[]) {
+    const status = typeof item?.status === 'string' ? item.status : 'none';
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Secrets in a body: object keys named client_secret or access_token, at any depth. */
+function redactBody(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactBody);
+  if (value === null || typeof value !== 'object') return value;
+  const redacted: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [key, item] of Object.entries(value)) {
+    redacted[key] = SECRET_PARAMS.has(key.toLowerCase()) ? '[redacted]' : redactBody(item);
+  }
+  return redacted;
+}
+
+/** A cut body is no longer JSON: its secrets are found as text. */
+const SECRET_IN_TEXT = /("(?:client_secret|access_token)"\s*:\s*)"(?:[^"\\]|\\.)*("?)/gi;
+
+function bodyOf(record: JournalRecord): unknown {
+  const text = record.bodyText!;
+  if (record.bodyCut) return text.replace(SECRET_IN_TEXT, '$1"[redacted]$2');
+  return redactBody(JSON.parse(text));
+}
 
 /** The query as sent (before validation adds defaults), repeated keys as arrays. */
 function rawQuery(url: string): Record<string, string | string[]> {
@@ -113,7 +168,7 @@ function rawQuery(url: string): Record<string, string | string[]> {
 }
 
 function toEntry(id: number, record: JournalRecord): JournalEntry {
-  const { atMs, url, method, status, marketoCode, clientId, userId, decision, faultId, durationMs } = record;
+  const { atMs, url, method, status, marketoCode, clientId, userId, decision, faultId, stubId, durationMs } = record;
   const queryStart = url.indexOf('?');
   return {
     id,
@@ -127,8 +182,11 @@ function toEntry(id: number, record: JournalRecord): JournalEntry {
     ...(userId !== undefined ? { userId } : {}),
     ...(decision !== undefined ? { decision } : {}),
     ...(faultId !== undefined ? { faultId } : {}),
+    ...(stubId !== undefined ? { stubId } : {}),
+    ...(record.outcomes !== undefined ? { outcomes: record.outcomes } : {}),
+    ...(record.bodyText !== undefined ? { body: bodyOf(record) } : {}),
     durationMs,
-    ...(record.cutQuery ? { truncated: true as const } : {}),
+    ...(record.cutQuery || record.bodyCut ? { truncated: true as const } : {}),
   };
 }
 
@@ -196,7 +254,14 @@ export class Journal {
   record(record: JournalRecord): void {
     // Only a long URL can hold more than an entry keeps (a character is at least one byte).
     if (record.url.length > ENTRY_QUERY_MAX_BYTES / 3) this.cut(record);
-    const bytes = 2 * record.url.length + (record.cutQuery ? 2 * ENTRY_QUERY_MAX_BYTES : 0) + ENTRY_OVERHEAD_BYTES;
+    const bodyLength = record.bodyText?.length ?? 0;
+    // Only then can query and body together be over what an entry keeps.
+    if (bodyLength > 0 && (record.url.length + bodyLength) * 3 > ENTRY_QUERY_MAX_BYTES) this.cutBody(record);
+    const bytes =
+      2 * record.url.length +
+      (record.cutQuery ? 2 * ENTRY_QUERY_MAX_BYTES : 0) +
+      2 * (record.bodyText?.length ?? 0) +
+      ENTRY_OVERHEAD_BYTES;
     while (this.count > 0 && (this.count === this.capacity || this.bytes + bytes > this.maxBytes)) this.dropOldest();
     this.slots[this.next] = { id: ++this.lastId, record, bytes };
     this.bytes += bytes;
@@ -208,12 +273,16 @@ export class Journal {
   list(filter: JournalFilter = {}): JournalPage {
     const path = filter.path ? compileGlob(filter.path) : undefined;
     const limit = filter.limit ?? 100;
+    const method = filter.method?.toUpperCase();
     const found: JournalEntry[] = [];
     let bytes = 0;
     for (let i = 1; i <= this.count && found.length < limit; i++) {
       const slot = this.slots[(this.next - i + this.capacity) % this.capacity]!;
       const entry = (slot.entry ??= toEntry(slot.id, slot.record));
+      if (method !== undefined && entry.method !== method) continue;
       if (filter.clientId !== undefined && entry.clientId !== filter.clientId) continue;
+      if (filter.code !== undefined && entry.marketoCode !== filter.code) continue;
+      if (filter.stubId !== undefined && entry.stubId !== filter.stubId) continue;
       if (path && !path(entry.path)) continue;
       if (
         filter.decision &&
@@ -250,6 +319,15 @@ export class Journal {
     this.bytes -= this.slots[index]!.bytes;
     this.slots[index] = undefined;
     this.count--;
+  }
+
+  /** Keeps the body within what the query leaves of ENTRY_QUERY_MAX_BYTES. */
+  private cutBody(record: JournalRecord): void {
+    const queryBytes = record.cutQuery ? ENTRY_QUERY_MAX_BYTES : Buffer.byteLength(record.url);
+    const budget = Math.max(0, ENTRY_QUERY_MAX_BYTES - queryBytes);
+    if (Buffer.byteLength(record.bodyText!) <= budget) return;
+    record.bodyText = cutUtf8(record.bodyText!, budget);
+    record.bodyCut = true;
   }
 
   /** Keeps at most ENTRY_QUERY_MAX_BYTES of the record's query, when it is longer. */

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { stubInputSchema } from './stub-schema.js';
 
 /**
  * The core of a subscription document: what a seed file holds and what GET /admin/snapshot returns.
@@ -63,6 +64,18 @@ export const coreSeedShape = {
   roles: z.array(roleSeed).default([]),
   users: z.array(userSeed).default([]),
   services: z.array(serviceSeed).default([]),
+  /** Stubs (issue 17): in memory, not in the database; loaded at start and by every reset. */
+  stubs: z
+    .array(stubInputSchema)
+    .default([])
+    .superRefine((stubs, issues) => {
+      const seen = new Set<string>();
+      stubs.forEach((stub, i) => {
+        if (stub.id === undefined) return;
+        if (seen.has(stub.id)) issues.addIssue({ code: 'custom', path: [i, 'id'], message: `id ${stub.id} is taken` });
+        seen.add(stub.id);
+      });
+    }),
 };
 
 type CoreSeedSchema = z.ZodObject<typeof coreSeedShape, z.core.$strict>;

@@ -132,20 +132,24 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
 }
 
+/** A Marketo path no route (and no stub) answers: 605 for a known path asked with another verb, else 610. */
+export function answerNotFound(request: FastifyRequest, reply: FastifyReply, marketoRoutes: MarketoRouteTable) {
+  const path = request.url.split('?')[0]!;
+  // A known path asked with another verb is 605; an unknown path 610 (error-codes.md).
+  const [code, message] =
+    marketoRoutes.methodsFor(path).size > 0
+      ? ['605', 'HTTP Method not supported']
+      : ['610', 'Requested resource not found'];
+  return sendMarketoFailure(request, reply, code, message);
+}
+
 export function registerErrorHandling(app: FastifyInstance, marketoRoutes: MarketoRouteTable): void {
   app.setErrorHandler(handleError);
 
   app.setNotFoundHandler((request, reply) => {
     switch (planeOf(request.url)) {
-      case 'marketo': {
-        const path = request.url.split('?')[0]!;
-        // A known path asked with another verb is 605; an unknown path 610 (error-codes.md).
-        const [code, message] =
-          marketoRoutes.methodsFor(path).size > 0
-            ? ['605', 'HTTP Method not supported']
-            : ['610', 'Requested resource not found'];
-        return sendMarketoFailure(request, reply, code, message);
-      }
+      case 'marketo':
+        return answerNotFound(request, reply, marketoRoutes);
       case 'identity':
         return reply
           .code(404)

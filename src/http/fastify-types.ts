@@ -22,10 +22,18 @@ declare module 'fastify' {
     receivedAt?: number;
     /** The Marketo requestId, once made. */
     requestIdValue?: string;
+    /** The gate left this call to the stubs, which look at it once its body is read (src/http/stubs.ts). */
+    stubPending?: boolean;
+    /** The stub that answered this request. */
+    stubId?: string;
+    /** How many records of the answer had each status (a Marketo write's `result`), for the journal. */
+    outcomes?: Record<string, number>;
   }
   interface FastifyContextConfig {
     /** Marketo plane: permission keys of which any one unlocks the route (all of them when `requireAll`). */
     permissions?: readonly PermissionKey[];
     requireAll?: boolean;
+    /** The Marketo plane's catch-all routes (stubs on unknown paths): no gate, not in the route table or OpenAPI. */
+    catchAll?: boolean;
   }
 }

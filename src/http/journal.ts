@@ -10,6 +10,15 @@ export function logsEveryRequest(request: FastifyRequest): boolean {
   return request.log.level === 'debug' || request.log.level === 'trace';
 }
 
+function bodyText(body: unknown): string | undefined {
+  if (body === undefined || body === null) return undefined;
+  try {
+    return JSON.stringify(body);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Part of the onRequest hook: remembers when (on the instance's clock) a request arrived. */
 export function stampRequest(ctx: AppContext) {
   return (request: FastifyRequest): void => {
@@ -49,6 +58,10 @@ export function recordRequest(ctx: AppContext) {
       userId: principal?.user.id,
       decision: request.decision,
       faultId: request.faultId || undefined,
+      stubId: request.stubId,
+      outcomes: request.outcomes,
+      // As text now (a handler's objects may change later); parsed and redacted only when the journal is read.
+      bodyText: bodyText(request.body),
       durationMs: Math.round(durationMs * 100) / 100,
     });
     if (plane === 'marketo' && principal) usage.record(at, principal.user.email, request.marketoCode);

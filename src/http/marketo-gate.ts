@@ -7,7 +7,8 @@ import { enforceLimits } from './limits.js';
 
 /**
  * The Marketo plane's one onRequest hook, set on each route with the route's config: authenticate (601/602),
- * limits (606/615/607), injected faults, then authorize (603). Faults come after the limits, so a delayed call
+ * limits (606/615/607), injected faults, then authorize (603). When a stub could answer the call, the same steps run
+ * once its body is read, with the stub chosen after the faults (src/http/stubs.ts). Faults come after the limits, so a delayed call
  * holds its concurrency slot, and before authorization, so an injected answer does not depend on the caller's
  * permissions. One hook rather than four, in callback style, with no promise unless a fault rule is set: it runs on
  * every call.
@@ -17,12 +18,17 @@ export function marketoGate(ctx: AppContext) {
   const admit = enforceLimits(ctx);
   const fault = injectFaults(ctx, (request) => request.principal?.service.clientId);
   const authorizeCall = authorize(ctx);
-  const { faults } = ctx.harness;
+  const { faults, stubs } = ctx.harness;
   return (config: FastifyContextConfig) => {
     const authorizeThenContinue = (request: FastifyRequest, done: HookHandlerDoneFunction): void => {
       done(authorizeCall(request, config));
     };
     return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+      // A stub may answer: every step waits for the body, which a stub may match on (src/http/stubs.ts).
+      if (!stubs.empty && stubs.mayMatch(request.method, request.url.split('?')[0]!)) {
+        request.stubPending = true;
+        return done();
+      }
       const unauthenticated = authenticateCall(request);
       if (unauthenticated) return done(unauthenticated);
       try {

@@ -7,6 +7,8 @@ import { marketoGate } from './marketo-gate.js';
 import { judgeAgainInHandler } from './rejudge.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { named } from './plugin-names.js';
+import { recordOutcomes } from '../domain/journal.js';
+import { stubGate } from './stubs.js';
 import { wireFormatOf } from './wire-formats.js';
 
 /**
@@ -22,7 +24,9 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
     marketo.removeContentTypeParser('text/plain');
     const gateFor = marketoGate(ctx);
     const judgeAgain = judgeAgainInHandler(ctx);
+    const stubbing = stubGate(ctx, routeTable);
     marketo.addHook('onRoute', (route) => {
+      if (route.config?.catchAll) return;
       if (route.config?.permissions === undefined) {
         throw new Error(`Marketo route ${String(route.method)} ${route.url} must declare config.permissions`);
       }
@@ -31,9 +35,18 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
       route.onRequest = [gateFor(route.config), ...[route.onRequest ?? []].flat()];
       // Access may change while a body arrives: the handler acts on access as it stands when it runs.
       route.handler = judgeAgain(route.config, route.handler);
+      // A route's own onRequest hooks (none so far) run before a gate deferred to the stubs: checks on the caller
+      // belong in preValidation, after this one.
+      route.preValidation = [stubbing.forRoute(route.config), ...[route.preValidation ?? []].flat()];
     });
+    stubbing.register(marketo);
     const release = releaseLimits(ctx);
     marketo.addHook('onResponse', release.onResponse);
+    // The journal's per-record outcome counts, from the answer before it is serialized (src/domain/journal.ts).
+    marketo.addHook('preSerialization', (request, _reply, payload, done) => {
+      request.outcomes = recordOutcomes(payload);
+      done(null, payload);
+    });
     marketo.addHook('onRequestAbort', release.onRequestAbort);
     for (const instance of ctx.families) await registerFamilyRoutes(marketo, ctx, instance);
     await marketo.register(statsRoutes, { ctx });

@@ -3,7 +3,7 @@
  * from an unknown path (610), and whether a form POST to a path is a tunnelled query.
  */
 export class MarketoRouteTable {
-  private readonly routes: { pattern: RegExp; method: string }[] = [];
+  private readonly routes: { pattern: RegExp; method: string; url: string }[] = [];
 
   add(method: string, url: string): void {
     const source = url
@@ -15,7 +15,12 @@ export class MarketoRouteTable {
           .join(''),
       )
       .join('/');
-    this.routes.push({ pattern: new RegExp(`^${source}$`), method });
+    this.routes.push({ pattern: new RegExp(`^${source}$`), method, url });
+  }
+
+  /** Every route, as registered (`:name` for a path parameter). */
+  list(): { method: string; url: string }[] {
+    return this.routes.map(({ method, url }) => ({ method, url }));
   }
 
   /** The methods a concrete path answers to (empty when no Marketo route matches it). */

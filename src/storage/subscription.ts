@@ -1,3 +1,4 @@
+import type { StubInput } from '../domain/stubs.js';
 import type { Clock } from '../clock.js';
 import type { CoreEvents } from '../domain/core-events.js';
 import {
@@ -87,6 +88,8 @@ export class SubscriptionStore {
     private readonly families: readonly FamilyInstance[],
     private readonly repo: RepoLookup,
     private readonly beforeWipe: () => void = () => {},
+    /** What the snapshot lists besides the database: the stubs, which live in memory (issue 17). */
+    private readonly stubs: () => StubInput[] = () => [],
   ) {
     const prepare = (sql: string): PreparedStatement => prepareOnUse(db, sql);
     this.statements = {
@@ -462,7 +465,11 @@ export class SubscriptionStore {
         .sequenced.filter((table) => sequences.has(table))
         .map((table) => [table, sequences.get(table)!]),
     );
-    return { core: { partitions, workspaces, roles, users, services } as SeedDocument, families, lastIds };
+    return {
+      core: { partitions, workspaces, roles, users, services, stubs: this.stubs() } as SeedDocument,
+      families,
+      lastIds,
+    };
   }
 
   private deleteAll(table: string): PreparedStatement {

@@ -67,6 +67,14 @@ declare module 'node-marketo-rest' {
       getActivityTypes(): Promise<Response>;
     }
 
+    /** Static lists (lib/api/list.js): not implemented by the fake, stubbed in tests (issue 17). */
+    interface List {
+      /** POST lists.json with a form body and `_method=GET`. */
+      find(options?: { id?: number[]; name?: string[]; batchSize?: number }): Promise<Response>;
+      /** POST lists/{listId}/leads.json with `{input: [{id}]}`. */
+      addLeadsToList(listId: number, input: (number | { id: number })[]): Promise<Response>;
+    }
+
     interface Connection {
       /** The cached identity answer; the client sends its access_token until a call fails with 601/602. */
       _tokenData: TokenData | null;
@@ -89,6 +97,7 @@ declare module 'node-marketo-rest' {
     constructor(options: Marketo.Options);
     lead: Marketo.Lead;
     activities: Marketo.Activities;
+    list: Marketo.List;
     _connection: Marketo.Connection;
     /** Always asks the identity endpoint again and caches the answer. */
     getOAuthToken(): Promise<Marketo.TokenData>;

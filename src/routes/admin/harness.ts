@@ -28,8 +28,14 @@ const journalEntrySchema = z
     userId: z.number().int().optional(),
     decision: decisionSchema.optional(),
     faultId: z.string().optional(),
+    stubId: z.string().optional().describe('The stub that answered'),
+    outcomes: z
+      .record(z.string(), z.number().int())
+      .optional()
+      .describe('How many records of the answer’s result had each status'),
+    body: z.unknown().optional().describe('The request body, secrets redacted (a string when cut)'),
     durationMs: z.number(),
-    truncated: z.literal(true).optional().describe('The query was over 64 KiB: its values were cut'),
+    truncated: z.literal(true).optional().describe('Query and body were over 64 KiB: they were cut'),
   })
   .meta({ id: 'JournalEntry' });
 
@@ -125,7 +131,10 @@ const limitsChange = z.strictObject({
 });
 
 const journalQuery = z.object({
+  method: z.string().optional(),
   clientId: z.string().optional(),
+  code: z.string().optional().describe('The Marketo code of the answer, e.g. 603'),
+  stubId: z.string().optional(),
   path: z.string().optional().describe('Glob: * within a segment, ** across'),
   decision: z.enum(['allowed', 'denied']).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
@@ -162,7 +171,7 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
     {
       schema: {
         tags,
-        summary: 'Back to the seed state: data, tokens, journal, counters, faults and clock',
+        summary: 'Back to the seed state: data, tokens, journal, counters, faults, stubs (the seed’s) and clock',
         response: { 204: resetResponse, 401: problemResponses[401] },
       },
     },

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { MAX_JSON_DEPTH, pathTooDeep } from './depth.js';
+import { API_PERMISSION_KEYS, type PermissionKey } from './permissions.js';
+import type { StubInput } from './stubs.js';
+
+/**
+ * A stub as a seed file and POST /admin/stubs give it (src/domain/stubs.ts says what each part does). Shared by the
+ * seed document and the admin route, so both refuse the same things.
+ */
+
+const MARKETO_PATH = /^\/(rest|bulk|userservice)(\/|$)/;
+// A header name (RFC 9110 token) and a value without line breaks; framing headers are Fastify's to set.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection']);
+
+const permissionKey = z.enum(API_PERMISSION_KEYS as [PermissionKey, ...PermissionKey[]]);
+
+const deepEnough = (value: unknown) => pathTooDeep(value, MAX_JSON_DEPTH - 4) === undefined;
+
+const stubResponseSchema = z
+  .strictObject({
+    status: z.number().int().min(200).max(599).optional().describe('HTTP status (default 200)'),
+    headers: z
+      .record(
+        z
+          .string()
+          .regex(HEADER_NAME, 'a header name')
+          .refine((name) => !FRAMING_HEADERS.has(name.toLowerCase()), 'set by the server'),
+        z
+          .string()
+          .max(4096)
+          .regex(/^[^\r\n]*$/, 'no line breaks'),
+      )
+      .optional(),
+    body: z.unknown().optional().describe('A JSON body'),
+    text: z.string().optional().describe('A text body (e.g. a CSV file); content-type text/plain unless given'),
+  })
+  .refine((response) => response.body === undefined || response.text === undefined, {
+    message: 'give body or text, not both',
+  })
+  .refine((response) => deepEnough(response.body), { message: `nested deeper than ${MAX_JSON_DEPTH} levels` });
+
+export const stubInputSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, '1-64 letters, digits or . _ -')
+      .optional()
+      .describe('Default: stub-N'),
+    match: z.strictObject({
+      method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
+      path: z
+        .string()
+        .max(500)
+        .regex(MARKETO_PATH, 'a Marketo path: /rest/…, /bulk/… or /userservice/…')
+        .describe('Glob: * within a segment, ** across segments, e.g. /rest/v1/lists/*/leads.json'),
+      query: z.record(z.string().min(1), z.string()).optional().describe('Parameters the query must have'),
+      clientId: z.string().min(1).optional(),
+      body: z
+        .unknown()
+        .optional()
+        .refine(deepEnough, { message: `nested deeper than ${MAX_JSON_DEPTH} levels` })
+        .describe('A JSON subset the body must contain'),
+    }),
+    respond: stubResponseSchema.optional(),
+    responses: z.array(stubResponseSchema).min(1).max(1000).optional().describe('Answers given in turn'),
+    whenDone: z
+      .enum(['repeat-last', 'fall-through'])
+      .optional()
+      .describe('After the last of responses: answer it again (default), or as if the stub were not there'),
+    permissions: z
+      .array(permissionKey)
+      .min(1)
+      .optional()
+      .describe('Any one of these, in any workspace, or 603 (as a real route declares them)'),
+    authenticate: z.boolean().optional().describe('false: no access token needed (default true)'),
+  })
+  .superRefine((stub, issues) => {
+    if ((stub.respond === undefined) === (stub.responses === undefined)) {
+      issues.addIssue({ code: 'custom', path: ['respond'], message: 'give respond or responses (exactly one)' });
+    }
+    if (stub.whenDone !== undefined && stub.responses === undefined) {
+      issues.addIssue({ code: 'custom', path: ['whenDone'], message: 'only with responses' });
+    }
+    if (stub.authenticate === false && stub.permissions !== undefined) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['permissions'],
+        message: 'a stub that needs no access token cannot check permissions',
+      });
+    }
+  })
+  .meta({
+    example: {
+      match: { method: 'GET', path: '/rest/v1/lists.json' },
+      respond: { body: { requestId: 'a1#1', success: true, result: [{ id: 1, name: 'Webinar' }] } },
+      permissions: ['read-only-lead'],
+    },
+  }) as unknown as z.ZodType<StubInput, StubInput>;
