@@ -32,6 +32,8 @@ export interface ActivityType {
 /** Ids of the types the lead database writes. */
 export const ACTIVITY = {
   newLead: 12,
+  addToList: 24,
+  removeFromList: 25,
   changeDataValue: 13,
   mergeLeads: 32,
   deleteLead: 37,

@@ -35,19 +35,19 @@ beforeEach(async () => {
 
 describe('stubs on an unknown path', () => {
   it('answers 610 without a stub, and the stub once one is added', async () => {
-    const before = await call(app, 'GET', '/rest/v1/lists.json', undefined, auth());
+    const before = await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth());
     expect(before.json()).toMatchObject({ success: false, errors: [{ code: '610' }] });
-    const stub = await addStub({ match: { method: 'GET', path: '/rest/v1/lists.json' }, respond: { body: LISTS } });
+    const stub = await addStub({ match: { method: 'GET', path: '/rest/v1/namedAccountLists.json' }, respond: { body: LISTS } });
     expect(stub).toMatchObject({ id: 'stub-1', source: 'admin', hits: 0, shadows: [] });
-    const after = await call(app, 'GET', '/rest/v1/lists.json', undefined, auth());
+    const after = await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth());
     expect(after.statusCode).toBe(200);
     expect(after.json()).toEqual(LISTS);
     expect((await call(app, 'GET', '/admin/stubs')).json().items[0]).toMatchObject({ id: 'stub-1', hits: 1 });
   });
 
   it('still needs an access token (601), unless the stub says authenticate: false', async () => {
-    await addStub({ match: { path: '/rest/v1/lists.json' }, respond: { body: LISTS } });
-    const anonymous = await call(app, 'GET', '/rest/v1/lists.json');
+    await addStub({ match: { path: '/rest/v1/namedAccountLists.json' }, respond: { body: LISTS } });
+    const anonymous = await call(app, 'GET', '/rest/v1/namedAccountLists.json');
     expect(anonymous.json()).toMatchObject({ success: false, errors: [{ code: '601' }] });
     await addStub({ match: { path: '/rest/v1/open.json' }, respond: { body: { ok: true } }, authenticate: false });
     expect((await call(app, 'GET', '/rest/v1/open.json')).json()).toEqual({ ok: true });
@@ -60,35 +60,35 @@ describe('stubs on an unknown path', () => {
       permissions: ['read-only-assets'],
     });
     await addStub({
-      match: { path: '/rest/v1/lists.json' },
+      match: { path: '/rest/v1/namedAccountLists.json' },
       respond: { body: LISTS },
       permissions: ['read-only-lead'],
     });
     const asset = await call(app, 'GET', '/rest/asset/v1/programs.json', undefined, auth());
     expect(asset.json()).toMatchObject({ success: false, errors: [{ code: '603' }], warnings: [] });
     // read-write-lead implies read-only-lead.
-    expect((await call(app, 'GET', '/rest/v1/lists.json', undefined, auth())).json()).toEqual(LISTS);
+    expect((await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth())).json()).toEqual(LISTS);
     const journal = (await call(app, 'GET', '/admin/requests?path=/rest/asset/**')).json().items;
     expect(journal[0]).toMatchObject({ marketoCode: '603', decision: { allowed: false } });
   });
 
   it('matches on query, client id and a JSON body subset; the newest matching stub wins', async () => {
-    await addStub({ match: { path: '/rest/v1/lists/*/leads.json' }, respond: { body: { which: 'any' } } });
+    await addStub({ match: { path: '/rest/v1/namedAccountList/*/namedAccounts.json' }, respond: { body: { which: 'any' } } });
     await addStub({
-      match: { method: 'POST', path: '/rest/v1/lists/*/leads.json', body: { input: [{ id: 7 }] } },
+      match: { method: 'POST', path: '/rest/v1/namedAccountList/*/namedAccounts.json', body: { input: [{ id: 7 }] } },
       respond: { body: { which: 'lead 7' } },
     });
     await addStub({
-      match: { path: '/rest/v1/lists/*/leads.json', query: { batchSize: '5' }, clientId: 'someone-else' },
+      match: { path: '/rest/v1/namedAccountList/*/namedAccounts.json', query: { batchSize: '5' }, clientId: 'someone-else' },
       respond: { body: { which: 'other client' } },
     });
-    const post = (body: unknown, url = '/rest/v1/lists/12/leads.json') => call(app, 'POST', url, body, auth());
+    const post = (body: unknown, url = '/rest/v1/namedAccountList/12/namedAccounts.json') => call(app, 'POST', url, body, auth());
     expect((await post({ input: [{ id: 7 }] })).json()).toEqual({ which: 'lead 7' });
     expect((await post({ input: [{ id: 8 }] })).json()).toEqual({ which: 'any' });
-    expect((await post({ input: [{ id: 7 }] }, '/rest/v1/lists/12/leads.json?batchSize=5')).json()).toEqual({
+    expect((await post({ input: [{ id: 7 }] }, '/rest/v1/namedAccountList/12/namedAccounts.json?batchSize=5')).json()).toEqual({
       which: 'lead 7',
     });
-    expect((await call(app, 'GET', '/rest/v1/lists/12/leads.json?batchSize=5', undefined, auth())).json()).toEqual({
+    expect((await call(app, 'GET', '/rest/v1/namedAccountList/12/namedAccounts.json?batchSize=5', undefined, auth())).json()).toEqual({
       which: 'any',
     });
   });
@@ -134,10 +134,10 @@ describe('stubs on an unknown path', () => {
   });
 
   it('a wrong verb on a real path is still 605 and an unmatched stubbed family 610', async () => {
-    await addStub({ match: { method: 'GET', path: '/rest/v1/lists.json' }, respond: { body: LISTS } });
+    await addStub({ match: { method: 'GET', path: '/rest/v1/namedAccountLists.json' }, respond: { body: LISTS } });
     const wrongVerb = await call(app, 'DELETE', '/rest/v1/leads/describe.json', undefined, auth());
     expect(wrongVerb.json()).toMatchObject({ errors: [{ code: '605' }] });
-    const unmatched = await call(app, 'POST', '/rest/v1/lists.json', {}, auth());
+    const unmatched = await call(app, 'POST', '/rest/v1/namedAccountLists.json', {}, auth());
     expect(unmatched.json()).toMatchObject({ errors: [{ code: '610' }] });
   });
 });
@@ -181,16 +181,16 @@ describe('stubs on a real route, faults and sequences', () => {
   });
 
   it('a fault goes before a stub', async () => {
-    await addStub({ match: { path: '/rest/v1/lists.json' }, respond: { body: LISTS } });
+    await addStub({ match: { path: '/rest/v1/namedAccountLists.json' }, respond: { body: LISTS } });
     await call(app, 'POST', '/admin/faults', {
-      match: { path: '/rest/v1/lists.json' },
+      match: { path: '/rest/v1/namedAccountLists.json' },
       respond: { marketoError: { code: '606' } },
       times: 1,
     });
-    expect((await call(app, 'GET', '/rest/v1/lists.json', undefined, auth())).json()).toMatchObject({
+    expect((await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth())).json()).toMatchObject({
       errors: [{ code: '606' }],
     });
-    expect((await call(app, 'GET', '/rest/v1/lists.json', undefined, auth())).json()).toEqual(LISTS);
+    expect((await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth())).json()).toEqual(LISTS);
   });
 
   it('answers a sequence in turn, then repeats the last', async () => {
@@ -222,9 +222,9 @@ describe('stubs on a real route, faults and sequences', () => {
 
   it('holds and releases the concurrency slot on a stubbed unknown path', async () => {
     await call(app, 'PUT', '/admin/limits', { enabled: true, concurrency: 1 });
-    await addStub({ match: { path: '/rest/v1/lists.json' }, respond: { body: LISTS } });
+    await addStub({ match: { path: '/rest/v1/namedAccountLists.json' }, respond: { body: LISTS } });
     for (let i = 0; i < 3; i++) {
-      expect((await call(app, 'GET', '/rest/v1/lists.json', undefined, auth())).json()).toEqual(LISTS);
+      expect((await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth())).json()).toEqual(LISTS);
     }
     expect((await call(app, 'GET', '/admin/limits')).json().counters.inFlight).toBe(0);
   });
@@ -232,7 +232,7 @@ describe('stubs on a real route, faults and sequences', () => {
 
 describe('/admin/stubs input', () => {
   it.each([
-    ['no respond', { match: { path: '/rest/v1/lists.json' } }, 'body.respond'],
+    ['no respond', { match: { path: '/rest/v1/namedAccountLists.json' } }, 'body.respond'],
     ['both', { match: { path: '/rest/v1/x.json' }, respond: {}, responses: [{}] }, 'body.respond'],
     ['not a Marketo path', { match: { path: '/admin/x' }, respond: {} }, 'body.match.path'],
     ['unknown permission', { match: { path: '/rest/x' }, respond: {}, permissions: ['nope'] }, 'body.permissions.0'],
@@ -290,17 +290,17 @@ describe('the journal for verification', () => {
   it('keeps the request body (secrets redacted), the Marketo code and the stub id, and filters on them', async () => {
     await addStub({
       id: 'add-to-list',
-      match: { method: 'POST', path: '/rest/v1/lists/*/leads.json' },
+      match: { method: 'POST', path: '/rest/v1/namedAccountList/*/namedAccounts.json' },
       respond: { body: { requestId: 'a#1', success: false, errors: [{ code: '1004', message: 'Lead not found' }] } },
     });
-    await call(app, 'POST', '/rest/v1/lists/12/leads.json', { input: [{ id: 7 }], access_token: 'leak' }, auth());
+    await call(app, 'POST', '/rest/v1/namedAccountList/12/namedAccounts.json', { input: [{ id: 7 }], access_token: 'leak' }, auth());
     await call(app, 'GET', '/rest/v1/leads/describe.json', undefined, auth());
     const filtered = async (query: string) =>
       (await call(app, 'GET', `/admin/requests?${query}`)).json().items as Record<string, unknown>[];
     const [entry] = await filtered('stubId=add-to-list');
     expect(entry).toMatchObject({
       method: 'POST',
-      path: '/rest/v1/lists/12/leads.json',
+      path: '/rest/v1/namedAccountList/12/namedAccounts.json',
       stubId: 'add-to-list',
       marketoCode: '1004',
       clientId: service.clientId,
@@ -309,7 +309,7 @@ describe('the journal for verification', () => {
     expect(await filtered('code=1004')).toHaveLength(1);
     expect(await filtered('method=post')).toHaveLength(1);
     expect((await filtered('method=GET')).map((e) => e.path)).toContain('/rest/v1/leads/describe.json');
-    expect(await filtered(`clientId=${service.clientId}&path=/rest/v1/lists/**`)).toHaveLength(1);
+    expect(await filtered(`clientId=${service.clientId}&path=/rest/v1/namedAccountList/**`)).toHaveLength(1);
     expect(await filtered('code=603')).toHaveLength(0);
     // The identity call's form body is kept without its secret.
     const form = await app.inject({
@@ -326,7 +326,7 @@ describe('the journal for verification', () => {
 
   it('counts the per-record outcomes of an answer, stubbed or real', async () => {
     await addStub({
-      match: { method: 'POST', path: '/rest/v1/lists/*/leads.json' },
+      match: { method: 'POST', path: '/rest/v1/namedAccountList/*/namedAccounts.json' },
       respond: {
         body: {
           requestId: 'a#1',
@@ -339,7 +339,7 @@ describe('the journal for verification', () => {
         },
       },
     });
-    await call(app, 'POST', '/rest/v1/lists/12/leads.json', { input: [{ id: 1 }, { id: 2 }, { id: 3 }] }, auth());
+    await call(app, 'POST', '/rest/v1/namedAccountList/12/namedAccounts.json', { input: [{ id: 1 }, { id: 2 }, { id: 3 }] }, auth());
     const sync = await call(
       app,
       'POST',
@@ -362,12 +362,12 @@ describe('the journal for verification', () => {
   });
 
   it('bounds a body with the query in the entry’s 64 KiB, cut and marked truncated', async () => {
-    await addStub({ match: { path: '/rest/v1/lists/*/leads.json' }, respond: { body: { ok: true } } });
+    await addStub({ match: { path: '/rest/v1/namedAccountList/*/namedAccounts.json' }, respond: { body: { ok: true } } });
     const big = 'x'.repeat(200 * 1024);
     const sent = await call(
       app,
       'POST',
-      '/rest/v1/lists/12/leads.json',
+      '/rest/v1/namedAccountList/12/namedAccounts.json',
       { input: [{ id: 7 }], note: big, client_secret: 'oops' },
       auth(),
     );
@@ -385,7 +385,7 @@ describe('stubs live in memory', () => {
     const dir = makeTempDir();
     try {
       const config = testConfig({ DATABASE_PATH: join(dir.path, 'fake.sqlite') });
-      const seed = { stubs: [{ id: 'from-seed', match: { path: '/rest/v1/lists.json' }, respond: { body: {} } }] };
+      const seed = { stubs: [{ id: 'from-seed', match: { path: '/rest/v1/namedAccountLists.json' }, respond: { body: {} } }] };
       const first = await buildApp({ config, seed });
       await call(first, 'POST', '/admin/stubs', { id: 'added', match: { path: '/rest/x' }, respond: {} });
       expect((await call(first, 'GET', '/admin/stubs')).json().items).toHaveLength(2);
