@@ -43,15 +43,14 @@ const userSeed = z.strictObject({
 
 /** A client id or secret given rather than generated (seed files, DEMO_CLIENT_ID / DEMO_CLIENT_SECRET). */
 export const clientCredential = z.string().regex(/^[A-Za-z0-9._~:-]{8,128}$/, '8-128 letters, digits or . _ ~ : -');
-const credential = clientCredential;
 
 const serviceSeed = z.strictObject({
   id: id.optional(),
   name,
   description: z.string().optional(),
   user: z.email().describe("The owning API-only user's email"),
-  clientId: credential.optional(),
-  clientSecret: credential.optional(),
+  clientId: clientCredential.optional(),
+  clientSecret: clientCredential.optional(),
 });
 
 /**

@@ -333,10 +333,7 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
     async (request) => {
       const list = writableList(lists, request, request.params.listId);
       const readable = request.access!.partitions('read', 'lead');
-      const ids = request.query.id ?? [];
-      if (ids.length === 0) throw new MarketoError('701', marketoMessage('701', 'id'));
-      if (ids.length > MAX_BATCH)
-        throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.tooManyRecords, MAX_BATCH));
+      const ids = idsOf(undefined, request.query);
       return successEnvelope(
         request.marketoRequestId(),
         ids.map((id): RecordResult<'memberof' | 'notmemberof'> => {
