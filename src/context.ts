@@ -4,6 +4,7 @@ import { CoreEvents } from './domain/core-events.js';
 import { Faults } from './domain/faults.js';
 import { Journal } from './domain/journal.js';
 import { Limits, startingLimits } from './domain/limits.js';
+import type { PortName, Ports } from './domain/ports.js';
 import { Stubs } from './domain/stubs.js';
 import type { PermissionKey } from './domain/permissions.js';
 import type { SeedDocument } from './domain/seed.js';
@@ -67,6 +68,10 @@ export interface AppContext {
   families: readonly FamilyInstance[];
   /** A family's repository, typed by the family object (importing the family is the declared dependency). */
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
+  /** Changes to workspaces, partitions and leads that families react to (their onCoreEvents). */
+  events: CoreEvents;
+  /** What another family offers through a port (src/domain/ports.ts), without importing that family. */
+  port<K extends PortName>(name: K): Ports[K];
   /** The seed/snapshot document's schema: the core and these families' parts. */
   seedSchema: ReturnType<typeof seedSchemaFor>;
   /** Callers, grants and credentials in memory; emptied by any change to them. */
@@ -94,13 +99,27 @@ export function createContext(
     return repoOf.get(family) as RepoOf<F>;
   };
   const families: FamilyInstance[] = [];
+  const ports: Partial<Ports> = {};
+  const providers = new Map<PortName, string>();
   for (const family of familyList) {
     const familyRepo: unknown = family.repository({ db, clock, ids, repo });
     repoOf.set(family, familyRepo);
     families.push({ family, repo: familyRepo });
     const handlers = family.onCoreEvents?.(familyRepo);
     if (handlers) events.subscribe(handlers);
+    const provided = family.provides?.(familyRepo) ?? {};
+    for (const name of Object.keys(provided) as PortName[]) {
+      const other = providers.get(name);
+      if (other) throw new Error(`the port "${name}" is provided by both "${other}" and "${family.key}"`);
+      providers.set(name, family.key);
+    }
+    Object.assign(ports, provided);
   }
+  const port = <K extends PortName>(name: K): Ports[K] => {
+    const provided = ports[name];
+    if (!provided) throw new Error(`no registered resource family provides the port "${name}" (src/families.ts)`);
+    return provided as Ports[K];
+  };
   const stubs = new Stubs();
   const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
   const services = new ServiceRepository(db, clock, ids, tokens);
@@ -147,6 +166,8 @@ export function createContext(
     repos,
     families,
     repo,
+    port,
+    events,
     seedSchema: seedSchemaFor(familyList),
     access,
     harness,

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AdjustableClock } from './clock.js';
 import type { AppContext } from './context.js';
 import type { CoreEventHandlers } from './domain/core-events.js';
+import type { Ports } from './domain/ports.js';
 import type { Ids } from './ids.js';
 import type { WireFormatName } from './http/wire-formats.js';
 import type { Database } from './storage/database.js';
@@ -74,9 +75,9 @@ export interface Family<Key extends string = string, Repo = unknown, Item = unkn
   /**
    * How its Marketo-plane routes answer: the lead-database envelope (`/rest/v1`, `/bulk/v1`), the asset envelope
    * (`/rest/asset/v1`) or the User Management API's HTTP statuses (`/userservice`). Checked against each route's
-   * path at start.
+   * path at start. A family with routes on both sides of the API (static lists) names both.
    */
-  readonly wireFormat?: WireFormatName;
+  readonly wireFormat?: WireFormatName | readonly WireFormatName[];
   repository(infra: FamilyInfra): Repo;
   seed?: FamilySeed<Repo, Item>;
   /**
@@ -87,6 +88,8 @@ export interface Family<Key extends string = string, Repo = unknown, Item = unkn
   builtIns?: { rows: Readonly<Record<string, string>>; ensure(repo: Repo): void };
   /** Reactions to workspaces and partitions created and deleted (through the admin plane or a seed). */
   onCoreEvents?(repo: Repo): CoreEventHandlers;
+  /** Ports (src/domain/ports.ts) this family offers the others; each port has one provider. */
+  provides?(repo: Repo): Partial<Ports>;
   /** Back to empty for what the family keeps in memory (caches, job queues): after a reset or a rolled-back load. */
   reset?(repo: Repo): void;
   /** Marketo-plane routes; each declares config.permissions (checked at start). */

@@ -215,12 +215,15 @@ describe.each(cases)('the family contract, for $name', ({ families, migration })
     const seed = app.ctx.seedSchema.parse(examplesSeed(families));
     app.ctx.transaction(() => app.ctx.repos.subscription.load(seed));
     expect(app.ctx.repos.subscription.isEmpty()).toBe(false);
-    // Built-in rows removed by hand come back with the reset.
+    // Built-in rows removed by hand come back with the reset. Family rows may still reference them (a list in a
+    // root folder): the keys are off for the hand-made delete only.
+    db.pragma('foreign_keys = OFF');
     for (const family of families) {
       for (const [table, builtIn] of Object.entries(family.builtIns?.rows ?? {})) {
         db.prepare(`DELETE FROM "${table}" WHERE ${builtIn}`).run();
       }
     }
+    db.pragma('foreign_keys = ON');
     expect((await call(app, 'POST', '/admin/reset')).statusCode).toBe(204);
     expect(allRows(db)).toEqual(pristine);
     expect(app.ctx.repos.subscription.isEmpty()).toBe(true);
@@ -334,6 +337,30 @@ describe('forgetting is loud', () => {
     db.exec(WIDGETS_MIGRATION);
     await expect(buildApp({ config: testConfig(), db, families: [...FAMILIES, misdeclared] })).rejects.toThrow(
       'resource family "assetWidgets" declares asset but /rest/v1/widgets.json answers in the lead-database format',
+    );
+    db.close();
+  });
+
+  it('a port no registered family provides is named; a port provided twice stops the start', async () => {
+    const withoutLists = FAMILIES.filter((family) => family.key !== 'lists');
+    const { app } = await instance(withoutLists, '');
+    expect(() => app.ctx.port('staticLists')).toThrow(
+      'no registered resource family provides the port "staticLists" (src/families.ts)',
+    );
+    const twice = defineFamily({
+      ...widgets,
+      key: 'secondLog',
+      tables: [],
+      seed: undefined,
+      builtIns: undefined,
+      onCoreEvents: undefined,
+      marketoRoutes: undefined,
+      provides: () => ({ activityLog: { record() {}, reassign() {} } }),
+    });
+    const db = openDatabase(':memory:');
+    db.exec(WIDGETS_MIGRATION);
+    await expect(buildApp({ config: testConfig(), db, families: [...FAMILIES, twice] })).rejects.toThrow(
+      'the port "activityLog" is provided by both "activities" and "secondLog"',
     );
     db.close();
   });

@@ -2,13 +2,15 @@
  * What happens to the core's workspaces and partitions, told to the resource families that keep rows per workspace
  * or partition (the asset family's root folders). Handlers run inside the transaction of the change: a handler that
  * throws undoes it. `…Deleting` runs before the row goes and before the delete guard counts what still uses it, so
- * a family can remove the rows it created for that workspace.
+ * a family can remove the rows it created for that workspace. `leadMerging` runs in a merge's transaction before the
+ * losing lead is deleted, so a family can move what the loser holds (list memberships) to the winner.
  */
 export interface CoreEventHandlers {
   workspaceCreated?(workspace: { id: number; name: string }): void;
   workspaceDeleting?(workspaceId: number): void;
   partitionCreated?(partition: { id: number; name: string }): void;
   partitionDeleting?(partitionId: number): void;
+  leadMerging?(loserId: number, winnerId: number): void;
 }
 
 export class CoreEvents {
@@ -32,5 +34,9 @@ export class CoreEvents {
 
   partitionDeleting(partitionId: number): void {
     for (const handler of this.handlers) handler.partitionDeleting?.(partitionId);
+  }
+
+  leadMerging(loserId: number, winnerId: number): void {
+    for (const handler of this.handlers) handler.leadMerging?.(loserId, winnerId);
   }
 }

@@ -61,6 +61,8 @@ export interface LeadRules {
   /** Where every write records its activities (the activity log), and who made the write. */
   activities: ActivityRecorder;
   origin: WriteOrigin;
+  /** Told before a merge deletes a loser, so that what it holds elsewhere (list memberships) moves to the winner. */
+  leadMerging(loserId: number, winnerId: number): void;
 }
 
 export const MAX_BATCH = 300;
@@ -371,7 +373,7 @@ function writableOrFail(rules: LeadRules, scope: PartitionScope, id: number): Le
 /**
  * Merge Leads. Decision (issue 13, README "Activity log"): the winner keeps its values; a field empty on the winner
  * takes the first loser's value (in the order given); the losers are deleted without a Delete Lead, their
- * activities move to the winner, and one Merge Leads (32) on the winner lists the merged ids. Every lead must be
+ * activities and list memberships move to the winner, and one Merge Leads (32) on the winner lists the merged ids. Every lead must be
  * writable by the caller (response-level 1008); an unknown id is 1004.
  */
 export function mergeLeads(
@@ -396,6 +398,7 @@ export function mergeLeads(
       }
     }
     for (const loser of losers) {
+      rules.leadMerging(loser.id, winner.id);
       rules.leads.delete(loser.id);
       rules.activities.reassign(loser.id, winner.id);
     }

@@ -81,6 +81,7 @@ export type RecordCode = keyof typeof RECORD_MESSAGES;
 export const DETAIL_MESSAGES = {
   /** 1003 at response level for Get Leads by Filter Type past 1,000 matches (leads.md). */
   tooManyResults: 'Too many results match the filter',
+  listTooLarge: 'Static list %s has %s or more leads: filter by leadIds instead',
   /** 1003 for a bad field value, as real responses word it (grouparoo recordings). */
   invalidFieldValue: "Invalid value for field '%s' and value '%s'",
   /** Ours: `id` in a sync other than updateOnly (leads.md says only updateOnly may name a lead by id). */
@@ -97,10 +98,14 @@ export const DETAIL_MESSAGES = {
   /** Ours (709): why a folder cannot be deleted or changed. */
   folderNotEmpty: 'Folder %s is not empty: delete or move the folders in it first',
   folderHoldsPrograms: 'Folder %s holds programs: delete or move them first',
+  folderHoldsAssets: 'Folder %s holds assets (%s): delete or move them first',
   systemFolder: 'Folder %s is a system folder and cannot be changed or deleted',
   duplicateFolderName: "A folder named '%s' already exists in folder %s",
   /** Ours (709): program names are unique in a subscription. */
   duplicateProgramName: "A program named '%s' already exists",
+  duplicateListName: "A static list named '%s' already exists",
+  listOutsideMarketingActivities:
+    'Folder %s is in %s: a static list goes in a Marketing Activities folder or a program',
   /** Ours (711): what may hold what. */
   folderInProgram: 'Folders are created in folders; %s %s is a program',
   programOutsideMarketingActivities: 'Programs live in Marketing Activities folders; folder %s is in %s',

@@ -57,15 +57,16 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
 async function registerFamilyRoutes(marketo: FastifyInstance, ctx: AppContext, { family, repo }: FamilyInstance) {
   const routes = family.marketoRoutes;
   if (!routes) return;
-  const declared = family.wireFormat;
-  if (!declared) throw new Error(`resource family "${family.key}" has Marketo routes but declares no wireFormat`);
+  if (!family.wireFormat)
+    throw new Error(`resource family "${family.key}" has Marketo routes but declares no wireFormat`);
+  const declared: readonly string[] = [family.wireFormat].flat();
   await marketo.register(
     named(`${family.key}Family`, async (scope: FastifyInstance) => {
       scope.addHook('onRoute', (route) => {
         const actual = wireFormatOf(route.url).name;
-        if (actual !== declared) {
+        if (!declared.includes(actual)) {
           throw new Error(
-            `resource family "${family.key}" declares ${declared} but ${route.url} answers in the ${actual} format`,
+            `resource family "${family.key}" declares ${declared.join(', ')} but ${route.url} answers in the ${actual} format`,
           );
         }
       });

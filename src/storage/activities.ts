@@ -30,6 +30,7 @@ export interface ActivityQuery {
   after: LogPosition;
   typeIds: readonly number[];
   partitionIds: readonly number[];
+  /** Only these leads' activities (the leadIds and listId filters); [] matches none. */
   leadIds?: readonly number[];
   assetIds?: readonly number[];
   /** Get Lead Changes: REST names of the fields whose changes are wanted. */
@@ -228,7 +229,8 @@ export class ActivityRepository implements ActivityRecorder {
    * activity, so the next run sees only what came after.
    */
   page(query: ActivityQuery): ActivityPage {
-    const leads = query.leadIds !== undefined && query.leadIds.length > 0;
+    // An empty list of leads (a list without members) matches nothing, rather than every lead.
+    const leads = query.leadIds !== undefined;
     const assets = query.assetIds !== undefined && query.assetIds.length > 0;
     const key = `${query.kind}:${leads}:${assets}`;
     let statement = this.pages.get(key);

@@ -7,7 +7,8 @@ import {
   type Tree,
   TREES,
 } from '../domain/assets.js';
-import { type Database, prepareOnUse } from './database.js';
+import { type Database, type PreparedStatement, prepareOnUse } from './database.js';
+import { type ForeignKey, schemaOf } from './schema.js';
 
 export interface FolderRow {
   id: number;
@@ -123,15 +124,32 @@ export const BROWSE_PROGRAMS_SQL = `SELECT ${PROGRAM_COLUMNS}
     AND (@status IS NULL OR p.status = @status)
   ORDER BY p.id LIMIT @limit OFFSET @offset`;
 
+/** The tables of this family that reference a folder. */
+const OWN_FOLDER_REFERENCES = new Set(['asset_folders', 'asset_programs', 'asset_tokens']);
+
 /** Folders, programs, tokens, channels and tag types: every statement of the assets family. */
 export class AssetRepository {
   private readonly s;
+
+  /**
+   * Assets other families keep in folders (static lists…): every foreign key to a folder but the family's own
+   * (subfolders, programs, tokens), read from the schema, so a folder holding them is not empty and is not deleted.
+   */
+  private readonly heldElsewhere: readonly ForeignKey[];
+  private readonly heldCounts: { table: string; count: PreparedStatement<[number], { n: number }> }[];
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
   ) {
     const prepare = <P extends unknown[] | object = unknown[], R = unknown>(sql: string) => prepareOnUse<P, R>(db, sql);
+    this.heldElsewhere = schemaOf(db)
+      .referencesTo('asset_folders')
+      .filter((key) => !OWN_FOLDER_REFERENCES.has(key.table));
+    this.heldCounts = this.heldElsewhere.map((key) => ({
+      table: key.table,
+      count: prepare<[number], { n: number }>(`SELECT count(*) AS n FROM "${key.table}" WHERE "${key.column}" = ?`),
+    }));
     this.s = {
       ensureRoots: prepare<[number, number]>(
         `INSERT OR IGNORE INTO asset_folders
@@ -149,7 +167,8 @@ export class AssetRepository {
       removeEmptyRoots: prepare<[number]>(
         `DELETE FROM asset_folders WHERE workspace_id = ? AND parent_id IS NULL
            AND NOT EXISTS (SELECT 1 FROM asset_folders c WHERE c.parent_id = asset_folders.id)
-           AND NOT EXISTS (SELECT 1 FROM asset_programs p WHERE p.folder_id = asset_folders.id)`,
+           AND NOT EXISTS (SELECT 1 FROM asset_programs p WHERE p.folder_id = asset_folders.id)
+           ${this.heldElsewhere.map((key) => `AND NOT EXISTS (SELECT 1 FROM "${key.table}" x WHERE x."${key.column}" = asset_folders.id)`).join(' ')}`,
       ),
       ensureChannel: prepare<[number, string, string, string, number, number]>(
         `INSERT OR IGNORE INTO asset_channels
@@ -368,6 +387,14 @@ export class AssetRepository {
 
   childCounts(id: number): { folders: number; programs: number } {
     return this.s.childCounts.get(id, id)!;
+  }
+
+  /** What other families keep in folder `id`, as "2 static_lists" (empty when nothing). */
+  heldAssets(id: number): string[] {
+    return this.heldCounts
+      .map(({ table, count }) => ({ table, n: count.get(id)!.n }))
+      .filter(({ n }) => n > 0)
+      .map(({ table, n }) => `${n} ${table}`);
   }
 
   contents(id: number, limit: number, offset: number): { id: number; type: 'Folder' | 'Program' }[] {

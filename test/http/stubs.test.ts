@@ -37,7 +37,10 @@ describe('stubs on an unknown path', () => {
   it('answers 610 without a stub, and the stub once one is added', async () => {
     const before = await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth());
     expect(before.json()).toMatchObject({ success: false, errors: [{ code: '610' }] });
-    const stub = await addStub({ match: { method: 'GET', path: '/rest/v1/namedAccountLists.json' }, respond: { body: LISTS } });
+    const stub = await addStub({
+      match: { method: 'GET', path: '/rest/v1/namedAccountLists.json' },
+      respond: { body: LISTS },
+    });
     expect(stub).toMatchObject({ id: 'stub-1', source: 'admin', hits: 0, shadows: [] });
     const after = await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth());
     expect(after.statusCode).toBe(200);
@@ -73,22 +76,34 @@ describe('stubs on an unknown path', () => {
   });
 
   it('matches on query, client id and a JSON body subset; the newest matching stub wins', async () => {
-    await addStub({ match: { path: '/rest/v1/namedAccountList/*/namedAccounts.json' }, respond: { body: { which: 'any' } } });
+    await addStub({
+      match: { path: '/rest/v1/namedAccountList/*/namedAccounts.json' },
+      respond: { body: { which: 'any' } },
+    });
     await addStub({
       match: { method: 'POST', path: '/rest/v1/namedAccountList/*/namedAccounts.json', body: { input: [{ id: 7 }] } },
       respond: { body: { which: 'lead 7' } },
     });
     await addStub({
-      match: { path: '/rest/v1/namedAccountList/*/namedAccounts.json', query: { batchSize: '5' }, clientId: 'someone-else' },
+      match: {
+        path: '/rest/v1/namedAccountList/*/namedAccounts.json',
+        query: { batchSize: '5' },
+        clientId: 'someone-else',
+      },
       respond: { body: { which: 'other client' } },
     });
-    const post = (body: unknown, url = '/rest/v1/namedAccountList/12/namedAccounts.json') => call(app, 'POST', url, body, auth());
+    const post = (body: unknown, url = '/rest/v1/namedAccountList/12/namedAccounts.json') =>
+      call(app, 'POST', url, body, auth());
     expect((await post({ input: [{ id: 7 }] })).json()).toEqual({ which: 'lead 7' });
     expect((await post({ input: [{ id: 8 }] })).json()).toEqual({ which: 'any' });
-    expect((await post({ input: [{ id: 7 }] }, '/rest/v1/namedAccountList/12/namedAccounts.json?batchSize=5')).json()).toEqual({
+    expect(
+      (await post({ input: [{ id: 7 }] }, '/rest/v1/namedAccountList/12/namedAccounts.json?batchSize=5')).json(),
+    ).toEqual({
       which: 'lead 7',
     });
-    expect((await call(app, 'GET', '/rest/v1/namedAccountList/12/namedAccounts.json?batchSize=5', undefined, auth())).json()).toEqual({
+    expect(
+      (await call(app, 'GET', '/rest/v1/namedAccountList/12/namedAccounts.json?batchSize=5', undefined, auth())).json(),
+    ).toEqual({
       which: 'any',
     });
   });
@@ -293,7 +308,13 @@ describe('the journal for verification', () => {
       match: { method: 'POST', path: '/rest/v1/namedAccountList/*/namedAccounts.json' },
       respond: { body: { requestId: 'a#1', success: false, errors: [{ code: '1004', message: 'Lead not found' }] } },
     });
-    await call(app, 'POST', '/rest/v1/namedAccountList/12/namedAccounts.json', { input: [{ id: 7 }], access_token: 'leak' }, auth());
+    await call(
+      app,
+      'POST',
+      '/rest/v1/namedAccountList/12/namedAccounts.json',
+      { input: [{ id: 7 }], access_token: 'leak' },
+      auth(),
+    );
     await call(app, 'GET', '/rest/v1/leads/describe.json', undefined, auth());
     const filtered = async (query: string) =>
       (await call(app, 'GET', `/admin/requests?${query}`)).json().items as Record<string, unknown>[];
@@ -339,7 +360,13 @@ describe('the journal for verification', () => {
         },
       },
     });
-    await call(app, 'POST', '/rest/v1/namedAccountList/12/namedAccounts.json', { input: [{ id: 1 }, { id: 2 }, { id: 3 }] }, auth());
+    await call(
+      app,
+      'POST',
+      '/rest/v1/namedAccountList/12/namedAccounts.json',
+      { input: [{ id: 1 }, { id: 2 }, { id: 3 }] },
+      auth(),
+    );
     const sync = await call(
       app,
       'POST',
@@ -362,7 +389,10 @@ describe('the journal for verification', () => {
   });
 
   it('bounds a body with the query in the entry’s 64 KiB, cut and marked truncated', async () => {
-    await addStub({ match: { path: '/rest/v1/namedAccountList/*/namedAccounts.json' }, respond: { body: { ok: true } } });
+    await addStub({
+      match: { path: '/rest/v1/namedAccountList/*/namedAccounts.json' },
+      respond: { body: { ok: true } },
+    });
     const big = 'x'.repeat(200 * 1024);
     const sent = await call(
       app,
@@ -385,7 +415,9 @@ describe('stubs live in memory', () => {
     const dir = makeTempDir();
     try {
       const config = testConfig({ DATABASE_PATH: join(dir.path, 'fake.sqlite') });
-      const seed = { stubs: [{ id: 'from-seed', match: { path: '/rest/v1/namedAccountLists.json' }, respond: { body: {} } }] };
+      const seed = {
+        stubs: [{ id: 'from-seed', match: { path: '/rest/v1/namedAccountLists.json' }, respond: { body: {} } }],
+      };
       const first = await buildApp({ config, seed });
       await call(first, 'POST', '/admin/stubs', { id: 'added', match: { path: '/rest/x' }, respond: {} });
       expect((await call(first, 'GET', '/admin/stubs')).json().items).toHaveLength(2);

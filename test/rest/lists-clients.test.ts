@@ -54,6 +54,7 @@ const LIST = {
   pythonAdd: 1020,
   pythonRemove: 1021,
   pythonLeads: 1022,
+  pythonIsMember: 1023,
 } as const;
 /** Leads 101–105 in the Default partition; 201 in Hidden, a partition the Default workspace does not see. */
 const HIDDEN_LEAD = 201;
@@ -90,25 +91,16 @@ interface MarketoBody {
 }
 
 /** A page of node-marketo-rest, with the `nextPage()` it adds (non-enumerable) when there is a `nextPageToken`. */
-type Page = Marketo.Response & { nextPage?: () => Promise<Page> };
+type Page = Marketo.Page;
 
-/** node-marketo-rest's lib/api/list.js, beyond what test/types/node-marketo-rest.d.ts declares. */
-interface ListApi {
-  find(options?: { id?: number[]; name?: string[]; workspaceName?: string[]; batchSize?: number }): Promise<Page>;
-  addLeadsToList(listId: number, input: (number | { id: number })[]): Promise<Marketo.Response>;
-  removeLeadsFromList(listId: number, leadIds: number[]): Promise<Marketo.Response>;
-  isMember(listId: number, leadIds: number[]): Promise<Marketo.Response>;
-  getLeads(listId: number, options?: { fields?: string | string[]; batchSize?: number }): Promise<Page>;
-}
-
-function nodeClient(credentials: { clientId: string; clientSecret: string }): ListApi {
+function nodeClient(credentials: { clientId: string; clientSecret: string }): Marketo.List {
   const client = new Marketo({
     endpoint: `${baseUrl}/rest`,
     identity: `${baseUrl}/identity`,
     ...credentials,
     retry: { maxRetries: 2, initialDelay: 50, maxDelay: 200 },
   });
-  return client.list as unknown as ListApi;
+  return client.list;
 }
 
 /** The manager's token, fetched as marketorestpython's authenticate() does (GET with query parameters). */
@@ -210,6 +202,7 @@ beforeAll(async () => {
         { id: LIST.pythonAdd, name: 'Python add', leads: [101] },
         { id: LIST.pythonRemove, name: 'Python remove', leads: [101, 102] },
         { id: LIST.pythonLeads, name: 'Python leads', leads: [101, 102, 103, 104, 105] },
+        { id: LIST.pythonIsMember, name: 'Python ismember', leads: [101] },
       ],
     },
   });
@@ -461,6 +454,26 @@ describe('marketorestpython request shapes, sent with fetch', () => {
       { leadId: 102, activityTypeId: 24 },
       { leadId: 103, activityTypeId: 24 },
     ]);
+  });
+
+  it('member_of_list: POST ismember.json?_method=GET with a JSON body {"input":[{"id":…}]}', async () => {
+    // client.py member_of_list(listId, id=[101, 102, 201]): http_lib.post with json=data and _method=GET in the
+    // query; swagger-mapi.json declares the optional body listOperationRequest on Member of List.
+    const answer = await marketo(`/rest/v1/lists/${LIST.pythonIsMember}/leads/ismember.json?_method=GET`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ input: [{ id: 101 }, { id: 102 }, { id: HIDDEN_LEAD }] }),
+    });
+    expect(answer).toEqual({
+      requestId: expect.stringMatching(REQUEST_ID),
+      success: true,
+      result: [
+        { id: 101, status: 'memberof' },
+        { id: 102, status: 'notmemberof' },
+        skipped(HIDDEN_LEAD, '1004', 'Lead not found'),
+      ],
+    });
+    expect(await membersOf(LIST.pythonIsMember)).toEqual([101]);
   });
 
   it('remove_leads_from_list: the DELETE verb with a JSON body; removed and 1015; Remove from List (25) logged', async () => {

@@ -226,3 +226,134 @@ describe('GET /rest/v1/leads/{id}/listMembership.json', () => {
     expect(await as(token, 'GET', '/rest/v1/leads/x/listMembership.json')).toMatchObject(error('1003'));
   });
 });
+
+describe('the activity log filtered by listId', () => {
+  /** A token reading activities (and leads) in workspace A only. */
+  async function activityReader(): Promise<string> {
+    const { provisionService, accessToken } = await import('../helpers.js');
+    const service = await provisionService(sub.app, {
+      permissions: ['read-only-activity'],
+      workspaceIds: [sub.workspaces.A],
+    });
+    return accessToken(sub.app, service);
+  }
+  async function startToken(token: string): Promise<string> {
+    return (await as(token, 'GET', '/rest/v1/activities/pagingtoken.json?sinceDatetime=2000-01-01T00:00:00Z'))
+      .nextPageToken;
+  }
+
+  it('keeps the activities of the list’s current members; beside leadIds, the leads in both', async () => {
+    await admin('POST', `/rest/v1/lists/${L.L1}/leads.json?id=${leads.a1}`);
+    const token = await activityReader();
+    const since = await startToken(token);
+    const page = await as(
+      token,
+      'GET',
+      `/rest/v1/activities.json?activityTypeIds=12,24&listId=${L.L1}&nextPageToken=${since}`,
+    );
+    expect(page.success).toBe(true);
+    expect(page.result.map((a: { leadId: number; activityTypeId: number }) => [a.leadId, a.activityTypeId])).toEqual([
+      [leads.a1, 12],
+      [leads.a1, 24],
+    ]);
+    const both = await as(
+      token,
+      'GET',
+      `/rest/v1/activities.json?activityTypeIds=12&listId=${L.L1}&leadIds=${leads.a2}&nextPageToken=${since}`,
+    );
+    expect(both.result).toEqual([]);
+    const changes = await as(
+      token,
+      'GET',
+      `/rest/v1/activities/leadchanges.json?fields=email&listId=${L.L1}&nextPageToken=${since}`,
+    );
+    expect(changes.result.map((a: { leadId: number }) => a.leadId)).toEqual([leads.a1]);
+  });
+
+  it('an empty list matches no activity (not every activity)', async () => {
+    const token = await activityReader();
+    const since = await startToken(token);
+    const page = await as(
+      token,
+      'GET',
+      `/rest/v1/activities.json?activityTypeIds=12&listId=${L.L1}&nextPageToken=${since}`,
+    );
+    expect(page).toMatchObject({ success: true, result: [], nextPageToken: expect.any(String) });
+  });
+
+  it('an unknown list, or one in a workspace without an activity permission, is 1013; a bad id is 1003', async () => {
+    const token = await activityReader();
+    const since = await startToken(token);
+    const path = (listId: string) =>
+      `/rest/v1/activities.json?activityTypeIds=12&listId=${listId}&nextPageToken=${since}`;
+    expect(await as(token, 'GET', path('999999'))).toMatchObject(error('1013'));
+    expect(await as(token, 'GET', path(String(L.L3)))).toMatchObject(error('1013'));
+    expect(await as(token, 'GET', path('abc'))).toMatchObject(error('1003'));
+    expect(
+      await as(token, 'GET', `/rest/v1/activities/leadchanges.json?fields=email&listId=999999&nextPageToken=${since}`),
+    ).toMatchObject(error('1013'));
+  });
+});
+
+describe('Marketo’s rule from 2026-12-30: listId on a list of 10,000 or more leads is a response-level 1003', () => {
+  it('applies on the fake’s clock, at 10,000 members and not at 9,999, to both activity reads', async () => {
+    const { newSeededInstance, tokenFor } = await import('../helpers.js');
+    const credentials = { clientId: 'big-list-reader', clientSecret: 'big-list-secret' };
+    const ids = Array.from({ length: 10_000 }, (_, i) => i + 1);
+    const { app, clock } = await newSeededInstance(
+      {
+        roles: [{ name: 'Activity reader', permissions: ['read-only-activity'] }],
+        users: [{ email: 'reader@example.com', roles: [{ role: 'Activity reader', workspace: 'Default' }] }],
+        services: [{ name: 'Reader', user: 'reader@example.com', ...credentials }],
+        leads: ids.map((id) => ({ id, email: `lead${id}@example.com` })),
+        lists: [
+          { id: 1, name: 'Ten thousand', leads: ids },
+          { id: 2, name: 'One short', leads: ids.slice(1) },
+        ],
+      },
+      {},
+      '2026-12-29T23:59:59Z',
+    );
+    const token = await tokenFor(app, credentials);
+    const read = async (path: string) =>
+      (await call(app, 'GET', path, undefined, { authorization: `Bearer ${token}` })).json();
+    const since = (await read('/rest/v1/activities/pagingtoken.json?sinceDatetime=2000-01-01T00:00:00Z')).nextPageToken;
+    const activities = (listId: number) =>
+      read(`/rest/v1/activities.json?activityTypeIds=12&listId=${listId}&nextPageToken=${since}`);
+    const changes = (listId: number) =>
+      read(`/rest/v1/activities/leadchanges.json?fields=email&listId=${listId}&nextPageToken=${since}`);
+
+    // The day before, a large list is still read.
+    expect(await activities(1)).toMatchObject({ success: true });
+    clock.set(Date.parse('2026-12-30T00:00:00Z'));
+    for (const answer of [await activities(1), await changes(1)]) {
+      expect(answer).toEqual({
+        requestId: expect.any(String),
+        success: false,
+        errors: [{ code: '1003', message: 'Static list 1 has 10000 or more leads: filter by leadIds instead' }],
+      });
+    }
+    expect(await activities(2)).toMatchObject({ success: true });
+    expect(await changes(2)).toMatchObject({ success: true });
+    await app.close();
+  });
+});
+
+describe('merging leads moves list memberships to the winner', () => {
+  it('the loser’s lists become the winner’s; a list both are in keeps the winner once', async () => {
+    await admin('POST', `/rest/v1/lists/${L.L1}/leads.json?id=${leads.a1}&id=${leads.a2}`);
+    await admin('POST', `/rest/v1/lists/${L.L2}/leads.json?id=${leads.a2}`);
+    const merged = await admin('POST', `/rest/v1/leads/${leads.a1}/merge.json?leadIds=${leads.a2}`);
+    expect(merged.success).toBe(true);
+    expect(members(L.L1)).toEqual([leads.a1]);
+    expect(members(L.L2)).toEqual([leads.a1]);
+  });
+
+  it('a refused merge moves nothing', async () => {
+    await admin('POST', `/rest/v1/lists/${L.L2}/leads.json?id=${leads.a2}`);
+    // The caller cannot write lead c (workspace C): the whole merge is refused.
+    const refused = await caller('POST', `/rest/v1/leads/${leads.a1}/merge.json?leadIds=${leads.a2},${leads.c}`);
+    expect(refused.success).toBe(false);
+    expect(members(L.L2)).toEqual([leads.a2]);
+  });
+});

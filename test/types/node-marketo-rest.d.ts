@@ -67,12 +67,24 @@ declare module 'node-marketo-rest' {
       getActivityTypes(): Promise<Response>;
     }
 
-    /** Static lists (lib/api/list.js): not implemented by the fake, stubbed in tests (issue 17). */
+    /** A page with the client's own `nextPage()` when Marketo says more follow. */
+    type Page = Response & { nextPage?: () => Promise<Page> };
+
+    /**
+     * Static lists (lib/api/list.js; issue 15, test/rest/lists-clients.test.ts). Its quirk: several ids in
+     * removeLeadsFromList or isMember are sent as one `id=1%26id%3D2` value.
+     */
     interface List {
       /** POST lists.json with a form body and `_method=GET`. */
-      find(options?: { id?: number[]; name?: string[]; batchSize?: number }): Promise<Response>;
+      find(options?: { id?: number[]; name?: string[]; workspaceName?: string[]; batchSize?: number }): Promise<Page>;
       /** POST lists/{listId}/leads.json with `{input: [{id}]}`. */
       addLeadsToList(listId: number, input: (number | { id: number })[]): Promise<Response>;
+      /** DELETE lists/{listId}/leads.json?id=… */
+      removeLeadsFromList(listId: number, leadIds: number[]): Promise<Response>;
+      /** GET lists/{listId}/leads/ismember.json?id=… */
+      isMember(listId: number, leadIds: number[]): Promise<Response>;
+      /** POST list/{listId}/leads.json with a form body and `_method=GET`. */
+      getLeads(listId: number, options?: { fields?: string | string[]; batchSize?: number }): Promise<Page>;
     }
 
     interface Connection {

@@ -13,6 +13,7 @@ import { MarketoError, NotFoundError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage, reason } from '../../domain/marketo-codes.js';
 import type { Reason } from '../../domain/results.js';
 import type { PermissionKey } from '../../domain/permissions.js';
+import type { AppContext } from '../../context.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultOf } from '../../http/marketo-schemas.js';
@@ -174,11 +175,38 @@ function positionOf(token: string | undefined): LogPosition {
 }
 
 /**
- * Decision (issue 13): `listId` is accepted once static lists exist; until then every list is unknown, a
- * response-level 1013 "Object not found".
+ * Marketo's announced rule: "Beginning 2026-12-30, calls to the Get Lead Activities and Get Lead Changes endpoints
+ * which include the listId parameter will fail (error code 1003) if the target lists contain 10,000 or more leads"
+ * (swagger-mapi.json; migration.md names 2026-09-30 — the later date is applied, on the fake's clock).
  */
-function rejectListId(listId: string | undefined): void {
-  if (listId !== undefined) throw new MarketoError('1013', marketoMessage('1013'));
+export const LIST_FILTER_LIMIT = { members: 10_000, from: Date.UTC(2026, 11, 30) } as const;
+
+/**
+ * The `listId` filter as lead ids. Decision (issue 15, README "Static lists"): a list unknown, or in a workspace
+ * where the caller holds no activity permission, is a response-level 1013; `listId` beside `leadIds` keeps the
+ * leads in both.
+ */
+function listMembers(
+  ctx: AppContext,
+  request: FastifyRequest,
+  listIdText: string | undefined,
+  leadIds: readonly number[] | undefined,
+): readonly number[] | undefined {
+  if (listIdText === undefined) return leadIds;
+  const listId = Number(listIdText);
+  if (!/^\d+$/.test(listIdText.trim()) || !Number.isSafeInteger(listId))
+    throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.invalidParameter, 'listId', listIdText));
+  const lists = ctx.port('staticLists');
+  const workspaceId = lists.workspaceOf(listId);
+  if (workspaceId === undefined || !request.access!.workspaces('read', 'activity').includes(workspaceId))
+    throw new MarketoError('1013', marketoMessage('1013'));
+  if (ctx.clock.now() >= LIST_FILTER_LIMIT.from && lists.count(listId) >= LIST_FILTER_LIMIT.members) {
+    throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.listTooLarge, listId, LIST_FILTER_LIMIT.members));
+  }
+  const members = lists.leadIds(listId);
+  if (leadIds === undefined) return members;
+  const asked = new Set(leadIds);
+  return members.filter((id) => asked.has(id));
 }
 
 /**
@@ -249,7 +277,7 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
       const leadIds = ids('leadIds', query.leadIds, MAX_LEAD_IDS);
       const assetIds = ids('assetIds', query.assetIds, MAX_BATCH);
       const batchSize = batchSizeOf(query.batchSize);
-      rejectListId(query.listId);
+      const members = listMembers(ctx, request, query.listId, leadIds);
       const page = activities.page({
         kind: 'activities',
         after,
@@ -257,7 +285,7 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
         // Visibility (README, Decisions): an activity carries its lead's partition at the time; it is seen by callers
         // holding an activity permission in a workspace that sees that partition.
         partitionIds: [...request.access!.partitions('read', 'activity')],
-        ...(leadIds ? { leadIds } : {}),
+        ...(members ? { leadIds: members } : {}),
         ...(assetIds ? { assetIds } : {}),
         batchSize,
       });
@@ -289,13 +317,13 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
       });
       const leadIds = ids('leadIds', query.leadIds, MAX_LEAD_IDS);
       const batchSize = batchSizeOf(query.batchSize);
-      rejectListId(query.listId);
+      const members = listMembers(ctx, request, query.listId, leadIds);
       const page = activities.page({
         kind: 'leadChanges',
         after,
         typeIds: [ACTIVITY.newLead, ACTIVITY.changeDataValue],
         partitionIds: [...request.access!.partitions('read', 'activity')],
-        ...(leadIds ? { leadIds } : {}),
+        ...(members ? { leadIds: members } : {}),
         fields,
         batchSize,
       });
@@ -532,6 +560,7 @@ export const activities = defineFamily({
   tables: ['activities'],
   wireFormat: 'lead-database',
   repository: ({ db, clock }) => new ActivityRepository(db, clock),
+  provides: (repo) => ({ activityLog: repo }),
   seed: {
     item: activitySeed,
     load: loadActivities,

@@ -355,6 +355,8 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       const counts = repo.childCounts(id);
       if (counts.folders > 0) throw businessRule(DETAIL_MESSAGES.folderNotEmpty, id);
       if (counts.programs > 0) throw businessRule(DETAIL_MESSAGES.folderHoldsPrograms, id);
+      const held = repo.heldAssets(id);
+      if (held.length > 0) throw businessRule(DETAIL_MESSAGES.folderHoldsAssets, id, held.join(', '));
       repo.deleteFolder(id);
       return assetEnvelope(request.marketoRequestId(), [{ id }]);
     },

@@ -14,6 +14,7 @@ import {
   businessRule,
   canSee,
   channelRecord,
+  datetimeParam,
   folderRef,
   formBody,
   notFound,
@@ -37,19 +38,6 @@ const channelEnvelope = envelopeOf(z.record(z.string(), z.unknown()).describe('C
 const tagTypeEnvelope = envelopeOf(z.record(z.string(), z.unknown()).describe('Tag type'));
 
 const idParams = z.object({ id: z.coerce.number().int() });
-
-/** Asset datetimes in queries: ISO 8601, with or without the `+0000` Marketo appends. */
-const datetimeParam = z
-  .string()
-  .transform((value, context) => {
-    const ms = Date.parse(value.replace(/Z\+0000$/, 'Z'));
-    if (Number.isNaN(ms)) {
-      context.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time' });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .optional();
 
 const browseQuery = z.object({
   filterType: z.enum(['id', 'programId', 'folderId', 'workspace']).optional(),

@@ -21,6 +21,19 @@ export const pagingShape = {
   maxReturn: z.coerce.number().int().min(1).max(MAX_RETURN).default(20),
 };
 
+/** Asset datetimes in queries: ISO 8601, with or without the `+0000` Marketo appends. */
+export const datetimeParam = z
+  .string()
+  .transform((value, context) => {
+    const ms = Date.parse(value.replace(/Z\+0000$/, 'Z'));
+    if (Number.isNaN(ms)) {
+      context.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time' });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .optional();
+
 /** An object parameter: an object (JSON body) or its text (JSON, or marketorestpython's Python repr). */
 export function objectParam<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (typeof value === 'string' ? (parseObjectParam(value) ?? value) : value), schema);

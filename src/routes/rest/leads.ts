@@ -27,7 +27,6 @@ import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-sc
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import { LeadRepository } from '../../storage/leads.js';
 import { leadFields as leadFieldsFamily } from '../admin/lead-fields.js';
-import { activities as activitiesFamily } from './activities.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
 const WRITE: readonly PermissionKey[] = ['read-write-lead'];
@@ -172,9 +171,10 @@ function rulesOf(ctx: AppContext, leads: LeadRepository, request: FastifyRequest
     catalog: leadFields.catalog(),
     partitionByName: (name) => partitions.findByName(name),
     partitionName: (id) => partitions.find(id)?.name ?? String(id),
-    // The log reached through its family: the lead rules know only the ActivityRecorder port.
-    activities: ctx.repo(activitiesFamily),
+    // The log reached through its port: the lead rules know only the ActivityRecorder interface.
+    activities: ctx.port('activityLog'),
     origin: { requestId: request.marketoRequestId(), user: request.principal?.user.email ?? '' },
+    leadMerging: (loserId, winnerId) => ctx.events.leadMerging(loserId, winnerId),
   };
 }
 

@@ -13,11 +13,13 @@ import type { PermissionKey } from '../../domain/permissions.js';
 import { type RecordResult, skipped } from '../../domain/results.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultOf } from '../../http/marketo-schemas.js';
-import { defineFamily, type FamilyRouteOptions } from '../../family.js';
-import { ListRepository, type StaticList } from '../../storage/lists.js';
+import { MARKETING_ACTIVITIES } from '../../domain/assets.js';
+import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
+import { type ListPlace, ListRepository, type StaticList } from '../../storage/lists.js';
 import { leadFields as leadFieldsFamily } from '../admin/lead-fields.js';
-import { activities as activitiesFamily } from './activities.js';
+import { assets as assetsFamily } from './assets.js';
 import { leads as leadsFamily } from './leads.js';
+import { staticListAssetRoutes } from './static-list-assets.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
 const WRITE: readonly PermissionKey[] = ['read-write-lead'];
@@ -64,7 +66,7 @@ const batchSize = z.coerce.number().int().min(1).max(MAX_BATCH).default(MAX_BATC
 const listsQuery = z.object({
   id: commaList(z.coerce.number().int()).optional().describe('List ids, comma-separated'),
   name: commaList(z.string()).optional().describe('List names, comma-separated'),
-  programName: commaList(z.string()).optional().describe('Program names (no list of the fake is in a program)'),
+  programName: commaList(z.string()).optional().describe('Program names: the lists in those programs'),
   workspaceName: commaList(z.string()).optional().describe('Workspace names, comma-separated'),
   batchSize,
   nextPageToken: z.string().optional(),
@@ -88,6 +90,7 @@ function listRecord(list: StaticList) {
     id: list.id,
     name: list.name,
     ...(list.description ? { description: list.description } : {}),
+    ...(list.programName !== null ? { programName: list.programName } : {}),
     workspaceName: list.workspaceName,
     createdAt: formatDatetime(list.createdAt),
     updatedAt: formatDatetime(list.updatedAt),
@@ -155,7 +158,7 @@ function changeMembership(
       }
       return { id, status: change === 'add' ? 'added' : 'removed' };
     });
-    if (logged.length > 0) ctx.repo(activitiesFamily).record(logged);
+    if (logged.length > 0) ctx.port('activityLog').record(logged);
     return results;
   });
 }
@@ -181,19 +184,17 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
       const { id, name, programName, workspaceName, batchSize: size, nextPageToken } = request.query;
       const digest = queryDigest(['lists', id, name, programName, workspaceName, size]);
       const afterId = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
-      // No list of the fake belongs to a program: a programName filter matches none.
-      const page = programName
-        ? []
-        : lists.page(
-            {
-              workspaceIds: visibleWorkspaces(request, 'read-only-lead'),
-              ...(id ? { ids: id } : {}),
-              ...(name ? { names: name } : {}),
-              ...(workspaceName ? { workspaceNames: workspaceName } : {}),
-            },
-            afterId,
-            size + 1,
-          );
+      const page = lists.page(
+        {
+          workspaceIds: visibleWorkspaces(request, 'read-only-lead'),
+          ...(id ? { ids: id } : {}),
+          ...(name ? { names: name } : {}),
+          ...(workspaceName ? { workspaceNames: workspaceName } : {}),
+          ...(programName ? { programNames: programName } : {}),
+        },
+        afterId,
+        size + 1,
+      );
       const more = page.length > size;
       const rows = more ? page.slice(0, size) : page;
       return successEnvelope(
@@ -325,15 +326,18 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
       schema: {
         tags,
         summary: 'Member of List',
+        description:
+          'Lead ids as ?id=1,2 or a JSON body {"input":[{"id":1}]} (marketorestpython, POST with _method=GET).',
         params: listIdParams,
         querystring: idsQuery,
+        body: idsBody,
         response: { 200: isMemberEnvelope },
       },
     },
     async (request) => {
       const list = writableList(lists, request, request.params.listId);
       const readable = request.access!.partitions('read', 'lead');
-      const ids = idsOf(undefined, request.query);
+      const ids = idsOf(request.body, request.query);
       return successEnvelope(
         request.marketoRequestId(),
         ids.map((id): RecordResult<'memberof' | 'notmemberof'> => {
@@ -380,34 +384,77 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
   );
 };
 
-/** A static list in a seed: its workspace (by name) and its members (lead ids). */
+/**
+ * A static list in a seed: where it sits — a folder (`folder`: its path, as the assets seed names folders, or its
+ * id), a program (`program`: name), or by default its workspace's Marketing Activities root — and its members.
+ */
 const listSeed = z.object({
   id: z.number().int().positive().optional(),
   name: z.string().min(1),
   description: z.string().optional(),
-  workspace: z.string().default('Default'),
+  workspace: z.string().optional(),
+  folder: z.union([z.string().min(1), z.number().int().positive()]).optional(),
+  program: z.string().min(1).optional(),
   leads: z.array(z.number().int().positive()).optional(),
 });
 type ListSeed = z.infer<typeof listSeed>;
 
-/** Static lists and their members: the lead-database side of issue 15. */
+/** Where a seed's list goes; a workspace named beside its folder or program must be that container's. */
+function placeOf(item: ListSeed, path: string, context: SeedLoadContext): ListPlace {
+  const assets = context.repo(assetsFamily);
+  if (item.folder !== undefined && item.program !== undefined)
+    context.fail(path, 'a list sits in a folder or in a program, not both');
+  let place: ListPlace;
+  if (item.folder !== undefined) {
+    const wanted = typeof item.folder === 'string' ? item.folder.replace(/\/+$/, '').toLowerCase() : undefined;
+    const folder =
+      wanted === undefined
+        ? assets.folder(item.folder as number)
+        : assets.allFolders().find((row) => assets.folderPath(row).toLowerCase() === wanted);
+    if (!folder) context.fail(`${path}.folder`, `no folder at ${JSON.stringify(item.folder)}`);
+    if (folder!.tree !== MARKETING_ACTIVITIES)
+      context.fail(`${path}.folder`, `folder ${item.folder} is not in Marketing Activities`);
+    place = { workspaceId: folder!.workspace_id, folderId: folder!.id };
+  } else if (item.program !== undefined) {
+    const program = assets.programByName(item.program);
+    if (!program) context.fail(`${path}.program`, `no program named "${item.program}"`);
+    place = { workspaceId: program!.workspace_id, programId: program!.id };
+  } else {
+    const workspaceId = context.workspaceId(item.workspace ?? 'Default');
+    if (workspaceId === undefined) context.fail(`${path}.workspace`, `no workspace named "${item.workspace}"`);
+    return { workspaceId: workspaceId! };
+  }
+  if (item.workspace !== undefined && context.workspaceId(item.workspace) !== place.workspaceId)
+    context.fail(`${path}.workspace`, `the list's folder or program is not in workspace "${item.workspace}"`);
+  return place;
+}
+
+/** Static lists and their members (issue 15): the lead-database routes here, the Asset API's in static-list-assets.ts. */
 export const lists = defineFamily({
   key: 'lists',
   tables: ['static_lists', 'static_list_members'],
-  wireFormat: 'lead-database',
+  wireFormat: ['lead-database', 'asset'],
   repository: ({ db, clock }) => new ListRepository(db, clock),
+  provides: (repo) => ({ staticLists: repo }),
+  onCoreEvents: (repo) => ({
+    leadMerging: (loserId, winnerId) => repo.moveMembers(loserId, winnerId),
+  }),
   seed: {
     item: listSeed as z.ZodType<ListSeed>,
     load(repo, items, context) {
       const leads = context.repo(leadsFamily);
+      const taken = new Set<string>();
       items.forEach((item, i) => {
         const path = `[${i}]`;
-        const workspaceId = context.workspaceId(item.workspace);
-        if (workspaceId === undefined) context.fail(`${path}.workspace`, `no workspace named "${item.workspace}"`);
+        const place = placeOf(item, path, context);
+        // Static list names are unique (static-lists.md: "The name must be unique"), without regard to case.
+        if (taken.has(item.name.toLowerCase()))
+          context.fail(`${path}.name`, `a list named "${item.name}" comes earlier`);
+        taken.add(item.name.toLowerCase());
         const id = context.unique(path, () =>
           repo.insert({
+            ...place,
             id: item.id ?? null,
-            workspaceId: workspaceId!,
             name: item.name,
             createdAt: context.now,
             ...(item.description !== undefined ? { description: item.description } : {}),
@@ -419,18 +466,28 @@ export const lists = defineFamily({
         });
       });
     },
-    snapshot: (repo, { workspaceName }) =>
-      repo.all().map((list): ListSeed => ({
+    snapshot: (repo, context) => {
+      const assets = context.repo(assetsFamily);
+      return repo.all().map((list): ListSeed => ({
         id: list.id,
         name: list.name,
         ...(list.description ? { description: list.description } : {}),
-        workspace: workspaceName(list.workspaceId),
+        workspace: context.workspaceName(list.workspaceId),
+        ...(list.programName !== null
+          ? { program: list.programName }
+          : { folder: assets.folderPath(assets.folder(list.folderId!)!) }),
         leads: repo.allMembers(list.id),
-      })),
+      }));
+    },
     example: [
       { name: 'Newsletter', workspace: 'Default' },
       { id: 1200, name: 'Contract customers', workspace: 'Contract', leads: [40] },
+      { name: 'Webinar invitees', folder: '/Marketing Activities/Contract/Webinars' },
+      { name: 'Spring Launch attendees', program: 'Spring Launch', description: 'Scanned at the booth' },
     ],
   },
-  marketoRoutes: listRoutes,
+  marketoRoutes: async (app, options) => {
+    await listRoutes(app, options);
+    await staticListAssetRoutes(app, options);
+  },
 });
