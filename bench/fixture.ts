@@ -3,6 +3,7 @@
 import { leads } from '../src/routes/rest/leads.js';
 import { assets } from '../src/routes/rest/assets.js';
 import { activities } from '../src/routes/rest/activities.js';
+import { lists } from '../src/routes/rest/lists.js';
 import type { NewActivity } from '../src/domain/activities.js';
 import { rmSync } from 'node:fs';
 import { buildApp } from '../src/app.js';
@@ -82,6 +83,8 @@ export interface FixtureOptions {
   programsPerWorkspace?: number;
   /** Activities spread evenly over the leads and over ACTIVITY_SPAN_MS before now. */
   activities?: number;
+  /** Empty static lists, in turn in the workspaces the bench user writes leads in (Default, Americas). */
+  lists?: number;
 }
 
 /** The activity types of the bench's log, in turn: Visit Webpage, Fill Out Form, Open Email, Click Email, 12, 13. */
@@ -112,7 +115,9 @@ export const BENCH_READABLE_WORKSPACES = [1, 2];
  * Writes the subscription into a fresh SQLite file. Leads go in through the repository, in one transaction
  * (a seed document of a million leads would only measure YAML/zod parsing).
  */
-export async function buildFixture(options: FixtureOptions): Promise<{ seconds: number; activitiesFrom: number }> {
+export async function buildFixture(
+  options: FixtureOptions,
+): Promise<{ seconds: number; activitiesFrom: number; listIds: number[] }> {
   const started = performance.now();
   for (const suffix of ['', '-wal', '-shm']) rmSync(options.path + suffix, { force: true });
   const app = await buildApp({
@@ -154,6 +159,14 @@ export async function buildFixture(options: FixtureOptions): Promise<{ seconds: 
       }
     }
   });
+  const listRepo = app.ctx.repo(lists);
+  const listIds: number[] = [];
+  transaction(() => {
+    for (let n = 1; n <= (options.lists ?? 0); n++) {
+      const workspaceId = BENCH_READABLE_WORKSPACES[n % BENCH_READABLE_WORKSPACES.length]!;
+      listIds.push(listRepo.insert({ workspaceId, name: `Bench list ${n}` }));
+    }
+  });
   const activityCount = options.activities ?? 0;
   const start = Date.now() - ACTIVITY_SPAN_MS;
   if (activityCount > 0) {
@@ -178,5 +191,5 @@ export async function buildFixture(options: FixtureOptions): Promise<{ seconds: 
     }
   });
   await app.close();
-  return { seconds: (performance.now() - started) / 1000, activitiesFrom: start };
+  return { seconds: (performance.now() - started) / 1000, activitiesFrom: start, listIds };
 }

@@ -1,15 +1,21 @@
 // The issue's yardstick, run beside the fake: a minimal hand-written Marketo route — bearer token, SQLite primary-key
 // lookup, Marketo envelope — and nothing else (no permissions, partitions, limits, journal or validation). Beside it,
-// the same for a program browse: the fake's SQL over the same data, the asset envelope, the record built by hand.
+// the same for a program browse: the fake's SQL over the same data, the asset envelope, the record built by hand;
+// for a page of activities; and for Add to List, the one write among them.
 import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
 import { BROWSE_PROGRAMS_SQL, type ProgramRow } from '../src/storage/assets.js';
+import { LEAD_COLUMNS, type LeadRow } from '../src/storage/leads.js';
 import { BENCH_READABLE_WORKSPACES } from './fixture.js';
 
 const [dbFile, portArgument, token] = process.argv.slice(2);
 if (!dbFile || !token) throw new Error('usage: minimal-server <database file> <port> <access token>');
 const db = new BetterSqlite3(dbFile);
 db.pragma('journal_mode = WAL');
+// As the fake opens its database (src/storage/database.ts): a commit is not synced to disk each time, and inserts
+// check their foreign keys. Neither changes a read; both weigh on Add to List, the one write here.
+db.pragma('synchronous = NORMAL');
+db.pragma('foreign_keys = ON');
 const selectLead = db.prepare<
   [number],
   { id: number; email: string; fields: string; created: number; updated: number }
@@ -129,9 +135,11 @@ const fromBase32 = (token: string): string => {
   }
   return text;
 };
-const partitions = JSON.stringify(
-  (db.prepare('SELECT id FROM partitions ORDER BY id').all() as { id: number }[]).slice(0, 2).map((p) => p.id),
-);
+/** The partitions the bench user reads (Default and Americas), fixed rather than derived from its roles. */
+const readablePartitions = (db.prepare('SELECT id FROM partitions ORDER BY id').all() as { id: number }[])
+  .slice(0, 2)
+  .map((p) => p.id);
+const partitions = JSON.stringify(readablePartitions);
 app.get<{ Querystring: { nextPageToken: string; activityTypeIds: string; batchSize?: string } }>(
   '/rest/v1/activities.json',
   async (request, reply) => {
@@ -152,6 +160,65 @@ app.get<{ Querystring: { nextPageToken: string; activityTypeIds: string; batchSi
         `{"requestId":${JSON.stringify(requestId)},"result":[${page.map((row) => row[0]).join(',')}],"success":true,` +
           `"nextPageToken":${JSON.stringify(next)},"moreResult":${rows.length > batchSize}}`,
       );
+  },
+);
+// Add to List: the fake's statements (the lead by id, is it a member, add it, one Add to List activity per lead
+// added) in one transaction, and the same envelope. Left out: roles and permissions (the list's workspace and the
+// leads' partitions are checked against the bench user's fixed ones), body validation, the 300-id limit, ids given
+// twice in one call (1036), ids in the query string, the journal. The lead row is read whole, as the fake reads it,
+// but its fields are not parsed.
+const selectList = db.prepare<[number], { id: number; name: string; workspaceId: number }>(
+  'SELECT id, name, workspace_id AS workspaceId FROM static_lists WHERE id = ?',
+);
+const selectLeadRow = db.prepare<[number], LeadRow>(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ?`).raw();
+const isMember = db.prepare<[number, number]>('SELECT 1 FROM static_list_members WHERE list_id = ? AND lead_id = ?');
+const insertMember = db.prepare<[number, number, number]>(
+  'INSERT OR IGNORE INTO static_list_members (list_id, lead_id, created_at) VALUES (?, ?, ?)',
+);
+const insertActivity = db.prepare<
+  [number, number, number, number, null, number, string, string, null, null]
+>(`INSERT INTO activities (activity_date, lead_id, partition_id, type_id, campaign_id, primary_value_id,
+  primary_value, attributes, field_name, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+const ADD_TO_LIST = 24;
+const readable = new Set(readablePartitions);
+type MembershipResult =
+  { id: number; status: 'added' } | { id: number; status: 'skipped'; reasons: { code: string; message: string }[] };
+const addToList = db.transaction((list: { id: number; name: string }, ids: number[]): MembershipResult[] => {
+  const now = Date.now();
+  const added: LeadRow[] = [];
+  const result = ids.map((id): MembershipResult => {
+    const lead = selectLeadRow.get(id);
+    if (!lead || !readable.has(lead[1])) {
+      return { id, status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] };
+    }
+    if (isMember.get(list.id, id) === undefined) {
+      insertMember.run(list.id, id, now);
+      added.push(lead);
+    }
+    return { id, status: 'added' };
+  });
+  for (const lead of added) {
+    insertActivity.run(now, lead[0], lead[1], ADD_TO_LIST, null, list.id, list.name, '[]', null, null);
+  }
+  return result;
+});
+app.post<{ Params: { listId: string }; Body: { input: { id: number }[] } }>(
+  '/rest/v1/lists/:listId/leads.json',
+  async (request) => {
+    const requestId = `${(++counter).toString(16)}#${Date.now().toString(16)}`;
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      return { requestId, success: false, errors: [{ code: '601', message: 'Access token invalid' }] };
+    }
+    const list = selectList.get(Number(request.params.listId));
+    if (!list) return { requestId, success: false, errors: [{ code: '1013', message: 'Object not found' }] };
+    if (!BENCH_READABLE_WORKSPACES.includes(list.workspaceId)) {
+      return { requestId, success: false, errors: [{ code: '603', message: 'Access denied' }] };
+    }
+    const result = addToList(
+      list,
+      request.body.input.map((item) => item.id),
+    );
+    return { requestId, result, success: true };
   },
 );
 await app.listen({ host: '127.0.0.1', port: Number(portArgument ?? 0) });

@@ -45,6 +45,7 @@ import {
   startMinimal,
   syncBatchBody,
   runBesideCeiling,
+  WARMUP_SECONDS,
   ceilingNote,
   say,
   tokenQuery,
@@ -62,6 +63,25 @@ const ACTIVITIES = Number(process.env.BENCH_ACTIVITIES ?? 1_000_000);
 const FIRST_TOKEN_CLIENTS = Number(process.env.BENCH_FIRST_TOKEN_CLIENTS ?? 200_000);
 const FIRST_TOKEN_SECONDS = Math.min(5, DURATION_SECONDS);
 const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
+/** Add to List: ids per call (Marketo's most), and calls at a time (Marketo admits 10, as for the sync). */
+const LIST_BATCH = 300;
+const LIST_CONNECTIONS = 10;
+/** Type id of Add to List, the activity each lead added writes. */
+const ADD_TO_LIST = 24;
+/**
+ * Each Add to List call goes to a (list, block of 300 leads) pair no call used before, so that every call adds 300
+ * members and writes 300 activities. The fixture holds lists enough for 1,000 calls a second over the warm-up and the
+ * run, to the fake and to the minimal route alike (300,000 members a second, far above what either writes); a run
+ * that used the pairs up fails (listAddsWritten).
+ */
+const LIST_CALLS_PER_SECOND_AT_MOST = 1000;
+/** The visible leads (shuffled, as the other scenarios read them) in whole blocks of LIST_BATCH. */
+const LIST_BLOCKS = ((ids) =>
+  Array.from({ length: Math.floor(ids.length / LIST_BATCH) }, (_, i) =>
+    ids.slice(i * LIST_BATCH, (i + 1) * LIST_BATCH),
+  ))(shuffled(LEADS, visibleToBenchUser));
+/** One list for the pre-flight call, the others for the load. */
+const LISTS = 1 + Math.ceil((LIST_CALLS_PER_SECOND_AT_MOST * (WARMUP_SECONDS + DURATION_SECONDS)) / LIST_BLOCKS.length);
 const WORK_DIR = join(RESULTS_DIR, 'work');
 
 /** Time from spawning the CLI to the answer of its first request (a token request with the printed credentials). */
@@ -140,6 +160,90 @@ async function resetTimes(count: number): Promise<{ medianMs: number; p95Ms: num
   } finally {
     await server.stop();
   }
+}
+
+const listPath = (listId: number): string => `/rest/v1/lists/${listId}/leads.json`;
+
+/** Add to List calls, each to the next unused (list, block) pair: counted, so that the rows written can be checked. */
+function listAdds(listIds: number[], bodies: string[]) {
+  let calls = 0;
+  return {
+    pairs: listIds.length * bodies.length,
+    calls: () => calls,
+    setupRequest: (request: autocannon.Request): autocannon.Request => {
+      const n = calls++;
+      const listId = listIds[Math.floor(n / bodies.length) % listIds.length]!;
+      return { ...request, path: listPath(listId), body: bodies[n % bodies.length]! };
+    },
+  };
+}
+
+interface ListAddsWritten {
+  calls: number;
+  pairs: number;
+  members: number;
+  activities: number;
+}
+
+/**
+ * Reads, once a server has let go of its database, what its Add to List calls wrote to the load's lists, and fails
+ * unless every call added its 300 leads and wrote their 300 activities. The load generator stops with a few calls
+ * of each of its two runs (warm-up and measured) still unanswered; the server still does them, or (cut off
+ * mid-body) none of them.
+ */
+function listAddsWritten(
+  name: string,
+  file: string,
+  listIds: number[],
+  adds: ReturnType<typeof listAdds>,
+): ListAddsWritten {
+  const db = new BetterSqlite3(file, { readonly: true });
+  const lists = JSON.stringify(listIds);
+  let perList: { id: number; n: number }[];
+  let activities: number;
+  try {
+    perList = db
+      .prepare(
+        `SELECT list_id AS id, count(*) AS n FROM static_list_members
+         WHERE list_id IN (SELECT value FROM json_each(?)) GROUP BY list_id`,
+      )
+      .all(lists) as { id: number; n: number }[];
+    activities = (
+      db
+        .prepare(
+          `SELECT count(*) AS n FROM activities
+           WHERE type_id = ${ADD_TO_LIST} AND primary_value_id IN (SELECT value FROM json_each(?))`,
+        )
+        .get(lists) as { n: number }
+    ).n;
+  } finally {
+    db.close();
+  }
+  const written = {
+    calls: adds.calls(),
+    pairs: adds.pairs,
+    members: perList.reduce((sum, list) => sum + list.n, 0),
+    activities,
+  };
+  const problems: string[] = [];
+  if (written.calls > written.pairs) {
+    problems.push(
+      `${written.calls} calls used up the ${written.pairs} (list, block) pairs: raise LIST_CALLS_PER_SECOND_AT_MOST`,
+    );
+  }
+  const partial = perList.filter((list) => list.n % LIST_BATCH !== 0);
+  if (partial.length > 0) {
+    problems.push(`lists ${partial.map((list) => `${list.id} (${list.n})`).join(', ')} hold part of a block`);
+  }
+  const unanswered = 2 * LIST_CONNECTIONS;
+  if (written.members > written.calls * LIST_BATCH || written.members < (written.calls - unanswered) * LIST_BATCH) {
+    problems.push(`${written.members} members added by ${written.calls} calls of ${LIST_BATCH} new leads`);
+  }
+  if (written.activities !== written.members) {
+    problems.push(`${written.activities} Add to List activities for ${written.members} members added`);
+  }
+  if (problems.length > 0) throw new Error(`${name}, Add to List: ${problems.join('; ')}`);
+  return written;
 }
 
 interface MemoryRun {
@@ -251,7 +355,7 @@ async function main(): Promise<void> {
   const dbFile = join(WORK_DIR, 'bench.sqlite');
   const memoryPool = 200;
   say(
-    `\nBuilding the subscription: ${LEADS} leads in 3 partitions, ${ACTIVITIES} activities, ${FIRST_TOKEN_CLIENTS + memoryPool} extra services…`,
+    `\nBuilding the subscription: ${LEADS} leads in 3 partitions, ${ACTIVITIES} activities, ${LISTS} static lists, ${FIRST_TOKEN_CLIENTS + memoryPool} extra services…`,
   );
   const fixture = await buildFixture({
     path: dbFile,
@@ -259,6 +363,7 @@ async function main(): Promise<void> {
     poolServices: FIRST_TOKEN_CLIENTS + memoryPool,
     programsPerWorkspace: PROGRAMS_PER_WORKSPACE,
     activities: ACTIVITIES,
+    lists: LISTS,
   });
   say(`  built in ${round(fixture.seconds, 1)} s`);
 
@@ -278,6 +383,12 @@ async function main(): Promise<void> {
   const minimal = await startMinimal(minimalDbFile, minimalToken, join(WORK_DIR, 'minimal.log'));
   const ceiling = await startCeiling(join(WORK_DIR, 'ceiling.log'));
   const fake = await startFake('fake-marketo', ['--db', dbFile], join(WORK_DIR, 'fake.log'));
+  // The fake and the minimal route each start from the same lists, on their own copy of the database, and make the
+  // same calls in the same order.
+  const [preflightList, ...loadLists] = fixture.listIds;
+  const listBodies = LIST_BLOCKS.map((block) => JSON.stringify({ input: block.map((id) => ({ id })) }));
+  const fakeListAdds = listAdds(loadLists, listBodies);
+  const minimalListAdds = listAdds(loadLists, listBodies);
   const results: LoadResult[] = [];
   // The machine's speed drifts over minutes (shared cores): each scenario is compared with the ceiling measured
   // just before and just after it.
@@ -347,6 +458,33 @@ async function main(): Promise<void> {
       throw new Error('the minimal program route answers other records than the fake');
     }
 
+    // Add to List: 300 new members answered "added" by both, the same results, and the members there to read.
+    const listAnswers: string[] = [];
+    for (const [url, headers] of [
+      [fake.url, auth],
+      [minimal.url, minimalAuth],
+    ] as const) {
+      const response = await fetch(url + listPath(preflightList!), {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: listBodies[0],
+      });
+      const text = await response.text();
+      const body = JSON.parse(text) as { success?: boolean; result?: { status?: string }[] };
+      const added = body.result?.filter((record) => record.status === 'added').length;
+      if (response.status !== 200 || body.success !== true || added !== LIST_BATCH) {
+        throw new Error(`pre-flight Add to List ${url}: expected ${LIST_BATCH} added, got ${text.slice(0, 500)}`);
+      }
+      listAnswers.push(JSON.stringify(body.result));
+    }
+    if (listAnswers[0] !== listAnswers[1]) throw new Error('the minimal Add to List route answers other results');
+    const members = (await (
+      await fetch(`${fake.url}${listPath(preflightList!)}?batchSize=${LIST_BATCH}`, { headers: auth })
+    ).json()) as { result?: unknown[]; moreResult?: boolean };
+    if (members.result?.length !== LIST_BATCH || members.moreResult) {
+      throw new Error(`the list the fake added ${LIST_BATCH} leads to reads ${members.result?.length} members`);
+    }
+
     let poolClient = 0;
     const scenarios = [
       { name: 'identity: same token', path: tokenQuery(BENCH_CLIENT) },
@@ -398,6 +536,26 @@ async function main(): Promise<void> {
         target: minimal,
         setupRequest: (request: autocannon.Request) => ({ ...request, path: activitiesPath() }),
       },
+      // Before the sync, which adds leads and activities: both servers write Add to List over the same data.
+      {
+        name: `POST /rest/v1/lists/{id}/leads.json (add ${LIST_BATCH} leads)`,
+        method: 'POST' as const,
+        connections: LIST_CONNECTIONS,
+        path: listPath(loadLists[0]!),
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: listBodies[0],
+        setupRequest: fakeListAdds.setupRequest,
+      },
+      {
+        name: 'reference: minimal hand-written Add to List',
+        method: 'POST' as const,
+        connections: LIST_CONNECTIONS,
+        path: listPath(loadLists[0]!),
+        headers: { ...minimalAuth, 'content-type': 'application/json' },
+        body: listBodies[0],
+        target: minimal,
+        setupRequest: minimalListAdds.setupRequest,
+      },
       {
         name: 'GET /rest/v1/leads.json (10 emails)',
         path: emailQuery([1]),
@@ -438,6 +596,11 @@ async function main(): Promise<void> {
     await ceiling.stop();
     await minimal.stop();
   }
+  // What the Add to List calls wrote, read once both servers have let go of their files.
+  const listAddRows = {
+    fake: listAddsWritten('fake-marketo', dbFile, loadLists, fakeListAdds),
+    minimal: listAddsWritten('minimal route', minimalDbFile, loadLists, minimalListAdds),
+  };
   say(`Memory: ${MEMORY_SECONDS} s of token + lead calls while the clock jumps an hour every 2 s…`);
   const memory = await memoryUnderLoad(dbFile, memoryPool);
 
@@ -456,6 +619,9 @@ async function main(): Promise<void> {
   const activityPage = byName('GET /rest/v1/activities.json');
   const minimalActivities = byName('reference: minimal hand-written activities');
   const sync = byName('POST /rest/v1/leads.json');
+  const listAdd = byName('POST /rest/v1/lists/');
+  const minimalListAdd = byName('reference: minimal hand-written Add to List');
+  const listAddVersusMinimal = listAdd.rps / minimalListAdd.rps;
   const activitiesVersusMinimal = activityPage.rps / minimalActivities.rps;
   const syncRecordsVersusCeiling = sync.ratio! * 300;
   const versusMinimal = `minimal hand-written route ${minimalRoute.ratio!.toFixed(2)}×`;
@@ -465,7 +631,13 @@ async function main(): Promise<void> {
   const firstToken = byName('identity: first');
   const loadRss = Math.max(
     ...results
-      .filter((result) => result !== minimalRoute && result !== minimalPrograms && result !== minimalActivities)
+      .filter(
+        (result) =>
+          result !== minimalRoute &&
+          result !== minimalPrograms &&
+          result !== minimalActivities &&
+          result !== minimalListAdd,
+      )
       .map((result) => result.rssMaxBytes),
   );
 
@@ -495,6 +667,11 @@ async function main(): Promise<void> {
       budget: `activity page (date token, 300 of ${ACTIVITIES}) ≥ 0.80× minimal route`,
       measured: `${activitiesVersusMinimal.toFixed(2)}× (${round(activityPage.rps)} vs ${round(minimalActivities.rps)} req/s)`,
       met: activitiesVersusMinimal >= 0.8,
+    },
+    {
+      budget: `add ${LIST_BATCH} leads to a list ≥ 0.80× the minimal route`,
+      measured: `${listAddVersusMinimal.toFixed(2)}× (${listAdd.rps} vs ${minimalListAdd.rps} req/s)`,
+      met: listAddVersusMinimal >= 0.8,
     },
     {
       budget: 'sync records/s (updates write 13s) ≥ 0.40× ceiling req/s',
@@ -539,6 +716,12 @@ async function main(): Promise<void> {
   say(
     `First-token row: each request is a service's first (${FIRST_TOKEN_SECONDS} s, out of ${FIRST_TOKEN_CLIENTS} services that never had a token).`,
   );
+  const written = (rows: ListAddsWritten): string =>
+    `${rows.calls} calls (warm-up included), ${rows.members} members and ${rows.activities} Add to List activities written`;
+  say(
+    `Add to List rows: each call ${LIST_BATCH} leads new to its list (${LISTS - 1} lists × ${LIST_BLOCKS.length} blocks); ` +
+      `fake-marketo ${written(listAddRows.fake)}; minimal route ${written(listAddRows.minimal)}.`,
+  );
   say('\n## Start, reset, memory\n');
   say(
     markdownTable(
@@ -576,9 +759,11 @@ async function main(): Promise<void> {
       durationSeconds: DURATION_SECONDS,
       leads: LEADS,
       firstTokenClients: FIRST_TOKEN_CLIENTS,
+      lists: LISTS,
     },
     ceiling: { runs: ceilings, meanRps: ceilingRow.rps },
     scenarios: results,
+    listAddRows,
     coldStartMs: coldStarts.map((ms) => round(ms, 1)),
     freshInstance: fresh,
     reset,
