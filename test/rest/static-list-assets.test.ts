@@ -397,3 +397,40 @@ async function provisionAssetReaderOfDefaultOnly(): Promise<string> {
   const service = await provisionService(app, { permissions: ['read-only-assets'], workspaceIds: [1] });
   return accessToken(app, service);
 }
+
+describe('lists in a seed', () => {
+  const program = {
+    kind: 'program',
+    name: 'Launch',
+    folder: '/Marketing Activities/Default',
+    type: 'Default',
+    channel: 'Content',
+  };
+  it.each([
+    [
+      { name: 'A', folder: '/Marketing Activities/Nowhere' },
+      'lists[0].folder: no folder at "/Marketing Activities/Nowhere"',
+    ],
+    [
+      { name: 'A', folder: '/Design Studio/Default' },
+      'lists[0].folder: folder "/Design Studio/Default" is not in Marketing Activities',
+    ],
+    [{ name: 'A', program: 'Nope' }, 'lists[0].program: no program named "Nope"'],
+    [{ name: 'A', program: 'Launch', folder: 1 }, 'lists[0]: a list sits in a folder or in a program, not both'],
+    [
+      { name: 'A', program: 'Launch', workspace: 'Other' },
+      'lists[0].workspace: the list\'s folder or program is not in workspace "Other"',
+    ],
+    [{ name: 'A', workspace: 'Nowhere' }, 'lists[0].workspace: no workspace named "Nowhere"'],
+  ])('%j is refused, naming the path', async (list, message) => {
+    await expect(
+      newSeededInstance({ workspaces: [{ name: 'Other' }], assets: [program], lists: [list] }),
+    ).rejects.toThrow(message);
+  });
+
+  it('two lists with one name (any case) are refused', async () => {
+    await expect(newSeededInstance({ lists: [{ name: 'Dup' }, { name: 'DUP' }] })).rejects.toThrow(
+      'lists[1].name: a list named "DUP" comes earlier',
+    );
+  });
+});

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -97,6 +106,42 @@ describe('migrations', () => {
     const path = join(dir, 'nested', 'deeper', 'db.sqlite');
     openDatabase(path).close();
     expect(existsSync(path)).toBe(true);
+  });
+
+  it('009 puts the lists of an older database into their workspace’s Marketing Activities root folder', () => {
+    const older = migrationsDir(
+      Object.fromEntries(
+        MIGRATION_FILES.filter((file) => file < '009').map((file) => [
+          file,
+          readFileSync(join(MIGRATIONS_DIR, file), 'utf8'),
+        ]),
+      ),
+    );
+    const db = new BetterSqlite3(':memory:');
+    try {
+      db.pragma('foreign_keys = ON');
+      runMigrations(db, older);
+      // As the 008-era fake left it: the Default workspace's root folders, and a list in the workspace.
+      const root = (at: string) =>
+        db
+          .prepare(
+            `INSERT INTO asset_folders (workspace_id, parent_id, tree, name, folder_type, is_system, created_at, updated_at)
+             VALUES (1, NULL, ?, ?, 'Zone', 1, 0, 0) RETURNING id`,
+          )
+          .get(at, at) as { id: number };
+      root('Design Studio');
+      const marketing = root('Marketing Activities').id;
+      db.prepare(
+        "INSERT INTO static_lists (id, workspace_id, name, created_at, updated_at) VALUES (7, 1, 'Old', 0, 0)",
+      ).run();
+      expect(runMigrations(db)).toEqual(MIGRATION_FILES.filter((file) => file >= '009'));
+      expect(db.prepare('SELECT folder_id AS folderId, program_id AS programId FROM static_lists').get()).toEqual({
+        folderId: marketing,
+        programId: null,
+      });
+    } finally {
+      db.close();
+    }
   });
 });
 

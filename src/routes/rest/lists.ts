@@ -413,7 +413,7 @@ function placeOf(item: ListSeed, path: string, context: SeedLoadContext): ListPl
         : assets.allFolders().find((row) => assets.folderPath(row).toLowerCase() === wanted);
     if (!folder) context.fail(`${path}.folder`, `no folder at ${JSON.stringify(item.folder)}`);
     if (folder!.tree !== MARKETING_ACTIVITIES)
-      context.fail(`${path}.folder`, `folder ${item.folder} is not in Marketing Activities`);
+      context.fail(`${path}.folder`, `folder ${JSON.stringify(item.folder)} is not in Marketing Activities`);
     place = { workspaceId: folder!.workspace_id, folderId: folder!.id };
   } else if (item.program !== undefined) {
     const program = assets.programByName(item.program);
