@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatAssetDatetime, MARKETING_ACTIVITIES } from '../../domain/assets.js';
@@ -107,6 +108,10 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
     };
   };
 
+  /** The list as one record, or none when it does not exist or sits in a workspace the caller cannot read. */
+  const visibleRecord = (request: FastifyRequest, list: StaticList | undefined) =>
+    list && canSee(scopeOf(request), list.workspaceId) ? [record(list)] : [];
+
   /** The list a write names: 702 when there is none, 603 when its workspace is not writable. */
   const writableList = (scope: AssetScope, id: number): StaticList => {
     const list = lists.find(id);
@@ -185,9 +190,7 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
       },
     },
     async (request) => {
-      const list = lists.byName(request.query.name);
-      const visible = list && canSee(scopeOf(request), list.workspaceId) ? [record(list)] : [];
-      return assetEnvelope(request.marketoRequestId(), visible);
+      return assetEnvelope(request.marketoRequestId(), visibleRecord(request, lists.byName(request.query.name)));
     },
   );
 
@@ -198,9 +201,7 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
       schema: { tags, summary: 'Get Static List by Id', params: idParams, response: { 200: staticListEnvelope } },
     },
     async (request) => {
-      const list = lists.find(request.params.id);
-      const visible = list && canSee(scopeOf(request), list.workspaceId) ? [record(list)] : [];
-      return assetEnvelope(request.marketoRequestId(), visible);
+      return assetEnvelope(request.marketoRequestId(), visibleRecord(request, lists.find(request.params.id)));
     },
   );
 
