@@ -78,7 +78,23 @@ const listLeadsQuery = z.object({
   batchSize,
   nextPageToken: z.string().optional(),
 });
-const idsQuery = z.object({ id: commaList(z.coerce.number().int()).optional().describe('Lead ids') });
+/**
+ * node-marketo-rest's removeLeadsFromList and isMember join several ids with "&id=" inside one value, which its
+ * query encoder escapes: `?id=101%26id%3D102` (lib/api/list.js). Adobe documents no answer to that shape.
+ * Decision (issue 15, README "Static lists"): it is read as the ids the client meant, so the client's calls work.
+ */
+const splitJoinedIds = (value: unknown): unknown =>
+  typeof value === 'string'
+    ? value.split('&id=')
+    : Array.isArray(value)
+      ? value.flatMap((part) => (typeof part === 'string' ? part.split('&id=') : [part]))
+      : value;
+const idsQuery = z.object({
+  id: z
+    .preprocess(splitJoinedIds, commaList(z.coerce.number().int()))
+    .optional()
+    .describe('Lead ids: ?id=1,2 or ?id=1&id=2'),
+});
 const idsBody = z
   .object({ input: z.array(z.object({ id: z.coerce.number().int() })).min(1) })
   .meta({ example: { input: [{ id: 1 }, { id: 2 }] } })
