@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE } from '../scripts/bundle.js';
@@ -123,5 +124,27 @@ describe('npm start', () => {
     expect(packageJson.scripts.prepare).toBe('npm run build');
     expect(packageJson.scripts.build).toContain('scripts/bundle.ts');
     expect(packageJson.scripts.dev).toBe('tsx watch src/main.ts');
+  });
+});
+
+describe('Node 20', () => {
+  it('every package the lock installs supports the Node versions package.json promises (overrides pin the rest)', () => {
+    // light-my-request 6.8 (cookie 2) and @fastify/static 10.1.4+ (content-disposition 3) want Node 22; the
+    // overrides in package.json keep the releases before those that still support Node 20.
+    const semver = createRequire(import.meta.url)('semver') as {
+      satisfies(version: string, range: string): boolean;
+      minVersion(range: string): { version: string };
+    };
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string; engines?: { node?: string } | string[] }>;
+    };
+    const lowest = semver.minVersion(packageJson.engines.node as string).version;
+    const unsupported = Object.entries(lock.packages)
+      .filter(([, entry]) => {
+        const node = Array.isArray(entry.engines) ? undefined : entry.engines?.node;
+        return node !== undefined && !semver.satisfies(lowest, node);
+      })
+      .map(([path, entry]) => `${path}@${entry.version}`);
+    expect(unsupported).toEqual([]);
   });
 });
