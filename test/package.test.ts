@@ -129,8 +129,9 @@ describe('npm start', () => {
 
 describe('Node 20', () => {
   it('every package the lock installs supports the Node versions package.json promises (overrides pin the rest)', () => {
-    // light-my-request 6.8 (cookie 2) and @fastify/static 10.1.4+ (content-disposition 3) want Node 22; the
-    // overrides in package.json keep the releases before those that still support Node 20.
+    // cookie 2 (light-my-request 6.8's) and content-disposition 3 (@fastify/static 10.1.4+) want Node 22: the
+    // overrides in package.json give light-my-request cookie 1.1.1 (the same stringifySetCookie) and keep
+    // @fastify/static at 10.1.3.
     const semver = createRequire(import.meta.url)('semver') as {
       satisfies(version: string, range: string): boolean;
       minVersion(range: string): { version: string };
