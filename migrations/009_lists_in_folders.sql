@@ -13,3 +13,16 @@ UPDATE static_lists SET folder_id = (
 
 CREATE INDEX static_lists_by_folder ON static_lists (folder_id) WHERE folder_id IS NOT NULL;
 CREATE INDEX static_lists_by_program ON static_lists (program_id) WHERE program_id IS NOT NULL;
+
+-- Exactly one of the two (a column added by ALTER TABLE cannot carry a CHECK naming another column).
+CREATE TRIGGER static_lists_placed_on_insert BEFORE INSERT ON static_lists
+WHEN (NEW.folder_id IS NULL) = (NEW.program_id IS NULL)
+BEGIN
+  SELECT RAISE(ABORT, 'a static list sits in exactly one folder or program');
+END;
+
+CREATE TRIGGER static_lists_placed_on_update BEFORE UPDATE OF folder_id, program_id ON static_lists
+WHEN (NEW.folder_id IS NULL) = (NEW.program_id IS NULL)
+BEGIN
+  SELECT RAISE(ABORT, 'a static list sits in exactly one folder or program');
+END;

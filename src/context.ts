@@ -72,6 +72,8 @@ export interface AppContext {
   events: CoreEvents;
   /** What another family offers through a port (src/domain/ports.ts), without importing that family. */
   port<K extends PortName>(name: K): Ports[K];
+  /** The same, or undefined when no registered family provides it (an app built with fewer families). */
+  findPort<K extends PortName>(name: K): Ports[K] | undefined;
   /** The seed/snapshot document's schema: the core and these families' parts. */
   seedSchema: ReturnType<typeof seedSchemaFor>;
   /** Callers, grants and credentials in memory; emptied by any change to them. */
@@ -115,8 +117,9 @@ export function createContext(
     }
     Object.assign(ports, provided);
   }
+  const findPort = <K extends PortName>(name: K): Ports[K] | undefined => ports[name] as Ports[K] | undefined;
   const port = <K extends PortName>(name: K): Ports[K] => {
-    const provided = ports[name];
+    const provided = findPort(name);
     if (!provided) throw new Error(`no registered resource family provides the port "${name}" (src/families.ts)`);
     return provided as Ports[K];
   };
@@ -167,6 +170,7 @@ export function createContext(
     families,
     repo,
     port,
+    findPort,
     events,
     seedSchema: seedSchemaFor(familyList),
     access,

@@ -389,12 +389,12 @@ export class AssetRepository {
     return this.s.childCounts.get(id, id)!;
   }
 
-  /** What other families keep in folder `id`, as "2 static_lists" (empty when nothing). */
+  /** What other families keep in folder `id`, as "static lists: 2" (empty when nothing). */
   heldAssets(id: number): string[] {
     return this.heldCounts
       .map(({ table, count }) => ({ table, n: count.get(id)!.n }))
       .filter(({ n }) => n > 0)
-      .map(({ table, n }) => `${n} ${table}`);
+      .map(({ table, n }) => `${table.replace(/_/g, ' ')}: ${n}`);
   }
 
   contents(id: number, limit: number, offset: number): { id: number; type: 'Folder' | 'Program' }[] {

@@ -116,14 +116,15 @@ export class ListRepository implements StaticListMembers {
           program: number | null;
           name: string;
           description: string;
-          at: number;
+          createdAt: number;
+          updatedAt: number;
         },
         { id: number }
       >(
         db,
         `INSERT INTO static_lists (id, workspace_id, folder_id, program_id, name, description, created_at, updated_at)
          SELECT :id, :workspace, CASE WHEN :program IS NULL THEN coalesce(:folder, root.id) END, :program, :name,
-                :description, :at, :at
+                :description, :createdAt, :updatedAt
          FROM (SELECT (SELECT id FROM asset_folders WHERE workspace_id = :workspace AND parent_id IS NULL
                          AND tree = 'Marketing Activities') AS id) AS root
          RETURNING id`,
@@ -205,7 +206,16 @@ export class ListRepository implements StaticListMembers {
     return this.s.all.all();
   }
 
-  insert(list: ListPlace & { id?: number | null; name: string; description?: string; createdAt?: number }): number {
+  insert(
+    list: ListPlace & {
+      id?: number | null;
+      name: string;
+      description?: string;
+      createdAt?: number;
+      updatedAt?: number;
+    },
+  ): number {
+    const createdAt = list.createdAt ?? this.clock.now();
     return this.s.insert.get({
       id: list.id ?? null,
       workspace: list.workspaceId,
@@ -213,7 +223,8 @@ export class ListRepository implements StaticListMembers {
       program: list.programId ?? null,
       name: list.name,
       description: list.description ?? '',
-      at: list.createdAt ?? this.clock.now(),
+      createdAt,
+      updatedAt: list.updatedAt ?? createdAt,
     })!.id;
   }
 

@@ -32,7 +32,7 @@ import { testConfig } from '../../src/config.js';
  * - get_multiple_leads_by_list_id: POST list/{id}/leads.json?_method=GET (and `&nextPageToken=…` after the first
  *   page), form body `fields=…&fields=…&batchSize=…` (`application/x-www-form-urlencoded; charset=utf-8`);
  * - member_of_list: POST lists/{id}/leads/ismember.json?_method=GET with the JSON body {"input":[{"id":…}]} (the spec's
- *   optional `listOperationRequest` body); not here: the fake reads ismember ids from the query only (issue 15).
+ *   optional `listOperationRequest` body), which the fake reads as it reads query ids.
  * It does not call Get Lists by Lead Id; that one is sent below as the spec gives it.
  */
 

@@ -295,6 +295,46 @@ describe('the activity log filtered by listId', () => {
   });
 });
 
+describe('listId edge cases', () => {
+  it('an empty listId is no filter, as an empty leadIds is', async () => {
+    const { provisionService, accessToken } = await import('../helpers.js');
+    const service = await provisionService(sub.app, { permissions: ['read-only-activity'], workspaceIds: [0] });
+    const token = await accessToken(sub.app, service);
+    const since = (await as(token, 'GET', '/rest/v1/activities/pagingtoken.json?sinceDatetime=2000-01-01T00:00:00Z'))
+      .nextPageToken;
+    const page = await as(token, 'GET', `/rest/v1/activities.json?activityTypeIds=12&listId=&nextPageToken=${since}`);
+    expect(page.result.map((a: { leadId: number }) => a.leadId)).toEqual([leads.a1, leads.a2, leads.b, leads.c]);
+  });
+
+  it('an app built without the lists family answers listId with 1013, not a system error', async () => {
+    const { buildApp } = await import('../../src/app.js');
+    const { testConfig } = await import('../../src/config.js');
+    const { FAMILIES } = await import('../../src/families.js');
+    const { provisionService, accessToken } = await import('../helpers.js');
+    const app = await buildApp({ config: testConfig(), families: FAMILIES.filter((family) => family.key !== 'lists') });
+    const service = await provisionService(app, { permissions: ['read-only-activity'], workspaceIds: [0] });
+    const token = await accessToken(app, service);
+    const since = (
+      await call(
+        app,
+        'GET',
+        '/rest/v1/activities/pagingtoken.json?sinceDatetime=2000-01-01T00:00:00Z',
+        undefined,
+        bearer(token),
+      )
+    ).json().nextPageToken;
+    const answer = await call(
+      app,
+      'GET',
+      `/rest/v1/activities.json?activityTypeIds=12&listId=5&nextPageToken=${since}`,
+      undefined,
+      bearer(token),
+    );
+    expect(answer.json()).toMatchObject(error('1013'));
+    await app.close();
+  });
+});
+
 describe('Marketo’s rule from 2026-12-30: listId on a list of 10,000 or more leads is a response-level 1003', () => {
   it('applies on the fake’s clock, at 10,000 members and not at 9,999, to both activity reads', async () => {
     const { newSeededInstance, tokenFor } = await import('../helpers.js');

@@ -349,7 +349,9 @@ describe('lists in the folder tree', () => {
   it('a folder holding a list cannot be deleted (709 naming it); once the list is gone, it can', async () => {
     const refused = await asWriter('POST', `/rest/asset/v1/folder/${F.webinars}/delete.json`);
     expect(refused).toEqual(failure('709'));
-    expect(refused.errors[0].message).toContain('static_lists');
+    expect(refused.errors[0].message).toBe(
+      `Folder ${F.webinars} holds assets (static lists: 1): delete or move them first`,
+    );
     await asWriter('POST', '/rest/asset/v1/staticList/101/delete.json');
     expect((await asWriter('POST', `/rest/asset/v1/folder/${F.webinars}/delete.json`)).result).toEqual([
       { id: F.webinars },
@@ -373,20 +375,48 @@ describe('lists in the folder tree', () => {
     expect(app.ctx.repo(lists).byName('Archived')).toMatchObject({ workspaceId: archive.id });
   });
 
-  it('a snapshot keeps where each list sits, and loads back to the same answers', async () => {
+  it('a snapshot keeps where each list sits (folder ids) and when it changed, and loads back to the same answers', async () => {
+    await asWriter('POST', '/rest/asset/v1/staticList/101.json', { description: 'later' });
     const snapshot = (await call(app, 'GET', '/admin/snapshot')).json();
     expect(snapshot.lists).toEqual([
-      expect.objectContaining({ id: 100, folder: '/Marketing Activities/Default', leads: [7] }),
-      expect.objectContaining({ id: 101, folder: '/Marketing Activities/Default/Webinars' }),
+      expect.objectContaining({ id: 100, folder: F.defaultRoot, leads: [7] }),
+      expect.objectContaining({ id: 101, folder: F.webinars, description: 'later' }),
       expect.objectContaining({ id: 102, program: 'Spring Launch', description: 'Scanned' }),
-      expect.objectContaining({ id: 200, workspace: 'Other', folder: '/Marketing Activities/Other' }),
+      expect.objectContaining({ id: 200, workspace: 'Other', folder: F.otherRoot }),
     ]);
     const before = await asWriter('GET', '/rest/asset/v1/staticLists.json');
-    const { app: restored } = await newSeededInstance(snapshot);
+    // Restored a year later: the lists keep their createdAt and updatedAt.
+    const { app: restored } = await newSeededInstance(snapshot, {}, '2027-12-01T00:00:00Z');
     const again = await call(restored, 'GET', '/rest/asset/v1/staticLists.json', undefined, {
       authorization: `Bearer ${await tokenFor(restored, WRITER)}`,
     });
     expect(again.json().result).toEqual(before.result);
+    await restored.close();
+  });
+
+  it('a list in the root of a workspace whose name holds a "/" comes back where it was', async () => {
+    const slash = (await call(app, 'POST', '/admin/workspaces', { name: 'Default/Webinars' })).json();
+    app.ctx.repo(lists).insert({ workspaceId: slash.id, name: 'Slashed' });
+    const snapshot = (await call(app, 'GET', '/admin/snapshot')).json();
+    const { app: restored } = await newSeededInstance(snapshot);
+    expect(restored.ctx.repo(lists).byName('Slashed')).toMatchObject({
+      workspaceName: 'Default/Webinars',
+      folderId: app.ctx.repo(lists).byName('Slashed')!.folderId,
+    });
+    await restored.close();
+  });
+
+  it('names that SQLite folds alike are one name to the API and to the seed alike; others may coexist', async () => {
+    const folder = JSON.stringify({ id: F.defaultRoot, type: 'Folder' });
+    expect((await asWriter('POST', '/rest/asset/v1/staticLists.json', { name: 'Äpfel', folder })).success).toBe(true);
+    // SQLite's NOCASE folds ASCII letters only: "äpfel" is another name, here as in the seed below.
+    expect((await asWriter('POST', '/rest/asset/v1/staticLists.json', { name: 'äpfel', folder })).success).toBe(true);
+    expect(await asWriter('POST', '/rest/asset/v1/staticLists.json', { name: 'ÄPFEL', folder })).toEqual(
+      failure('709'),
+    );
+    const snapshot = (await call(app, 'GET', '/admin/snapshot')).json();
+    const { app: restored } = await newSeededInstance(snapshot);
+    expect(restored.ctx.repo(lists).byName('äpfel')).toBeDefined();
     await restored.close();
   });
 });
@@ -432,5 +462,23 @@ describe('lists in a seed', () => {
     await expect(newSeededInstance({ lists: [{ name: 'Dup' }, { name: 'DUP' }] })).rejects.toThrow(
       'lists[1].name: a list named "DUP" comes earlier',
     );
+  });
+
+  it('createdAt and updatedAt are kept; updatedAt defaults to createdAt', async () => {
+    const { app: seeded } = await newSeededInstance({
+      lists: [
+        { id: 1, name: 'Old', createdAt: '2025-02-03T04:05:06Z', updatedAt: '2025-03-01T00:00:00Z' },
+        { id: 2, name: 'Older', createdAt: '2024-01-01T00:00:00+02:00' },
+      ],
+    });
+    expect(seeded.ctx.repo(lists).find(1)).toMatchObject({
+      createdAt: Date.parse('2025-02-03T04:05:06Z'),
+      updatedAt: Date.parse('2025-03-01T00:00:00Z'),
+    });
+    expect(seeded.ctx.repo(lists).find(2)).toMatchObject({
+      createdAt: Date.parse('2023-12-31T22:00:00Z'),
+      updatedAt: Date.parse('2023-12-31T22:00:00Z'),
+    });
+    await seeded.close();
   });
 });

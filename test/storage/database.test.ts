@@ -108,6 +108,28 @@ describe('migrations', () => {
     expect(existsSync(path)).toBe(true);
   });
 
+  it('009 keeps every list in exactly one folder or program', () => {
+    const db = openDatabase(':memory:');
+    try {
+      const folder = db
+        .prepare(
+          `INSERT INTO asset_folders (workspace_id, parent_id, tree, name, folder_type, is_system, created_at, updated_at)
+           VALUES (1, NULL, 'Marketing Activities', 'Marketing Activities', 'Zone', 1, 0, 0) RETURNING id`,
+        )
+        .get() as { id: number };
+      const insert = db.prepare(
+        "INSERT INTO static_lists (workspace_id, folder_id, program_id, name, created_at, updated_at) VALUES (1, ?, NULL, 'L', 0, 0)",
+      );
+      expect(() => insert.run(null)).toThrow('a static list sits in exactly one folder or program');
+      insert.run(folder.id);
+      expect(() => db.prepare('UPDATE static_lists SET folder_id = NULL').run()).toThrow(
+        'a static list sits in exactly one folder or program',
+      );
+    } finally {
+      db.close();
+    }
+  });
+
   it('009 puts the lists of an older database into their workspace’s Marketing Activities root folder', () => {
     const older = migrationsDir(
       Object.fromEntries(

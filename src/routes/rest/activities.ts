@@ -192,18 +192,20 @@ function listMembers(
   listIdText: string | undefined,
   leadIds: readonly number[] | undefined,
 ): readonly number[] | undefined {
-  if (listIdText === undefined) return leadIds;
+  // An empty listId is no filter, as an empty leadIds is.
+  if (listIdText === undefined || listIdText.trim() === '') return leadIds;
   const listId = Number(listIdText);
   if (!/^\d+$/.test(listIdText.trim()) || !Number.isSafeInteger(listId))
     throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.invalidParameter, 'listId', listIdText));
-  const lists = ctx.port('staticLists');
-  const workspaceId = lists.workspaceOf(listId);
+  // An app built without the lists family knows no list.
+  const lists = ctx.findPort('staticLists');
+  const workspaceId = lists?.workspaceOf(listId);
   if (workspaceId === undefined || !request.access!.workspaces('read', 'activity').includes(workspaceId))
     throw new MarketoError('1013', marketoMessage('1013'));
-  if (ctx.clock.now() >= LIST_FILTER_LIMIT.from && lists.count(listId) >= LIST_FILTER_LIMIT.members) {
+  if (ctx.clock.now() >= LIST_FILTER_LIMIT.from && lists!.count(listId) >= LIST_FILTER_LIMIT.members) {
     throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.listTooLarge, listId, LIST_FILTER_LIMIT.members));
   }
-  const members = lists.leadIds(listId);
+  const members = lists!.leadIds(listId);
   if (leadIds === undefined) return members;
   const asked = new Set(leadIds);
   return members.filter((id) => asked.has(id));

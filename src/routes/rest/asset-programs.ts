@@ -357,7 +357,7 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
       schema: {
         tags,
         summary: 'Delete Program',
-        description: 'Its tokens go with it.',
+        description: 'Its tokens and the static lists in it go with it.',
         params: idParams,
         response: { 200: idResultEnvelope },
       },

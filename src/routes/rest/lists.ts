@@ -15,6 +15,7 @@ import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultOf } from '../../http/marketo-schemas.js';
 import { MARKETING_ACTIVITIES } from '../../domain/assets.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
+import type { FolderRow } from '../../storage/assets.js';
 import { type ListPlace, ListRepository, type StaticList } from '../../storage/lists.js';
 import { leadFields as leadFieldsFamily } from '../admin/lead-fields.js';
 import { assets as assetsFamily } from './assets.js';
@@ -401,48 +402,57 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
 };
 
 /**
- * A static list in a seed: where it sits — a folder (`folder`: its path, as the assets seed names folders, or its
- * id), a program (`program`: name), or by default its workspace's Marketing Activities root — and its members.
+ * A static list in a seed: where it sits — a folder (`folder`: its id, or its path as the assets seed names
+ * folders), a program (`program`: name), or by default its workspace's Marketing Activities root — its members, and
+ * its timestamps (the load's time when absent). A snapshot names the folder by id: ids survive a restore, and a
+ * workspace name may hold a "/".
  */
 const listSeed = z.object({
   id: z.number().int().positive().optional(),
   name: z.string().min(1),
   description: z.string().optional(),
   workspace: z.string().optional(),
-  folder: z.union([z.string().min(1), z.number().int().positive()]).optional(),
+  folder: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
   program: z.string().min(1).optional(),
+  createdAt: z.iso.datetime({ offset: true }).optional(),
+  updatedAt: z.iso.datetime({ offset: true }).optional(),
   leads: z.array(z.number().int().positive()).optional(),
 });
 type ListSeed = z.infer<typeof listSeed>;
 
-/** Where a seed's list goes; a workspace named beside its folder or program must be that container's. */
-function placeOf(item: ListSeed, path: string, context: SeedLoadContext): ListPlace {
+/** Where a seed's lists go: folders by id or path (the paths read once per load), programs by name. */
+function placesFor(context: SeedLoadContext) {
   const assets = context.repo(assetsFamily);
-  if (item.folder !== undefined && item.program !== undefined)
-    context.fail(path, 'a list sits in a folder or in a program, not both');
-  let place: ListPlace;
-  if (item.folder !== undefined) {
-    const wanted = typeof item.folder === 'string' ? item.folder.replace(/\/+$/, '').toLowerCase() : undefined;
-    const folder =
-      wanted === undefined
-        ? assets.folder(item.folder as number)
-        : assets.allFolders().find((row) => assets.folderPath(row).toLowerCase() === wanted);
-    if (!folder) context.fail(`${path}.folder`, `no folder at ${JSON.stringify(item.folder)}`);
-    if (folder!.tree !== MARKETING_ACTIVITIES)
-      context.fail(`${path}.folder`, `folder ${JSON.stringify(item.folder)} is not in Marketing Activities`);
-    place = { workspaceId: folder!.workspace_id, folderId: folder!.id };
-  } else if (item.program !== undefined) {
-    const program = assets.programByName(item.program);
-    if (!program) context.fail(`${path}.program`, `no program named "${item.program}"`);
-    place = { workspaceId: program!.workspace_id, programId: program!.id };
-  } else {
-    const workspaceId = context.workspaceId(item.workspace ?? 'Default');
-    if (workspaceId === undefined) context.fail(`${path}.workspace`, `no workspace named "${item.workspace}"`);
-    return { workspaceId: workspaceId! };
-  }
-  if (item.workspace !== undefined && context.workspaceId(item.workspace) !== place.workspaceId)
-    context.fail(`${path}.workspace`, `the list's folder or program is not in workspace "${item.workspace}"`);
-  return place;
+  let byPath: Map<string, FolderRow> | undefined;
+  const folderAt = (folder: number | string): FolderRow | undefined => {
+    if (typeof folder === 'number') return assets.folder(folder);
+    byPath ??= new Map(assets.allFolders().map((row) => [assets.folderPath(row).toLowerCase(), row]));
+    return byPath.get(folder.replace(/\/+$/, '').toLowerCase());
+  };
+  /** A workspace named beside a folder or program must be that container's. */
+  return (item: ListSeed, path: string): ListPlace => {
+    if (item.folder !== undefined && item.program !== undefined)
+      context.fail(path, 'a list sits in a folder or in a program, not both');
+    let place: ListPlace;
+    if (item.folder !== undefined) {
+      const folder = folderAt(item.folder);
+      if (!folder) context.fail(`${path}.folder`, `no folder at ${JSON.stringify(item.folder)}`);
+      if (folder!.tree !== MARKETING_ACTIVITIES)
+        context.fail(`${path}.folder`, `folder ${JSON.stringify(item.folder)} is not in Marketing Activities`);
+      place = { workspaceId: folder!.workspace_id, folderId: folder!.id };
+    } else if (item.program !== undefined) {
+      const program = assets.programByName(item.program);
+      if (!program) context.fail(`${path}.program`, `no program named "${item.program}"`);
+      place = { workspaceId: program!.workspace_id, programId: program!.id };
+    } else {
+      const workspaceId = context.workspaceId(item.workspace ?? 'Default');
+      if (workspaceId === undefined) context.fail(`${path}.workspace`, `no workspace named "${item.workspace}"`);
+      return { workspaceId: workspaceId! };
+    }
+    if (item.workspace !== undefined && context.workspaceId(item.workspace) !== place.workspaceId)
+      context.fail(`${path}.workspace`, `the list's folder or program is not in workspace "${item.workspace}"`);
+    return place;
+  };
 }
 
 /** Static lists and their members (issue 15): the lead-database routes here, the Asset API's in static-list-assets.ts. */
@@ -459,20 +469,21 @@ export const lists = defineFamily({
     item: listSeed as z.ZodType<ListSeed>,
     load(repo, items, context) {
       const leads = context.repo(leadsFamily);
-      const taken = new Set<string>();
+      const placeOf = placesFor(context);
+      const at = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Date.parse(value));
       items.forEach((item, i) => {
         const path = `[${i}]`;
-        const place = placeOf(item, path, context);
-        // Static list names are unique (static-lists.md: "The name must be unique"), without regard to case.
-        if (taken.has(item.name.toLowerCase()))
-          context.fail(`${path}.name`, `a list named "${item.name}" comes earlier`);
-        taken.add(item.name.toLowerCase());
+        const place = placeOf(item, path);
+        // The API's rule (checkNameFree, static-list-assets.ts): names are unique as SQLite's NOCASE compares them.
+        if (repo.byName(item.name)) context.fail(`${path}.name`, `a list named "${item.name}" comes earlier`);
+        const createdAt = at(item.createdAt, context.now);
         const id = context.unique(path, () =>
           repo.insert({
             ...place,
             id: item.id ?? null,
             name: item.name,
-            createdAt: context.now,
+            createdAt,
+            updatedAt: at(item.updatedAt, createdAt),
             ...(item.description !== undefined ? { description: item.description } : {}),
           }),
         );
@@ -482,19 +493,17 @@ export const lists = defineFamily({
         });
       });
     },
-    snapshot: (repo, context) => {
-      const assets = context.repo(assetsFamily);
-      return repo.all().map((list): ListSeed => ({
+    snapshot: (repo, context) =>
+      repo.all().map((list): ListSeed => ({
         id: list.id,
         name: list.name,
         ...(list.description ? { description: list.description } : {}),
         workspace: context.workspaceName(list.workspaceId),
-        ...(list.programName !== null
-          ? { program: list.programName }
-          : { folder: assets.folderPath(assets.folder(list.folderId!)!) }),
+        ...(list.programName !== null ? { program: list.programName } : { folder: list.folderId! }),
+        createdAt: new Date(list.createdAt).toISOString(),
+        updatedAt: new Date(list.updatedAt).toISOString(),
         leads: repo.allMembers(list.id),
-      }));
-    },
+      })),
     example: [
       { name: 'Newsletter', workspace: 'Default' },
       { id: 1200, name: 'Contract customers', workspace: 'Contract', leads: [40] },
