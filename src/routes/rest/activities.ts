@@ -200,12 +200,12 @@ function listMembers(
   // An app built without the lists family knows no list.
   const lists = ctx.findPort('staticLists');
   const workspaceId = lists?.workspaceOf(listId);
-  if (workspaceId === undefined || !request.access!.workspaces('read', 'activity').includes(workspaceId))
+  if (!lists || workspaceId === undefined || !request.access!.workspaces('read', 'activity').includes(workspaceId))
     throw new MarketoError('1013', marketoMessage('1013'));
-  if (ctx.clock.now() >= LIST_FILTER_LIMIT.from && lists!.count(listId) >= LIST_FILTER_LIMIT.members) {
+  if (ctx.clock.now() >= LIST_FILTER_LIMIT.from && lists.count(listId) >= LIST_FILTER_LIMIT.members) {
     throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.listTooLarge, listId, LIST_FILTER_LIMIT.members));
   }
-  const members = lists!.leadIds(listId);
+  const members = lists.leadIds(listId);
   if (leadIds === undefined) return members;
   const asked = new Set(leadIds);
   return members.filter((id) => asked.has(id));
