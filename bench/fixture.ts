@@ -45,6 +45,8 @@ export function benchSeed(leadCount = 0): SeedInput {
       { name: 'Lead Sync', permissions: ['read-write-lead', 'read-only-activity'] },
       { name: 'Assets Only', permissions: ['read-only-assets'] },
       { name: 'Program Reader', permissions: ['read-only-assets'] },
+      // Create Folder, in the bench's folder parents (Default and Americas).
+      { name: 'Folder Writer', permissions: ['read-write-assets'] },
     ],
     users: [
       {
@@ -54,6 +56,8 @@ export function benchSeed(leadCount = 0): SeedInput {
           { role: 'Lead Sync', workspace: 'Americas' },
           { role: 'Program Reader', workspace: 'Default' },
           { role: 'Program Reader', workspace: 'Americas' },
+          { role: 'Folder Writer', workspace: 'Default' },
+          { role: 'Folder Writer', workspace: 'Americas' },
         ],
       },
       {
@@ -85,6 +89,13 @@ export interface FixtureOptions {
   activities?: number;
   /** Empty static lists, in turn in the workspaces the bench user writes leads in (Default, Americas). */
   lists?: number;
+  /** Static lists with members, one per entry holding those lead ids; after the empty lists, in the same workspaces. */
+  memberLists?: readonly (readonly number[])[];
+  /**
+   * Parents for Create Folder: in each workspace the bench user writes assets in (Default, Americas), a folder
+   * below its Marketing Activities root and one below that.
+   */
+  folderParents?: boolean;
 }
 
 /** The activity types of the bench's log, in turn: Visit Webpage, Fill Out Form, Open Email, Click Email, 12, 13. */
@@ -115,9 +126,13 @@ export const BENCH_READABLE_WORKSPACES = [1, 2];
  * Writes the subscription into a fresh SQLite file. Leads go in through the repository, in one transaction
  * (a seed document of a million leads would only measure YAML/zod parsing).
  */
-export async function buildFixture(
-  options: FixtureOptions,
-): Promise<{ seconds: number; activitiesFrom: number; listIds: number[] }> {
+export async function buildFixture(options: FixtureOptions): Promise<{
+  seconds: number;
+  activitiesFrom: number;
+  listIds: number[];
+  memberListIds: number[];
+  folderParentIds: number[];
+}> {
   const started = performance.now();
   for (const suffix of ['', '-wal', '-shm']) rmSync(options.path + suffix, { force: true });
   const app = await buildApp({
@@ -167,6 +182,26 @@ export async function buildFixture(
       listIds.push(listRepo.insert({ workspaceId, name: `Bench list ${n}` }));
     }
   });
+  const memberListIds: number[] = [];
+  transaction(() => {
+    (options.memberLists ?? []).forEach((members, i) => {
+      const workspaceId = BENCH_READABLE_WORKSPACES[(i + 1) % BENCH_READABLE_WORKSPACES.length]!;
+      const id = listRepo.insert({ workspaceId, name: `Bench members list ${i + 1}` });
+      for (const leadId of members) listRepo.add(id, leadId);
+      memberListIds.push(id);
+    });
+  });
+  const folderParentIds: number[] = [];
+  if (options.folderParents) {
+    transaction(() => {
+      for (const root of roots.filter((f) => BENCH_READABLE_WORKSPACES.includes(f.workspace_id))) {
+        const place = { workspaceId: root.workspace_id, tree: root.tree, description: null };
+        const outer = assetRepo.insertFolder({ ...place, parentId: root.id, name: 'Bench folders' });
+        const inner = assetRepo.insertFolder({ ...place, parentId: outer, name: 'Nested' });
+        folderParentIds.push(outer, inner);
+      }
+    });
+  }
   const activityCount = options.activities ?? 0;
   const start = Date.now() - ACTIVITY_SPAN_MS;
   if (activityCount > 0) {
@@ -191,5 +226,11 @@ export async function buildFixture(
     }
   });
   await app.close();
-  return { seconds: (performance.now() - started) / 1000, activitiesFrom: start, listIds };
+  return {
+    seconds: (performance.now() - started) / 1000,
+    activitiesFrom: start,
+    listIds,
+    memberListIds,
+    folderParentIds,
+  };
 }
