@@ -1,10 +1,13 @@
 // The issue's yardstick, run beside the fake: a minimal hand-written Marketo route — bearer token, SQLite primary-key
 // lookup, Marketo envelope — and nothing else (no permissions, partitions, limits, journal or validation). Beside it,
 // the same for a program browse: the fake's SQL over the same data, the asset envelope, the record built by hand;
-// for a page of activities; and for Add to List, the one write among them.
+// for a page of activities; for the leads of a static list; and for two writes, Add to List and Create Folder.
+import formbody from '@fastify/formbody';
 import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
-import { BROWSE_PROGRAMS_SQL, type ProgramRow } from '../src/storage/assets.js';
+import { DEFAULT_READ_FIELDS, formatDatetime } from '../src/domain/lead-fields.js';
+import { encodePageToken, fromBase32 as pageTokenText, queryDigest } from '../src/domain/paging.js';
+import { BROWSE_PROGRAMS_SQL, type FolderRow, type ProgramRow } from '../src/storage/assets.js';
 import { LEAD_COLUMNS, type LeadRow } from '../src/storage/leads.js';
 import { BENCH_READABLE_WORKSPACES } from './fixture.js';
 
@@ -28,6 +31,8 @@ const datetime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 
 let counter = 0;
 
 const app = Fastify({ logger: false });
+// Create Folder takes a form body, as the fake's (the same plugin, registered in its app.ts).
+await app.register(formbody);
 app.get<{ Params: { id: string } }>('/rest/v1/lead/:id.json', async (request) => {
   const requestId = `${(++counter).toString(16)}#${Date.now().toString(16)}`;
   if (request.headers.authorization !== `Bearer ${token}`) {
@@ -223,6 +228,163 @@ app.post<{ Params: { listId: string }; Body: { input: { id: number }[] } }>(
       request.body.input.map((item) => item.id),
     );
     return { requestId, result, success: true };
+  },
+);
+// The leads of a static list: the fake's statements (the list by id, as ListRepository.find reads it; its members
+// after a lead id, a chunk of 300 at a time; each member lead by id, raw, with the same columns), the same walk over
+// them (a second chunk read to find whether one more readable member follows a full page), the record of the default
+// fields and the same envelope and page token. Left out: roles and permissions (the list's workspace and the leads'
+// partitions are checked against the bench user's fixed ones), query validation, `fields`, the token's digest and
+// age checks, the journal. The token is the fake's format (src/domain/paging.ts), so one token pages both servers.
+const selectListWhole = db.prepare<[number], { id: number; workspaceId: number }>(
+  `SELECT l.id AS id, l.workspace_id AS workspaceId, w.name AS workspaceName, l.folder_id AS folderId,
+  l.program_id AS programId, p.name AS programName, l.name AS name, l.description AS description,
+  l.created_at AS createdAt, l.updated_at AS updatedAt
+  FROM static_lists l JOIN workspaces w ON w.id = l.workspace_id LEFT JOIN asset_programs p ON p.id = l.program_id
+  WHERE l.id = ?`,
+);
+const selectMembers = db.prepare<[number, number, number], { leadId: number }>(
+  'SELECT lead_id AS leadId FROM static_list_members WHERE list_id = ? AND lead_id > ? ORDER BY lead_id LIMIT ?',
+);
+const MEMBER_CHUNK = 300;
+app.get<{ Params: { listId: string }; Querystring: { batchSize?: string; nextPageToken?: string } }>(
+  '/rest/v1/lists/:listId/leads.json',
+  async (request) => {
+    const requestId = `${(++counter).toString(16)}#${Date.now().toString(16)}`;
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      return { requestId, success: false, errors: [{ code: '601', message: 'Access token invalid' }] };
+    }
+    const list = selectListWhole.get(Number(request.params.listId));
+    if (!list || !BENCH_READABLE_WORKSPACES.includes(list.workspaceId)) {
+      return { requestId, success: false, errors: [{ code: '1013', message: 'Object not found' }] };
+    }
+    const size = Number(request.query.batchSize ?? 300);
+    const digest = queryDigest(['listLeads', list.id, DEFAULT_READ_FIELDS, size]);
+    const pageToken = request.query.nextPageToken;
+    let after = pageToken ? Number((pageTokenText(pageToken) ?? '').split(':')[0]) : 0;
+    const result: Record<string, unknown>[] = [];
+    let lastId = 0;
+    let more = false;
+    for (;;) {
+      const chunk = selectMembers.all(list.id, after, MEMBER_CHUNK).map((row) => row.leadId);
+      for (const leadId of chunk) {
+        const lead = selectLeadRow.get(leadId);
+        if (!lead || !readable.has(lead[1])) continue;
+        if (result.length === size) {
+          more = true;
+          break;
+        }
+        const fields = JSON.parse(lead[3]) as Record<string, unknown>;
+        result.push({
+          id: lead[0],
+          firstName: fields.firstName ?? null,
+          lastName: fields.lastName ?? null,
+          email: lead[2],
+          updatedAt: formatDatetime(lead[5]),
+          createdAt: formatDatetime(lead[4]),
+        });
+        lastId = leadId;
+      }
+      if (more || chunk.length < MEMBER_CHUNK) break;
+      after = chunk.at(-1)!;
+    }
+    return more
+      ? {
+          requestId,
+          result,
+          success: true,
+          moreResult: true,
+          nextPageToken: encodePageToken(lastId, digest, Date.now()),
+        }
+      : { requestId, result, success: true };
+  },
+);
+// Create Folder: the fake's statements (the parent folder by id, with its workspace's name; a child of that name; the
+// insert; the new folder read back; its chain of ancestors for the path) and the asset envelope with the same record.
+// Here they run in one transaction; the fake runs each as its own (one commit either way: the insert's). Left out:
+// roles and permissions (the parent's workspace is checked against the bench user's fixed writable ones), validation
+// of the parameters, a program as parent, the journal.
+const FOLDER_SQL = `SELECT f.id, f.workspace_id, w.name AS workspace_name, f.parent_id, f.tree, f.name, f.description,
+  f.folder_type, f.is_system, f.is_archive, f.created_at, f.updated_at
+  FROM asset_folders f JOIN workspaces w ON w.id = f.workspace_id WHERE f.id = ?`;
+const selectFolder = db.prepare<[number], FolderRow>(FOLDER_SQL);
+const selectChildByName = db.prepare<[number, string], { id: number }>(
+  'SELECT id FROM asset_folders WHERE parent_id = ? AND name = ?',
+);
+const insertFolder = db.prepare<
+  [number | null, number, number, string, string, string | null, string, number, number, number],
+  { id: number }
+>(
+  `INSERT INTO asset_folders
+     (id, workspace_id, parent_id, tree, name, description, folder_type, is_archive, created_at, updated_at)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+);
+const selectAncestors = db.prepare<[number], { id: number; parent_id: number | null; name: string }>(
+  `WITH RECURSIVE chain (id, parent_id, name, depth) AS (
+     SELECT id, parent_id, name, 0 FROM asset_folders WHERE id = ?
+     UNION ALL
+     SELECT f.id, f.parent_id, f.name, c.depth + 1 FROM asset_folders f JOIN chain c ON f.id = c.parent_id)
+   SELECT id, parent_id, name FROM chain ORDER BY depth DESC`,
+);
+type Created = { row: FolderRow; path: string } | { code: string; message: string };
+const createFolder = db.transaction((parentId: number, name: string, description: string | null): Created => {
+  const parent = selectFolder.get(parentId);
+  if (!parent) return { code: '710', message: 'Parent folder not found' };
+  if (!BENCH_READABLE_WORKSPACES.includes(parent.workspace_id)) return { code: '603', message: 'Access denied' };
+  if (selectChildByName.get(parent.id, name) !== undefined) {
+    return { code: '709', message: `Folder '${name}' already exists in folder ${parent.id}` };
+  }
+  const now = Date.now();
+  const { id } = insertFolder.get(
+    null,
+    parent.workspace_id,
+    parent.id,
+    parent.tree,
+    name,
+    description,
+    'Marketing Folder',
+    0,
+    now,
+    now,
+  )!;
+  const row = selectFolder.get(id)!;
+  const chain = selectAncestors.all(row.id);
+  const path = `/${row.tree}/${row.workspace_name}${chain
+    .slice(1)
+    .map((link) => `/${link.name}`)
+    .join('')}`;
+  return { row, path };
+});
+app.post<{ Body: { name: string; parent: string; description?: string } }>(
+  '/rest/asset/v1/folders.json',
+  async (request) => {
+    const requestId = `${(++counter).toString(16)}#${Date.now().toString(16)}`;
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      return { requestId, success: false, errors: [{ code: '601', message: 'Access token invalid' }], warnings: [] };
+    }
+    const { name, parent, description } = request.body;
+    const created = createFolder((JSON.parse(parent) as { id: number }).id, name, description ?? null);
+    if ('code' in created) return { requestId, success: false, errors: [created], warnings: [] };
+    const { row, path } = created;
+    const result = [
+      {
+        id: row.id,
+        name: row.parent_id === null ? row.workspace_name : row.name,
+        description: row.description,
+        createdAt: assetTime(row.created_at),
+        updatedAt: assetTime(row.updated_at),
+        url: null,
+        folderId: { id: row.id, type: 'Folder' },
+        folderType: row.folder_type,
+        parent: row.parent_id === null ? null : { id: row.parent_id, type: 'Folder' },
+        path,
+        isArchive: row.is_archive === 1,
+        isSystem: row.is_system === 1,
+        accessZoneId: row.workspace_id,
+        workspace: row.workspace_name,
+      },
+    ];
+    return { requestId, success: true, errors: [], warnings: [], result };
   },
 );
 await app.listen({ host: '127.0.0.1', port: Number(portArgument ?? 0) });
