@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type autocannon from 'autocannon';
 import { buildApp } from '../src/app.js';
 import { encodePosition } from '../src/domain/activities.js';
+import { fromBase32 } from '../src/domain/paging.js';
 import {
   ACTIVITY_SPAN_MS,
   BENCH_ACTIVITY_TYPES,
@@ -82,6 +83,26 @@ const LIST_BLOCKS = ((ids) =>
   ))(shuffled(LEADS, visibleToBenchUser));
 /** One list for the pre-flight call, the others for the load. */
 const LISTS = 1 + Math.ceil((LIST_CALLS_PER_SECOND_AT_MOST * (WARMUP_SECONDS + DURATION_SECONDS)) / LIST_BLOCKS.length);
+/**
+ * Get Leads by List Id: lists of these sizes, of visible leads (disjoint slices of the shuffled ones), each a whole
+ * number of pages of LIST_PAGE, so that every page read answers LIST_PAGE leads.
+ */
+const MEMBER_LIST_SIZES = [3000, 6000, 9900];
+const LIST_PAGE = 300;
+const MEMBER_LISTS = ((ids) => {
+  let at = 0;
+  return MEMBER_LIST_SIZES.map((size) => ids.slice(at, (at += size)));
+})(shuffled(LEADS, visibleToBenchUser));
+/**
+ * The Asset API's write: Create Folder rather than Create Program, because its five statements (the parent, the name
+ * clash, the insert, the new row, its ancestors for the path) are fixed SQL in AssetRepository that the minimal route
+ * runs as they are; Create Program also checks its channel and tags against their catalogs in code. Its form body goes
+ * as Marketo's clients send it, through the fake's form tunnel (src/http/form-tunnel.ts). Calls at a time: 10, as for
+ * the other writes (Marketo admits 10); the folders' names.
+ */
+const FOLDER_CONNECTIONS = 10;
+const FOLDER_PREFIX = 'Bench new folder ';
+const FOLDERS_PATH = '/rest/asset/v1/folders.json';
 const WORK_DIR = join(RESULTS_DIR, 'work');
 
 /** Time from spawning the CLI to the answer of its first request (a token request with the printed credentials). */
@@ -246,6 +267,81 @@ function listAddsWritten(
   return written;
 }
 
+/** A Create Folder form body, as Marketo's clients send it. */
+const folderBody = (name: string, parentId: number): string =>
+  new URLSearchParams({
+    name,
+    parent: JSON.stringify({ id: parentId, type: 'Folder' }),
+    description: 'Made by the bench',
+  }).toString();
+
+/**
+ * Create Folder calls, call n making folder `${FOLDER_PREFIX}n` in the nth parent in turn: each name new, so that
+ * every call creates a folder. Counted, so that the folders made can be checked.
+ */
+function folderCreates(parentIds: number[]) {
+  let calls = 0;
+  // The parent parameter, encoded once: the load generator's work per call is small beside either server's.
+  const parents = parentIds.map((id) => folderBody('', id).slice('name='.length));
+  const body = (n: number): string => `name=${encodeURIComponent(FOLDER_PREFIX + n)}${parents[n % parents.length]!}`;
+  return {
+    calls: () => calls,
+    body,
+    setupRequest: (request: autocannon.Request): autocannon.Request => ({ ...request, body: body(calls++) }),
+  };
+}
+
+interface FoldersWritten {
+  calls: number;
+  folders: number;
+}
+
+/**
+ * Reads, once a server has let go of its database, the folders its Create Folder calls made, and fails unless every
+ * call made its folder (of its name, in its parent, in the parent's workspace), up to the few calls of the warm-up
+ * and the measured run still unanswered when the load generator stopped.
+ */
+function foldersWritten(
+  name: string,
+  file: string,
+  parentIds: number[],
+  creates: ReturnType<typeof folderCreates>,
+): FoldersWritten {
+  const db = new BetterSqlite3(file, { readonly: true });
+  let rows: { name: string; parentId: number; workspaceId: number; parentWorkspaceId: number }[];
+  try {
+    rows = db
+      .prepare(
+        `SELECT f.name AS name, f.parent_id AS parentId, f.workspace_id AS workspaceId,
+           p.workspace_id AS parentWorkspaceId
+         FROM asset_folders f JOIN asset_folders p ON p.id = f.parent_id
+         WHERE substr(f.name, 1, ?) = ?`,
+      )
+      .all(FOLDER_PREFIX.length, FOLDER_PREFIX) as typeof rows;
+  } finally {
+    db.close();
+  }
+  const calls = creates.calls();
+  const problems: string[] = [];
+  const seen = new Set<number>();
+  for (const row of rows) {
+    const n = Number(row.name.slice(FOLDER_PREFIX.length));
+    if (!Number.isInteger(n) || n < 0 || n >= calls || seen.has(n)) {
+      problems.push(`a folder named "${row.name}" that no call or more than one made`);
+    } else if (row.parentId !== parentIds[n % parentIds.length] || row.workspaceId !== row.parentWorkspaceId) {
+      problems.push(`"${row.name}" in folder ${row.parentId} of workspace ${row.workspaceId}`);
+    }
+    seen.add(n);
+    if (problems.length > 5) break;
+  }
+  const unanswered = 2 * FOLDER_CONNECTIONS;
+  if (rows.length > calls || rows.length < calls - unanswered) {
+    problems.push(`${rows.length} folders made by ${calls} Create Folder calls`);
+  }
+  if (problems.length > 0) throw new Error(`${name}, Create Folder: ${problems.join('; ')}`);
+  return { calls, folders: rows.length };
+}
+
 interface MemoryRun {
   seconds: number;
   requests: number;
@@ -355,7 +451,7 @@ async function main(): Promise<void> {
   const dbFile = join(WORK_DIR, 'bench.sqlite');
   const memoryPool = 200;
   say(
-    `\nBuilding the subscription: ${LEADS} leads in 3 partitions, ${ACTIVITIES} activities, ${LISTS} static lists, ${FIRST_TOKEN_CLIENTS + memoryPool} extra services…`,
+    `\nBuilding the subscription: ${LEADS} leads in 3 partitions, ${ACTIVITIES} activities, ${LISTS} empty static lists and ${MEMBER_LISTS.length} of ${MEMBER_LIST_SIZES.join(', ')} members, ${FIRST_TOKEN_CLIENTS + memoryPool} extra services…`,
   );
   const fixture = await buildFixture({
     path: dbFile,
@@ -364,6 +460,8 @@ async function main(): Promise<void> {
     programsPerWorkspace: PROGRAMS_PER_WORKSPACE,
     activities: ACTIVITIES,
     lists: LISTS,
+    memberLists: MEMBER_LISTS,
+    folderParents: true,
   });
   say(`  built in ${round(fixture.seconds, 1)} s`);
 
@@ -389,6 +487,9 @@ async function main(): Promise<void> {
   const listBodies = LIST_BLOCKS.map((block) => JSON.stringify({ input: block.map((id) => ({ id })) }));
   const fakeListAdds = listAdds(loadLists, listBodies);
   const minimalListAdds = listAdds(loadLists, listBodies);
+  const fakeFolders = folderCreates(fixture.folderParentIds);
+  const minimalFolders = folderCreates(fixture.folderParentIds);
+  const listPages: string[] = [];
   const results: LoadResult[] = [];
   // The machine's speed drifts over minutes (shared cores): each scenario is compared with the ceiling measured
   // just before and just after it.
@@ -485,7 +586,82 @@ async function main(): Promise<void> {
       throw new Error(`the list the fake added ${LIST_BATCH} leads to reads ${members.result?.length} members`);
     }
 
+    // Get Leads by List Id: every page of the member lists, first pages and token pages, with the tokens the fake
+    // hands out (a page token holds the last lead id; the minimal route reads the fake's tokens). Each server is then
+    // asked for these pages in the same order, over and over.
+    const listLeadsPath = (listId: number, pageToken?: string): string =>
+      `${listPath(listId)}?batchSize=${LIST_PAGE}${pageToken === undefined ? '' : `&nextPageToken=${pageToken}`}`;
+    type LeadsPage = { result?: unknown[]; moreResult?: boolean; nextPageToken?: string; success?: boolean };
+    const pageAt = async (url: string, headers: Record<string, string>): Promise<LeadsPage> =>
+      (await (await fetch(url, { headers })).json()) as LeadsPage;
+    for (const listId of fixture.memberListIds) {
+      let path = listLeadsPath(listId);
+      for (;;) {
+        listPages.push(path);
+        const body = await pageAt(fake.url + path, auth);
+        if (body.result?.length !== LIST_PAGE) {
+          throw new Error(`list ${listId}: a page of ${body.result?.length} leads, not ${LIST_PAGE}: ${path}`);
+        }
+        if (!body.moreResult) break;
+        path = listLeadsPath(listId, body.nextPageToken);
+      }
+    }
+    if (listPages.length !== MEMBER_LIST_SIZES.reduce((sum, size) => sum + size / LIST_PAGE, 0)) {
+      throw new Error(
+        `${listPages.length} pages of list members, not the lists' ${MEMBER_LIST_SIZES.join(' + ')} / ${LIST_PAGE}`,
+      );
+    }
+    // Both answer every page alike: the same leads, the same moreResult, a token to the same lead for the same query
+    // (its time of issue aside).
+    const pageKey = (body: LeadsPage): string =>
+      JSON.stringify([
+        body.success,
+        body.result,
+        body.moreResult,
+        body.nextPageToken && (fromBase32(body.nextPageToken) ?? '').split(':').slice(0, 2),
+      ]);
+    for (const path of listPages) {
+      if (pageKey(await pageAt(fake.url + path, auth)) !== pageKey(await pageAt(minimal.url + path, minimalAuth))) {
+        throw new Error(`the minimal Get Leads by List route answers other than the fake: ${path}`);
+      }
+    }
+
+    // Create Folder: both make the same folder (its times aside), and both refuse its name a second time (709).
+    const folderAnswers: string[] = [];
+    const preflightFolder = folderBody('Bench pre-flight folder', fixture.folderParentIds[0]!);
+    for (const [url, headers] of [
+      [fake.url, auth],
+      [minimal.url, minimalAuth],
+    ] as const) {
+      const init = {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: preflightFolder,
+      };
+      const response = await fetch(url + FOLDERS_PATH, init);
+      const text = await response.text();
+      const body = JSON.parse(text) as { success?: boolean; result?: Record<string, unknown>[] };
+      if (response.status !== 200 || body.success !== true || body.result?.length !== 1) {
+        throw new Error(`pre-flight Create Folder ${url}: expected the folder, got ${text.slice(0, 500)}`);
+      }
+      // The fake's start burns a few folder ids (its INSERT OR IGNORE of the root folders moves the AUTOINCREMENT
+      // sequence on), so the new folder's id may differ: it must only be the record's folderId too.
+      const { createdAt, updatedAt, id, folderId, ...record } = body.result[0]!;
+      const ref = folderId as { id?: unknown; type?: unknown } | undefined;
+      if (typeof id !== 'number' || ref?.id !== id) {
+        throw new Error(`pre-flight Create Folder ${url}: folderId ${JSON.stringify(folderId)} for folder ${id}`);
+      }
+      folderAnswers.push(JSON.stringify({ ...body, requestId: '', result: [{ ...record, folderIdType: ref.type }] }));
+      folderAnswers.push(JSON.stringify([createdAt, updatedAt]).replace(/\d/g, '0'));
+      await expectMarketoAnswer(url + FOLDERS_PATH, init, { errorCode: '709' });
+    }
+    if (folderAnswers[0] !== folderAnswers[2] || folderAnswers[1] !== folderAnswers[3]) {
+      throw new Error(`the minimal Create Folder route answers other than the fake: ${folderAnswers.join(' / ')}`);
+    }
+
     let poolClient = 0;
+    const nextFakeListPage = cycle(listPages);
+    const nextMinimalListPage = cycle(listPages);
     const scenarios = [
       { name: 'identity: same token', path: tokenQuery(BENCH_CLIENT) },
       {
@@ -536,6 +712,19 @@ async function main(): Promise<void> {
         target: minimal,
         setupRequest: (request: autocannon.Request) => ({ ...request, path: activitiesPath() }),
       },
+      {
+        name: `GET /rest/v1/lists/{id}/leads.json (${LIST_PAGE} per page, first and token pages)`,
+        path: listPages[0]!,
+        headers: auth,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: nextFakeListPage() }),
+      },
+      {
+        name: 'reference: minimal hand-written Get Leads by List',
+        path: listPages[0]!,
+        headers: minimalAuth,
+        target: minimal,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: nextMinimalListPage() }),
+      },
       // Before the sync, which adds leads and activities: both servers write Add to List over the same data.
       {
         name: `POST /rest/v1/lists/{id}/leads.json (add ${LIST_BATCH} leads)`,
@@ -555,6 +744,25 @@ async function main(): Promise<void> {
         body: listBodies[0],
         target: minimal,
         setupRequest: minimalListAdds.setupRequest,
+      },
+      {
+        name: 'POST /rest/asset/v1/folders.json (Create Folder)',
+        method: 'POST' as const,
+        connections: FOLDER_CONNECTIONS,
+        path: FOLDERS_PATH,
+        headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: fakeFolders.body(0),
+        setupRequest: fakeFolders.setupRequest,
+      },
+      {
+        name: 'reference: minimal hand-written Create Folder',
+        method: 'POST' as const,
+        connections: FOLDER_CONNECTIONS,
+        path: FOLDERS_PATH,
+        headers: { ...minimalAuth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: minimalFolders.body(0),
+        target: minimal,
+        setupRequest: minimalFolders.setupRequest,
       },
       {
         name: 'GET /rest/v1/leads.json (10 emails)',
@@ -601,6 +809,10 @@ async function main(): Promise<void> {
     fake: listAddsWritten('fake-marketo', dbFile, loadLists, fakeListAdds),
     minimal: listAddsWritten('minimal route', minimalDbFile, loadLists, minimalListAdds),
   };
+  const folderRows = {
+    fake: foldersWritten('fake-marketo', dbFile, fixture.folderParentIds, fakeFolders),
+    minimal: foldersWritten('minimal route', minimalDbFile, fixture.folderParentIds, minimalFolders),
+  };
   say(`Memory: ${MEMORY_SECONDS} s of token + lead calls while the clock jumps an hour every 2 s…`);
   const memory = await memoryUnderLoad(dbFile, memoryPool);
 
@@ -622,6 +834,12 @@ async function main(): Promise<void> {
   const listAdd = byName('POST /rest/v1/lists/');
   const minimalListAdd = byName('reference: minimal hand-written Add to List');
   const listAddVersusMinimal = listAdd.rps / minimalListAdd.rps;
+  const listLeads = byName('GET /rest/v1/lists/');
+  const minimalListLeads = byName('reference: minimal hand-written Get Leads by List');
+  const listLeadsVersusMinimal = listLeads.rps / minimalListLeads.rps;
+  const folderCreate = byName('POST /rest/asset/v1/folders.json');
+  const minimalFolderCreate = byName('reference: minimal hand-written Create Folder');
+  const folderCreateVersusMinimal = folderCreate.rps / minimalFolderCreate.rps;
   const activitiesVersusMinimal = activityPage.rps / minimalActivities.rps;
   const syncRecordsVersusCeiling = sync.ratio! * 300;
   const versusMinimal = `minimal hand-written route ${minimalRoute.ratio!.toFixed(2)}×`;
@@ -636,7 +854,9 @@ async function main(): Promise<void> {
           result !== minimalRoute &&
           result !== minimalPrograms &&
           result !== minimalActivities &&
-          result !== minimalListAdd,
+          result !== minimalListAdd &&
+          result !== minimalListLeads &&
+          result !== minimalFolderCreate,
       )
       .map((result) => result.rssMaxBytes),
   );
@@ -672,6 +892,16 @@ async function main(): Promise<void> {
       budget: `add ${LIST_BATCH} leads to a list ≥ 0.80× the minimal route`,
       measured: `${listAddVersusMinimal.toFixed(2)}× (${listAdd.rps} vs ${minimalListAdd.rps} req/s)`,
       met: listAddVersusMinimal >= 0.8,
+    },
+    {
+      budget: `leads of a list (${LIST_PAGE} per page) ≥ 0.80× the minimal route`,
+      measured: `${listLeadsVersusMinimal.toFixed(2)}× (${listLeads.rps} vs ${minimalListLeads.rps} req/s)`,
+      met: listLeadsVersusMinimal >= 0.8,
+    },
+    {
+      budget: 'create a folder ≥ 0.80× the minimal route',
+      measured: `${folderCreateVersusMinimal.toFixed(2)}× (${folderCreate.rps} vs ${minimalFolderCreate.rps} req/s)`,
+      met: folderCreateVersusMinimal >= 0.8,
     },
     {
       budget: 'sync records/s (updates write 13s) ≥ 0.40× ceiling req/s',
@@ -722,6 +952,15 @@ async function main(): Promise<void> {
     `Add to List rows: each call ${LIST_BATCH} leads new to its list (${LISTS - 1} lists × ${LIST_BLOCKS.length} blocks); ` +
       `fake-marketo ${written(listAddRows.fake)}; minimal route ${written(listAddRows.minimal)}.`,
   );
+  say(
+    `Get Leads by List rows: the ${listPages.length} pages of ${LIST_PAGE} (first and token pages) of ${MEMBER_LIST_SIZES.length} lists ` +
+      `of ${MEMBER_LIST_SIZES.join(', ')} members, in turn.`,
+  );
+  const made = (rows: FoldersWritten): string => `${rows.calls} calls (warm-up included), ${rows.folders} folders made`;
+  say(
+    `Create Folder rows: each call a new name, in ${fixture.folderParentIds.length} parents in turn; ` +
+      `fake-marketo ${made(folderRows.fake)}; minimal route ${made(folderRows.minimal)}.`,
+  );
   say('\n## Start, reset, memory\n');
   say(
     markdownTable(
@@ -760,10 +999,13 @@ async function main(): Promise<void> {
       leads: LEADS,
       firstTokenClients: FIRST_TOKEN_CLIENTS,
       lists: LISTS,
+      memberLists: MEMBER_LIST_SIZES,
+      listPages: listPages.length,
     },
     ceiling: { runs: ceilings, meanRps: ceilingRow.rps },
     scenarios: results,
     listAddRows,
+    folderRows,
     coldStartMs: coldStarts.map((ms) => round(ms, 1)),
     freshInstance: fresh,
     reset,
