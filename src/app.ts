@@ -177,7 +177,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     clientErrorHandler: answerClientError(nextRequestId),
-    rewriteUrl: createUrlRewriter(tunnelSecret),
+    // Asset form POSTs go straight to a POST route (normalise.ts); the route table is complete once routes exist.
+    rewriteUrl: createUrlRewriter(
+      tunnelSecret,
+      (path) => wireFormatOf(path).name === 'asset' && marketoRoutes.answers('POST', path),
+    ),
     routerOptions: { maxParamLength: 500 },
     // No HEAD twin per GET: Marketo documents no HEAD operation, and the twins were a third of the routes to build.
     exposeHeadRoutes: false,
@@ -206,6 +210,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     'receivedAt',
     'requestIdValue',
     'stubPending',
+    'formPending',
+    'redispatched',
     'stubId',
     'outcomes',
   ] as const) {
@@ -264,8 +270,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     }),
   );
 
-  await app.register(marketoPlane(ctx, marketoRoutes));
-  registerFormTunnel(app, marketoRoutes, tunnelSecret);
+  const redispatch = registerFormTunnel(app, marketoRoutes, tunnelSecret);
+  await app.register(marketoPlane(ctx, marketoRoutes, redispatch));
 
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {
     admin.addHook('preValidation', refuseDeepBodies);

@@ -24,6 +24,10 @@ declare module 'fastify' {
     requestIdValue?: string;
     /** The gate left this call to the stubs, which look at it once its body is read (src/http/stubs.ts). */
     stubPending?: boolean;
+    /** A form POST sent straight to its route, its gate waiting for the body (marketo-gate.ts). */
+    formPending?: boolean;
+    /** Answered by a call run again through the form tunnel: the journal records that call, not this one. */
+    redispatched?: boolean;
     /** The stub that answered this request. */
     stubId?: string;
     /** How many records of the answer had each status (a Marketo write's `result`), for the journal. */

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendMarketoFailure } from './envelope.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { FORM_TUNNEL_PREFIX, TUNNEL_HEADER, TUNNELLED_METHODS, UNSUPPORTED_METHOD_PREFIX } from './normalise.js';
@@ -16,14 +16,26 @@ function appendAll(params: URLSearchParams, body: FormBody, skip: string): void 
   }
 }
 
+/** Answers a parsed form POST with the call it stands for, run again through the whole pipeline. */
+export type Redispatch = (request: FastifyRequest, reply: FastifyReply, rawUrl: string) => Promise<FastifyReply>;
+
+/** Whether a form body asks for the tunnel: a `_method` other than POST, or the legacy `access_token` field. */
+export function formBodyNeedsTunnel(body: unknown): boolean {
+  if (!body || typeof body !== 'object') return false;
+  const form = body as FormBody;
+  const method = Array.isArray(form._method) ? form._method[0] : form._method;
+  return (method !== undefined && method.toUpperCase() !== 'POST') || form.access_token !== undefined;
+}
+
 /**
  * The form tunnel: a form POST is a query when `_method` says so, or when the path has a GET operation and
  * no `_method` is given ("POST /rest/v1/leads.json is a query with a form body"). The body's parameters join
- * the query and the request is dispatched again through the whole pipeline.
+ * the query and the request is dispatched again through the whole pipeline. Asset form POSTs skip it unless their
+ * body needs it (normalise.ts `PostsDirectly`); `redispatch` serves those too.
  */
-export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTable, tunnelSecret: string): void {
-  app.post(`${FORM_TUNNEL_PREFIX}/*`, { schema: { hide: true } }, async (request, reply) => {
-    const rawUrl = request.url.slice(FORM_TUNNEL_PREFIX.length);
+export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTable, tunnelSecret: string): Redispatch {
+  /** Answers `request` (a form POST to `rawUrl`, body parsed) with the call it stands for, run again in full. */
+  async function redispatch(request: FastifyRequest, reply: FastifyReply, rawUrl: string): Promise<FastifyReply> {
     const queryStart = rawUrl.indexOf('?');
     const path = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
     const params = new URLSearchParams(queryStart < 0 ? '' : rawUrl.slice(queryStart + 1));
@@ -67,9 +79,14 @@ export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTab
       if (value !== undefined) reply.header(name, value);
     }
     return reply.code(inner.statusCode).send(inner.rawPayload);
-  });
+  }
+
+  app.post(`${FORM_TUNNEL_PREFIX}/*`, { schema: { hide: true } }, async (request, reply) =>
+    redispatch(request, reply, request.url.slice(FORM_TUNNEL_PREFIX.length)),
+  );
 
   app.all(`${UNSUPPORTED_METHOD_PREFIX}/*`, { schema: { hide: true } }, async (request, reply) =>
     sendMarketoFailure(request, reply, '605', 'HTTP Method not supported'),
   );
+  return redispatch;
 }

@@ -42,7 +42,7 @@ export function recordRequest(ctx: AppContext) {
       );
     }
     const plane = planeOf(request.url);
-    if (plane === 'admin' || request.url.startsWith(FORM_TUNNEL_PREFIX)) return;
+    if (plane === 'admin' || request.url.startsWith(FORM_TUNNEL_PREFIX) || request.redispatched) return;
     const at = request.receivedAt;
     if (at === undefined) return;
     request.receivedAt = undefined;

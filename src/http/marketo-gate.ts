@@ -4,6 +4,7 @@ import { authenticate } from './authenticate.js';
 import { authorize } from './authorize.js';
 import { injectFaults } from './faults.js';
 import { enforceLimits } from './limits.js';
+import { directFormPosts } from './normalise.js';
 
 /**
  * The Marketo plane's one onRequest hook, set on each route with the route's config: authenticate (601/602),
@@ -24,6 +25,12 @@ export function marketoGate(ctx: AppContext) {
       done(authorizeCall(request, config));
     };
     return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+      // A form POST sent straight to its route: every step waits for the body, whose `_method` may make it another
+      // call (form-tunnel.ts); then, as for a stub, the steps run from preValidation (src/http/stubs.ts).
+      if (directFormPosts.has(request.raw)) {
+        request.formPending = true;
+        return done();
+      }
       // A stub may answer: every step waits for the body, which a stub may match on (src/http/stubs.ts).
       if (!stubs.empty && stubs.mayMatch(request.method, request.url.split('?')[0]!)) {
         request.stubPending = true;

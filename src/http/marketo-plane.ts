@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { FamilyInstance } from '../storage/subscription.js';
 import { statsRoutes } from '../routes/rest/stats.js';
@@ -9,6 +9,7 @@ import type { MarketoRouteTable } from './marketo-routes.js';
 import { named } from './plugin-names.js';
 import { recordOutcomes } from '../domain/journal.js';
 import { stubGate } from './stubs.js';
+import { formBodyNeedsTunnel, type Redispatch } from './form-tunnel.js';
 import { wireFormatOf } from './wire-formats.js';
 
 /**
@@ -16,7 +17,7 @@ import { wireFormatOf } from './wire-formats.js';
  * (no schema-driven serializer, JSON and form bodies only), the gate on each route with the permissions it declares,
  * the limits released on response, and the route table behind 605/610 and the form tunnel.
  */
-export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
+export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, redispatch: Redispatch) {
   return named('marketoPlane', async (marketo: FastifyInstance) => {
     // Marketo responses carry open-ended records (lead fields); the zod schemas document them.
     marketo.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -25,6 +26,23 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
     const gateFor = marketoGate(ctx);
     const judgeAgain = judgeAgainInHandler(ctx);
     const stubbing = stubGate(ctx, routeTable);
+    /**
+     * A form POST sent straight to its route (normalise.ts): once its body is read, a `_method` or `access_token`
+     * in it sends the call through the form tunnel, as before; else the gate's steps run (deferred as for stubs).
+     */
+    const formPosts = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+      if (!request.formPending) return done();
+      request.formPending = false;
+      if (!formBodyNeedsTunnel(request.body)) {
+        request.stubPending = true;
+        return done();
+      }
+      request.redispatched = true;
+      redispatch(request, reply, request.url).then(
+        () => undefined,
+        (error: Error) => done(error),
+      );
+    };
     marketo.addHook('onRoute', (route) => {
       if (route.config?.catchAll) return;
       if (route.config?.permissions === undefined) {
@@ -37,7 +55,7 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable) {
       route.handler = judgeAgain(route.config, route.handler);
       // A route's own onRequest hooks (none so far) run before a gate deferred to the stubs: checks on the caller
       // belong in preValidation, after this one.
-      route.preValidation = [stubbing.forRoute(route.config), ...[route.preValidation ?? []].flat()];
+      route.preValidation = [formPosts, stubbing.forRoute(route.config), ...[route.preValidation ?? []].flat()];
     });
     stubbing.register(marketo);
     const release = releaseLimits(ctx);

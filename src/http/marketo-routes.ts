@@ -23,6 +23,11 @@ export class MarketoRouteTable {
     return this.routes.map(({ method, url }) => ({ method, url }));
   }
 
+  /** Whether a concrete path answers to `method` (stops at the first route that does). */
+  answers(method: string, path: string): boolean {
+    return this.routes.some((route) => route.method === method && route.pattern.test(path));
+  }
+
   /** The methods a concrete path answers to (empty when no Marketo route matches it). */
   methodsFor(path: string): Set<string> {
     const methods = new Set<string>();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lists } from '../../src/routes/rest/lists.js';
-import { call, newSeededInstance, tokenFor } from '../helpers.js';
+import { call, journalEntries, newSeededInstance, tokenFor } from '../helpers.js';
 
 /**
  * Static lists on the Asset API side (issue 15): browse, by id, by name, create, update, delete. The subscription:
@@ -480,5 +480,74 @@ describe('lists in a seed', () => {
       updatedAt: Date.parse('2023-12-31T22:00:00Z'),
     });
     await seeded.close();
+  });
+});
+
+describe('asset form POSTs go straight to their route; a body that names another call goes through the tunnel', () => {
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const formHeaders = (token?: string) => ({
+    'content-type': 'application/x-www-form-urlencoded',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  });
+
+  it('a create is one journal entry, as the POST it is', async () => {
+    const before = (await journalEntries(app)).length;
+    const folder = JSON.stringify({ id: F.defaultRoot, type: 'Folder' });
+    const created = await call(
+      app,
+      'POST',
+      '/rest/asset/v1/staticLists.json',
+      form({ name: 'Direct', folder }),
+      formHeaders(writer),
+    );
+    expect(created.json()).toMatchObject({ success: true, result: [{ name: 'Direct' }] });
+    const entries = await journalEntries(app);
+    expect(entries.length - before).toBe(1);
+    expect(entries[0]).toMatchObject({ method: 'POST', path: '/rest/asset/v1/staticLists.json', status: 200 });
+  });
+
+  it('without a token: 601, and nothing is created', async () => {
+    const folder = JSON.stringify({ id: F.defaultRoot, type: 'Folder' });
+    const answer = await call(
+      app,
+      'POST',
+      '/rest/asset/v1/staticLists.json',
+      form({ name: 'Nobody', folder }),
+      formHeaders(),
+    );
+    expect(answer.json()).toMatchObject({ success: false, errors: [{ code: '601' }], warnings: [] });
+    expect(await listIds()).not.toContain('Nobody');
+  });
+
+  it('_method=GET in the body is the browse, judged by the browse’s permission (a reader is not refused as a writer)', async () => {
+    const reader = await provisionAssetReaderOfDefaultOnly();
+    const before = (await journalEntries(app)).length;
+    const answer = await call(
+      app,
+      'POST',
+      '/rest/asset/v1/staticLists.json',
+      form({ _method: 'GET', maxReturn: '2' }),
+      formHeaders(reader),
+    );
+    expect(answer.json()).toMatchObject({
+      success: true,
+      result: [{ name: 'Newsletter' }, { name: 'Webinar invitees' }],
+    });
+    const entries = await journalEntries(app);
+    expect(entries.length - before).toBe(1);
+    expect(entries[0]).toMatchObject({ method: 'GET', path: '/rest/asset/v1/staticLists.json' });
+  });
+
+  it('_method=PATCH in the body is 605 and changes nothing', async () => {
+    const folder = JSON.stringify({ id: F.defaultRoot, type: 'Folder' });
+    const answer = await call(
+      app,
+      'POST',
+      '/rest/asset/v1/staticLists.json',
+      form({ _method: 'PATCH', name: 'Patched', folder }),
+      formHeaders(writer),
+    );
+    expect(answer.json()).toMatchObject({ success: false, errors: [{ code: '605' }] });
+    expect(await listIds()).not.toContain('Patched');
   });
 });
