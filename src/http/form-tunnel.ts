@@ -19,12 +19,16 @@ function appendAll(params: URLSearchParams, body: FormBody, skip: string): void 
 /** Answers a parsed form POST with the call it stands for, run again through the whole pipeline. */
 export type Redispatch = (request: FastifyRequest, reply: FastifyReply, rawUrl: string) => Promise<FastifyReply>;
 
+/** The verb a form body names in `_method` (the first, when repeated), upper-cased. */
+function bodyMethod(body: FormBody): string | undefined {
+  return (Array.isArray(body._method) ? body._method[0] : body._method)?.toUpperCase();
+}
+
 /** Whether a form body asks for the tunnel: a `_method` other than POST, or the legacy `access_token` field. */
 export function formBodyNeedsTunnel(body: unknown): boolean {
   if (!body || typeof body !== 'object') return false;
-  const form = body as FormBody;
-  const method = Array.isArray(form._method) ? form._method[0] : form._method;
-  return (method !== undefined && method.toUpperCase() !== 'POST') || form.access_token !== undefined;
+  const method = bodyMethod(body as FormBody);
+  return (method !== undefined && method !== 'POST') || (body as FormBody).access_token !== undefined;
 }
 
 /**
@@ -40,8 +44,7 @@ export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTab
     const path = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
     const params = new URLSearchParams(queryStart < 0 ? '' : rawUrl.slice(queryStart + 1));
     const body = (request.body ?? {}) as FormBody;
-    const bodyMethod = Array.isArray(body._method) ? body._method[0] : body._method;
-    const declared = (params.get('_method') ?? bodyMethod)?.toUpperCase();
+    const declared = params.get('_method')?.toUpperCase() ?? bodyMethod(body);
     if (declared !== undefined && !TUNNELLED_METHODS.has(declared)) {
       return sendMarketoFailure(request, reply, '605', 'HTTP Method not supported');
     }
