@@ -32,6 +32,8 @@ export type RepoOf<F extends AnyFamily> = ReturnType<F['repository']>;
 /** Core rows a seed item names, resolved to ids on load, and how to report a problem at a path of the document. */
 export interface SeedLoadContext {
   now: number;
+  /** An item's ISO 8601 time (validated by its schema) in epoch ms; `fallback`, else the load's time, when absent. */
+  time(value: string | undefined, fallback?: number): number;
   partitionId(name: string): number | undefined;
   workspaceId(name: string): number | undefined;
   repo<F extends AnyFamily>(family: F): RepoOf<F>;

@@ -247,10 +247,6 @@ export class ListRepository implements StaticListMembers {
     return this.s.members.all(listId, afterLeadId, limit).map((row) => row.leadId);
   }
 
-  allMembers(listId: number): number[] {
-    return this.s.allMembers.all(listId).map((row) => row.leadId);
-  }
-
   workspaceOf(listId: number): number | undefined {
     return this.find(listId)?.workspaceId;
   }
@@ -259,8 +255,9 @@ export class ListRepository implements StaticListMembers {
     return this.s.countMembers.get(listId)!.n;
   }
 
+  /** Every member's lead id, in id order. */
   leadIds(listId: number): number[] {
-    return this.allMembers(listId);
+    return this.s.allMembers.all(listId).map((row) => row.leadId);
   }
 
   isMember(listId: number, leadId: number): boolean {

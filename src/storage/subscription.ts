@@ -352,6 +352,7 @@ export class SubscriptionStore {
       const items = ((seed as Record<string, unknown>)[family.key] ?? []) as unknown[];
       const context: SeedLoadContext = {
         now,
+        time: (value, fallback = now) => (value === undefined ? fallback : Date.parse(value)),
         partitionId: (name) => partitionIds.get(name.toLowerCase()),
         workspaceId: (name) => workspaceIds.get(name.toLowerCase()),
         repo: this.repo,

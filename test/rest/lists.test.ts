@@ -45,7 +45,7 @@ async function noPermissionToken(): Promise<string> {
   return accessToken(sub.app, service);
 }
 
-const members = (listId: number) => sub.app.ctx.repo(lists).allMembers(listId);
+const members = (listId: number) => sub.app.ctx.repo(lists).leadIds(listId);
 const error = (code: string) => ({ success: false, errors: [expect.objectContaining({ code })] });
 
 describe('GET /rest/v1/lists.json', () => {

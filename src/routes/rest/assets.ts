@@ -99,8 +99,7 @@ type AssetItem = z.infer<typeof assetItem>;
 const ORDER: AssetItem['kind'][] = ['rootFolder', 'channel', 'tagType', 'folder', 'program', 'token'];
 
 function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context: SeedLoadContext): void {
-  const { fail, unique, now } = context;
-  const at = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Date.parse(value));
+  const { fail, unique } = context;
   // Root folders first take the ids the seed gives them (through negative ids, so that two may swap).
   const roots = new Map(
     repo
@@ -150,7 +149,7 @@ function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context:
           break;
         case 'folder': {
           const parent = folderAt(item.parent, `${path}.parent`);
-          const created = at(item.createdAt, now);
+          const created = context.time(item.createdAt);
           const id = unique(path, () =>
             repo.insertFolder({
               id: item.id ?? null,
@@ -161,7 +160,7 @@ function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context:
               description: item.description ?? null,
               isArchive: item.isArchive ?? false,
               createdAt: created,
-              updatedAt: at(item.updatedAt, created),
+              updatedAt: context.time(item.updatedAt, created),
             }),
           );
           const row = repo.folder(id)!;
@@ -174,7 +173,7 @@ function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context:
           const type = programType(item.type) as ProgramType;
           const channel = repo.channelByName(item.channel);
           if (!channel) fail(`${path}.channel`, `no channel named "${item.channel}"`);
-          const created = at(item.createdAt, now);
+          const created = context.time(item.createdAt);
           const id = unique(path, () =>
             repo.insertProgram({
               id: item.id ?? null,
@@ -188,7 +187,7 @@ function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context:
               tags: JSON.stringify(item.tags ?? []),
               costs: JSON.stringify(item.costs ?? []),
               createdAt: created,
-              updatedAt: at(item.updatedAt, created),
+              updatedAt: context.time(item.updatedAt, created),
             }),
           );
           places.set(`${repo.folderPath(folder)}/${item.name}`.toLowerCase(), { kind: 'program', id });

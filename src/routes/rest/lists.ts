@@ -470,20 +470,19 @@ export const lists = defineFamily({
     load(repo, items, context) {
       const leads = context.repo(leadsFamily);
       const placeOf = placesFor(context);
-      const at = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Date.parse(value));
       items.forEach((item, i) => {
         const path = `[${i}]`;
         const place = placeOf(item, path);
         // The API's rule (checkNameFree, static-list-assets.ts): names are unique as SQLite's NOCASE compares them.
         if (repo.byName(item.name)) context.fail(`${path}.name`, `a list named "${item.name}" comes earlier`);
-        const createdAt = at(item.createdAt, context.now);
+        const createdAt = context.time(item.createdAt);
         const id = context.unique(path, () =>
           repo.insert({
             ...place,
             id: item.id ?? null,
             name: item.name,
             createdAt,
-            updatedAt: at(item.updatedAt, createdAt),
+            updatedAt: context.time(item.updatedAt, createdAt),
             ...(item.description !== undefined ? { description: item.description } : {}),
           }),
         );
@@ -502,7 +501,7 @@ export const lists = defineFamily({
         ...(list.programName !== null ? { program: list.programName } : { folder: list.folderId! }),
         createdAt: new Date(list.createdAt).toISOString(),
         updatedAt: new Date(list.updatedAt).toISOString(),
-        leads: repo.allMembers(list.id),
+        leads: repo.leadIds(list.id),
       })),
     example: [
       { name: 'Newsletter', workspace: 'Default' },
