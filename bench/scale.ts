@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { AdjustableClock } from '../src/clock.js';
 import { openDatabase } from '../src/storage/database.js';
-import { type LeadFilter, LeadRepository } from '../src/storage/leads.js';
-import { encodePosition } from '../src/domain/activities.js';
+import { type LeadFilter, LeadRepository } from '../src/families/leads/repository.js';
+import { encodePosition } from '../src/families/activities/activity-log.js';
 import {
   ACTIVITY_SPAN_MS,
   BENCH_ACTIVITY_TYPES,

@@ -39,7 +39,7 @@ import { userRoutes } from './routes/admin/users.js';
 import { workspaceRoutes } from './routes/admin/workspaces.js';
 import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
-import { statsRoutes } from './routes/rest/stats.js';
+import { statsRoutes } from './routes/stats.js';
 import { parseSeed, readSeedFile, type Seed, type SeedInput } from './seed.js';
 import { type Database, openDatabase } from './storage/database.js';
 

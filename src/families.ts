@@ -1,10 +1,10 @@
 import type { AnyFamily } from './family.js';
-import { leadFields } from './routes/admin/lead-fields.js';
-import { assets } from './routes/rest/assets.js';
-import { activities } from './routes/rest/activities.js';
-import { activityTypes } from './routes/rest/activity-types.js';
-import { leads } from './routes/rest/leads.js';
-import { lists } from './routes/rest/lists.js';
+import { leadFields } from './families/leads/lead-fields.js';
+import { assets } from './families/assets/assets.js';
+import { activities } from './families/activities/activities.js';
+import { activityTypes } from './families/activities/activity-types.js';
+import { leads } from './families/leads/leads.js';
+import { lists } from './families/lists/lists.js';
 
 /**
  * The resource families, in dependency order (a family's seed may name rows of those before it). Adding a family is

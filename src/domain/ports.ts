@@ -1,4 +1,4 @@
-import type { ActivityRecorder } from './activities.js';
+import type { ActivityRecorder } from '../families/activities/activity-log.js';
 
 /**
  * What one resource family offers the others without their importing it. A family that provides a port declares it

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { FamilyInstance } from '../storage/subscription.js';
-import { statsRoutes } from '../routes/rest/stats.js';
+import { statsRoutes } from '../routes/stats.js';
 import { releaseLimits } from './limits.js';
 import { marketoGate } from './marketo-gate.js';
 import { judgeAgainInHandler } from './rejudge.js';

@@ -18,7 +18,7 @@ import {
   tokenUrl,
   pick,
 } from '../helpers.js';
-import { bearer } from '../rest/subscription.js';
+import { bearer } from '../support/subscription.js';
 
 const apps: FastifyInstance[] = [];
 const dirs: { remove(): void }[] = [];

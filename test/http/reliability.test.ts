@@ -9,10 +9,10 @@ import { openDatabase } from '../../src/storage/database.js';
 import { TokenRepository } from '../../src/storage/tokens.js';
 import { authenticateClient } from '../../src/domain/identity.js';
 import { resetToBaseline } from '../../src/lifecycle.js';
-import { leads as leadsFamily } from '../../src/routes/rest/leads.js';
+import { leads as leadsFamily } from '../../src/families/leads/leads.js';
 import { tokenResponseFor } from '../../src/routes/identity.js';
 import { accessToken, call, journalEntries, newInstance, provisionService, tokenUrl } from '../helpers.js';
-import { bearer, REQUEST_ID } from '../rest/subscription.js';
+import { bearer, REQUEST_ID } from '../support/subscription.js';
 
 /** Issue 11: the defects adversarial testing found, one regression test (or more) per item. */
 
