@@ -4,7 +4,7 @@ import { leads } from '../src/families/leads/leads.js';
 import { assets } from '../src/families/assets/assets.js';
 import { activities } from '../src/families/activities/activities.js';
 import { lists } from '../src/families/lists/lists.js';
-import type { NewActivity } from '../src/families/activities/activity-log.js';
+import type { NewActivity } from '../src/domain/activity-log.js';
 import { rmSync } from 'node:fs';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';

@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../../src/families.js';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -87,7 +88,7 @@ async function leadCount(app: FastifyInstance): Promise<number> {
 
 describe('1. an answered access token is written before the answer goes out (group commit)', () => {
   it('the token of a 200 is already committed when the answer arrives, on GET, POST and Get Token', async () => {
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     const app = await buildApp({ db, config: testConfig() });
     apps.push(app);
     // A second repository on the same connection sees only what is written.

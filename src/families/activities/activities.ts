@@ -1,32 +1,25 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import {
-  type ActivityAttribute,
-  decodePosition,
-  encodePosition,
-  type LogPosition,
-  type NewActivity,
-} from './activity-log.js';
-import { ACTIVITY } from './activity-type-catalog.js';
+import type { ActivityAttribute, NewActivity } from '../../domain/activity-log.js';
+import { decodePosition, encodePosition, type LogPosition } from './positions.js';
 import { MarketoError, NotFoundError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage, reason } from '../../domain/marketo-codes.js';
 import type { Reason } from '../../domain/results.js';
 import type { PermissionKey } from '../../domain/permissions.js';
-import type { AppContext } from '../../context.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultOf } from '../../http/marketo-schemas.js';
 import { problemResponses } from '../../http/problem.js';
 import { type ActivityPage, ActivityRepository, type ActivityRow } from './repository.js';
-import { leadFields as leadFieldsFamily } from '../leads/lead-fields.js';
 import { activityTypes } from './activity-types.js';
-import { leads as leadsFamily } from '../leads/leads.js';
+import type { ActivityTypeRepository } from './activity-types-repository.js';
+import { ACTIVITY } from '../../domain/activity-log.js';
 
 /**
  * The activity log on the Marketo plane (activities.md, paging-tokens.md; marketo-reference.md §6.2): date tokens,
  * Get Lead Activities, Get Lead Changes and Get Deleted Leads. Every lead write records its activities through the
- * ActivityRecorder port (src/families/activities/activity-log.ts) that this family's repository implements.
+ * ActivityRecorder port (src/domain/activity-log.ts) that this family's repository implements.
  */
 
 const READ: readonly PermissionKey[] = ['read-only-activity', 'read-write-activity'];
@@ -187,7 +180,6 @@ export const LIST_FILTER_LIMIT = { members: 10_000, from: Date.UTC(2026, 11, 30)
  * leads in both.
  */
 function listMembers(
-  ctx: AppContext,
   request: FastifyRequest,
   listIdText: string | undefined,
   leadIds: readonly number[] | undefined,
@@ -197,10 +189,11 @@ function listMembers(
   const listId = Number(listIdText);
   if (!/^\d+$/.test(listIdText.trim()) || !Number.isSafeInteger(listId))
     throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.invalidParameter, 'listId', listIdText));
+  const { ctx } = request;
   // An app built without the lists family knows no list.
   const lists = ctx.findPort('staticLists');
   const workspaceId = lists?.workspaceOf(listId);
-  if (!lists || workspaceId === undefined || !request.access!.workspaces('read', 'activity').includes(workspaceId))
+  if (!lists || workspaceId === undefined || !request.access.workspaces('read', 'activity').includes(workspaceId))
     throw new MarketoError('1013', marketoMessage('1013'));
   if (ctx.clock.now() >= LIST_FILTER_LIMIT.from && lists.count(listId) >= LIST_FILTER_LIMIT.members) {
     throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.listTooLarge, listId, LIST_FILTER_LIMIT.members));
@@ -223,12 +216,7 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, page: ActivityPa
   return reply.type('application/json; charset=utf-8').send(body);
 }
 
-const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepository>> = async (
-  app,
-  { ctx, repo: activities },
-) => {
-  const leadFields = ctx.repo(leadFieldsFamily);
-
+const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepository>> = async (app, { repo }) => {
   app.get(
     '/rest/v1/activities/pagingtoken.json',
     {
@@ -272,6 +260,7 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
       },
     },
     async (request, reply) => {
+      const activities = repo(request);
       const query = request.query;
       const after = positionOf(query.nextPageToken);
       const typeIds = ids('activityTypeIds', query.activityTypeIds, MAX_TYPE_IDS);
@@ -279,14 +268,14 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
       const leadIds = ids('leadIds', query.leadIds, MAX_LEAD_IDS);
       const assetIds = ids('assetIds', query.assetIds, MAX_BATCH);
       const batchSize = batchSizeOf(query.batchSize);
-      const members = listMembers(ctx, request, query.listId, leadIds);
+      const members = listMembers(request, query.listId, leadIds);
       const page = activities.page({
         kind: 'activities',
         after,
         typeIds,
         // Visibility (README, Decisions): an activity carries its lead's partition at the time; it is seen by callers
         // holding an activity permission in a workspace that sees that partition.
-        partitionIds: [...request.access!.partitions('read', 'activity')],
+        partitionIds: [...request.access.partitions('read', 'activity')],
         ...(members ? { leadIds: members } : {}),
         ...(assetIds ? { assetIds } : {}),
         batchSize,
@@ -308,10 +297,11 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
       },
     },
     async (request, reply) => {
+      const activities = repo(request);
       const query = request.query;
       const after = positionOf(query.nextPageToken);
       if (!query.fields || query.fields.length === 0) throw required('fields');
-      const catalog = leadFields.catalog();
+      const catalog = request.ctx.port('leads').catalog();
       const fields = query.fields.map((name) => {
         const field = catalog.find(name);
         if (!field) throw new MarketoError('1006', marketoMessage('1006', name));
@@ -319,12 +309,12 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
       });
       const leadIds = ids('leadIds', query.leadIds, MAX_LEAD_IDS);
       const batchSize = batchSizeOf(query.batchSize);
-      const members = listMembers(ctx, request, query.listId, leadIds);
+      const members = listMembers(request, query.listId, leadIds);
       const page = activities.page({
         kind: 'leadChanges',
         after,
         typeIds: [ACTIVITY.newLead, ACTIVITY.changeDataValue],
-        partitionIds: [...request.access!.partitions('read', 'activity')],
+        partitionIds: [...request.access.partitions('read', 'activity')],
         ...(members ? { leadIds: members } : {}),
         fields,
         batchSize,
@@ -346,13 +336,14 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
       },
     },
     async (request, reply) => {
+      const activities = repo(request);
       const after = positionOf(request.query.nextPageToken);
       const batchSize = batchSizeOf(request.query.batchSize);
       const page = activities.page({
         kind: 'activities',
         after,
         typeIds: [ACTIVITY.deleteLead],
-        partitionIds: [...request.access!.partitions('read', 'activity')],
+        partitionIds: [...request.access.partitions('read', 'activity')],
         batchSize,
       });
       return sendPage(request, reply, page);
@@ -366,7 +357,7 @@ function customActivity(
   context: {
     findLead(id: number): { id: number; partitionId: number } | undefined;
     visible: ReadonlySet<number>;
-    types: ReturnType<typeof activityTypesRepo>;
+    types: ActivityTypeRepository;
   },
 ): NewActivity | Reason {
   const invalid = (message?: string) => reason('1003', message);
@@ -418,15 +409,7 @@ function customActivity(
   };
 }
 
-const activityTypesRepo = (ctx: FamilyRouteOptions<unknown>['ctx']) => ctx.repo(activityTypes);
-
-const activityWriteRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepository>> = async (
-  app,
-  { ctx, repo: activities },
-) => {
-  const types = activityTypesRepo(ctx);
-  const leads = ctx.repo(leadsFamily);
-
+const activityWriteRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepository>> = async (app, { repo }) => {
   app.post(
     '/rest/v1/activities/external.json',
     {
@@ -440,8 +423,11 @@ const activityWriteRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepo
       },
     },
     async (request) => {
-      const visible = request.access!.partitions('write', 'activity');
-      const results = ctx.transaction(() =>
+      const activities = repo(request);
+      const leads = request.ctx.port('leads');
+      const types = request.ctx.repo(activityTypes);
+      const visible = request.access.partitions('write', 'activity');
+      const results = request.ctx.transaction(() =>
         request.body.input.map((record): AddedResult => {
           const activity = customActivity(record, { findLead: (id) => leads.find(id), visible, types });
           if ('code' in activity) return { status: 'skipped', reasons: [activity] };
@@ -454,12 +440,7 @@ const activityWriteRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepo
   );
 };
 
-const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepository>> = async (
-  app,
-  { ctx, repo: activities },
-) => {
-  const types = activityTypesRepo(ctx);
-  const leads = ctx.repo(leadsFamily);
+const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepository>> = async (app, { repo }) => {
   app.post(
     '/activities',
     {
@@ -472,6 +453,9 @@ const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepository>>
       },
     },
     async (request, reply) => {
+      const activities = repo(request);
+      const leads = request.ctx.port('leads');
+      const types = request.ctx.repo(activityTypes);
       const input = request.body;
       const lead = leads.find(input.leadId);
       if (!lead) throw new NotFoundError('Lead', input.leadId);

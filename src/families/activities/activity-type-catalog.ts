@@ -29,17 +29,6 @@ export interface ActivityType {
   attributes: ActivityTypeAttribute[];
 }
 
-/** Ids of the types the lead database writes. */
-export const ACTIVITY = {
-  newLead: 12,
-  addToList: 24,
-  removeFromList: 25,
-  changeDataValue: 13,
-  mergeLeads: 32,
-  deleteLead: 37,
-  changeLeadPartition: 100,
-} as const;
-
 /** Custom activity types are numbered from here (Adobe I/O Events list: "Custom 100000+"). */
 export const CUSTOM_ACTIVITY_TYPE_ID_BASE = 100_001;
 

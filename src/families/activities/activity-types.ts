@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CUSTOM_ACTIVITY_TYPE_ID_BASE } from './activity-type-catalog.js';
 import { ConflictError, MarketoError } from '../../domain/errors.js';
-import { formatDatetime } from '../leads/lead-field-catalog.js';
 import { marketoMessage } from '../../domain/marketo-codes.js';
 import type { PermissionKey } from '../../domain/permissions.js';
 import { defineFamily, type FamilyRouteOptions } from '../../family.js';
@@ -14,6 +13,8 @@ import {
   type CustomActivityTypeInput,
   type StoredActivityType,
 } from './activity-types-repository.js';
+import { formatDatetime } from '../../domain/datetime.js';
+import { migrations } from './migrations.js';
 
 /**
  * Activity types: Marketo's standard ones (built into every subscription) and the custom types a seed or the admin
@@ -116,10 +117,7 @@ function toInput(item: CustomActivityTypeItem): CustomActivityTypeInput {
   };
 }
 
-const activityTypeRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeRepository>> = async (
-  app,
-  { repo: types },
-) => {
+const activityTypeRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeRepository>> = async (app, { repo }) => {
   app.get(
     '/rest/v1/activities/types.json',
     {
@@ -131,7 +129,7 @@ const activityTypeRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeR
         response: { 200: typesEnvelope },
       },
     },
-    async (request) => successEnvelope(request.marketoRequestId(), types.list().map(wireType)),
+    async (request) => successEnvelope(request.marketoRequestId(), repo(request).list().map(wireType)),
   );
 
   app.get(
@@ -144,7 +142,7 @@ const activityTypeRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeR
         response: { 200: customTypesEnvelope },
       },
     },
-    async (request) => successEnvelope(request.marketoRequestId(), types.custom().map(wireCustomType)),
+    async (request) => successEnvelope(request.marketoRequestId(), repo(request).custom().map(wireCustomType)),
   );
 
   app.get(
@@ -159,6 +157,7 @@ const activityTypeRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeR
       },
     },
     async (request) => {
+      const types = repo(request);
       const type = types.findByApiName(request.params.apiName);
       if (!type || type.builtIn) throw new MarketoError('1013', marketoMessage('1013'));
       return successEnvelope(request.marketoRequestId(), [wireCustomType(type)]);
@@ -166,7 +165,7 @@ const activityTypeRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeR
   );
 };
 
-const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeRepository>> = async (app, { repo: types }) => {
+const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeRepository>> = async (app, { repo }) => {
   const adminTags = ['Admin: Activity types'];
   app.get(
     '/activity-types',
@@ -177,7 +176,7 @@ const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeReposito
         response: { 200: customTypeList, 401: problemResponses[401] },
       },
     },
-    async () => ({ items: types.custom().map(wireCustomType) }),
+    async (request) => ({ items: repo(request).custom().map(wireCustomType) }),
   );
 
   app.post(
@@ -191,6 +190,7 @@ const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeReposito
       },
     },
     async (request, reply) => {
+      const types = repo(request);
       const input = request.body;
       const duplicate = duplicateAttribute(input);
       if (duplicate) throw new ConflictError(`Two attributes have the API name "${duplicate}"`);
@@ -209,6 +209,8 @@ const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeReposito
 export const activityTypes = defineFamily({
   key: 'activityTypes',
   tables: ['activity_types'],
+  // The folder's migrations (activity_types and activities), declared by its first family.
+  migrations,
   wireFormat: 'lead-database',
   repository: ({ db, clock }) => new ActivityTypeRepository(db, clock),
   seed: {

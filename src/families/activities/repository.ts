@@ -1,13 +1,8 @@
 import type { Clock } from '../../clock.js';
-import type {
-  ActivityAttribute,
-  ActivityRecorder,
-  ChangedField,
-  LogPosition,
-  NewActivity,
-} from './activity-log.js';
-import { ACTIVITY } from './activity-type-catalog.js';
+import type { ActivityAttribute, ActivityRecorder, ChangedField, NewActivity } from '../../domain/activity-log.js';
+import type { LogPosition } from './positions.js';
 import { type Database, type PreparedStatement, prepareOnUse } from '../../storage/database.js';
+import { ACTIVITY } from '../../domain/activity-log.js';
 
 /**
  * The activity log: recording (the ActivityRecorder port), paging reads and the seed/snapshot rows. Reads build

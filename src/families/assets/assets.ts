@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   initialStatus,
-  MARKETING_ACTIVITIES,
   MAX_TOKEN_NAME,
   PROGRAM_TYPES,
   type ProgramType,
@@ -11,9 +10,12 @@ import {
   tokenValueProblem,
 } from './rules.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext, type SnapshotContext } from '../../family.js';
-import { AssetRepository, type FolderRow } from './repository.js';
+import type { AssetFolder, AssetPlaces, AssetProgram } from '../../engines/assets/places.js';
+import { migrations } from './migrations.js';
+import { AssetRepository, type FolderRow, type ProgramRow } from './repository.js';
 import { folderRoutes } from './folders.js';
 import { programRoutes } from './programs.js';
+import { MARKETING_ACTIVITIES } from '../../engines/assets/places.js';
 
 /**
  * Assets that live in workspaces: folders (each workspace's root folders are built in), programs, My Tokens, and the
@@ -291,12 +293,48 @@ const assetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetRepository>> = 
   await app.register(programRoutes, options);
 };
 
+const placedFolder = (row: FolderRow): AssetFolder => ({
+  id: row.id,
+  name: row.name,
+  tree: row.tree,
+  workspaceId: row.workspace_id,
+  workspaceName: row.workspace_name,
+});
+
+const placedProgram = (row: ProgramRow): AssetProgram => ({
+  id: row.id,
+  name: row.name,
+  workspaceId: row.workspace_id,
+  workspaceName: row.workspace_name,
+});
+
+/** Folders and programs as the other asset families place their assets in them (the `assetPlaces` port). */
+function assetPlacesOf(repo: AssetRepository): AssetPlaces {
+  return {
+    folder: (id) => {
+      const row = repo.folder(id);
+      return row && placedFolder(row);
+    },
+    program: (id) => {
+      const row = repo.program(id);
+      return row && placedProgram(row);
+    },
+    programByName: (name) => {
+      const row = repo.programByName(name);
+      return row && placedProgram(row);
+    },
+    folderPaths: () => new Map(repo.allFolders().map((row) => [repo.folderPath(row).toLowerCase(), placedFolder(row)])),
+  };
+}
+
 /** Folders, programs and tokens (Asset API), scoped by the workspace each lives in. */
 export const assets = defineFamily({
   key: 'assets',
   tables: ['asset_folders', 'asset_programs', 'asset_tokens', 'asset_channels', 'asset_tag_types'],
   wireFormat: 'asset',
+  migrations,
   repository: ({ db, clock }) => new AssetRepository(db, clock),
+  provides: (repo) => ({ assetPlaces: assetPlacesOf(repo) }),
   seed: {
     item: assetItem,
     load: loadAssets,

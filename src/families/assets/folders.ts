@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_TOKEN_NAME, TOKEN_TYPES, tokenValueProblem } from './rules.js';
@@ -7,27 +8,25 @@ import type { FamilyRouteOptions } from '../../family.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
 import type { AssetRepository, TokenOwner, TokenRow } from './repository.js';
+import { folderRecord, programAsFolderRecord, programUrl, type TreeNode, walkTree } from './support.js';
 import {
-  type AssetScope,
   assertWritable,
-  booleanParam,
-  businessRule,
+  WRITE,
+  type AssetScope,
   canSee,
-  folderRecord,
+  notFound,
+  scopeOf,
+  businessRule,
+  READ,
+} from '../../engines/assets/scope.js';
+import {
+  booleanParam,
+  writeParams,
+  pagingShape,
   folderRef,
   folderTypeParam,
-  notFound,
   formBody,
-  pagingShape,
-  programAsFolderRecord,
-  programUrl,
-  READ,
-  scopeOf,
-  type TreeNode,
-  walkTree,
-  WRITE,
-  writeParams,
-} from './support.js';
+} from '../../engines/assets/params.js';
 
 const tags = ['Marketo: Folders'];
 const tokenTags = ['Marketo: Tokens'];
@@ -87,33 +86,39 @@ const deleteTokenParams = z.object({
 });
 
 /** Folders and their My Tokens (Asset API; marketo-reference.md §8). */
-export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetRepository>> = async (app, { ctx, repo }) => {
-  const pod = ctx.config.POD;
-
+export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetRepository>> = async (
+  app,
+  { repo: assetsOf },
+) => {
   /** A folder or a program as a tree node, if it exists and the caller may see it. */
-  const visibleNode = (scope: AssetScope, id: number, type: 'Folder' | 'Program'): TreeNode | undefined => {
+  const visibleNode = (
+    assets: AssetRepository,
+    scope: AssetScope,
+    id: number,
+    type: 'Folder' | 'Program',
+  ): TreeNode | undefined => {
     if (type === 'Folder') {
-      const row = repo.folder(id);
+      const row = assets.folder(id);
       return row && canSee(scope, row.workspace_id) ? { kind: 'Folder', row } : undefined;
     }
-    const row = repo.program(id);
+    const row = assets.program(id);
     return row && canSee(scope, row.workspace_id) ? { kind: 'Program', row } : undefined;
   };
 
-  const nodeRecord = (node: TreeNode, path: string) =>
+  const nodeRecord = (pod: string, node: TreeNode, path: string) =>
     node.kind === 'Folder'
       ? folderRecord(node.row, path)
       : programAsFolderRecord(node.row, path, programUrl(pod, node.row.id));
 
-  const pathOf = (node: TreeNode): string =>
+  const pathOf = (assets: AssetRepository, node: TreeNode): string =>
     node.kind === 'Folder'
-      ? repo.folderPath(node.row)
-      : `${repo.folderPath(repo.folder(node.row.folder_id)!)}/${node.row.name}`;
+      ? assets.folderPath(node.row)
+      : `${assets.folderPath(assets.folder(node.row.folder_id)!)}/${node.row.name}`;
 
   /** The workspaces a browse looks in: the readable ones, narrowed to `workSpace` when named. */
-  const browseWorkspaces = (scope: AssetScope, workSpace: string | undefined): number[] => {
+  const browseWorkspaces = (request: FastifyRequest, scope: AssetScope, workSpace: string | undefined): number[] => {
     if (workSpace === undefined) return [...scope.readable];
-    const named = ctx.repos.workspaces.list().find((w) => w.name.toLowerCase() === workSpace.toLowerCase());
+    const named = request.ctx.repos.workspaces.list().find((w) => w.name.toLowerCase() === workSpace.toLowerCase());
     return named && canSee(scope, named.id) ? [named.id] : [];
   };
 
@@ -132,21 +137,23 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       },
     },
     async (request) => {
+      const pod = request.ctx.config.POD;
+      const assets = assetsOf(request);
       const { root, maxDepth, workSpace, offset, maxReturn } = request.query;
       const scope = scopeOf(request);
-      const workspaceIds = browseWorkspaces(scope, workSpace);
+      const workspaceIds = browseWorkspaces(request, scope, workSpace);
       let rootNode: TreeNode | undefined;
       if (root) {
-        rootNode = visibleNode(scope, root.id, root.type);
+        rootNode = visibleNode(assets, scope, root.id, root.type);
         if (!rootNode || !workspaceIds.includes(rootNode.row.workspace_id)) {
           return assetEnvelope(request.marketoRequestId(), []);
         }
       }
-      const placed = walkTree(repo, workspaceIds, { ...(rootNode ? { root: rootNode } : {}), maxDepth });
+      const placed = walkTree(assets, workspaceIds, { ...(rootNode ? { root: rootNode } : {}), maxDepth });
       const page = placed.slice(offset, offset + maxReturn);
       return assetEnvelope(
         request.marketoRequestId(),
-        page.map(({ node, path }) => nodeRecord(node, path)),
+        page.map(({ node, path }) => nodeRecord(pod, node, path)),
       );
     },
   );
@@ -165,17 +172,19 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       },
     },
     async (request) => {
+      const pod = request.ctx.config.POD;
+      const assets = assetsOf(request);
       const { name, type, root, workSpace } = request.query;
       const scope = scopeOf(request);
-      const workspaceIds = browseWorkspaces(scope, workSpace);
+      const workspaceIds = browseWorkspaces(request, scope, workSpace);
       let rootNode: TreeNode | undefined;
       if (root) {
-        rootNode = visibleNode(scope, root.id, root.type);
+        rootNode = visibleNode(assets, scope, root.id, root.type);
         if (!rootNode) return assetEnvelope(request.marketoRequestId(), []);
       }
       // "Name performs an exact string match against the name field of folders" (folders.md).
       const wanted = name;
-      const found = walkTree(repo, workspaceIds, {
+      const found = walkTree(assets, workspaceIds, {
         ...(rootNode ? { root: rootNode } : {}),
         maxDepth: Number.MAX_SAFE_INTEGER,
       }).filter(({ node }) => {
@@ -185,7 +194,7 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       });
       return assetEnvelope(
         request.marketoRequestId(),
-        found.map(({ node, path }) => nodeRecord(node, path)),
+        found.map(({ node, path }) => nodeRecord(pod, node, path)),
       );
     },
   );
@@ -203,8 +212,10 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       },
     },
     async (request) => {
-      const node = visibleNode(scopeOf(request), request.params.id, request.query.type);
-      return assetEnvelope(request.marketoRequestId(), node ? [nodeRecord(node, pathOf(node))] : []);
+      const pod = request.ctx.config.POD;
+      const assets = assetsOf(request);
+      const node = visibleNode(assets, scopeOf(request), request.params.id, request.query.type);
+      return assetEnvelope(request.marketoRequestId(), node ? [nodeRecord(pod, node, pathOf(assets, node))] : []);
     },
   );
 
@@ -222,10 +233,11 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       },
     },
     async (request) => {
+      const assets = assetsOf(request);
       const { type, offset, maxReturn } = request.query;
-      const node = visibleNode(scopeOf(request), request.params.id, type);
+      const node = visibleNode(assets, scopeOf(request), request.params.id, type);
       // A program holds no folders or programs here.
-      const items = node && node.kind === 'Folder' ? repo.contents(node.row.id, maxReturn, offset) : [];
+      const items = node && node.kind === 'Folder' ? assets.contents(node.row.id, maxReturn, offset) : [];
       return assetEnvelope(request.marketoRequestId(), items);
     },
   );
@@ -245,30 +257,31 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       },
     },
     async (request) => {
+      const assets = assetsOf(request);
       const input = writeParams(createParams, request);
       const scope = scopeOf(request);
       if (input.parent.type === 'Program') {
-        const program = repo.program(input.parent.id);
+        const program = assets.program(input.parent.id);
         if (!program) throw new MarketoError('710', marketoMessage('710'));
         assertWritable(scope, program.workspace_id);
         throw new MarketoError('711', formatMessage(DETAIL_MESSAGES.folderInProgram, 'Program', program.id));
       }
-      const parent = repo.folder(input.parent.id);
+      const parent = assets.folder(input.parent.id);
       // Decision (README): a parent the caller cannot read is still there: creating into it is 603.
       if (!parent) throw new MarketoError('710', marketoMessage('710'));
       assertWritable(scope, parent.workspace_id);
-      if (repo.childByName(parent.id, input.name) !== undefined) {
+      if (assets.childByName(parent.id, input.name) !== undefined) {
         throw businessRule(DETAIL_MESSAGES.duplicateFolderName, input.name, parent.id);
       }
-      const id = repo.insertFolder({
+      const id = assets.insertFolder({
         workspaceId: parent.workspace_id,
         parentId: parent.id,
         tree: parent.tree,
         name: input.name,
         description: input.description ?? null,
       });
-      const row = repo.folder(id)!;
-      return assetEnvelope(request.marketoRequestId(), [folderRecord(row, repo.folderPath(row))]);
+      const row = assets.folder(id)!;
+      return assetEnvelope(request.marketoRequestId(), [folderRecord(row, assets.folderPath(row))]);
     },
   );
 
@@ -286,17 +299,19 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       },
     },
     async (request) => {
+      const pod = request.ctx.config.POD;
+      const assets = assetsOf(request);
       const input = writeParams(updateParams, request);
       const scope = scopeOf(request);
       const { id } = request.params;
       if (input.type === 'Program') {
-        const program = repo.program(id);
+        const program = assets.program(id);
         if (!program) notFound(scope, 'Program', id, undefined);
         assertWritable(scope, program!.workspace_id);
         if (input.name !== undefined && input.name.toLowerCase() !== program!.name.toLowerCase()) {
-          if (repo.programByName(input.name)) throw businessRule(DETAIL_MESSAGES.duplicateProgramName, input.name);
+          if (assets.programByName(input.name)) throw businessRule(DETAIL_MESSAGES.duplicateProgramName, input.name);
         }
-        repo.updateProgram(id, {
+        assets.updateProgram(id, {
           name: input.name ?? program!.name,
           description: input.description ?? program!.description,
           tags: program!.tags,
@@ -304,25 +319,25 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
           startDate: program!.start_date,
           endDate: program!.end_date,
         });
-        const node: TreeNode = { kind: 'Program', row: repo.program(id)! };
-        return assetEnvelope(request.marketoRequestId(), [nodeRecord(node, pathOf(node))]);
+        const node: TreeNode = { kind: 'Program', row: assets.program(id)! };
+        return assetEnvelope(request.marketoRequestId(), [nodeRecord(pod, node, pathOf(assets, node))]);
       }
-      const folder = repo.folder(id);
+      const folder = assets.folder(id);
       if (!folder) notFound(scope, 'Folder', id, undefined);
       assertWritable(scope, folder!.workspace_id);
       if (folder!.is_system === 1) throw businessRule(DETAIL_MESSAGES.systemFolder, id);
       const name = input.name ?? folder!.name;
       if (name.toLowerCase() !== folder!.name.toLowerCase()) {
-        const clash = repo.childByName(folder!.parent_id!, name);
+        const clash = assets.childByName(folder!.parent_id!, name);
         if (clash !== undefined) throw businessRule(DETAIL_MESSAGES.duplicateFolderName, name, folder!.parent_id!);
       }
-      repo.updateFolder(id, {
+      assets.updateFolder(id, {
         name,
         description: input.description ?? folder!.description,
         isArchive: input.isArchive ?? folder!.is_archive === 1,
       });
-      const row = repo.folder(id)!;
-      return assetEnvelope(request.marketoRequestId(), [folderRecord(row, repo.folderPath(row))]);
+      const row = assets.folder(id)!;
+      return assetEnvelope(request.marketoRequestId(), [folderRecord(row, assets.folderPath(row))]);
     },
   );
 
@@ -340,24 +355,25 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       },
     },
     async (request) => {
+      const assets = assetsOf(request);
       const input = writeParams(deleteParams, request);
       const scope = scopeOf(request);
       const { id } = request.params;
       if (input.type === 'Program') {
         throw new MarketoError('711', formatMessage(DETAIL_MESSAGES.folderInProgram, 'Program', id));
       }
-      const folder = repo.folder(id);
+      const folder = assets.folder(id);
       if (!folder) notFound(scope, 'Folder', id, undefined);
       assertWritable(scope, folder!.workspace_id);
       // folders.md: only an empty folder (no assets, no subfolders) can be deleted, never a system folder or a program.
       // Decision (README): the refusal is 709 with a message naming why.
       if (folder!.is_system === 1) throw businessRule(DETAIL_MESSAGES.systemFolder, id);
-      const counts = repo.childCounts(id);
+      const counts = assets.childCounts(id);
       if (counts.folders > 0) throw businessRule(DETAIL_MESSAGES.folderNotEmpty, id);
       if (counts.programs > 0) throw businessRule(DETAIL_MESSAGES.folderHoldsPrograms, id);
-      const held = repo.heldAssets(id);
+      const held = assets.heldAssets(id);
       if (held.length > 0) throw businessRule(DETAIL_MESSAGES.folderHoldsAssets, id, held.join(', '));
-      repo.deleteFolder(id);
+      assets.deleteFolder(id);
       return assetEnvelope(request.marketoRequestId(), [{ id }]);
     },
   );
@@ -365,7 +381,7 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
   // Tokens ------------------------------------------------------------------------------------------------------
 
   /** Own tokens first, then those inherited from the folders above (nearest wins by name). */
-  const tokensWithInherited = (owner: TokenOwner, folderId: number): TokenRow[] => {
+  const tokensWithInherited = (assets: AssetRepository, owner: TokenOwner, folderId: number): TokenRow[] => {
     const seen = new Set<string>();
     const result: TokenRow[] = [];
     const take = (tokens: TokenRow[]) => {
@@ -376,24 +392,28 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
         result.push(token);
       }
     };
-    if (owner.programId !== null) take(repo.tokensOf(owner));
-    for (const ancestor of repo.ancestorIds(folderId)) take(repo.tokensOf({ folderId: ancestor, programId: null }));
+    if (owner.programId !== null) take(assets.tokensOf(owner));
+    for (const ancestor of assets.ancestorIds(folderId)) take(assets.tokensOf({ folderId: ancestor, programId: null }));
     return result;
   };
 
   /** The owner of tokens a call names, with the folder whose ancestors it inherits from and its workspace. */
-  const tokenOwner = (id: number, type: 'Folder' | 'Program') => {
+  const tokenOwner = (assets: AssetRepository, id: number, type: 'Folder' | 'Program') => {
     if (type === 'Folder') {
-      const row = repo.folder(id);
+      const row = assets.folder(id);
       return row && { owner: { folderId: id, programId: null }, folderId: id, workspaceId: row.workspace_id };
     }
-    const row = repo.program(id);
+    const row = assets.program(id);
     return row && { owner: { folderId: null, programId: id }, folderId: row.folder_id, workspaceId: row.workspace_id };
   };
 
-  const tokenResult = (id: number, type: 'Folder' | 'Program', owner: TokenOwner, folderId: number) => [
-    { folder: { id, type }, tokens: tokensWithInherited(owner, folderId) },
-  ];
+  const tokenResult = (
+    assets: AssetRepository,
+    id: number,
+    type: 'Folder' | 'Program',
+    owner: TokenOwner,
+    folderId: number,
+  ) => [{ folder: { id, type }, tokens: tokensWithInherited(assets, owner, folderId) }];
 
   app.get(
     '/rest/asset/v1/folder/:id/tokens.json',
@@ -409,11 +429,15 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       },
     },
     async (request) => {
+      const assets = assetsOf(request);
       const { id } = request.params;
       const { folderType } = request.query;
-      const found = tokenOwner(id, folderType);
+      const found = tokenOwner(assets, id, folderType);
       if (!found || !canSee(scopeOf(request), found.workspaceId)) return assetEnvelope(request.marketoRequestId(), []);
-      return assetEnvelope(request.marketoRequestId(), tokenResult(id, folderType, found.owner, found.folderId));
+      return assetEnvelope(
+        request.marketoRequestId(),
+        tokenResult(assets, id, folderType, found.owner, found.folderId),
+      );
     },
   );
 
@@ -433,18 +457,19 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       },
     },
     async (request) => {
+      const assets = assetsOf(request);
       const input = writeParams(tokenParams, request);
       const scope = scopeOf(request);
       const { id } = request.params;
-      const found = tokenOwner(id, input.folderType);
+      const found = tokenOwner(assets, id, input.folderType);
       if (!found) notFound(scope, input.folderType, id, undefined);
       assertWritable(scope, found!.workspaceId);
       const problem = tokenValueProblem(input.type, input.value);
       if (problem) throw new MarketoError('1003', `Invalid value for value: ${problem}`);
-      repo.upsertToken(found!.owner, { name: input.name, type: input.type, value: input.value });
+      assets.upsertToken(found!.owner, { name: input.name, type: input.type, value: input.value });
       return assetEnvelope(
         request.marketoRequestId(),
-        tokenResult(id, input.folderType, found!.owner, found!.folderId),
+        tokenResult(assets, id, input.folderType, found!.owner, found!.folderId),
       );
     },
   );
@@ -463,13 +488,14 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       },
     },
     async (request) => {
+      const assets = assetsOf(request);
       const input = writeParams(deleteTokenParams, request);
       const scope = scopeOf(request);
       const { id } = request.params;
-      const found = tokenOwner(id, input.folderType);
+      const found = tokenOwner(assets, id, input.folderType);
       if (!found) notFound(scope, input.folderType, id, undefined);
       assertWritable(scope, found!.workspaceId);
-      if (!repo.deleteToken(found!.owner, input.name, input.type)) {
+      if (!assets.deleteToken(found!.owner, input.name, input.type)) {
         throw new MarketoError(
           '702',
           formatMessage(DETAIL_MESSAGES.tokenNotFound, input.name, input.type, input.folderType.toLowerCase(), id),

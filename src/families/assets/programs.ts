@@ -1,32 +1,34 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { initialStatus, MARKETING_ACTIVITIES, type ProgramType, programType } from './rules.js';
+import { initialStatus, type ProgramType, programType } from './rules.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import type { FamilyRouteOptions } from '../../family.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
 import type { AssetRepository, FolderRow, ProgramRow } from './repository.js';
+import { channelRecord, programRecord, tagTypeRecord } from './support.js';
 import {
-  type AssetScope,
   assertWritable,
-  booleanParam,
-  businessRule,
+  WRITE,
+  type AssetScope,
   canSee,
-  channelRecord,
+  notFound,
+  scopeOf,
+  businessRule,
+  READ,
+} from '../../engines/assets/scope.js';
+import {
+  booleanParam,
+  writeParams,
+  objectParam,
+  pagingShape,
   datetimeParam,
   folderRef,
   formBody,
-  notFound,
-  objectParam,
-  pagingShape,
-  programRecord,
-  READ,
-  scopeOf,
-  tagTypeRecord,
-  WRITE,
-  writeParams,
-} from './support.js';
+} from '../../engines/assets/params.js';
+import { MARKETING_ACTIVITIES } from '../../engines/assets/places.js';
 
 const tags = ['Marketo: Programs'];
 const catalogTags = ['Marketo: Channels and tags'];
@@ -102,18 +104,20 @@ const cloneParams = z.object({
 type Tag = { tagType: string; tagValue: string };
 
 /** Programs, and the channel and tag type catalogs they draw on (Asset API; marketo-reference.md §8). */
-export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetRepository>> = async (app, { ctx, repo }) => {
-  const pod = ctx.config.POD;
-  const record = (row: ProgramRow) => programRecord(row, pod);
+export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetRepository>> = async (
+  app,
+  { repo: assetsOf },
+) => {
+  const record = (request: FastifyRequest, row: ProgramRow) => programRecord(row, request.ctx.config.POD);
 
-  const visibleProgram = (scope: AssetScope, id: number): ProgramRow | undefined => {
-    const row = repo.program(id);
+  const visibleProgram = (assets: AssetRepository, scope: AssetScope, id: number): ProgramRow | undefined => {
+    const row = assets.program(id);
     return row && canSee(scope, row.workspace_id) ? row : undefined;
   };
 
   /** The program a write names: 702 when there is none, 603 when its workspace is not writable. */
-  const writableProgram = (scope: AssetScope, id: number): ProgramRow => {
-    const row = repo.program(id);
+  const writableProgram = (assets: AssetRepository, scope: AssetScope, id: number): ProgramRow => {
+    const row = assets.program(id);
     if (!row) notFound(scope, 'Program', id, undefined);
     assertWritable(scope, row!.workspace_id);
     return row!;
@@ -123,14 +127,18 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
    * The folder a program goes into. Decision (README): 710 when it is absent, 711 when it is a program or outside
    * Marketing Activities (documented codes), 603 when its workspace is not writable.
    */
-  const targetFolder = (scope: AssetScope, ref: { id: number; type: 'Folder' | 'Program' }): FolderRow => {
+  const targetFolder = (
+    assets: AssetRepository,
+    scope: AssetScope,
+    ref: { id: number; type: 'Folder' | 'Program' },
+  ): FolderRow => {
     if (ref.type === 'Program') {
-      const program = repo.program(ref.id);
+      const program = assets.program(ref.id);
       if (!program) throw new MarketoError('710', marketoMessage('710'));
       assertWritable(scope, program.workspace_id);
       throw new MarketoError('711', formatMessage(DETAIL_MESSAGES.folderInProgram, 'Program', ref.id));
     }
-    const folder = repo.folder(ref.id);
+    const folder = assets.folder(ref.id);
     if (!folder) throw new MarketoError('710', marketoMessage('710'));
     assertWritable(scope, folder.workspace_id);
     if (folder.tree !== MARKETING_ACTIVITIES) {
@@ -143,16 +151,16 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
   };
 
   /** Tags must name known tag types, with allowed values, and cover the type's required ones. */
-  const checkTags = (type: ProgramType, tags: readonly Tag[]) => {
+  const checkTags = (assets: AssetRepository, type: ProgramType, tags: readonly Tag[]) => {
     for (const tag of tags) {
-      const tagType = repo.tagTypeByName(tag.tagType);
+      const tagType = assets.tagTypeByName(tag.tagType);
       if (!tagType) throw businessRule(DETAIL_MESSAGES.unknownTagType, tag.tagType);
       const allowed = JSON.parse(tagType.allowable_values) as string[];
       if (allowed.length > 0 && !allowed.includes(tag.tagValue)) {
         throw businessRule(DETAIL_MESSAGES.tagValueNotAllowed, tag.tagValue, tag.tagType);
       }
     }
-    for (const tagType of repo.allTagTypes()) {
+    for (const tagType of assets.allTagTypes()) {
       const applies = tagType.applicable_program_types.split(',').map((t) => t.trim());
       if (tagType.required === 1 && applies.includes(type) && !tags.some((t) => t.tagType === tagType.name)) {
         throw businessRule(DETAIL_MESSAGES.tagRequired, tagType.name, type);
@@ -160,8 +168,8 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
     }
   };
 
-  const checkChannel = (type: ProgramType, channelName: string): string => {
-    const channel = repo.channelByName(channelName);
+  const checkChannel = (assets: AssetRepository, type: ProgramType, channelName: string): string => {
+    const channel = assets.channelByName(channelName);
     if (!channel) throw businessRule(DETAIL_MESSAGES.unknownChannel, channelName);
     if (channel.applicable_program_type !== type) {
       throw businessRule(DETAIL_MESSAGES.channelNotForType, channel.name, channel.applicable_program_type, type);
@@ -169,8 +177,8 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
     return channel.name;
   };
 
-  const checkNameFree = (name: string, except?: number) => {
-    const clash = repo.programByName(name);
+  const checkNameFree = (assets: AssetRepository, name: string, except?: number) => {
+    const clash = assets.programByName(name);
     if (clash && clash.id !== except) throw businessRule(DETAIL_MESSAGES.duplicateProgramName, name);
   };
 
@@ -189,8 +197,9 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
       },
     },
     async (request) => {
+      const assets = assetsOf(request);
       const q = request.query;
-      let workspaceIds = request.access!.workspaces('read', 'assets');
+      let workspaceIds = request.access.workspaces('read', 'assets');
       let ids: string | null = null;
       let folders: string | null = null;
       if (q.filterType !== undefined) {
@@ -199,7 +208,7 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
         if (q.filterType === 'workspace') {
           const named = new Set(values.map((v) => v.toLowerCase()));
           const wanted = new Set(
-            ctx.repos.workspaces
+            request.ctx.repos.workspaces
               .list()
               .filter((w) => named.has(w.name.toLowerCase()))
               .map((w) => w.id),
@@ -214,7 +223,7 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
           else ids = JSON.stringify(numbers);
         }
       }
-      const rows = repo.browsePrograms({
+      const rows = assets.browsePrograms({
         workspaces: JSON.stringify(workspaceIds),
         ids,
         folders,
@@ -224,7 +233,10 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
         limit: q.maxReturn,
         offset: q.offset,
       });
-      return assetEnvelope(request.marketoRequestId(), rows.map(record));
+      return assetEnvelope(
+        request.marketoRequestId(),
+        rows.map((row) => record(request, row)),
+      );
     },
   );
 
@@ -235,8 +247,9 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
       schema: { tags, summary: 'Get Program by Name', querystring: byNameQuery, response: { 200: programEnvelope } },
     },
     async (request) => {
-      const row = repo.programByName(request.query.name);
-      const visible = row && canSee(scopeOf(request), row.workspace_id) ? [record(row)] : [];
+      const assets = assetsOf(request);
+      const row = assets.programByName(request.query.name);
+      const visible = row && canSee(scopeOf(request), row.workspace_id) ? [record(request, row)] : [];
       return assetEnvelope(request.marketoRequestId(), visible);
     },
   );
@@ -248,10 +261,14 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
       schema: { tags, summary: 'Get Programs by Tag', querystring: byTagQuery, response: { 200: programEnvelope } },
     },
     async (request) => {
+      const assets = assetsOf(request);
       const { tagType, tagValue, maxReturn, offset } = request.query;
-      const workspaceIds = request.access!.workspaces('read', 'assets');
-      const rows = repo.programsByTag(workspaceIds, tagType, tagValue, maxReturn, offset);
-      return assetEnvelope(request.marketoRequestId(), rows.map(record));
+      const workspaceIds = request.access.workspaces('read', 'assets');
+      const rows = assets.programsByTag(workspaceIds, tagType, tagValue, maxReturn, offset);
+      return assetEnvelope(
+        request.marketoRequestId(),
+        rows.map((row) => record(request, row)),
+      );
     },
   );
 
@@ -262,8 +279,9 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
       schema: { tags, summary: 'Get Program by Id', params: idParams, response: { 200: programEnvelope } },
     },
     async (request) => {
-      const row = visibleProgram(scopeOf(request), request.params.id);
-      return assetEnvelope(request.marketoRequestId(), row ? [record(row)] : []);
+      const assets = assetsOf(request);
+      const row = visibleProgram(assets, scopeOf(request), request.params.id);
+      return assetEnvelope(request.marketoRequestId(), row ? [record(request, row)] : []);
     },
   );
 
@@ -282,16 +300,17 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
       },
     },
     async (request) => {
+      const assets = assetsOf(request);
       const input = writeParams(createParams, request);
       const scope = scopeOf(request);
-      const folder = targetFolder(scope, input.folder);
+      const folder = targetFolder(assets, scope, input.folder);
       const type = programType(input.type)!;
-      const channel = checkChannel(type, input.channel);
+      const channel = checkChannel(assets, type, input.channel);
       const tags = input.tags ?? [];
-      checkTags(type, tags);
-      checkNameFree(input.name);
-      const now = repo.now();
-      const id = repo.insertProgram({
+      checkTags(assets, type, tags);
+      checkNameFree(assets, input.name);
+      const now = assets.now();
+      const id = assets.insertProgram({
         folderId: folder.id,
         workspaceId: folder.workspace_id,
         name: input.name,
@@ -304,7 +323,7 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
         createdAt: now,
         updatedAt: now,
       });
-      return assetEnvelope(request.marketoRequestId(), [record(repo.program(id)!)]);
+      return assetEnvelope(request.marketoRequestId(), [record(request, assets.program(id)!)]);
     },
   );
 
@@ -324,21 +343,22 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
       },
     },
     async (request) => {
+      const assets = assetsOf(request);
       const input = writeParams(updateParams, request);
       const scope = scopeOf(request);
-      const program = writableProgram(scope, request.params.id);
+      const program = writableProgram(assets, scope, request.params.id);
       const name = input.name ?? program.name;
-      checkNameFree(name, program.id);
+      checkNameFree(assets, name, program.id);
       let tags = JSON.parse(program.tags) as Tag[];
       if (input.tags) {
         const named = new Set(input.tags.map((t) => t.tagType.toLowerCase()));
         tags = [...tags.filter((t) => !named.has(t.tagType.toLowerCase())), ...input.tags];
-        checkTags(program.type, tags);
+        checkTags(assets, program.type, tags);
       }
       let costs = JSON.parse(program.costs) as unknown[];
       if (input.costsDestructiveUpdate) costs = input.costs ?? [];
       else if (input.costs) costs = [...costs, ...input.costs];
-      repo.updateProgram(program.id, {
+      assets.updateProgram(program.id, {
         name,
         description: input.description ?? program.description,
         tags: JSON.stringify(tags),
@@ -346,7 +366,7 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
         startDate: input.startDate ?? program.start_date,
         endDate: input.endDate ?? program.end_date,
       });
-      return assetEnvelope(request.marketoRequestId(), [record(repo.program(program.id)!)]);
+      return assetEnvelope(request.marketoRequestId(), [record(request, assets.program(program.id)!)]);
     },
   );
 
@@ -363,8 +383,9 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
       },
     },
     async (request) => {
-      const program = writableProgram(scopeOf(request), request.params.id);
-      repo.deleteProgram(program.id);
+      const assets = assetsOf(request);
+      const program = writableProgram(assets, scopeOf(request), request.params.id);
+      assets.deleteProgram(program.id);
       return assetEnvelope(request.marketoRequestId(), [{ id: program.id }]);
     },
   );
@@ -385,16 +406,17 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
       },
     },
     async (request) => {
+      const assets = assetsOf(request);
       const input = writeParams(cloneParams, request);
       const scope = scopeOf(request);
-      const source = visibleProgram(scope, request.params.id);
+      const source = visibleProgram(assets, scope, request.params.id);
       if (!source)
         throw new MarketoError('702', formatMessage(DETAIL_MESSAGES.assetNotFound, 'Program', request.params.id));
-      const folder = targetFolder(scope, input.folder);
-      checkNameFree(input.name);
-      const id = repo.transaction(() => {
-        const now = repo.now();
-        const cloneId = repo.insertProgram({
+      const folder = targetFolder(assets, scope, input.folder);
+      checkNameFree(assets, input.name);
+      const id = assets.transaction(() => {
+        const now = assets.now();
+        const cloneId = assets.insertProgram({
           folderId: folder.id,
           workspaceId: folder.workspace_id,
           name: input.name,
@@ -407,12 +429,12 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
           createdAt: now,
           updatedAt: now,
         });
-        for (const token of repo.tokensOf({ folderId: null, programId: source.id })) {
-          repo.upsertToken({ folderId: null, programId: cloneId }, token);
+        for (const token of assets.tokensOf({ folderId: null, programId: source.id })) {
+          assets.upsertToken({ folderId: null, programId: cloneId }, token);
         }
         return cloneId;
       });
-      return assetEnvelope(request.marketoRequestId(), [record(repo.program(id)!)]);
+      return assetEnvelope(request.marketoRequestId(), [record(request, assets.program(id)!)]);
     },
   );
 
@@ -433,12 +455,13 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
         },
       },
       async (request) => {
-        const program = writableProgram(scopeOf(request), request.params.id);
+        const assets = assetsOf(request);
+        const program = writableProgram(assets, scopeOf(request), request.params.id);
         if (program.type !== 'Email') {
           throw businessRule(DETAIL_MESSAGES.notAnEmailProgram, program.id, program.type);
         }
         if (program.status !== from) throw businessRule(refusal, program.id);
-        repo.setStatus(program.id, to);
+        assets.setStatus(program.id, to);
         return assetEnvelope(request.marketoRequestId(), [{ id: program.id }]);
       },
     );
@@ -460,7 +483,7 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
     async (request) =>
       assetEnvelope(
         request.marketoRequestId(),
-        repo.channels(request.query.maxReturn, request.query.offset).map(channelRecord),
+        assetsOf(request).channels(request.query.maxReturn, request.query.offset).map(channelRecord),
       ),
   );
 
@@ -476,9 +499,10 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
       },
     },
     async (request) => {
+      const assets = assetsOf(request);
       const name = request.query.name ?? request.query.Name;
       if (name === undefined) throw new MarketoError('701', marketoMessage('701', 'name'));
-      const row = repo.channelByName(name);
+      const row = assets.channelByName(name);
       return assetEnvelope(request.marketoRequestId(), row ? [channelRecord(row)] : []);
     },
   );
@@ -497,7 +521,7 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
     async (request) =>
       assetEnvelope(
         request.marketoRequestId(),
-        repo.tagTypes(request.query.maxReturn, request.query.offset).map(tagTypeRecord),
+        assetsOf(request).tagTypes(request.query.maxReturn, request.query.offset).map(tagTypeRecord),
       ),
   );
 
@@ -513,7 +537,8 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
       },
     },
     async (request) => {
-      const row = repo.tagTypeByName(request.query.name);
+      const assets = assetsOf(request);
+      const row = assets.tagTypeByName(request.query.name);
       return assetEnvelope(request.marketoRequestId(), row ? [tagTypeRecord(row)] : []);
     },
   );

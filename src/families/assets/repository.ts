@@ -1,14 +1,8 @@
 import type { Clock } from '../../clock.js';
-import {
-  type ProgramType,
-  type ProgressionStatus,
-  STANDARD_CHANNELS,
-  type TokenType,
-  type Tree,
-  TREES,
-} from './rules.js';
+import { type ProgramType, type ProgressionStatus, STANDARD_CHANNELS, type TokenType } from './rules.js';
 import { type Database, type PreparedStatement, prepareOnUse } from '../../storage/database.js';
 import { type ForeignKey, schemaOf } from '../../storage/schema.js';
+import { TREES, type Tree } from '../../engines/assets/places.js';
 
 export interface FolderRow {
   id: number;

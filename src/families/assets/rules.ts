@@ -3,17 +3,6 @@
  * (marketo-reference.md §2.2, §8; swagger-asset.json).
  */
 
-/** Asset datetimes carry a literal `Z+0000`: `2020-08-14T20:43:13Z+0000` (marketo-reference.md §2.2). */
-export function formatAssetDatetime(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(0, 19)}Z+0000`;
-}
-
-/** The two trees every workspace has a root in (its "Zone" folders, `/Marketing Activities/<workspace>`). */
-export const TREES = ['Marketing Activities', 'Design Studio'] as const;
-export type Tree = (typeof TREES)[number];
-
-export const MARKETING_ACTIVITIES: Tree = 'Marketing Activities';
-
 /** Program types as Marketo shows them in records ("Default", "Event" …; programs.md). */
 export const PROGRAM_TYPES = ['Default', 'Event', 'Event with Webinar', 'Engagement', 'Email'] as const;
 export type ProgramType = (typeof PROGRAM_TYPES)[number];
@@ -147,86 +136,3 @@ export const STANDARD_CHANNELS: readonly {
     progressionStatuses: [status(10, 'Member'), status(20, 'Engaged', true)],
   },
 ];
-
-/**
- * Object parameters of asset calls arrive as text: JSON (`{"id":12,"type":"Folder"}`, what Adobe documents) or the
- * Python repr marketorestpython builds (`{'id': 12, 'type': Folder}`, even unquoted). Returns the value, or
- * undefined when the text is neither.
- */
-export function parseObjectParam(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return parseLoose(text);
-  }
-}
-
-const WORDS: Record<string, unknown> = { True: true, False: false, None: null, true: true, false: false, null: null };
-
-function parseLoose(text: string): unknown {
-  let at = 0;
-  const fail = (): never => {
-    throw new SyntaxError('not an object literal');
-  };
-  const space = () => {
-    while (at < text.length && /\s/.test(text[at]!)) at++;
-  };
-  const value = (): unknown => {
-    space();
-    const c = text[at];
-    if (c === '{') {
-      at++;
-      const object: Record<string, unknown> = {};
-      space();
-      if (text[at] === '}') return (at++, object);
-      for (;;) {
-        const key = value();
-        if (typeof key !== 'string' && typeof key !== 'number') fail();
-        space();
-        if (text[at++] !== ':') fail();
-        object[String(key)] = value();
-        space();
-        const next = text[at++];
-        if (next === '}') return object;
-        if (next !== ',') fail();
-      }
-    }
-    if (c === '[') {
-      at++;
-      const array: unknown[] = [];
-      space();
-      if (text[at] === ']') return (at++, array);
-      for (;;) {
-        array.push(value());
-        space();
-        const next = text[at++];
-        if (next === ']') return array;
-        if (next !== ',') fail();
-      }
-    }
-    if (c === '"' || c === "'") {
-      at++;
-      let out = '';
-      while (at < text.length && text[at] !== c) {
-        if (text[at] === '\\' && at + 1 < text.length) at++;
-        out += text[at++];
-      }
-      if (text[at++] !== c) fail();
-      return out;
-    }
-    // A bare word: a number, True/False/None, or (marketorestpython's `'type': Folder`) unquoted text.
-    const start = at;
-    while (at < text.length && !/[,:{}[\]]/.test(text[at]!)) at++;
-    const word = text.slice(start, at).trim();
-    if (word === '') fail();
-    if (/^-?\d+(\.\d+)?$/.test(word)) return Number(word);
-    return word in WORDS ? WORDS[word] : word;
-  };
-  try {
-    const result = value();
-    space();
-    return at === text.length ? result : undefined;
-  } catch {
-    return undefined;
-  }
-}

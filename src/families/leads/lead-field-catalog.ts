@@ -1,28 +1,17 @@
+import { type FieldDataType, FieldCatalog, type ObjectField } from '../../engines/objects/fields.js';
+
 /**
  * The lead field catalog: Marketo's standard fields (the common subset) plus custom fields declared
  * through the admin plane. Names are the REST API names; describe/describe2 answer from this catalog.
  */
 
-export type CustomFieldType = 'string' | 'email' | 'integer' | 'float' | 'boolean' | 'date' | 'datetime';
-export type LeadDataType = CustomFieldType | 'text' | 'phone' | 'url' | 'currency';
-
-export interface LeadField {
-  id: number;
-  name: string;
-  displayName: string;
-  dataType: LeadDataType;
-  length?: number;
-  /** Not writable through Sync Leads. */
-  readOnly: boolean;
-  /** Usable as filterType and lookupField. */
-  searchable: boolean;
-  custom: boolean;
-}
+export type LeadField = ObjectField;
+export type LeadFieldCatalog = FieldCatalog;
 
 type Standard = [
   name: string,
   displayName: string,
-  dataType: LeadDataType,
+  dataType: FieldDataType,
   options?: { length?: number; readOnly?: boolean; searchable?: boolean },
 ];
 
@@ -100,99 +89,12 @@ export function isStandardFieldName(name: string): boolean {
 export const CUSTOM_FIELD_ID_BASE = 10000;
 
 /** Custom fields of these types can be filtered on (getLeadsByFilterUsingGET). */
-export const SEARCHABLE_CUSTOM_TYPES: ReadonlySet<LeadDataType> = new Set(['string', 'email', 'integer']);
+export const SEARCHABLE_CUSTOM_TYPES: ReadonlySet<FieldDataType> = new Set(['string', 'email', 'integer']);
 
 /** Marketo's default fields for lead reads, in the order real responses show them (marketo-reference.md §6.1). */
 export const DEFAULT_READ_FIELDS = ['id', 'firstName', 'lastName', 'email', 'updatedAt', 'createdAt'] as const;
 
-/** A catalog of standard plus custom fields, case-insensitive by name. */
-export class LeadFieldCatalog {
-  private readonly byName: Map<string, LeadField>;
-
-  constructor(readonly fields: readonly LeadField[]) {
-    this.byName = new Map(fields.map((field) => [field.name.toLowerCase(), field]));
-  }
-
-  find(name: string): LeadField | undefined {
-    return this.byName.get(name.toLowerCase());
-  }
-
-  /** The fields a read returns when none are asked for: looked up once per catalog, not per call. */
-  get defaultReadFields(): readonly LeadField[] {
-    return (this.defaults ??= DEFAULT_READ_FIELDS.map((name) => this.find(name)!));
-  }
-
-  private defaults: readonly LeadField[] | undefined;
-
-  searchable(): LeadField[] {
-    return this.fields.filter((field) => field.searchable);
-  }
-}
-
-export type Coerced = { ok: true; value: string | number | boolean | null } | { ok: false };
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function asNumber(raw: unknown): number | undefined {
-  if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
-  if (typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
-  return undefined;
-}
-
-/** Marketo's lead-database datetime: ISO 8601 without milliseconds, e.g. 2021-11-23T22:57:08Z. */
-export function formatDatetime(epochMs: number): string {
-  const date = new Date(epochMs);
-  const year = date.getUTCFullYear();
-  // Years past 9999 carry a sign and more digits; only the milliseconds go.
-  if (year < 1000 || year > 9999) return `${date.toISOString().slice(0, -5)}Z`;
-  // Put together by hand: toISOString formats through a slow general-purpose path, and every lead read has two dates.
-  return `${year}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}T${two(date.getUTCHours())}:${two(
-    date.getUTCMinutes(),
-  )}:${two(date.getUTCSeconds())}Z`;
-}
-
-const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
-
-/**
- * A value as stored for `field`, or not ok when the input cannot be one (record-level 1003).
- * null and "" clear the field, as Marketo writes them as null.
- */
-export function coerceFieldValue(field: LeadField, raw: unknown): Coerced {
-  if (raw === null || raw === '') return { ok: true, value: null };
-  switch (field.dataType) {
-    case 'integer': {
-      const n = asNumber(raw);
-      return n !== undefined && Number.isSafeInteger(n) ? { ok: true, value: n } : { ok: false };
-    }
-    case 'float':
-    case 'currency': {
-      const n = asNumber(raw);
-      return n !== undefined ? { ok: true, value: n } : { ok: false };
-    }
-    case 'boolean': {
-      if (raw === true || raw === 'true' || raw === 1 || raw === '1') return { ok: true, value: true };
-      if (raw === false || raw === 'false' || raw === 0 || raw === '0') return { ok: true, value: false };
-      return { ok: false };
-    }
-    case 'date': {
-      if (typeof raw !== 'string' || !DATE.test(raw) || Number.isNaN(Date.parse(raw))) return { ok: false };
-      return { ok: true, value: raw };
-    }
-    case 'datetime': {
-      if (typeof raw !== 'string') return { ok: false };
-      const ms = Date.parse(raw);
-      return Number.isNaN(ms) ? { ok: false } : { ok: true, value: formatDatetime(ms) };
-    }
-    case 'email': {
-      // Marketo accepts ASCII addresses only (leads.md).
-      if (typeof raw !== 'string' || !EMAIL.test(raw) || !/^[\x20-\x7e]+$/.test(raw)) return { ok: false };
-      return raw.length <= (field.length ?? 255) ? { ok: true, value: raw } : { ok: false };
-    }
-    default: {
-      if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return { ok: false };
-      const text = String(raw);
-      return text.length <= (field.length ?? 255) ? { ok: true, value: text } : { ok: false };
-    }
-  }
+/** The lead catalog: the standard fields, then the custom ones; a read without `fields` returns DEFAULT_READ_FIELDS. */
+export function leadFieldCatalog(custom: readonly LeadField[]): LeadFieldCatalog {
+  return new FieldCatalog([...STANDARD_FIELDS, ...custom], DEFAULT_READ_FIELDS);
 }

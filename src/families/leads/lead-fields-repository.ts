@@ -1,13 +1,13 @@
 import type { Clock } from '../../clock.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import type { CustomFieldType } from '../../engines/objects/fields.js';
 import {
   CUSTOM_FIELD_ID_BASE,
-  type CustomFieldType,
   isStandardFieldName,
   type LeadField,
-  LeadFieldCatalog,
+  type LeadFieldCatalog,
+  leadFieldCatalog,
   SEARCHABLE_CUSTOM_TYPES,
-  STANDARD_FIELDS,
 } from './lead-field-catalog.js';
 import { type Database, prepareOnUse } from '../../storage/database.js';
 
@@ -122,7 +122,7 @@ export class LeadFieldRepository {
         searchable: SEARCHABLE_CUSTOM_TYPES.has(field.dataType),
         custom: true,
       }));
-      this.cached = new LeadFieldCatalog([...STANDARD_FIELDS, ...custom]);
+      this.cached = leadFieldCatalog(custom);
     }
     return this.cached;
   }

@@ -4,6 +4,7 @@ import { isStandardFieldName } from './lead-field-catalog.js';
 import { defineFamily, type FamilyRouteOptions } from '../../family.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { LeadFieldRepository } from './lead-fields-repository.js';
+import { migrations } from './migrations.js';
 
 const leadFieldSchema = z
   .object({
@@ -41,10 +42,7 @@ const tags = ['Admin: Lead fields'];
 
 const leadFieldList = z.object({ items: z.array(leadFieldSchema) });
 
-const leadFieldRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadFieldRepository>> = async (
-  app,
-  { repo: leadFields },
-) => {
+const leadFieldRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadFieldRepository>> = async (app, { repo }) => {
   app.get(
     '/lead-fields',
     {
@@ -54,7 +52,7 @@ const leadFieldRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadFieldReposit
         response: { 200: leadFieldList, 401: problemResponses[401] },
       },
     },
-    async () => ({ items: leadFields.list() }),
+    async (request) => ({ items: repo(request).list() }),
   );
 
   app.post(
@@ -67,7 +65,7 @@ const leadFieldRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadFieldReposit
         response: { 201: leadFieldSchema, ...problemResponses },
       },
     },
-    async (request, reply) => reply.code(201).send(leadFields.create(request.body)),
+    async (request, reply) => reply.code(201).send(repo(request).create(request.body)),
   );
 
   app.delete(
@@ -81,7 +79,7 @@ const leadFieldRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadFieldReposit
       },
     },
     async (request, reply) => {
-      leadFields.delete(request.params.name);
+      repo(request).delete(request.params.name);
       return reply.code(204).send(null);
     },
   );
@@ -91,6 +89,8 @@ const leadFieldRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadFieldReposit
 export const leadFields = defineFamily({
   key: 'leadFields',
   tables: ['lead_fields'],
+  // The folder's migrations (both tables: leads and lead_fields), declared by its first family.
+  migrations,
   repository: ({ db, clock }) => new LeadFieldRepository(db, clock),
   seed: {
     item: leadFieldInput,

@@ -2,10 +2,11 @@ import type { PermissionKey } from '../../domain/permissions.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../../context.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
-import { coerceFieldValue, formatDatetime, type LeadField } from './lead-field-catalog.js';
+import { formatDatetime } from '../../domain/datetime.js';
+import { coerceFieldValue } from '../../engines/objects/fields.js';
+import type { LeadField } from './lead-field-catalog.js';
 import type { LeadValue } from '../../domain/model.js';
 import {
   associateLead,
@@ -163,7 +164,8 @@ const movePartitionsBody = z
   })
   .meta({ example: { input: [{ id: 1, partitionName: 'Mexico' }] } });
 
-function rulesOf(ctx: AppContext, leads: LeadRepository, request: FastifyRequest): LeadRules {
+function rulesOf(request: FastifyRequest, leads: LeadRepository): LeadRules {
+  const { ctx } = request;
   const { partitions } = ctx.repos;
   const leadFields = ctx.repo(leadFieldsFamily);
   return {
@@ -180,8 +182,8 @@ function rulesOf(ctx: AppContext, leads: LeadRepository, request: FastifyRequest
 
 function scopeOf(request: FastifyRequest): PartitionScope {
   return {
-    readable: request.access!.partitions('read', 'lead'),
-    writable: request.access!.partitions('write', 'lead'),
+    readable: request.access.partitions('read', 'lead'),
+    writable: request.access.partitions('write', 'lead'),
   };
 }
 
@@ -201,9 +203,9 @@ function soapName(name: string): string {
 }
 
 /** Leads and lead partitions (Lead Database API). */
-const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = async (app, { ctx, repo: leads }) => {
-  const { partitions } = ctx.repos;
-  const leadFields = ctx.repo(leadFieldsFamily);
+const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = async (app, { repo }) => {
+  /** The lead field catalog of the request's subscription. */
+  const catalogOf = (request: FastifyRequest) => request.ctx.repo(leadFieldsFamily).catalog();
 
   app.get(
     '/rest/v1/lead/:leadId.json',
@@ -218,10 +220,10 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
       },
     },
     async (request) => {
-      const fields = readFields(leadFields.catalog(), request.query.fields);
-      const lead = leads.find(leadIdOf(request.params.leadId));
+      const fields = readFields(catalogOf(request), request.query.fields);
+      const lead = repo(request).find(leadIdOf(request.params.leadId));
       // A lead in a partition the caller cannot see is simply absent.
-      const visible = lead && request.access!.canRead(lead.partitionId, 'lead') ? [leadRecord(lead, fields)] : [];
+      const visible = lead && request.access.canRead(lead.partitionId, 'lead') ? [leadRecord(lead, fields)] : [];
       return successEnvelope(request.marketoRequestId(), visible);
     },
   );
@@ -240,7 +242,9 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
     },
     async (request) => {
       const { filterType, batchSize, nextPageToken } = request.query;
-      const catalog = leadFields.catalog();
+      const { ctx } = request;
+      const leads = repo(request);
+      const catalog = catalogOf(request);
       const field = searchableField(catalog, filterType);
       const fields = readFields(catalog, request.query.fields);
       const values = filterValues(field, request.query.filterValues);
@@ -248,7 +252,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
         column: filterColumn(field),
         field: field.name,
         values,
-        partitionIds: [...request.access!.partitions('read', 'lead')],
+        partitionIds: [...request.access.partitions('read', 'lead')],
       };
       const digest = queryDigest([field.name, values, fields.map((f) => f.name), batchSize]);
       const afterId = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
@@ -281,7 +285,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
     },
     async (request) => {
       const { action, lookupField, partitionName, input } = request.body;
-      const results = syncLeads(rulesOf(ctx, leads, request), scopeOf(request), {
+      const results = syncLeads(rulesOf(request, repo(request)), scopeOf(request), {
         action,
         lookupField,
         ...(partitionName !== undefined ? { partitionName } : {}),
@@ -300,7 +304,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
       throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.tooManyRecords, MAX_BATCH));
     return successEnvelope(
       request.marketoRequestId(),
-      deleteLeads(rulesOf(ctx, leads, request), scopeOf(request), ids),
+      deleteLeads(rulesOf(request, repo(request)), scopeOf(request), ids),
     );
   };
 
@@ -335,7 +339,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
     async (request) =>
       successEnvelope(
         request.marketoRequestId(),
-        leadFields.catalog().fields.map((field) => ({
+        catalogOf(request).fields.map((field) => ({
           id: field.id,
           displayName: field.displayName,
           dataType: field.dataType,
@@ -353,7 +357,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
       schema: { tags, summary: 'Describe Lead2', response: { 200: describe2Envelope } },
     },
     async (request) => {
-      const catalog = leadFields.catalog();
+      const catalog = catalogOf(request);
       return successEnvelope(request.marketoRequestId(), [
         {
           name: 'API Lead',
@@ -383,10 +387,10 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
       },
     },
     async (request) => {
-      const readable = request.access!.partitions('read', 'lead');
+      const readable = request.access.partitions('read', 'lead');
       return successEnvelope(
         request.marketoRequestId(),
-        partitions.list().filter((partition) => readable.has(partition.id)),
+        request.ctx.repos.partitions.list().filter((partition) => readable.has(partition.id)),
       );
     },
   );
@@ -405,7 +409,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
     async (request) =>
       successEnvelope(
         request.marketoRequestId(),
-        moveLeads(rulesOf(ctx, leads, request), scopeOf(request), request.body.input),
+        moveLeads(rulesOf(request, repo(request)), scopeOf(request), request.body.input),
       ),
   );
 
@@ -425,7 +429,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
     },
     async (request) => {
       const losers = request.query.leadIds ?? (request.query.leadId !== undefined ? [request.query.leadId] : []);
-      mergeLeads(rulesOf(ctx, leads, request), scopeOf(request), request.params.leadId, losers);
+      mergeLeads(rulesOf(request, repo(request)), scopeOf(request), request.params.leadId, losers);
       return { requestId: request.marketoRequestId(), success: true };
     },
   );
@@ -445,7 +449,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
       },
     },
     async (request) => {
-      associateLead(rulesOf(ctx, leads, request), scopeOf(request), request.params.leadId, request.query.cookie);
+      associateLead(rulesOf(request, repo(request)), scopeOf(request), request.params.leadId, request.query.cookie);
       return { requestId: request.marketoRequestId(), success: true };
     },
   );
@@ -504,6 +508,17 @@ export const leads = defineFamily({
   tables: ['leads'],
   wireFormat: 'lead-database',
   repository: ({ db, clock }) => new LeadRepository(db, clock),
+  provides: (repo, infra) => {
+    const fields = infra.repo(leadFieldsFamily);
+    return {
+      leads: {
+        find: (id) => repo.find(id),
+        catalog: () => fields.catalog(),
+        readFields: (asked) => readFields(fields.catalog(), asked),
+        record: leadRecord,
+      },
+    };
+  },
   seed: {
     item: leadSeed,
     load: loadLeads,

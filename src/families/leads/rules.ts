@@ -1,9 +1,12 @@
-import { type ActivityRecorder, leadActivities, leadLabel, type NewActivity, type WriteOrigin } from '../activities/activity-log.js';
+import type { ActivityRecorder, NewActivity, WriteOrigin } from '../../domain/activity-log.js';
+import { formatDatetime } from '../../domain/datetime.js';
+import { coerceFieldValue } from '../../engines/objects/fields.js';
+import { leadActivities, leadLabel } from './activities.js';
 import { MarketoError } from '../../domain/errors.js';
-import { coerceFieldValue, formatDatetime, type LeadField, type LeadFieldCatalog } from './lead-field-catalog.js';
+import type { LeadField, LeadFieldCatalog } from './lead-field-catalog.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage, type RecordCode, reason } from '../../domain/marketo-codes.js';
 import { DEFAULT_PARTITION_ID, type Lead, type LeadValue, type Partition } from '../../domain/model.js';
-import { type Reason, type RecordResult as AnyRecordResult, skipped } from '../../domain/results.js';
+import { MAX_BATCH, type Reason, type RecordResult as AnyRecordResult, skipped } from '../../domain/results.js';
 
 export type { Reason };
 /** What a lead write answers per record. */
@@ -65,7 +68,7 @@ export interface LeadRules {
   leadMerging(loserId: number, winnerId: number): void;
 }
 
-export const MAX_BATCH = 300;
+export { MAX_BATCH };
 
 /** A record skipped, with its reason; thrown inside a sync and turned into its result. */
 class Skip extends Error {

@@ -1,29 +1,26 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { formatAssetDatetime, MARKETING_ACTIVITIES } from '../assets/rules.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import type { FamilyRouteOptions } from '../../family.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
 import type { ListPlace, ListRepository, StaticList } from './repository.js';
+import type { AssetPlaces } from '../../engines/assets/places.js';
+import { formBody, writeParams, pagingShape, datetimeParam, folderRef } from '../../engines/assets/params.js';
 import {
-  type AssetScope,
   assertWritable,
-  businessRule,
-  canSee,
-  datetimeParam,
-  folderRef,
-  formBody,
-  notFound,
-  pagingShape,
-  READ,
-  scopeOf,
   WRITE,
-  writeParams,
-} from '../assets/support.js';
-import { assets as assetsFamily } from '../assets/assets.js';
+  type AssetScope,
+  canSee,
+  notFound,
+  scopeOf,
+  businessRule,
+  READ,
+} from '../../engines/assets/scope.js';
+import { formatAssetDatetime } from '../../domain/datetime.js';
+import { MARKETING_ACTIVITIES } from '../../engines/assets/places.js';
 
 const tags = ['Marketo: Static Lists'];
 
@@ -85,13 +82,10 @@ function listUrl(pod: string, id: number): string {
  */
 export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = async (
   app,
-  { ctx, repo: lists },
+  { repo },
 ) => {
-  const pod = ctx.config.POD;
-  const assets = ctx.repo(assetsFamily);
-
-  const record = (list: StaticList) => {
-    const url = listUrl(pod, list.id);
+  const record = (request: FastifyRequest, list: StaticList) => {
+    const url = listUrl(request.ctx.config.POD, list.id);
     return {
       id: list.id,
       name: list.name,
@@ -110,10 +104,10 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
 
   /** The list as one record, or none when it does not exist or sits in a workspace the caller cannot read. */
   const visibleRecord = (request: FastifyRequest, list: StaticList | undefined) =>
-    list && canSee(scopeOf(request), list.workspaceId) ? [record(list)] : [];
+    list && canSee(scopeOf(request), list.workspaceId) ? [record(request, list)] : [];
 
   /** The list a write names: 702 when there is none, 603 when its workspace is not writable. */
-  const writableList = (scope: AssetScope, id: number): StaticList => {
+  const writableList = (lists: ListRepository, scope: AssetScope, id: number): StaticList => {
     const list = lists.find(id);
     if (!list) notFound(scope, 'Static list', id, undefined);
     assertWritable(scope, list!.workspaceId);
@@ -124,27 +118,31 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
    * Where a new list goes. Decision (README "Static lists"): a folder of the Marketing Activities tree or a program;
    * 710 when it does not exist, 711 for a Design Studio folder, 603 when its workspace is not writable.
    */
-  const placeFor = (scope: AssetScope, ref: { id: number; type: 'Folder' | 'Program' }): ListPlace => {
+  const placeFor = (
+    places: AssetPlaces,
+    scope: AssetScope,
+    ref: { id: number; type: 'Folder' | 'Program' },
+  ): ListPlace => {
     if (ref.type === 'Program') {
-      const program = assets.program(ref.id);
+      const program = places.program(ref.id);
       if (!program) throw new MarketoError('710', marketoMessage('710'));
-      assertWritable(scope, program.workspace_id);
-      return { workspaceId: program.workspace_id, programId: program.id };
+      assertWritable(scope, program.workspaceId);
+      return { workspaceId: program.workspaceId, programId: program.id };
     }
-    const folder = assets.folder(ref.id);
+    const folder = places.folder(ref.id);
     if (!folder) throw new MarketoError('710', marketoMessage('710'));
-    assertWritable(scope, folder.workspace_id);
+    assertWritable(scope, folder.workspaceId);
     if (folder.tree !== MARKETING_ACTIVITIES) {
       throw new MarketoError(
         '711',
         formatMessage(DETAIL_MESSAGES.listOutsideMarketingActivities, folder.id, folder.tree),
       );
     }
-    return { workspaceId: folder.workspace_id, folderId: folder.id };
+    return { workspaceId: folder.workspaceId, folderId: folder.id };
   };
 
   /** static-lists.md: "The name must be unique" (in the whole subscription, without regard to case). */
-  const checkNameFree = (name: string, except?: number) => {
+  const checkNameFree = (lists: ListRepository, name: string, except?: number) => {
     const clash = lists.byName(name);
     if (clash && clash.id !== except) throw businessRule(DETAIL_MESSAGES.duplicateListName, name);
   };
@@ -164,9 +162,10 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
       },
     },
     async (request) => {
+      const lists = repo(request);
       const q = request.query;
       const rows = lists.browse({
-        workspaceIds: request.access!.workspaces('read', 'assets'),
+        workspaceIds: request.access.workspaces('read', 'assets'),
         ...(q.folder?.type === 'Folder' ? { folderId: q.folder.id } : {}),
         ...(q.folder?.type === 'Program' ? { programId: q.folder.id } : {}),
         ...(q.earliestUpdatedAt !== undefined ? { earliest: q.earliestUpdatedAt } : {}),
@@ -174,7 +173,10 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
         offset: q.offset,
         limit: q.maxReturn,
       });
-      return assetEnvelope(request.marketoRequestId(), rows.map(record));
+      return assetEnvelope(
+        request.marketoRequestId(),
+        rows.map((list) => record(request, list)),
+      );
     },
   );
 
@@ -190,6 +192,7 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
       },
     },
     async (request) => {
+      const lists = repo(request);
       return assetEnvelope(request.marketoRequestId(), visibleRecord(request, lists.byName(request.query.name)));
     },
   );
@@ -201,6 +204,7 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
       schema: { tags, summary: 'Get Static List by Id', params: idParams, response: { 200: staticListEnvelope } },
     },
     async (request) => {
+      const lists = repo(request);
       return assetEnvelope(request.marketoRequestId(), visibleRecord(request, lists.find(request.params.id)));
     },
   );
@@ -218,17 +222,18 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
       },
     },
     async (request) => {
+      const lists = repo(request);
       const input = writeParams(createParams, request);
-      const place = placeFor(scopeOf(request), input.folder);
-      const id = ctx.transaction(() => {
-        checkNameFree(input.name);
+      const place = placeFor(request.ctx.port('assetPlaces'), scopeOf(request), input.folder);
+      const id = request.ctx.transaction(() => {
+        checkNameFree(lists, input.name);
         return lists.insert({
           ...place,
           name: input.name,
           ...(input.description !== undefined ? { description: input.description } : {}),
         });
       });
-      return assetEnvelope(request.marketoRequestId(), [record(lists.find(id)!)]);
+      return assetEnvelope(request.marketoRequestId(), [record(request, lists.find(id)!)]);
     },
   );
 
@@ -246,13 +251,14 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
       },
     },
     async (request) => {
+      const lists = repo(request);
       const input = writeParams(updateParams, request);
-      const list = writableList(scopeOf(request), request.params.id);
-      ctx.transaction(() => {
-        if (input.name !== undefined) checkNameFree(input.name, list.id);
+      const list = writableList(lists, scopeOf(request), request.params.id);
+      request.ctx.transaction(() => {
+        if (input.name !== undefined) checkNameFree(lists, input.name, list.id);
         lists.update(list.id, input.name ?? list.name, input.description ?? list.description);
       });
-      return assetEnvelope(request.marketoRequestId(), [record(lists.find(list.id)!)]);
+      return assetEnvelope(request.marketoRequestId(), [record(request, lists.find(list.id)!)]);
     },
   );
 
@@ -269,7 +275,8 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
       },
     },
     async (request) => {
-      const list = writableList(scopeOf(request), request.params.id);
+      const lists = repo(request);
+      const list = writableList(lists, scopeOf(request), request.params.id);
       lists.delete(list.id);
       return assetEnvelope(request.marketoRequestId(), [{ id: list.id }]);
     },

@@ -1,26 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../../context.js';
-import type { NewActivity } from '../activities/activity-log.js';
-import { ACTIVITY } from '../activities/activity-type-catalog.js';
+import { ACTIVITY, type NewActivity } from '../../domain/activity-log.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage, reason } from '../../domain/marketo-codes.js';
-import { formatDatetime } from '../leads/lead-field-catalog.js';
-import { leadRecord, MAX_BATCH, readFields } from '../leads/rules.js';
 import { decodePageToken, encodePageToken, queryDigest } from '../../domain/paging.js';
 import type { PermissionKey } from '../../domain/permissions.js';
-import { type RecordResult, skipped } from '../../domain/results.js';
+import { MAX_BATCH, type RecordResult, skipped } from '../../domain/results.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultOf } from '../../http/marketo-schemas.js';
-import { MARKETING_ACTIVITIES } from '../assets/rules.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
-import type { FolderRow } from '../assets/repository.js';
+import type { AssetFolder } from '../../engines/assets/places.js';
 import { type ListPlace, ListRepository, type StaticList } from './repository.js';
-import { leadFields as leadFieldsFamily } from '../leads/lead-fields.js';
-import { assets as assetsFamily } from '../assets/assets.js';
-import { leads as leadsFamily } from '../leads/leads.js';
 import { staticListAssetRoutes } from './asset-routes.js';
+import { migrations } from './migrations.js';
+import { MARKETING_ACTIVITIES } from '../../engines/assets/places.js';
+import { formatDatetime } from '../../domain/datetime.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
 const WRITE: readonly PermissionKey[] = ['read-write-lead'];
@@ -34,7 +29,7 @@ const tags = ['Marketo: Static Lists'];
  * - removing a lead not in the list is skipped with 1015; the same lead twice in one call, the second with 1036.
  */
 function visibleWorkspaces(request: FastifyRequest, key: PermissionKey): number[] {
-  return request.access!.workspacesHolding(key);
+  return request.access.workspacesHolding(key);
 }
 
 const listSchema = z
@@ -142,15 +137,15 @@ function idsOf(body: z.infer<typeof idsBody>, query: z.infer<typeof idsQuery>): 
 type Change = 'add' | 'remove';
 
 function changeMembership(
-  ctx: AppContext,
   lists: ListRepository,
   request: FastifyRequest,
   list: StaticList,
   ids: readonly number[],
   change: Change,
 ): RecordResult<'added' | 'removed'>[] {
-  const leads = ctx.repo(leadsFamily);
-  const readable = request.access!.partitions('read', 'lead');
+  const { ctx } = request;
+  const leads = ctx.port('leads');
+  const readable = request.access.partitions('read', 'lead');
   return ctx.transaction(() => {
     const seen = new Set<number>();
     const logged: NewActivity[] = [];
@@ -181,10 +176,7 @@ function changeMembership(
 }
 
 /** Static lists on the lead-database side: the lists, their members, and membership changes. */
-const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = async (app, { ctx, repo: lists }) => {
-  const leadFields = ctx.repo(leadFieldsFamily);
-  const leads = ctx.repo(leadsFamily);
-
+const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = async (app, { repo }) => {
   app.get(
     '/rest/v1/lists.json',
     {
@@ -198,6 +190,8 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
       },
     },
     async (request) => {
+      const { ctx } = request;
+      const lists = repo(request);
       const { id, name, programName, workspaceName, batchSize: size, nextPageToken } = request.query;
       const digest = queryDigest(['lists', id, name, programName, workspaceName, size]);
       const afterId = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
@@ -235,18 +229,23 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
       },
     },
     async (request) =>
-      successEnvelope(request.marketoRequestId(), [listRecord(readableList(lists, request, request.params.listId))]),
+      successEnvelope(request.marketoRequestId(), [
+        listRecord(readableList(repo(request), request, request.params.listId)),
+      ]),
   );
 
   const leadsOfList = async (
     request: FastifyRequest<{ Params: z.infer<typeof listIdParams>; Querystring: z.infer<typeof listLeadsQuery> }>,
   ) => {
+    const { ctx } = request;
+    const lists = repo(request);
+    const leads = ctx.port('leads');
     const list = readableList(lists, request, request.params.listId);
-    const fields = readFields(leadFields.catalog(), request.query.fields);
+    const fields = leads.readFields(request.query.fields);
     const size = request.query.batchSize;
     const digest = queryDigest(['listLeads', list.id, fields.map((f) => f.name), size]);
     let after = request.query.nextPageToken ? decodePageToken(request.query.nextPageToken, digest, ctx.clock.now()) : 0;
-    const readable = request.access!.partitions('read', 'lead');
+    const readable = request.access.partitions('read', 'lead');
     const found: Record<string, unknown>[] = [];
     let lastId = 0;
     let more = false;
@@ -260,7 +259,7 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
           more = true;
           break;
         }
-        found.push(leadRecord(lead, fields));
+        found.push(leads.record(lead, fields));
         lastId = leadId;
       }
       if (more || chunk.length < MAX_BATCH) break;
@@ -309,10 +308,11 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
       },
     },
     async (request) => {
+      const lists = repo(request);
       const list = writableList(lists, request, request.params.listId);
       return successEnvelope(
         request.marketoRequestId(),
-        changeMembership(ctx, lists, request, list, idsOf(request.body, request.query), 'add'),
+        changeMembership(lists, request, list, idsOf(request.body, request.query), 'add'),
       );
     },
   );
@@ -328,10 +328,11 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
       },
     },
     async (request) => {
+      const lists = repo(request);
       const list = writableList(lists, request, request.params.listId);
       return successEnvelope(
         request.marketoRequestId(),
-        changeMembership(ctx, lists, request, list, idsOf(request.body, request.query), 'remove'),
+        changeMembership(lists, request, list, idsOf(request.body, request.query), 'remove'),
       );
     },
   );
@@ -352,8 +353,10 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
       },
     },
     async (request) => {
+      const lists = repo(request);
+      const leads = request.ctx.port('leads');
       const list = writableList(lists, request, request.params.listId);
-      const readable = request.access!.partitions('read', 'lead');
+      const readable = request.access.partitions('read', 'lead');
       const ids = idsOf(request.body, request.query);
       return successEnvelope(
         request.marketoRequestId(),
@@ -380,8 +383,11 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
       },
     },
     async (request) => {
+      const { ctx } = request;
+      const lists = repo(request);
+      const leads = request.ctx.port('leads');
       const lead = leads.find(request.params.leadId);
-      if (!lead || !request.access!.canRead(lead.partitionId, 'lead'))
+      if (!lead || !request.access.canRead(lead.partitionId, 'lead'))
         throw new MarketoError('1004', marketoMessage('1004'));
       const workspaces = new Set(visibleWorkspaces(request, 'read-only-assets'));
       const size = request.query.batchSize;
@@ -422,11 +428,11 @@ type ListSeed = z.infer<typeof listSeed>;
 
 /** Where a seed's lists go: folders by id or path (the paths read once per load), programs by name. */
 function placesFor(context: SeedLoadContext) {
-  const assets = context.repo(assetsFamily);
-  let byPath: Map<string, FolderRow> | undefined;
-  const folderAt = (folder: number | string): FolderRow | undefined => {
-    if (typeof folder === 'number') return assets.folder(folder);
-    byPath ??= new Map(assets.allFolders().map((row) => [assets.folderPath(row).toLowerCase(), row]));
+  const places = context.port('assetPlaces');
+  let byPath: ReadonlyMap<string, AssetFolder> | undefined;
+  const folderAt = (folder: number | string): AssetFolder | undefined => {
+    if (typeof folder === 'number') return places.folder(folder);
+    byPath ??= places.folderPaths();
     return byPath.get(folder.replace(/\/+$/, '').toLowerCase());
   };
   /** A workspace named beside a folder or program must be that container's. */
@@ -439,11 +445,11 @@ function placesFor(context: SeedLoadContext) {
       if (!folder) context.fail(`${path}.folder`, `no folder at ${JSON.stringify(item.folder)}`);
       if (folder!.tree !== MARKETING_ACTIVITIES)
         context.fail(`${path}.folder`, `folder ${JSON.stringify(item.folder)} is not in Marketing Activities`);
-      place = { workspaceId: folder!.workspace_id, folderId: folder!.id };
+      place = { workspaceId: folder!.workspaceId, folderId: folder!.id };
     } else if (item.program !== undefined) {
-      const program = assets.programByName(item.program);
+      const program = places.programByName(item.program);
       if (!program) context.fail(`${path}.program`, `no program named "${item.program}"`);
-      place = { workspaceId: program!.workspace_id, programId: program!.id };
+      place = { workspaceId: program!.workspaceId, programId: program!.id };
     } else {
       const workspaceId = context.workspaceId(item.workspace ?? 'Default');
       if (workspaceId === undefined) context.fail(`${path}.workspace`, `no workspace named "${item.workspace}"`);
@@ -460,6 +466,7 @@ export const lists = defineFamily({
   key: 'lists',
   tables: ['static_lists', 'static_list_members'],
   wireFormat: ['lead-database', 'asset'],
+  migrations,
   repository: ({ db, clock }) => new ListRepository(db, clock),
   provides: (repo) => ({ staticLists: repo }),
   onCoreEvents: (repo) => ({
@@ -468,7 +475,7 @@ export const lists = defineFamily({
   seed: {
     item: listSeed as z.ZodType<ListSeed>,
     load(repo, items, context) {
-      const leads = context.repo(leadsFamily);
+      const leads = context.port('leads');
       const placeOf = placesFor(context);
       items.forEach((item, i) => {
         const path = `[${i}]`;

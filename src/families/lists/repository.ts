@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import type { StaticListMembers } from '../../domain/ports.js';
+import type { StaticListMembers } from '../../ports.js';
 import { type Database, prepareOnUse } from '../../storage/database.js';
 
 /** A static list row. */

@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdjustableClock } from '../../../src/clock.js';
 import { SCAN_WINDOW } from '../../../src/families/activities/repository.js';
-import { accessToken, call, newInstance, newSeededInstance, type Provisioned, provisionService } from '../../helpers.js';
+import {
+  accessToken,
+  call,
+  newInstance,
+  newSeededInstance,
+  type Provisioned,
+  provisionService,
+} from '../../helpers.js';
 import { bearer, buildSubscription, REQUEST_ID, seedLeads, type Subscription } from '../../support/subscription.js';
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatAssetDatetime, parseObjectParam, programType, tokenValueProblem } from '../../../src/families/assets/rules.js';
+import { programType, tokenValueProblem } from '../../../src/families/assets/rules.js';
+import { formatAssetDatetime } from '../../../src/domain/datetime.js';
+import { parseObjectParam } from '../../../src/engines/assets/params.js';
 
 describe('object parameters of asset calls (parseObjectParam)', () => {
   it.each([

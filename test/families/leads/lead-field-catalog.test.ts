@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDatetime } from '../../../src/families/leads/lead-field-catalog.js';
+import { formatDatetime } from '../../../src/domain/datetime.js';
 
 describe('formatDatetime (Marketo lead datetimes: ISO 8601 in UTC, seconds, no milliseconds)', () => {
   it.each([

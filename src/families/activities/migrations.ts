@@ -1,3 +1,10 @@
+import type { Migration } from '../../storage/migrations.js';
+
+/** The activities family's tables: activity types and the activity log. */
+export const migrations: readonly Migration[] = [
+  {
+    name: '006_activities.sql',
+    sql: `
 -- Activity types: Marketo's standard ones (built in, ids below 100000) and the custom types a seed or the admin
 -- plane declares (ids from 100001, with an API name). Attributes are JSON arrays of {name, apiName?, dataType}.
 CREATE TABLE activity_types (
@@ -33,3 +40,6 @@ CREATE TABLE activities (
 -- Every read pages in (activity_date, id) order: the log's position order.
 CREATE INDEX activities_by_position ON activities (activity_date, id);
 CREATE INDEX activities_by_lead ON activities (lead_id);
+`,
+  },
+];

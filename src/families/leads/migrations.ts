@@ -1,5 +1,12 @@
+import type { Migration } from '../../storage/migrations.js';
+
+/** The leads family's tables: leads and the custom lead fields. */
+export const migrations: readonly Migration[] = [
+  {
+    name: '005_leads.sql',
+    sql: `
 -- The lead database. email, partition and timestamps are columns (indexed lookups); every other field,
--- standard or custom, lives in the JSON object `fields`, keyed by its REST API name.
+-- standard or custom, lives in the JSON object 'fields', keyed by its REST API name.
 CREATE TABLE leads (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   partition_id INTEGER NOT NULL REFERENCES partitions (id) ON DELETE RESTRICT,
@@ -20,3 +27,6 @@ CREATE TABLE lead_fields (
   length INTEGER,
   created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+`,
+  },
+];

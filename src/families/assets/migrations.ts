@@ -1,3 +1,10 @@
+import type { Migration } from '../../storage/migrations.js';
+
+/** The assets family's tables: folders, programs, channels, tags and tokens. */
+export const migrations: readonly Migration[] = [
+  {
+    name: '007_assets.sql',
+    sql: `
 -- Assets that live in workspaces (issue 14): folders, programs, their My Tokens, and the read-only catalogs
 -- (channels, tag types). Each workspace has two root folders (parent_id NULL, folder_type 'Zone'), one per tree,
 -- made and removed with the workspace; user folders and programs hang below them.
@@ -71,3 +78,6 @@ CREATE TABLE asset_tag_types (
   required INTEGER NOT NULL DEFAULT 0,
   allowable_values TEXT NOT NULL DEFAULT '[]'
 ) WITHOUT ROWID;
+`,
+  },
+];
