@@ -63,15 +63,20 @@ const tokenItem = z.strictObject({
   type: z.enum(TOKEN_TYPES),
   value: z.string(),
 });
+/**
+ * A channel: its type as programs name it ("Event") or as channel records do ("event", "program"…); its statuses
+ * after "Not in Program", which every channel starts with (given or not). A channel named as a standard one
+ * replaces it.
+ */
 const channelItem = z.strictObject({
   kind: z.literal('channel'),
   id: z.number().int().positive().optional(),
   name: z.string().min(1),
-  applicableProgramType: z.enum(PROGRAM_TYPES),
+  applicableProgramType: programTypeName,
   progressionStatuses: z
     .array(
       z.object({
-        name: z.string(),
+        name: z.string().min(1),
         step: z.number().int(),
         success: z.boolean().default(false),
         hidden: z.boolean().default(false),
@@ -136,9 +141,22 @@ function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context:
       switch (item.kind) {
         case 'rootFolder':
           break;
-        case 'channel':
-          unique(path, () => repo.insertChannel(item));
+        case 'channel': {
+          const standard = repo.channelByName(item.name);
+          if (standard?.built_in === 1) repo.deleteChannel(standard.id);
+          // Channels are named, never referenced by id: an id a standard channel holds (one added to the catalog
+          // after the snapshot was taken) gives way to the next one.
+          const idTaken = item.id !== undefined && repo.channelById(item.id)?.built_in === 1;
+          unique(path, () =>
+            repo.insertChannel({
+              id: idTaken ? null : (item.id ?? null),
+              name: item.name,
+              applicableProgramType: programType(item.applicableProgramType) as ProgramType,
+              progressionStatuses: item.progressionStatuses,
+            }),
+          );
           break;
+        }
         case 'tagType':
           unique(path, () =>
             repo.insertTagType({
@@ -340,7 +358,15 @@ export const assets = defineFamily({
     load: loadAssets,
     snapshot: snapshotAssets,
     example: [
-      { kind: 'channel', name: 'Field Event', applicableProgramType: 'Event' },
+      {
+        kind: 'channel',
+        name: 'Field Event',
+        applicableProgramType: 'event',
+        progressionStatuses: [
+          { name: 'Registered', step: 10 },
+          { name: 'Attended', step: 20, success: true },
+        ],
+      },
       { kind: 'tagType', tagType: 'Region', applicableProgramTypes: ['Default', 'Event'], allowableValues: ['EU'] },
       { kind: 'folder', name: 'Webinars', parent: '/Marketing Activities/Contract', description: 'All webinars' },
       { kind: 'folder', id: 500, name: '2026', parent: '/Marketing Activities/Contract/Webinars' },

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { initialStatus, type ProgramType, programType } from './rules.js';
+import { CHANNEL_PROGRAM_TYPES, initialStatus, type ProgramType, programType } from './rules.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import type { FamilyRouteOptions } from '../../family.js';
@@ -36,7 +36,25 @@ const catalogTags = ['Marketo: Channels and tags'];
 const programSchema = z.record(z.string(), z.unknown()).describe('Program (ProgramResponse)').meta({ id: 'Program' });
 const programEnvelope = envelopeOf(programSchema);
 const idResultEnvelope = envelopeOf(z.object({ id: z.number().int() }));
-const channelEnvelope = envelopeOf(z.record(z.string(), z.unknown()).describe('Channel'));
+const channelSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    applicableProgramType: z.enum(Object.values(CHANNEL_PROGRAM_TYPES) as [string, ...string[]]),
+    progressionStatuses: z.array(
+      z.object({
+        name: z.string(),
+        step: z.number().int(),
+        description: z.string().nullable(),
+        hidden: z.boolean(),
+        success: z.boolean(),
+      }),
+    ),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Channel', description: 'Channel (ChannelResponse)' });
+const channelEnvelope = envelopeOf(channelSchema);
 const tagTypeEnvelope = envelopeOf(z.record(z.string(), z.unknown()).describe('Tag type'));
 
 const idParams = z.object({ id: z.coerce.number().int() });

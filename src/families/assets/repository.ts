@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import { type ProgramType, type ProgressionStatus, STANDARD_CHANNELS, type TokenType } from './rules.js';
+import { type ProgramType, progressionOf, type ProgressionStatus, STANDARD_CHANNELS, type TokenType } from './rules.js';
 import { type Database, type PreparedStatement, prepareOnUse } from '../../storage/database.js';
 import { type ForeignKey, schemaOf } from '../../storage/schema.js';
 import { TREES, type Tree } from '../../engines/assets/places.js';
@@ -169,6 +169,12 @@ export class AssetRepository {
            (id, name, applicable_program_type, progression_statuses, built_in, created_at, updated_at)
          VALUES (?, ?, ?, ?, 1, ?, ?)`,
       ),
+      // A database made by an earlier release keeps its standard channels' ids and names; their type and statuses
+      // follow the catalog.
+      refreshChannel: prepare<[string, string, number, string]>(
+        `UPDATE asset_channels SET applicable_program_type = ?, progression_statuses = ?
+         WHERE id = ? AND name = ? AND built_in = 1`,
+      ),
       folder: prepare<[number], FolderRow>(`SELECT ${FOLDER_COLUMNS} WHERE f.id = ?`),
       foldersIn: prepare<[string], FolderRow>(
         `SELECT ${FOLDER_COLUMNS} WHERE f.workspace_id IN (SELECT value FROM json_each(?)) ORDER BY f.id`,
@@ -262,6 +268,8 @@ export class AssetRepository {
       channels: prepare<[number, number], ChannelRow>('SELECT * FROM asset_channels ORDER BY id LIMIT ? OFFSET ?'),
       allChannels: prepare<[], ChannelRow>('SELECT * FROM asset_channels ORDER BY id'),
       channelByName: prepare<[string], ChannelRow>('SELECT * FROM asset_channels WHERE name = ?'),
+      channelById: prepare<[number], ChannelRow>('SELECT * FROM asset_channels WHERE id = ?'),
+      deleteChannel: prepare<[number]>('DELETE FROM asset_channels WHERE id = ?'),
       insertChannel: prepare<[number | null, string, string, string, number, number]>(
         `INSERT INTO asset_channels (id, name, applicable_program_type, progression_statuses, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?)`,
@@ -290,14 +298,9 @@ export class AssetRepository {
     const now = this.clock.now();
     this.s.ensureRoots.run(now, now);
     for (const channel of STANDARD_CHANNELS) {
-      this.s.ensureChannel.run(
-        channel.id,
-        channel.name,
-        channel.applicableProgramType,
-        JSON.stringify(channel.progressionStatuses),
-        now,
-        now,
-      );
+      const statuses = JSON.stringify(channel.progressionStatuses);
+      this.s.ensureChannel.run(channel.id, channel.name, channel.applicableProgramType, statuses, now, now);
+      this.s.refreshChannel.run(channel.applicableProgramType, statuses, channel.id, channel.name);
     }
   }
 
@@ -509,6 +512,14 @@ export class AssetRepository {
     return this.s.channelByName.get(name);
   }
 
+  channelById(id: number): ChannelRow | undefined {
+    return this.s.channelById.get(id);
+  }
+
+  deleteChannel(id: number): void {
+    this.s.deleteChannel.run(id);
+  }
+
   insertChannel(channel: {
     id?: number | null;
     name: string;
@@ -520,7 +531,7 @@ export class AssetRepository {
       channel.id ?? null,
       channel.name,
       channel.applicableProgramType,
-      JSON.stringify(channel.progressionStatuses),
+      JSON.stringify(progressionOf(channel.progressionStatuses)),
       now,
       now,
     );

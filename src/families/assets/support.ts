@@ -1,5 +1,5 @@
 import { formatAssetDatetime } from '../../domain/datetime.js';
-import { PROGRAM_FOLDER_TYPES, type ProgressionStatus } from './rules.js';
+import { CHANNEL_PROGRAM_TYPES, PROGRAM_FOLDER_TYPES, type ProgramType, type ProgressionStatus } from './rules.js';
 import type { AssetRepository, ChannelRow, FolderRow, ProgramRow, TagTypeRow } from './repository.js';
 
 // Records -------------------------------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ export function channelRecord(row: ChannelRow) {
   return {
     id: row.id,
     name: row.name,
-    applicableProgramType: row.applicable_program_type,
+    applicableProgramType: CHANNEL_PROGRAM_TYPES[row.applicable_program_type as ProgramType],
     progressionStatuses: JSON.parse(row.progression_statuses) as ProgressionStatus[],
     createdAt: formatAssetDatetime(row.created_at),
     updatedAt: formatAssetDatetime(row.updated_at),

@@ -1148,13 +1148,114 @@ describe('update, delete, clone, approve and unapprove a program', () => {
 });
 
 describe('channels and tag types (subscription-wide catalogs)', () => {
+  // channels.md: Default programs' channels say "applicableProgramType": "program" (tags.md names the others:
+  // email_batch, nurture, event, webinar), and every progression starts with "Not in Program" at step 0.
+  it('channels.md: each program type has channels of its documented applicableProgramType, progressions from "Not in Program" at step 0', async () => {
+    const channels = (await as('caller', 'GET', '/rest/asset/v1/channels.json?maxReturn=200')).result!;
+    const types = new Set(channels.map((c) => c.applicableProgramType));
+    expect([...types].sort()).toEqual(['email_batch', 'event', 'nurture', 'program', 'webinar']);
+    for (const channel of channels) {
+      const statuses = channel.progressionStatuses as Record<string, unknown>[];
+      expect(statuses[0], String(channel.name)).toEqual({
+        name: 'Not in Program',
+        step: 0,
+        description: null,
+        hidden: false,
+        success: false,
+      });
+      expect(statuses.length, String(channel.name)).toBeGreaterThan(1);
+      for (const status of statuses) {
+        expect(Object.keys(status).sort()).toEqual(['description', 'hidden', 'name', 'step', 'success']);
+      }
+      expect(
+        statuses.some((s) => s.success === true) || channel.name === 'Operational' || channel.name === 'List Import',
+      ).toBe(true);
+    }
+    // channels.md's own examples.
+    expect(channels.find((c) => c.name === 'Online Advertising')).toMatchObject({
+      applicableProgramType: 'program',
+      progressionStatuses: [
+        { name: 'Not in Program', step: 0 },
+        { name: 'Invited', step: 10 },
+        { name: 'Registered', step: 20 },
+        { name: 'No Show', step: 30 },
+        { name: 'Attended', step: 40, success: true },
+      ],
+    });
+    // A client picks a channel for each type as the docs say, and creates the program with it.
+    const programTypes: [string, string][] = [
+      ['Default', 'program'],
+      ['Event', 'event'],
+      ['Event with Webinar', 'webinar'],
+      ['Engagement', 'nurture'],
+      ['Email', 'email_batch'],
+    ];
+    for (const [type, applicable] of programTypes) {
+      const channel = channels.find((c) => c.applicableProgramType === applicable)!;
+      const created = await as('caller', 'POST', '/rest/asset/v1/programs.json', {
+        form: {
+          name: `By the docs ${type}`,
+          folder: '{"id":100,"type":"Folder"}',
+          type,
+          channel: String(channel.name),
+        },
+      });
+      expect(created.success, JSON.stringify(created)).toBe(true);
+      expect(created.result![0]).toMatchObject({ type, channel: channel.name });
+    }
+  });
+
+  it('a seeded channel starts with "Not in Program"; its type may be named as programs or channel records name it', async () => {
+    const { app: seeded } = await newSeededInstance({
+      ...seed(),
+      assets: [
+        ...seed().assets,
+        {
+          kind: 'channel',
+          name: 'Roadshow',
+          applicableProgramType: 'Event',
+          progressionStatuses: [
+            { name: 'Registered', step: 10 },
+            { name: 'Attended', step: 20, success: true },
+          ],
+        },
+        {
+          kind: 'channel',
+          name: 'Podcast',
+          applicableProgramType: 'program',
+          progressionStatuses: [{ name: 'Listened', step: 10, success: true }],
+        },
+      ],
+    });
+    try {
+      const token = await tokenFor(seeded, CREDENTIALS.caller);
+      const read = async (name: string) =>
+        (
+          await call(seeded, 'GET', `/rest/asset/v1/channel/byName.json?name=${name}`, undefined, {
+            authorization: `Bearer ${token}`,
+          })
+        ).json().result[0];
+      expect(await read('Roadshow')).toMatchObject({
+        applicableProgramType: 'event',
+        progressionStatuses: [
+          { name: 'Not in Program', step: 0, success: false },
+          { name: 'Registered', step: 10, success: false, hidden: false, description: null },
+          { name: 'Attended', step: 20, success: true },
+        ],
+      });
+      expect((await read('Podcast')).applicableProgramType).toBe('program');
+    } finally {
+      await seeded.close();
+    }
+  });
+
   it('lists and finds by name; unknown names answer no assets; bad paging is 1003', async () => {
     const channels = await as('caller', 'GET', '/rest/asset/v1/channels.json?maxReturn=3');
     expect(channels.result!.map((c) => c.name)).toEqual(['Email Blast', 'Online Advertising', 'Content']);
     const webinar = await as('caller', 'GET', '/rest/asset/v1/channel/byName.json?name=webinar');
     expect(webinar.result![0]).toMatchObject({
       name: 'Webinar',
-      applicableProgramType: 'Event with Webinar',
+      applicableProgramType: 'webinar',
       progressionStatuses: expect.arrayContaining([expect.objectContaining({ name: 'Attended', success: true })]),
       createdAt: expect.stringMatching(ASSET_TIME),
     });
