@@ -8,7 +8,7 @@ import type { FamilyRouteOptions } from '../../family.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
 import type { AssetRepository, TokenOwner, TokenRow } from './repository.js';
-import { folderRecord, programAsFolderRecord, programUrl, type TreeNode, walkTree } from './support.js';
+import { folderRecord, programAsFolderRecord, programUrl, tokensUrl, type TreeNode, walkTree } from './support.js';
 import {
   assertWritable,
   WRITE,
@@ -36,10 +36,12 @@ const folderEnvelope = envelopeOf(folderSchema);
 const idResultEnvelope = envelopeOf(z.object({ id: z.number().int() }));
 const contentEnvelope = envelopeOf(z.object({ id: z.number().int(), type: z.enum(['Folder', 'Program']) }));
 const tokenEnvelope = envelopeOf(
-  z.object({
-    folder: z.object({ id: z.number().int(), type: z.enum(['Folder', 'Program']) }),
-    tokens: z.array(z.object({ name: z.string(), type: z.string(), value: z.string() })),
-  }),
+  z
+    .object({
+      folder: z.object({ type: z.enum(['Folder', 'Program']), value: z.number().int(), id: z.number().int() }),
+      tokens: z.array(z.object({ name: z.string(), type: z.string(), value: z.string(), computedUrl: z.string() })),
+    })
+    .meta({ id: 'Tokens', description: 'TokenResponse' }),
 );
 
 const idParams = z.object({ id: z.coerce.number().int() });
@@ -380,20 +382,21 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
 
   // Tokens ------------------------------------------------------------------------------------------------------
 
-  /** Own tokens first, then those inherited from the folders above (nearest wins by name). */
-  const tokensWithInherited = (assets: AssetRepository, owner: TokenOwner, folderId: number): TokenRow[] => {
+  /** Own tokens first, then those inherited from the folders above (nearest wins by name), each with its page. */
+  const tokensWithInherited = (pod: string, assets: AssetRepository, owner: TokenOwner, folderId: number) => {
     const seen = new Set<string>();
-    const result: TokenRow[] = [];
-    const take = (tokens: TokenRow[]) => {
-      for (const token of tokens) {
+    const result: (TokenRow & { computedUrl: string })[] = [];
+    const take = (from: TokenOwner) => {
+      const computedUrl = tokensUrl(pod, from);
+      for (const token of assets.tokensOf(from)) {
         const key = token.name.toLowerCase();
         if (seen.has(key)) continue;
         seen.add(key);
-        result.push(token);
+        result.push({ name: token.name, type: token.type, value: token.value, computedUrl });
       }
     };
-    if (owner.programId !== null) take(assets.tokensOf(owner));
-    for (const ancestor of assets.ancestorIds(folderId)) take(assets.tokensOf({ folderId: ancestor, programId: null }));
+    if (owner.programId !== null) take(owner);
+    for (const ancestor of assets.ancestorIds(folderId)) take({ folderId: ancestor, programId: null });
     return result;
   };
 
@@ -407,13 +410,22 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
     return row && { owner: { folderId: null, programId: id }, folderId: row.folder_id, workspaceId: row.workspace_id };
   };
 
+  /**
+   * tokens.md shows the folder as `{"type": "Folder", "value": 416}`, Adobe's spec as `{"id": 1001, "type":
+   * "Program"}`. Decision (README): both members, the same number, so a client written to either reads it.
+   */
   const tokenResult = (
-    assets: AssetRepository,
+    request: FastifyRequest,
     id: number,
     type: 'Folder' | 'Program',
     owner: TokenOwner,
     folderId: number,
-  ) => [{ folder: { id, type }, tokens: tokensWithInherited(assets, owner, folderId) }];
+  ) => [
+    {
+      folder: { type, value: id, id },
+      tokens: tokensWithInherited(request.ctx.config.POD, assetsOf(request), owner, folderId),
+    },
+  ];
 
   app.get(
     '/rest/asset/v1/folder/:id/tokens.json',
@@ -436,7 +448,7 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       if (!found || !canSee(scopeOf(request), found.workspaceId)) return assetEnvelope(request.marketoRequestId(), []);
       return assetEnvelope(
         request.marketoRequestId(),
-        tokenResult(assets, id, folderType, found.owner, found.folderId),
+        tokenResult(request, id, folderType, found.owner, found.folderId),
       );
     },
   );
@@ -469,7 +481,7 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       assets.upsertToken(found!.owner, { name: input.name, type: input.type, value: input.value });
       return assetEnvelope(
         request.marketoRequestId(),
-        tokenResult(assets, id, input.folderType, found!.owner, found!.folderId),
+        tokenResult(request, id, input.folderType, found!.owner, found!.folderId),
       );
     },
   );

@@ -48,6 +48,16 @@ export function programUrl(pod: string, id: number): string {
   return `https://app-${pod}.marketo.com/#PG${id}A1`;
 }
 
+/**
+ * The My Tokens page of a folder or program, a token's `computedUrl` (tokens.md: "https://app-abm.marketo.com/#MF1047C3").
+ * Decision (README): `#MF<folder id>C3` for a folder's, `#PG<program id>C3` for a program's.
+ */
+export function tokensUrl(pod: string, owner: { folderId: number | null; programId: number | null }): string {
+  return owner.folderId !== null
+    ? `https://app-${pod}.marketo.com/#MF${owner.folderId}C3`
+    : `https://app-${pod}.marketo.com/#PG${owner.programId}C3`;
+}
+
 export function programRecord(row: ProgramRow, pod: string) {
   return {
     id: row.id,

@@ -691,18 +691,44 @@ describe('My Tokens: /rest/asset/v1/folder/{id}/tokens.json', () => {
     const body = await as('caller', 'GET', '/rest/asset/v1/folder/1001/tokens.json?folderType=Program');
     expect(body.result).toEqual([
       {
-        folder: { id: 1001, type: 'Program' },
+        folder: { type: 'Program', value: 1001, id: 1001 },
         tokens: [
-          { name: 'Year', type: 'number', value: '2026' },
-          { name: 'Company', type: 'text', value: 'Acme' },
+          { name: 'Year', type: 'number', value: '2026', computedUrl: 'https://app-ab.marketo.com/#PG1001C3' },
+          { name: 'Company', type: 'text', value: 'Acme', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
         ],
       },
     ]);
     const folder = await as('caller', 'GET', '/rest/asset/v1/folder/101/tokens.json?folderType=Folder');
     expect(folder.result![0]!.tokens).toEqual([
-      { name: 'Company', type: 'text', value: 'Acme' },
-      { name: 'Year', type: 'number', value: '2025' },
+      { name: 'Company', type: 'text', value: 'Acme', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
+      { name: 'Year', type: 'number', value: '2025', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
     ]);
+  });
+
+  // tokens.md shows `"folder": {"type": "Folder", "value": 416}` and a computedUrl on each token, in Get Tokens and
+  // in Create Token; Adobe's swagger example shows `{"id": 1001, "type": "Program"}`: the record carries both.
+  it('tokens.md: the folder as {type, value} (and the spec’s id), each token with its computedUrl, on get and create', async () => {
+    const url = /^https:\/\/app-ab\.marketo\.com\/#MF100C3$/;
+    const read = await as('caller', 'GET', '/rest/asset/v1/folder/100/tokens.json?folderType=Folder');
+    expect(read.result).toEqual([
+      {
+        folder: { type: 'Folder', value: 100, id: 100 },
+        tokens: [
+          { name: 'Company', type: 'text', value: 'Acme', computedUrl: expect.stringMatching(url) },
+          { name: 'Year', type: 'number', value: '2025', computedUrl: expect.stringMatching(url) },
+        ],
+      },
+    ]);
+    const created = await as('caller', 'POST', '/rest/asset/v1/folder/100/tokens.json', {
+      form: { name: 'April Fools', type: 'date', value: '2015-04-01', folderType: 'Folder' },
+    });
+    expect(created.result![0]!.folder).toEqual({ type: 'Folder', value: 100, id: 100 });
+    expect(created.result![0]!.tokens).toContainEqual({
+      name: 'April Fools',
+      type: 'date',
+      value: '2015-04-01',
+      computedUrl: 'https://app-ab.marketo.com/#MF100C3',
+    });
   });
 
   it('the workspace rule, not found and bad input on get', async () => {
@@ -722,15 +748,20 @@ describe('My Tokens: /rest/asset/v1/folder/{id}/tokens.json', () => {
     const created = await as('caller', 'POST', '/rest/asset/v1/folder/1001/tokens.json', {
       form: { folderType: 'Program', type: 'rich text', name: 'Footer', value: '<p>Hi</p>' },
     });
-    expect(created.result![0]!.tokens).toContainEqual({ name: 'Footer', type: 'rich text', value: '<p>Hi</p>' });
+    expect(created.result![0]!.tokens).toContainEqual({
+      name: 'Footer',
+      type: 'rich text',
+      value: '<p>Hi</p>',
+      computedUrl: 'https://app-ab.marketo.com/#PG1001C3',
+    });
     await as('caller', 'POST', '/rest/asset/v1/folder/1001/tokens.json', {
       form: { folderType: 'Program', type: 'text', name: 'Footer', value: 'Bye' },
     });
     const stored = await as('caller', 'GET', '/rest/asset/v1/folder/1001/tokens.json?folderType=Program');
     expect(stored.result![0]!.tokens).toEqual([
-      { name: 'Year', type: 'number', value: '2026' },
-      { name: 'Footer', type: 'text', value: 'Bye' },
-      { name: 'Company', type: 'text', value: 'Acme' },
+      { name: 'Year', type: 'number', value: '2026', computedUrl: 'https://app-ab.marketo.com/#PG1001C3' },
+      { name: 'Footer', type: 'text', value: 'Bye', computedUrl: 'https://app-ab.marketo.com/#PG1001C3' },
+      { name: 'Company', type: 'text', value: 'Acme', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
     ]);
   });
 
@@ -786,7 +817,9 @@ describe('My Tokens: /rest/asset/v1/folder/{id}/tokens.json', () => {
     });
     expect(body.result).toEqual([{ id: 100 }]);
     const after = await as('caller', 'GET', '/rest/asset/v1/folder/100/tokens.json?folderType=Folder');
-    expect(after.result![0]!.tokens).toEqual([{ name: 'Year', type: 'number', value: '2025' }]);
+    expect(after.result![0]!.tokens).toEqual([
+      { name: 'Year', type: 'number', value: '2025', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
+    ]);
     await expectRefused(
       'caller',
       'POST',
@@ -1080,8 +1113,8 @@ describe('update, delete, clone, approve and unapprove a program', () => {
     const copied = await as('caller', 'GET', `/rest/asset/v1/folder/${id}/tokens.json?folderType=Program`);
     // No own tokens: only those of its new folders.
     expect(copied.result![0]!.tokens).toEqual([
-      { name: 'Company', type: 'text', value: 'Acme' },
-      { name: 'Year', type: 'number', value: '2025' },
+      { name: 'Company', type: 'text', value: 'Acme', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
+      { name: 'Year', type: 'number', value: '2025', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
     ]);
     const withTokens = await as('caller', 'POST', '/rest/asset/v1/program/1001/clone.json', {
       form: { name: 'Spring Copy', folder: '{"id":102,"type":"Folder"}' },
@@ -1091,9 +1124,10 @@ describe('update, delete, clone, approve and unapprove a program', () => {
       'GET',
       `/rest/asset/v1/folder/${withTokens.result![0]!.id}/tokens.json?folderType=Program`,
     );
+    const cloneId = withTokens.result![0]!.id as number;
     expect(cloneTokens.result![0]!.tokens).toEqual([
-      { name: 'Year', type: 'number', value: '2026' },
-      { name: 'Company', type: 'text', value: 'Acme' },
+      { name: 'Year', type: 'number', value: '2026', computedUrl: `https://app-ab.marketo.com/#PG${cloneId}C3` },
+      { name: 'Company', type: 'text', value: 'Acme', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
     ]);
   });
 
