@@ -4,7 +4,10 @@
  * email or a smart campaign can be placed in a folder or a program without importing that family.
  */
 
-/** The two trees every workspace has a root in (its "Zone" folders, `/Marketing Activities/<workspace>`). */
+/**
+ * The two trees: each has a root folder (`/Marketing Activities`), and every workspace a zone below it
+ * (`/Marketing Activities/<workspace>`).
+ */
 export const TREES = ['Marketing Activities', 'Design Studio'] as const;
 export type Tree = (typeof TREES)[number];
 
@@ -17,6 +20,11 @@ export interface AssetFolder {
   tree: Tree;
   workspaceId: number;
   workspaceName: string;
+  /**
+   * `/Marketing Activities` or `/Design Studio` itself: above every workspace, it holds only the workspaces' zones
+   * (no assets).
+   */
+  treeRoot: boolean;
 }
 
 /** A program as a container of other assets. */

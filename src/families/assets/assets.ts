@@ -12,7 +12,7 @@ import {
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext, type SnapshotContext } from '../../family.js';
 import type { AssetFolder, AssetPlaces, AssetProgram } from '../../engines/assets/places.js';
 import { migrations } from './migrations.js';
-import { AssetRepository, type FolderRow, type ProgramRow } from './repository.js';
+import { AssetRepository, folderName, type FolderRow, isTreeRoot, isZone, type ProgramRow } from './repository.js';
 import { folderRoutes } from './folders.js';
 import { programRoutes } from './programs.js';
 import { MARKETING_ACTIVITIES } from '../../engines/assets/places.js';
@@ -29,7 +29,9 @@ const programTypeName = z.string().refine((value) => programType(value) !== unde
 /** A workspace's built-in root folder and its id: snapshots keep root folders' ids across a restore. */
 const rootFolderItem = z.strictObject({
   kind: z.literal('rootFolder'),
-  path: z.string().describe('/Marketing Activities/<workspace> or /Design Studio/<workspace>'),
+  path: z
+    .string()
+    .describe('/Marketing Activities, /Design Studio, or a workspace zone: /Marketing Activities/<workspace>'),
   id: z.number().int().positive(),
 });
 const folderItem = z.strictObject({
@@ -107,23 +109,38 @@ const ORDER: AssetItem['kind'][] = ['rootFolder', 'channel', 'tagType', 'folder'
 
 function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context: SeedLoadContext): void {
   const { fail, unique } = context;
-  // Root folders first take the ids the seed gives them (through negative ids, so that two may swap).
+  // Built-in folders (the tree roots and the zones) first take the ids the seed gives them: through negative ids, so
+  // that two may swap; one holding an id the seed gives another, and named nowhere (a snapshot older than the tree
+  // roots), takes a free id once the folders are loaded. The zones follow their tree root (foreign keys deferred).
+  repo.deferForeignKeys();
   const roots = new Map(
     repo
       .allFolders()
-      .filter((row) => row.parent_id === null)
+      .filter((row) => isTreeRoot(row) || isZone(row))
       .map((row) => [repo.folderPath(row).toLowerCase(), row]),
   );
   const moves: { from: number; to: number; path: string }[] = [];
   items.forEach((item, i) => {
     if (item.kind !== 'rootFolder') return;
-    const root = roots.get(item.path.replace(/\/+$/, '').toLowerCase());
-    if (!root) fail(`[${i}].path`, `no root folder at "${item.path}" (/Marketing Activities/<workspace> …)`);
+    const root = roots.get(item.path.replace(/\/+$/, '').toLowerCase() || '/');
+    if (!root)
+      fail(
+        `[${i}].path`,
+        `no root folder at "${item.path}" (/Marketing Activities, /Marketing Activities/<workspace> …)`,
+      );
     if (moves.some((move) => move.from === root!.id)) fail(`[${i}].path`, `"${item.path}" is named twice`);
+    if (moves.some((move) => move.to === item.id)) fail(`[${i}].id`, `id ${item.id} is given twice`);
     moves.push({ from: root!.id, to: item.id, path: `[${i}]` });
   });
   for (const move of moves) repo.renumberFolder(move.from, -move.from);
-  for (const move of moves) unique(move.path, () => repo.renumberFolder(-move.from, move.to));
+  const displaced: number[] = [];
+  for (const move of moves) {
+    if (repo.folder(move.to)) {
+      repo.renumberFolder(move.to, -move.to);
+      displaced.push(-move.to);
+    }
+    unique(move.path, () => repo.renumberFolder(-move.from, move.to));
+  }
   // What a path names: every folder (roots included) and, as they are loaded, programs.
   const places = new Map<string, { kind: 'folder'; row: FolderRow } | { kind: 'program'; id: number }>();
   for (const row of repo.allFolders()) places.set(repo.folderPath(row).toLowerCase(), { kind: 'folder', row });
@@ -169,6 +186,7 @@ function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context:
           break;
         case 'folder': {
           const parent = folderAt(item.parent, `${path}.parent`);
+          if (isTreeRoot(parent)) fail(`${path}.parent`, `"${item.parent}" holds only the workspaces' folders`);
           const created = context.time(item.createdAt);
           const id = unique(path, () =>
             repo.insertFolder({
@@ -190,6 +208,7 @@ function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context:
         case 'program': {
           const folder = folderAt(item.folder, `${path}.folder`);
           if (folder.tree !== MARKETING_ACTIVITIES) fail(`${path}.folder`, 'programs live in Marketing Activities');
+          if (isTreeRoot(folder)) fail(`${path}.folder`, `"${item.folder}" holds only the workspaces' folders`);
           const type = programType(item.type) as ProgramType;
           const channel = repo.channelByName(item.channel);
           if (!channel) fail(`${path}.channel`, `no channel named "${item.channel}"`);
@@ -218,6 +237,9 @@ function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context:
           if (!place) fail(`${path}.folder`, `no folder or program at "${item.folder}"`);
           const problem = tokenValueProblem(item.type, item.value);
           if (problem) fail(`${path}.value`, problem);
+          if (place!.kind === 'folder' && isTreeRoot(place!.row)) {
+            fail(`${path}.folder`, `"${item.folder}" holds only the workspaces' folders`);
+          }
           const owner =
             place!.kind === 'folder'
               ? { folderId: place!.row.id, programId: null }
@@ -228,6 +250,7 @@ function loadAssets(repo: AssetRepository, items: readonly AssetItem[], context:
       }
     }
   }
+  for (const id of displaced) repo.renumberFolder(id, repo.nextFolderId());
 }
 
 function snapshotAssets(repo: AssetRepository, _context: SnapshotContext): AssetItem[] {
@@ -255,14 +278,13 @@ function snapshotAssets(repo: AssetRepository, _context: SnapshotContext): Asset
   const folders = repo.allFolders();
   const byId = new Map(folders.map((row) => [row.id, row]));
   const paths = new Map(folders.map((row) => [row.id, repo.folderPath(row)]));
+  const builtIn = (row: FolderRow) => isTreeRoot(row) || isZone(row);
   for (const row of folders) {
-    if (row.parent_id === null) items.push({ kind: 'rootFolder', path: paths.get(row.id)!, id: row.id });
+    if (builtIn(row)) items.push({ kind: 'rootFolder', path: paths.get(row.id)!, id: row.id });
   }
   // Parents before children: by depth in the tree, then by id.
   const depth = (row: FolderRow): number => (row.parent_id === null ? 0 : 1 + depth(byId.get(row.parent_id)!));
-  const userFolders = folders
-    .filter((row) => row.parent_id !== null)
-    .sort((a, b) => depth(a) - depth(b) || a.id - b.id);
+  const userFolders = folders.filter((row) => !builtIn(row)).sort((a, b) => depth(a) - depth(b) || a.id - b.id);
   for (const row of userFolders) {
     items.push({
       kind: 'folder',
@@ -313,10 +335,11 @@ const assetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetRepository>> = 
 
 const placedFolder = (row: FolderRow): AssetFolder => ({
   id: row.id,
-  name: row.name,
+  name: folderName(row),
   tree: row.tree,
   workspaceId: row.workspace_id,
   workspaceName: row.workspace_name,
+  treeRoot: isTreeRoot(row),
 });
 
 const placedProgram = (row: ProgramRow): AssetProgram => ({
@@ -390,8 +413,8 @@ export const assets = defineFamily({
     ],
   },
   builtIns: {
-    // Each workspace's root folders and the standard channels.
-    rows: { asset_folders: 'parent_id IS NULL', asset_channels: 'built_in = 1' },
+    // The two tree roots, each workspace's zones and the standard channels.
+    rows: { asset_folders: "folder_type = 'Zone'", asset_channels: 'built_in = 1' },
     ensure: (repo) => repo.ensureBuiltIns(),
   },
   onCoreEvents: (repo) => ({

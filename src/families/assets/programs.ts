@@ -7,7 +7,7 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import type { FamilyRouteOptions } from '../../family.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
-import type { AssetRepository, FolderRow, ProgramRow } from './repository.js';
+import { type AssetRepository, type FolderRow, isTreeRoot, type ProgramRow } from './repository.js';
 import { channelRecord, programRecord, tagTypeRecord } from './support.js';
 import {
   assertWritable,
@@ -158,6 +158,7 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
     }
     const folder = assets.folder(ref.id);
     if (!folder) throw new MarketoError('710', marketoMessage('710'));
+    if (isTreeRoot(folder)) throw businessRule(DETAIL_MESSAGES.treeRootHoldsWorkspaces, folder.id, folder.tree);
     assertWritable(scope, folder.workspace_id);
     if (folder.tree !== MARKETING_ACTIVITIES) {
       throw new MarketoError(

@@ -3,6 +3,7 @@ import { type ProgramType, progressionOf, type ProgressionStatus, STANDARD_CHANN
 import { type Database, type PreparedStatement, prepareOnUse } from '../../storage/database.js';
 import { type ForeignKey, schemaOf } from '../../storage/schema.js';
 import { TREES, type Tree } from '../../engines/assets/places.js';
+import { DEFAULT_WORKSPACE_ID } from '../../domain/model.js';
 
 export interface FolderRow {
   id: number;
@@ -97,9 +98,9 @@ const FOLDER_COLUMNS = `f.id, f.workspace_id, w.name AS workspace_name, f.parent
   f.folder_type, f.is_system, f.is_archive, f.created_at, f.updated_at
   FROM asset_folders f JOIN workspaces w ON w.id = f.workspace_id`;
 
-/** A program's folder name: a root folder shows its workspace's name (as Marketo's zone folders do). */
+/** A program's folder name: a zone shows its workspace's name (as Marketo's zone folders do). */
 export const PROGRAM_COLUMNS = `p.id, p.folder_id,
-  CASE WHEN f.parent_id IS NULL THEN w.name ELSE f.name END AS folder_name, p.workspace_id,
+  CASE WHEN f.folder_type = 'Zone' THEN w.name ELSE f.name END AS folder_name, p.workspace_id,
   w.name AS workspace_name, p.name, p.description, p.type, p.channel, p.status, p.tags, p.costs, p.start_date,
   p.end_date, p.created_at, p.updated_at
   FROM asset_programs p JOIN asset_folders f ON f.id = p.folder_id JOIN workspaces w ON w.id = p.workspace_id`;
@@ -117,6 +118,21 @@ export const BROWSE_PROGRAMS_SQL = `SELECT ${PROGRAM_COLUMNS}
     AND (@latest IS NULL OR p.updated_at <= @latest)
     AND (@status IS NULL OR p.status = @status)
   ORDER BY p.id LIMIT @limit OFFSET @offset`;
+
+/** One of the two roots, `/Marketing Activities` and `/Design Studio` (folders.md): above every workspace. */
+export function isTreeRoot(row: FolderRow): boolean {
+  return row.parent_id === null;
+}
+
+/** A workspace's root in a tree, `/Marketing Activities/<workspace>` ("Zone"), shown by the workspace's name. */
+export function isZone(row: FolderRow): boolean {
+  return row.parent_id !== null && row.folder_type === 'Zone';
+}
+
+/** The name a folder shows: a zone's is its workspace's. */
+export function folderName(row: FolderRow): string {
+  return isZone(row) ? row.workspace_name : row.name;
+}
 
 /** The tables of this family that reference a folder. */
 const OWN_FOLDER_REFERENCES = new Set(['asset_folders', 'asset_programs', 'asset_tokens']);
@@ -145,21 +161,29 @@ export class AssetRepository {
       count: prepare<[number], { n: number }>(`SELECT count(*) AS n FROM "${key.table}" WHERE "${key.column}" = ?`),
     }));
     this.s = {
-      ensureRoots: prepare<[number, number]>(
+      // The two tree roots (in the Default workspace), then each workspace's zone below each of them.
+      ensureTreeRoots: prepare<[number, number]>(
         `INSERT OR IGNORE INTO asset_folders
            (workspace_id, parent_id, tree, name, description, folder_type, is_system, created_at, updated_at)
-         SELECT w.id, NULL, t.value, t.value, NULL, 'Zone', 1, ?, ?
-         FROM workspaces w, json_each('${JSON.stringify(TREES)}') t
-         ORDER BY w.id, t.key`,
+         SELECT ${DEFAULT_WORKSPACE_ID}, NULL, t.value, t.value, 'Root node for the ' || t.value || ' app area',
+                'Zone', 1, ?, ?
+         FROM json_each('${JSON.stringify(TREES)}') t ORDER BY t.key`,
+      ),
+      ensureZones: prepare<[number, number]>(
+        `INSERT OR IGNORE INTO asset_folders
+           (workspace_id, parent_id, tree, name, description, folder_type, is_system, created_at, updated_at)
+         SELECT w.id, r.id, r.tree, r.tree, NULL, 'Zone', 1, ?, ?
+         FROM workspaces w, asset_folders r WHERE r.parent_id IS NULL
+         ORDER BY w.id, r.id`,
       ),
       addRoots: prepare<[number, number, number]>(
         `INSERT OR IGNORE INTO asset_folders
            (workspace_id, parent_id, tree, name, description, folder_type, is_system, created_at, updated_at)
-         SELECT ?, NULL, t.value, t.value, NULL, 'Zone', 1, ?, ? FROM json_each('${JSON.stringify(TREES)}') t
-         ORDER BY t.key`,
+         SELECT ?, r.id, r.tree, r.tree, NULL, 'Zone', 1, ?, ? FROM asset_folders r WHERE r.parent_id IS NULL
+         ORDER BY r.id`,
       ),
       removeEmptyRoots: prepare<[number]>(
-        `DELETE FROM asset_folders WHERE workspace_id = ? AND parent_id IS NULL
+        `DELETE FROM asset_folders WHERE workspace_id = ? AND parent_id IS NOT NULL AND folder_type = 'Zone'
            AND NOT EXISTS (SELECT 1 FROM asset_folders c WHERE c.parent_id = asset_folders.id)
            AND NOT EXISTS (SELECT 1 FROM asset_programs p WHERE p.folder_id = asset_folders.id)
            ${this.heldElsewhere.map((key) => `AND NOT EXISTS (SELECT 1 FROM "${key.table}" x WHERE x."${key.column}" = asset_folders.id)`).join(' ')}`,
@@ -176,8 +200,10 @@ export class AssetRepository {
          WHERE id = ? AND name = ? AND built_in = 1`,
       ),
       folder: prepare<[number], FolderRow>(`SELECT ${FOLDER_COLUMNS} WHERE f.id = ?`),
+      // The tree roots are above every workspace: in every workspace's tree.
       foldersIn: prepare<[string], FolderRow>(
-        `SELECT ${FOLDER_COLUMNS} WHERE f.workspace_id IN (SELECT value FROM json_each(?)) ORDER BY f.id`,
+        `SELECT ${FOLDER_COLUMNS}
+         WHERE f.workspace_id IN (SELECT value FROM json_each(?)) OR f.parent_id IS NULL ORDER BY f.id`,
       ),
       allFolders: prepare<[], FolderRow>(`SELECT ${FOLDER_COLUMNS} ORDER BY f.id`),
       ancestors: prepare<[number], { id: number; parent_id: number | null; name: string }>(
@@ -203,10 +229,15 @@ export class AssetRepository {
       ),
       deleteFolder: prepare<[number]>('DELETE FROM asset_folders WHERE id = ?'),
       renumberFolder: prepare<[number, number]>('UPDATE asset_folders SET id = ? WHERE id = ?'),
-      contents: prepare<[number, number, number, number], { id: number; type: 'Folder' | 'Program' }>(
+      reparentFolders: prepare<[number, number]>('UPDATE asset_folders SET parent_id = ? WHERE parent_id = ?'),
+      maxFolderId: prepare<[], { id: number | null }>('SELECT max(id) AS id FROM asset_folders'),
+      // Only what lies in the readable workspaces: a tree root holds every workspace's zone.
+      contents: prepare<[number, string, number, string, number, number], { id: number; type: 'Folder' | 'Program' }>(
         `SELECT id, type FROM (
-           SELECT id, 'Folder' AS type, 0 AS kind FROM asset_folders WHERE parent_id = ?
-           UNION ALL SELECT id, 'Program', 1 FROM asset_programs WHERE folder_id = ?)
+           SELECT id, 'Folder' AS type, 0 AS kind FROM asset_folders
+           WHERE parent_id = ? AND workspace_id IN (SELECT value FROM json_each(?))
+           UNION ALL SELECT id, 'Program', 1 FROM asset_programs
+           WHERE folder_id = ? AND workspace_id IN (SELECT value FROM json_each(?)))
          ORDER BY kind, id LIMIT ? OFFSET ?`,
       ),
       childCounts: prepare<[number, number], { folders: number; programs: number }>(
@@ -296,7 +327,8 @@ export class AssetRepository {
   /** Every workspace's root folders and the standard channels, where missing. */
   ensureBuiltIns(): void {
     const now = this.clock.now();
-    this.s.ensureRoots.run(now, now);
+    this.s.ensureTreeRoots.run(now, now);
+    this.s.ensureZones.run(now, now);
     for (const channel of STANDARD_CHANNELS) {
       const statuses = JSON.stringify(channel.progressionStatuses);
       this.s.ensureChannel.run(channel.id, channel.name, channel.applicableProgramType, statuses, now, now);
@@ -328,12 +360,16 @@ export class AssetRepository {
     return this.s.allFolders.all();
   }
 
-  /** The folder's path: `/Marketing Activities/<workspace>/A/B`; a program's is its folder's plus its name. */
+  /**
+   * The folder's path: `/Marketing Activities` for a tree root, `/Marketing Activities/<workspace>/A/B` below it; a
+   * program's is its folder's plus its name.
+   */
   folderPath(folder: FolderRow): string {
+    if (isTreeRoot(folder)) return `/${folder.tree}`;
     const chain = this.s.ancestors.all(folder.id);
-    // The first link is the root, shown by its workspace's name.
+    // The first links are the tree root and the zone, shown by its workspace's name.
     return `/${folder.tree}/${folder.workspace_name}${chain
-      .slice(1)
+      .slice(2)
       .map((link) => `/${link.name}`)
       .join('')}`;
   }
@@ -377,9 +413,23 @@ export class AssetRepository {
     this.s.deleteFolder.run(id);
   }
 
-  /** Gives a folder another id (a seed restoring a root folder's id, before anything is put in it). */
+  /**
+   * Gives a built-in folder another id (a seed restoring a root folder's id, before anything but zones is put in
+   * it): the zones below a tree root follow it. The caller defers foreign keys (`deferForeignKeys`) for it.
+   */
   renumberFolder(from: number, to: number): void {
     this.s.renumberFolder.run(to, from);
+    this.s.reparentFolders.run(to, from);
+  }
+
+  /** Checks foreign keys at the end of the transaction (a seed load renumbering root folders), not per statement. */
+  deferForeignKeys(): void {
+    this.db.pragma('defer_foreign_keys = ON');
+  }
+
+  /** An id above every folder's. */
+  nextFolderId(): number {
+    return (this.s.maxFolderId.get()!.id ?? 0) + 1;
   }
 
   childCounts(id: number): { folders: number; programs: number } {
@@ -394,8 +444,14 @@ export class AssetRepository {
       .map(({ table, n }) => `${table.replace(/_/g, ' ')}: ${n}`);
   }
 
-  contents(id: number, limit: number, offset: number): { id: number; type: 'Folder' | 'Program' }[] {
-    return this.s.contents.all(id, id, limit, offset);
+  contents(
+    id: number,
+    workspaceIds: readonly number[],
+    limit: number,
+    offset: number,
+  ): { id: number; type: 'Folder' | 'Program' }[] {
+    const workspaces = JSON.stringify(workspaceIds);
+    return this.s.contents.all(id, workspaces, id, workspaces, limit, offset);
   }
 
   // Programs ------------------------------------------------------------------------------------------------------

@@ -131,6 +131,7 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
     }
     const folder = places.folder(ref.id);
     if (!folder) throw new MarketoError('710', marketoMessage('710'));
+    if (folder.treeRoot) throw businessRule(DETAIL_MESSAGES.treeRootHoldsWorkspaces, folder.id, folder.tree);
     assertWritable(scope, folder.workspaceId);
     if (folder.tree !== MARKETING_ACTIVITIES) {
       throw new MarketoError(

@@ -443,6 +443,8 @@ function placesFor(context: SeedLoadContext) {
     if (item.folder !== undefined) {
       const folder = folderAt(item.folder);
       if (!folder) context.fail(`${path}.folder`, `no folder at ${JSON.stringify(item.folder)}`);
+      if (folder!.treeRoot)
+        context.fail(`${path}.folder`, `${JSON.stringify(item.folder)} holds only the workspaces' folders`);
       if (folder!.tree !== MARKETING_ACTIVITIES)
         context.fail(`${path}.folder`, `folder ${JSON.stringify(item.folder)} is not in Marketing Activities`);
       place = { workspaceId: folder!.workspaceId, folderId: folder!.id };

@@ -43,7 +43,7 @@ const LIST_COLUMNS = `l.id AS id, l.workspace_id AS workspaceId, w.name AS works
 
 /**
  * Where a new list goes: a folder or a program, with that container's workspace; with neither, the workspace's
- * Marketing Activities root folder.
+ * zone in Marketing Activities (`/Marketing Activities/<workspace>`).
  */
 export interface ListPlace {
   workspaceId: number;
@@ -125,8 +125,8 @@ export class ListRepository implements StaticListMembers {
         `INSERT INTO static_lists (id, workspace_id, folder_id, program_id, name, description, created_at, updated_at)
          SELECT :id, :workspace, CASE WHEN :program IS NULL THEN coalesce(:folder, root.id) END, :program, :name,
                 :description, :createdAt, :updatedAt
-         FROM (SELECT (SELECT id FROM asset_folders WHERE workspace_id = :workspace AND parent_id IS NULL
-                         AND tree = 'Marketing Activities') AS id) AS root
+         FROM (SELECT (SELECT id FROM asset_folders WHERE workspace_id = :workspace AND parent_id IS NOT NULL
+                         AND folder_type = 'Zone' AND tree = 'Marketing Activities') AS id) AS root
          RETURNING id`,
       ),
       update: prepareOnUse<[string, string, number, number]>(

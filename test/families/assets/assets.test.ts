@@ -16,6 +16,7 @@ const CREDENTIALS = {
   caller: { clientId: 'caller-client-id', clientSecret: 'caller-secret' },
   admin: { clientId: 'admin-client-id', clientSecret: 'admin-secret' },
   leadOnly: { clientId: 'lead-client-id', clientSecret: 'lead-secret' },
+  northOnly: { clientId: 'north-client-id', clientSecret: 'north-secret' },
 };
 
 function seed() {
@@ -36,11 +37,13 @@ function seed() {
       },
       { email: 'admin@example.com', roles: [{ role: 'Asset Writer', workspace: '*' }] },
       { email: 'leads@example.com', roles: [{ role: 'Lead Writer', workspace: '*' }] },
+      { email: 'north@example.com', roles: [{ role: 'Asset Reader', workspace: 'North' }] },
     ],
     services: [
       { name: 'Caller', user: 'caller@example.com', ...CREDENTIALS.caller },
       { name: 'Admin', user: 'admin@example.com', ...CREDENTIALS.admin },
       { name: 'Leads', user: 'leads@example.com', ...CREDENTIALS.leadOnly },
+      { name: 'North', user: 'north@example.com', ...CREDENTIALS.northOnly },
     ],
     assets: [
       {
@@ -117,7 +120,14 @@ function seed() {
 
 let app: FastifyInstance;
 let tokens: Record<keyof typeof CREDENTIALS, string>;
-let ids: { defaultMA: number; defaultDS: number; northMA: number; southMA: number };
+let ids: {
+  marketingActivities: number;
+  designStudio: number;
+  defaultMA: number;
+  defaultDS: number;
+  northMA: number;
+  southMA: number;
+};
 
 beforeEach(async () => {
   ({ app } = await newSeededInstance(seed(), {}, '2026-02-01T12:00:00Z'));
@@ -125,6 +135,7 @@ beforeEach(async () => {
     caller: await tokenFor(app, CREDENTIALS.caller),
     admin: await tokenFor(app, CREDENTIALS.admin),
     leadOnly: await tokenFor(app, CREDENTIALS.leadOnly),
+    northOnly: await tokenFor(app, CREDENTIALS.northOnly),
   };
   const roots = (await as('admin', 'GET', '/rest/asset/v1/folders.json?maxDepth=1&maxReturn=200')).result as {
     id: number;
@@ -132,6 +143,8 @@ beforeEach(async () => {
   }[];
   const root = (path: string) => roots.find((r) => r.path === path)!.id;
   ids = {
+    marketingActivities: root('/Marketing Activities'),
+    designStudio: root('/Design Studio'),
     defaultMA: root('/Marketing Activities/Default'),
     defaultDS: root('/Design Studio/Default'),
     northMA: root('/Marketing Activities/North'),
@@ -230,17 +243,35 @@ async function expectRefused(
   expect(strip(await everything())).toEqual(before);
 }
 
-describe('root folders: each workspace has its Marketing Activities and Design Studio roots', () => {
-  it('browse shows the roots of the workspaces the caller can read, as Marketo records them', async () => {
+describe('root folders: Marketing Activities and Design Studio, each workspace’s zone below each', () => {
+  it('browse starts at the two roots, with the zones of the workspaces the caller can read below them', async () => {
     const body = await as('caller', 'GET', '/rest/asset/v1/folders.json?maxDepth=1');
-    const roots = body.result!.filter((folder) => folder.parent === null);
-    expect(roots.map((r) => r.path)).toEqual([
+    expect(body.result!.map((r) => r.path)).toEqual([
+      '/Marketing Activities',
       '/Marketing Activities/Default',
-      '/Design Studio/Default',
       '/Marketing Activities/North',
+      '/Design Studio',
+      '/Design Studio/Default',
       '/Design Studio/North',
     ]);
-    expect(roots[0]).toEqual({
+    // folders.md's browse example: the root, parent null, and the workspace's zone below it.
+    expect(body.result![0]).toEqual({
+      id: ids.marketingActivities,
+      name: 'Marketing Activities',
+      description: 'Root node for the Marketing Activities app area',
+      createdAt: '2026-02-01T12:00:00Z+0000',
+      updatedAt: '2026-02-01T12:00:00Z+0000',
+      url: null,
+      folderId: { id: ids.marketingActivities, type: 'Folder' },
+      folderType: 'Zone',
+      parent: null,
+      path: '/Marketing Activities',
+      isArchive: false,
+      isSystem: true,
+      accessZoneId: 1,
+      workspace: 'Default',
+    });
+    expect(body.result![1]).toEqual({
       id: ids.defaultMA,
       name: 'Default',
       description: null,
@@ -249,7 +280,7 @@ describe('root folders: each workspace has its Marketing Activities and Design S
       url: null,
       folderId: { id: ids.defaultMA, type: 'Folder' },
       folderType: 'Zone',
-      parent: null,
+      parent: { id: ids.marketingActivities, type: 'Folder' },
       path: '/Marketing Activities/Default',
       isArchive: false,
       isSystem: true,
@@ -260,13 +291,94 @@ describe('root folders: each workspace has its Marketing Activities and Design S
     expect(body.result!.some((folder) => folder.workspace === 'South')).toBe(false);
   });
 
+  // folders.md: "Marketing Activities and Design Studio are root folders. Retrieve either root by name, and then use
+  // it to traverse the folder hierarchy" (marketorestpython's get_folder_by_name reads body['result']).
+  it('folders.md: a root found by name, then browsed; every caller with an asset permission sees it, zones by workspace', async () => {
+    for (const [name, id] of [
+      ['Marketing Activities', ids.marketingActivities],
+      ['Design Studio', ids.designStudio],
+    ] as const) {
+      const found = await as(
+        'northOnly',
+        'GET',
+        `/rest/asset/v1/folder/byName.json?name=${encodeURIComponent(name)}&type=Folder`,
+      );
+      expect(found.result!.map((f) => [f.id, f.path, f.parent])).toEqual([[id, `/${name}`, null]]);
+      const byId = await as('northOnly', 'GET', `/rest/asset/v1/folder/${id}.json?type=Folder`);
+      expect(byId.result![0]).toMatchObject({ id, name, folderType: 'Zone', isSystem: true });
+    }
+    const root = encodeURIComponent(JSON.stringify({ id: ids.marketingActivities, type: 'Folder' }));
+    const below = await as('northOnly', 'GET', `/rest/asset/v1/folders.json?root=${root}&maxDepth=1`);
+    expect(below.result!.map((f) => f.path)).toEqual(['/Marketing Activities', '/Marketing Activities/North']);
+    const content = await as(
+      'northOnly',
+      'GET',
+      `/rest/asset/v1/folder/${ids.marketingActivities}/content.json?type=Folder`,
+    );
+    expect(content.result).toEqual([{ id: ids.northMA, type: 'Folder' }]);
+    // maxDepth=0 "returns only the folder specified by root".
+    const only = await as('caller', 'GET', `/rest/asset/v1/folders.json?root=${root}&maxDepth=0`);
+    expect(only.result!.map((f) => f.id)).toEqual([ids.marketingActivities]);
+    // The zone of a workspace found by its name, below the root.
+    const zone = await as('caller', 'GET', `/rest/asset/v1/folder/byName.json?name=North&root=${root}&type=Folder`);
+    expect(zone.result!.map((f) => [f.id, f.parent])).toEqual([
+      [ids.northMA, { id: ids.marketingActivities, type: 'Folder' }],
+    ]);
+  });
+
+  it('a root holds only the zones: folders, programs, lists and tokens go below them (709); it cannot be changed', async () => {
+    const parent = JSON.stringify({ id: ids.marketingActivities, type: 'Folder' });
+    await expectRefused(
+      'admin',
+      'POST',
+      '/rest/asset/v1/folders.json',
+      { form: { name: 'Top', parent } },
+      '709',
+      /root of Marketing Activities/,
+    );
+    await expectRefused(
+      'admin',
+      'POST',
+      '/rest/asset/v1/programs.json',
+      { form: { name: 'Top', folder: parent, type: 'Default', channel: 'Content' } },
+      '709',
+    );
+    expectFailure(
+      await as('admin', 'POST', '/rest/asset/v1/staticLists.json', { form: { name: 'Top', folder: parent } }),
+      '709',
+    );
+    await expectRefused(
+      'admin',
+      'POST',
+      `/rest/asset/v1/folder/${ids.marketingActivities}/tokens.json`,
+      { form: { folderType: 'Folder', name: 'T', type: 'text', value: 'v' } },
+      '709',
+    );
+    await expectRefused(
+      'admin',
+      'POST',
+      `/rest/asset/v1/folder/${ids.designStudio}.json`,
+      { form: { type: 'Folder', name: 'X' } },
+      '709',
+    );
+    await expectRefused(
+      'admin',
+      'POST',
+      `/rest/asset/v1/folder/${ids.designStudio}/delete.json`,
+      { form: { type: 'Folder' } },
+      '709',
+    );
+  });
+
   it('a new workspace gets its roots; deleting it removes them, unless folders remain (409, nothing changes)', async () => {
     const created = await call(app, 'POST', '/admin/workspaces', { name: 'East' });
     expect(created.statusCode).toBe(201);
     const east = created.json().id as number;
     const listing = await as('admin', 'GET', '/rest/asset/v1/folders.json?workSpace=East');
     expect(listing.result!.map((f) => [f.path, f.folderType, f.accessZoneId])).toEqual([
+      ['/Marketing Activities', 'Zone', 1],
       ['/Marketing Activities/East', 'Zone', east],
+      ['/Design Studio', 'Zone', 1],
       ['/Design Studio/East', 'Zone', east],
     ]);
     expect((await call(app, 'DELETE', `/admin/workspaces/${east}`)).statusCode).toBe(204);
@@ -276,7 +388,15 @@ describe('root folders: each workspace has its Marketing Activities and Design S
     const refused = await call(app, 'DELETE', '/admin/workspaces/3');
     expect(refused.statusCode).toBe(409);
     expect(refused.json().detail).toMatch(/asset_folders/);
-    expect((await as('admin', 'GET', '/rest/asset/v1/folders.json?workSpace=South')).result).toHaveLength(4);
+    // Two levels below the roots: the zones and the folder Southern (its program lies a level further).
+    const south = await as('admin', 'GET', '/rest/asset/v1/folders.json?workSpace=South');
+    expect(south.result!.map((f) => f.path)).toEqual([
+      '/Marketing Activities',
+      '/Marketing Activities/South',
+      '/Marketing Activities/South/Southern',
+      '/Design Studio',
+      '/Design Studio/South',
+    ]);
   });
 });
 
@@ -313,9 +433,9 @@ describe('GET /rest/asset/v1/folders.json (browse)', () => {
       expect(page.warnings).toEqual([]);
       seen.push(...page.result.map((f) => f.id));
     }
-    // Default: 2 roots, 4 folders, 2 programs; North: 2 roots, 1 folder, 1 program.
-    expect(seen).toHaveLength(12);
-    expect(new Set(seen).size).toBe(12);
+    // The 2 roots; Default: 2 zones, 4 folders, 2 programs; North: 2 zones, 1 folder, 1 program.
+    expect(seen).toHaveLength(14);
+    expect(new Set(seen).size).toBe(14);
   });
 
   it('the workspace rule: a root or workSpace the caller cannot read answers no assets', async () => {
@@ -1399,6 +1519,38 @@ describe('assets in a seed and a snapshot', () => {
       const shape = (body: AssetBody) => body.result!.map((f) => [f.id, f.path, f.accessZoneId]);
       expect(shape(after.json())).toEqual(shape(before));
       expect(before.result!.some((f) => f.accessZoneId === east)).toBe(true);
+    } finally {
+      await restored.app.close();
+    }
+  });
+
+  it('a snapshot taken before the tree roots (zones at ids 1 and 2) still loads: the roots take free ids', async () => {
+    const restored = await newSeededInstance({
+      ...seed(),
+      assets: [
+        { kind: 'rootFolder', path: '/Marketing Activities/Default', id: 1 },
+        { kind: 'rootFolder', path: '/Design Studio/Default', id: 2 },
+        { kind: 'folder', id: 3, name: 'Old', parent: '/Marketing Activities/Default' },
+        { kind: 'folder', id: 4, name: 'Older', parent: '/Marketing Activities/Default/Old' },
+      ],
+    });
+    try {
+      const token = await tokenFor(restored.app, CREDENTIALS.admin);
+      const headers = { authorization: `Bearer ${token}` };
+      const listing = (
+        await call(restored.app, 'GET', '/rest/asset/v1/folders.json?maxDepth=10&maxReturn=200', undefined, headers)
+      ).json().result as { id: number; path: string; parent: { id: number } | null }[];
+      const at = (path: string) => listing.find((f) => f.path === path)!;
+      expect([at('/Marketing Activities/Default').id, at('/Design Studio/Default').id]).toEqual([1, 2]);
+      expect([at('/Marketing Activities/Default/Old').id, at('/Marketing Activities/Default/Old/Older').id]).toEqual([
+        3, 4,
+      ]);
+      const root = at('/Marketing Activities');
+      expect(root.parent).toBeNull();
+      expect(root.id).toBeGreaterThan(4);
+      expect(at('/Marketing Activities/Default').parent).toEqual({ id: root.id, type: 'Folder' });
+      expect(at('/Marketing Activities/North').parent).toEqual({ id: root.id, type: 'Folder' });
+      expect(new Set(listing.map((f) => f.id)).size).toBe(listing.length);
     } finally {
       await restored.app.close();
     }
