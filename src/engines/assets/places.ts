@@ -46,3 +46,13 @@ export interface AssetPlaces {
    */
   folderPaths(): ReadonlyMap<string, AssetFolder>;
 }
+
+/**
+ * What Get Folder Contents (`folder/{id}/content.json`) calls the assets other families keep in folders and
+ * programs, by their table: the asset names of Adobe's spec ("Static List", as its Static Lists operations name
+ * it). An asset family whose table references a folder or a program adds its line here; one without a line is left
+ * out of the contents.
+ */
+export const FOLDER_CONTENT_TYPES: Readonly<Record<string, string>> = {
+  static_lists: 'Static List',
+};

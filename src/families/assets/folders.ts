@@ -34,7 +34,11 @@ const tokenTags = ['Marketo: Tokens'];
 const folderSchema = z.record(z.string(), z.unknown()).describe('Folder (FolderResponse)').meta({ id: 'AssetFolder' });
 const folderEnvelope = envelopeOf(folderSchema);
 const idResultEnvelope = envelopeOf(z.object({ id: z.number().int() }));
-const contentEnvelope = envelopeOf(z.object({ id: z.number().int(), type: z.enum(['Folder', 'Program']) }));
+const contentEnvelope = envelopeOf(
+  z
+    .object({ id: z.number().int(), type: z.string().describe('Folder, Program, Static List …') })
+    .meta({ id: 'FolderContent', description: 'FolderContentResponse' }),
+);
 const tokenEnvelope = envelopeOf(
   z
     .object({
@@ -234,7 +238,9 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       schema: {
         tags,
         summary: 'Get Folder Contents',
-        description: 'The folders and programs directly in the folder, as {id, type}.',
+        description:
+          'What is directly in the folder or program, as {id, type}: folders, programs, then the other assets ' +
+          '(Static List).',
         params: idParams,
         querystring: contentQuery,
         response: { 200: contentEnvelope },
@@ -245,9 +251,10 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       const { type, offset, maxReturn } = request.query;
       const scope = scopeOf(request);
       const node = visibleNode(assets, scope, request.params.id, type);
-      // A program holds no folders or programs here.
-      const items =
-        node && node.kind === 'Folder' ? assets.contents(node.row.id, [...scope.readable], maxReturn, offset) : [];
+      // A program holds no folders or programs, but the assets in it (static lists).
+      const items = node
+        ? assets.contents({ kind: node.kind, id: node.row.id }, [...scope.readable], maxReturn, offset)
+        : [];
       return assetEnvelope(request.marketoRequestId(), items);
     },
   );

@@ -418,7 +418,8 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
         summary: 'Clone Program',
         description:
           'Form parameters `name`, `folder`, `description`: a new program of the same type, channel, tags and ' +
-          'costs, with copies of its tokens. The source must be readable; the target folder writable.',
+          'costs, with copies of its tokens and its static lists (without members). The source must be readable; ' +
+          'the target folder writable.',
         params: idParams,
         body: formBody(cloneParams),
         response: { 200: programEnvelope },
@@ -433,7 +434,7 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
         throw new MarketoError('702', formatMessage(DETAIL_MESSAGES.assetNotFound, 'Program', request.params.id));
       const folder = targetFolder(assets, scope, input.folder);
       checkNameFree(assets, input.name);
-      const id = assets.transaction(() => {
+      const id = request.ctx.transaction(() => {
         const now = assets.now();
         const cloneId = assets.insertProgram({
           folderId: folder.id,
@@ -451,6 +452,13 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
         for (const token of assets.tokensOf({ folderId: null, programId: source.id })) {
           assets.upsertToken({ folderId: null, programId: cloneId }, token);
         }
+        // The other asset families copy what they keep in the program (static lists).
+        request.ctx.events.programCloned({
+          sourceId: source.id,
+          cloneId,
+          cloneName: input.name,
+          workspaceId: folder.workspace_id,
+        });
         return cloneId;
       });
       return assetEnvelope(request.marketoRequestId(), [record(request, assets.program(id)!)]);

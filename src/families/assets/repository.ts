@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import { type ProgramType, progressionOf, type ProgressionStatus, STANDARD_CHANNELS, type TokenType } from './rules.js';
 import { type Database, type PreparedStatement, prepareOnUse } from '../../storage/database.js';
 import { type ForeignKey, schemaOf } from '../../storage/schema.js';
-import { TREES, type Tree } from '../../engines/assets/places.js';
+import { FOLDER_CONTENT_TYPES, TREES, type Tree } from '../../engines/assets/places.js';
 import { DEFAULT_WORKSPACE_ID } from '../../domain/model.js';
 
 export interface FolderRow {
@@ -134,6 +134,30 @@ export function folderName(row: FolderRow): string {
   return isZone(row) ? row.workspace_name : row.name;
 }
 
+interface ContentQuery {
+  id: number;
+  workspaces: string;
+  limit: number;
+  offset: number;
+}
+
+export interface FolderContent {
+  id: number;
+  type: string;
+}
+
+/** The `UNION ALL` arms listing the other families' assets in a folder or program (FOLDER_CONTENT_TYPES). */
+function contentsHeld(keys: readonly ForeignKey[], firstKind: number): string {
+  return keys
+    .filter((key) => FOLDER_CONTENT_TYPES[key.table] !== undefined)
+    .map(
+      (key, i) =>
+        `UNION ALL SELECT id, '${FOLDER_CONTENT_TYPES[key.table]}', ${firstKind + i} FROM "${key.table}"
+         WHERE "${key.column}" = :id`,
+    )
+    .join('\n');
+}
+
 /** The tables of this family that reference a folder. */
 const OWN_FOLDER_REFERENCES = new Set(['asset_folders', 'asset_programs', 'asset_tokens']);
 
@@ -146,6 +170,8 @@ export class AssetRepository {
    * (subfolders, programs, tokens), read from the schema, so a folder holding them is not empty and is not deleted.
    */
   private readonly heldElsewhere: readonly ForeignKey[];
+  /** The same for programs (a static list in a program). */
+  private readonly heldInPrograms: readonly ForeignKey[];
   private readonly heldCounts: { table: string; count: PreparedStatement<[number], { n: number }> }[];
 
   constructor(
@@ -155,6 +181,9 @@ export class AssetRepository {
     const prepare = <P extends unknown[] | object = unknown[], R = unknown>(sql: string) => prepareOnUse<P, R>(db, sql);
     this.heldElsewhere = schemaOf(db)
       .referencesTo('asset_folders')
+      .filter((key) => !OWN_FOLDER_REFERENCES.has(key.table));
+    this.heldInPrograms = schemaOf(db)
+      .referencesTo('asset_programs')
       .filter((key) => !OWN_FOLDER_REFERENCES.has(key.table));
     this.heldCounts = this.heldElsewhere.map((key) => ({
       table: key.table,
@@ -231,14 +260,21 @@ export class AssetRepository {
       renumberFolder: prepare<[number, number]>('UPDATE asset_folders SET id = ? WHERE id = ?'),
       reparentFolders: prepare<[number, number]>('UPDATE asset_folders SET parent_id = ? WHERE parent_id = ?'),
       maxFolderId: prepare<[], { id: number | null }>('SELECT max(id) AS id FROM asset_folders'),
-      // Only what lies in the readable workspaces: a tree root holds every workspace's zone.
-      contents: prepare<[number, string, number, string, number, number], { id: number; type: 'Folder' | 'Program' }>(
+      // Subfolders and programs only in the readable workspaces (a tree root holds every workspace's zone), then
+      // what the other asset families keep there, each of its own type.
+      folderContents: prepare<ContentQuery, FolderContent>(
         `SELECT id, type FROM (
            SELECT id, 'Folder' AS type, 0 AS kind FROM asset_folders
-           WHERE parent_id = ? AND workspace_id IN (SELECT value FROM json_each(?))
+           WHERE parent_id = :id AND workspace_id IN (SELECT value FROM json_each(:workspaces))
            UNION ALL SELECT id, 'Program', 1 FROM asset_programs
-           WHERE folder_id = ? AND workspace_id IN (SELECT value FROM json_each(?)))
-         ORDER BY kind, id LIMIT ? OFFSET ?`,
+           WHERE folder_id = :id AND workspace_id IN (SELECT value FROM json_each(:workspaces))
+           ${contentsHeld(this.heldElsewhere, 2)})
+         ORDER BY kind, id LIMIT :limit OFFSET :offset`,
+      ),
+      programContents: prepare<ContentQuery, FolderContent>(
+        `SELECT id, type FROM (SELECT NULL AS id, NULL AS type, NULL AS kind WHERE :workspaces IS NULL
+           ${contentsHeld(this.heldInPrograms, 0)})
+         WHERE id IS NOT NULL ORDER BY kind, id LIMIT :limit OFFSET :offset`,
       ),
       childCounts: prepare<[number, number], { folders: number; programs: number }>(
         `SELECT (SELECT count(*) FROM asset_folders WHERE parent_id = ?) AS folders,
@@ -444,14 +480,15 @@ export class AssetRepository {
       .map(({ table, n }) => `${table.replace(/_/g, ' ')}: ${n}`);
   }
 
+  /** What a folder or a program holds, as Get Folder Contents lists it, in the readable workspaces. */
   contents(
-    id: number,
+    node: { kind: 'Folder' | 'Program'; id: number },
     workspaceIds: readonly number[],
     limit: number,
     offset: number,
-  ): { id: number; type: 'Folder' | 'Program' }[] {
-    const workspaces = JSON.stringify(workspaceIds);
-    return this.s.contents.all(id, workspaces, id, workspaces, limit, offset);
+  ): FolderContent[] {
+    const query = { id: node.id, workspaces: JSON.stringify(workspaceIds), limit, offset };
+    return node.kind === 'Folder' ? this.s.folderContents.all(query) : this.s.programContents.all(query);
   }
 
   // Programs ------------------------------------------------------------------------------------------------------

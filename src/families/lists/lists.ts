@@ -16,6 +16,7 @@ import { staticListAssetRoutes } from './asset-routes.js';
 import { migrations } from './migrations.js';
 import { MARKETING_ACTIVITIES } from '../../engines/assets/places.js';
 import { formatDatetime } from '../../domain/datetime.js';
+import type { ClonedProgram } from '../../domain/core-events.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
 const WRITE: readonly PermissionKey[] = ['read-write-lead'];
@@ -463,6 +464,24 @@ function placesFor(context: SeedLoadContext) {
   };
 }
 
+/**
+ * Clone Program copies the static lists in the program. Decision (README "Static lists"): each copy is empty (a
+ * clone copies the assets, not who is in them) and is named as Marketo shows a program's local asset,
+ * "<clone>.<list>", since list names are unique in the subscription; a name already taken refuses the clone (709).
+ */
+function copyListsOf(repo: ListRepository, clone: ClonedProgram): void {
+  for (const list of repo.inProgram(clone.sourceId)) {
+    const name = `${clone.cloneName}.${list.name}`;
+    if (repo.byName(name)) throw new MarketoError('709', formatMessage(DETAIL_MESSAGES.duplicateListName, name));
+    repo.insert({
+      workspaceId: clone.workspaceId,
+      programId: clone.cloneId,
+      name,
+      description: list.description,
+    });
+  }
+}
+
 /** Static lists and their members (issue 15): the lead-database routes here, the Asset API's in asset-routes.ts. */
 export const lists = defineFamily({
   key: 'lists',
@@ -473,6 +492,7 @@ export const lists = defineFamily({
   provides: (repo) => ({ staticLists: repo }),
   onCoreEvents: (repo) => ({
     leadMerging: (loserId, winnerId) => repo.moveMembers(loserId, winnerId),
+    programCloned: (clone) => copyListsOf(repo, clone),
   }),
   seed: {
     item: listSeed as z.ZodType<ListSeed>,

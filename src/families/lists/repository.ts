@@ -107,6 +107,7 @@ export class ListRepository implements StaticListMembers {
          ORDER BY l.id LIMIT :limit OFFSET :offset`,
       ),
       byName: prepareOnUse<[string], StaticList>(db, `SELECT ${LIST_COLUMNS} WHERE l.name = ? ORDER BY l.id LIMIT 1`),
+      inProgram: prepareOnUse<[number], StaticList>(db, `SELECT ${LIST_COLUMNS} WHERE l.program_id = ? ORDER BY l.id`),
       all: prepareOnUse<[], StaticList>(db, `SELECT ${LIST_COLUMNS} ORDER BY l.id`),
       insert: prepareOnUse<
         {
@@ -200,6 +201,11 @@ export class ListRepository implements StaticListMembers {
   /** The list of that name (names are unique, without regard to case). */
   byName(name: string): StaticList | undefined {
     return this.s.byName.get(name);
+  }
+
+  /** The lists in a program, in id order. */
+  inProgram(programId: number): StaticList[] {
+    return this.s.inProgram.all(programId);
   }
 
   all(): StaticList[] {
