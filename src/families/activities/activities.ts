@@ -484,8 +484,15 @@ const activitySeed = z.strictObject({
   campaignId: z.number().int().optional(),
   primaryAttributeValueId: z.number().int().optional(),
   primaryAttributeValue: z.string().optional(),
+  // A custom activity's attributes carry their type's API names as well (Add Custom Activities stores both).
   attributes: z
-    .array(z.strictObject({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }))
+    .array(
+      z.strictObject({
+        name: z.string(),
+        apiName: z.string().optional(),
+        value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+      }),
+    )
     .default([]),
   field: z
     .strictObject({

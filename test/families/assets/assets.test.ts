@@ -1470,30 +1470,79 @@ describe('a caller without any asset permission', () => {
 });
 
 describe('assets in a seed and a snapshot', () => {
-  it('a snapshot lists folders, programs and tokens by path, channels and tag types; built-in rows are left out', async () => {
+  it('a snapshot lists root folders, folders, programs and tokens by id, channels and tag types; built-in rows are left out', async () => {
     const snapshot = (await call(app, 'GET', '/admin/snapshot')).json().assets as Record<string, unknown>[];
     expect(snapshot.filter((item) => item.kind === 'channel')).toEqual([]);
+    expect(snapshot.filter((item) => item.kind === 'rootFolder')).toEqual([
+      { kind: 'rootFolder', tree: 'Marketing Activities', id: ids.marketingActivities },
+      { kind: 'rootFolder', tree: 'Design Studio', id: ids.designStudio },
+      { kind: 'rootFolder', tree: 'Marketing Activities', workspace: 'Default', id: ids.defaultMA },
+      { kind: 'rootFolder', tree: 'Design Studio', workspace: 'Default', id: ids.defaultDS },
+      { kind: 'rootFolder', tree: 'Marketing Activities', workspace: 'North', id: ids.northMA },
+      { kind: 'rootFolder', tree: 'Design Studio', workspace: 'North', id: expect.any(Number) },
+      { kind: 'rootFolder', tree: 'Marketing Activities', workspace: 'South', id: ids.southMA },
+      { kind: 'rootFolder', tree: 'Design Studio', workspace: 'South', id: expect.any(Number) },
+    ]);
     expect(snapshot.find((item) => item.kind === 'folder' && item.id === 101)).toEqual({
       kind: 'folder',
       id: 101,
       name: '2026',
-      parent: '/Marketing Activities/Default/Campaigns',
+      parent: 100,
       description: null,
       isArchive: false,
       createdAt: '2026-02-01T12:00:00.000Z',
       updatedAt: '2026-02-01T12:00:00.000Z',
     });
-    expect(snapshot).toContainEqual({
-      kind: 'token',
-      folder: '/Marketing Activities/Default/Campaigns/2026/Spring Newsletter',
-      name: 'Year',
-      type: 'number',
-      value: '2026',
-    });
-    // A folder made through the API after a workspace rename is snapshotted under the new name.
+    expect(snapshot.find((item) => item.kind === 'program' && item.id === 1001)).toMatchObject({ folder: 101 });
+    expect(snapshot).toContainEqual({ kind: 'token', program: 1001, name: 'Year', type: 'number', value: '2026' });
+    expect(snapshot).toContainEqual({ kind: 'token', folder: 100, name: 'Company', type: 'text', value: 'Acme' });
+    // After a workspace rename, its zones are snapshotted under the new name.
     expect((await call(app, 'PATCH', '/admin/workspaces/2', { name: 'Nord' })).statusCode).toBe(200);
     const renamed = (await call(app, 'GET', '/admin/snapshot')).json().assets as Record<string, unknown>[];
-    expect(renamed.find((item) => item.id === 200)).toMatchObject({ parent: '/Marketing Activities/Nord' });
+    expect(renamed).toContainEqual({
+      kind: 'rootFolder',
+      tree: 'Marketing Activities',
+      workspace: 'Nord',
+      id: ids.northMA,
+    });
+  });
+
+  it('a seed written by hand places by path, as README shows; a path that names two places must use ids', async () => {
+    const restored = await newSeededInstance({
+      workspaces: [{ name: 'A' }, { name: 'A/B' }],
+      assets: [
+        { kind: 'folder', id: 50, name: 'B', parent: '/Marketing Activities/A' },
+        // "/Marketing Activities/A/B" would name both A/B's zone and A's folder B: by id it names one.
+        { kind: 'folder', name: 'Inside', parent: 50 },
+        { kind: 'program', id: 60, name: 'P', folder: '/Marketing Activities/A', type: 'Default', channel: 'Content' },
+        { kind: 'token', program: 'P', name: 'T', type: 'text', value: 'program' },
+      ],
+    });
+    await restored.app.close();
+    await expect(
+      newSeededInstance({
+        workspaces: [{ name: 'A' }, { name: 'A/B' }],
+        assets: [
+          { kind: 'folder', name: 'B', parent: '/Marketing Activities/A' },
+          { kind: 'folder', name: 'Inside', parent: '/Marketing Activities/A/B' },
+        ],
+      }),
+    ).rejects.toThrow(/assets\[1\]\.parent: "\/Marketing Activities\/A\/B" names 2 folders: name the folder by its id/);
+    await expect(
+      newSeededInstance({
+        assets: [
+          { kind: 'folder', name: 'Twin', parent: '/Marketing Activities/Default' },
+          {
+            kind: 'program',
+            name: 'Twin',
+            folder: '/Marketing Activities/Default',
+            type: 'Default',
+            channel: 'Content',
+          },
+          { kind: 'token', folder: '/Marketing Activities/Default/Twin', name: 'T', type: 'text', value: 'v' },
+        ],
+      }),
+    ).rejects.toThrow(/assets\[2\]\.folder: .* names 2 places/);
   });
 
   it('a restored snapshot keeps every folder id, root folders of a workspace made after other folders included', async () => {
