@@ -14,7 +14,7 @@ import { problemResponses } from '../../http/problem.js';
 import { type ActivityPage, ActivityRepository, type ActivityRow } from './repository.js';
 import { activityTypes } from './activity-types.js';
 import type { ActivityTypeRepository } from './activity-types-repository.js';
-import { ACTIVITY } from '../../domain/activity-log.js';
+import { ACTIVITY, ACTIVITY_DATES, isActivityDate } from '../../domain/activity-log.js';
 
 /**
  * The activity log on the Marketo plane (activities.md, paging-tokens.md; marketo-reference.md §6.2): date tokens,
@@ -240,7 +240,8 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
       return {
         requestId: request.marketoRequestId(),
         success: true,
-        nextPageToken: encodePosition({ date: since, id: 0 }),
+        // No activity is dated before 1970 (ACTIVITY_DATES): an earlier time selects from the start of the log.
+        nextPageToken: encodePosition({ date: Math.max(since, ACTIVITY_DATES.first), id: 0 }),
       };
     },
   );
@@ -375,7 +376,7 @@ function customActivity(
     return invalid(formatMessage(DETAIL_MESSAGES.invalidParameter, 'apiName', String(record.apiName)));
   }
   const date = typeof record.activityDate === 'string' ? Date.parse(record.activityDate) : NaN;
-  if (Number.isNaN(date))
+  if (!isActivityDate(date))
     return invalid(formatMessage(DETAIL_MESSAGES.invalidParameter, 'activityDate', String(record.activityDate)));
   const primary = record.primaryAttributeValue;
   if (typeof primary !== 'string' && typeof primary !== 'number')
@@ -515,6 +516,9 @@ function loadActivities(repo: ActivityRepository, items: readonly ActivitySeed[]
     if (!types.find(item.activityTypeId)) context.fail(`${path}.activityTypeId`, 'no such activity type');
     const date = Date.parse(item.activityDate);
     if (Number.isNaN(date)) context.fail(`${path}.activityDate`, 'must be an ISO 8601 date-time');
+    if (!isActivityDate(date)) {
+      context.fail(`${path}.activityDate`, 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
+    }
     context.unique(path, () =>
       repo.load({
         id: item.id ?? null,
