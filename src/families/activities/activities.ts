@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { decimalId, seedActivityId, seedId } from '../../domain/record-ids.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ActivityAttribute, NewActivity } from '../../domain/activity-log.js';
@@ -145,8 +146,8 @@ function ids(name: string, values: readonly string[] | undefined, max: number): 
   if (values === undefined || values.length === 0) return undefined;
   if (values.length > max) throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.tooManyValues, name, max));
   return values.map((value) => {
-    const id = Number(value);
-    if (!Number.isSafeInteger(id) || id < 0) {
+    const id = decimalId(value.trim());
+    if (id === undefined || id < 0) {
       throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.invalidParameter, name, value));
     }
     return id;
@@ -477,8 +478,8 @@ const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepository>>
 
 /** An activity in a seed: as Get Lead Activities shows it, with the lead's partition by name (default "Default"). */
 const activitySeed = z.strictObject({
-  id: z.number().int().positive().optional(),
-  leadId: z.number().int().positive(),
+  id: seedActivityId.optional(),
+  leadId: seedId,
   partition: z.string().default('Default'),
   activityDate: z.string().describe('ISO 8601 date-time'),
   activityTypeId: z.number().int().positive(),

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { requestIdValue } from '../../domain/record-ids.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_TOKEN_NAME, TOKEN_TYPES, tokenValueProblem } from './rules.js';
@@ -48,7 +49,7 @@ const tokenEnvelope = envelopeOf(
     .meta({ id: 'Tokens', description: 'TokenResponse' }),
 );
 
-const idParams = z.object({ id: z.coerce.number().int() });
+const idParams = z.object({ id: requestIdValue });
 
 const browseQuery = z.object({
   root: folderRef.optional(),

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { requestIdValue } from '../../domain/record-ids.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CHANNEL_PROGRAM_TYPES, initialStatus, type ProgramType, programType } from './rules.js';
@@ -57,7 +58,7 @@ const channelSchema = z
 const channelEnvelope = envelopeOf(channelSchema);
 const tagTypeEnvelope = envelopeOf(z.record(z.string(), z.unknown()).describe('Tag type'));
 
-const idParams = z.object({ id: z.coerce.number().int() });
+const idParams = z.object({ id: requestIdValue });
 
 const browseQuery = z.object({
   filterType: z.enum(['id', 'programId', 'folderId', 'workspace']).optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seedId } from '../../domain/record-ids.js';
 import {
   initialStatus,
   MAX_TOKEN_NAME,
@@ -21,7 +22,7 @@ import { type AssetRepository, type FolderRow, isTreeRoot, isZone } from './repo
 
 const time = z.iso.datetime({ offset: true }).optional();
 const programTypeName = z.string().refine((value) => programType(value) !== undefined, 'must be a program type');
-const id = z.number().int().positive();
+const id = seedId;
 const folderRef = z
   .union([id, z.string().min(1)])
   .describe('The folder: its id, or its path (/Marketing Activities/<workspace>/…)');

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requestIdValue, seedId } from '../../domain/record-ids.js';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ACTIVITY, type NewActivity } from '../../domain/activity-log.js';
@@ -61,15 +62,15 @@ const isMemberEnvelope = envelopeOf(recordResultOf(['memberof', 'notmemberof', '
 
 const batchSize = z.coerce.number().int().min(1).max(MAX_BATCH).default(MAX_BATCH);
 const listsQuery = z.object({
-  id: commaList(z.coerce.number().int()).optional().describe('List ids, comma-separated'),
+  id: commaList(requestIdValue).optional().describe('List ids, comma-separated'),
   name: commaList(z.string()).optional().describe('List names, comma-separated'),
   programName: commaList(z.string()).optional().describe('Program names: the lists in those programs'),
   workspaceName: commaList(z.string()).optional().describe('Workspace names, comma-separated'),
   batchSize,
   nextPageToken: z.string().optional(),
 });
-const listIdParams = z.object({ listId: z.coerce.number().int() });
-const leadIdParams = z.object({ leadId: z.coerce.number().int() });
+const listIdParams = z.object({ listId: requestIdValue });
+const leadIdParams = z.object({ leadId: requestIdValue });
 const listLeadsQuery = z.object({
   fields: commaList(z.string()).optional().describe('Comma-separated REST API field names'),
   batchSize,
@@ -87,13 +88,10 @@ const splitJoinedIds = (value: unknown): unknown =>
       ? value.flatMap((part) => (typeof part === 'string' ? part.split('&id=') : [part]))
       : value;
 const idsQuery = z.object({
-  id: z
-    .preprocess(splitJoinedIds, commaList(z.coerce.number().int()))
-    .optional()
-    .describe('Lead ids: ?id=1,2 or ?id=1&id=2'),
+  id: z.preprocess(splitJoinedIds, commaList(requestIdValue)).optional().describe('Lead ids: ?id=1,2 or ?id=1&id=2'),
 });
 const idsBody = z
-  .object({ input: z.array(z.object({ id: z.coerce.number().int() })).min(1) })
+  .object({ input: z.array(z.object({ id: requestIdValue })).min(1) })
   .meta({ example: { input: [{ id: 1 }, { id: 2 }] } })
   .nullish();
 const pagingQuery = z.object({ batchSize, nextPageToken: z.string().optional() });
@@ -415,15 +413,15 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
  * workspace name may hold a "/".
  */
 const listSeed = z.object({
-  id: z.number().int().positive().optional(),
+  id: seedId.optional(),
   name: z.string().min(1),
   description: z.string().optional(),
   workspace: z.string().optional(),
-  folder: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+  folder: z.union([seedId, z.string().min(1)]).optional(),
   program: z.string().min(1).optional(),
   createdAt: z.iso.datetime({ offset: true }).optional(),
   updatedAt: z.iso.datetime({ offset: true }).optional(),
-  leads: z.array(z.number().int().positive()).optional(),
+  leads: z.array(seedId).optional(),
 });
 type ListSeed = z.infer<typeof listSeed>;
 
