@@ -243,27 +243,16 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
     const fields = leads.readFields(request.query.fields);
     const size = request.query.batchSize;
     const digest = queryDigest(['listLeads', list.id, fields.map((f) => f.name), size]);
-    let after = request.query.nextPageToken ? decodePageToken(request.query.nextPageToken, digest, ctx.clock.now()) : 0;
-    const readable = request.access.partitions('read', 'lead');
-    const found: Record<string, unknown>[] = [];
-    let lastId = 0;
-    let more = false;
-    // Members in lead id order, leads in partitions the caller cannot read left out.
-    for (;;) {
-      const chunk = lists.members(list.id, after, MAX_BATCH);
-      for (const leadId of chunk) {
-        const lead = leads.find(leadId);
-        if (!lead || !readable.has(lead.partitionId)) continue;
-        if (found.length === size) {
-          more = true;
-          break;
-        }
-        found.push(leads.record(lead, fields));
-        lastId = leadId;
-      }
-      if (more || chunk.length < MAX_BATCH) break;
-      after = chunk.at(-1)!;
-    }
+    const after = request.query.nextPageToken
+      ? decodePageToken(request.query.nextPageToken, digest, ctx.clock.now())
+      : 0;
+    // Members in lead id order, leads in partitions the caller cannot read left out: one more than the page, to
+    // tell whether more follow.
+    const ids = lists.visibleMembers(list.id, after, [...request.access.partitions('read', 'lead')], size + 1);
+    const more = ids.length > size;
+    const page = more ? ids.slice(0, size) : ids;
+    const found = page.map((leadId) => leads.record(leads.find(leadId)!, fields));
+    const lastId = page.at(-1) ?? 0;
     return successEnvelope(
       request.marketoRequestId(),
       found,

@@ -144,6 +144,14 @@ export class ListRepository implements StaticListMembers {
         db,
         'SELECT lead_id AS leadId FROM static_list_members WHERE list_id = ? AND lead_id > ? ORDER BY lead_id LIMIT ?',
       ),
+      // The leads table is the leads family's: only its id and partition_id are read here, so a page of members
+      // is found in SQL, without reading the members the caller cannot see one by one.
+      visibleMembers: prepareOnUse<[number, number, string, number], { leadId: number }>(
+        db,
+        `SELECT m.lead_id AS leadId FROM static_list_members m JOIN leads l ON l.id = m.lead_id
+         WHERE m.list_id = ? AND m.lead_id > ? AND l.partition_id IN (SELECT value FROM json_each(?))
+         ORDER BY m.lead_id LIMIT ?`,
+      ),
       allMembers: prepareOnUse<[number], { leadId: number }>(
         db,
         'SELECT lead_id AS leadId FROM static_list_members WHERE list_id = ? ORDER BY lead_id',
@@ -251,6 +259,12 @@ export class ListRepository implements StaticListMembers {
   /** Member lead ids after `afterLeadId`, in id order. */
   members(listId: number, afterLeadId: number, limit: number): number[] {
     return this.s.members.all(listId, afterLeadId, limit).map((row) => row.leadId);
+  }
+
+  /** Up to `limit` member lead ids after `afterLeadId` whose leads are in `partitionIds`, in id order. */
+  visibleMembers(listId: number, afterLeadId: number, partitionIds: readonly number[], limit: number): number[] {
+    if (partitionIds.length === 0) return [];
+    return this.s.visibleMembers.all(listId, afterLeadId, JSON.stringify(partitionIds), limit).map((row) => row.leadId);
   }
 
   workspaceOf(listId: number): number | undefined {
