@@ -215,6 +215,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     'formPending',
     'redispatched',
     'stubId',
+    'answeredAsIs',
     'outcomes',
   ] as const) {
     app.decorateRequest(property, undefined);

@@ -8,6 +8,7 @@ import { judgeAgainInHandler } from './rejudge.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { named } from './plugin-names.js';
 import { recordOutcomes } from '../domain/journal.js';
+import { checkResponses } from './response-checks.js';
 import { stubGate } from './stubs.js';
 import { formBodyNeedsTunnel, type Redispatch } from './form-tunnel.js';
 import { wireFormatOf } from './wire-formats.js';
@@ -66,6 +67,7 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
       done(null, payload);
     });
     marketo.addHook('onRequestAbort', release.onRequestAbort);
+    if (ctx.config.RESPONSE_CHECKS === 'fail') checkResponses(marketo);
     for (const [index, { family }] of ctx.families.entries()) await registerFamilyRoutes(marketo, family, index);
     await marketo.register(statsRoutes, { ctx });
   });
