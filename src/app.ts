@@ -235,6 +235,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     const denied = guardAdmin(request);
     if (denied) return done(denied);
     stamp(request);
+    // Jobs that fell due since the last call run before this one is handled (one comparison when none did).
+    if (request.receivedAt! >= ctx.jobs.nextDueAt) ctx.jobs.runDue();
     done();
   });
   const journalHooks = recordRequest(ctx);
@@ -297,5 +299,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     { prefix: '/data/foundation/access-control/administration' },
   );
 
+  // What fell due while the server was stopped runs now; from here on the clock drives the jobs.
+  ctx.jobs.start((error, job) => app.log.error({ err: error, job }, 'a job step failed; the job is marked Failed'));
   return app;
 }
