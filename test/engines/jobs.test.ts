@@ -395,6 +395,22 @@ describe('jobs on the clock', () => {
     expect(jobRows(back.db)).toEqual([expect.objectContaining({ id, state: 'Completed' })]);
   });
 
+  it('a deleted API user’s jobs go with them, and the family’s rows for them (README, Decisions)', async () => {
+    const { app, db, create, advance } = await instance();
+    const id = await create({ lines: 2, everySeconds: 0 });
+    await advance(10);
+    expect(lineRows(db)).toHaveLength(2);
+    const service = db.prepare("SELECT id, api_only_user_id AS userId FROM services WHERE name = 'ann'").get() as {
+      id: number;
+      userId: number;
+    };
+    expect(jobRows(db)).toEqual([expect.objectContaining({ id, owner_user_id: service.userId })]);
+    expect((await call(app, 'DELETE', `/admin/services/${service.id}`)).statusCode).toBe(204);
+    expect((await call(app, 'DELETE', `/admin/users/${service.userId}`)).statusCode).toBe(204);
+    expect(jobRows(db)).toEqual([]);
+    expect(lineRows(db)).toEqual([]);
+  });
+
   it('a big job in many steps does not block the server: a call is answered between its steps', async () => {
     const { app, create, status, advance } = await instance();
     // 100 lines of 2 ms each: 200 ms of work, far more than a turn's budget.
