@@ -8,6 +8,7 @@ import { checkConfig, type Config, testConfig } from './config.js';
 import { type AppContext, createContext, type DemoSettings } from './context.js';
 import { adminGuard } from './http/admin-guard.js';
 import { registerLazyDocs } from './http/docs.js';
+import { NO_ACCESS } from './domain/access.js';
 import { UriTooLongError } from './domain/errors.js';
 import { createRequestIds } from './http/envelope.js';
 import { identityClientId, injectFaults } from './http/faults.js';
@@ -28,7 +29,7 @@ import { type Ids, randomIds } from './ids.js';
 import { initialiseSubscription } from './lifecycle.js';
 import { SeedError } from './domain/seed.js';
 import { FAMILIES } from './families.js';
-import type { AnyFamily } from './family.js';
+import { type AnyFamily, familyRepo, migrationsOf } from './family.js';
 import { harnessRoutes } from './routes/admin/harness.js';
 import { stubRoutes } from './routes/admin/stubs.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
@@ -39,7 +40,7 @@ import { userRoutes } from './routes/admin/users.js';
 import { workspaceRoutes } from './routes/admin/workspaces.js';
 import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
-import { statsRoutes } from './routes/rest/stats.js';
+import { statsRoutes } from './routes/stats.js';
 import { parseSeed, readSeedFile, type Seed, type SeedInput } from './seed.js';
 import { type Database, openDatabase } from './storage/database.js';
 
@@ -131,7 +132,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     : config.SEED_FILE
       ? readSeedFile(config.SEED_FILE, families)
       : undefined;
-  const db = options.db ?? openDatabase(config.DATABASE_PATH);
+  const db = options.db ?? openDatabase(config.DATABASE_PATH, migrationsOf(families));
   const clock = options.clock ?? new AdjustableClock();
   const ids = options.ids ?? randomIds;
   const ctx = createContext(config, db, clock, ids, families);
@@ -201,6 +202,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.decorateRequest('marketoRequestId', requestIdOf);
   // Declared up front, so every request object has the same shape (V8 keeps property access fast).
   for (const property of [
+    'ctx',
     'principal',
     'access',
     'decision',
@@ -234,9 +236,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     }
     const denied = guardAdmin(request);
     if (denied) return done(denied);
+    // The subscription the call is addressed to: its state is what every later step reads.
+    request.ctx = ctx;
+    request.access = NO_ACCESS;
     stamp(request);
     // Jobs that fell due since the last call run before this one is handled (one comparison when none did).
-    if (request.receivedAt! >= ctx.jobs.nextDueAt) ctx.jobs.runDue();
+    if (request.receivedAt! >= request.ctx.jobs.nextDueAt) request.ctx.jobs.runDue();
     done();
   });
   const journalHooks = recordRequest(ctx);
@@ -283,8 +288,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     await admin.register(roleRoutes, { ctx });
     await admin.register(userRoutes, { ctx });
     await admin.register(serviceRoutes, { ctx });
-    for (const { family, repo } of ctx.families) {
-      if (family.adminRoutes) await admin.register(named(`${family.key}Admin`, family.adminRoutes), { ctx, repo });
+    for (const [index, { family }] of ctx.families.entries()) {
+      if (family.adminRoutes) {
+        await admin.register(named(`${family.key}Admin`, family.adminRoutes), { repo: familyRepo(index) });
+      }
     }
     await admin.register(harnessRoutes, { ctx });
     await admin.register(stubRoutes, { ctx, marketoRoutes });

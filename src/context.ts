@@ -4,7 +4,7 @@ import { CoreEvents } from './domain/core-events.js';
 import { Faults } from './domain/faults.js';
 import { Journal } from './domain/journal.js';
 import { Limits, startingLimits } from './domain/limits.js';
-import type { PortName, Ports } from './domain/ports.js';
+import type { PortName, Ports } from './ports.js';
 import { Stubs } from './domain/stubs.js';
 import type { PermissionKey } from './domain/permissions.js';
 import type { SeedDocument } from './domain/seed.js';
@@ -107,13 +107,18 @@ export function createContext(
   const families: FamilyInstance[] = [];
   const ports: Partial<Ports> = {};
   const providers = new Map<PortName, string>();
+  const keys = new Set<string>();
   for (const family of familyList) {
-    const familyRepo: unknown = family.repository({ db, clock, ids, repo });
+    // The key names the family's part of every snapshot: two with one key would overwrite each other's rows.
+    if (keys.has(family.key)) throw new Error(`two resource families have the key "${family.key}" (src/families.ts)`);
+    keys.add(family.key);
+    const infra = { db, clock, ids, repo };
+    const familyRepo: unknown = family.repository(infra);
     repoOf.set(family, familyRepo);
     families.push({ family, repo: familyRepo });
     const handlers = family.onCoreEvents?.(familyRepo);
     if (handlers) events.subscribe(handlers);
-    const provided = family.provides?.(familyRepo) ?? {};
+    const provided = family.provides?.(familyRepo, infra) ?? {};
     for (const name of Object.keys(provided) as PortName[]) {
       const other = providers.get(name);
       if (other) throw new Error(`the port "${name}" is provided by both "${other}" and "${family.key}"`);
@@ -153,6 +158,7 @@ export function createContext(
       // The jobs' part loads after the core's users and before the families' rows that reference jobs.
       [jobsSeedPart(jobs), ...families],
       repo,
+      port,
       () => tokens.flush(),
       () => stubs.toSeed(),
     ),

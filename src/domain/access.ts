@@ -127,3 +127,6 @@ export class AccessContext {
     return this.partitions('write', object).has(partitionId);
   }
 }
+
+/** What a request may do before the gate has judged it (or on a plane without one): nothing. */
+export const NO_ACCESS = new AccessContext(new Map(), []);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AppContext } from '../context.js';
-import type { FamilyInstance } from '../storage/subscription.js';
-import { statsRoutes } from '../routes/rest/stats.js';
+import { type AnyFamily, familyRepo } from '../family.js';
+import { statsRoutes } from '../routes/stats.js';
 import { releaseLimits } from './limits.js';
 import { marketoGate } from './marketo-gate.js';
 import { judgeAgainInHandler } from './rejudge.js';
@@ -66,13 +66,13 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
       done(null, payload);
     });
     marketo.addHook('onRequestAbort', release.onRequestAbort);
-    for (const instance of ctx.families) await registerFamilyRoutes(marketo, ctx, instance);
+    for (const [index, { family }] of ctx.families.entries()) await registerFamilyRoutes(marketo, family, index);
     await marketo.register(statsRoutes, { ctx });
   });
 }
 
 /** A family's Marketo routes, each checked to answer in the wire format the family declares. */
-async function registerFamilyRoutes(marketo: FastifyInstance, ctx: AppContext, { family, repo }: FamilyInstance) {
+async function registerFamilyRoutes(marketo: FastifyInstance, family: AnyFamily, index: number) {
   const routes = family.marketoRoutes;
   if (!routes) return;
   if (!family.wireFormat)
@@ -88,7 +88,7 @@ async function registerFamilyRoutes(marketo: FastifyInstance, ctx: AppContext, {
           );
         }
       });
-      await scope.register(named(family.key, routes), { ctx, repo });
+      await scope.register(named(family.key, routes), { repo: familyRepo(index) });
     }),
   );
 }

@@ -16,6 +16,7 @@ import { isPermissionKey, PERMISSIONS } from '../domain/permissions.js';
 import { ALL_WORKSPACES_NAME, type SeedDocument, SeedError } from '../domain/seed.js';
 import type { AnyFamily, RepoOf, SeedLoadContext, SnapshotContext } from '../family.js';
 import type { Ids } from '../ids.js';
+import type { PortName, Ports } from '../ports.js';
 import { type Database, type PreparedStatement, prepareOnUse } from './database.js';
 import { schemaOf } from './schema.js';
 import { type ServiceRow, toService } from './services.js';
@@ -58,6 +59,8 @@ export interface FamilyInstance {
 
 /** Finds the repository of a registered family (typed by the family object). */
 export type RepoLookup = <F extends AnyFamily>(family: F) => RepoOf<F>;
+/** Finds what a registered family offers through a port. */
+export type PortLookup = <K extends PortName>(name: K) => Ports[K];
 
 const fail = (path: string, message: string): never => {
   throw new SeedError([{ path, message }]);
@@ -91,6 +94,7 @@ export class SubscriptionStore {
     private readonly events: CoreEvents,
     private readonly families: readonly FamilyInstance[],
     private readonly repo: RepoLookup,
+    private readonly port: PortLookup,
     private readonly beforeWipe: () => void = () => {},
     /** What the snapshot lists besides the database: the stubs, which live in memory (issue 17). */
     private readonly stubs: () => StubInput[] = () => [],
@@ -360,6 +364,7 @@ export class SubscriptionStore {
         partitionId: (name) => partitionIds.get(name.toLowerCase()),
         workspaceId: (name) => workspaceIds.get(name.toLowerCase()),
         repo: this.repo,
+        port: this.port,
         fail: (path, message) => fail(`${family.key}${path}`, message),
         unique: (path, insert) => unique(`${family.key}${path}`, insert),
       };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import { testConfig } from '../../src/config.js';
 import { MarketoError } from '../../src/domain/errors.js';
 import { defineJob, type JobStepContext } from '../../src/engines/jobs/kinds.js';
 import { FAMILIES } from '../../src/families.js';
-import { type AnyFamily, defineFamily, type FamilyRouteOptions } from '../../src/family.js';
+import { type AnyFamily, defineFamily, type FamilyRouteOptions, migrationsOf } from '../../src/family.js';
 import { successEnvelope } from '../../src/http/envelope.js';
 import type { SeedInput } from '../../src/seed.js';
 import { type Database, openDatabase, prepareOnUse } from '../../src/storage/database.js';
@@ -23,7 +23,7 @@ import { call, expectProblem, makeTempDir, tokenFor } from '../helpers.js';
  */
 
 const TALLIES_MIGRATION = `
-  CREATE TABLE IF NOT EXISTS tally_lines (
+  CREATE TABLE tally_lines (
     job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
     n INTEGER NOT NULL,
     written_at INTEGER NOT NULL,
@@ -91,11 +91,11 @@ const tallyJob = defineJob({
   },
 });
 
-const tallyRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TallyRepository>> = async (app, { ctx, repo }) => {
-  const status = (job: { id: number; state: string; error: string | null }) => ({
+const tallyRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TallyRepository>> = async (app, { repo }) => {
+  const status = (request: FastifyRequest, job: { id: number; state: string; error: string | null }) => ({
     id: job.id,
     state: job.state,
-    lines: repo.count(job.id),
+    lines: repo(request).count(job.id),
     ...(job.error !== null ? { error: job.error } : {}),
   });
   app.post(
@@ -104,13 +104,13 @@ const tallyRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TallyRepository>> = 
     async (request) => {
       const parsed = tallyPayload.safeParse(request.body);
       if (!parsed.success) throw new MarketoError('1003', parsed.error.issues[0]!.message);
-      const job = ctx.jobs.schedule(tallyJob, {
+      const job = request.ctx.jobs.schedule(tallyJob, {
         state: 'Queued',
-        dueAt: ctx.clock.now() + QUEUED_MS,
+        dueAt: request.ctx.clock.now() + QUEUED_MS,
         payload: parsed.data,
         ownerId: request.principal!.user.id,
       });
-      return successEnvelope(request.marketoRequestId(), [status(job)]);
+      return successEnvelope(request.marketoRequestId(), [status(request, job)]);
     },
   );
   app.get(
@@ -120,10 +120,10 @@ const tallyRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TallyRepository>> = 
       schema: { params: z.object({ id: z.coerce.number().int() }) },
     },
     async (request) => {
-      const job = ctx.jobs.get(tallyJob, request.params.id);
+      const job = request.ctx.jobs.get(tallyJob, request.params.id);
       // Only the API user who created a job can see it (as Marketo's bulk extract).
       if (!job || job.ownerId !== request.principal!.user.id) throw new MarketoError('1013', 'Tally not found');
-      return successEnvelope(request.marketoRequestId(), [status(job)]);
+      return successEnvelope(request.marketoRequestId(), [status(request, job)]);
     },
   );
 };
@@ -132,6 +132,8 @@ const tallies = defineFamily({
   key: 'tallies',
   tables: ['tally_lines'],
   wireFormat: 'lead-database',
+  // After the core's, which make the jobs table its rows reference.
+  migrations: [{ name: 'tallies/001_lines', sql: TALLIES_MIGRATION }],
   repository: ({ db }) => new TallyRepository(db),
   jobs: { tally: tallyJob },
   seed: {
@@ -147,6 +149,7 @@ const tallies = defineFamily({
 });
 
 const WITH_TALLIES: readonly AnyFamily[] = [...FAMILIES, tallies];
+const SCHEMA = migrationsOf(WITH_TALLIES);
 
 const T0 = Date.parse('2026-11-30T12:00:00Z');
 
@@ -176,8 +179,7 @@ afterEach(async () => {
 async function instance(
   options: { db?: Database; seed?: Record<string, unknown>; clock?: AdjustableClock; families?: AnyFamily[] } = {},
 ) {
-  const db = options.db ?? openDatabase(':memory:');
-  db.exec(TALLIES_MIGRATION);
+  const db = options.db ?? openDatabase(':memory:', SCHEMA);
   const clock = options.clock ?? clockAt(0);
   const app = await buildApp({
     config: testConfig(),
@@ -218,6 +220,10 @@ function databaseFile(): string {
   cleanups.push(dir.remove);
   return join(dir.path, 'fake.db');
 }
+
+/** An instance on the database file at `path`, its clock frozen `ms` after T0. */
+const onFile = (path: string, ms = 0, families?: AnyFamily[]) =>
+  instance({ db: openDatabase(path, SCHEMA), clock: clockAt(ms), ...(families ? { families } : {}) });
 
 /** A frozen clock `ms` after T0. */
 const clockAt = (ms: number) => frozenClock(new Date(T0 + ms).toISOString());
@@ -294,8 +300,7 @@ describe('jobs on the clock', () => {
   });
 
   it('the empty-database check counts jobs', async () => {
-    const db = openDatabase(':memory:');
-    db.exec(TALLIES_MIGRATION);
+    const db = openDatabase(':memory:', SCHEMA);
     const app = await buildApp({ config: testConfig(), db, clock: frozenClock(), families: WITH_TALLIES });
     apps.push(app);
     expect(app.ctx.repos.subscription.isEmpty()).toBe(true);
@@ -354,13 +359,13 @@ describe('jobs on the clock', () => {
 
   it('a file database closed and opened again resumes its jobs where they were', async () => {
     const path = databaseFile();
-    const first = await instance({ db: openDatabase(path) });
+    const first = await onFile(path);
     const id = await first.create({ lines: 2, everySeconds: 30 });
     await first.advance(40);
     expect(await first.status(id)).toEqual({ id, state: 'Processing', lines: 1 });
     await first.app.close();
 
-    const second = await instance({ db: openDatabase(path), clock: clockAt(40_000) });
+    const second = await onFile(path, 40_000);
     expect(await second.status(id)).toEqual({ id, state: 'Processing', lines: 1 });
     await second.advance(30);
     expect(await second.status(id)).toEqual({ id, state: 'Completed', lines: 2 });
@@ -368,30 +373,27 @@ describe('jobs on the clock', () => {
 
   it('a job that fell due while the server was stopped runs at start, before any call', async () => {
     const path = databaseFile();
-    const first = await instance({ db: openDatabase(path) });
+    const first = await onFile(path);
     const id = await first.create({ lines: 2, everySeconds: 30 });
     await first.app.close();
 
-    const second = await instance({
-      db: openDatabase(path),
-      clock: clockAt(3600_000),
-    });
+    const second = await onFile(path, 3600_000);
     expect(jobRows(second.db)).toEqual([expect.objectContaining({ id, state: 'Completed', due_at: null })]);
     expect(lineRows(second.db)).toHaveLength(2);
   });
 
   it('a job of a kind no registered family declares is left alone, and runs once its family is back', async () => {
     const path = databaseFile();
-    const first = await instance({ db: openDatabase(path) });
+    const first = await onFile(path);
     const id = await first.create({ lines: 1, everySeconds: 0 });
     await first.app.close();
 
-    const without = await instance({ db: openDatabase(path), clock: clockAt(3600_000), families: [...FAMILIES] });
+    const without = await onFile(path, 3600_000, [...FAMILIES]);
     await call(without.app, 'POST', '/admin/clock', { advanceSeconds: 60 });
     expect(jobRows(without.db)).toEqual([expect.objectContaining({ id, state: 'Queued', due_at: T0 + QUEUED_MS })]);
     await without.app.close();
 
-    const back = await instance({ db: openDatabase(path), clock: clockAt(3600_000) });
+    const back = await onFile(path, 3600_000);
     expect(jobRows(back.db)).toEqual([expect.objectContaining({ id, state: 'Completed' })]);
   });
 

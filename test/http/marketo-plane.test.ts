@@ -5,7 +5,7 @@ import { buildApp } from '../../src/app.js';
 import { frozenClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
 import { accessToken, call, journalEntries, newInstance, provisionService } from '../helpers.js';
-import { bearer, buildSubscription, REQUEST_ID, seedLeads } from '../rest/subscription.js';
+import { bearer, buildSubscription, REQUEST_ID, seedLeads } from '../support/subscription.js';
 
 const apps: { close(): Promise<unknown> }[] = [];
 afterEach(async () => {

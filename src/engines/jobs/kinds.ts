@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { PortName, Ports } from '../../domain/ports.js';
+import type { PortName, Ports } from '../../ports.js';
 
 /**
  * Timed work, as a family declares it: `jobs: { export: exportJob }` in its defineFamily, each kind made with

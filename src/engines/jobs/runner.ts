@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { AdjustableClock } from '../../clock.js';
-import type { PortName, Ports } from '../../domain/ports.js';
+import type { PortName, Ports } from '../../ports.js';
 import type { Database } from '../../storage/database.js';
 import {
   type AnyJobKind,

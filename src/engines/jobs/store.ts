@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import { type Database, type PreparedStatement, prepareOnUse } from '../../storage/database.js';
 import type { Job, JobFilter } from './kinds.js';
 
-/** A row of `jobs` (migrations/010_jobs.sql). */
+/** A row of `jobs` (src/storage/core-migrations.ts, `core/001_jobs`). */
 export interface JobRow {
   id: number;
   family: string;

@@ -18,7 +18,7 @@ import {
   tokenUrl,
   pick,
 } from '../../helpers.js';
-import { bearer, REQUEST_ID } from '../../rest/subscription.js';
+import { bearer, REQUEST_ID } from '../../support/subscription.js';
 
 const apps: FastifyInstance[] = [];
 
