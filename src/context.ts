@@ -11,7 +11,7 @@ import type { SeedDocument } from './domain/seed.js';
 import { UsageStats } from './domain/usage.js';
 import type { Config } from './config.js';
 import { JobRunner } from './engines/jobs/runner.js';
-import { jobsSeedPart } from './engines/jobs/seed.js';
+import { JOBS_KEY, jobsSeedPart } from './engines/jobs/seed.js';
 import type { AnyFamily, RepoOf } from './family.js';
 import type { Ids } from './ids.js';
 import { seedSchemaFor } from './seed.js';
@@ -111,6 +111,8 @@ export function createContext(
   for (const family of familyList) {
     // The key names the family's part of every snapshot: two with one key would overwrite each other's rows.
     if (keys.has(family.key)) throw new Error(`two resource families have the key "${family.key}" (src/families.ts)`);
+    if (family.key === JOBS_KEY)
+      throw new Error(`"${JOBS_KEY}" names the core's jobs in snapshots; no family may have it`);
     keys.add(family.key);
     const infra = { db, clock, ids, repo };
     const familyRepo: unknown = family.repository(infra);

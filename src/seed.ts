@@ -7,7 +7,7 @@ import {
   readSeedDocument,
   type SeedDocument,
 } from './domain/seed.js';
-import { type JobSeed, type JobSeedInput, jobSeed } from './engines/jobs/seed.js';
+import { JOBS_KEY, type JobSeed, type JobSeedInput, jobSeed } from './engines/jobs/seed.js';
 import { FAMILIES } from './families.js';
 import type { AnyFamily, Family } from './family.js';
 
@@ -24,7 +24,12 @@ function composeSeedSchema(families: readonly AnyFamily[]) {
     if (family.seed) familyShape[family.key] = z.array(family.seed.item).default([]);
   }
   return z
-    .strictObject({ ...coreSeedShape, jobs: z.array(jobSeed).default([]), ...familyShape, lastIds: lastIdsSchema })
+    .strictObject({
+      ...coreSeedShape,
+      [JOBS_KEY]: z.array(jobSeed).default([]),
+      ...familyShape,
+      lastIds: lastIdsSchema,
+    })
     .meta({ id: 'Seed' });
 }
 

@@ -465,6 +465,14 @@ describe('jobs on the clock', () => {
     expect(jobRows(db)).toEqual([]);
   });
 
+  it('a family keyed "jobs" stops the start: the key names the core’s jobs in every snapshot', async () => {
+    const db = openDatabase(':memory:', SCHEMA);
+    await expect(
+      buildApp({ config: testConfig(), db, families: [...FAMILIES, { ...tallies, key: 'jobs' }] }),
+    ).rejects.toThrow('"jobs" names the core\'s jobs in snapshots; no family may have it');
+    db.close();
+  });
+
   it('while the clock runs, a timer runs what falls due with no call coming; it is cleared on close', async () => {
     let realNow = T0;
     const clock = new AdjustableClock(() => realNow);

@@ -9,6 +9,9 @@ import type { JobRunner } from './runner.js';
  * email, its times in ISO 8601. A family's own rows for a job name the job's id; they load after this part.
  */
 
+/** The part's key in the document; no family may have it. */
+export const JOBS_KEY = 'jobs';
+
 const isoTime = z.iso.datetime({ offset: true });
 
 export const jobSeed = z.strictObject({
@@ -36,7 +39,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  */
 export function jobsSeedPart(runner: JobRunner): FamilyInstance {
   const family = defineFamily({
-    key: 'jobs',
+    key: JOBS_KEY,
     // The core owns the table (CORE_TABLES): no family claims it.
     tables: [],
     repository: () => runner,
