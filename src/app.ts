@@ -241,6 +241,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     request.ctx = ctx;
     request.access = NO_ACCESS;
     stamp(request);
+    // Jobs that fell due since the last call run before this one is handled (one comparison when none did).
+    if (request.receivedAt! >= request.ctx.jobs.nextDueAt) request.ctx.jobs.runDue();
     done();
   });
   const journalHooks = recordRequest(ctx);
@@ -305,5 +307,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     { prefix: '/data/foundation/access-control/administration' },
   );
 
+  // What fell due while the server was stopped runs now; from here on the clock drives the jobs.
+  ctx.jobs.start((error, job) => app.log.error({ err: error, job }, 'a job step failed; the job is marked Failed'));
   return app;
 }

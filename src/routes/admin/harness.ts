@@ -246,6 +246,8 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
       else if ('set' in change) ctx.clock.set(Date.parse(change.set));
       else if (change.mode === 'real') ctx.clock.real();
       else ctx.clock.freeze();
+      // A job whose time the clock passed is in its next state by the next call.
+      ctx.jobs.clockMoved();
       return clockState();
     },
   );
