@@ -12,6 +12,7 @@ import { defineJob, type JobStepContext } from '../../src/engines/jobs/kinds.js'
 import { FAMILIES } from '../../src/families.js';
 import { type AnyFamily, defineFamily, type FamilyRouteOptions, migrationsOf } from '../../src/family.js';
 import { successEnvelope } from '../../src/http/envelope.js';
+import { envelopeOf } from '../../src/http/marketo-schemas.js';
 import type { SeedInput } from '../../src/seed.js';
 import { type Database, openDatabase, prepareOnUse } from '../../src/storage/database.js';
 import { call, expectProblem, makeTempDir, tokenFor } from '../helpers.js';
@@ -91,6 +92,10 @@ const tallyJob = defineJob({
   },
 });
 
+const tallyEnvelope = envelopeOf(
+  z.object({ id: z.number().int(), state: z.string(), lines: z.number().int(), error: z.string().optional() }),
+);
+
 const tallyRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TallyRepository>> = async (app, { repo }) => {
   const status = (request: FastifyRequest, job: { id: number; state: string; error: string | null }) => ({
     id: job.id,
@@ -100,7 +105,10 @@ const tallyRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TallyRepository>> = 
   });
   app.post(
     '/rest/v1/tallies.json',
-    { config: { permissions: ['read-write-company'] }, schema: { body: z.unknown() } },
+    {
+      config: { permissions: ['read-write-company'] },
+      schema: { body: z.unknown(), response: { 200: tallyEnvelope } },
+    },
     async (request) => {
       const parsed = tallyPayload.safeParse(request.body);
       if (!parsed.success) throw new MarketoError('1003', parsed.error.issues[0]!.message);
@@ -117,7 +125,7 @@ const tallyRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TallyRepository>> = 
     '/rest/v1/tallies/:id.json',
     {
       config: { permissions: ['read-only-company', 'read-write-company'] },
-      schema: { params: z.object({ id: z.coerce.number().int() }) },
+      schema: { params: z.object({ id: z.coerce.number().int() }), response: { 200: tallyEnvelope } },
     },
     async (request) => {
       const job = request.ctx.jobs.get(tallyJob, request.params.id);
