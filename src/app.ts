@@ -274,7 +274,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(
     named('identityPlane', async (identity: FastifyInstance) => {
       identity.addHook('preHandler', injectFaults(ctx, identityClientId));
-      await identity.register(identityRoutes, { ctx });
+      await identity.register(identityRoutes);
     }),
   );
 
@@ -284,25 +284,25 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {
     admin.addHook('preValidation', refuseDeepBodies);
     await admin.register(permissionRoutes);
-    await admin.register(workspaceRoutes, { ctx });
-    await admin.register(partitionRoutes, { ctx });
-    await admin.register(roleRoutes, { ctx });
-    await admin.register(userRoutes, { ctx });
-    await admin.register(serviceRoutes, { ctx });
+    await admin.register(workspaceRoutes);
+    await admin.register(partitionRoutes);
+    await admin.register(roleRoutes);
+    await admin.register(userRoutes);
+    await admin.register(serviceRoutes);
     for (const [index, { family }] of ctx.families.entries()) {
       if (family.adminRoutes) {
         await admin.register(named(`${family.key}Admin`, family.adminRoutes), { repo: familyRepo(index) });
       }
     }
-    await admin.register(harnessRoutes, { ctx });
-    await admin.register(stubRoutes, { ctx, marketoRoutes });
+    await admin.register(harnessRoutes, { seedSchema: ctx.seedSchema });
+    await admin.register(stubRoutes, { marketoRoutes });
   });
   await app.register(adminPlane, { prefix: '/admin' });
   // Adobe's access-control path, so code written against the Roles API works unchanged.
   await app.register(
     named('accessControlPlane', async (aep: FastifyInstance) => {
       aep.addHook('preValidation', refuseDeepBodies);
-      await aep.register(roleRoutes, { ctx });
+      await aep.register(roleRoutes);
     }),
     { prefix: '/data/foundation/access-control/administration' },
   );

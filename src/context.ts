@@ -204,8 +204,3 @@ export function createContext(
     },
   };
 }
-
-/** What a core route plugin is given (a family's routes get FamilyRouteOptions, with their repository). */
-export interface CoreRouteOptions {
-  ctx: AppContext;
-}

@@ -69,7 +69,7 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
     marketo.addHook('onRequestAbort', release.onRequestAbort);
     if (ctx.config.RESPONSE_CHECKS === 'fail') checkResponses(marketo);
     for (const [index, { family }] of ctx.families.entries()) await registerFamilyRoutes(marketo, family, index);
-    await marketo.register(statsRoutes, { ctx });
+    await marketo.register(statsRoutes);
   });
 }
 
