@@ -49,7 +49,7 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
       if (route.config?.permissions === undefined) {
         throw new Error(`Marketo route ${String(route.method)} ${route.url} must declare config.permissions`);
       }
-      for (const method of [route.method].flat()) routeTable.add(method, route.url);
+      for (const method of [route.method].flat()) routeTable.add(method, route.url, route.config.permissions);
       // Set on each route, before its own hooks, with the route's permissions at hand.
       route.onRequest = [gateFor(route.config), ...[route.onRequest ?? []].flat()];
       // Access may change while a body arrives: the handler acts on access as it stands when it runs.
