@@ -31,6 +31,7 @@ import { SeedError } from './domain/seed.js';
 import { FAMILIES } from './families.js';
 import { type AnyFamily, familyRepo, migrationsOf } from './family.js';
 import { harnessRoutes } from './routes/admin/harness.js';
+import { leastPrivilegeRoutes } from './routes/admin/least-privilege.js';
 import { stubRoutes } from './routes/admin/stubs.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
 import { partitionRoutes } from './routes/admin/partitions.js';
@@ -89,6 +90,7 @@ for (const [name, plugin] of Object.entries({
   serviceRoutes,
   harnessRoutes,
   stubRoutes,
+  leastPrivilegeRoutes,
 })) {
   named(name, plugin);
 }
@@ -273,6 +275,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     }
     await admin.register(harnessRoutes, { seedSchema: ctx.seedSchema });
     await admin.register(stubRoutes, { marketoRoutes });
+    await admin.register(leastPrivilegeRoutes);
   });
   await app.register(adminPlane, { prefix: '/admin' });
   // Adobe's access-control path, so code written against the Roles API works unchanged.

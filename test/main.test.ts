@@ -26,6 +26,8 @@ const CONFIG_VARIABLES = [
   'LOG_LEVEL',
   'JOURNAL_LIMIT',
   'JOURNAL_MAX_BYTES',
+  'LEAST_PRIVILEGE_MAX_BYTES',
+  'LEAST_PRIVILEGE_CHECK',
   'DEMO_CLIENT_ID',
   'DEMO_CLIENT_SECRET',
   'DEMO_PERMISSIONS',
@@ -423,6 +425,54 @@ describe('acknowledged tokens survive kill -9 (issue 11)', () => {
     }
     expect(lost).toEqual([]);
   }, 30_000);
+});
+
+describe('LEAST_PRIVILEGE_CHECK=fail (issue 31)', () => {
+  const DEMO = { DEMO_CLIENT_ID: 'ci-client-id', DEMO_CLIENT_SECRET: 'ci-client-secret-0123456789' };
+
+  async function readLeads(base: string): Promise<void> {
+    const query = new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO.DEMO_CLIENT_ID });
+    query.set('client_secret', DEMO.DEMO_CLIENT_SECRET);
+    const { access_token } = (await (await fetch(`${base}/identity/oauth/token?${query}`)).json()) as {
+      access_token: string;
+    };
+    const leads = await fetch(`${base}/rest/v1/leads.json?filterType=id&filterValues=1`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    expect(((await leads.json()) as { success: boolean }).success).toBe(true);
+  }
+
+  it('stopping the server reports an integration holding permissions it never used, and exits 1', async () => {
+    const server = start(['--memory', '--port', '0'], {
+      ...DEMO,
+      DEMO_PERMISSIONS: 'read-only-lead,read-only-assets',
+      LEAST_PRIVILEGE_CHECK: 'fail',
+      LOG_LEVEL: 'silent',
+    });
+    const [, base] = await waitFor(server, LISTENING);
+    await readLeads(base!);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toContain('LEAST_PRIVILEGE_CHECK=fail');
+    expect(server.stderr()).toContain(
+      'demo-api-user@fake-marketo.local (service Demo Service), 1 call(s): in Default holds read-only-assets never ' +
+        'needed (needed: read-only-lead)',
+    );
+  });
+
+  it('exits 0 when every permission held was needed', async () => {
+    const server = start(['--memory', '--port', '0'], {
+      ...DEMO,
+      DEMO_PERMISSIONS: 'read-only-lead',
+      LEAST_PRIVILEGE_CHECK: 'fail',
+      LOG_LEVEL: 'silent',
+    });
+    const [, base] = await waitFor(server, LISTENING);
+    await readLeads(base!);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.stderr()).toBe('');
+  });
 });
 
 describe('in a container or a CI job (issue 18)', () => {

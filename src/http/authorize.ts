@@ -2,6 +2,7 @@ import type { FastifyContextConfig, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { MarketoError } from '../domain/errors.js';
 import { logsEveryRequest } from './journal.js';
+import { recordDecision } from './least-privilege.js';
 
 /**
  * The one place that answers 603: the route's declared permissions, held in at least one workspace
@@ -16,6 +17,7 @@ export function authorize(ctx: AppContext) {
     const { decision, first } = caller.decide(config, config.permissions ?? [], config.requireAll);
     request.decision = decision;
     request.access = caller.context;
+    recordDecision(request, config, decision);
     if (!decision.allowed) {
       // Once per caller and route until their access changes (a client retrying would flood the log); every
       // denial is in the journal, and in the log at debug.
