@@ -39,6 +39,7 @@ import { roleRoutes } from './routes/admin/roles.js';
 import { serviceRoutes } from './routes/admin/services.js';
 import { userRoutes } from './routes/admin/users.js';
 import { workspaceRoutes } from './routes/admin/workspaces.js';
+import { consoleRoutes } from './routes/console.js';
 import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
 import { statsRoutes } from './routes/stats.js';
@@ -249,6 +250,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   registerLazyDocs(app, '/docs');
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(named('healthRoutes', healthRoutes), { database: db.memory ? 'memory' : 'file' });
+  await app.register(named('consoleRoutes', consoleRoutes));
 
   await app.register(
     named('identityPlane', async (identity: FastifyInstance) => {

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundleOptions } from '../scripts/bundle.js';
@@ -304,6 +305,10 @@ describe('the bundled CLI (dist/fake-marketo.mjs, the package bin)', () => {
     const docs = await fetch(`${baseUrl}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');
+    // The console's script is served as its own source: bundled, it is still a script a browser can run.
+    const script = await (await fetch(`${baseUrl}/console/console.js`)).text();
+    expect(() => new Script(script)).not.toThrow();
+    expect(script).toContain('/admin/permissions');
   });
 });
 
