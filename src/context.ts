@@ -10,7 +10,7 @@ import type { PermissionKey } from './domain/permissions.js';
 import type { SeedDocument } from './domain/seed.js';
 import { UsageStats } from './domain/usage.js';
 import type { Config } from './config.js';
-import type { AnyFamily, RepoOf } from './family.js';
+import type { AnyFamily, CoreRepositories, RepoOf } from './family.js';
 import type { Ids } from './ids.js';
 import { seedSchemaFor } from './seed.js';
 import { type Database, onAccessChange } from './storage/database.js';
@@ -24,12 +24,7 @@ import { UserRepository } from './storage/users.js';
 import { WorkspaceRepository } from './storage/workspaces.js';
 
 /** The core's repositories; each resource family's is reached with `ctx.repo(family)`. */
-export interface Repositories {
-  workspaces: WorkspaceRepository;
-  partitions: PartitionRepository;
-  roles: RoleRepository;
-  users: UserRepository;
-  services: ServiceRepository;
+export interface Repositories extends CoreRepositories {
   tokens: TokenRepository;
   subscription: SubscriptionStore;
 }
@@ -100,6 +95,16 @@ export function createContext(
     if (!repoOf.has(family)) throw new Error(`the resource family "${family.key}" is not registered (src/families.ts)`);
     return repoOf.get(family) as RepoOf<F>;
   };
+  const stubs = new Stubs();
+  const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
+  const services = new ServiceRepository(db, clock, ids, tokens);
+  const core: CoreRepositories = {
+    workspaces: new WorkspaceRepository(db, events, guard),
+    partitions: new PartitionRepository(db, events, guard),
+    roles: new RoleRepository(db, clock),
+    users: new UserRepository(db, clock),
+    services,
+  };
   const families: FamilyInstance[] = [];
   const ports: Partial<Ports> = {};
   const providers = new Map<PortName, string>();
@@ -108,7 +113,7 @@ export function createContext(
     // The key names the family's part of every snapshot: two with one key would overwrite each other's rows.
     if (keys.has(family.key)) throw new Error(`two resource families have the key "${family.key}" (src/families.ts)`);
     keys.add(family.key);
-    const infra = { db, clock, ids, repo };
+    const infra = { db, clock, ids, repo, core };
     const familyRepo: unknown = family.repository(infra);
     repoOf.set(family, familyRepo);
     families.push({ family, repo: familyRepo });
@@ -128,15 +133,8 @@ export function createContext(
     if (!provided) throw new Error(`no registered resource family provides the port "${name}" (src/families.ts)`);
     return provided as Ports[K];
   };
-  const stubs = new Stubs();
-  const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
-  const services = new ServiceRepository(db, clock, ids, tokens);
   const repos: Repositories = {
-    workspaces: new WorkspaceRepository(db, events, guard),
-    partitions: new PartitionRepository(db, events, guard),
-    roles: new RoleRepository(db, clock),
-    users: new UserRepository(db, clock),
-    services,
+    ...core,
     tokens,
     // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them; their identity calls
     // are not answered with them but judged again (storage/tokens.ts, routes/identity.ts).
