@@ -8,7 +8,8 @@ export const OPENAPI_INFO = {
     'A local, stateful, permission-faithful fake of the Adobe Marketo Engage REST API.',
     '',
     "- **Marketo plane**, in Marketo's wire format: `/identity/oauth/token` (tokens) and `/rest/v1` (leads, lead " +
-      'partitions, usage and error stats). Get a token, then "Authorize" with it.',
+      'partitions, usage and error stats), the Asset API, and the User Management API (users, invitations, roles and ' +
+      'workspaces; no envelope, failures as HTTP statuses). Get a token, then "Authorize" with it.',
     '- **Admin plane**, JSON with `application/problem+json` errors: `/admin` (workspaces, partitions, roles, users, ' +
       'custom services, lead fields, and the test harness: reset, snapshot, request journal, clock, faults, limits), ' +
       "and Adobe's roles API at `/data/foundation/access-control/administration/roles`. " +
@@ -94,8 +95,19 @@ const IDENTITY_RESPONSES: Record<string, string> = {
   '401': '`invalid_client` (wrong secret) or `unauthorized` (no client with that id)',
 };
 
+/** The User Management API: no envelope, an HTTP status and `{errors:[{code, message}]}` (wire-formats.ts). */
+const USER_MANAGEMENT_RESPONSES: Record<string, string> = {
+  '200': 'OK: the record itself, no envelope',
+  '400': 'Bad input: 701 a value missing, 609 invalid JSON, 1003 an invalid value; nothing changed',
+  '401': '601 access token invalid (or sent in the query string: header only), 602 expired',
+  '403': '603 access denied: the caller needs Access User Management Api and Access Users',
+  '404': '610 no such user (or not in the state the operation acts on: accepted, or pending)',
+  '409': '709 the change conflicts: a taken email or userid, a user who owns LaunchPoint services',
+};
+
 function responseDescription(path: string, status: string): string | undefined {
   if (path.startsWith('/rest/')) return status === '200' ? MARKETO_ENVELOPE : undefined;
+  if (path.startsWith('/userservice/')) return USER_MANAGEMENT_RESPONSES[status];
   if (path.startsWith('/identity/')) return IDENTITY_RESPONSES[status];
   return ADMIN_RESPONSES[status];
 }
