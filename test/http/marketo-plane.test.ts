@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { buildApp } from '../../src/app.js';
 import { frozenClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
@@ -110,7 +111,7 @@ describe('Access Admin permissions on Marketo routes (only Access Users, only on
       wireFormat: url.startsWith('/userservice/') ? 'user-management' : 'lead-database',
       repository: () => ({}),
       marketoRoutes: async (app) => {
-        app.get(url, { config: { permissions } }, async () => ({}));
+        app.get(url, { config: { permissions }, schema: { response: { 200: z.object({}) } } }, async () => ({}));
       },
     });
 

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CoreRouteOptions } from '../../context.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { idParams } from '../../http/schemas.js';
 
@@ -59,9 +58,7 @@ const userList = z.object({ items: z.array(userSchema) });
 
 const userPatch = userInput.partial();
 
-export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
-  const { users } = ctx.repos;
-
+export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/users',
     {
@@ -71,7 +68,7 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
         response: { 200: userList, 401: problemResponses[401] },
       },
     },
-    async () => ({ items: users.list() }),
+    async (request) => ({ items: request.ctx.repos.users.list() }),
   );
 
   app.post(
@@ -84,13 +81,13 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
         response: { 201: userSchema, ...problemResponses },
       },
     },
-    async (request, reply) => reply.code(201).send(users.create(request.body)),
+    async (request, reply) => reply.code(201).send(request.ctx.repos.users.create(request.body)),
   );
 
   app.get(
     '/users/:id',
     { schema: { tags, summary: 'Get a user', params: idParams, response: { 200: userSchema, ...problemResponses } } },
-    async (request) => users.get(request.params.id),
+    async (request) => request.ctx.repos.users.get(request.params.id),
   );
 
   app.patch(
@@ -104,7 +101,7 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
         response: { 200: userSchema, ...problemResponses },
       },
     },
-    async (request) => users.update(request.params.id, request.body),
+    async (request) => request.ctx.repos.users.update(request.params.id, request.body),
   );
 
   app.post(
@@ -120,7 +117,7 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
         response: { 200: userSchema, ...problemResponses },
       },
     },
-    async (request) => users.acceptInvitation(request.params.id),
+    async (request) => request.ctx.repos.users.acceptInvitation(request.params.id),
   );
 
   app.delete(
@@ -134,7 +131,7 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      users.delete(request.params.id);
+      request.ctx.repos.users.delete(request.params.id);
       return reply.code(204).send(null);
     },
   );
