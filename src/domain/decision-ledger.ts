@@ -152,9 +152,10 @@ export class DecisionLedger {
       tallies.push(entry.denied);
     } else if (requirement.permissions.length > 0) {
       for (const workspaceId of observed.workspaces) {
-        const allowedBy = requirement.permissions.filter((key) =>
-          observed.workspacesHolding(key).includes(workspaceId),
-        );
+        // A requireAll route allowed here held all of its permissions here (some only on its API's calls: Access Users).
+        const allowedBy = requirement.requireAll
+          ? requirement.permissions
+          : requirement.permissions.filter((key) => observed.workspacesHolding(key).includes(workspaceId));
         let use = entry.workspaces.get(workspaceId);
         if (!use) {
           entry.workspaces.set(workspaceId, (use = { ...tally(at), allowedBy: [] }));

@@ -254,6 +254,38 @@ describe('GET /admin/services/{id}/least-privilege', () => {
   });
 });
 
+describe('a route that needs all of its permissions (the User Management API)', () => {
+  it('needs Access User Management Api and Access Users, each held where it allowed the call', async () => {
+    const { app } = await newSeededInstance({
+      roles: [{ name: 'Admin API', permissions: ['access-user-management-api', 'access-users', 'read-only-lead'] }],
+      users: [{ email: 'admin-api@example.com', roles: [{ role: 'Admin API', workspace: 'Default' }] }],
+      services: [{ name: 'Provisioner', user: 'admin-api@example.com', ...CI }],
+    });
+    try {
+      const token = bearer(await tokenFor(app, CI));
+      const users = await call(app, 'GET', '/userservice/management/v1/users/allusers.json', undefined, token);
+      expect(users.statusCode).toBe(200);
+      const { items } = (await call(app, 'GET', '/admin/users')).json() as { items: { id: number }[] };
+      const report = (await call(app, 'GET', `/admin/users/${items[0]!.id}/least-privilege`)).json();
+      expect(report.workspaces).toEqual([
+        expect.objectContaining({
+          workspaceName: 'Default',
+          needed: ['access-user-management-api', 'access-users'],
+          unused: ['read-only-lead'],
+          operations: [
+            expect.objectContaining({
+              operation: 'GET /userservice/management/v1/users/allusers.json',
+              allowedBy: ['access-user-management-api', 'access-users'],
+            }),
+          ],
+        }),
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('the ledger: GET and DELETE /admin/least-privilege', () => {
   it('counts its entries; DELETE clears it (reset does not), and the reports start from no call', async () => {
     const { app } = await newSeededInstance(seed());
