@@ -447,36 +447,32 @@ describe('LEAST_PRIVILEGE_CHECK=fail (issue 31)', () => {
     expect(((await leads.json()) as { success: boolean }).success).toBe(true);
   }
 
-  it('stopping the server reports an integration holding permissions it never used, and exits 1', async () => {
+  /** Starts with the demo role holding `permissions`, reads leads once, stops: the exit code and stderr. */
+  async function readLeadsAndStop(permissions: string): Promise<{ code: number | null; stderr: string }> {
     const server = start(['--memory', '--port', '0'], {
       ...DEMO,
-      DEMO_PERMISSIONS: 'read-only-lead,read-only-assets',
+      DEMO_PERMISSIONS: permissions,
       LEAST_PRIVILEGE_CHECK: 'fail',
       LOG_LEVEL: 'silent',
     });
     const [, base] = await waitFor(server, LISTENING);
     await readLeads(base!);
     server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(1);
-    expect(server.stderr()).toContain('LEAST_PRIVILEGE_CHECK=fail');
-    expect(server.stderr()).toContain(
+    return { code: await server.exited, stderr: server.stderr() };
+  }
+
+  it('stopping the server reports an integration holding permissions it never used, and exits 1', async () => {
+    const { code, stderr } = await readLeadsAndStop('read-only-lead,read-only-assets');
+    expect(code).toBe(1);
+    expect(stderr).toContain('LEAST_PRIVILEGE_CHECK=fail');
+    expect(stderr).toContain(
       'demo-api-user@fake-marketo.local (service Demo Service), 1 call(s): in Default holds read-only-assets never ' +
         'needed (needed: read-only-lead)',
     );
   });
 
   it('exits 0 when every permission held was needed', async () => {
-    const server = start(['--memory', '--port', '0'], {
-      ...DEMO,
-      DEMO_PERMISSIONS: 'read-only-lead',
-      LEAST_PRIVILEGE_CHECK: 'fail',
-      LOG_LEVEL: 'silent',
-    });
-    const [, base] = await waitFor(server, LISTENING);
-    await readLeads(base!);
-    server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
-    expect(server.stderr()).toBe('');
+    expect(await readLeadsAndStop('read-only-lead')).toEqual({ code: 0, stderr: '' });
   });
 });
 

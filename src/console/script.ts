@@ -158,6 +158,31 @@ export function consoleApp(): void {
     return button;
   }
 
+  /** A form in `container`: a title, its fields, a submit button and Cancel; `submit` runs with its errors shown. */
+  function editorForm(
+    container: HTMLElement,
+    id: string,
+    title: string,
+    submitLabel: string,
+    submit: () => Promise<void>,
+    ...fields: Child[]
+  ): void {
+    const onsubmit = (event: Event) => {
+      event.preventDefault();
+      void run(submit);
+    };
+    container.replaceChildren(
+      h(
+        'form',
+        { id: `${id}-form`, onsubmit },
+        h('h3', {}, title),
+        ...fields,
+        h('button', { type: 'submit', id: `${id}-save` }, submitLabel),
+        h('button', { type: 'button', onclick: () => container.replaceChildren() }, 'Cancel'),
+      ),
+    );
+  }
+
   class ProblemError extends Error {
     constructor(readonly problem: Problem) {
       super(problem.detail);
@@ -342,47 +367,37 @@ export function consoleApp(): void {
 
   function roleEditor(container: HTMLElement, permissions: Permission[], role?: Role): void {
     const tree = permissionTree(permissions, role?.permissionSets ?? []);
-    container.replaceChildren(
-      h(
-        'form',
-        {
-          id: 'role-form',
-          onsubmit: (event: Event) => {
-            event.preventDefault();
-            const keys = [...tree.querySelectorAll<HTMLInputElement>('input.permission:checked')].map(
-              (box) => box.value,
-            );
-            void run(async () => {
-              const body = { name: valueOf('role-name'), description: valueOf('role-description') };
-              if (role) {
-                await api(
-                  'PATCH',
-                  `/admin/roles/${role.id}`,
-                  {
-                    operations: [
-                      { op: 'replace', path: '/name', value: body.name },
-                      { op: 'replace', path: '/description', value: body.description },
-                      { op: 'replace', path: '/permissionSets', value: keys },
-                    ],
-                  },
-                  { 'if-match': `"${role.etag}"` },
-                );
-                notice(`Role "${body.name}" saved.`);
-              } else {
-                await api('POST', '/admin/roles', { ...body, permissionSets: keys });
-                notice(`Role "${body.name}" created.`);
-              }
-              await rolesScreen();
-            });
-          },
-        },
-        h('h3', {}, role ? `Edit role ${role.name}` : 'New Role'),
-        field('Role name', h('input', { id: 'role-name', value: role?.name ?? '', required: true, maxlength: 255 })),
-        field('Description', h('input', { id: 'role-description', value: role?.description ?? '', maxlength: 2000 })),
-        tree,
-        h('button', { type: 'submit', id: 'role-save' }, role ? 'Save' : 'Create'),
-        h('button', { type: 'button', onclick: () => container.replaceChildren() }, 'Cancel'),
-      ),
+    editorForm(
+      container,
+      'role',
+      role ? `Edit role ${role.name}` : 'New Role',
+      role ? 'Save' : 'Create',
+      async () => {
+        const keys = [...tree.querySelectorAll<HTMLInputElement>('input.permission:checked')].map((box) => box.value);
+        const body = { name: valueOf('role-name'), description: valueOf('role-description') };
+        if (role) {
+          await api(
+            'PATCH',
+            `/admin/roles/${role.id}`,
+            {
+              operations: [
+                { op: 'replace', path: '/name', value: body.name },
+                { op: 'replace', path: '/description', value: body.description },
+                { op: 'replace', path: '/permissionSets', value: keys },
+              ],
+            },
+            { 'if-match': `"${role.etag}"` },
+          );
+          notice(`Role "${body.name}" saved.`);
+        } else {
+          await api('POST', '/admin/roles', { ...body, permissionSets: keys });
+          notice(`Role "${body.name}" created.`);
+        }
+        await rolesScreen();
+      },
+      field('Role name', h('input', { id: 'role-name', value: role?.name ?? '', required: true, maxlength: 255 })),
+      field('Description', h('input', { id: 'role-description', value: role?.description ?? '', maxlength: 2000 })),
+      tree,
     );
   }
 
@@ -458,48 +473,39 @@ export function consoleApp(): void {
       grants.append(row);
     };
     for (const grant of user?.roles ?? []) addGrant(grant);
-    container.replaceChildren(
+    editorForm(
+      container,
+      'user',
+      user ? `Edit user ${user.email}` : 'Invite New User',
+      user ? 'Save' : 'Create',
+      async () => {
+        const body = {
+          email: valueOf('user-email'),
+          firstName: valueOf('user-first-name'),
+          lastName: valueOf('user-last-name'),
+          apiOnly: (document.getElementById('user-api-only') as HTMLInputElement).checked,
+          roles: [...grants.querySelectorAll('li.grant')].map((row) => ({
+            roleId: Number(row.querySelector<HTMLSelectElement>('.grant-role')!.value),
+            workspaceId: Number(row.querySelector<HTMLSelectElement>('.grant-workspace')!.value),
+          })),
+        };
+        if (user) await api('PATCH', `/admin/users/${user.id}`, body);
+        else await api('POST', '/admin/users', body);
+        notice(`User ${body.email} ${user ? 'saved' : 'created'}.`);
+        await usersScreen();
+      },
+      field('Email', h('input', { id: 'user-email', type: 'email', value: user?.email ?? '', required: true })),
+      field('First name', h('input', { id: 'user-first-name', value: user?.firstName ?? '' })),
+      field('Last name', h('input', { id: 'user-last-name', value: user?.lastName ?? '' })),
       h(
-        'form',
-        {
-          id: 'user-form',
-          onsubmit: (event: Event) => {
-            event.preventDefault();
-            const roleGrants = [...grants.querySelectorAll('li.grant')].map((row) => ({
-              roleId: Number(row.querySelector<HTMLSelectElement>('.grant-role')!.value),
-              workspaceId: Number(row.querySelector<HTMLSelectElement>('.grant-workspace')!.value),
-            }));
-            const body = {
-              email: valueOf('user-email'),
-              firstName: valueOf('user-first-name'),
-              lastName: valueOf('user-last-name'),
-              apiOnly: (document.getElementById('user-api-only') as HTMLInputElement).checked,
-              roles: roleGrants,
-            };
-            void run(async () => {
-              if (user) await api('PATCH', `/admin/users/${user.id}`, body);
-              else await api('POST', '/admin/users', body);
-              notice(`User ${body.email} ${user ? 'saved' : 'created'}.`);
-              await usersScreen();
-            });
-          },
-        },
-        h('h3', {}, user ? `Edit user ${user.email}` : 'Invite New User'),
-        field('Email', h('input', { id: 'user-email', type: 'email', value: user?.email ?? '', required: true })),
-        field('First name', h('input', { id: 'user-first-name', value: user?.firstName ?? '' })),
-        field('Last name', h('input', { id: 'user-last-name', value: user?.lastName ?? '' })),
-        h(
-          'label',
-          { class: 'check' },
-          h('input', { id: 'user-api-only', type: 'checkbox', checked: user ? user.apiOnly : true }),
-          ' API only',
-        ),
-        h('h4', {}, 'Roles, per workspace'),
-        grants,
-        h('button', { type: 'button', id: 'user-add-grant', onclick: () => addGrant() }, 'Add a role'),
-        h('button', { type: 'submit', id: 'user-save' }, user ? 'Save' : 'Create'),
-        h('button', { type: 'button', onclick: () => container.replaceChildren() }, 'Cancel'),
+        'label',
+        { class: 'check' },
+        h('input', { id: 'user-api-only', type: 'checkbox', checked: user ? user.apiOnly : true }),
+        ' API only',
       ),
+      h('h4', {}, 'Roles, per workspace'),
+      grants,
+      h('button', { type: 'button', id: 'user-add-grant', onclick: () => addGrant() }, 'Add a role'),
     );
   }
 
@@ -547,35 +553,27 @@ export function consoleApp(): void {
   }
 
   function serviceEditor(container: HTMLElement, apiUsers: User[]): void {
-    container.replaceChildren(
-      h(
-        'form',
-        {
-          id: 'service-form',
-          onsubmit: (event: Event) => {
-            event.preventDefault();
-            const body = {
-              name: valueOf('service-name'),
-              description: valueOf('service-description'),
-              apiOnlyUserId: Number(valueOf('service-user')),
-            };
-            void run(async () => {
-              // The answer carries the secret: it is not shown until View Details reveals it.
-              await api('POST', '/admin/services', body);
-              notice(`Service "${body.name}" created.`);
-              await launchpointScreen();
-            });
-          },
-        },
-        h('h3', {}, 'New Service (Custom)'),
-        field('Display Name', h('input', { id: 'service-name', required: true, maxlength: 255 })),
-        field('Description', h('input', { id: 'service-description', maxlength: 2000 })),
-        field(
-          'API Only User',
-          h('select', { id: 'service-user', required: true }, ...apiUsers.map((user) => option(user.id, user.email))),
-        ),
-        h('button', { type: 'submit', id: 'service-save' }, 'Create'),
-        h('button', { type: 'button', onclick: () => container.replaceChildren() }, 'Cancel'),
+    editorForm(
+      container,
+      'service',
+      'New Service (Custom)',
+      'Create',
+      async () => {
+        const body = {
+          name: valueOf('service-name'),
+          description: valueOf('service-description'),
+          apiOnlyUserId: Number(valueOf('service-user')),
+        };
+        // The answer carries the secret: it is not shown until View Details reveals it.
+        await api('POST', '/admin/services', body);
+        notice(`Service "${body.name}" created.`);
+        await launchpointScreen();
+      },
+      field('Display Name', h('input', { id: 'service-name', required: true, maxlength: 255 })),
+      field('Description', h('input', { id: 'service-description', maxlength: 2000 })),
+      field(
+        'API Only User',
+        h('select', { id: 'service-user', required: true }, ...apiUsers.map((user) => option(user.id, user.email))),
       ),
     );
   }
@@ -679,58 +677,42 @@ export function consoleApp(): void {
     const editor = h('div', { id: 'workspace-editor' });
     const workspaceForm = (workspace?: Workspace) => {
       const boxes = partitionBoxes(workspace?.partitionIds ?? []);
-      editor.replaceChildren(
-        h(
-          'form',
-          {
-            id: 'workspace-form',
-            onsubmit: (event: Event) => {
-              event.preventDefault();
-              const body = {
-                name: valueOf('workspace-name'),
-                description: valueOf('workspace-description'),
-                partitionIds: chosen(boxes),
-              };
-              void run(async () => {
-                if (workspace) await api('PATCH', `/admin/workspaces/${workspace.id}`, body);
-                else await api('POST', '/admin/workspaces', body);
-                notice(`Workspace "${body.name}" ${workspace ? 'saved' : 'created'}.`);
-                await workspacesScreen();
-              });
-            },
-          },
-          h('h3', {}, workspace ? `Edit workspace ${workspace.name}` : 'New Workspace'),
-          field('Name', h('input', { id: 'workspace-name', value: workspace?.name ?? '', required: true })),
-          field('Description', h('input', { id: 'workspace-description', value: workspace?.description ?? '' })),
-          h('h4', {}, 'Lead partitions it sees'),
-          boxes,
-          h('button', { type: 'submit', id: 'workspace-save' }, workspace ? 'Save' : 'Create'),
-          h('button', { type: 'button', onclick: () => editor.replaceChildren() }, 'Cancel'),
-        ),
+      editorForm(
+        editor,
+        'workspace',
+        workspace ? `Edit workspace ${workspace.name}` : 'New Workspace',
+        workspace ? 'Save' : 'Create',
+        async () => {
+          const body = {
+            name: valueOf('workspace-name'),
+            description: valueOf('workspace-description'),
+            partitionIds: chosen(boxes),
+          };
+          if (workspace) await api('PATCH', `/admin/workspaces/${workspace.id}`, body);
+          else await api('POST', '/admin/workspaces', body);
+          notice(`Workspace "${body.name}" ${workspace ? 'saved' : 'created'}.`);
+          await workspacesScreen();
+        },
+        field('Name', h('input', { id: 'workspace-name', value: workspace?.name ?? '', required: true })),
+        field('Description', h('input', { id: 'workspace-description', value: workspace?.description ?? '' })),
+        h('h4', {}, 'Lead partitions it sees'),
+        boxes,
       );
     };
     const partitionForm = () =>
-      editor.replaceChildren(
-        h(
-          'form',
-          {
-            id: 'partition-form',
-            onsubmit: (event: Event) => {
-              event.preventDefault();
-              const body = { name: valueOf('partition-name'), description: valueOf('partition-description') };
-              void run(async () => {
-                await api('POST', '/admin/partitions', body);
-                notice(`Partition "${body.name}" created.`);
-                await workspacesScreen();
-              });
-            },
-          },
-          h('h3', {}, 'New Lead Partition'),
-          field('Name', h('input', { id: 'partition-name', required: true })),
-          field('Description', h('input', { id: 'partition-description' })),
-          h('button', { type: 'submit', id: 'partition-save' }, 'Create'),
-          h('button', { type: 'button', onclick: () => editor.replaceChildren() }, 'Cancel'),
-        ),
+      editorForm(
+        editor,
+        'partition',
+        'New Lead Partition',
+        'Create',
+        async () => {
+          const body = { name: valueOf('partition-name'), description: valueOf('partition-description') };
+          await api('POST', '/admin/partitions', body);
+          notice(`Partition "${body.name}" created.`);
+          await workspacesScreen();
+        },
+        field('Name', h('input', { id: 'partition-name', required: true })),
+        field('Description', h('input', { id: 'partition-description' })),
       );
     main.replaceChildren(
       h('h2', {}, 'Workspaces & Partitions'),

@@ -99,47 +99,40 @@ export const leastPrivilegeRoutes: FastifyPluginAsyncZod = async (app) => {
     ...problemResponses,
   };
 
-  app.get(
-    '/users/:id/least-privilege',
+  const subjects = [
     {
-      schema: {
-        tags,
-        summary: "The least-privilege report of an API-only user: what their services' calls needed",
-        description: REPORT_DESCRIPTION,
-        params: idParams,
-        querystring: reportQuery,
-        response: reportResponses,
-      },
+      path: 'users',
+      summary: "The least-privilege report of an API-only user: what their services' calls needed",
+      report: userReport,
     },
-    async (request, reply) =>
-      answer(
-        reply,
-        userReport(request.ctx, request.params.id),
-        request.query.format,
-        `GET /admin/users/${request.params.id}/least-privilege`,
-      ),
-  );
-
-  app.get(
-    '/services/:id/least-privilege',
     {
-      schema: {
-        tags,
-        summary: "The least-privilege report of a LaunchPoint service: what its calls needed of its user's grants",
-        description: REPORT_DESCRIPTION,
-        params: idParams,
-        querystring: reportQuery,
-        response: reportResponses,
-      },
+      path: 'services',
+      summary: "The least-privilege report of a LaunchPoint service: what its calls needed of its user's grants",
+      report: serviceReport,
     },
-    async (request, reply) =>
-      answer(
-        reply,
-        serviceReport(request.ctx, request.params.id),
-        request.query.format,
-        `GET /admin/services/${request.params.id}/least-privilege`,
-      ),
-  );
+  ];
+  for (const { path, summary, report } of subjects) {
+    app.get(
+      `/${path}/:id/least-privilege`,
+      {
+        schema: {
+          tags,
+          summary,
+          description: REPORT_DESCRIPTION,
+          params: idParams,
+          querystring: reportQuery,
+          response: reportResponses,
+        },
+      },
+      async (request, reply) =>
+        answer(
+          reply,
+          report(request.ctx, request.params.id),
+          request.query.format,
+          `GET /admin/${path}/${request.params.id}/least-privilege`,
+        ),
+    );
+  }
 
   app.get(
     '/least-privilege',
