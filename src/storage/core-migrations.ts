@@ -140,7 +140,7 @@ CREATE INDEX jobs_by_owner ON jobs (owner_user_id);
 `,
   },
   {
-    name: 'core/005_user_invitations',
+    name: 'core/002_user_invitations',
     sql: `
 -- What the User Management API knows of a user beyond the admin plane's (issue 30, user-management.md):
 -- login_id: the login id ("userid"), when one was given (an invitation, a seed); NULL means the email;
