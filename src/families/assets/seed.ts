@@ -158,6 +158,11 @@ export function loadAssets(repo: AssetRepository, items: readonly AssetItem[], c
     if (found.length > 1) fail(where, `"${ref}" names ${found.length} folders: name the folder by its id`);
     return found[0]!;
   };
+  /** A tree root holds only the workspaces' zones (as the API's 709 says). */
+  const belowTreeRoot = (folder: FolderRow, ref: number | string, where: string): FolderRow => {
+    if (isTreeRoot(folder)) fail(where, `${JSON.stringify(ref)} holds only the workspaces' folders`);
+    return folder;
+  };
   const tokenOwner = (item: Extract<AssetItem, { kind: 'token' }>, where: string) => {
     if (item.program !== undefined) {
       const program = typeof item.program === 'number' ? repo.program(item.program) : repo.programByName(item.program);
@@ -174,8 +179,7 @@ export function loadAssets(repo: AssetRepository, items: readonly AssetItem[], c
       }
       if (programs.length === 1) return { folderId: null, programId: programs[0]! };
     }
-    const folder = folderOf(ref, `${where}.folder`);
-    if (isTreeRoot(folder)) fail(`${where}.folder`, `${JSON.stringify(ref)} holds only the workspaces' folders`);
+    const folder = belowTreeRoot(folderOf(ref, `${where}.folder`), ref, `${where}.folder`);
     return { folderId: folder.id, programId: null };
   };
 
@@ -214,10 +218,7 @@ export function loadAssets(repo: AssetRepository, items: readonly AssetItem[], c
           );
           break;
         case 'folder': {
-          const parent = folderOf(item.parent, `${path}.parent`);
-          if (isTreeRoot(parent)) {
-            fail(`${path}.parent`, `${JSON.stringify(item.parent)} holds only the workspaces' folders`);
-          }
+          const parent = belowTreeRoot(folderOf(item.parent, `${path}.parent`), item.parent, `${path}.parent`);
           const created = context.time(item.createdAt);
           const folderId = unique(path, () =>
             repo.insertFolder({
@@ -237,11 +238,8 @@ export function loadAssets(repo: AssetRepository, items: readonly AssetItem[], c
           break;
         }
         case 'program': {
-          const folder = folderOf(item.folder, `${path}.folder`);
+          const folder = belowTreeRoot(folderOf(item.folder, `${path}.folder`), item.folder, `${path}.folder`);
           if (folder.tree !== MARKETING_ACTIVITIES) fail(`${path}.folder`, 'programs live in Marketing Activities');
-          if (isTreeRoot(folder)) {
-            fail(`${path}.folder`, `${JSON.stringify(item.folder)} holds only the workspaces' folders`);
-          }
           const type = programType(item.type) as ProgramType;
           const channel = repo.channelByName(item.channel);
           if (!channel) fail(`${path}.channel`, `no channel named "${item.channel}"`);
