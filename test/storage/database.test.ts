@@ -159,7 +159,9 @@ describe('migrations', () => {
     try {
       db.pragma('foreign_keys = ON');
       runMigrations(db, older);
-      db.prepare("INSERT OR IGNORE INTO workspaces (id, name, description) VALUES (1, 'Default', ''), (2, 'North', '')").run();
+      db.prepare(
+        "INSERT OR IGNORE INTO workspaces (id, name, description) VALUES (1, 'Default', ''), (2, 'North', '')",
+      ).run();
       const zone = db.prepare(
         `INSERT INTO asset_folders (workspace_id, parent_id, tree, name, folder_type, is_system, created_at, updated_at)
          VALUES (?, NULL, ?, ?, 'Zone', 1, 5, 5) RETURNING id`,
