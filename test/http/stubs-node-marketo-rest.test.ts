@@ -107,6 +107,10 @@ describe('stubs in a seed', () => {
     await expect(
       startFakeMarketo({ seed: { stubs: [{ match: { path: '/rest/x' }, respond: { status: 700 } }] } }),
     ).rejects.toThrow(/stubs\[0\]\.respond\.status/);
+    // A header value Node cannot send (issue 23, item 9).
+    await expect(
+      startFakeMarketo({ seed: { stubs: [{ match: { path: '/rest/x' }, respond: { headers: { x: 'ab\u2028' } } }] } }),
+    ).rejects.toThrow(/stubs\[0\]\.respond\.headers\.x/);
     const twice = { id: 'a', match: { path: '/rest/x' }, respond: {} };
     await expect(startFakeMarketo({ seed: { stubs: [twice, twice] } })).rejects.toThrow(
       /stubs\[1\]\.id: id a is taken/,

@@ -264,6 +264,25 @@ describe('/admin/stubs input', () => {
       'body.respond.headers.Content-Length',
     ],
     ['status', { match: { path: '/rest/x' }, respond: { status: 99 } }, 'body.respond.status'],
+    // Node refuses to send these (ERR_INVALID_CHAR): every matching call answered 500 (issue 23, item 9).
+    [
+      'non-Latin-1 header value',
+      { match: { path: '/rest/x' }, respond: { headers: { x: 'Ω' } } },
+      'body.respond.headers.x',
+    ],
+    [
+      'control character',
+      { match: { path: '/rest/x' }, respond: { headers: { x: 'a\u0001' } } },
+      'body.respond.headers.x',
+    ],
+    ['DEL', { match: { path: '/rest/x' }, respond: { headers: { x: '\u007f' } } }, 'body.respond.headers.x'],
+    [
+      'bad header in a sequence',
+      { match: { path: '/rest/x' }, responses: [{}, { headers: { x: '😀' } }] },
+      'body.responses.1.headers.x',
+    ],
+    ['a glob of more than 16 segments', { match: { path: `/rest${'/*'.repeat(16)}` }, respond: {} }, 'body.match.path'],
+    ['a glob too long', { match: { path: `/rest/${'a'.repeat(500)}` }, respond: {} }, 'body.match.path'],
     ['whenDone alone', { match: { path: '/rest/x' }, respond: {}, whenDone: 'fall-through' }, 'body.whenDone'],
     [
       'no auth but permissions',
@@ -275,6 +294,13 @@ describe('/admin/stubs input', () => {
     const problem = expectProblem(await call(app, 'POST', '/admin/stubs', body), 400);
     expect(failingPaths(problem).join(' ')).toContain(path);
     expect((await call(app, 'GET', '/admin/stubs')).json().items).toEqual([]);
+  });
+
+  it('takes header values Node can send: Latin-1 text and tabs', async () => {
+    await addStub({ match: { path: '/rest/x' }, respond: { headers: { 'x-latin': 'café\tñ' }, body: {} } });
+    const response = await call(app, 'GET', '/rest/x', undefined, auth());
+    expect(response.statusCode).toBe(200);
+    expect(Buffer.from(response.headers['x-latin'] as string, 'latin1').toString('latin1')).toBe('café\tñ');
   });
 
   it('refuses a body too deep, bad JSON and a taken id with 400', async () => {

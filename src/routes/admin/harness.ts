@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { pathGlob } from '../../domain/glob.js';
 import { resetToBaseline } from '../../lifecycle.js';
 import { problemResponses } from '../../http/problem.js';
 
@@ -61,10 +62,8 @@ const clockChange = z
 
 const faultMatch = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
-  path: z
-    .string()
+  path: pathGlob
     .startsWith('/')
-    .max(500)
     .optional()
     .describe('Glob: * within a segment, ** across segments, e.g. /rest/v1/leads*'),
   clientId: z.string().min(1).optional(),
@@ -135,7 +134,7 @@ const journalQuery = z.object({
   clientId: z.string().optional(),
   code: z.string().optional().describe('The Marketo code of the answer, e.g. 603'),
   stubId: z.string().optional(),
-  path: z.string().optional().describe('Glob: * within a segment, ** across'),
+  path: pathGlob.optional().describe('Glob: * within a segment, ** across'),
   decision: z.enum(['allowed', 'denied']).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
