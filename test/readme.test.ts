@@ -40,6 +40,23 @@ describe('README', () => {
     expect(section('## Quick start')).toContain('`npm start` runs the built bin, `dist/fake-marketo.mjs`');
   });
 
+  it('gives shell commands that run as written: no <placeholder>, the tarball npm pack makes (issue 23, item 19)', () => {
+    const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map(([, block]) => block!).join('\n');
+    expect(commands).not.toMatch(/<[A-Za-z_-]+>/);
+    const { name, version } = JSON.parse(read('package.json'));
+    for (const [tarball] of commands.matchAll(/[\w-]+-\d+\.\d+\.\d+\.tgz/g))
+      expect(tarball).toBe(`${name}-${version}.tgz`);
+    expect(section('### Install it in your project')).toContain(`${name}-${version}.tgz`);
+  });
+
+  // What npm 11.19 on Node 20.20 printed for a plain install of package.json's dependencies (issue 23, item 19: README
+  // named the packages the overrides pin, not the ones npm warns about).
+  it('names the packages npm warns about on Node 20 when installed into another project', () => {
+    const quickStart = section('## Quick start');
+    expect(quickStart).toContain('`EBADENGINE` for `cookie@2`');
+    expect(quickStart).toContain('`content-disposition@3`');
+  });
+
   it('names scripts that exist', () => {
     for (const [, path] of readme.matchAll(/\b(scripts\/[a-z-]+\.(?:ts|sh))\b/g)) {
       expect(existsSync(new URL(`../${path}`, import.meta.url)), path).toBe(true);

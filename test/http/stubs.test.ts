@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { buildApp } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
 import {
@@ -433,6 +435,40 @@ describe('the journal for verification', () => {
     expect(typeof entry.body).toBe('string');
     expect(Buffer.byteLength(entry.body)).toBeLessThanOrEqual(64 * 1024);
     expect(entry.body.startsWith('{"input":[{"id":7}]')).toBe(true);
+  });
+});
+
+describe("README's stubs section", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('#### Stubs'), readme.indexOf('\n### ', readme.indexOf('#### Stubs')));
+
+  // It said static lists and programs were not implemented, and stubbed GET /rest/v1/lists.json (issue 23, item 19).
+  it('stubs, in its examples, paths the fake does not serve', async () => {
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const { stubs } = parseYaml(yaml) as { stubs: unknown[] };
+    expect(stubs.length).toBeGreaterThan(0);
+    for (const stub of stubs) expect((await addStub(stub)).shadows).toEqual([]);
+    const code = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    const [, method, path] = /match: \{ method: '(\w+)', path: '([^']+)' \}/.exec(code)!;
+    const [, verifiedPath] = /fake\.verify\(\{ method: '\w+', path: '([^']+)' \}/.exec(code)!;
+    expect((await addStub({ match: { method, path }, respond: { body: {} } })).shadows).toEqual([]);
+    // The call the code example verifies, as a client sends it (an Asset API form body), and the body it shows.
+    const sent = await app.inject({
+      method: 'POST',
+      url: verifiedPath!,
+      headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'fieldId=Email',
+    });
+    expect(sent.statusCode).toBe(200);
+    const [entry] = (await call(app, 'GET', `/admin/requests?path=${verifiedPath}`)).json().items;
+    expect(entry.body).toEqual(
+      JSON.parse(
+        /call\.body; \/\/ (.*)/
+          .exec(code)![1]!
+          .replace(/(\w+):/g, '"$1":')
+          .replace(/'/g, '"'),
+      ),
+    );
   });
 });
 
