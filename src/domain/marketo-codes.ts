@@ -88,6 +88,11 @@ export const DETAIL_MESSAGES = {
   idOnlyWithUpdateOnly: "Field 'id' is only allowed with action updateOnly",
   /** Ours: a read-only field in a sync record. */
   readOnlyField: "Field '%s' is read only",
+  /**
+   * Ours (1008, record level): a partitionName no partition has. Adobe documents 1008 for a partition the caller
+   * cannot use; a mistyped name keeps the code (clients branch on it) and says what is wrong (issue 23, item 19).
+   */
+  partitionNotFound: "Partition '%s' does not exist",
   /** Ours: a paging token that is not one of ours, or is out of date. */
   invalidPageToken: 'Invalid nextPageToken',
   expiredPageToken: 'Expired nextPageToken',

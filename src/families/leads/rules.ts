@@ -81,6 +81,11 @@ class Skip extends Error {
 
 const partitionDenied = (partitionName: string): Reason => reason('1008', marketoMessage('1008', partitionName));
 const accessDenied = (partitionName: string) => new Skip('1008', partitionDenied(partitionName).message);
+/** A partition named in a write: 1008 when there is none of that name (it says so) or the caller cannot write it. */
+const partitionRefused = (partitionName: string, partition: Partition | undefined): Reason =>
+  partition
+    ? partitionDenied(partitionName)
+    : reason('1008', formatMessage(DETAIL_MESSAGES.partitionNotFound, partitionName));
 const fieldNotSupported = (name: string) => new MarketoError('1011', marketoMessage('1011', name));
 
 /** How a searchable field is looked up in storage. */
@@ -106,7 +111,9 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
   const targetPartition = (): number => {
     if (usesPartitionName) {
       const partition = rules.partitionByName(request.partitionName!);
-      if (!partition || !scope.writable.has(partition.id)) throw accessDenied(request.partitionName!);
+      if (!partition || !scope.writable.has(partition.id)) {
+        throw new Skip('1008', partitionRefused(request.partitionName!, partition).message);
+      }
       return partition.id;
     }
     if (scope.writable.has(DEFAULT_PARTITION_ID)) return DEFAULT_PARTITION_ID;
@@ -342,7 +349,7 @@ export function moveLeads(
       const lead = writableLead(rules, scope, id);
       if (isResult(lead)) return lead;
       const target = rules.partitionByName(partitionName);
-      if (!target || !scope.writable.has(target.id)) return skipped(partitionDenied(partitionName), id);
+      if (!target || !scope.writable.has(target.id)) return skipped(partitionRefused(partitionName, target), id);
       rules.leads.movePartition(id, target.id);
       // A move to the partition the lead is in changes nothing to log.
       if (target.id === lead.partitionId) return { id, status: 'updated' };

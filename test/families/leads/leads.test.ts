@@ -161,6 +161,11 @@ describe('Sync Leads POST /rest/v1/leads.json', () => {
         { status: 'skipped', reasons: [{ code: '1008', message: `Access denied to partition '${partitionName}'` }] },
       ]);
     }
+    // A mistyped partition says it does not exist (issue 23, item 19), and creates nothing.
+    const mistyped = await sync({ partitionName: 'Nope', input: [{ email: 'new-nope@example.com' }] });
+    expect(mistyped.result).toEqual([
+      { status: 'skipped', reasons: [{ code: '1008', message: "Partition 'Nope' does not exist" }] },
+    ]);
     const p4 = await call(
       sub.app,
       'GET',
@@ -453,7 +458,8 @@ describe('Lead partitions /rest/v1/leads/partitions.json', () => {
       { id: inP1, status: 'skipped', reasons: [{ code: '1008', message: "Access denied to partition 'P3'" }] },
       { id: inP3, status: 'skipped', reasons: [{ code: '1008', message: "Access denied to partition 'P3'" }] },
       { id: inP4, status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] },
-      { id: inP1, status: 'skipped', reasons: [{ code: '1008', message: "Access denied to partition 'Nowhere'" }] },
+      // A mistyped name: the same code, and it says there is no such partition (issue 23, item 19).
+      { id: inP1, status: 'skipped', reasons: [{ code: '1008', message: "Partition 'Nowhere' does not exist" }] },
     ]);
     expect((await leadById(inP1!, 'leadPartitionId')).leadPartitionId).toBe(sub.partitions.P2);
     expect((await leadById(inP3!, 'leadPartitionId')).leadPartitionId).toBe(sub.partitions.P3);
