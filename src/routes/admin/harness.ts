@@ -46,18 +46,26 @@ const clockSchema = z.object({
   mode: z.enum(['real', 'offset', 'frozen']),
 });
 
+const CLOCK_SHAPES =
+  'give exactly one of {"advanceSeconds": <seconds, within 10 years>}, {"set": "<ISO 8601 date-time>"} or ' +
+  '{"mode": "real" | "frozen"}';
+
 const clockChange = z
-  .union([
-    z.strictObject({
-      advanceSeconds: z
-        .number()
-        .finite()
-        .min(-10 * 365 * 24 * 3600)
-        .max(10 * 365 * 24 * 3600),
-    }),
-    z.strictObject({ set: z.iso.datetime({ offset: true }).describe('ISO 8601 date-time') }),
-    z.strictObject({ mode: z.enum(['real', 'frozen']).describe('real: back to real time; frozen: stop the clock') }),
-  ])
+  .union(
+    [
+      z.strictObject({
+        advanceSeconds: z
+          .number()
+          .finite()
+          .min(-10 * 365 * 24 * 3600)
+          .max(10 * 365 * 24 * 3600),
+      }),
+      z.strictObject({ set: z.iso.datetime({ offset: true }).describe('ISO 8601 date-time') }),
+      z.strictObject({ mode: z.enum(['real', 'frozen']).describe('real: back to real time; frozen: stop the clock') }),
+    ],
+    // Which of the three shapes was meant is not known: say what the three are (issue 23, item 19).
+    { error: CLOCK_SHAPES },
+  )
   .meta({ example: { advanceSeconds: 3600 } });
 
 const faultMatch = z.strictObject({

@@ -920,7 +920,12 @@ describe('/admin/clock', () => {
     const { app } = await track(newInstance());
     await moveClock(app, { advanceSeconds: 5 });
     const before = await clockOf(app);
-    expectProblem(await call(app, 'POST', '/admin/clock', body), 400);
+    const problem = expectProblem(await call(app, 'POST', '/admin/clock', body), 400);
+    // Each says what would be taken, never a bare "Invalid input" (issue 23, item 19).
+    for (const { message } of problem.errors ?? []) expect(message).not.toBe('Invalid input');
+    if (['{}', '{"advanceSecs":10}', '{"mode":"slow"}'].includes(JSON.stringify(body))) {
+      expect(problem.errors?.[0]?.message).toContain('give exactly one of {"advanceSeconds"');
+    }
     expect(await clockOf(app)).toEqual(before);
   });
 
