@@ -29,7 +29,10 @@ export const RESPONSE_MESSAGES = {
   '709': 'Business Rule Violation',
   '710': 'Parent Folder Not Found',
   '711': 'Incompatible Folder Type',
+  '712': 'Merge to person Account operation is invalid',
   '713': 'Transient Error',
+  '714': 'Unable to find the default record type',
+  '718': 'ExternalSalesPersonID not found',
   '719': 'Lock wait timeout exception',
   '1029': 'Too many jobs in queue',
 } as const;
@@ -72,6 +75,11 @@ export const RECORD_MESSAGES = {
 } as const;
 
 export type ResponseCode = keyof typeof RESPONSE_MESSAGES;
+
+/** Whether Marketo answers with this code, at the response or the record level (a fault may inject either). */
+export function isMarketoCode(code: string): code is ResponseCode | RecordCode {
+  return Object.hasOwn(RESPONSE_MESSAGES, code) || Object.hasOwn(RECORD_MESSAGES, code);
+}
 export type RecordCode = keyof typeof RECORD_MESSAGES;
 
 /**

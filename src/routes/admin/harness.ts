@@ -1,9 +1,11 @@
+import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { pathGlob } from '../../domain/glob.js';
+import { isMarketoCode } from '../../domain/marketo-codes.js';
 import { resetToBaseline } from '../../lifecycle.js';
 import { problemResponses } from '../../http/problem.js';
 
@@ -80,11 +82,21 @@ const faultMatch = z.strictObject({
 const faultRespond = z.union([
   z.strictObject({
     marketoError: z.strictObject({
-      code: z.string().regex(/^\d{3,4}$/, 'a Marketo code such as 606, 611, 615 or 1029'),
+      code: z
+        .string()
+        .refine(isMarketoCode, 'a code Marketo answers with (error-codes.md), such as 606, 611, 615 or 1029'),
       message: z.string().max(500).optional(),
     }),
   }),
-  z.strictObject({ httpStatus: z.number().int().min(200).max(599), body: z.unknown().optional() }),
+  z.strictObject({
+    httpStatus: z
+      .number()
+      .int()
+      .min(200)
+      .max(599)
+      .refine((status) => STATUS_CODES[status] !== undefined, 'an HTTP status (RFC 9110 and the registered ones)'),
+    body: z.unknown().optional(),
+  }),
   z.strictObject({ delayMs: z.number().int().min(0).max(60_000) }),
 ]);
 
