@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { plainMessage, valueAt } from './domain/validation-wording.js';
 import { z } from 'zod';
 import { isPermissionKey, type PermissionKey } from './domain/permissions.js';
 import { clientCredential } from './domain/seed.js';
@@ -220,7 +221,7 @@ export function checkConfig(source: Record<string, unknown>, labels: Record<stri
     ? []
     : parsed.error.issues.map((issue) => {
         const path = issue.path.join('.');
-        return `${labels[path] ?? (path || 'config')}: ${issue.message}`;
+        return `${labels[path] ?? (path || 'config')}: ${plainMessage(issue.message, valueAt(present, issue.path))}`;
       });
   if (unknown.length > 0 || !parsed.success) throw new ConfigError([...unknown, ...issues]);
   return parsed.data;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { plainMessage, valueAt } from './domain/validation-wording.js';
 import { buildApp } from './app.js';
 import { AdjustableClock } from './clock.js';
 import { checkConfig, type Config, ConfigError, inProcessDefaults } from './config.js';
@@ -140,7 +141,8 @@ export async function startFakeMarketo(options: StartOptions = {}): Promise<Fake
       const parsed = stubInputSchema.safeParse(stub);
       if (!parsed.success) {
         const problems = parsed.error.issues.map(
-          (issue) => `  - ${formatPath(['stub', ...issue.path])}: ${issue.message}`,
+          (issue) =>
+            `  - ${formatPath(['stub', ...issue.path])}: ${plainMessage(issue.message, valueAt(stub, issue.path))}`,
         );
         throw new Error(`fake-marketo: invalid stub:\n${problems.join('\n')}`);
       }

@@ -10,6 +10,7 @@ import {
   UnauthorizedError,
   UriTooLongError,
 } from '../domain/errors.js';
+import { plainMessage, valueAt } from '../domain/validation-wording.js';
 import { sendMarketoFailure } from './envelope.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { planeOf } from './planes.js';
@@ -22,17 +23,23 @@ const MARKETO_CODE_FOR_FASTIFY_ERROR: Record<string, { code: string; message: st
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: '609', message: 'Invalid JSON' },
 };
 
-function fieldProblems(error: FastifyError): FieldProblem[] {
+/** The value sent where a validation issue points (`/input/0/email` of the body), or undefined. */
+function sentValue(request: FastifyRequest, context: string | undefined, instancePath: string): unknown {
+  const parts: Record<string, unknown> = { body: request.body, querystring: request.query, params: request.params };
+  return context === undefined ? undefined : valueAt(parts[context], instancePath.split('/').filter(Boolean));
+}
+
+function fieldProblems(error: FastifyError, request: FastifyRequest): FieldProblem[] {
   if (!hasZodFastifySchemaValidationErrors(error)) return [];
   const where = error.validationContext ?? 'request';
   return error.validation.map((issue) => ({
     path: `${where}${issue.instancePath === '/' ? '' : issue.instancePath.replaceAll('/', '.')}`,
-    message: issue.message,
+    message: plainMessage(issue.message, sentValue(request, error.validationContext, issue.instancePath)),
   }));
 }
 
 /** A missing parameter is 701 "<name> cannot be blank"; any other bad value 1003 (error-codes.md). */
-function marketoValidationError(error: FastifyError): { code: string; message: string } {
+function marketoValidationError(error: FastifyError, request: FastifyRequest): { code: string; message: string } {
   const issue = hasZodFastifySchemaValidationErrors(error) ? error.validation[0] : undefined;
   if (!issue) return { code: '1003', message: 'Invalid data' };
   const name = issue.instancePath.split('/').filter(Boolean)[0] ?? error.validationContext ?? 'request';
@@ -40,7 +47,8 @@ function marketoValidationError(error: FastifyError): { code: string; message: s
     return { code: '701', message: `${name} cannot be blank` };
   }
   const where = issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || name;
-  return { code: '1003', message: `Invalid value for ${where}: ${issue.message}` };
+  const plain = plainMessage(issue.message, sentValue(request, error.validationContext, issue.instancePath));
+  return { code: '1003', message: `Invalid value for ${where}: ${plain}` };
 }
 
 function isJsonSyntaxError(error: FastifyError): boolean {
@@ -54,13 +62,13 @@ export function sendProblem(reply: FastifyReply, status: number, detail: string,
     .send(problem(status, detail, errors));
 }
 
-function handleAdminError(error: FastifyError, reply: FastifyReply) {
+function handleAdminError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof InvalidInputError) return sendProblem(reply, 400, error.message, error.fields);
   if (error instanceof NotFoundError) return sendProblem(reply, 404, error.message);
   if (error instanceof ConflictError) return sendProblem(reply, 409, error.message);
   if (error instanceof UnauthorizedError) return sendProblem(reply, 401, error.message);
   if (hasZodFastifySchemaValidationErrors(error)) {
-    return sendProblem(reply, 400, 'The request does not match the schema', fieldProblems(error));
+    return sendProblem(reply, 400, 'The request does not match the schema', fieldProblems(error, request));
   }
   if (isJsonSyntaxError(error)) return sendProblem(reply, 400, 'The body is not valid JSON');
   const status = error.statusCode ?? 500;
@@ -81,7 +89,7 @@ function handleMarketoError(error: FastifyError, request: FastifyRequest, reply:
   if (mapped) return sendMarketoFailure(request, reply, mapped.code, mapped.message);
   if (isJsonSyntaxError(error)) return sendMarketoFailure(request, reply, '609', 'Invalid JSON');
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const { code, message } = marketoValidationError(error);
+    const { code, message } = marketoValidationError(error, request);
     return sendMarketoFailure(request, reply, code, message);
   }
   const status = error.statusCode ?? 500;
@@ -124,7 +132,7 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 
   switch (planeOf(request.url)) {
     case 'admin':
-      return handleAdminError(error, reply);
+      return handleAdminError(error, request, reply);
     case 'identity':
       return handleIdentityError(error, reply);
     case 'marketo':
