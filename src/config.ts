@@ -147,6 +147,7 @@ function usage(): string {
     }),
     row('--memory', 'a throwaway in-memory database (same as --db :memory:)'),
     row('-h, --help', 'show this help'),
+    row('-v, --version', 'print the version and exit'),
     '',
     'Environment variables without a flag:',
     ...keys.flatMap((key) => {
@@ -164,6 +165,7 @@ export const CLI_USAGE = usage();
 
 export interface ParsedCommandLine {
   help: boolean;
+  version: boolean;
   overrides: Record<string, string>;
 }
 
@@ -178,6 +180,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       'admin-token': { type: 'string' },
       memory: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
     strict: true,
   });
@@ -187,7 +190,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
     if (typeof value === 'string') overrides[variable] = value;
   }
   if (values.memory) overrides.DATABASE_PATH = ':memory:';
-  return { help: values.help === true, overrides };
+  return { help: values.help === true, version: values.version === true, overrides };
 }
 
 /** The one place that reads settings: environment first, command-line flags over it. */

@@ -6,6 +6,7 @@ import { SeedError } from './domain/seed.js';
 import { closeWithLeastPrivilegeCheck } from './least-privilege.js';
 import { terminalLogStream } from './log-format.js';
 import type { Service } from './storage/services.js';
+import { VERSION } from './version.js';
 
 const SHOWN_SERVICES = 5;
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
@@ -57,6 +58,10 @@ async function main(): Promise<void> {
     const commandLine = parseCommandLine(process.argv.slice(2));
     if (commandLine.help) {
       process.stdout.write(CLI_USAGE);
+      return;
+    }
+    if (commandLine.version) {
+      process.stdout.write(`${VERSION}\n`);
       return;
     }
     config = loadConfig(process.env, commandLine.overrides);

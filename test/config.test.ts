@@ -104,10 +104,13 @@ describe('parseCommandLine', () => {
   it('maps flags to variables; --memory means DATABASE_PATH=:memory:', () => {
     expect(parseCommandLine(['--memory', '--port', '0', '--host', '::1', '--admin-token', 'tok-12345678'])).toEqual({
       help: false,
+      version: false,
       overrides: { DATABASE_PATH: ':memory:', PORT: '0', HOST: '::1', ADMIN_TOKEN: 'tok-12345678' },
     });
     expect(parseCommandLine(['--db', '/tmp/x.sqlite']).overrides).toEqual({ DATABASE_PATH: '/tmp/x.sqlite' });
     expect(parseCommandLine(['--help']).help).toBe(true);
+    expect(parseCommandLine(['--version']).version).toBe(true);
+    expect(parseCommandLine(['-v']).version).toBe(true);
   });
 
   it('refuses unknown flags', () => {
@@ -131,7 +134,7 @@ describe('--help (CLI_USAGE)', () => {
   });
 
   it('lists every flag parseCommandLine takes, and points to .env.example', () => {
-    for (const flag of ['--host', '--port', '--db', '--memory', '--seed', '--admin-token', '--help']) {
+    for (const flag of ['--host', '--port', '--db', '--memory', '--seed', '--admin-token', '--help', '--version']) {
       expect(CLI_USAGE).toContain(flag);
     }
     expect(CLI_USAGE).toContain('.env.example');

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,6 +157,12 @@ describe('src/main.ts', () => {
     const server = start(['--help']);
     expect(await server.exited).toBe(0);
     expect(server.stdout()).toContain('--memory');
+  });
+
+  it('--version prints the package version and exits 0 (issue 23, item 19)', async () => {
+    const server = start(['--version']);
+    expect(await server.exited).toBe(0);
+    expect(server.stdout()).toBe(`${JSON.parse(readFileSync('package.json', 'utf8')).version}\n`);
   });
 
   it('on first start prints the demo credentials and a curl line that gets a token', async () => {
