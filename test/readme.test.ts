@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, SETTINGS } from '../src/config.js';
+import { clientCredential } from '../src/domain/seed.js';
 import { START_OPTIONS } from '../src/start.js';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
@@ -55,6 +56,18 @@ describe('README', () => {
     const quickStart = section('## Quick start');
     expect(quickStart).toContain('`EBADENGINE` for `cookie@2`');
     expect(quickStart).toContain('`content-disposition@3`');
+  });
+
+  // Issue 23, item 19: seeds refused client ids under 8 characters and README did not say so.
+  it('states the rule for fixed client ids and secrets, as the seed schema applies it', () => {
+    const [, min, max, chars] = /each (\d+)-(\d+) letters, digits or `([^`]+)`/.exec(readme) ?? [];
+    expect(min, 'the rule in README').toBeDefined();
+    const allowed = `a${chars!.replaceAll(' ', '')}`;
+    expect(clientCredential.safeParse('a'.repeat(Number(min))).success).toBe(true);
+    expect(clientCredential.safeParse('a'.repeat(Number(min) - 1)).success).toBe(false);
+    expect(clientCredential.safeParse('a'.repeat(Number(max) + 1)).success).toBe(false);
+    expect(clientCredential.safeParse(allowed.padEnd(Number(min), '0')).success).toBe(true);
+    expect(clientCredential.safeParse('abcdefgh/').success).toBe(false);
   });
 
   it('names scripts that exist', () => {
