@@ -31,11 +31,30 @@ export function authenticate(ctx: AppContext) {
   return (request: FastifyRequest): MarketoError | undefined => {
     const value = tokenOf(request, acceptQueryToken);
     const principal = value === undefined ? undefined : ctx.access.principal(value);
-    if (!principal) return INVALID_TOKEN;
+    if (!principal) {
+      if (value === undefined) logIgnoredQueryToken(request, acceptQueryToken);
+      return INVALID_TOKEN;
+    }
     if (principal.token.expiresAt <= ctx.clock.now()) return EXPIRED_TOKEN;
     request.principal = principal;
     return undefined;
   };
+}
+
+/**
+ * A 601 for a token sent in ?access_token= that is not read says why in the log (issue 23, item 19): the answer is
+ * Marketo's "Access token invalid", whether or not the token is valid. The token itself is not logged.
+ */
+function logIgnoredQueryToken(request: FastifyRequest, acceptQueryToken: boolean): void {
+  if (request.headers.authorization) return;
+  const query = request.query as Record<string, unknown> | undefined;
+  if (query?.access_token === undefined) return;
+  const path = request.url.split('?')[0];
+  const message = acceptQueryToken
+    ? '?access_token= ignored: the User Management API takes the token in the Authorization header only'
+    : '?access_token= ignored: ACCESS_TOKEN_QUERY=reject (Marketo stopped reading it on 2026-08-31); send ' +
+      '"Authorization: Bearer <token>", or set ACCESS_TOKEN_QUERY=accept';
+  request.log.info({ path, marketoCode: '601' }, message);
 }
 
 // The same answer every time: one error each, returned rather than thrown (a throw walks the stack).

@@ -190,6 +190,28 @@ describe('authentication', () => {
     ).toBe('601');
   });
 
+  it('says in the log why a valid ?access_token= is 601 under ACCESS_TOKEN_QUERY=reject (issue 23, item 19)', async () => {
+    const lines: string[] = [];
+    const app = await buildApp({
+      config: testConfig({ LOG_LEVEL: 'info' }),
+      clock: frozenClock(),
+      logStream: { write: (line) => lines.push(line) },
+    });
+    apps.push(app);
+    const service = await provisionService(app, { permissions: ['read-only-lead'] });
+    const token = await accessToken(app, service);
+    const answer = await call(app, 'GET', `/rest/v1/leads/partitions.json?access_token=${encodeURIComponent(token)}`);
+    expect(answer.json().errors).toEqual([{ code: '601', message: 'Access token invalid' }]);
+    const [line] = lines.map((text) => JSON.parse(text)).filter((entry) => /access_token= ignored/.test(entry.msg));
+    expect(line).toMatchObject({ level: 30, path: '/rest/v1/leads/partitions.json', marketoCode: '601' });
+    expect(line.msg).toContain('ACCESS_TOKEN_QUERY=reject');
+    expect(lines.join('\n')).not.toContain(token);
+    // A call without any token is not one that needs explaining.
+    const before = lines.length;
+    await call(app, 'GET', '/rest/v1/leads/partitions.json');
+    expect(lines.slice(before).join('\n')).not.toContain('access_token= ignored');
+  });
+
   it('rejects ?access_token= by default (removed by Marketo on 2026-08-31) and accepts it when configured', async () => {
     const strict = (await instance()).app;
     const service = await provisionService(strict, { permissions: ['read-only-lead'] });
