@@ -206,6 +206,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     'redispatched',
     'stubId',
     'answeredAsIs',
+    'receivedBody',
     'outcomes',
   ] as const) {
     app.decorateRequest(property, undefined);
@@ -245,6 +246,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     done();
   });
   const journalHooks = recordRequest(ctx);
+  app.addHook('preValidation', journalHooks.preValidation);
   app.addHook('onResponse', journalHooks.onResponse);
   app.addHook('onRequestAbort', journalHooks.onRequestAbort);
   app.addHook('onClose', async () => {

@@ -38,6 +38,11 @@ declare module 'fastify' {
     stubId?: string;
     /** Answered with what a fault rule says (an HTTP status and body), not with a route's answer. */
     answeredAsIs?: boolean;
+    /**
+     * The body as parsed from what was sent, before validation replaced it with the route's view of it (defaults
+     * added, unknown fields dropped, values coerced): what the journal records (issue 23, item 7).
+     */
+    receivedBody?: unknown;
     /** How many records of the answer had each status (a Marketo write's `result`), for the journal. */
     outcomes?: Record<string, number>;
   }

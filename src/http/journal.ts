@@ -28,7 +28,7 @@ export function stampRequest(ctx: AppContext) {
 
 /**
  * One journal entry per identity and Marketo-plane request (the form tunnel's outer request is recorded as the
- * request it dispatches), and the daily usage and error counts behind /stats. Use `onResponse` and
+ * request it dispatches), with its body as received (`preValidation`), and the daily usage and error counts behind /stats. Use `onResponse` and
  * `onRequestAbort`; a request is recorded once, an aborted one with status 499.
  */
 export function recordRequest(ctx: AppContext) {
@@ -60,13 +60,19 @@ export function recordRequest(ctx: AppContext) {
       faultId: request.faultId || undefined,
       stubId: request.stubId,
       outcomes: request.outcomes,
-      // As text now (a handler's objects may change later); parsed and redacted only when the journal is read.
-      bodyText: bodyText(request.body),
+      // As received (not as validated), as text now (a handler's objects may change later); parsed and redacted
+      // only when the journal is read.
+      bodyText: bodyText(request.receivedBody),
       durationMs: Math.round(durationMs * 100) / 100,
     });
     if (plane === 'marketo' && principal) usage.record(at, principal.user.email, request.marketoCode);
   };
   return {
+    /** Root preValidation (it runs before every route's own): keeps the body as parsed, before validation. */
+    preValidation: (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      request.receivedBody = request.body;
+      done();
+    },
     onResponse: (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
       record(request, reply.statusCode, reply.elapsedTime);
       done();

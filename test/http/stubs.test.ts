@@ -373,6 +373,45 @@ describe('the journal for verification', () => {
     expect(identity!.body).toMatchObject({ client_secret: '[redacted]' });
   });
 
+  // Issue 23, item 7: routed calls were recorded as validated (defaults added, unknown fields dropped, values
+  // coerced), stubbed ones as sent, so `verify` saw two different things.
+  it('records the body as received, routed or stubbed alike', async () => {
+    const sent = {
+      input: [{ email: 'raw@example.com', id: undefined, score: '12', notAField: { nested: [1, 'two'] } }],
+      extra: true,
+    };
+    const asSent = JSON.parse(JSON.stringify(sent));
+    await addStub({ match: { method: 'POST', path: '/rest/v1/namedAccounts.json' }, respond: { body: {} } });
+    await call(app, 'POST', '/rest/v1/namedAccounts.json', sent, auth());
+    await call(app, 'POST', '/rest/v1/leads.json', sent, auth());
+    await call(
+      app,
+      'POST',
+      '/rest/v1/leads.json',
+      { action: 'createOnly', lookupField: 'email', input: [{ email: 'n@example.com', numberOfEmployees: '5' }] },
+      auth(),
+    );
+    // A form body, on a route that validates it (an Asset API create).
+    await app.inject({
+      method: 'POST',
+      url: '/rest/asset/v1/folders.json',
+      headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'name=Raw&parent=%7B%22id%22%3A1%2C%22type%22%3A%22Folder%22%7D&unknown=1',
+    });
+    const [form, typed, routed, stubbed] = (await call(app, 'GET', '/admin/requests?limit=4')).json().items;
+    expect(stubbed).toMatchObject({ path: '/rest/v1/namedAccounts.json', body: asSent });
+    expect(routed).toMatchObject({ path: '/rest/v1/leads.json', body: asSent });
+    expect(typed.body).toEqual({
+      action: 'createOnly',
+      lookupField: 'email',
+      input: [{ email: 'n@example.com', numberOfEmployees: '5' }],
+    });
+    expect(form).toMatchObject({
+      path: '/rest/asset/v1/folders.json',
+      body: { name: 'Raw', parent: '{"id":1,"type":"Folder"}', unknown: '1' },
+    });
+  });
+
   it('counts the per-record outcomes of an answer, stubbed or real', async () => {
     await addStub({
       match: { method: 'POST', path: '/rest/v1/namedAccountList/*/namedAccounts.json' },
