@@ -89,6 +89,11 @@ export function wireFormatOf(url: string): WireFormat {
   return LEAD_DATABASE;
 }
 
+/** Answers a response-level Marketo error in the wire format of the request's path. */
+export function sendMarketoFailure(request: FastifyRequest, reply: FastifyReply, code: string, message: string) {
+  return wireFormatOf(request.url).fail(request, reply, code, message);
+}
+
 /** The shortest URI limit of any format: a URI shorter than this needs no look at its format. */
 export const MIN_URI_LIMIT_BYTES = Math.min(...Object.values(WIRE_FORMATS).map((format) => format.maxUriBytes));
 
