@@ -36,19 +36,18 @@ export class CallerAccess {
   ) {}
 
   /**
-   * The decision for a route; `route` is the route's config object, the same one on every call. `first` says it
-   * was worked out now: the first such call since the caller's access last changed.
+   * The decision for a route worked out since the caller's access last changed, if any; `route` is the route's config
+   * object (or the permissions a stub declares), the same one on every call.
    */
-  decide(
-    route: object,
-    permissions: readonly string[],
-    requireAll: boolean | undefined,
-  ): { decision: Decision; first: boolean } {
-    const known = this.decisions.get(route);
-    if (known) return { decision: known, first: false };
+  decided(route: object): Decision | undefined {
+    return this.decisions.get(route);
+  }
+
+  /** Works the decision for a route out, and keeps it for the next calls (`decided`). */
+  decide(route: object, permissions: readonly string[], requireAll: boolean | undefined): Decision {
     const decision = decide(this.effective, permissions, requireAll);
     this.decisions.set(route, decision);
-    return { decision, first: true };
+    return decision;
   }
 }
 
