@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import type autocannon from 'autocannon';
 import { buildApp } from '../src/app.js';
@@ -32,6 +33,7 @@ import {
   DURATION_SECONDS,
   expectMarketoAnswer,
   FAKE_MAIN,
+  FULL_GC_PRELOAD,
   freePort,
   type LoadResult,
   loadTable,
@@ -399,9 +401,14 @@ function heapAfterFullGc(log: string): [number, number][] {
 }
 
 async function memoryUnderLoad(dbFile: string, pool: number): Promise<MemoryRun> {
-  // Its own fake, started with --trace-gc: what the heap holds after each full collection is what is retained.
+  // Its own fake, started with --trace-gc: what the heap holds after each full collection is what is retained. A full
+  // collection every few seconds (bench/full-gc.ts) samples it whether or not V8 needed one.
   const logFile = join(WORK_DIR, 'memory.log');
-  const server = await startFake('fake-marketo (memory)', ['--db', dbFile], logFile, ['--trace-gc']);
+  const server = await startFake('fake-marketo (memory)', ['--db', dbFile], logFile, [
+    '--trace-gc',
+    '--expose-gc',
+    `--import=${pathToFileURL(FULL_GC_PRELOAD).href}`,
+  ]);
   const startedAtSeconds = performance.now() / 1000;
   const autocannonModule = (await import('autocannon')).default;
   const nextClient = cycle(Array.from({ length: pool }, (_, i) => poolClientId(FIRST_TOKEN_CLIENTS + 1 + i)));

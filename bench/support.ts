@@ -18,6 +18,8 @@ export const RESULTS_DIR = join(ROOT, 'bench', 'results');
 export const FAKE_MAIN = join(ROOT, 'dist', 'fake-marketo.mjs');
 export const CEILING_MAIN = join(ROOT, 'dist', 'bench', 'ceiling-server.js');
 export const MINIMAL_MAIN = join(ROOT, 'dist', 'bench', 'minimal-server.js');
+/** A preload that makes a full collection every few seconds (bench/full-gc.ts). */
+export const FULL_GC_PRELOAD = join(ROOT, 'dist', 'bench', 'full-gc.js');
 
 /** Seconds each load scenario runs (BENCH_DURATION), with a short unrecorded warm-up first. */
 export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
