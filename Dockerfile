@@ -14,10 +14,9 @@ RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3 e
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
-COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
-# Final stage: Node, the bundled CLI, the migrations and the production dependencies it loads at run time.
+# Final stage: Node, the bundled CLI (its migrations inside) and the production dependencies it loads at run time.
 FROM node:20-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -27,7 +26,6 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/migrations ./migrations
 # /data is where a volume keeps the database (DATABASE_PATH=/data/fake-marketo.sqlite); the node user owns it, so a
 # mounted volume is writable.
 RUN mkdir -p /data && chown node:node /data

@@ -1,10 +1,10 @@
 // The benchmark subscription: 3 partitions, 3 workspaces, a service whose user has lead permissions in 2 of
 // them, a service whose user has none (603), and leads spread evenly over the partitions.
-import { leads } from '../src/routes/rest/leads.js';
-import { assets } from '../src/routes/rest/assets.js';
-import { activities } from '../src/routes/rest/activities.js';
-import { lists } from '../src/routes/rest/lists.js';
-import type { NewActivity } from '../src/domain/activities.js';
+import { leads } from '../src/families/leads/leads.js';
+import { assets } from '../src/families/assets/assets.js';
+import { activities } from '../src/families/activities/activities.js';
+import { lists } from '../src/families/lists/lists.js';
+import type { NewActivity } from '../src/domain/activity-log.js';
 import { rmSync } from 'node:fs';
 import { buildApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';

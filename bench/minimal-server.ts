@@ -5,11 +5,12 @@
 import formbody from '@fastify/formbody';
 import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
-import { DEFAULT_READ_FIELDS, formatDatetime } from '../src/domain/lead-fields.js';
+import { DEFAULT_READ_FIELDS } from '../src/families/leads/lead-field-catalog.js';
 import { encodePageToken, fromBase32 as pageTokenText, queryDigest } from '../src/domain/paging.js';
-import { BROWSE_PROGRAMS_SQL, type FolderRow, type ProgramRow } from '../src/storage/assets.js';
-import { LEAD_COLUMNS, type LeadRow } from '../src/storage/leads.js';
+import { BROWSE_PROGRAMS_SQL, type FolderRow, type ProgramRow } from '../src/families/assets/repository.js';
+import { LEAD_COLUMNS, type LeadRow } from '../src/families/leads/repository.js';
 import { BENCH_READABLE_WORKSPACES } from './fixture.js';
+import { formatDatetime } from '../src/domain/datetime.js';
 
 const [dbFile, portArgument, token] = process.argv.slice(2);
 if (!dbFile || !token) throw new Error('usage: minimal-server <database file> <port> <access token>');

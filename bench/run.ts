@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import type autocannon from 'autocannon';
 import { buildApp } from '../src/app.js';
-import { encodePosition } from '../src/domain/activities.js';
+import { encodePosition } from '../src/families/activities/positions.js';
 import { fromBase32 } from '../src/domain/paging.js';
 import {
   ACTIVITY_SPAN_MS,

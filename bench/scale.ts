@@ -2,13 +2,14 @@
 // through the repository directly, sync of 300-record batches, and the fake's memory at that size.
 // Servers run as their own processes (built JavaScript); this process is the load generator (autocannon), reads each
 // server's CPU and memory from /proc, and times the repository itself before the fake opens the file.
+import { MIGRATIONS } from '../src/families.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { AdjustableClock } from '../src/clock.js';
 import { openDatabase } from '../src/storage/database.js';
-import { type LeadFilter, LeadRepository } from '../src/storage/leads.js';
-import { encodePosition } from '../src/domain/activities.js';
+import { type LeadFilter, LeadRepository } from '../src/families/leads/repository.js';
+import { encodePosition } from '../src/families/activities/positions.js';
 import {
   ACTIVITY_SPAN_MS,
   BENCH_ACTIVITY_TYPES,
@@ -96,7 +97,7 @@ function timeLookups(name: string, values: number[], warmup: number[], lookup: (
 
 /** Lookups through LeadRepository on the built file, in this process; the database is closed afterwards. */
 function repositoryLookups(path: string, visible: number[]): { timings: RepoTiming[]; leadsStored: number } {
-  const db = openDatabase(path);
+  const db = openDatabase(path, MIGRATIONS);
   try {
     const leads = new LeadRepository(db, new AdjustableClock());
     const partitions = db.prepare<[], { id: number; name: string }>('SELECT id, name FROM partitions').all();

@@ -1,6 +1,6 @@
 // The CLI as one file: loading one bundle instead of several hundred modules takes a fifth off the cold start
 // (`npm run bench`). better-sqlite3 is native, and Swagger UI serves files from its own package folder, so both
-// stay outside. The bundle lives in dist/, so the migrations are found in the package root above it.
+// stay outside. The migrations are code (each family's migrations.ts), so they are in the bundle.
 import { build, type BuildOptions } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 

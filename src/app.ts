@@ -8,11 +8,12 @@ import { checkConfig, type Config, testConfig } from './config.js';
 import { type AppContext, createContext, type DemoSettings } from './context.js';
 import { adminGuard } from './http/admin-guard.js';
 import { registerLazyDocs } from './http/docs.js';
+import { NO_ACCESS } from './domain/access.js';
 import { UriTooLongError } from './domain/errors.js';
 import { createRequestIds } from './http/envelope.js';
 import { identityClientId, injectFaults } from './http/faults.js';
 import { recordRequest, stampRequest } from './http/journal.js';
-import { answerClientError } from './http/client-errors.js';
+import { answerClientError, clientErrorAnswer } from './http/client-errors.js';
 import { refuseDeepBodies } from './http/depth-guard.js';
 import { treatEmptyJsonAsNoBody } from './http/empty-body.js';
 import { handleError, registerErrorHandling } from './http/error-handler.js';
@@ -23,13 +24,14 @@ import { registerFormTunnel } from './http/form-tunnel.js';
 import { createUrlRewriter, TUNNEL_HEADER } from './http/normalise.js';
 import { OPENAPI_INFO, OPENAPI_SECURITY_SCHEMES, openapiTransform, openapiTransformObject } from './http/openapi.js';
 import { named } from './http/plugin-names.js';
-import { MIN_URI_LIMIT_BYTES, wireFormatOf } from './http/wire-formats.js';
+import { MAX_HEADER_BYTES, MAX_REQUEST_HEAD_BYTES, MIN_URI_LIMIT_BYTES, wireFormatOf } from './http/wire-formats.js';
 import { type Ids, randomIds } from './ids.js';
 import { initialiseSubscription } from './lifecycle.js';
 import { SeedError } from './domain/seed.js';
 import { FAMILIES } from './families.js';
-import type { AnyFamily } from './family.js';
+import { type AnyFamily, familyRepo, migrationsOf } from './family.js';
 import { harnessRoutes } from './routes/admin/harness.js';
+import { leastPrivilegeRoutes } from './routes/admin/least-privilege.js';
 import { stubRoutes } from './routes/admin/stubs.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
 import { partitionRoutes } from './routes/admin/partitions.js';
@@ -37,9 +39,10 @@ import { roleRoutes } from './routes/admin/roles.js';
 import { serviceRoutes } from './routes/admin/services.js';
 import { userRoutes } from './routes/admin/users.js';
 import { workspaceRoutes } from './routes/admin/workspaces.js';
+import { consoleRoutes } from './routes/console.js';
 import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
-import { statsRoutes } from './routes/rest/stats.js';
+import { statsRoutes } from './routes/stats.js';
 import { parseSeed, readSeedFile, type Seed, type SeedInput } from './seed.js';
 import { type Database, openDatabase } from './storage/database.js';
 
@@ -88,6 +91,7 @@ for (const [name, plugin] of Object.entries({
   serviceRoutes,
   harnessRoutes,
   stubRoutes,
+  leastPrivilegeRoutes,
 })) {
   named(name, plugin);
 }
@@ -131,26 +135,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     : config.SEED_FILE
       ? readSeedFile(config.SEED_FILE, families)
       : undefined;
-  const db = options.db ?? openDatabase(config.DATABASE_PATH);
+  const db = options.db ?? openDatabase(config.DATABASE_PATH, migrationsOf(families));
   const clock = options.clock ?? new AdjustableClock();
   const ids = options.ids ?? randomIds;
   const ctx = createContext(config, db, clock, ids, families);
   ctx.repos.subscription.ensureSystemRows();
-  let seeded: boolean;
   const startedEmpty = ctx.repos.subscription.isEmpty();
-  try {
-    seeded = initialiseSubscription(ctx, {
-      ...(seed ? { seed } : {}),
-      provisionDemo: options.provisionDemo ?? false,
-      demo: demoSettings(config),
-    });
-  } catch (error) {
-    if (!options.db) db.close();
-    if (error instanceof SeedError && config.SEED_FILE && !options.seed) {
-      throw new SeedError(error.problems, `seed file ${config.SEED_FILE}`);
-    }
-    throw error;
-  }
 
   const tunnelSecret = ids.uuid();
   const nextRequestId = createRequestIds(clock);
@@ -176,6 +166,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     // cost more than the rest of a call (the journal keeps every call for GET /admin/requests).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Node's parser would refuse request heads over 16 KiB (431) before the per-format URI limits are applied.
+    http: { maxHeaderSize: MAX_REQUEST_HEAD_BYTES },
     clientErrorHandler: answerClientError(nextRequestId),
     // Asset form POSTs go straight to a POST route (normalise.ts); the route table is complete once routes exist.
     rewriteUrl: createUrlRewriter(
@@ -197,10 +189,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('ctx', ctx);
-  app.decorate('createdSubscription', startedEmpty && !ctx.repos.subscription.isEmpty());
   app.decorateRequest('marketoRequestId', requestIdOf);
   // Declared up front, so every request object has the same shape (V8 keeps property access fast).
   for (const property of [
+    'ctx',
     'principal',
     'access',
     'decision',
@@ -213,6 +205,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     'formPending',
     'redispatched',
     'stubId',
+    'answeredAsIs',
     'outcomes',
   ] as const) {
     app.decorateRequest(property, undefined);
@@ -225,29 +218,35 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // every request.
   const guardAdmin = adminGuard(config.ADMIN_TOKEN);
   const stamp = stampRequest(ctx);
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     // Fastify keeps the URL as sent in originalUrl when rewriteUrl changed it.
     const url = (request.raw as { originalUrl?: string }).originalUrl ?? request.url;
+    const tunnelled = request.headers[TUNNEL_HEADER] === tunnelSecret;
     // Only a long URL can be over a limit in bytes (a character is at most 3 bytes in UTF-8).
-    if (url.length * 3 > MIN_URI_LIMIT_BYTES && request.headers[TUNNEL_HEADER] !== tunnelSecret) {
+    if (url.length * 3 > MIN_URI_LIMIT_BYTES && !tunnelled) {
       if (Buffer.byteLength(url) > wireFormatOf(url).maxUriBytes) return done(new UriTooLongError());
     }
     const denied = guardAdmin(request);
     if (denied) return done(denied);
+    // The subscription the call is addressed to: its state is what every later step reads.
+    request.ctx = ctx;
+    request.access = NO_ACCESS;
     stamp(request);
+    // The parser takes heads as long as the longest URI (MAX_REQUEST_HEAD_BYTES); the headers keep their own limit.
+    if (!tunnelled && headerBytes(request.raw.rawHeaders) > MAX_HEADER_BYTES) {
+      const answer = clientErrorAnswer(431, { method: request.method, path: url }, false, nextRequestId);
+      // The parser's own answer to a head too large, given here: no route's response schema speaks for it.
+      request.answeredAsIs = true;
+      reply.code(answer.status).type(answer.type).header('connection', 'close').send(answer.body);
+      return;
+    }
+    // Jobs that fell due since the last call run before this one is handled (one comparison when none did).
+    if (request.receivedAt! >= request.ctx.jobs.nextDueAt) request.ctx.jobs.runDue();
     done();
   });
   const journalHooks = recordRequest(ctx);
   app.addHook('onResponse', journalHooks.onResponse);
   app.addHook('onRequestAbort', journalHooks.onRequestAbort);
-  if (seed && !seeded)
-    app.log.warn('the database already holds a subscription; the seed was not loaded (POST /admin/reset loads it)');
-  const ignoredDemo = ignoredDemoSettings(config, {
-    seed: seed !== undefined,
-    startedEmpty,
-    provisionDemo: options.provisionDemo ?? false,
-  });
-  if (ignoredDemo) app.log.warn(ignoredDemo);
   app.addHook('onClose', async () => {
     ctx.close();
     if (!options.db) db.close();
@@ -262,11 +261,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   registerLazyDocs(app, '/docs');
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(named('healthRoutes', healthRoutes), { database: db.memory ? 'memory' : 'file' });
+  await app.register(named('consoleRoutes', consoleRoutes));
 
   await app.register(
     named('identityPlane', async (identity: FastifyInstance) => {
       identity.addHook('preHandler', injectFaults(ctx, identityClientId));
-      await identity.register(identityRoutes, { ctx });
+      await identity.register(identityRoutes);
     }),
   );
 
@@ -276,26 +276,64 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {
     admin.addHook('preValidation', refuseDeepBodies);
     await admin.register(permissionRoutes);
-    await admin.register(workspaceRoutes, { ctx });
-    await admin.register(partitionRoutes, { ctx });
-    await admin.register(roleRoutes, { ctx });
-    await admin.register(userRoutes, { ctx });
-    await admin.register(serviceRoutes, { ctx });
-    for (const { family, repo } of ctx.families) {
-      if (family.adminRoutes) await admin.register(named(`${family.key}Admin`, family.adminRoutes), { ctx, repo });
+    await admin.register(workspaceRoutes);
+    await admin.register(partitionRoutes);
+    await admin.register(roleRoutes);
+    await admin.register(userRoutes);
+    await admin.register(serviceRoutes);
+    for (const [index, { family }] of ctx.families.entries()) {
+      if (family.adminRoutes) {
+        await admin.register(named(`${family.key}Admin`, family.adminRoutes), { repo: familyRepo(index) });
+      }
     }
-    await admin.register(harnessRoutes, { ctx });
-    await admin.register(stubRoutes, { ctx, marketoRoutes });
+    await admin.register(harnessRoutes, { seedSchema: ctx.seedSchema });
+    await admin.register(stubRoutes, { marketoRoutes });
+    await admin.register(leastPrivilegeRoutes);
   });
   await app.register(adminPlane, { prefix: '/admin' });
   // Adobe's access-control path, so code written against the Roles API works unchanged.
   await app.register(
     named('accessControlPlane', async (aep: FastifyInstance) => {
       aep.addHook('preValidation', refuseDeepBodies);
-      await aep.register(roleRoutes, { ctx });
+      await aep.register(roleRoutes);
     }),
     { prefix: '/data/foundation/access-control/administration' },
   );
 
+  // The subscription's start (its seed, or the demo service), once the routes are known: the demo's role holds every
+  // permission a served route declares, so it can call the whole served API.
+  let seeded: boolean;
+  try {
+    seeded = initialiseSubscription(ctx, {
+      ...(seed ? { seed } : {}),
+      provisionDemo: options.provisionDemo ?? false,
+      demo: { permissions: marketoRoutes.permissions(), ...demoSettings(config) },
+    });
+  } catch (error) {
+    await app.close();
+    if (error instanceof SeedError && config.SEED_FILE && !options.seed) {
+      throw new SeedError(error.problems, `seed file ${config.SEED_FILE}`);
+    }
+    throw error;
+  }
+  app.decorate('createdSubscription', startedEmpty && !ctx.repos.subscription.isEmpty());
+  if (seed && !seeded)
+    app.log.warn('the database already holds a subscription; the seed was not loaded (POST /admin/reset loads it)');
+  const ignoredDemo = ignoredDemoSettings(config, {
+    seed: seed !== undefined,
+    startedEmpty,
+    provisionDemo: options.provisionDemo ?? false,
+  });
+  if (ignoredDemo) app.log.warn(ignoredDemo);
+
+  // What fell due while the server was stopped runs now; from here on the clock drives the jobs.
+  ctx.jobs.start((error, job) => app.log.error({ err: error, job }, 'a job step failed; the job is marked Failed'));
   return app;
+}
+
+/** The bytes of a request's headers as sent (`Name: value\r\n` each), without the request line. */
+function headerBytes(rawHeaders: readonly string[]): number {
+  let bytes = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) bytes += rawHeaders[i]!.length + rawHeaders[i + 1]!.length + 4;
+  return bytes;
 }

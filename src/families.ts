@@ -1,14 +1,16 @@
-import type { AnyFamily } from './family.js';
-import { leadFields } from './routes/admin/lead-fields.js';
-import { assets } from './routes/rest/assets.js';
-import { activities } from './routes/rest/activities.js';
-import { activityTypes } from './routes/rest/activity-types.js';
-import { leads } from './routes/rest/leads.js';
-import { lists } from './routes/rest/lists.js';
+import { type AnyFamily, migrationsOf } from './family.js';
+import { activities } from './families/activities/activities.js';
+import { activityTypes } from './families/activities/activity-types.js';
+import { assets } from './families/assets/assets.js';
+import { leadFields } from './families/leads/lead-fields.js';
+import { leads } from './families/leads/leads.js';
+import { lists } from './families/lists/lists.js';
+import { userManagement } from './families/user-management/user-management.js';
 
 /**
- * The resource families, in dependency order (a family's seed may name rows of those before it). Adding a family is
- * one line here; the composition root, the context, the seed document, reset and snapshot iterate this list.
+ * The resource families, in dependency order (a family's seed may name rows of those before it, and its migrations
+ * run after theirs). Adding a family is one line here; the composition root, the context, the seed document, the
+ * migrations, reset and snapshot iterate this list.
  */
 export const FAMILIES = [
   leadFields,
@@ -17,4 +19,8 @@ export const FAMILIES = [
   activities,
   assets,
   lists,
+  userManagement,
 ] as const satisfies readonly AnyFamily[];
+
+/** The schema of the registered families: the core's migrations, then each family's. */
+export const MIGRATIONS = migrationsOf(FAMILIES);

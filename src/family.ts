@@ -1,26 +1,46 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { AdjustableClock } from './clock.js';
-import type { AppContext } from './context.js';
 import type { CoreEventHandlers } from './domain/core-events.js';
-import type { Ports } from './domain/ports.js';
+import type { JobKinds } from './engines/jobs/kinds.js';
+import type { PortName, Ports } from './ports.js';
 import type { Ids } from './ids.js';
 import type { WireFormatName } from './http/wire-formats.js';
 import type { Database } from './storage/database.js';
+import type { PartitionRepository } from './storage/partitions.js';
+import type { RoleRepository } from './storage/roles.js';
+import type { ServiceRepository } from './storage/services.js';
+import type { UserRepository } from './storage/users.js';
+import type { WorkspaceRepository } from './storage/workspaces.js';
+import { CORE_MIGRATIONS } from './storage/core-migrations.js';
+import { checkMigrationNames, type Migration } from './storage/migrations.js';
 
 /**
- * The contract a resource family fulfils: one migration, one repository, one route module that ends with
- * `export const x = defineFamily({...})`, one test, and one line in `src/families.ts`. Reset, snapshot, the
- * empty-database check, the partition and workspace delete guards and the contract test then cover it with no
- * other edit (docs/architecture.md, "Adding a resource family").
+ * The contract a resource family fulfils: one folder `src/families/<name>/` with its migrations, repository, routes
+ * and the module that ends with `export const x = defineFamily({...})`, its tests in `test/families/<name>/`, and one
+ * line in `src/families.ts`. Reset, snapshot, the empty-database check, the partition and workspace delete guards and
+ * the contract test then cover it with no other edit (docs/architecture.md, "Adding a resource family"). A family
+ * folder imports the core (never another family's folder); what it needs of another family comes through a port.
  */
+
+/** The core's repositories of the access-control entities, which a family's repository may wrap. */
+export interface CoreRepositories {
+  workspaces: WorkspaceRepository;
+  partitions: PartitionRepository;
+  roles: RoleRepository;
+  users: UserRepository;
+  services: ServiceRepository;
+}
 
 /** What a family's repository is built from. */
 export interface FamilyInfra {
   db: Database;
   clock: AdjustableClock;
   ids: Ids;
-  /** The repository of a family registered before this one. */
+  /** The core's repositories (the same ones as `request.ctx.repos`). */
+  core: CoreRepositories;
+  /** The repository of a family registered before this one (of the same folder: folders never import each other). */
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
 }
 
@@ -36,7 +56,10 @@ export interface SeedLoadContext {
   time(value: string | undefined, fallback?: number): number;
   partitionId(name: string): number | undefined;
   workspaceId(name: string): number | undefined;
+  /** A family of the same folder, loaded before this one. */
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
+  /** What another family offers (src/ports.ts), loaded before this one. */
+  port<K extends PortName>(name: K): Ports[K];
   /** Throws a SeedError at `path` (e.g. `leads[3].email`); nothing of the seed is kept. */
   fail(path: string, message: string): never;
   /** Runs an insert; a UNIQUE or PRIMARY KEY clash becomes a SeedError at `path`. */
@@ -64,9 +87,13 @@ export interface FamilySeed<Repo, Item> {
   example: readonly unknown[];
 }
 
+/**
+ * What a family's route plugins are given. The state of a call is the subscription's it is addressed to: handlers read
+ * `request.ctx` (the AppContext) and `repo(request)` (this family's repository there), never state captured when the
+ * routes were registered, so one route table serves every subscription.
+ */
 export interface FamilyRouteOptions<Repo> {
-  ctx: AppContext;
-  repo: Repo;
+  repo(request: FastifyRequest): Repo;
 }
 
 export interface Family<Key extends string = string, Repo = unknown, Item = unknown> {
@@ -80,6 +107,11 @@ export interface Family<Key extends string = string, Repo = unknown, Item = unkn
    * path at start. A family with routes on both sides of the API (static lists) names both.
    */
   readonly wireFormat?: WireFormatName | readonly WireFormatName[];
+  /**
+   * Its migrations, in order (`src/families/<name>/migrations.ts`). Each runs once per database, recorded by name;
+   * the migrator runs the core's, then each family's in registry order.
+   */
+  readonly migrations?: readonly Migration[];
   repository(infra: FamilyInfra): Repo;
   seed?: FamilySeed<Repo, Item>;
   /**
@@ -90,8 +122,14 @@ export interface Family<Key extends string = string, Repo = unknown, Item = unkn
   builtIns?: { rows: Readonly<Record<string, string>>; ensure(repo: Repo): void };
   /** Reactions to workspaces and partitions created and deleted (through the admin plane or a seed). */
   onCoreEvents?(repo: Repo): CoreEventHandlers;
-  /** Ports (src/domain/ports.ts) this family offers the others; each port has one provider. */
-  provides?(repo: Repo): Partial<Ports>;
+  /** Ports (src/ports.ts) this family offers the others; each port has one provider. */
+  provides?(repo: Repo, infra: FamilyInfra): Partial<Ports>;
+  /**
+   * Timed work (bulk extracts, imports, scheduled runs), by kind name: each kind (defineJob, src/engines/jobs/kinds.ts)
+   * advances one job one step on the fake's clock. Jobs live in the core's `jobs` table; the family's own rows for a
+   * job reference its id. Routes reach them through `request.ctx.jobs` (docs/architecture.md, "Jobs on the clock").
+   */
+  readonly jobs?: JobKinds<Repo>;
   /** Back to empty for what the family keeps in memory (caches, job queues): after a reset or a rolled-back load. */
   reset?(repo: Repo): void;
   /** Marketo-plane routes; each declares config.permissions (checked at start). */
@@ -100,5 +138,23 @@ export interface Family<Key extends string = string, Repo = unknown, Item = unkn
   adminRoutes?: FastifyPluginAsyncZod<FamilyRouteOptions<Repo>>;
 }
 
+/** The accessor a family's routes get for its repository: the family's place in the request's subscription. */
+export function familyRepo<Repo>(index: number): (request: FastifyRequest) => Repo {
+  return (request) => request.ctx.families[index]!.repo as Repo;
+}
+
 /** Declares a family; the identity function gives it its types. */
 export const defineFamily = <K extends string, R, I>(family: Family<K, R, I>): Family<K, R, I> => family;
+
+const migrationLists = new WeakMap<readonly AnyFamily[], readonly Migration[]>();
+
+/** The schema of a list of families: the core's migrations, then each family's, in the list's order. */
+export function migrationsOf(families: readonly AnyFamily[]): readonly Migration[] {
+  let migrations = migrationLists.get(families);
+  if (!migrations) {
+    migrations = [...CORE_MIGRATIONS, ...families.flatMap((family) => family.migrations ?? [])];
+    checkMigrationNames(migrations);
+    migrationLists.set(families, migrations);
+  }
+  return migrations;
+}

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { buildApp } from '../src/app.js';
 import { frozenClock } from '../src/clock.js';
 import { testConfig } from '../src/config.js';
-import { FAMILIES } from '../src/families.js';
+import { FAMILIES, MIGRATIONS } from '../src/families.js';
 import { type AnyFamily, defineFamily, type FamilyRouteOptions } from '../src/family.js';
 import { successEnvelope } from '../src/http/envelope.js';
 import { wireFormatOf } from '../src/http/wire-formats.js';
@@ -75,7 +75,7 @@ const widgetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<WidgetRepository>> 
   app.get(
     '/rest/v1/widgets.json',
     { config: { permissions: ['read-only-company', 'read-write-company'] } },
-    async (request) => successEnvelope(request.marketoRequestId(), repo.list()),
+    async (request) => successEnvelope(request.marketoRequestId(), repo(request).list()),
   );
 };
 
@@ -129,7 +129,7 @@ async function instance(
   migration: string,
   seed?: Record<string, unknown>,
 ): Promise<{ app: FastifyInstance; db: Database }> {
-  const db = openDatabase(':memory:');
+  const db = openDatabase(':memory:', MIGRATIONS);
   if (migration) db.exec(migration);
   const app = await buildApp({
     config: testConfig(),
@@ -333,7 +333,7 @@ describe('forgetting is loud', () => {
       onCoreEvents: undefined,
       wireFormat: 'asset',
     });
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     db.exec(WIDGETS_MIGRATION);
     await expect(buildApp({ config: testConfig(), db, families: [...FAMILIES, misdeclared] })).rejects.toThrow(
       'resource family "assetWidgets" declares asset but /rest/v1/widgets.json answers in the lead-database format',
@@ -357,7 +357,7 @@ describe('forgetting is loud', () => {
       marketoRoutes: undefined,
       provides: () => ({ activityLog: { record() {}, reassign() {} } }),
     });
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     db.exec(WIDGETS_MIGRATION);
     await expect(buildApp({ config: testConfig(), db, families: [...FAMILIES, twice] })).rejects.toThrow(
       'the port "activityLog" is provided by both "activities" and "secondLog"',

@@ -27,7 +27,6 @@ beforeAll(async () => {
   const pkg = join(scratch, 'fake-marketo');
   mkdirSync(pkg);
   cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
-  symlinkSync(join(ROOT, 'migrations'), join(pkg, 'migrations'));
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
   await run(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')]);
 

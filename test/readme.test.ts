@@ -62,9 +62,9 @@ describe('README', () => {
     expect(walkthrough).toContain('POST $B/admin/reset');
   });
 
-  it('points node-marketo-rest at the fake the way test/rest/node-marketo-rest.test.ts does', () => {
+  it('points node-marketo-rest at the fake the way test/families/leads/node-marketo-rest.test.ts does', () => {
     const client = section('## Use it with your Marketo client');
-    const test = read('test/rest/node-marketo-rest.test.ts');
+    const test = read('test/families/leads/node-marketo-rest.test.ts');
     expect(test).toContain('endpoint: `${baseUrl}/rest`');
     expect(test).toContain('identity: `${baseUrl}/identity`');
     expect(client).toContain("endpoint: 'http://127.0.0.1:3000/rest'");

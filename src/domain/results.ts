@@ -6,6 +6,9 @@ import type { RecordCode } from './marketo-codes.js';
  * object APIs' `{seq, id | marketoGUID, status}` (companies, opportunities, custom objects…).
  */
 
+/** The most records one call reads or writes (Sync Leads, object syncs, list membership, ids in a filter). */
+export const MAX_BATCH = 300;
+
 export const RECORD_STATUSES = [
   'created',
   'updated',

@@ -1,15 +1,21 @@
+import type { AppContext } from '../context.js';
 import type { AccessContext, Decision } from '../domain/access.js';
 import type { Principal } from '../domain/identity.js';
 import type { PermissionKey } from '../domain/permissions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** The subscription this call is addressed to (set by the root onRequest hook): its state, clock and harness. */
+    ctx: AppContext;
     /** The Marketo requestId of this request, made on first use. */
     marketoRequestId(): string;
     /** Set by the authenticate hook on the Marketo plane. */
     principal?: Principal;
-    /** Set by the authorize hook: what the caller may read and write. */
-    access?: AccessContext;
+    /**
+     * What the caller may read and write: set by the gate's authorize step before any Marketo handler runs; until
+     * then (and off the Marketo plane) NO_ACCESS, which sees and changes nothing.
+     */
+    access: AccessContext;
     /** The authorization decision, for the log and the journal. */
     decision?: Decision;
     /** The response-level Marketo error code this request was answered with, if any. */
@@ -30,6 +36,8 @@ declare module 'fastify' {
     redispatched?: boolean;
     /** The stub that answered this request. */
     stubId?: string;
+    /** Answered with what a fault rule says (an HTTP status and body), not with a route's answer. */
+    answeredAsIs?: boolean;
     /** How many records of the answer had each status (a Marketo write's `result`), for the journal. */
     outcomes?: Record<string, number>;
   }

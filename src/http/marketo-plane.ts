@@ -1,14 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import type { FamilyInstance } from '../storage/subscription.js';
-import { statsRoutes } from '../routes/rest/stats.js';
+import { type AnyFamily, familyRepo } from '../family.js';
+import { statsRoutes } from '../routes/stats.js';
 import { releaseLimits } from './limits.js';
 import { marketoGate } from './marketo-gate.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { named } from './plugin-names.js';
 import { recordOutcomes } from '../domain/journal.js';
+import { checkResponses } from './response-checks.js';
 import type { Redispatch } from './form-tunnel.js';
-import { wireFormatOf } from './wire-formats.js';
+import { apiScopeOf, wireFormatOf } from './wire-formats.js';
+import { usableOnApi } from '../domain/permissions.js';
 
 /**
  * The Marketo plane's policy, for every route registered in it (the core's and each family's): Marketo's wire format
@@ -27,7 +29,15 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
       if (route.config?.permissions === undefined) {
         throw new Error(`Marketo route ${String(route.method)} ${route.url} must declare config.permissions`);
       }
-      for (const method of [route.method].flat()) routeTable.add(method, route.url);
+      // An Access Admin permission unlocks no API call, but Access Users on the User Management API: a route elsewhere
+      // that asked for one would be unreachable, and one of the User Management API for another would grant it power.
+      const misplaced = route.config.permissions.filter((key) => !usableOnApi(key, apiScopeOf(route.url)));
+      if (misplaced.length > 0) {
+        throw new Error(
+          `Marketo route ${String(route.method)} ${route.url} declares ${misplaced.join(', ')}, which grants no API access there`,
+        );
+      }
+      for (const method of [route.method].flat()) routeTable.add(method, route.url, route.config.permissions);
       // Set on each route, before its own hooks, with the route's permissions at hand.
       const gated = gate.route(route.config);
       route.onRequest = [gated.onRequest, ...[route.onRequest ?? []].flat()];
@@ -46,13 +56,14 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
       done(null, payload);
     });
     marketo.addHook('onRequestAbort', release.onRequestAbort);
-    for (const instance of ctx.families) await registerFamilyRoutes(marketo, ctx, instance);
-    await marketo.register(statsRoutes, { ctx });
+    if (ctx.config.RESPONSE_CHECKS === 'fail') checkResponses(marketo);
+    for (const [index, { family }] of ctx.families.entries()) await registerFamilyRoutes(marketo, family, index);
+    await marketo.register(statsRoutes);
   });
 }
 
 /** A family's Marketo routes, each checked to answer in the wire format the family declares. */
-async function registerFamilyRoutes(marketo: FastifyInstance, ctx: AppContext, { family, repo }: FamilyInstance) {
+async function registerFamilyRoutes(marketo: FastifyInstance, family: AnyFamily, index: number) {
   const routes = family.marketoRoutes;
   if (!routes) return;
   if (!family.wireFormat)
@@ -68,7 +79,7 @@ async function registerFamilyRoutes(marketo: FastifyInstance, ctx: AppContext, {
           );
         }
       });
-      await scope.register(named(family.key, routes), { ctx, repo });
+      await scope.register(named(family.key, routes), { repo: familyRepo(index) });
     }),
   );
 }

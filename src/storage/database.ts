@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { type Migration, runMigrations } from './migrations.js';
 
 export type Database = BetterSqlite3.Database;
 
@@ -44,32 +44,19 @@ export function prepareOnUse<P extends unknown[] | object = unknown[], R = unkno
   return onUse as PreparedStatement<P, R>;
 }
 
-const MIGRATION_FILE = /^(\d{3})_[a-z0-9_]+\.sql$/;
+/** A freshly migrated in-memory database, as bytes, per list of migrations (the registry's, or a test's). */
+const migratedImages = new WeakMap<readonly Migration[], Buffer>();
 
-/** `migrations/` at the package root, whether running from src/ (tsx) or dist/src/ (built). */
-function findMigrationsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 5; depth++) {
-    const candidate = join(dir, 'migrations');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('migrations/ folder not found next to the package');
-}
-
-export const MIGRATIONS_DIR = findMigrationsDir();
-
-/** A freshly migrated in-memory database, as bytes. */
-let migratedImage: Buffer | undefined;
-
-export function openDatabase(path: string): Database {
+/**
+ * Opens (creating where needed) the database at `path`, or `:memory:`, with the schema these migrations make: the
+ * core's and each registered family's (`MIGRATIONS` in src/families.ts).
+ */
+export function openDatabase(path: string, migrations: readonly Migration[]): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // A short wait for the lock: a fake that just stopped may still be letting go of the file. An in-memory
   // database starts as a copy of one migrated earlier in this process: migrations run once, not per instance.
-  const db =
-    path === ':memory:' && migratedImage
-      ? new BetterSqlite3(migratedImage)
-      : new BetterSqlite3(path, { timeout: 1000 });
+  const image = path === ':memory:' ? migratedImages.get(migrations) : undefined;
+  const db = image ? new BetterSqlite3(image) : new BetterSqlite3(path, { timeout: 1000 });
   try {
     if (path !== ':memory:') {
       // One fake owns its file: what it keeps in memory (tokens, grants) must not be changed under it by another
@@ -79,8 +66,8 @@ export function openDatabase(path: string): Database {
     }
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    runMigrations(db);
-    if (path === ':memory:') migratedImage ??= db.serialize();
+    if (!image) runMigrations(db, migrations);
+    if (path === ':memory:' && !image) migratedImages.set(migrations, db.serialize());
     else startWal(db);
     watchAccessChanges(db);
   } catch (error) {
@@ -152,33 +139,14 @@ export function onAccessChange(db: Database, listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** Applies every migration not yet recorded, in order, each in its own transaction. */
-export function runMigrations(db: Database, dir: string = MIGRATIONS_DIR): string[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-  )`);
-  const applied = new Set(
-    db
-      .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
-      .all()
-      .map((row) => row.version),
-  );
-  const record = db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)');
-  const files = readdirSync(dir)
-    .filter((file) => MIGRATION_FILE.test(file))
-    .sort();
-  const ran: string[] = [];
-  for (const file of files) {
-    const version = Number(MIGRATION_FILE.exec(file)![1]);
-    if (applied.has(version)) continue;
-    const sql = readFileSync(join(dir, file), 'utf8');
-    db.transaction(() => {
-      db.exec(sql);
-      record.run(version, file);
-    })();
-    ran.push(file);
-  }
-  return ran;
+/**
+ * Copies the database, as it is when the copy completes, to `path`: SQLite's online backup, a step at a time between
+ * other work (a write on this connection meanwhile is carried into the copy), then opened read-only. What a
+ * snapshot reads it from is one point in time, and the live database takes writes all along.
+ */
+export async function openCopy(db: Database, path: string): Promise<Database> {
+  await db.backup(path);
+  const copy = new BetterSqlite3(path, { readonly: true });
+  copy.pragma('foreign_keys = ON');
+  return copy;
 }

@@ -6,7 +6,7 @@ import { frozenClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
 import { compileGlob } from '../../src/domain/glob.js';
 import { call, makeTempDir, newInstance, newSeededInstance, tokenUrl } from '../helpers.js';
-import { bearer, REQUEST_ID } from '../rest/subscription.js';
+import { bearer, REQUEST_ID } from '../support/subscription.js';
 
 /** Edges a second review found in the harness: each is a user-visible promise of issue 4. */
 

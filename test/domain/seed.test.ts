@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../../src/families.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -18,7 +19,7 @@ import {
   tokenUrl,
   pick,
 } from '../helpers.js';
-import { bearer } from '../rest/subscription.js';
+import { bearer } from '../support/subscription.js';
 
 const apps: FastifyInstance[] = [];
 const dirs: { remove(): void }[] = [];
@@ -609,7 +610,7 @@ const BAD_SEEDS: { name: string; seed: SeedInput; path: string; message: string 
 
 describe('a bad seed stops the start, names the path inside the document, and loads nothing', () => {
   it.each(BAD_SEEDS)('$name → $path', async ({ seed, path, message }) => {
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     try {
       let error: unknown;
       try {

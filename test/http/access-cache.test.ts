@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../../src/families.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccessCache, type AccessSource } from '../../src/domain/access-cache.js';
 import { buildApp } from '../../src/app.js';
@@ -221,7 +222,7 @@ describe('tokens do not accumulate', () => {
 
 describe('new tokens are written in batches', () => {
   it('a token is usable before it is written, and is in the database by the next turn of the event loop', async () => {
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     const app = await buildApp({ db, config: testConfig() });
     try {
       const owner = await provisionService(app, { permissions: ['read-only-lead'] });
@@ -339,13 +340,13 @@ describe('one fake per database file', () => {
     const dir = makeTempDir();
     try {
       const path = `${dir.path}/owned.sqlite`;
-      const first = openDatabase(path);
+      const first = openDatabase(path, MIGRATIONS);
       try {
-        expect(() => openDatabase(path)).toThrow(/in use by another process/);
+        expect(() => openDatabase(path, MIGRATIONS)).toThrow(/in use by another process/);
       } finally {
         first.close();
       }
-      openDatabase(path).close();
+      openDatabase(path, MIGRATIONS).close();
     } finally {
       dir.remove();
     }

@@ -5,7 +5,7 @@ import { buildApp } from '../../src/app.js';
 import { frozenClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
 import { accessToken, call, newInstance, provisionService } from '../helpers.js';
-import { bearer, REQUEST_ID } from '../rest/subscription.js';
+import { bearer, REQUEST_ID } from '../support/subscription.js';
 
 /** Inputs a second read of the code found dangerous: each must get its plane's answer, never a crash or a 500. */
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { call, newSeededInstance, SAMPLE_CREDENTIALS, sampleSeed, tokenFor, tokenUrl } from '../helpers.js';
-import { bearer } from '../rest/subscription.js';
+import { bearer } from '../support/subscription.js';
 
 /**
  * Marketo's limits with RATE_LIMITS=marketo (marketo-reference.md §3.4): 100 calls per 20 s (606), 10 concurrent

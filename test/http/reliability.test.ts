@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../../src/families.js';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -9,10 +10,10 @@ import { openDatabase } from '../../src/storage/database.js';
 import { TokenRepository } from '../../src/storage/tokens.js';
 import { authenticateClient } from '../../src/domain/identity.js';
 import { resetToBaseline } from '../../src/lifecycle.js';
-import { leads as leadsFamily } from '../../src/routes/rest/leads.js';
+import { leads as leadsFamily } from '../../src/families/leads/leads.js';
 import { tokenResponseFor } from '../../src/routes/identity.js';
 import { accessToken, call, journalEntries, newInstance, provisionService, tokenUrl } from '../helpers.js';
-import { bearer, REQUEST_ID } from '../rest/subscription.js';
+import { bearer, REQUEST_ID } from '../support/subscription.js';
 
 /** Issue 11: the defects adversarial testing found, one regression test (or more) per item. */
 
@@ -87,7 +88,7 @@ async function leadCount(app: FastifyInstance): Promise<number> {
 
 describe('1. an answered access token is written before the answer goes out (group commit)', () => {
   it('the token of a 200 is already committed when the answer arrives, on GET, POST and Get Token', async () => {
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     const app = await buildApp({ db, config: testConfig() });
     apps.push(app);
     // A second repository on the same connection sees only what is written.

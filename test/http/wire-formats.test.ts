@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { accessToken, call, newInstance, provisionService } from '../helpers.js';
-import { REQUEST_ID } from '../rest/subscription.js';
+import { REQUEST_ID } from '../support/subscription.js';
 
 /** Marketo's three REST wire formats, as a path's format decides them (marketo-reference.md §2.2, §5). */
 

@@ -1,13 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -18,14 +9,13 @@ import { frozenClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
 import { AdjustableClock } from '../../src/clock.js';
 import { createContext } from '../../src/context.js';
-import { FAMILIES } from '../../src/families.js';
+import { FAMILIES, MIGRATIONS } from '../../src/families.js';
 import { randomIds } from '../../src/ids.js';
-import { MIGRATIONS_DIR, openDatabase, prepareOnUse, runMigrations } from '../../src/storage/database.js';
+import { openDatabase, prepareOnUse } from '../../src/storage/database.js';
 import { call, newInstance, tokenUrl } from '../helpers.js';
+import { type Migration, runMigrations } from '../../src/storage/migrations.js';
 
-const MIGRATION_FILES = readdirSync(MIGRATIONS_DIR)
-  .filter((file) => /^\d{3}_.+\.sql$/.test(file))
-  .sort();
+const MIGRATION_NAMES = MIGRATIONS.map((migration) => migration.name);
 
 let dir: string;
 const apps: FastifyInstance[] = [];
@@ -39,21 +29,55 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function migrationsDir(files: Record<string, string>): string {
-  const path = join(dir, 'migrations');
-  mkdirSync(path, { recursive: true });
-  for (const [name, sql] of Object.entries(files)) writeFileSync(join(path, name), sql);
-  return path;
-}
+const migration = (name: string, sql: string): Migration => ({ name, sql });
 
 describe('migrations', () => {
-  it('the first run applies every migration in order and records each in schema_migrations', () => {
+  it('the first run applies every migration in order (the core, then each family in registry order) and records each', () => {
     const db = new BetterSqlite3(':memory:');
     try {
-      expect(MIGRATION_FILES.length).toBeGreaterThan(0);
-      expect(runMigrations(db)).toEqual(MIGRATION_FILES);
+      expect(MIGRATION_NAMES.slice(0, 4)).toEqual([
+        '001_workspaces.sql',
+        '002_roles.sql',
+        '003_users.sql',
+        '004_services.sql',
+      ]);
+      expect(runMigrations(db, MIGRATIONS)).toEqual(MIGRATION_NAMES);
       const recorded = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
-      expect(recorded).toEqual(MIGRATION_FILES.map((name) => ({ version: Number(name.slice(0, 3)), name })));
+      expect(recorded).toEqual(MIGRATION_NAMES.map((name, i) => ({ version: i + 1, name })));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a database migrated from numbered files (before the family folders) runs none of them again', () => {
+    const path = join(dir, 'older.sqlite');
+    const older = new BetterSqlite3(path);
+    // What the runner of numbered files left: every migration of the time recorded under its number and file name.
+    older.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT)');
+    const files = MIGRATION_NAMES.filter((name) => /^\d{3}_/.test(name));
+    expect(files).toHaveLength(9);
+    for (const m of MIGRATIONS.filter((m) => files.includes(m.name))) {
+      older.exec(m.sql);
+      older
+        .prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)')
+        .run(Number(m.name.slice(0, 3)), m.name);
+    }
+    older.close();
+    const db = new BetterSqlite3(path);
+    try {
+      expect(runMigrations(db, MIGRATIONS)).toEqual(MIGRATION_NAMES.filter((name) => !files.includes(name)));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('two migrations with one name are refused before anything runs', () => {
+    const db = new BetterSqlite3(':memory:');
+    try {
+      expect(() =>
+        runMigrations(db, [migration('same', 'CREATE TABLE a (id INTEGER);'), migration('same', 'SELECT 1;')]),
+      ).toThrow('two migrations are named "same"; a migration\'s name must be unique');
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'a'").get()).toBeUndefined();
     } finally {
       db.close();
     }
@@ -61,37 +85,36 @@ describe('migrations', () => {
 
   it('each migration runs once: opening the same file a second time applies nothing', () => {
     const path = join(dir, 'once.sqlite');
-    openDatabase(path).close();
-    openDatabase(path).close(); // would throw if a CREATE TABLE ran twice
+    openDatabase(path, MIGRATIONS).close();
+    openDatabase(path, MIGRATIONS).close(); // would throw if a CREATE TABLE ran twice
     const db = new BetterSqlite3(path);
     try {
-      expect(runMigrations(db)).toEqual([]);
-      expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATION_FILES.length });
+      expect(runMigrations(db, MIGRATIONS)).toEqual([]);
+      expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
       expect(db.prepare("SELECT count(*) AS n FROM workspaces WHERE name = 'Default'").get()).toEqual({ n: 1 });
     } finally {
       db.close();
     }
   });
 
-  it('a new migration file is applied on the next run, and only it; other files are ignored', () => {
-    const migrations = migrationsDir({ '001_first.sql': 'CREATE TABLE first (id INTEGER);' });
+  it('a new migration is applied on the next run, and only it', () => {
+    const first = migration('test/001_first', 'CREATE TABLE first (id INTEGER);');
     const db = new BetterSqlite3(':memory:');
     try {
-      expect(runMigrations(db, migrations)).toEqual(['001_first.sql']);
-      writeFileSync(join(migrations, '002_second.sql'), 'CREATE TABLE second (id INTEGER);');
-      writeFileSync(join(migrations, 'README.txt'), 'not a migration');
-      expect(runMigrations(db, migrations)).toEqual(['002_second.sql']);
-      expect(runMigrations(db, migrations)).toEqual([]);
+      expect(runMigrations(db, [first])).toEqual(['test/001_first']);
+      const second = migration('test/002_second', 'CREATE TABLE second (id INTEGER);');
+      expect(runMigrations(db, [first, second])).toEqual(['test/002_second']);
+      expect(runMigrations(db, [first, second])).toEqual([]);
     } finally {
       db.close();
     }
   });
 
   it('a failing migration is rolled back and not recorded; the ones before it stay', () => {
-    const migrations = migrationsDir({
-      '001_ok.sql': 'CREATE TABLE ok (id INTEGER);',
-      '002_bad.sql': 'CREATE TABLE half (id INTEGER); THIS IS NOT SQL;',
-    });
+    const migrations = [
+      migration('test/001_ok', 'CREATE TABLE ok (id INTEGER);'),
+      migration('test/002_bad', 'CREATE TABLE half (id INTEGER); THIS IS NOT SQL;'),
+    ];
     const db = new BetterSqlite3(':memory:');
     try {
       expect(() => runMigrations(db, migrations)).toThrow();
@@ -104,12 +127,12 @@ describe('migrations', () => {
 
   it('openDatabase creates the folder of a file database', () => {
     const path = join(dir, 'nested', 'deeper', 'db.sqlite');
-    openDatabase(path).close();
+    openDatabase(path, MIGRATIONS).close();
     expect(existsSync(path)).toBe(true);
   });
 
   it('009 keeps every list in exactly one folder or program', () => {
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     try {
       const folder = db
         .prepare(
@@ -130,15 +153,66 @@ describe('migrations', () => {
     }
   });
 
+  it('assets/002 puts an older database’s zones below the two tree roots, keeping every id and path', () => {
+    const older = MIGRATIONS.filter((m) => m.name !== 'assets/002_tree_roots');
+    const db = new BetterSqlite3(':memory:');
+    try {
+      db.pragma('foreign_keys = ON');
+      runMigrations(db, older);
+      db.prepare(
+        "INSERT OR IGNORE INTO workspaces (id, name, description) VALUES (1, 'Default', ''), (2, 'North', '')",
+      ).run();
+      const zone = db.prepare(
+        `INSERT INTO asset_folders (workspace_id, parent_id, tree, name, folder_type, is_system, created_at, updated_at)
+         VALUES (?, NULL, ?, ?, 'Zone', 1, 5, 5) RETURNING id`,
+      );
+      const zones = [
+        [1, 'Marketing Activities'],
+        [1, 'Design Studio'],
+        [2, 'Marketing Activities'],
+        [2, 'Design Studio'],
+      ].map(([w, tree]) => (zone.get(w, tree, tree) as { id: number }).id);
+      const folder = db
+        .prepare(
+          `INSERT INTO asset_folders (workspace_id, parent_id, tree, name, folder_type, is_system, created_at, updated_at)
+           VALUES (2, ?, 'Marketing Activities', 'Campaigns', 'Marketing Folder', 0, 6, 6) RETURNING id`,
+        )
+        .get(zones[2]) as { id: number };
+      expect(runMigrations(db, MIGRATIONS)).toEqual(['assets/002_tree_roots']);
+      const rows = db
+        .prepare(
+          'SELECT id, workspace_id, parent_id, tree, name, folder_type, created_at FROM asset_folders ORDER BY id',
+        )
+        .all() as { id: number; parent_id: number | null; tree: string; name: string }[];
+      const roots = rows.filter((row) => row.parent_id === null);
+      expect(roots.map((row) => [row.tree, row.name])).toEqual([
+        ['Marketing Activities', 'Marketing Activities'],
+        ['Design Studio', 'Design Studio'],
+      ]);
+      expect(roots.every((row) => row.id > folder.id)).toBe(true);
+      const rootOf = (tree: string) => roots.find((row) => row.tree === tree)!.id;
+      for (const [i, id] of zones.entries()) {
+        expect(rows.find((row) => row.id === id)!.parent_id).toBe(
+          rootOf(i % 2 === 0 ? 'Marketing Activities' : 'Design Studio'),
+        );
+      }
+      expect(rows.find((row) => row.id === folder.id)!.parent_id).toBe(zones[2]);
+      // Two workspaces' zones share a parent and a stored name: the unique rule keeps out of them.
+      expect(() =>
+        db
+          .prepare(
+            `INSERT INTO asset_folders (workspace_id, parent_id, tree, name, folder_type, is_system, created_at, updated_at)
+             VALUES (1, NULL, 'Design Studio', 'Design Studio', 'Zone', 1, 0, 0)`,
+          )
+          .run(),
+      ).toThrow(/UNIQUE/);
+    } finally {
+      db.close();
+    }
+  });
+
   it('009 puts the lists of an older database into their workspace’s Marketing Activities root folder', () => {
-    const older = migrationsDir(
-      Object.fromEntries(
-        MIGRATION_FILES.filter((file) => file < '009').map((file) => [
-          file,
-          readFileSync(join(MIGRATIONS_DIR, file), 'utf8'),
-        ]),
-      ),
-    );
+    const older = MIGRATIONS.filter((m) => /^00[1-8]_/.test(m.name));
     const db = new BetterSqlite3(':memory:');
     try {
       db.pragma('foreign_keys = ON');
@@ -156,7 +230,7 @@ describe('migrations', () => {
       db.prepare(
         "INSERT INTO static_lists (id, workspace_id, name, created_at, updated_at) VALUES (7, 1, 'Old', 0, 0)",
       ).run();
-      expect(runMigrations(db)).toEqual(MIGRATION_FILES.filter((file) => file >= '009'));
+      expect(runMigrations(db, MIGRATIONS)).toEqual(MIGRATION_NAMES.filter((name) => !/^00[1-8]_/.test(name)));
       expect(db.prepare('SELECT folder_id AS folderId, program_id AS programId FROM static_lists').get()).toEqual({
         folderId: marketing,
         programId: null,
@@ -179,7 +253,7 @@ function statementSources(value: unknown, seen = new Set<unknown>()): string[] {
 
 describe('statements prepared on first use', () => {
   it('are not prepared until called, and then give the same rows as a prepared statement', () => {
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     try {
       const statement = prepareOnUse<[number], { id: number }>(db, 'SELECT id FROM workspaces WHERE id = ?');
       expect(statement.source).toBe('SELECT id FROM workspaces WHERE id = ?');
@@ -193,7 +267,7 @@ describe('statements prepared on first use', () => {
   });
 
   it('every repository statement compiles against the migrated schema (a typo would otherwise wait for its call)', () => {
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     try {
       const ctx = createContext(testConfig(), db, new AdjustableClock(), randomIds, FAMILIES);
       const sources = statementSources([ctx.repos, ctx.families.map((instance) => instance.repo)]);
@@ -209,8 +283,8 @@ describe('statements prepared on first use', () => {
 describe('a file database just opened', () => {
   it('has a write-ahead log with a frame in it, so reads do not stat the file while nothing has been written', () => {
     const path = join(dir, 'fresh.sqlite');
-    openDatabase(path).close();
-    const db = openDatabase(path);
+    openDatabase(path, MIGRATIONS).close();
+    const db = openDatabase(path, MIGRATIONS);
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
@@ -273,7 +347,7 @@ describe('a file database', () => {
 
     // The system roles were not duplicated by the second start.
     const roleNames = (await call(second, 'GET', '/admin/roles')).json().roles.map((r: { name: string }) => r.name);
-    expect(roleNames).toEqual(['Admin', 'Standard User', 'Sync']);
+    expect(roleNames).toEqual(['Admin', 'Standard User', 'RTP Launcher', 'RTP Editor', 'Sync']);
   });
 
   it('keeps a deletion across a restart', async () => {

@@ -1,10 +1,11 @@
+import { MIGRATIONS } from '../../src/families.js';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/database.js';
 import { blocksDelete, schemaOf } from '../../src/storage/schema.js';
 
 describe('the schema map (what reset, the empty check, lastIds and delete guards are derived from)', () => {
   it('orders every table after the tables that reference it, and reads the foreign keys as declared', () => {
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     try {
       const schema = schemaOf(db);
       const before = (child: string, parent: string) =>
@@ -39,7 +40,7 @@ describe('the schema map (what reset, the empty check, lastIds and delete guards
   });
 
   it('is read again when the schema changes, and a cycle of foreign keys is refused by name', () => {
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     try {
       expect(schemaOf(db).tables).not.toContain('eggs');
       db.exec(`CREATE TABLE chickens (id INTEGER PRIMARY KEY, egg_id INTEGER REFERENCES eggs (id));
@@ -51,7 +52,7 @@ describe('the schema map (what reset, the empty check, lastIds and delete guards
   });
 
   it('a table that references itself is emptied by one statement (no cycle)', () => {
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     try {
       db.exec('CREATE TABLE folders (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES folders (id))');
       expect(schemaOf(db).wipeOrder).toContain('folders');

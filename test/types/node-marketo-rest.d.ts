@@ -71,7 +71,7 @@ declare module 'node-marketo-rest' {
     type Page = Response & { nextPage?: () => Promise<Page> };
 
     /**
-     * Static lists (lib/api/list.js; issue 15, test/rest/lists-clients.test.ts). Its quirk: several ids in
+     * Static lists (lib/api/list.js; issue 15, test/families/lists/lists-clients.test.ts). Its quirk: several ids in
      * removeLeadsFromList or isMember are sent as one `id=1%26id%3D2` value.
      */
     interface List {

@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../../../src/families.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { frozenClock } from '../../../src/clock.js';
@@ -99,7 +100,7 @@ describe('/admin/partitions', () => {
 
 describe('deleting a partition that holds leads', () => {
   it('is refused (409) and the partition stays', async () => {
-    const db = openDatabase(':memory:');
+    const db = openDatabase(':memory:', MIGRATIONS);
     const app = await buildApp({ config: testConfig(), db, clock: frozenClock() });
     try {
       const id = (await call(app, 'POST', '/admin/partitions', { name: 'Has leads' })).json().id;

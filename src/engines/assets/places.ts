@@ -1,0 +1,58 @@
+/**
+ * Where assets live: the two trees, their folders and programs, each in a workspace. The assets family owns them and
+ * offers them to the other asset families through the `assetPlaces` port (src/domain/ports.ts), so that a list, an
+ * email or a smart campaign can be placed in a folder or a program without importing that family.
+ */
+
+/**
+ * The two trees: each has a root folder (`/Marketing Activities`), and every workspace a zone below it
+ * (`/Marketing Activities/<workspace>`).
+ */
+export const TREES = ['Marketing Activities', 'Design Studio'] as const;
+export type Tree = (typeof TREES)[number];
+
+export const MARKETING_ACTIVITIES: Tree = 'Marketing Activities';
+
+/** A folder as another asset family needs it: its tree and workspace decide what may go in it, and who sees it. */
+export interface AssetFolder {
+  id: number;
+  name: string;
+  tree: Tree;
+  workspaceId: number;
+  workspaceName: string;
+  /**
+   * `/Marketing Activities` or `/Design Studio` itself: above every workspace, it holds only the workspaces' zones
+   * (no assets).
+   */
+  treeRoot: boolean;
+}
+
+/** A program as a container of other assets. */
+export interface AssetProgram {
+  id: number;
+  name: string;
+  workspaceId: number;
+  workspaceName: string;
+}
+
+export interface AssetPlaces {
+  folder(id: number): AssetFolder | undefined;
+  program(id: number): AssetProgram | undefined;
+  /** Program names are unique in a subscription, without regard to case. */
+  programByName(name: string): AssetProgram | undefined;
+  /**
+   * Every folder by its path in lower case (`/marketing activities/default/webinars`), for a seed that places assets
+   * by path: read once per load, not per item.
+   */
+  folderPaths(): ReadonlyMap<string, AssetFolder>;
+}
+
+/**
+ * What Get Folder Contents (`folder/{id}/content.json`) calls the assets other families keep in folders and
+ * programs, by their table: the asset names of Adobe's spec ("Static List", as its Static Lists operations name
+ * it). An asset family whose table references a folder or a program adds its line here; one without a line is left
+ * out of the contents.
+ */
+export const FOLDER_CONTENT_TYPES: Readonly<Record<string, string>> = {
+  static_lists: 'Static List',
+};

@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { defineFamily, type FamilyRouteOptions } from '../../family.js';
+import type { AssetFolder, AssetPlaces, AssetProgram } from '../../engines/assets/places.js';
+import { migrations } from './migrations.js';
+import { AssetRepository, folderName, type FolderRow, isTreeRoot, type ProgramRow } from './repository.js';
+import { folderRoutes } from './folders.js';
+import { programRoutes } from './programs.js';
+import { assetItem, assetSeedExample, loadAssets, snapshotAssets } from './seed.js';
+
+/**
+ * Assets that live in workspaces: folders (the two tree roots and each workspace's zones are built in), programs, My
+ * Tokens, and the channel and tag type catalogs. The seed and snapshot part is in seed.ts.
+ */
+
+const assetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetRepository>> = async (app, options) => {
+  await app.register(folderRoutes, options);
+  await app.register(programRoutes, options);
+};
+
+const placedFolder = (row: FolderRow): AssetFolder => ({
+  id: row.id,
+  name: folderName(row),
+  tree: row.tree,
+  workspaceId: row.workspace_id,
+  workspaceName: row.workspace_name,
+  treeRoot: isTreeRoot(row),
+});
+
+const placedProgram = (row: ProgramRow): AssetProgram => ({
+  id: row.id,
+  name: row.name,
+  workspaceId: row.workspace_id,
+  workspaceName: row.workspace_name,
+});
+
+/** Folders and programs as the other asset families place their assets in them (the `assetPlaces` port). */
+function assetPlacesOf(repo: AssetRepository): AssetPlaces {
+  return {
+    folder: (id) => {
+      const row = repo.folder(id);
+      return row && placedFolder(row);
+    },
+    program: (id) => {
+      const row = repo.program(id);
+      return row && placedProgram(row);
+    },
+    programByName: (name) => {
+      const row = repo.programByName(name);
+      return row && placedProgram(row);
+    },
+    folderPaths: () => new Map(repo.allFolders().map((row) => [repo.folderPath(row).toLowerCase(), placedFolder(row)])),
+  };
+}
+
+/** Folders, programs and tokens (Asset API), scoped by the workspace each lives in. */
+export const assets = defineFamily({
+  key: 'assets',
+  tables: ['asset_folders', 'asset_programs', 'asset_tokens', 'asset_channels', 'asset_tag_types'],
+  wireFormat: 'asset',
+  migrations,
+  repository: ({ db, clock }) => new AssetRepository(db, clock),
+  provides: (repo) => ({ assetPlaces: assetPlacesOf(repo) }),
+  seed: { item: assetItem, load: loadAssets, snapshot: snapshotAssets, example: assetSeedExample },
+  builtIns: {
+    // The two tree roots, each workspace's zones and the standard channels.
+    rows: { asset_folders: "folder_type = 'Zone'", asset_channels: 'built_in = 1' },
+    ensure: (repo) => repo.ensureBuiltIns(),
+  },
+  onCoreEvents: (repo) => ({
+    workspaceCreated: (workspace) => repo.addRoots(workspace.id),
+    // Empty root folders go with their workspace; anything in them keeps it (the delete guard answers 409).
+    workspaceDeleting: (workspaceId) => repo.removeEmptyRoots(workspaceId),
+  }),
+  marketoRoutes: assetRoutes,
+});

@@ -1,0 +1,541 @@
+import type { PermissionKey } from '../../domain/permissions.js';
+import { MAX_RECORD_ID, requestIdValue, seedId } from '../../domain/record-ids.js';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { MarketoError } from '../../domain/errors.js';
+import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
+import { formatDatetime } from '../../domain/datetime.js';
+import { coerceFieldValue } from '../../engines/objects/fields.js';
+import type { LeadField } from './lead-field-catalog.js';
+import type { LeadValue } from '../../domain/model.js';
+import {
+  associateLead,
+  deleteLeads,
+  filterColumn,
+  leadRecord,
+  type LeadRules,
+  MAX_BATCH,
+  mergeLeads,
+  moveLeads,
+  type PartitionScope,
+  readFields,
+  searchableField,
+  syncLeads,
+} from './rules.js';
+import { decodePageToken, encodePageToken, queryDigest } from '../../domain/paging.js';
+import { successEnvelope } from '../../http/envelope.js';
+import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-schemas.js';
+import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
+import { LeadRepository } from './repository.js';
+import { leadFields as leadFieldsFamily } from './lead-fields.js';
+
+const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
+const WRITE: readonly PermissionKey[] = ['read-write-lead'];
+const tags = ['Marketo: Leads'];
+
+/** Marketo answers more than 1,000 matches for a filter with response-level 1003 (leads.md). */
+const MAX_FILTER_MATCHES = 1000;
+
+const leadSchema = z
+  .record(z.string(), z.unknown())
+  .describe('Lead fields by REST API name (by default id, firstName, lastName, email, updatedAt, createdAt)')
+  .meta({
+    id: 'Lead',
+    example: {
+      id: 1,
+      firstName: 'Ana',
+      lastName: 'García',
+      email: 'ana@example.mx',
+      updatedAt: '2026-12-01T09:30:00Z',
+      createdAt: '2026-12-01T09:30:00Z',
+    },
+  });
+
+const fieldsParam = commaList(z.string())
+  .optional()
+  .describe('Comma-separated REST API field names')
+  .meta({ example: ['email', 'firstName', 'leadPartitionId'] });
+
+const idInput = z.object({ id: requestIdValue });
+
+const syncBody = z
+  .object({
+    action: z.enum(['createOnly', 'updateOnly', 'createOrUpdate', 'createDuplicate']).default('createOrUpdate'),
+    lookupField: z.string().default('email').describe('Field to deduplicate on; default email'),
+    partitionName: z.string().optional().describe('Partition for created leads (createOnly, createOrUpdate)'),
+    asyncProcessing: z.boolean().optional(),
+    input: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_BATCH),
+  })
+  .meta({
+    example: {
+      action: 'createOrUpdate',
+      lookupField: 'email',
+      partitionName: 'Default',
+      input: [
+        { email: 'ana@example.mx', firstName: 'Ana', lastName: 'García' },
+        { email: 'luis@example.mx', firstName: 'Luis' },
+      ],
+    },
+  });
+
+const deleteBody = z
+  .object({ input: z.array(idInput).min(1).max(MAX_BATCH) })
+  .meta({ example: { input: [{ id: 1 }, { id: 2 }] } })
+  .nullish();
+const deleteQuery = z.object({ id: commaList(requestIdValue).optional() });
+
+const describeItem = z.object({
+  id: z.number().int(),
+  displayName: z.string(),
+  dataType: z.string(),
+  length: z.number().int().optional(),
+  rest: z.object({ name: z.string(), readOnly: z.boolean() }),
+  soap: z.object({ name: z.string(), readOnly: z.boolean() }),
+});
+
+const describe2Item = z.object({
+  name: z.string(),
+  searchableFields: z.array(z.array(z.string())),
+  fields: z.array(
+    z.object({
+      name: z.string(),
+      displayName: z.string(),
+      dataType: z.string(),
+      length: z.number().int().optional(),
+      updateable: z.boolean(),
+      crmManaged: z.boolean(),
+    }),
+  ),
+});
+
+const leadIdParams = z.object({ leadId: requestIdValue });
+const mergeQuery = z.object({
+  leadId: requestIdValue.optional().describe('The losing lead'),
+  leadIds: commaList(requestIdValue).optional().describe('Losing leads, comma-separated'),
+  mergeInCRM: z.string().optional().describe('Accepted; there is no CRM'),
+});
+const associateQuery = z.object({ cookie: z.string().describe('The Munchkin cookie value') });
+// Clients send an empty or wrapped body (node-marketo-rest posts {data: {}}); merge and associate read the query.
+const ignoredBody = z.unknown().optional();
+const withoutResultEnvelope = z.object({ requestId: z.string(), success: z.boolean() });
+
+const partitionItem = z.object({ id: z.number().int(), name: z.string(), description: z.string() });
+
+// Schemas are built once per process, not per instance (a fresh instance is what many test suites build per test).
+const leadEnvelope = envelopeOf(leadSchema);
+const recordResultEnvelope = envelopeOf(recordResultSchema);
+const leadByIdParams = z.object({
+  leadId: z.string().describe('Decimal digits only (leading zeros allowed); anything else is 1003'),
+});
+
+/**
+ * A lead id in a path is `^[0-9]+$` only, leading zeros allowed (decision of issue 11): `0xe`, `14e0`, `+14`, `14.0`,
+ * ` 14` and the empty string are response-level 1003, not lead 14 or an empty result.
+ */
+function leadIdOf(raw: string): number {
+  if (!/^[0-9]+$/.test(raw)) throw new MarketoError('1003', "Invalid value for field 'leadId'");
+  return Number(raw);
+}
+const fieldsQuery = z.object({ fields: fieldsParam });
+const filterQuery = z.object({
+  filterType: z
+    .string()
+    .min(1)
+    .describe('A searchable field (describe2.json), e.g. email or id')
+    .meta({ example: 'email' }),
+  filterValues: commaList(z.string())
+    .pipe(z.array(z.string()).min(1).max(MAX_BATCH))
+    .describe('Comma-separated values of filterType')
+    .meta({ example: ['ana@example.mx'] }),
+  fields: fieldsParam,
+  batchSize: z.coerce.number().int().min(1).max(MAX_BATCH).default(MAX_BATCH),
+  nextPageToken: z.string().optional(),
+});
+const deleteSchema = { tags, querystring: deleteQuery, body: deleteBody, response: { 200: recordResultEnvelope } };
+const describeEnvelope = envelopeOf(describeItem);
+const describe2Envelope = envelopeOf(describe2Item);
+const partitionEnvelope = envelopeOf(partitionItem);
+const movePartitionsBody = z
+  .object({
+    input: z
+      .array(z.object({ id: requestIdValue, partitionName: z.string().min(1) }))
+      .min(1)
+      .max(MAX_BATCH),
+  })
+  .meta({ example: { input: [{ id: 1, partitionName: 'Mexico' }] } });
+
+function rulesOf(request: FastifyRequest, leads: LeadRepository): LeadRules {
+  const { ctx } = request;
+  const { partitions } = ctx.repos;
+  const leadFields = ctx.repo(leadFieldsFamily);
+  return {
+    leads,
+    catalog: leadFields.catalog(),
+    partitionByName: (name) => partitions.findByName(name),
+    partitionName: (id) => partitions.find(id)?.name ?? String(id),
+    // The log reached through its port: the lead rules know only the ActivityRecorder interface.
+    activities: ctx.port('activityLog'),
+    origin: { requestId: request.marketoRequestId(), user: request.principal?.user.email ?? '' },
+    leadMerging: (loserId, winnerId) => ctx.events.leadMerging(loserId, winnerId),
+  };
+}
+
+function scopeOf(request: FastifyRequest): PartitionScope {
+  return {
+    readable: request.access.partitions('read', 'lead'),
+    writable: request.access.partitions('write', 'lead'),
+  };
+}
+
+/** Filter values as the field stores them; 1003 when an integer field gets a non-integer. */
+function filterValues(field: LeadField, values: string[]): (string | number)[] {
+  if (field.dataType !== 'integer') return values;
+  return values.map((value) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n))
+      throw new MarketoError('1003', `Invalid value '${value}' for filterType '${field.name}'`);
+    return n;
+  });
+}
+
+function soapName(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** Leads and lead partitions (Lead Database API). */
+const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = async (app, { repo }) => {
+  /** The lead field catalog of the request's subscription. */
+  const catalogOf = (request: FastifyRequest) => request.ctx.repo(leadFieldsFamily).catalog();
+
+  app.get(
+    '/rest/v1/lead/:leadId.json',
+    {
+      config: { permissions: READ },
+      schema: {
+        tags,
+        summary: 'Get Lead by Id',
+        params: leadByIdParams,
+        querystring: fieldsQuery,
+        response: { 200: leadEnvelope },
+      },
+    },
+    async (request) => {
+      const fields = readFields(catalogOf(request), request.query.fields);
+      const lead = repo(request).find(leadIdOf(request.params.leadId));
+      // A lead in a partition the caller cannot see is simply absent.
+      const visible = lead && request.access.canRead(lead.partitionId, 'lead') ? [leadRecord(lead, fields)] : [];
+      return successEnvelope(request.marketoRequestId(), visible);
+    },
+  );
+
+  app.get(
+    '/rest/v1/leads.json',
+    {
+      config: { permissions: READ },
+      schema: {
+        tags,
+        summary: 'Get Leads by Filter Type',
+        description: 'Also reachable as POST with _method=GET and the parameters in a form body.',
+        querystring: filterQuery,
+        response: { 200: leadEnvelope },
+      },
+    },
+    async (request) => {
+      const { filterType, batchSize, nextPageToken } = request.query;
+      const { ctx } = request;
+      const leads = repo(request);
+      const catalog = catalogOf(request);
+      const field = searchableField(catalog, filterType);
+      const fields = readFields(catalog, request.query.fields);
+      const values = filterValues(field, request.query.filterValues);
+      const filter = {
+        column: filterColumn(field),
+        field: field.name,
+        values,
+        partitionIds: [...request.access.partitions('read', 'lead')],
+      };
+      const digest = queryDigest([field.name, values, fields.map((f) => f.name), batchSize]);
+      const afterId = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
+      const page = leads.page(filter, afterId, batchSize + 1);
+      const more = page.length > batchSize;
+      // A first page that holds every match has fewer than the cap (batchSize ≤ 300): only a longer result is counted.
+      if ((more || afterId > 0) && leads.countMatches(filter, MAX_FILTER_MATCHES + 1) > MAX_FILTER_MATCHES) {
+        throw new MarketoError('1003', DETAIL_MESSAGES.tooManyResults);
+      }
+      const rows = more ? page.slice(0, batchSize) : page;
+      return successEnvelope(
+        request.marketoRequestId(),
+        rows.map((lead) => leadRecord(lead, fields)),
+        more ? { moreResult: true, nextPageToken: encodePageToken(rows.at(-1)!.id, digest, ctx.clock.now()) } : {},
+      );
+    },
+  );
+
+  app.post(
+    '/rest/v1/leads.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Sync Leads',
+        description: 'createOrUpdate (default), createOnly, updateOnly or createDuplicate, up to 300 records.',
+        body: syncBody,
+        response: { 200: recordResultEnvelope },
+      },
+    },
+    async (request) => {
+      const { action, lookupField, partitionName, input } = request.body;
+      const results = syncLeads(rulesOf(request, repo(request)), scopeOf(request), {
+        action,
+        lookupField,
+        ...(partitionName !== undefined ? { partitionName } : {}),
+        input,
+      });
+      return successEnvelope(request.marketoRequestId(), results);
+    },
+  );
+
+  const deleteHandler = async (
+    request: FastifyRequest<{ Body: z.infer<typeof deleteBody>; Querystring: z.infer<typeof deleteQuery> }>,
+  ) => {
+    const ids = request.body?.input.map((item) => item.id) ?? request.query.id ?? [];
+    if (ids.length === 0) throw new MarketoError('701', marketoMessage('701', 'input'));
+    if (ids.length > MAX_BATCH)
+      throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.tooManyRecords, MAX_BATCH));
+    return successEnvelope(
+      request.marketoRequestId(),
+      deleteLeads(rulesOf(request, repo(request)), scopeOf(request), ids),
+    );
+  };
+
+  app.post(
+    '/rest/v1/leads/delete.json',
+    {
+      config: { permissions: WRITE },
+      schema: { ...deleteSchema, summary: 'Delete Leads', description: 'Ids in the body input or as ?id=1,2,3.' },
+    },
+    deleteHandler,
+  );
+
+  app.delete(
+    '/rest/v1/leads.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        ...deleteSchema,
+        summary: 'Delete Leads (legacy)',
+        description: 'What POST /rest/v1/leads.json?_method=DELETE reaches; still used by live clients.',
+      },
+    },
+    deleteHandler,
+  );
+
+  app.get(
+    '/rest/v1/leads/describe.json',
+    {
+      config: { permissions: READ },
+      schema: { tags, summary: 'Describe Lead', response: { 200: describeEnvelope } },
+    },
+    async (request) =>
+      successEnvelope(
+        request.marketoRequestId(),
+        catalogOf(request).fields.map((field) => ({
+          id: field.id,
+          displayName: field.displayName,
+          dataType: field.dataType,
+          ...(field.length !== undefined ? { length: field.length } : {}),
+          rest: { name: field.name, readOnly: field.readOnly },
+          soap: { name: soapName(field.name), readOnly: field.readOnly },
+        })),
+      ),
+  );
+
+  app.get(
+    '/rest/v1/leads/describe2.json',
+    {
+      config: { permissions: READ },
+      schema: { tags, summary: 'Describe Lead2', response: { 200: describe2Envelope } },
+    },
+    async (request) => {
+      const catalog = catalogOf(request);
+      return successEnvelope(request.marketoRequestId(), [
+        {
+          name: 'API Lead',
+          searchableFields: catalog.searchable().map((field) => [field.name]),
+          fields: catalog.fields.map((field) => ({
+            name: field.name,
+            displayName: field.displayName,
+            dataType: field.dataType,
+            ...(field.length !== undefined ? { length: field.length } : {}),
+            updateable: !field.readOnly,
+            crmManaged: false,
+          })),
+        },
+      ]);
+    },
+  );
+
+  app.get(
+    '/rest/v1/leads/partitions.json',
+    {
+      config: { permissions: READ },
+      schema: {
+        tags,
+        summary: 'Get Lead Partitions',
+        description: 'Only the partitions the caller can read.',
+        response: { 200: partitionEnvelope },
+      },
+    },
+    async (request) => {
+      const readable = request.access.partitions('read', 'lead');
+      return successEnvelope(
+        request.marketoRequestId(),
+        request.ctx.repos.partitions.list().filter((partition) => readable.has(partition.id)),
+      );
+    },
+  );
+
+  app.post(
+    '/rest/v1/leads/partitions.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Update Lead Partition',
+        body: movePartitionsBody,
+        response: { 200: recordResultEnvelope },
+      },
+    },
+    async (request) =>
+      successEnvelope(
+        request.marketoRequestId(),
+        moveLeads(rulesOf(request, repo(request)), scopeOf(request), request.body.input),
+      ),
+  );
+
+  app.post(
+    '/rest/v1/leads/:leadId/merge.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Merge Leads',
+        description: 'The winner keeps its values and takes the losers’ where it has none; the losers are deleted.',
+        params: leadIdParams,
+        querystring: mergeQuery,
+        body: ignoredBody,
+        response: { 200: withoutResultEnvelope },
+      },
+    },
+    async (request) => {
+      const losers = request.query.leadIds ?? (request.query.leadId !== undefined ? [request.query.leadId] : []);
+      mergeLeads(rulesOf(request, repo(request)), scopeOf(request), request.params.leadId, losers);
+      return { requestId: request.marketoRequestId(), success: true };
+    },
+  );
+
+  app.post(
+    '/rest/v1/leads/:leadId/associate.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Associate Lead',
+        description: 'Stores the Munchkin cookie on the lead (filterType=cookies finds it).',
+        params: leadIdParams,
+        querystring: associateQuery,
+        body: ignoredBody,
+        response: { 200: withoutResultEnvelope },
+      },
+    },
+    async (request) => {
+      associateLead(rulesOf(request, repo(request)), scopeOf(request), request.params.leadId, request.query.cookie);
+      return { requestId: request.marketoRequestId(), success: true };
+    },
+  );
+};
+
+/** A lead in a seed: its fields by REST API name, plus `partition` (name, default "Default") and optional id and times. */
+const leadSeed = z.record(z.string(), z.unknown());
+
+function loadLeads(leads: LeadRepository, items: readonly Record<string, unknown>[], context: SeedLoadContext): void {
+  const { fail, now } = context;
+  const catalog = context.repo(leadFieldsFamily).catalog();
+  items.forEach((lead, i) => {
+    const path = `[${i}]`;
+    const { id, partition = 'Default', createdAt, updatedAt, ...values } = lead;
+    if (id !== undefined && !seedId.safeParse(id).success) {
+      fail(`${path}.id`, `must be a positive integer, at most ${MAX_RECORD_ID} (Marketo's int32)`);
+    }
+    if (typeof partition !== 'string') fail(`${path}.partition`, 'must be a partition name');
+    const partitionId = context.partitionId(partition as string);
+    if (partitionId === undefined) fail(`${path}.partition`, `no partition named "${String(partition)}"`);
+    const time = (value: unknown, key: string): number => {
+      if (value === undefined) return now;
+      const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+      if (Number.isNaN(ms)) fail(`${path}.${key}`, 'must be an ISO 8601 date-time');
+      return ms;
+    };
+    const fields: Record<string, LeadValue> = {};
+    let email: string | null = null;
+    for (const [key, raw] of Object.entries(values)) {
+      const field = catalog.find(key);
+      if (!field) fail(`${path}.${key}`, 'no such lead field (declare custom ones under leadFields)');
+      // The associated cookie is read-only to Sync Leads, but part of a lead's state (snapshots carry it).
+      if (field!.readOnly && field!.name !== 'cookies') fail(`${path}.${key}`, 'is read only');
+      const coerced = coerceFieldValue(field!, raw);
+      if (!coerced.ok) fail(`${path}.${key}`, `invalid ${field!.dataType} value ${JSON.stringify(raw)}`);
+      if (field!.name === 'email') email = coerced.ok ? (coerced.value as string | null) : null;
+      else if (coerced.ok && coerced.value !== null) fields[field!.name] = coerced.value;
+    }
+    const created = time(createdAt, 'createdAt');
+    context.unique(path, () =>
+      leads.load({
+        id: (id as number | undefined) ?? null,
+        partitionId: partitionId!,
+        email,
+        fields,
+        createdAt: created,
+        updatedAt: updatedAt === undefined ? created : time(updatedAt, 'updatedAt'),
+      }),
+    );
+  });
+}
+
+/** The lead database's people: the Leads API, partition-scoped by the caller's workspaces. */
+export const leads = defineFamily({
+  key: 'leads',
+  tables: ['leads'],
+  wireFormat: 'lead-database',
+  repository: ({ db, clock }) => new LeadRepository(db, clock),
+  provides: (repo, infra) => {
+    const fields = infra.repo(leadFieldsFamily);
+    return {
+      leads: {
+        find: (id) => repo.find(id),
+        catalog: () => fields.catalog(),
+        readFields: (asked) => readFields(fields.catalog(), asked),
+        record: leadRecord,
+      },
+    };
+  },
+  seed: {
+    item: leadSeed,
+    load: loadLeads,
+    snapshot: (repo, { partitionName }) =>
+      repo.all().map((lead) => ({
+        id: lead.id,
+        partition: partitionName(lead.partitionId),
+        ...(lead.email !== null ? { email: lead.email } : {}),
+        ...lead.fields,
+        createdAt: formatDatetime(lead.createdAt),
+        updatedAt: formatDatetime(lead.updatedAt),
+      })),
+    example: [
+      { email: 'ada@example.com', firstName: 'Ada', industryTier: 'gold', score2: 7 },
+      { id: 40, email: 'grace@example.com', partition: 'Default', createdAt: '2026-01-02T03:04:05Z' },
+    ],
+  },
+  marketoRoutes: leadRoutes,
+});

@@ -1,0 +1,429 @@
+import type { ActivityRecorder, NewActivity, WriteOrigin } from '../../domain/activity-log.js';
+import { formatDatetime } from '../../domain/datetime.js';
+import { coerceFieldValue } from '../../engines/objects/fields.js';
+import { leadActivities, leadLabel } from './activities.js';
+import { MarketoError } from '../../domain/errors.js';
+import type { LeadField, LeadFieldCatalog } from './lead-field-catalog.js';
+import { DETAIL_MESSAGES, formatMessage, marketoMessage, type RecordCode, reason } from '../../domain/marketo-codes.js';
+import { DEFAULT_PARTITION_ID, type Lead, type LeadValue, type Partition } from '../../domain/model.js';
+import { MAX_BATCH, type Reason, type RecordResult as AnyRecordResult, skipped } from '../../domain/results.js';
+
+export type { Reason };
+/** What a lead write answers per record. */
+export type RecordResult = AnyRecordResult<'created' | 'updated' | 'deleted'>;
+import { MAX_JSON_DEPTH, pathTooDeep } from '../../domain/depth.js';
+
+/**
+ * Lead rules of the lead database (marketo-reference.md §3.3, §4.3, §6.1): record-level results in input
+ * order, skipped records with reasons and no id, partition scoping by the caller's access.
+ */
+
+export type SyncAction = 'createOnly' | 'updateOnly' | 'createOrUpdate' | 'createDuplicate';
+
+export interface SyncRequest {
+  action: SyncAction;
+  lookupField: string;
+  partitionName?: string;
+  input: Record<string, unknown>[];
+}
+
+/** The caller's partitions, from request.access. */
+export interface PartitionScope {
+  readable: ReadonlySet<number>;
+  writable: ReadonlySet<number>;
+}
+
+/** How a filter field is stored: its own column, or a case-insensitive string / a number in the JSON object. */
+export type LeadColumn = 'id' | 'email' | 'partition' | 'json-text' | 'json-number';
+
+export interface LeadFilter {
+  column: LeadColumn;
+  /** REST API name, for JSON-stored fields. */
+  field: string;
+  values: readonly (string | number)[];
+  /** Only leads in these partitions are seen. */
+  partitionIds: readonly number[];
+}
+
+/** What the lead rules need of storage (the lead repository). */
+export interface LeadStore {
+  find(id: number): Lead | undefined;
+  page(filter: LeadFilter, afterId: number, limit: number): Lead[];
+  insert(partitionId: number, email: string | null, fields: Record<string, LeadValue>): Lead;
+  update(id: number, email: string | null, fields: Record<string, LeadValue>): Lead;
+  movePartition(id: number, partitionId: number): void;
+  delete(id: number): void;
+  transaction<T>(work: () => T): T;
+}
+
+export interface LeadRules {
+  leads: LeadStore;
+  catalog: LeadFieldCatalog;
+  partitionByName(name: string): Partition | undefined;
+  partitionName(id: number): string;
+  /** Where every write records its activities (the activity log), and who made the write. */
+  activities: ActivityRecorder;
+  origin: WriteOrigin;
+  /** Told before a merge deletes a loser, so that what it holds elsewhere (list memberships) moves to the winner. */
+  leadMerging(loserId: number, winnerId: number): void;
+}
+
+export { MAX_BATCH };
+
+/** A record skipped, with its reason; thrown inside a sync and turned into its result. */
+class Skip extends Error {
+  readonly reason: Reason;
+  constructor(code: RecordCode, message?: string) {
+    super(message);
+    this.reason = reason(code, message);
+  }
+}
+
+const partitionDenied = (partitionName: string): Reason => reason('1008', marketoMessage('1008', partitionName));
+const accessDenied = (partitionName: string) => new Skip('1008', partitionDenied(partitionName).message);
+const fieldNotSupported = (name: string) => new MarketoError('1011', marketoMessage('1011', name));
+
+/** How a searchable field is looked up in storage. */
+export function filterColumn(field: LeadField): LeadColumn {
+  if (field.name === 'id') return 'id';
+  if (field.name === 'email') return 'email';
+  if (field.name === 'leadPartitionId') return 'partition';
+  return field.dataType === 'integer' ? 'json-number' : 'json-text';
+}
+
+/** A searchable field by name, or 1011 as Marketo answers for an unsupported filterType/lookupField. */
+export function searchableField(catalog: LeadFieldCatalog, name: string): LeadField {
+  const field = catalog.find(name);
+  if (!field?.searchable) throw fieldNotSupported(name);
+  return field;
+}
+
+export function syncLeads(rules: LeadRules, scope: PartitionScope, request: SyncRequest): RecordResult[] {
+  const lookup = searchableField(rules.catalog, request.lookupField);
+  if (lookup.name === 'leadPartitionId') throw fieldNotSupported(request.lookupField);
+  const usesPartitionName = request.action !== 'updateOnly' && request.partitionName !== undefined;
+
+  const targetPartition = (): number => {
+    if (usesPartitionName) {
+      const partition = rules.partitionByName(request.partitionName!);
+      if (!partition || !scope.writable.has(partition.id)) throw accessDenied(request.partitionName!);
+      return partition.id;
+    }
+    if (scope.writable.has(DEFAULT_PARTITION_ID)) return DEFAULT_PARTITION_ID;
+    const writable = [...scope.writable];
+    if (writable.length === 1) return writable[0]!;
+    if (writable.length === 0) throw accessDenied(rules.partitionName(DEFAULT_PARTITION_ID));
+    throw new Skip('1009');
+  };
+
+  const recorded: NewActivity[] = [];
+
+  const syncOne = (record: Record<string, unknown>): RecordResult => {
+    const values = parseRecord(rules.catalog, record, request.action);
+    const lookupValue = lookup.name === 'id' ? values.id : values.fields[lookup.name];
+    let match: Lead | undefined;
+    if (request.action !== 'createDuplicate' && lookupValue !== undefined && lookupValue !== null) {
+      match = findMatch(rules, scope, lookup, lookupValue, usesPartitionName ? targetPartition : undefined);
+    } else if (request.action === 'updateOnly') {
+      throw new Skip('1002', marketoMessage('1002', lookup.name));
+    }
+
+    if (match) {
+      if (request.action === 'createOnly') throw new Skip('1005');
+      if (!scope.writable.has(match.partitionId)) throw accessDenied(rules.partitionName(match.partitionId));
+      const fields = { ...match.fields };
+      for (const [name, value] of Object.entries(values.fields)) {
+        if (name === 'email') continue;
+        if (value === null) delete fields[name];
+        else fields[name] = value;
+      }
+      const email = 'email' in values.fields ? (values.fields.email as string | null) : match.email;
+      recordChanges(rules, match, values.fields, recorded);
+      return { id: rules.leads.update(match.id, email, fields).id, status: 'updated' };
+    }
+    if (request.action === 'updateOnly') throw new Skip('1004');
+    const partitionId = targetPartition();
+    const { email = null, ...fields } = values.fields;
+    for (const name of Object.keys(fields)) if (fields[name] === null) delete fields[name];
+    const created = rules.leads.insert(partitionId, email as string | null, fields);
+    recorded.push(
+      leadActivities.newLead(rules.origin, {
+        id: created.id,
+        partitionId,
+        label: leadLabel(created.id, email as string | null, fields),
+      }),
+    );
+    return { id: created.id, status: 'created' };
+  };
+
+  return rules.leads.transaction(() => {
+    const results = request.input.map((record): RecordResult => {
+      try {
+        return syncOne(record);
+      } catch (error) {
+        if (error instanceof Skip) return skipped(error.reason);
+        throw error;
+      }
+    });
+    // One batch into the log, inside the sync's transaction: the leads and their activities land together.
+    if (recorded.length > 0) rules.activities.record(recorded);
+    return results;
+  });
+}
+
+/**
+ * One Change Data Value per field whose value actually changes (issue 13 decision, README "Activity log"): a field
+ * sent with the value it already holds writes nothing.
+ */
+function recordChanges(
+  rules: LeadRules,
+  lead: Lead,
+  values: Readonly<Record<string, LeadValue>>,
+  recorded: NewActivity[],
+): void {
+  for (const name in values) {
+    const newValue = values[name] ?? null;
+    const oldValue = (name === 'email' ? lead.email : lead.fields[name]) ?? null;
+    if (newValue === oldValue) continue;
+    // Emails match case-insensitively, but a change of case is a change of value.
+    const field = rules.catalog.find(name)!;
+    recorded.push(leadActivities.changeDataValue(rules.origin, lead, field, oldValue, newValue));
+  }
+}
+
+/** Validates one input record into storable values; record-level 1003/1006 on bad input. */
+function parseRecord(
+  catalog: LeadFieldCatalog,
+  record: Record<string, unknown>,
+  action: SyncAction,
+): { id?: number; fields: Record<string, LeadValue> } {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    throw new Skip('1003');
+  }
+  // Too deep to be a value (decision of issue 11, domain/depth.ts): the record is skipped, the batch goes on.
+  const tooDeep = pathTooDeep(record);
+  if (tooDeep) {
+    throw new Skip('1003', `Invalid value for field '${tooDeep[0]}': nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  // No prototype: a field named `constructor` or `toString` is looked up as data.
+  const fields = Object.create(null) as Record<string, LeadValue>;
+  let id: number | undefined;
+  for (const [key, raw] of Object.entries(record)) {
+    const field = catalog.find(key);
+    if (!field) throw new Skip('1006', marketoMessage('1006', key));
+    if (field.name === 'id') {
+      // Only updateOnly may name a lead by id (leads.md).
+      if (action !== 'updateOnly') throw new Skip('1003', DETAIL_MESSAGES.idOnlyWithUpdateOnly);
+      const coerced = coerceFieldValue(field, raw);
+      if (!coerced.ok || typeof coerced.value !== 'number') {
+        throw new Skip('1003', formatMessage(DETAIL_MESSAGES.invalidFieldValue, 'id', String(raw)));
+      }
+      id = coerced.value;
+      continue;
+    }
+    if (field.readOnly) throw new Skip('1003', formatMessage(DETAIL_MESSAGES.readOnlyField, field.name));
+    const coerced = coerceFieldValue(field, raw);
+    if (!coerced.ok) {
+      const shown = shownValue(raw);
+      throw new Skip('1003', formatMessage(DETAIL_MESSAGES.invalidFieldValue, field.name, shown));
+    }
+    fields[field.name] = coerced.value;
+  }
+  return { ...(id !== undefined ? { id } : {}), fields };
+}
+
+/** A rejected value as a message shows it, at most 200 characters of it. */
+function shownValue(raw: unknown): string {
+  const text = typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+function findMatch(
+  rules: LeadRules,
+  scope: PartitionScope,
+  lookup: LeadField,
+  value: LeadValue,
+  targetPartition: (() => number) | undefined,
+): Lead | undefined {
+  const filter: LeadFilter = {
+    column: filterColumn(lookup),
+    field: lookup.name,
+    values: [typeof value === 'boolean' ? String(value) : value!],
+    partitionIds: [...scope.readable],
+  };
+  let candidates = rules.leads.page(filter, 0, 3);
+  if (targetPartition && candidates.length > 0) {
+    const target = targetPartition();
+    const inTarget = candidates.filter((lead) => lead.partitionId === target);
+    // The lead exists, but in another partition than the one named (record-level 1010).
+    if (inTarget.length === 0) throw new Skip('1010');
+    candidates = inTarget;
+  }
+  if (candidates.length > 1) throw new Skip('1007');
+  return candidates[0];
+}
+
+/** The fields a read returns: the asked ones in canonical names, or Marketo's defaults; unknown → 1006. */
+export function readFields(catalog: LeadFieldCatalog, asked: readonly string[] | undefined): readonly LeadField[] {
+  if (!asked || asked.length === 0) return catalog.defaultReadFields;
+  const fields: LeadField[] = [catalog.find('id')!];
+  for (const name of asked) {
+    const field = catalog.find(name);
+    if (!field) throw new MarketoError('1006', marketoMessage('1006', name));
+    if (!fields.includes(field)) fields.push(field);
+  }
+  return fields;
+}
+
+/** A lead as Marketo returns it: id first, then the asked fields, null where empty. */
+export function leadRecord(lead: Lead, fields: readonly LeadField[]): Record<string, LeadValue> {
+  const record: Record<string, LeadValue> = {};
+  for (const field of fields) {
+    switch (field.name) {
+      case 'id':
+        record.id = lead.id;
+        break;
+      case 'email':
+        record.email = lead.email;
+        break;
+      case 'leadPartitionId':
+        record.leadPartitionId = lead.partitionId;
+        break;
+      case 'createdAt':
+        record.createdAt = formatDatetime(lead.createdAt);
+        break;
+      case 'updatedAt':
+        record.updatedAt = formatDatetime(lead.updatedAt);
+        break;
+      default:
+        // Field names are data: `constructor` or `toString` must not find Object.prototype's.
+        record[field.name] = (Object.hasOwn(lead.fields, field.name) ? lead.fields[field.name] : undefined) ?? null;
+    }
+  }
+  return record;
+}
+
+/**
+ * The lead an id names, if the caller may change it: invisible leads are not found (1004), leads in a partition the
+ * caller may only read are denied (1008).
+ */
+function writableLead(rules: LeadRules, scope: PartitionScope, id: number): Lead | RecordResult {
+  const lead = rules.leads.find(id);
+  if (!lead || !scope.readable.has(lead.partitionId)) return skipped(reason('1004'), id);
+  if (!scope.writable.has(lead.partitionId)) return skipped(partitionDenied(rules.partitionName(lead.partitionId)), id);
+  return lead;
+}
+
+const isResult = (found: Lead | RecordResult): found is RecordResult => 'status' in found;
+
+/** Deletes leads by id. */
+export function deleteLeads(rules: LeadRules, scope: PartitionScope, ids: readonly number[]): RecordResult[] {
+  return rules.leads.transaction(() =>
+    ids.map((id): RecordResult => {
+      const lead = writableLead(rules, scope, id);
+      if (isResult(lead)) return lead;
+      rules.leads.delete(id);
+      rules.activities.record([
+        leadActivities.deleteLead(rules.origin, { ...lead, label: leadLabel(id, lead.email, lead.fields) }),
+      ]);
+      return { id, status: 'deleted' };
+    }),
+  );
+}
+
+/** Moves leads between partitions; the caller must be able to write both the current and the new one. */
+export function moveLeads(
+  rules: LeadRules,
+  scope: PartitionScope,
+  input: readonly { id: number; partitionName: string }[],
+): RecordResult[] {
+  return rules.leads.transaction(() =>
+    input.map(({ id, partitionName }): RecordResult => {
+      const lead = writableLead(rules, scope, id);
+      if (isResult(lead)) return lead;
+      const target = rules.partitionByName(partitionName);
+      if (!target || !scope.writable.has(target.id)) return skipped(partitionDenied(partitionName), id);
+      rules.leads.movePartition(id, target.id);
+      // A move to the partition the lead is in changes nothing to log.
+      if (target.id === lead.partitionId) return { id, status: 'updated' };
+      rules.activities.record([
+        leadActivities.changeLeadPartition(
+          rules.origin,
+          id,
+          { id: lead.partitionId, name: rules.partitionName(lead.partitionId) },
+          target,
+        ),
+      ]);
+      return { id, status: 'updated' };
+    }),
+  );
+}
+
+/** Munchkin cookie values: `id:<munchkin id>&token:_mch-<domain>-<time>-<random>` (leads.md, Associate Lead). */
+const MUNCHKIN_COOKIE = /^id:[0-9]{3}-[A-Z]{3}-[0-9]{3}&token:_mch-[^\s&]+$/i;
+
+/**
+ * The lead an id names for a response-level call (merge, associate): unknown or invisible → 1004, visible but not
+ * writable → 1008.
+ */
+function writableOrFail(rules: LeadRules, scope: PartitionScope, id: number): Lead {
+  const lead = writableLead(rules, scope, id);
+  if (!isResult(lead)) return lead;
+  const [first] = (lead as { reasons: Reason[] }).reasons;
+  throw new MarketoError(first!.code, first!.message);
+}
+
+/**
+ * Merge Leads. Decision (issue 13, README "Activity log"): the winner keeps its values; a field empty on the winner
+ * takes the first loser's value (in the order given); the losers are deleted without a Delete Lead, their
+ * activities and list memberships move to the winner, and one Merge Leads (32) on the winner lists the merged ids. Every lead must be
+ * writable by the caller (response-level 1008); an unknown id is 1004.
+ */
+export function mergeLeads(
+  rules: LeadRules,
+  scope: PartitionScope,
+  winnerId: number,
+  loserIds: readonly number[],
+): void {
+  if (loserIds.length === 0) throw new MarketoError('701', marketoMessage('701', 'leadIds'));
+  if (loserIds.includes(winnerId) || new Set(loserIds).size !== loserIds.length) {
+    throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.invalidParameter, 'leadIds', loserIds.join(',')));
+  }
+  rules.leads.transaction(() => {
+    const winner = writableOrFail(rules, scope, winnerId);
+    const losers = loserIds.map((id) => writableOrFail(rules, scope, id));
+    const fields = { ...winner.fields };
+    let email = winner.email;
+    for (const loser of losers) {
+      email ??= loser.email;
+      for (const [name, value] of Object.entries(loser.fields)) {
+        if (fields[name] === undefined || fields[name] === null) fields[name] = value;
+      }
+    }
+    for (const loser of losers) {
+      rules.leadMerging(loser.id, winner.id);
+      rules.leads.delete(loser.id);
+      rules.activities.reassign(loser.id, winner.id);
+    }
+    rules.leads.update(winner.id, email, fields);
+    rules.activities.record([
+      leadActivities.mergeLeads(
+        rules.origin,
+        { ...winner, label: leadLabel(winner.id, email, fields) },
+        losers.map((loser) => loser.id),
+      ),
+    ]);
+  });
+}
+
+/**
+ * Associate Lead: the Munchkin cookie is stored on the lead, where `filterType=cookies` finds it (decision, issue
+ * 13: one cookie per lead, the last associated); a malformed cookie is 1012 (error-codes.md).
+ */
+export function associateLead(rules: LeadRules, scope: PartitionScope, leadId: number, cookie: string): void {
+  if (!MUNCHKIN_COOKIE.test(cookie)) throw new MarketoError('1012', marketoMessage('1012', cookie));
+  rules.leads.transaction(() => {
+    const lead = writableOrFail(rules, scope, leadId);
+    rules.leads.update(lead.id, lead.email, { ...lead.fields, cookies: cookie });
+  });
+}

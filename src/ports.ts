@@ -1,0 +1,45 @@
+import type { ActivityRecorder } from './domain/activity-log.js';
+import type { Lead, LeadValue } from './domain/model.js';
+import type { AssetPlaces } from './engines/assets/places.js';
+import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
+
+/**
+ * What one resource family offers the others without their importing it. A family that provides a port declares it
+ * (`provides` in src/family.ts); a family that uses one asks `ctx.port(name)` at request time (or `context.port(name)`
+ * while a seed loads), so neither module imports the other: a family folder never imports another family's folder
+ * (test/architecture.test.ts).
+ */
+
+/** A static list as the other families need it (the activity log's `listId` filter). */
+export interface StaticListMembers {
+  /** The list's workspace, or undefined when there is no such list. */
+  workspaceOf(listId: number): number | undefined;
+  /** How many leads are in the list. */
+  count(listId: number): number;
+  /** Its members' lead ids. */
+  leadIds(listId: number): number[];
+}
+
+/** The lead database as the other families read it (lists, the activity log, program members, campaigns…). */
+export interface LeadDatabase {
+  find(id: number): Lead | undefined;
+  /** The lead fields, standard and custom. */
+  catalog(): FieldCatalog;
+  /** The fields a read returns: the asked ones (unknown → 1006), or Marketo's defaults. */
+  readFields(asked: readonly string[] | undefined): readonly ObjectField[];
+  /** A lead as Marketo returns it: id first, then the fields, null where empty. */
+  record(lead: Lead, fields: readonly ObjectField[]): Record<string, LeadValue>;
+}
+
+export interface Ports {
+  /** The activity log (the activities family): where every write records its activities. */
+  activityLog: ActivityRecorder;
+  /** Static lists and their members (the lists family). */
+  staticLists: StaticListMembers;
+  /** Leads and their fields (the leads family). */
+  leads: LeadDatabase;
+  /** Folders and programs, where assets live (the assets family). */
+  assetPlaces: AssetPlaces;
+}
+
+export type PortName = keyof Ports;
