@@ -11,7 +11,7 @@ import {
   UriTooLongError,
 } from '../domain/errors.js';
 import { plainMessage, valueAt } from '../domain/validation-wording.js';
-import { sendMarketoFailure } from './envelope.js';
+import { sendMarketoFailure } from './wire-formats.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { planeOf } from './planes.js';
 import { problem } from './problem.js';
