@@ -207,6 +207,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     'stubId',
     'answeredAsIs',
     'receivedBody',
+    'tunnelAnswered',
     'outcomes',
   ] as const) {
     app.decorateRequest(property, undefined);
@@ -272,7 +273,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     }),
   );
 
-  const redispatch = registerFormTunnel(app, marketoRoutes, tunnelSecret);
+  const redispatch = registerFormTunnel(app, tunnelSecret);
   await app.register(marketoPlane(ctx, marketoRoutes, redispatch));
 
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {

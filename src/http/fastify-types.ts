@@ -34,6 +34,8 @@ declare module 'fastify' {
     formPending?: boolean;
     /** Answered by a call run again through the form tunnel: the journal records that call, not this one. */
     redispatched?: boolean;
+    /** A form tunnel request the tunnel answered itself (605, 612): the journal records it at its Marketo path. */
+    tunnelAnswered?: boolean;
     /** The stub that answered this request. */
     stubId?: string;
     /** Answered with what a fault rule says (an HTTP status and body), not with a route's answer. */

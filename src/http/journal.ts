@@ -42,7 +42,8 @@ export function recordRequest(ctx: AppContext) {
       );
     }
     const plane = planeOf(request.url);
-    if (plane === 'admin' || request.url.startsWith(FORM_TUNNEL_PREFIX) || request.redispatched) return;
+    const tunnelled = request.url.startsWith(FORM_TUNNEL_PREFIX);
+    if (plane === 'admin' || (tunnelled && !request.tunnelAnswered) || request.redispatched) return;
     const at = request.receivedAt;
     if (at === undefined) return;
     request.receivedAt = undefined;
@@ -50,7 +51,7 @@ export function recordRequest(ctx: AppContext) {
     const clientId = principal?.service.clientId ?? (plane === 'identity' ? identityClientId(request) : undefined);
     journal.record({
       atMs: at,
-      url: request.url,
+      url: tunnelled ? request.url.slice(FORM_TUNNEL_PREFIX.length) : request.url,
       method: request.method,
       status,
       marketoCode: request.marketoCode,
