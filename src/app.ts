@@ -208,6 +208,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     'answeredAsIs',
     'receivedBody',
     'tunnelAnswered',
+    'unserved',
     'outcomes',
   ] as const) {
     app.decorateRequest(property, undefined);

@@ -140,19 +140,38 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
 }
 
-/** A Marketo path no route (and no stub) answers: 605 for a known path asked with another verb, else 610. */
+/** The response header that marks a 610 as the fake's, not Marketo's: the endpoint is not served here. */
+export const NOT_SERVED_HEADER = 'x-fake-marketo-not-served';
+/** How much of the path the header repeats (the log has all of it). */
+const NOT_SERVED_PATH_MAX = 256;
+
+/**
+ * A Marketo path no route (and no stub) answers: 605 for a known path asked with another verb, else 610. A 610 is
+ * Marketo's body, but the fake says it did not serve the endpoint (issue 23, item 18): a response header, and an
+ * info-level log line with the stub that would answer it.
+ */
 export function answerNotFound(request: FastifyRequest, reply: FastifyReply, marketoRoutes: MarketoRouteTable) {
   const path = request.url.split('?')[0]!;
   // A known path asked with another verb is 605; an unknown path 610 (error-codes.md).
-  const [code, message] =
-    marketoRoutes.methodsFor(path).size > 0
-      ? ['605', 'HTTP Method not supported']
-      : ['610', 'Requested resource not found'];
-  return sendMarketoFailure(request, reply, code, message);
+  if (marketoRoutes.methodsFor(path).size > 0) {
+    return sendMarketoFailure(request, reply, '605', 'HTTP Method not supported');
+  }
+  const shown = path.length > NOT_SERVED_PATH_MAX ? `${path.slice(0, NOT_SERVED_PATH_MAX)}…` : path;
+  reply.header(NOT_SERVED_HEADER, `${request.method} ${shown.replace(/[^\x20-\x7e]/g, '?')}`);
+  const stub = { match: { method: request.method, path }, respond: { body: { success: true, result: [] } } };
+  request.log.info(
+    { method: request.method, path, clientId: request.principal?.service.clientId, marketoCode: '610' },
+    `${request.method} ${path} is not served by fake-marketo (answered 610, as Marketo answers an unknown path); ` +
+      `to answer it, add a stub: POST /admin/stubs ${JSON.stringify(stub)}`,
+  );
+  return sendMarketoFailure(request, reply, '610', 'Requested resource not found');
 }
 
 export function registerErrorHandling(app: FastifyInstance, marketoRoutes: MarketoRouteTable): void {
-  app.setErrorHandler(handleError);
+  // A call to an endpoint the fake does not serve is 610 whatever its body (it is read only for the journal).
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    request.unserved ? answerNotFound(request, reply, marketoRoutes) : handleError(error, request, reply),
+  );
 
   app.setNotFoundHandler((request, reply) => {
     switch (planeOf(request.url)) {

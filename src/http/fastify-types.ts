@@ -34,6 +34,8 @@ declare module 'fastify' {
     formPending?: boolean;
     /** Answered by a call run again through the form tunnel: the journal records that call, not this one. */
     redispatched?: boolean;
+    /** A call to an endpoint the fake does not serve (no route, no stub that could match): 610, body read. */
+    unserved?: boolean;
     /** A form tunnel request the tunnel answered itself (605, 612): the journal records it at its Marketo path. */
     tunnelAnswered?: boolean;
     /** The stub that answered this request. */

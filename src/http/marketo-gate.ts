@@ -197,13 +197,21 @@ export function marketoGate(ctx: AppContext, routeTable: MarketoRouteTable, redi
           // Not a Marketo route: not in the route table (605 vs 610), the OpenAPI document, or the gate.
           config: { catchAll: true },
           schema: { hide: true },
-          // Zero cost without stubs: the answer the not-found handler would give, before the body is read.
+          // A known path asked with another verb is 605 at once; an endpoint the fake does not serve waits for its
+          // body, which the journal records (issue 23, item 18).
           onRequest: (request, reply, done) => {
             if (!stubs.empty && stubs.mayMatch(request.method, pathOf(request))) return done();
-            answerNotFound(request, reply, routeTable);
+            if (routeTable.methodsFor(pathOf(request)).size > 0) return void answerNotFound(request, reply, routeTable);
+            request.unserved = true;
+            done();
           },
-          // Without a route, the sequence answers the call itself (a stub, 601, 605/610) or fails it.
-          handler: (request, reply) => passWithStubs(request, reply, undefined, (error) => void reply.send(error)),
+          // Without a route, the sequence answers the call itself (a stub, 601, 605/610) or fails it. An unserved
+          // endpoint is 610 whatever the token; a good one names the caller in the journal and the log.
+          handler: (request, reply) => {
+            if (!request.unserved) return passWithStubs(request, reply, undefined, (error) => void reply.send(error));
+            authenticateCall(request);
+            return answerNotFound(request, reply, routeTable);
+          },
         });
       }
     },

@@ -35,6 +35,68 @@ beforeEach(async () => {
   token = await accessToken(app, service);
 });
 
+// Issue 23, item 18: an endpoint the fake does not serve answered Marketo's 610 and nothing said it was the fake's;
+// the journal had neither its body nor its client id.
+describe('an endpoint the fake does not serve', () => {
+  it('keeps the 610 body, says so in a header and an info log line with the stub to add, and journals body and client', async () => {
+    const lines: string[] = [];
+    const logged = await buildApp({
+      config: testConfig({ LOG_LEVEL: 'info' }),
+      logStream: { write: (line) => lines.push(line) },
+    });
+    try {
+      const caller = await provisionService(logged, { permissions: ['read-write-lead'] });
+      const headers = { authorization: `Bearer ${await accessToken(logged, caller)}` };
+      const sent = { input: [{ name: 'Acme', client_secret: 'hidden' }] };
+      const answer = await call(logged, 'POST', '/rest/v1/namedaccounts.json?dedupeBy=name', sent, headers);
+      expect(answer.statusCode).toBe(200);
+      expect(answer.json()).toEqual({
+        requestId: expect.any(String),
+        success: false,
+        errors: [{ code: '610', message: 'Requested resource not found' }],
+      });
+      expect(answer.headers['x-fake-marketo-not-served']).toBe('POST /rest/v1/namedaccounts.json');
+      const [entry] = (await call(logged, 'GET', '/admin/requests?limit=1')).json().items;
+      expect(entry).toMatchObject({
+        method: 'POST',
+        path: '/rest/v1/namedaccounts.json',
+        marketoCode: '610',
+        clientId: caller.clientId,
+        body: { input: [{ name: 'Acme', client_secret: '[redacted]' }] },
+      });
+      const line = lines.map((text) => JSON.parse(text)).find((item) => /not served by fake-marketo/.test(item.msg));
+      expect(line).toMatchObject({ level: 30, path: '/rest/v1/namedaccounts.json', clientId: caller.clientId });
+      // The stub it names answers the call once added.
+      const stub = JSON.parse(/add a stub: POST \/admin\/stubs (.*)$/.exec(line.msg)![1]!);
+      expect((await call(logged, 'POST', '/admin/stubs', stub)).statusCode).toBe(201);
+      const stubbed = await call(logged, 'POST', '/rest/v1/namedaccounts.json?dedupeBy=name', sent, headers);
+      expect(stubbed.json()).toEqual({ success: true, result: [] });
+      expect(lines.join('\n')).not.toContain('hidden');
+    } finally {
+      await logged.close();
+    }
+  });
+
+  it('is 610 without a token or with a body it cannot parse; a known path with another verb stays 605, unmarked', async () => {
+    expect((await call(app, 'GET', '/rest/v1/nope.json')).json().errors[0].code).toBe('610');
+    const badJson = await app.inject({
+      method: 'POST',
+      url: '/rest/v1/nope.json',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      payload: '{"input":',
+    });
+    expect(badJson.json().errors).toEqual([{ code: '610', message: 'Requested resource not found' }]);
+    expect(badJson.headers['x-fake-marketo-not-served']).toBe('POST /rest/v1/nope.json');
+    const text = await call(app, 'POST', '/bulk/v1/nope.json', 'a,b', { ...auth(), 'content-type': 'text/csv' });
+    expect(text.json().errors[0].code).toBe('610');
+    const wrongVerb = await call(app, 'PUT', '/rest/v1/leads.json', undefined, auth());
+    expect(wrongVerb.json().errors[0].code).toBe('605');
+    expect(wrongVerb.headers['x-fake-marketo-not-served']).toBeUndefined();
+    const [anonymous] = (await call(app, 'GET', '/admin/requests?path=/rest/v1/nope.json&method=GET')).json().items;
+    expect(anonymous.clientId).toBeUndefined();
+  });
+});
+
 describe('stubs on an unknown path', () => {
   it('answers 610 without a stub, and the stub once one is added', async () => {
     const before = await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth());
