@@ -20,6 +20,20 @@ export async function newInstance(config: Partial<Config> = {}): Promise<TestIns
   return { app, clock };
 }
 
+/** A fresh in-memory instance whose log lines (JSON) are kept in `lines`, at `level` (info by default). */
+export async function newLoggedInstance(
+  level: Config['LOG_LEVEL'] = 'info',
+): Promise<TestInstance & { lines: string[] }> {
+  const lines: string[] = [];
+  const clock = frozenClock();
+  const app = await buildApp({
+    config: testConfig({ LOG_LEVEL: level }),
+    clock,
+    logStream: { write: (line) => lines.push(line) },
+  });
+  return { app, clock, lines };
+}
+
 export async function call(
   app: FastifyInstance,
   method: InjectOptions['method'],

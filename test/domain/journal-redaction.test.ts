@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTRY_QUERY_MAX_BYTES, Journal, type JournalRecord } from '../../src/domain/journal.js';
+import { ENTRY_QUERY_MAX_BYTES, Journal } from '../../src/domain/journal.js';
 import { call, journalEntries, newInstance } from '../helpers.js';
+import { journalRecord } from '../support/journal.js';
 
 /**
  * Secrets in the journal (issue 23, item 8): the value of a key named client_secret or access_token is redacted at
@@ -75,23 +76,7 @@ function leaks(text: string): boolean {
   return text.includes(MARK) || text.includes(String(MARK_NUMBER)) || text.includes(String(MARK_NUMBER / 1000));
 }
 
-function record(bodyText: string): JournalRecord {
-  return {
-    atMs: 0,
-    url: '/rest/v1/leads.json',
-    method: 'POST',
-    status: 200,
-    marketoCode: undefined,
-    clientId: undefined,
-    userId: undefined,
-    decision: undefined,
-    faultId: undefined,
-    stubId: undefined,
-    outcomes: undefined,
-    durationMs: 1,
-    bodyText,
-  };
-}
+const record = (bodyText: string) => journalRecord('/rest/v1/leads.json', bodyText);
 
 /** A form body's pair, its name spelled as clients may: any case, `_` escaped, `+` or `%20` around it. */
 const formSecretName = fc

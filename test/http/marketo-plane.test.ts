@@ -8,7 +8,7 @@ import { testConfig } from '../../src/config.js';
 import { FAMILIES } from '../../src/families.js';
 import { defineFamily } from '../../src/family.js';
 import type { PermissionKey } from '../../src/domain/permissions.js';
-import { accessToken, call, journalEntries, newInstance, provisionService } from '../helpers.js';
+import { accessToken, call, journalEntries, newInstance, newLoggedInstance, provisionService } from '../helpers.js';
 import { bearer, buildSubscription, REQUEST_ID, seedLeads } from '../support/subscription.js';
 
 const apps: { close(): Promise<unknown> }[] = [];
@@ -70,12 +70,7 @@ describe('permission evaluation on the Marketo plane', () => {
   });
 
   it('logs each denial with the permission needed, the workspaces and what the user holds', async () => {
-    const lines: string[] = [];
-    const app = await buildApp({
-      config: testConfig({ LOG_LEVEL: 'info' }),
-      clock: frozenClock(),
-      logStream: { write: (line) => lines.push(line) },
-    });
+    const { app, lines } = await newLoggedInstance();
     apps.push(app);
     const service = await provisionService(app, { permissions: ['read-only-company'], workspaceIds: [1] });
     const token = await accessToken(app, service);
@@ -191,12 +186,7 @@ describe('authentication', () => {
   });
 
   it('says in the log why a valid ?access_token= is 601 under ACCESS_TOKEN_QUERY=reject (issue 23, item 19)', async () => {
-    const lines: string[] = [];
-    const app = await buildApp({
-      config: testConfig({ LOG_LEVEL: 'info' }),
-      clock: frozenClock(),
-      logStream: { write: (line) => lines.push(line) },
-    });
+    const { app, lines } = await newLoggedInstance();
     apps.push(app);
     const service = await provisionService(app, { permissions: ['read-only-lead'] });
     const token = await accessToken(app, service);

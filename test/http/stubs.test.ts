@@ -12,6 +12,7 @@ import {
   failingPaths,
   makeTempDir,
   newInstance,
+  newLoggedInstance,
   provisionService,
   type Provisioned,
 } from '../helpers.js';
@@ -39,11 +40,7 @@ beforeEach(async () => {
 // the journal had neither its body nor its client id.
 describe('an endpoint the fake does not serve', () => {
   it('keeps the 610 body, says so in a header and an info log line with the stub to add, and journals body and client', async () => {
-    const lines: string[] = [];
-    const logged = await buildApp({
-      config: testConfig({ LOG_LEVEL: 'info' }),
-      logStream: { write: (line) => lines.push(line) },
-    });
+    const { app: logged, lines } = await newLoggedInstance();
     try {
       const caller = await provisionService(logged, { permissions: ['read-write-lead'] });
       const headers = { authorization: `Bearer ${await accessToken(logged, caller)}` };
@@ -319,11 +316,7 @@ describe('stubs on a real route, faults and sequences', () => {
   });
 
   it('logs a denial by a stub’s own permissions once per caller, as a route’s (a retrying client does not flood it)', async () => {
-    const lines: string[] = [];
-    const logged = await buildApp({
-      config: testConfig({ LOG_LEVEL: 'info' }),
-      logStream: { write: (line) => lines.push(line) },
-    });
+    const { app: logged, lines } = await newLoggedInstance();
     try {
       app = logged;
       token = await accessToken(app, await provisionService(app, { permissions: ['read-only-assets'] }));
