@@ -1,7 +1,7 @@
 import './http/fastify-types.js';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AdjustableClock } from './clock.js';
 import { checkConfig, type Config, testConfig } from './config.js';
@@ -9,7 +9,7 @@ import { type AppContext, createContext, type DemoSettings } from './context.js'
 import { adminGuard } from './http/admin-guard.js';
 import { registerLazyDocs } from './http/docs.js';
 import { NO_ACCESS } from './domain/access.js';
-import { UriTooLongError } from './domain/errors.js';
+import { NotFoundError, UriTooLongError } from './domain/errors.js';
 import { createRequestIds } from './http/envelope.js';
 import { identityClientId, injectFaults } from './http/faults.js';
 import { recordRequest, stampRequest } from './http/journal.js';
@@ -27,11 +27,13 @@ import { named } from './http/plugin-names.js';
 import { MIN_URI_LIMIT_BYTES, wireFormatOf } from './http/wire-formats.js';
 import { type Ids, randomIds } from './ids.js';
 import { initialiseSubscription } from './lifecycle.js';
+import { type OpenSubscription, Subscriptions, UNKNOWN_SUBSCRIPTION_PREFIX } from './subscriptions.js';
 import { SeedError } from './domain/seed.js';
 import { FAMILIES } from './families.js';
 import { type AnyFamily, familyRepo, migrationsOf } from './family.js';
 import { harnessRoutes } from './routes/admin/harness.js';
 import { stubRoutes } from './routes/admin/stubs.js';
+import { subscriptionRoutes } from './routes/admin/subscriptions.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
 import { partitionRoutes } from './routes/admin/partitions.js';
 import { roleRoutes } from './routes/admin/roles.js';
@@ -63,7 +65,10 @@ export interface BuildAppOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The root subscription's context (the one at `/`). */
     ctx: AppContext;
+    /** Every subscription this server holds, the root among them (src/subscriptions.ts). */
+    subscriptions: Subscriptions;
     /** This start created the subscription (an empty database got the seed or the demo): the banner shows secrets. */
     createdSubscription: boolean;
   }
@@ -89,6 +94,7 @@ for (const [name, plugin] of Object.entries({
   serviceRoutes,
   harnessRoutes,
   stubRoutes,
+  subscriptionRoutes,
 })) {
   named(name, plugin);
 }
@@ -138,14 +144,36 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const ctx = createContext(config, db, clock, ids, families);
   ctx.repos.subscription.ensureSystemRows();
   const startedEmpty = ctx.repos.subscription.isEmpty();
+  const marketoRoutes = new MarketoRouteTable();
+  /** A subscription made at run time: in memory, from the migrated template, its seed (else the demo service). */
+  const openSubscription: OpenSubscription = (munchkinId, seedInput) => {
+    const parsed = seedInput === undefined ? undefined : parseSeed(seedInput, 'seed', families);
+    const db = openDatabase(':memory:', migrationsOf(families));
+    const opened = createContext(config, db, new AdjustableClock(), ids, families, { munchkinId, ownsDatabase: true });
+    try {
+      opened.repos.subscription.ensureSystemRows();
+      initialiseSubscription(opened, {
+        ...(parsed ? { seed: parsed } : {}),
+        provisionDemo: parsed === undefined,
+        demo: { permissions: marketoRoutes.permissions() },
+      });
+    } catch (error) {
+      opened.close();
+      throw error;
+    }
+    opened.jobs.start(reportJobFailure);
+    return opened;
+  };
+  const subscriptions = new Subscriptions(ctx, openSubscription);
 
+  const reportJobFailure = (error: unknown, job: unknown) =>
+    app.log.error({ err: error, job }, 'a job step failed; the job is marked Failed');
   const tunnelSecret = ids.uuid();
   const nextRequestId = createRequestIds(clock);
   // Kept on the request itself (a WeakMap per request would leave work for the full garbage collector).
   function requestIdOf(this: { requestIdValue?: string }): string {
     return (this.requestIdValue ??= nextRequestId());
   }
-  const marketoRoutes = new MarketoRouteTable();
 
   const app = Fastify({
     logger: {
@@ -165,9 +193,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     bodyLimit: BODY_LIMIT_BYTES,
     clientErrorHandler: answerClientError(nextRequestId),
     // Asset form POSTs go straight to a POST route (normalise.ts); the route table is complete once routes exist.
+    // The subscription a path names (`/123-ABC-456/rest/…`) is read first; then the path is normalised.
     rewriteUrl: createUrlRewriter(
       tunnelSecret,
       (path) => wireFormatOf(path).name === 'asset' && marketoRoutes.answers('POST', path),
+      (request, path) => subscriptions.route(request, path),
     ),
     routerOptions: { maxParamLength: 500 },
     // No HEAD twin per GET: Marketo documents no HEAD operation, and the twins were a third of the routes to build.
@@ -184,6 +214,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('ctx', ctx);
+  app.decorate('subscriptions', subscriptions);
   app.decorateRequest('marketoRequestId', requestIdOf);
   // Declared up front, so every request object has the same shape (V8 keeps property access fast).
   for (const property of [
@@ -223,7 +254,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     const denied = guardAdmin(request);
     if (denied) return done(denied);
     // The subscription the call is addressed to: its state is what every later step reads.
-    request.ctx = ctx;
+    request.ctx = subscriptions.of(request.raw);
     request.access = NO_ACCESS;
     stamp(request);
     // Jobs that fell due since the last call run before this one is handled (one comparison when none did).
@@ -234,6 +265,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.addHook('onResponse', journalHooks.onResponse);
   app.addHook('onRequestAbort', journalHooks.onRequestAbort);
   app.addHook('onClose', async () => {
+    subscriptions.closeOthers();
     ctx.close();
     if (!options.db) db.close();
   });
@@ -245,6 +277,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     transformObject: openapiTransformObject,
   });
   registerLazyDocs(app, '/docs');
+  // A Munchkin id no subscription has: 404, naming it, in every plane's place.
+  app.all(
+    `${UNKNOWN_SUBSCRIPTION_PREFIX}/:munchkinId/*`,
+    { schema: { hide: true } },
+    async (request: FastifyRequest<{ Params: { munchkinId: string } }>) => {
+      throw new NotFoundError('Subscription', request.params.munchkinId);
+    },
+  );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(named('healthRoutes', healthRoutes), { database: db.memory ? 'memory' : 'file' });
 
@@ -272,6 +312,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       }
     }
     await admin.register(harnessRoutes, { seedSchema: ctx.seedSchema });
+    await admin.register(subscriptionRoutes, { subscriptions });
     await admin.register(stubRoutes, { marketoRoutes });
   });
   await app.register(adminPlane, { prefix: '/admin' });
@@ -311,6 +352,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   if (ignoredDemo) app.log.warn(ignoredDemo);
 
   // What fell due while the server was stopped runs now; from here on the clock drives the jobs.
-  ctx.jobs.start((error, job) => app.log.error({ err: error, job }, 'a job step failed; the job is marked Failed'));
+  ctx.jobs.start(reportJobFailure);
   return app;
 }
