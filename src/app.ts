@@ -146,16 +146,17 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const startedEmpty = ctx.repos.subscription.isEmpty();
   const marketoRoutes = new MarketoRouteTable();
   /** A subscription made at run time: in memory, from the migrated template, its seed (else the demo service). */
-  const openSubscription: OpenSubscription = (munchkinId, seedInput) => {
+  const openSubscription: OpenSubscription = (munchkinId, seedInput, settings) => {
     const parsed = seedInput === undefined ? undefined : parseSeed(seedInput, 'seed', families);
+    const own = Object.keys(settings).length > 0 ? checkConfig({ ...config, ...settings }) : config;
     const db = openDatabase(':memory:', migrationsOf(families));
-    const opened = createContext(config, db, new AdjustableClock(), ids, families, { munchkinId, ownsDatabase: true });
+    const opened = createContext(own, db, new AdjustableClock(), ids, families, { munchkinId, ownsDatabase: true });
     try {
       opened.repos.subscription.ensureSystemRows();
       initialiseSubscription(opened, {
         ...(parsed ? { seed: parsed } : {}),
         provisionDemo: parsed === undefined,
-        demo: { permissions: marketoRoutes.permissions() },
+        demo: { permissions: marketoRoutes.permissions(), ...demoSettings(own) },
       });
     } catch (error) {
       opened.close();

@@ -28,8 +28,11 @@ export interface SubscriptionInfo {
   root: boolean;
 }
 
-/** Opens a new subscription's context in memory (from the migrated template), its seed loaded, its jobs running. */
-export type OpenSubscription = (munchkinId: string, seed: unknown) => AppContext;
+/**
+ * Opens a new subscription's context in memory (from the migrated template), its seed loaded (else the demo service),
+ * its jobs running; `settings` are its own values of the subscription-wide settings (RATE_LIMITS, POD, …).
+ */
+export type OpenSubscription = (munchkinId: string, seed: unknown, settings: Record<string, unknown>) => AppContext;
 
 export class Subscriptions {
   private readonly others = new Map<string, AppContext>();
@@ -80,7 +83,7 @@ export class Subscriptions {
   }
 
   /** A new subscription: the given Munchkin id (409 when taken) or a free one; its seed, else the demo service. */
-  create(input: { munchkinId?: string | undefined; seed?: unknown }): AppContext {
+  create(input: { munchkinId?: string | undefined; seed?: unknown; settings?: Record<string, unknown> }): AppContext {
     if (this.others.size + 1 >= MAX_SUBSCRIPTIONS) {
       throw new ConflictError(`This server holds ${MAX_SUBSCRIPTIONS} subscriptions; delete one first`);
     }
@@ -91,7 +94,7 @@ export class Subscriptions {
       ]);
     }
     if (this.find(munchkinId)) throw new ConflictError(`A subscription with Munchkin id ${munchkinId} already exists`);
-    const ctx = this.open(munchkinId, input.seed);
+    const ctx = this.open(munchkinId, input.seed, input.settings ?? {});
     this.others.set(munchkinId, ctx);
     return ctx;
   }
