@@ -13,7 +13,7 @@ import { NotFoundError, UriTooLongError } from './domain/errors.js';
 import { createRequestIds } from './http/envelope.js';
 import { identityClientId, injectFaults } from './http/faults.js';
 import { recordRequest, stampRequest } from './http/journal.js';
-import { answerClientError } from './http/client-errors.js';
+import { answerClientError, clientErrorAnswer } from './http/client-errors.js';
 import { refuseDeepBodies } from './http/depth-guard.js';
 import { treatEmptyJsonAsNoBody } from './http/empty-body.js';
 import { handleError, registerErrorHandling } from './http/error-handler.js';
@@ -24,7 +24,7 @@ import { registerFormTunnel } from './http/form-tunnel.js';
 import { createUrlRewriter, TUNNEL_HEADER } from './http/normalise.js';
 import { OPENAPI_INFO, OPENAPI_SECURITY_SCHEMES, openapiTransform, openapiTransformObject } from './http/openapi.js';
 import { named } from './http/plugin-names.js';
-import { MIN_URI_LIMIT_BYTES, wireFormatOf } from './http/wire-formats.js';
+import { MAX_HEADER_BYTES, MAX_REQUEST_HEAD_BYTES, MIN_URI_LIMIT_BYTES, wireFormatOf } from './http/wire-formats.js';
 import { type Ids, randomIds } from './ids.js';
 import { initialiseSubscription } from './lifecycle.js';
 import { type OpenSubscription, Subscriptions, UNKNOWN_SUBSCRIPTION_PREFIX } from './subscriptions.js';
@@ -32,6 +32,7 @@ import { SeedError } from './domain/seed.js';
 import { FAMILIES } from './families.js';
 import { type AnyFamily, familyRepo, migrationsOf } from './family.js';
 import { harnessRoutes } from './routes/admin/harness.js';
+import { leastPrivilegeRoutes } from './routes/admin/least-privilege.js';
 import { stubRoutes } from './routes/admin/stubs.js';
 import { subscriptionRoutes } from './routes/admin/subscriptions.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
@@ -40,6 +41,7 @@ import { roleRoutes } from './routes/admin/roles.js';
 import { serviceRoutes } from './routes/admin/services.js';
 import { userRoutes } from './routes/admin/users.js';
 import { workspaceRoutes } from './routes/admin/workspaces.js';
+import { consoleRoutes } from './routes/console.js';
 import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
 import { statsRoutes } from './routes/stats.js';
@@ -95,6 +97,7 @@ for (const [name, plugin] of Object.entries({
   harnessRoutes,
   stubRoutes,
   subscriptionRoutes,
+  leastPrivilegeRoutes,
 })) {
   named(name, plugin);
 }
@@ -192,6 +195,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     // cost more than the rest of a call (the journal keeps every call for GET /admin/requests).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Node's parser would refuse request heads over 16 KiB (431) before the per-format URI limits are applied.
+    http: { maxHeaderSize: MAX_REQUEST_HEAD_BYTES },
     clientErrorHandler: answerClientError(nextRequestId),
     // Asset form POSTs go straight to a POST route (normalise.ts); the route table is complete once routes exist.
     // The subscription a path names (`/123-ABC-456/rest/…`) is read first; then the path is normalised.
@@ -245,11 +250,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // every request.
   const guardAdmin = adminGuard(config.ADMIN_TOKEN);
   const stamp = stampRequest(ctx);
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     // Fastify keeps the URL as sent in originalUrl when rewriteUrl changed it.
     const url = (request.raw as { originalUrl?: string }).originalUrl ?? request.url;
+    const tunnelled = request.headers[TUNNEL_HEADER] === tunnelSecret;
     // Only a long URL can be over a limit in bytes (a character is at most 3 bytes in UTF-8).
-    if (url.length * 3 > MIN_URI_LIMIT_BYTES && request.headers[TUNNEL_HEADER] !== tunnelSecret) {
+    if (url.length * 3 > MIN_URI_LIMIT_BYTES && !tunnelled) {
       if (Buffer.byteLength(url) > wireFormatOf(url).maxUriBytes) return done(new UriTooLongError());
     }
     const denied = guardAdmin(request);
@@ -258,6 +264,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     request.ctx = subscriptions.of(request.raw);
     request.access = NO_ACCESS;
     stamp(request);
+    // The parser takes heads as long as the longest URI (MAX_REQUEST_HEAD_BYTES); the headers keep their own limit.
+    if (!tunnelled && headerBytes(request.raw.rawHeaders) > MAX_HEADER_BYTES) {
+      const answer = clientErrorAnswer(431, { method: request.method, path: url }, false, nextRequestId);
+      // The parser's own answer to a head too large, given here: no route's response schema speaks for it.
+      request.answeredAsIs = true;
+      reply.code(answer.status).type(answer.type).header('connection', 'close').send(answer.body);
+      return;
+    }
     // Jobs that fell due since the last call run before this one is handled (one comparison when none did).
     if (request.receivedAt! >= request.ctx.jobs.nextDueAt) request.ctx.jobs.runDue();
     done();
@@ -288,6 +302,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(named('healthRoutes', healthRoutes), { database: db.memory ? 'memory' : 'file' });
+  await app.register(named('consoleRoutes', consoleRoutes));
 
   await app.register(
     named('identityPlane', async (identity: FastifyInstance) => {
@@ -315,6 +330,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     await admin.register(harnessRoutes, { seedSchema: ctx.seedSchema });
     await admin.register(subscriptionRoutes, { subscriptions });
     await admin.register(stubRoutes, { marketoRoutes });
+    await admin.register(leastPrivilegeRoutes);
   });
   await app.register(adminPlane, { prefix: '/admin' });
   // Adobe's access-control path, so code written against the Roles API works unchanged.
@@ -355,4 +371,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // What fell due while the server was stopped runs now; from here on the clock drives the jobs.
   ctx.jobs.start(reportJobFailure);
   return app;
+}
+
+/** The bytes of a request's headers as sent (`Name: value\r\n` each), without the request line. */
+function headerBytes(rawHeaders: readonly string[]): number {
+  let bytes = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) bytes += rawHeaders[i]!.length + rawHeaders[i + 1]!.length + 4;
+  return bytes;
 }

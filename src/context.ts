@@ -1,6 +1,7 @@
 import type { AdjustableClock } from './clock.js';
 import { AccessCache } from './domain/access-cache.js';
 import { CoreEvents } from './domain/core-events.js';
+import { DecisionLedger } from './domain/decision-ledger.js';
 import { Faults } from './domain/faults.js';
 import { Journal } from './domain/journal.js';
 import { Limits, startingLimits } from './domain/limits.js';
@@ -12,7 +13,7 @@ import { UsageStats } from './domain/usage.js';
 import type { Config } from './config.js';
 import { JobRunner } from './engines/jobs/runner.js';
 import { JOBS_KEY, jobsSeedPart } from './engines/jobs/seed.js';
-import type { AnyFamily, RepoOf } from './family.js';
+import type { AnyFamily, CoreRepositories, RepoOf } from './family.js';
 import type { Ids } from './ids.js';
 import { seedSchemaFor } from './seed.js';
 import { type Database, onAccessChange } from './storage/database.js';
@@ -26,23 +27,20 @@ import { UserRepository } from './storage/users.js';
 import { WorkspaceRepository } from './storage/workspaces.js';
 
 /** The core's repositories; each resource family's is reached with `ctx.repo(family)`. */
-export interface Repositories {
-  workspaces: WorkspaceRepository;
-  partitions: PartitionRepository;
-  roles: RoleRepository;
-  users: UserRepository;
-  services: ServiceRepository;
+export interface Repositories extends CoreRepositories {
   tokens: TokenRepository;
   subscription: SubscriptionStore;
 }
 
-/** The test-harness state that lives in memory: journal, faults, limits, usage counters and stubs. */
+/** The test-harness state that lives in memory: journal, faults, limits, usage counters, stubs, least-privilege ledger. */
 export interface Harness {
   journal: Journal;
   faults: Faults;
   limits: Limits;
   usage: UsageStats;
   stubs: Stubs;
+  /** The authorization decisions behind the least-privilege report; kept by POST /admin/reset (issue 31). */
+  ledger: DecisionLedger;
 }
 
 /** The demo service a CLI start provisions: fixed credentials and permissions where given. */
@@ -114,6 +112,16 @@ export function createContext(
     if (!repoOf.has(family)) throw new Error(`the resource family "${family.key}" is not registered (src/families.ts)`);
     return repoOf.get(family) as RepoOf<F>;
   };
+  const stubs = new Stubs();
+  const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
+  const services = new ServiceRepository(db, clock, ids, tokens);
+  const core: CoreRepositories = {
+    workspaces: new WorkspaceRepository(db, events, guard),
+    partitions: new PartitionRepository(db, events, guard),
+    roles: new RoleRepository(db, clock),
+    users: new UserRepository(db, clock),
+    services,
+  };
   const families: FamilyInstance[] = [];
   const ports: Partial<Ports> = {};
   const providers = new Map<PortName, string>();
@@ -124,7 +132,7 @@ export function createContext(
     if (family.key === JOBS_KEY)
       throw new Error(`"${JOBS_KEY}" names the core's jobs in snapshots; no family may have it`);
     keys.add(family.key);
-    const infra = { db, clock, ids, repo };
+    const infra = { db, clock, ids, repo, core };
     const familyRepo: unknown = family.repository(infra);
     repoOf.set(family, familyRepo);
     families.push({ family, repo: familyRepo });
@@ -150,15 +158,8 @@ export function createContext(
     families.map(({ family, repo }) => ({ key: family.key, jobs: family.jobs, repo })),
     { port, findPort },
   );
-  const stubs = new Stubs();
-  const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
-  const services = new ServiceRepository(db, clock, ids, tokens);
   const repos: Repositories = {
-    workspaces: new WorkspaceRepository(db, events, guard),
-    partitions: new PartitionRepository(db, events, guard),
-    roles: new RoleRepository(db, clock),
-    users: new UserRepository(db, clock),
-    services,
+    ...core,
     tokens,
     // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them; their identity calls
     // are not answered with them but judged again (storage/tokens.ts, routes/identity.ts).
@@ -173,6 +174,17 @@ export function createContext(
       port,
       () => tokens.flush(),
       () => stubs.toSeed(),
+      (copy) => {
+        const copyEvents = new CoreEvents();
+        const copyGuard = new ReferenceGuard(copy);
+        return {
+          workspaces: new WorkspaceRepository(copy, copyEvents, copyGuard),
+          partitions: new PartitionRepository(copy, copyEvents, copyGuard),
+          roles: new RoleRepository(copy, clock),
+          users: new UserRepository(copy, clock),
+          services: new ServiceRepository(copy, clock, ids, { flush: () => {} }),
+        };
+      },
     ),
   };
   const access = new AccessCache({
@@ -190,6 +202,7 @@ export function createContext(
     limits: new Limits(startingLimits(config.RATE_LIMITS), clock),
     usage: new UsageStats(),
     stubs,
+    ledger: new DecisionLedger(config.LEAST_PRIVILEGE_MAX_BYTES),
   };
   return {
     munchkinId,

@@ -8,6 +8,7 @@ import { formatPath } from './domain/seed.js';
 import { stubInputSchema } from './domain/stub-schema.js';
 import type { Stub, StubInput } from './domain/stubs.js';
 import { type ExpectedCount, verifyRequests } from './domain/verify.js';
+import { closeWithLeastPrivilegeCheck } from './least-privilege.js';
 import { DEMO_SERVICE_NAME, resetToBaseline } from './lifecycle.js';
 import { readSeedFile, type SeedInput } from './seed.js';
 
@@ -110,7 +111,11 @@ export interface FakeMarketo {
   inject(options: InjectOptions): Promise<LightMyRequestResponse>;
   /** The server's Fastify instance (shared with the process's other subscriptions unless this one has its own). */
   app: FastifyInstance;
-  /** Removes the subscription; the process's shared server closes with its last subscription. */
+  /**
+   * Removes the subscription; the process's shared server closes with its last subscription. With
+   * LEAST_PRIVILEGE_CHECK=fail, rejects (a LeastPrivilegeError) when an API-only user holds permissions their calls
+   * never needed.
+   */
   close(): Promise<void>;
 }
 
@@ -238,7 +243,9 @@ export async function startFakeMarketo(options: StartOptions = {}): Promise<Fake
     async close() {
       if (closed) return;
       closed = true;
-      await release();
+      // LEAST_PRIVILEGE_CHECK=fail: closed all the same, then rejected naming each integration's unused permissions.
+      const unused = await closeWithLeastPrivilegeCheck(ctx, release);
+      if (unused) throw unused;
     },
   };
 }

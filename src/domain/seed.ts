@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { MAX_ACTIVITY_ID, seedId } from './record-ids.js';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { stubInputSchema } from './stub-schema.js';
@@ -9,7 +10,7 @@ import { stubInputSchema } from './stub-schema.js';
  * when given, so a snapshot reproduces the same ids. Workspace "*" in a role grant means all workspaces.
  */
 
-const id = z.number().int().positive();
+const id = seedId;
 const name = z.string().trim().min(1).max(255);
 
 export const ALL_WORKSPACES_NAME = '*';
@@ -39,6 +40,16 @@ const userSeed = z.strictObject({
   roles: z
     .array(z.strictObject({ role: name, workspace: name.describe('Workspace name, or "*" for all workspaces') }))
     .default([]),
+  userid: z.email('must look like an email address').optional().describe('The login id, when it is not the email'),
+  expiresAt: z.iso.datetime({ offset: true }).optional().describe('When the login expires; absent: never'),
+  pending: z
+    .boolean()
+    .default(false)
+    .describe('Invited but not yet accepted (a pending user); false: the user has accepted'),
+  invitedAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('When a pending user was invited (the invitation expires 7 days later); default: the load time'),
 });
 
 /** A client id or secret given rather than generated (seed files, DEMO_CLIENT_ID / DEMO_CLIENT_SECRET). */
@@ -83,7 +94,7 @@ export type CoreSeedInput = z.input<CoreSeedSchema>;
 
 /** `lastIds`, which closes the document: the highest id each AUTOINCREMENT table has used. */
 export const lastIdsSchema = z
-  .record(z.string(), z.number().int().min(0))
+  .record(z.string(), z.number().int().min(0).max(MAX_ACTIVITY_ID, 'at most 2^52'))
   .optional()
   .describe('The highest id each table has used, so ids of deleted records are not given out again');
 

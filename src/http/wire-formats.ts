@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiScope } from '../domain/permissions.js';
 import { failureEnvelope } from './envelope.js';
 
 /**
@@ -61,6 +62,8 @@ const USER_MANAGEMENT_STATUS: Record<string, number> = {
   '610': 404,
   '611': 500,
   '615': 429,
+  // A business rule (a user who owns services, a pending user, an email taken): the request conflicts with the state.
+  '709': 409,
 };
 
 export const USER_MANAGEMENT: WireFormat = {
@@ -89,9 +92,28 @@ export function wireFormatOf(url: string): WireFormat {
   return LEAD_DATABASE;
 }
 
+/**
+ * The API whose calls an Access Admin permission may also unlock (src/domain/permissions.ts): the User Management API
+ * needs Access Users; every other path counts Access API permissions only.
+ */
+export function apiScopeOf(url: string): ApiScope | undefined {
+  return wireFormatOf(url) === USER_MANAGEMENT ? 'user-management' : undefined;
+}
+
 /** The shortest URI limit of any format: a URI shorter than this needs no look at its format. */
 export const MIN_URI_LIMIT_BYTES = Math.min(...Object.values(WIRE_FORMATS).map((format) => format.maxUriBytes));
 
+/** How many bytes of headers (besides the request line) a request may carry: Node's own default limit (431). */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * How long a request's head (request line and headers) may be before the HTTP parser refuses it (431): the longest
+ * URI any format takes (65 KiB, asset paths), the headers' limit, and 1 KiB for the method, version and line ends.
+ * Within it, a URI over its format's limit is 414 and headers over MAX_HEADER_BYTES 431, both from the root hook,
+ * in the plane's format.
+ */
+export const MAX_REQUEST_HEAD_BYTES =
+  Math.max(...Object.values(WIRE_FORMATS).map((format) => format.maxUriBytes)) + MAX_HEADER_BYTES + 1024;
 /** An asset-API success: `errors` and `warnings` always present, no `result` when nothing was found. */
 export function assetEnvelope<T>(requestId: string, result: T[], warnings: string[] = []) {
   return result.length > 0

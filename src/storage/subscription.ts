@@ -1,6 +1,9 @@
 import type { StubInput } from '../domain/stubs.js';
-import type { Clock } from '../clock.js';
-import type { CoreEvents } from '../domain/core-events.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AdjustableClock } from '../clock.js';
+import { CoreEvents } from '../domain/core-events.js';
 import {
   ADMIN_ACTOR,
   ADMIN_ROLE_ID,
@@ -10,14 +13,16 @@ import {
   DEFAULT_WORKSPACE_DESCRIPTION,
   DEFAULT_WORKSPACE_ID,
   LAST_SYSTEM_ROLE_ID,
+  RTP_EDITOR_ROLE_ID,
+  RTP_LAUNCHER_ROLE_ID,
   STANDARD_USER_ROLE_ID,
 } from '../domain/model.js';
 import { isPermissionKey, PERMISSIONS } from '../domain/permissions.js';
 import { ALL_WORKSPACES_NAME, type SeedDocument, SeedError } from '../domain/seed.js';
-import type { AnyFamily, RepoOf, SeedLoadContext, SnapshotContext } from '../family.js';
+import type { AnyFamily, CoreRepositories, FamilyInfra, RepoOf, SeedLoadContext, SnapshotContext } from '../family.js';
 import type { Ids } from '../ids.js';
 import type { PortName, Ports } from '../ports.js';
-import { type Database, type PreparedStatement, prepareOnUse } from './database.js';
+import { type Database, openCopy, type PreparedStatement, prepareOnUse } from './database.js';
 import { schemaOf } from './schema.js';
 import { type ServiceRow, toService } from './services.js';
 import { isConstraintViolation } from './sqlite-errors.js';
@@ -89,7 +94,7 @@ export class SubscriptionStore {
 
   constructor(
     private readonly db: Database,
-    private readonly clock: Clock,
+    private readonly clock: AdjustableClock,
     private readonly ids: Ids,
     private readonly events: CoreEvents,
     private readonly families: readonly FamilyInstance[],
@@ -98,6 +103,10 @@ export class SubscriptionStore {
     private readonly beforeWipe: () => void = () => {},
     /** What the snapshot lists besides the database: the stubs, which live in memory (issue 17). */
     private readonly stubs: () => StubInput[] = () => [],
+    /** The core's repositories over another database (the copy a snapshot is read from). */
+    private readonly coreOver: (db: Database) => CoreRepositories = () => {
+      throw new Error('this store reads no copy');
+    },
   ) {
     const prepare = (sql: string): PreparedStatement => prepareOnUse(db, sql);
     this.statements = {
@@ -115,8 +124,8 @@ export class SubscriptionStore {
       ),
       insertRolePermission: prepare('INSERT OR IGNORE INTO role_permissions (role_id, permission_key) VALUES (?, ?)'),
       insertUser: prepare(
-        `INSERT INTO users (id, email, first_name, last_name, api_only, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        `INSERT INTO users (id, email, first_name, last_name, api_only, login_id, expires_at, invited_at, created_at,
+         updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       ),
       insertGrant: prepare('INSERT OR IGNORE INTO user_roles (user_id, role_id, workspace_id) VALUES (?, ?, ?)'),
       insertService: prepare(
@@ -133,7 +142,9 @@ export class SubscriptionStore {
         'SELECT role_id, permission_key FROM role_permissions ORDER BY role_id, permission_key',
       ),
       selectAllRoleNames: prepare('SELECT id, name FROM roles'),
-      selectUsers: prepare('SELECT id, email, first_name, last_name, api_only FROM users ORDER BY id'),
+      selectUsers: prepare(
+        'SELECT id, email, first_name, last_name, api_only, login_id, expires_at, invited_at FROM users ORDER BY id',
+      ),
       selectGrants: prepare(
         'SELECT user_id, role_id, workspace_id FROM user_roles ORDER BY user_id, role_id, workspace_id',
       ),
@@ -207,9 +218,12 @@ export class SubscriptionStore {
     s.insertDefaultPartition.run(DEFAULT_PARTITION_DESCRIPTION);
     s.attachDefault.run();
     const now = this.clock.now();
+    // Marketo's system roles (user-management.md, "Browse Roles"); the RTP ones hold no permission of the catalog.
     for (const [id, name, description, keys] of [
       [ADMIN_ROLE_ID, 'Admin', 'All permissions', PERMISSIONS.map((p) => p.key)],
       [STANDARD_USER_ROLE_ID, 'Standard User', 'Standard user permissions', []],
+      [RTP_LAUNCHER_ROLE_ID, 'RTP Launcher', 'Role required for launcher in RTP', []],
+      [RTP_EDITOR_ROLE_ID, 'RTP Editor', 'Role required for editor in RTP', []],
     ] as const) {
       s.insertSystemRole.run(id, name, description, now, now);
       for (const key of keys) s.insertRolePermission.run(id, key);
@@ -305,10 +319,13 @@ export class SubscriptionStore {
       roleIds.set(role.name.toLowerCase(), roleId);
     });
 
-    const users = new Map<string, { id: number; apiOnly: boolean }>();
+    const users = new Map<string, { id: number; apiOnly: boolean; pending: boolean }>();
     seed.users.forEach((user, i) => {
       if (user.apiOnly && user.roles.length === 0)
         fail(`users[${i}].roles`, 'an API-only user needs at least one role');
+      if (!user.pending && user.invitedAt !== undefined) {
+        fail(`users[${i}].invitedAt`, 'only a pending user has an invitation (pending: true)');
+      }
       const userId = unique(
         `users[${i}]`,
         () =>
@@ -318,6 +335,9 @@ export class SubscriptionStore {
             user.firstName ?? '',
             user.lastName ?? '',
             user.apiOnly ? 1 : 0,
+            user.userid ?? null,
+            user.expiresAt === undefined ? null : Date.parse(user.expiresAt),
+            user.pending ? (user.invitedAt === undefined ? now : Date.parse(user.invitedAt)) : null,
             now,
             now,
           ) as { id: number },
@@ -335,13 +355,14 @@ export class SubscriptionStore {
         }
         s.insertGrant.run(userId, roleId, workspaceId);
       });
-      users.set(user.email.toLowerCase(), { id: userId, apiOnly: user.apiOnly });
+      users.set(user.email.toLowerCase(), { id: userId, apiOnly: user.apiOnly, pending: user.pending });
     });
 
     seed.services.forEach((service, i) => {
       const owner = users.get(service.user.toLowerCase());
       if (!owner) fail(`services[${i}].user`, `no user with email "${service.user}"`);
       if (!owner!.apiOnly) fail(`services[${i}].user`, `"${service.user}" is not an API-only user`);
+      if (owner!.pending) fail(`services[${i}].user`, `"${service.user}" has not accepted the invitation (pending)`);
       unique(`services[${i}]`, () =>
         s.insertService.get(
           service.id ?? null,
@@ -387,11 +408,55 @@ export class SubscriptionStore {
   }
 
   /**
-   * The same document as JSON text, in chunks of about SNAPSHOT_CHUNK_BYTES: the core and each family's items are
-   * written as they are read, so a snapshot of millions of activities is never held as one string. A family's items
-   * may be a generator that reads its rows a chunk at a time (no SQLite iterator stays open between chunks).
+   * The same document as JSON text, in chunks of about SNAPSHOT_CHUNK_BYTES, of one point in time: the database is
+   * first copied (`openCopy`, to a temporary file removed when the chunks end or are abandoned), and the chunks are
+   * read from the copy, so what is written while they are sent is not in them (issue 23). The core and each
+   * family's items are written as they are read, so a snapshot of millions of activities is never held as one
+   * string; a family's items may be a generator that reads its rows a chunk at a time.
    */
-  *snapshotJson(): Generator<string> {
+  async *snapshotJson(): AsyncGenerator<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'fake-marketo-snapshot-'));
+    let copy: Database | undefined;
+    try {
+      copy = await openCopy(this.db, join(dir, 'snapshot.sqlite'));
+      yield* this.over(copy).liveSnapshotJson();
+    } finally {
+      copy?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** A store of the same families over another database (a copy to read a snapshot from): its own repositories. */
+  private over(db: Database): SubscriptionStore {
+    const repos = new Map<AnyFamily, unknown>();
+    const repo = <F extends AnyFamily>(family: F): RepoOf<F> => repos.get(family) as RepoOf<F>;
+    const ports: Partial<Ports> = {};
+    const families: FamilyInstance[] = [];
+    const core = this.coreOver(db);
+    for (const { family } of this.families) {
+      const infra: FamilyInfra = { db, clock: this.clock, ids: this.ids, repo, core };
+      const familyRepo: unknown = family.repository(infra);
+      repos.set(family, familyRepo);
+      families.push({ family, repo: familyRepo });
+      Object.assign(ports, family.provides?.(familyRepo, infra));
+    }
+    const port = <K extends PortName>(name: K): Ports[K] => ports[name] as Ports[K];
+    const stubs = this.stubs();
+    return new SubscriptionStore(
+      db,
+      this.clock,
+      this.ids,
+      new CoreEvents(),
+      families,
+      repo,
+      port,
+      () => {},
+      () => stubs,
+    );
+  }
+
+  /** The document as JSON chunks, read from this store's database as it goes (see snapshotJson). */
+  private *liveSnapshotJson(): Generator<string> {
     const { core, families, lastIds } = this.snapshotParts();
     const head = JSON.stringify(core);
     let chunk = head.slice(0, -1);
@@ -437,9 +502,19 @@ export class SubscriptionStore {
     }));
     const roleName = new Map((s.selectAllRoleNames.all() as { id: number; name: string }[]).map((r) => [r.id, r.name]));
     const grants = s.selectGrants.all() as { user_id: number; role_id: number; workspace_id: number }[];
-    type UserRow = { id: number; email: string; first_name: string; last_name: string; api_only: number };
+    type UserRow = {
+      id: number;
+      email: string;
+      first_name: string;
+      last_name: string;
+      api_only: number;
+      login_id: string | null;
+      expires_at: number | null;
+      invited_at: number | null;
+    };
     const userRows = s.selectUsers.all() as UserRow[];
     const emailOf = new Map(userRows.map((u) => [u.id, u.email]));
+    const iso = (epochMs: number) => new Date(epochMs).toISOString();
     const users = userRows.map((u) => ({
       id: u.id,
       email: u.email,
@@ -452,6 +527,9 @@ export class SubscriptionStore {
           role: roleName.get(g.role_id)!,
           workspace: g.workspace_id === ALL_WORKSPACES_ID ? ALL_WORKSPACES_NAME : workspaceName.get(g.workspace_id)!,
         })),
+      ...(u.login_id !== null ? { userid: u.login_id } : {}),
+      ...(u.expires_at !== null ? { expiresAt: iso(u.expires_at) } : {}),
+      ...(u.invited_at !== null ? { pending: true, invitedAt: iso(u.invited_at) } : {}),
     }));
     const services = (s.selectServices.all() as ServiceRow[]).map(toService).map((svc) => ({
       id: svc.id,
