@@ -311,7 +311,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     }),
   );
 
-  const redispatch = registerFormTunnel(app, marketoRoutes, tunnelSecret);
+  const redispatch = registerFormTunnel(app, marketoRoutes, tunnelSecret, (request) =>
+    subscriptions.prefixOf(request.ctx),
+  );
   await app.register(marketoPlane(ctx, marketoRoutes, redispatch));
 
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {

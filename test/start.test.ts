@@ -11,6 +11,7 @@ import {
   testConfig,
 } from '../src/index.js';
 import { makeTempDir, SAMPLE_CREDENTIALS, sampleSeed } from './helpers.js';
+import { DEMO_SERVICE_NAME } from '../src/lifecycle.js';
 
 /** The programmatic entry point, over a real port, as a test suite of an integration would use it. */
 
@@ -63,16 +64,20 @@ async function leadEmails(fake: FakeMarketo, accessToken: string): Promise<unkno
 }
 
 describe('startFakeMarketo', () => {
-  it('starts an in-memory instance on a free port and says where: url, identityUrl, restUrl', async () => {
+  it('starts an in-memory subscription on a free port and says where: url (its Munchkin id), identityUrl, restUrl', async () => {
     const fake = await start();
-    expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\d{3}-[A-Z]{3}-\d{3}$/);
+    expect(fake.url.endsWith(`/${fake.munchkinId}`)).toBe(true);
+    expect(fake.baseUrl).toBe(fake.url);
     expect(Number(new URL(fake.url).port)).toBeGreaterThan(0);
     expect(fake.identityUrl).toBe(`${fake.url}/identity`);
     expect(fake.restUrl).toBe(`${fake.url}/rest`);
 
     const { status, body } = await getJson(`${fake.url}/admin/snapshot`);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ roles: [], users: [], services: [], leads: [] });
+    // Without a seed, the demo service the CLI provisions (issue 23, item 17), and nothing else.
+    expect(body).toMatchObject({ leads: [] });
+    expect(body.services.map((service: { name: string }) => service.name)).toEqual([DEMO_SERVICE_NAME]);
 
     // Each instance has its own database: a second one does not see the first one's data.
     const created = await fetch(`${fake.url}/admin/partitions`, {

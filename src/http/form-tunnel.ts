@@ -37,7 +37,13 @@ export function formBodyNeedsTunnel(body: unknown): boolean {
  * the query and the request is dispatched again through the whole pipeline. Asset form POSTs skip it unless their
  * body needs it (normalise.ts `PostsDirectly`); `redispatch` serves those too.
  */
-export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTable, tunnelSecret: string): Redispatch {
+export function registerFormTunnel(
+  app: FastifyInstance,
+  routes: MarketoRouteTable,
+  tunnelSecret: string,
+  /** The path prefix that addresses the request's subscription (`/123-ABC-456`, or empty): the call stays its own. */
+  subscriptionPrefix: (request: FastifyRequest) => string = () => '',
+): Redispatch {
   /** Answers `request` (a form POST to `rawUrl`, body parsed) with the call it stands for, run again in full. */
   async function redispatch(request: FastifyRequest, reply: FastifyReply, rawUrl: string): Promise<FastifyReply> {
     const queryStart = rawUrl.indexOf('?');
@@ -73,7 +79,7 @@ export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTab
     const query = params.toString();
     const inner = await app.inject({
       method: method as 'GET',
-      url: query ? `${path}?${query}` : path,
+      url: `${subscriptionPrefix(request)}${path}${query ? `?${query}` : ''}`,
       headers,
       ...(payload !== undefined ? { payload } : {}),
     });
