@@ -134,7 +134,7 @@ function ignoredDemoSettings(
 /** The composition root: one Fastify instance with every plane registered. */
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const config = options.config ? checkConfig(options.config) : testConfig();
-  const families = options.families ?? FAMILIES;
+  const families: readonly AnyFamily[] = options.families ?? FAMILIES;
   // A bad seed throws a SeedError naming the path inside the document; nothing is loaded.
   const seed: Seed | undefined = options.seed
     ? parseSeed(options.seed, 'seed', families)
@@ -175,8 +175,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const tunnelSecret = ids.uuid();
   const nextRequestId = createRequestIds(clock);
   // Kept on the request itself (a WeakMap per request would leave work for the full garbage collector).
-  function requestIdOf(this: { requestIdValue?: string }): string {
-    return (this.requestIdValue ??= nextRequestId());
+  function requestIdOf(this: { requestIdValue?: string; ctx?: AppContext }): string {
+    return (this.requestIdValue ??= nextRequestId(this.ctx?.clock));
   }
 
   const app = Fastify({
@@ -249,7 +249,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // Root-level, so that unknown admin paths and wrong verbs are guarded too. One callback-style hook: it runs on
   // every request.
   const guardAdmin = adminGuard(config.ADMIN_TOKEN);
-  const stamp = stampRequest(ctx);
   app.addHook('onRequest', (request, reply, done) => {
     // Fastify keeps the URL as sent in originalUrl when rewriteUrl changed it.
     const url = (request.raw as { originalUrl?: string }).originalUrl ?? request.url;
@@ -263,10 +262,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     // The subscription the call is addressed to: its state is what every later step reads.
     request.ctx = subscriptions.of(request.raw);
     request.access = NO_ACCESS;
-    stamp(request);
+    stampRequest(request);
     // The parser takes heads as long as the longest URI (MAX_REQUEST_HEAD_BYTES); the headers keep their own limit.
     if (!tunnelled && headerBytes(request.raw.rawHeaders) > MAX_HEADER_BYTES) {
-      const answer = clientErrorAnswer(431, { method: request.method, path: url }, false, nextRequestId);
+      const answer = clientErrorAnswer(431, { method: request.method, path: url }, false, () =>
+        request.marketoRequestId(),
+      );
       // The parser's own answer to a head too large, given here: no route's response schema speaks for it.
       request.answeredAsIs = true;
       reply.code(answer.status).type(answer.type).header('connection', 'close').send(answer.body);
@@ -276,7 +277,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     if (request.receivedAt! >= request.ctx.jobs.nextDueAt) request.ctx.jobs.runDue();
     done();
   });
-  const journalHooks = recordRequest(ctx);
+  const journalHooks = recordRequest();
   app.addHook('onResponse', journalHooks.onResponse);
   app.addHook('onRequestAbort', journalHooks.onRequestAbort);
   app.addHook('onClose', async () => {
@@ -306,7 +307,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   await app.register(
     named('identityPlane', async (identity: FastifyInstance) => {
-      identity.addHook('preHandler', injectFaults(ctx, identityClientId));
+      identity.addHook('preHandler', injectFaults(identityClientId));
       await identity.register(identityRoutes);
     }),
   );
@@ -314,7 +315,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const redispatch = registerFormTunnel(app, marketoRoutes, tunnelSecret, (request) =>
     subscriptions.prefixOf(request.ctx),
   );
-  await app.register(marketoPlane(ctx, marketoRoutes, redispatch));
+  await app.register(marketoPlane(config, families, marketoRoutes, redispatch));
 
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {
     admin.addHook('preValidation', refuseDeepBodies);
@@ -324,7 +325,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     await admin.register(roleRoutes);
     await admin.register(userRoutes);
     await admin.register(serviceRoutes);
-    for (const [index, { family }] of ctx.families.entries()) {
+    for (const [index, family] of families.entries()) {
       if (family.adminRoutes) {
         await admin.register(named(`${family.key}Admin`, family.adminRoutes), { repo: familyRepo(index) });
       }
