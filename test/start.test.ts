@@ -210,6 +210,39 @@ describe('startFakeMarketo', () => {
     expect(allowed.status).toBe(200);
   });
 
+  it('subscriptions in one process share a server, each isolated; close() removes only its own (issue 32)', async () => {
+    const one = await start({ seed: sampleSeed() });
+    const two = await start({ seed: sampleSeed() });
+    expect(new URL(one.url).origin).toBe(new URL(two.url).origin);
+    expect(one.munchkinId).not.toBe(two.munchkinId);
+    const tokenOne = await token(one, 'Writer Service');
+    const synced = await fetch(`${one.restUrl}/v1/leads.json`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOne}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: [{ email: 'only-in-one@example.com' }] }),
+      signal: timeout(),
+    });
+    expect(((await synced.json()) as { success: boolean }).success).toBe(true);
+    expect(await leadEmails(one, tokenOne)).toContain('only-in-one@example.com');
+    const tokenTwo = await token(two, 'Writer Service');
+    expect(await leadEmails(two, tokenTwo)).not.toContain('only-in-one@example.com');
+    // One's token is not two's.
+    expect(await leadEmails(two, tokenOne)).toEqual([{ code: '601', message: 'Access token invalid' }]);
+    // inject reaches the subscription without a socket.
+    const injected = await one.inject({ method: 'GET', url: '/admin/clock' });
+    expect(injected.statusCode).toBe(200);
+    await one.close();
+    expect((await getJson(`${one.url}/admin/clock`)).status).toBe(404);
+    expect(await leadEmails(two, tokenTwo)).toEqual(['ann@example.com', 'eve@example.com', 'ken@example.com']);
+  });
+
+  it('a port or a server-wide setting gives a subscription a server of its own', async () => {
+    const shared = await start();
+    const own = await start({ config: { LOG_LEVEL: 'silent', RESPONSE_CHECKS: 'fail' } });
+    expect(new URL(own.url).origin).not.toBe(new URL(shared.url).origin);
+    expect(new URL(own.url).pathname).toBe('/');
+  });
+
   it('close() stops listening', async () => {
     const fake = await start();
     expect((await fetch(`${fake.url}/admin/clock`, { signal: timeout() })).status).toBe(200);

@@ -133,7 +133,15 @@ describe('isolation', () => {
     const journal = (prefix: string) =>
       call(app, 'GET', `${prefix}/admin/requests`).then((r) => (r.json() as { items: { path: string }[] }).items);
     expect((await journal('/111-AAA-111')).some((entry) => entry.path === '/rest/v1/leads.json')).toBe(true);
-    expect((await journal('/222-BBB-222')).some((entry) => entry.path === '/rest/v1/leads.json' && false)).toBe(false);
+    // B's journal has its own query of leads.json, not A's sync.
+    const journalOf = (prefix: string) =>
+      call(app, 'GET', `${prefix}/admin/requests`).then(
+        (r) => (r.json() as { items: { method: string; path: string }[] }).items,
+      );
+    const posts = (items: { method: string; path: string }[]) =>
+      items.filter((entry) => entry.method === 'POST' && entry.path === '/rest/v1/leads.json');
+    expect(posts(await journalOf('/111-AAA-111'))).toHaveLength(1);
+    expect(posts(await journalOf('/222-BBB-222'))).toEqual([]);
     expect((await journal('')).some((entry) => entry.path === '/rest/v1/leads.json')).toBe(false);
     // Clocks: moving A's moves nothing else.
     const clock = (prefix: string) =>
@@ -193,6 +201,37 @@ describe('isolation', () => {
       payload: '_method=GET&filterType=email&filterValues=form@example.com',
     });
     expect(response.json()).toMatchObject({ success: true, result: [{ email: 'form@example.com' }] });
+  });
+
+  it('rate limits count per subscription: A’s 101st call in 20 s is 606, B’s first is served', async () => {
+    const app = await server({ RATE_LIMITS: 'marketo' });
+    const a = await subscription(app);
+    const b = await subscription(app);
+    const prefixA = `/${a.munchkinId}`;
+    const prefixB = `/${b.munchkinId}`;
+    const tokenA = await token(app, prefixA, a.demo);
+    const tokenB = await token(app, prefixB, b.demo);
+    const partitions = (prefix: string, value: string) =>
+      call(app, 'GET', `${prefix}/rest/v1/leads/partitions.json`, undefined, bearer(value)).then((r) => r.json());
+    for (let n = 0; n < 100; n++) expect(await partitions(prefixA, tokenA)).toMatchObject({ success: true });
+    expect(await partitions(prefixA, tokenA)).toMatchObject({ success: false, errors: [{ code: '606' }] });
+    expect(await partitions(prefixB, tokenB)).toMatchObject({ success: true });
+  });
+
+  it('the least-privilege ledger and the jobs are each subscription’s own', async () => {
+    const app = await server();
+    const a = await subscription(app);
+    const b = await subscription(app);
+    const tokenA = await token(app, `/${a.munchkinId}`, a.demo);
+    await call(app, 'GET', `/${a.munchkinId}/rest/v1/leads/partitions.json`, undefined, bearer(tokenA));
+    const ledger = (prefix: string) =>
+      call(app, 'GET', `${prefix}/admin/least-privilege`).then((r) => (r.json() as { entries: number }).entries);
+    expect(await ledger(`/${a.munchkinId}`)).toBe(1);
+    expect(await ledger(`/${b.munchkinId}`)).toBe(0);
+    expect(await ledger('')).toBe(0);
+    // Each subscription's job runner is its own (bulk queues, scheduled runs live there).
+    expect(app.subscriptions.find(a.munchkinId)!.jobs).not.toBe(app.subscriptions.find(b.munchkinId)!.jobs);
+    expect(app.subscriptions.find(a.munchkinId)!.jobs).not.toBe(app.ctx.jobs);
   });
 
   it('a Munchkin id no subscription has is 404 naming it', async () => {
