@@ -40,6 +40,11 @@ export const configSchema = z
     // Marketo stopped accepting ?access_token= on 2026-08-31 (marketo-reference.md §1.4).
     ACCESS_TOKEN_QUERY: z.enum(['reject', 'accept']).default('reject'),
     TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+    // The root subscription's Munchkin id: it answers at `/` and at `/<MUNCHKIN_ID>/` (src/subscriptions.ts).
+    MUNCHKIN_ID: z
+      .string()
+      .regex(/^[0-9]{3}-[A-Z]{3}-[0-9]{3}$/, 'must look like 123-ABC-456')
+      .default('000-AAA-000'),
     POD: z
       .string()
       .regex(/^[a-z0-9]{1,8}$/, 'must be 1-8 lowercase letters or digits')
@@ -122,6 +127,9 @@ const SETTING_HELP: Record<keyof Config, { flag?: string; help: string }> = {
   },
   ACCESS_TOKEN_QUERY: { help: 'the legacy ?access_token= on REST calls: reject or accept' },
   TOKEN_TTL_SECONDS: { help: 'access token lifetime in seconds' },
+  MUNCHKIN_ID: {
+    help: "the root subscription's Munchkin id (it also answers at /); others: POST /admin/subscriptions",
+  },
   POD: { help: 'pod suffix of access tokens (<uuid>:<pod>)' },
   LOG_LEVEL: { help: 'fatal, error, warn, info, debug, trace or silent' },
   RESPONSE_CHECKS: { help: "off, or fail: a Marketo answer that does not match its route's schema becomes HTTP 500" },

@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     // LEAST_PRIVILEGE_CHECK=fail: integrations holding permissions they never used fail the run.
-    const unused = await closeWithLeastPrivilegeCheck(app);
+    const unused = await closeWithLeastPrivilegeCheck(app.ctx, () => app.close());
     if (unused) process.stderr.write(`fake-marketo: ${unused.message}\n`);
     process.exit(unused ? 1 : 0);
   };

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       LEAST_PRIVILEGE_CHECK: 'off',
       ACCESS_TOKEN_QUERY: 'reject',
       TOKEN_TTL_SECONDS: 3600,
+      MUNCHKIN_ID: '000-AAA-000',
       POD: 'ab',
       LOG_LEVEL: 'info',
       RESPONSE_CHECKS: 'off',

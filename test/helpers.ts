@@ -34,8 +34,13 @@ export async function newLoggedInstance(
   return { app, clock, lines };
 }
 
+/** What answers an injected request: an app, or a started fake (whose inject addresses its own subscription). */
+export interface Injects {
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
 export async function call(
-  app: FastifyInstance,
+  app: Injects,
   method: InjectOptions['method'],
   url: string,
   payload?: unknown,
@@ -186,7 +191,7 @@ export async function newSeededInstance(
 
 /** An access token for any client id and secret (e.g. a seeded service's fixed credentials). */
 export async function tokenFor(
-  app: FastifyInstance,
+  app: Injects,
   credentials: { clientId: string; clientSecret: string },
 ): Promise<string> {
   const response = await call(app, 'GET', tokenUrl(credentials));

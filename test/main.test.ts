@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundleOptions } from '../scripts/bundle.js';
+import { buildBundle } from '../scripts/bundle.js';
 
 /**
  * The CLI as a user runs it (`npx tsx src/main.ts`), here as `node --import tsx src/main.ts` so that the
@@ -292,7 +291,7 @@ describe('the bundled CLI (dist/fake-marketo.mjs, the package bin)', () => {
   // Built here from the sources with the same options as `npm run build`, so the test never runs a stale bundle.
   const bundle = join(ROOT, 'dist', 'test-bundle', 'fake-marketo.mjs');
   beforeAll(async () => {
-    await build(bundleOptions(bundle));
+    await buildBundle(bundle);
   }, 60_000);
 
   it('starts on a file database, answers a token request and a lead call, and serves Swagger UI', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { Config } from '../config.js';
 import { MarketoError } from '../domain/errors.js';
 import { USER_MANAGEMENT, wireFormatOf } from './wire-formats.js';
 
@@ -26,16 +26,18 @@ function tokenOf(request: FastifyRequest, acceptQueryToken: boolean): string | u
  * (error-codes.md), returned as the error to answer with. Since 2026-08-31 Marketo ignores ?access_token=
  * (ACCESS_TOKEN_QUERY=reject).
  */
-export function authenticate(ctx: AppContext) {
-  const acceptQueryToken = ctx.config.ACCESS_TOKEN_QUERY === 'accept';
+export function authenticate(config: Config) {
+  const acceptQueryToken = config.ACCESS_TOKEN_QUERY === 'accept';
   return (request: FastifyRequest): MarketoError | undefined => {
     const value = tokenOf(request, acceptQueryToken);
-    const principal = value === undefined ? undefined : ctx.access.principal(value);
+    // The subscription the call is addressed to knows its tokens, and its clock says whether one has expired.
+    const { access, clock } = request.ctx;
+    const principal = value === undefined ? undefined : access.principal(value);
     if (!principal) {
       if (value === undefined) logIgnoredQueryToken(request, acceptQueryToken);
       return INVALID_TOKEN;
     }
-    if (principal.token.expiresAt <= ctx.clock.now()) return EXPIRED_TOKEN;
+    if (principal.token.expiresAt <= clock.now()) return EXPIRED_TOKEN;
     request.principal = principal;
     return undefined;
   };

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
 import { faultMessage } from '../domain/faults.js';
 import { sendMarketoFailure } from './wire-formats.js';
 
@@ -9,9 +8,9 @@ import { sendMarketoFailure } from './wire-formats.js';
  * may be in a form body): a matching rule answers with its Marketo error
  * or HTTP status, or delays the call and lets it run. `clientIdOf` says who calls on this plane.
  */
-export function injectFaults(ctx: AppContext, clientIdOf: (request: FastifyRequest) => string | undefined) {
-  const { faults } = ctx.harness;
+export function injectFaults(clientIdOf: (request: FastifyRequest) => string | undefined) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const { faults } = request.ctx.harness;
     if (faults.empty) return;
     const clientId = faults.matchesClientIds ? clientIdOf(request) : undefined;
     const rule = faults.fire(request.method, request.url.split('?')[0]!, clientId);

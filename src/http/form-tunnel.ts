@@ -20,7 +20,7 @@ function appendAll(params: URLSearchParams, body: FormBody, skip: string): void 
  * is checked as for any call (601/602 first), and recorded in the journal as the POST it is, with its client id.
  */
 function refuseFormWrite(request: FastifyRequest, reply: FastifyReply, path: string): FastifyReply {
-  const unauthenticated = authenticate(request.ctx)(request);
+  const unauthenticated = authenticate(request.ctx.config)(request);
   request.tunnelAnswered = true;
   if (unauthenticated) return sendMarketoFailure(request, reply, unauthenticated.code, unauthenticated.message);
   request.log.info(
@@ -52,7 +52,12 @@ export function formBodyNeedsTunnel(body: unknown): boolean {
  * Marketo answers a body the operation does not take. Asset form POSTs skip it unless their
  * body needs it (normalise.ts `PostsDirectly`); `redispatch` serves those too.
  */
-export function registerFormTunnel(app: FastifyInstance, tunnelSecret: string): Redispatch {
+export function registerFormTunnel(
+  app: FastifyInstance,
+  tunnelSecret: string,
+  /** The path prefix that addresses the request's subscription (`/123-ABC-456`, or empty): the call stays its own. */
+  subscriptionPrefix: (request: FastifyRequest) => string = () => '',
+): Redispatch {
   /** Answers `request` (a form POST to `rawUrl`, body parsed) with the call it stands for, run again in full. */
   async function redispatch(request: FastifyRequest, reply: FastifyReply, rawUrl: string): Promise<FastifyReply> {
     const queryStart = rawUrl.indexOf('?');
@@ -94,7 +99,7 @@ export function registerFormTunnel(app: FastifyInstance, tunnelSecret: string): 
     const query = params.toString();
     const inner = await app.inject({
       method: method as 'GET',
-      url: query ? `${path}?${query}` : path,
+      url: `${subscriptionPrefix(request)}${path}${query ? `?${query}` : ''}`,
       headers,
       ...(payload !== undefined ? { payload } : {}),
     });

@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import type { AppContext } from '../context.js';
 import { redactUrl } from '../domain/journal.js';
 import { identityClientId } from './faults.js';
 import { FORM_TUNNEL_PREFIX } from './normalise.js';
@@ -19,11 +18,9 @@ function bodyText(body: unknown): string | undefined {
   }
 }
 
-/** Part of the onRequest hook: remembers when (on the instance's clock) a request arrived. */
-export function stampRequest(ctx: AppContext) {
-  return (request: FastifyRequest): void => {
-    request.receivedAt = ctx.clock.now();
-  };
+/** Part of the onRequest hook, once `request.ctx` is set: remembers when (on its subscription's clock) a request arrived. */
+export function stampRequest(request: FastifyRequest): void {
+  request.receivedAt = request.ctx.clock.now();
 }
 
 /**
@@ -31,8 +28,7 @@ export function stampRequest(ctx: AppContext) {
  * request it dispatches), with its body as received (`preValidation`), and the daily usage and error counts behind /stats. Use `onResponse` and
  * `onRequestAbort`; a request is recorded once, an aborted one with status 499.
  */
-export function recordRequest(ctx: AppContext) {
-  const { journal, usage } = ctx.harness;
+export function recordRequest() {
   const record = (request: FastifyRequest, status: number, durationMs: number): void => {
     // Every request at debug; at info only denials and failures are logged (the journal keeps every call).
     if (logsEveryRequest(request)) {
@@ -47,6 +43,8 @@ export function recordRequest(ctx: AppContext) {
     const at = request.receivedAt;
     if (at === undefined) return;
     request.receivedAt = undefined;
+    // A stamped request was addressed to a subscription: its journal and usage counts are that subscription's.
+    const { journal, usage } = request.ctx.harness;
     const principal = request.principal;
     const clientId = principal?.service.clientId ?? (plane === 'identity' ? identityClientId(request) : undefined);
     journal.record({

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { Config } from '../config.js';
 import { type AnyFamily, familyRepo } from '../family.js';
 import { statsRoutes } from '../routes/stats.js';
 import { releaseLimits } from './limits.js';
@@ -15,15 +15,22 @@ import { usableOnApi } from '../domain/permissions.js';
 /**
  * The Marketo plane's policy, for every route registered in it (the core's and each family's): Marketo's wire format
  * (no schema-driven serializer, JSON and form bodies only), the gate on each route with the permissions it declares,
- * the limits released on response, and the route table behind 605/610 and the form tunnel.
+ * the limits released on response, and the route table behind 605/610 and the form tunnel. Registered once for every
+ * subscription: its hooks read a call's state from `request.ctx`, and only the settings and the families' list are
+ * taken here.
  */
-export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, redispatch: Redispatch) {
+export function marketoPlane(
+  config: Config,
+  families: readonly AnyFamily[],
+  routeTable: MarketoRouteTable,
+  redispatch: Redispatch,
+) {
   return named('marketoPlane', async (marketo: FastifyInstance) => {
     // Marketo responses carry open-ended records (lead fields); the zod schemas document them.
     marketo.setSerializerCompiler(() => (data) => JSON.stringify(data));
     // Marketo takes JSON and form bodies; anything else is 612 Invalid Content Type.
     marketo.removeContentTypeParser('text/plain');
-    const gate = marketoGate(ctx, routeTable, redispatch);
+    const gate = marketoGate(config, routeTable, redispatch);
     marketo.addHook('onRoute', (route) => {
       if (route.config?.catchAll) return;
       if (route.config?.permissions === undefined) {
@@ -48,16 +55,15 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
       route.handler = gated.handler(route.handler);
     });
     gate.registerCatchAll(marketo);
-    const release = releaseLimits(ctx);
-    marketo.addHook('onResponse', release.onResponse);
+    marketo.addHook('onResponse', releaseLimits.onResponse);
     // The journal's per-record outcome counts, from the answer before it is serialized (src/domain/journal.ts).
     marketo.addHook('preSerialization', (request, _reply, payload, done) => {
       request.outcomes = recordOutcomes(payload);
       done(null, payload);
     });
-    marketo.addHook('onRequestAbort', release.onRequestAbort);
-    if (ctx.config.RESPONSE_CHECKS === 'fail') checkResponses(marketo);
-    for (const [index, { family }] of ctx.families.entries()) await registerFamilyRoutes(marketo, family, index);
+    marketo.addHook('onRequestAbort', releaseLimits.onRequestAbort);
+    if (config.RESPONSE_CHECKS === 'fail') checkResponses(marketo);
+    for (const [index, family] of families.entries()) await registerFamilyRoutes(marketo, family, index);
     await marketo.register(statsRoutes);
   });
 }
