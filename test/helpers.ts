@@ -190,10 +190,7 @@ export async function newSeededInstance(
 }
 
 /** An access token for any client id and secret (e.g. a seeded service's fixed credentials). */
-export async function tokenFor(
-  app: Injects,
-  credentials: { clientId: string; clientSecret: string },
-): Promise<string> {
+export async function tokenFor(app: Injects, credentials: { clientId: string; clientSecret: string }): Promise<string> {
   const response = await call(app, 'GET', tokenUrl(credentials));
   if (response.statusCode !== 200) throw new Error(`token failed: ${response.statusCode} ${response.body}`);
   return response.json().access_token;

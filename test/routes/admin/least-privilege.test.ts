@@ -402,13 +402,7 @@ describe('LEAST_PRIVILEGE_CHECK=fail', () => {
     };
     const strict = await startFakeMarketo({ seed: exact, config: { LEAST_PRIVILEGE_CHECK: 'fail' } });
     const token = bearer(await tokenFor(strict, CI));
-    const write = await call(
-      strict,
-      'POST',
-      '/rest/v1/leads.json',
-      { input: [{ email: 'new@example.com' }] },
-      token,
-    );
+    const write = await call(strict, 'POST', '/rest/v1/leads.json', { input: [{ email: 'new@example.com' }] }, token);
     expect(write.json().success).toBe(true);
     await expect(strict.close()).resolves.toBeUndefined();
     const lax = await startFakeMarketo({ seed: seed() });
