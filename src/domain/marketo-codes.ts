@@ -127,6 +127,21 @@ export const DETAIL_MESSAGES = {
   invalidParameter: "Invalid value for parameter '%s': '%s'",
   /** Ours: a custom activity's attribute that its type does not declare. */
   unknownAttribute: "Attribute '%s' is not declared by activity type '%s'",
+  /** Ours (1003, object APIs): "idField mode is not compatible with createOnly mode" (lead-database.md). */
+  idFieldWithCreateOnly: "dedupeBy 'idField' cannot be used with action 'createOnly'",
+  /** Ours (1003, object APIs): a record names itself by its id field under dedupeBy dedupeFields. */
+  idFieldOnlyWithIdField: "Field '%s' is only allowed with dedupeBy 'idField'",
+  /** Ours (1003, object APIs): a field describe shows as updateable false, given a new value on update. */
+  notUpdateableField: "Field '%s' is not updateable",
+  /** Ours (1003, object APIs): a required field cleared (opportunities: "The 'name' field must not be null"). */
+  requiredField: "Field '%s' must not be null",
+  /** Ours (1003, object APIs): a filter value that is not a value of its field. */
+  invalidFilterValue: "Invalid value '%s' for filterType '%s'",
+  /** Ours (1003, object APIs): a query's `input` holds something other than key objects. */
+  keyObjectExpected: 'Each input item must be an object of key fields',
+  keyFieldMissing: "Each input item must include '%s'",
+  /** Ours (1003, object APIs): a compound key queried by GET (lead-database.md "Compound Keys"). */
+  compoundKeyQuery: "filterType '%s' is a compound key: POST with _method=GET and an input array of key objects",
 } as const;
 
 /** Fills a message's `%s` placeholders in order. */
