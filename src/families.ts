@@ -4,6 +4,9 @@ import { activityTypes } from './families/activities/activity-types.js';
 import { assets } from './families/assets/assets.js';
 import { leadFields } from './families/leads/lead-fields.js';
 import { leads } from './families/leads/leads.js';
+import { crmFields } from './families/crm/crm-fields.js';
+import { crmSync } from './families/crm/crm-sync.js';
+import { salesPersons } from './families/crm/sales-persons.js';
 import { lists } from './families/lists/lists.js';
 
 /**
@@ -18,6 +21,9 @@ export const FAMILIES = [
   activities,
   assets,
   lists,
+  crmSync,
+  crmFields,
+  salesPersons,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */

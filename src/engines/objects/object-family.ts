@@ -340,7 +340,7 @@ function loadObjects<K extends string>(
     } else if (partition !== undefined) {
       fail(`${path}.partition`, 'this type is not partition-scoped');
     }
-    const fields: Record<string, FieldValue> = {};
+    const fields: Record<string, FieldValue> = { ...objectType.spec.createDefaults };
     for (const [key, raw] of Object.entries(item)) {
       if (seedKeys.has(key)) continue;
       const field = objectType.catalog.find(key);

@@ -8,7 +8,7 @@ import { DEFAULT_PARTITION_ID } from '../../domain/model.js';
 import { MAX_BATCH, type ObjectResult, objectSkipped, type Reason } from '../../domain/results.js';
 import { coerceFieldValue, type ObjectField } from './fields.js';
 import type { LinkValue, ObjectColumn, ObjectFilter, ObjectRecord, ObjectRepository } from './object-repository.js';
-import { dedupeKey, type FieldValue, type ObjectType, SYSTEM_FIELDS } from './object-type.js';
+import { dedupeKey, type FieldValue, type ObjectType } from './object-type.js';
 
 /**
  * The object APIs' rules (lead-database.md "Query", "Create and Update", "Delete"; marketo-reference.md §6.3):
@@ -151,7 +151,7 @@ export function syncObjects(
         id = coerced(field, value);
         continue;
       }
-      if (SYSTEM_FIELDS.has(field.name)) skip('1003', formatMessage(DETAIL_MESSAGES.readOnlyField, field.name));
+      if (type.unwritable.has(field.name)) skip('1003', formatMessage(DETAIL_MESSAGES.readOnlyField, field.name));
       values[field.name] = coerced(field, value);
     }
 
@@ -214,7 +214,8 @@ export function syncObjects(
     }
     const partitionId = call.scope ? partitionForCreate(call.scope) : null;
     const links = linksOf(call, values);
-    const created = repo.insert({ typeId: type.typeId, partitionId, dedupeKey: lookup, fields: { ...values }, links });
+    const fields = { ...type.spec.createDefaults, ...values };
+    const created = repo.insert({ typeId: type.typeId, partitionId, dedupeKey: lookup, fields, links });
     return { seq, status: 'created', ...keyOf(type, created) };
   };
 

@@ -40,6 +40,10 @@ export interface ObjectTypeSpec {
   relationships?: readonly Relationship[];
   /** Fields a create must give a value (opportunities: name). */
   requiredOnCreate?: readonly string[];
+  /** Fields only Marketo sets (named account counts, a list's type): no sync may give them (1003). */
+  managedFields?: readonly string[];
+  /** What a created record holds in managed fields (named account lists: type "default", updateable true). */
+  createDefaults?: Readonly<Record<string, FieldValue>>;
   /** When the type was created and last changed, for describe (epoch ms). */
   createdAt: number;
   updatedAt: number;
@@ -63,6 +67,8 @@ export class ObjectType {
   readonly dedupeFields: readonly ObjectField[];
   readonly searchableSets: readonly (readonly ObjectField[])[];
   readonly requiredOnCreate: readonly ObjectField[];
+  /** The system fields and the managed ones: never given by a sync. */
+  readonly unwritable: ReadonlySet<string>;
   /** What a query returns without `fields`: the id field, the dedupe fields, updatedAt, createdAt (companies.md). */
   readonly defaultFields: readonly ObjectField[];
 
@@ -84,6 +90,7 @@ export class ObjectType {
     if (!has([spec.idField])) sets.push([field(spec.idField)]);
     this.searchableSets = sets;
     this.requiredOnCreate = (spec.requiredOnCreate ?? []).map(field);
+    this.unwritable = new Set([...SYSTEM_FIELDS, ...(spec.managedFields ?? []).map((name) => field(name).name)]);
     const defaults = [field(spec.idField), ...this.dedupeFields, field('updatedAt'), field('createdAt')];
     this.defaultFields = [...new Set(defaults)];
   }

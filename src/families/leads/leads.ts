@@ -516,6 +516,13 @@ export const leads = defineFamily({
         catalog: () => fields.catalog(),
         readFields: (asked) => readFields(fields.catalog(), asked),
         record: leadRecord,
+        isLinked: (field, value) => repo.isLinked(field, value),
+        linkTarget: (field, value) =>
+          field.name === 'id'
+            ? typeof value === 'number'
+              ? repo.find(value)
+              : undefined
+            : repo.latestBy(field.name, value),
       },
     };
   },

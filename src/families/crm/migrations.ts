@@ -1,0 +1,43 @@
+import type { Migration } from '../../storage/migrations.js';
+
+/**
+ * The CRM objects' tables (issue 27): the native CRM sync setting, custom fields, and one table per object type in
+ * the object engine's layout (src/engines/objects/object-repository.ts): key columns beside the fields as JSON.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    name: 'crm/001_settings_and_fields',
+    sql: `
+-- Native CRM sync (Salesforce or Microsoft Dynamics): one row while it is on. Company, opportunity, role and sales
+-- person writes then answer 1018 (lead-database.md).
+CREATE TABLE crm_sync (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  crm TEXT NOT NULL CHECK (crm IN ('salesforce', 'dynamics')),
+  enabled_at INTEGER NOT NULL
+);
+
+-- Custom fields of the CRM objects, declared in a seed or on the admin plane; standard fields are code.
+CREATE TABLE crm_fields (
+  object TEXT NOT NULL CHECK (object IN ('company', 'salesPerson', 'opportunity', 'opportunityRole', 'namedAccount')),
+  name TEXT NOT NULL COLLATE NOCASE,
+  display_name TEXT NOT NULL,
+  data_type TEXT NOT NULL CHECK (data_type IN ('string', 'email', 'integer', 'float', 'boolean', 'date', 'datetime')),
+  length INTEGER,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (object, name)
+) WITHOUT ROWID;
+`,
+  },
+  {
+    name: 'crm/002_sales_persons',
+    sql: `
+CREATE TABLE sales_persons (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  fields TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`,
+  },
+];
