@@ -4,6 +4,7 @@ import { activityTypes } from './families/activities/activity-types.js';
 import { assets } from './families/assets/assets.js';
 import { leadFields } from './families/leads/lead-fields.js';
 import { leads } from './families/leads/leads.js';
+import { companies } from './families/crm/companies.js';
 import { crmFields } from './families/crm/crm-fields.js';
 import { crmSync } from './families/crm/crm-sync.js';
 import { salesPersons } from './families/crm/sales-persons.js';
@@ -24,6 +25,7 @@ export const FAMILIES = [
   crmSync,
   crmFields,
   salesPersons,
+  companies,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */

@@ -44,6 +44,8 @@ export interface LeadDatabase {
 
 /** Companies as leads read them: a lead whose externalCompanyId names a company takes its company fields from it. */
 export interface CompanyDirectory {
+  /** The lead fields that are company fields: a linked lead reads them from its company, and no sync writes them. */
+  fieldNames: ReadonlySet<string>;
   /** The company an externalCompanyId names (without regard to case): its fields by name, no nulls; or undefined. */
   byExternalId(externalCompanyId: string): Readonly<Record<string, LeadValue>> | undefined;
 }

@@ -14,6 +14,7 @@ import {
 } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
+import type { Ports } from '../../ports.js';
 import type { Migration } from '../../storage/migrations.js';
 import { coerceFieldValue, type ObjectField } from './fields.js';
 import { type ObjectRecord, ObjectRepository, type ObjectTable } from './object-repository.js';
@@ -100,6 +101,8 @@ export interface ObjectFamilyConfig<K extends string> {
    * accounts), naming the object as Adobe's summaries do ("Get Company Fields").
    */
   schemaFields?: { object: string };
+  /** Ports the family offers the others (src/ports.ts), over its repository. */
+  provides?(repo: ObjectRepository): Partial<Ports>;
   /** Routes the family adds beside the engine's (named account list members, the custom object list…). */
   extraRoutes?: FastifyPluginAsyncZod<FamilyRouteOptions<ObjectRepository>>;
 }
@@ -139,6 +142,7 @@ export function objectFamily<K extends string>(
     tables: [config.table.name],
     wireFormat: 'lead-database',
     ...(config.migrations ? { migrations: config.migrations } : {}),
+    ...(config.provides ? { provides: config.provides } : {}),
     repository: ({ db, clock, ids }) => new ObjectRepository(db, clock, ids, config.table),
     seed: {
       item: z.record(z.string(), z.unknown()),

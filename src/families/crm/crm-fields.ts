@@ -83,7 +83,7 @@ export class CrmFieldRepository {
   private readonly deleteRow;
   private readonly types = new Map<CrmObject, ObjectType>();
   /** Per object, the statement that takes a dropped field's values out of its records. */
-  private readonly clearValues = new Map<CrmObject, ReturnType<typeof prepareOnUse<[string]>>>();
+  private readonly clearValues = new Map<CrmObject, ReturnType<typeof prepareOnUse<{ name: string }>>>();
 
   constructor(
     private readonly db: Database,
@@ -129,16 +129,16 @@ export class CrmFieldRepository {
     let clear = this.clearValues.get(object);
     if (!clear) {
       // Table names are the code's; field names are API names ([A-Za-z][A-Za-z0-9_]*): path-safe.
-      clear = prepareOnUse<[string]>(
+      clear = prepareOnUse<{ name: string }>(
         this.db,
-        `UPDATE ${STANDARD_TYPES[object].table} SET fields = json_remove(fields, '$.' || ?1)
-         WHERE json_type(fields, '$.' || ?1) IS NOT NULL`,
+        `UPDATE ${STANDARD_TYPES[object].table} SET fields = json_remove(fields, '$.' || @name)
+         WHERE json_type(fields, '$.' || @name) IS NOT NULL`,
       );
       this.clearValues.set(object, clear);
     }
     this.db.transaction(() => {
       this.deleteRow.run(object, row.name);
-      clear.run(row.name);
+      clear.run({ name: row.name });
     })();
     this.types.delete(object);
   }

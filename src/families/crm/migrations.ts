@@ -40,4 +40,17 @@ CREATE TABLE sales_persons (
 );
 `,
   },
+  {
+    name: 'crm/003_companies',
+    sql: `
+-- Companies: leads name one by externalCompanyId (the dedupe key) and read its company fields.
+CREATE TABLE companies (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  fields TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`,
+  },
 ];

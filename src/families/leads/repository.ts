@@ -256,7 +256,7 @@ export class LeadRepository implements LeadStore {
     | {
         linked: PreparedStatement<[string, string], unknown>;
         byEmail: PreparedStatement<[string], LeadRow>;
-        byField: PreparedStatement<[string, LeadValue], LeadRow>;
+        byField: PreparedStatement<{ field: string; value: LeadValue }, LeadRow>;
       }
     | undefined;
 
@@ -273,10 +273,10 @@ export class LeadRepository implements LeadStore {
         `SELECT ${LEAD_COLUMNS} FROM leads WHERE email = ? ORDER BY updated_at DESC, id DESC LIMIT 1`,
         { raw: true },
       ),
-      byField: prepareOnUse<[string, LeadValue], LeadRow>(
+      byField: prepareOnUse<{ field: string; value: LeadValue }, LeadRow>(
         this.db,
-        `SELECT ${LEAD_COLUMNS} FROM leads WHERE json_extract(fields, '$.' || ?1) = ?2
-           OR (json_type(fields, '$.' || ?1) = 'text' AND lower(json_extract(fields, '$.' || ?1)) = lower(?2))
+        `SELECT ${LEAD_COLUMNS} FROM leads WHERE json_extract(fields, '$.' || @field) = @value
+           OR (json_type(fields, '$.' || @field) = 'text' AND lower(json_extract(fields, '$.' || @field)) = lower(@value))
          ORDER BY updated_at DESC, id DESC LIMIT 1`,
         { raw: true },
       ),
@@ -294,7 +294,7 @@ export class LeadRepository implements LeadStore {
     const row =
       field === 'email'
         ? byEmail.get(String(value))
-        : byField.get(field, typeof value === 'boolean' ? Number(value) : value);
+        : byField.get({ field, value: typeof value === 'boolean' ? Number(value) : value });
     return row && toLead(row);
   }
 
