@@ -7,6 +7,7 @@ import { leads } from './families/leads/leads.js';
 import { companies } from './families/crm/companies.js';
 import { crmFields } from './families/crm/crm-fields.js';
 import { crmSync } from './families/crm/crm-sync.js';
+import { opportunities, opportunityRoles } from './families/crm/opportunities.js';
 import { salesPersons } from './families/crm/sales-persons.js';
 import { lists } from './families/lists/lists.js';
 
@@ -26,6 +27,8 @@ export const FAMILIES = [
   crmFields,
   salesPersons,
   companies,
+  opportunities,
+  opportunityRoles,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */

@@ -30,6 +30,7 @@ export const RESPONSE_MESSAGES = {
   '710': 'Parent Folder Not Found',
   '711': 'Incompatible Folder Type',
   '713': 'Transient Error',
+  '718': 'ExternalSalesPersonID not found',
   '719': 'Lock wait timeout exception',
   '1029': 'Too many jobs in queue',
 } as const;

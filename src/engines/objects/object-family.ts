@@ -22,6 +22,7 @@ import {
   deleteObjects,
   type ObjectCall,
   type ObjectEnv,
+  type LinkResult,
   type ObjectHooks,
   queryObjects,
   type SyncAction,
@@ -362,7 +363,14 @@ function loadObjects<K extends string>(
     }
     let links: readonly (string | number | null)[] = [];
     if (config.hooks?.link) {
-      const linked = config.hooks.link(fields, context);
+      let linked: LinkResult;
+      try {
+        linked = config.hooks.link(fields, context);
+      } catch (error) {
+        // A link refused for the whole call (Sync Opportunities' 718) is the item's problem in a seed.
+        if (error instanceof MarketoError) fail(path, error.message);
+        throw error;
+      }
       if ('reason' in linked) fail(path, linked.reason.message);
       else links = linked.links;
     }

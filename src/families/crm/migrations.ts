@@ -53,4 +53,32 @@ CREATE TABLE companies (
 );
 `,
   },
+  {
+    name: 'crm/004_opportunities',
+    sql: `
+CREATE TABLE opportunities (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  marketo_guid TEXT NOT NULL UNIQUE,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  fields TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+-- A role ties a lead to an opportunity (opportunity-roles.md); it goes with either (decision, README).
+CREATE TABLE opportunity_roles (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  marketo_guid TEXT NOT NULL UNIQUE,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  fields TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  opportunity_id INTEGER NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,
+  lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE
+);
+
+CREATE INDEX opportunity_roles_by_opportunity ON opportunity_roles (opportunity_id);
+CREATE INDEX opportunity_roles_by_lead ON opportunity_roles (lead_id, id);
+`,
+  },
 ];
