@@ -7,6 +7,7 @@ import { leads } from './families/leads/leads.js';
 import { companies } from './families/crm/companies.js';
 import { crmFields } from './families/crm/crm-fields.js';
 import { crmSync } from './families/crm/crm-sync.js';
+import { namedAccountListMembers, namedAccountLists, namedAccounts } from './families/crm/named-accounts.js';
 import { opportunities, opportunityRoles } from './families/crm/opportunities.js';
 import { salesPersons } from './families/crm/sales-persons.js';
 import { lists } from './families/lists/lists.js';
@@ -29,6 +30,9 @@ export const FAMILIES = [
   companies,
   opportunities,
   opportunityRoles,
+  namedAccounts,
+  namedAccountLists,
+  namedAccountListMembers,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */

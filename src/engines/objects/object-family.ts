@@ -77,7 +77,12 @@ export interface ObjectFamilyConfig<K extends string> {
   params?: z.ZodObject;
   /** OpenAPI: the tag and each operation's summary, as Adobe's spec names them. */
   tag: string;
-  summaries: { query: string; sync: string; delete: string; describe: string };
+  summaries: { query: string; sync: string; delete: string; describe?: string };
+  /**
+   * Other spellings of `path` that Adobe's documents show (endpoint-reference.md writes named account lists in lower
+   * case): the same operations are served there too.
+   */
+  aliases?: readonly string[];
   /** As Adobe's spec requires them for reads (query, describe) and writes (sync, delete). */
   permissions: { read: readonly PermissionKey[]; write: readonly PermissionKey[] };
   /**
@@ -185,17 +190,13 @@ function objectRoutes<K extends string>(
   const { path, tag, summaries, permissions, types } = config;
   const tags = [tag];
   const recordIdField = config.table.guid ? 'marketoGUID' : 'id';
-  // Schemas are built once per process, when the family's module loads. Their types are erased (z.ZodType): the
-  // handlers' answers are checked against them in tests, not by the compiler, whose union of id and GUID shapes
-  // says less than the schema does.
-  const recordEnvelope: z.ZodType = envelopeOf(
+  // Schemas are built once per process, when the family's module loads.
+  const recordEnvelope = envelopeOf(
     recordSchemaOf(config.record.schemaId, recordIdField, config.record.standardFields, config.record.example),
   );
   const syncStatuses: [RecordStatus, ...RecordStatus[]] = ['created', 'updated', 'skipped'];
-  const syncEnvelope: z.ZodType = envelopeOf(
-    resultSchemaOf(`${config.record.schemaId}SyncResult`, recordIdField, syncStatuses),
-  );
-  const deleteEnvelope: z.ZodType = envelopeOf(
+  const syncEnvelope = envelopeOf(resultSchemaOf(`${config.record.schemaId}SyncResult`, recordIdField, syncStatuses));
+  const deleteEnvelope = envelopeOf(
     resultSchemaOf(`${config.record.schemaId}DeleteResult`, recordIdField, ['deleted', 'skipped']),
   );
   const actions = config.actions ?? SYNC_ACTIONS;
@@ -207,13 +208,23 @@ function objectRoutes<K extends string>(
   const guard = config.guard ?? (() => {});
 
   return async (app, { repo }) => {
+    for (const base of [path, ...(config.aliases ?? [])]) registerAt(app, repo, base, base !== path);
+  };
+
+  function registerAt(
+    app: Parameters<FastifyPluginAsyncZod<FamilyRouteOptions<ObjectRepository>>>[0],
+    repo: FamilyRouteOptions<ObjectRepository>['repo'],
+    base: string,
+    alias: boolean,
+  ): void {
+    const summary = (text: string) => (alias ? `${text} (as endpoint-reference.md spells the path)` : text);
     app.get(
-      `${path}.json`,
+      `${base}.json`,
       {
         config: { permissions: permissions.read },
         schema: {
           tags,
-          summary: summaries.query,
+          summary: summary(summaries.query),
           description:
             'filterType: a searchable field (describe), idField or dedupeFields. Also as POST with _method=GET: a ' +
             'form body, or a JSON body whose `input` holds key objects (the only way to query a compound key).',
@@ -250,12 +261,12 @@ function objectRoutes<K extends string>(
     );
 
     app.post(
-      `${path}.json`,
+      `${base}.json`,
       {
         config: { permissions: permissions.write },
         schema: {
           tags,
-          summary: summaries.sync,
+          summary: summary(summaries.sync),
           description: `action: ${actions.join(', ')}; dedupeBy: dedupeFields (default) or idField; up to 300 records.`,
           ...params,
           body: syncBody,
@@ -276,12 +287,12 @@ function objectRoutes<K extends string>(
     );
 
     app.post(
-      `${path}/delete.json`,
+      `${base}/delete.json`,
       {
         config: { permissions: permissions.write },
         schema: {
           tags,
-          summary: summaries.delete,
+          summary: summary(summaries.delete),
           description: 'deleteBy: dedupeFields (default) or idField; up to 300 records.',
           ...params,
           body: deleteBody,
@@ -296,18 +307,19 @@ function objectRoutes<K extends string>(
       },
     );
 
+    if (summaries.describe === undefined) return;
     app.get(
-      `${path}/describe.json`,
+      `${base}/describe.json`,
       {
         config: { permissions: permissions.read },
-        schema: { tags, summary: summaries.describe, ...params, response: { 200: describeEnvelope } },
+        schema: { tags, summary: summary(summaries.describe), ...params, response: { 200: describeEnvelope } },
       },
       async (request) => {
         guard(request, 'read');
         return successEnvelope(request.marketoRequestId(), [describeOf(types.ofRequest(request))]);
       },
     );
-  };
+  }
 }
 
 function loadObjects<K extends string>(

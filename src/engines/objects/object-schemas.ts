@@ -27,10 +27,18 @@ function valueSchemaOf(dataType: FieldDataType) {
 }
 
 /**
+ * Both shapes' types are erased to z.ZodType: the union of id and GUID shapes tells the compiler less than the
+ * schema does, and responses are checked against the schema in tests.
+ *
  * A record as queries answer it: `seq`, the id field, then any of the standard fields (each optional: `fields`
  * chooses), and custom fields by name. A family of types known only at run time (custom objects) names none.
  */
-export function recordSchemaOf(id: string, idField: IdField, standard: readonly ObjectField[], example?: object) {
+export function recordSchemaOf(
+  id: string,
+  idField: IdField,
+  standard: readonly ObjectField[],
+  example?: object,
+): z.ZodType {
   const shape: Record<string, z.ZodType> = {};
   for (const field of standard) {
     if (field.name === idField) continue;
@@ -53,7 +61,7 @@ export function resultSchemaOf<const S extends readonly [RecordStatus, ...Record
   id: string,
   idField: IdField,
   statuses: S,
-) {
+): z.ZodType {
   return z
     .object({
       seq: z.number().int().describe("The record's index in the input"),

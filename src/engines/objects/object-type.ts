@@ -38,6 +38,8 @@ export interface ObjectTypeSpec {
   /** Every field, system ones included (the id field, createdAt, updatedAt), standard then custom. */
   fields: readonly ObjectField[];
   relationships?: readonly Relationship[];
+  /** What a query returns without `fields`, when not the id field, the dedupe fields, updatedAt and createdAt. */
+  defaultFields?: readonly string[];
   /** Fields a create must give a value (opportunities: name). */
   requiredOnCreate?: readonly string[];
   /** Fields only Marketo sets (named account counts, a list's type): no sync may give them (1003). */
@@ -91,7 +93,9 @@ export class ObjectType {
     this.searchableSets = sets;
     this.requiredOnCreate = (spec.requiredOnCreate ?? []).map(field);
     this.unwritable = new Set([...SYSTEM_FIELDS, ...(spec.managedFields ?? []).map((name) => field(name).name)]);
-    const defaults = [field(spec.idField), ...this.dedupeFields, field('updatedAt'), field('createdAt')];
+    const defaults = spec.defaultFields
+      ? [field(spec.idField), ...spec.defaultFields.map(field)]
+      : [field(spec.idField), ...this.dedupeFields, field('updatedAt'), field('createdAt')];
     this.defaultFields = [...new Set(defaults)];
   }
 

@@ -81,4 +81,36 @@ CREATE INDEX opportunity_roles_by_opportunity ON opportunity_roles (opportunity_
 CREATE INDEX opportunity_roles_by_lead ON opportunity_roles (lead_id, id);
 `,
   },
+  {
+    name: 'crm/005_named_accounts',
+    sql: `
+CREATE TABLE named_accounts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  marketo_guid TEXT NOT NULL UNIQUE,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  fields TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE named_account_lists (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  marketo_guid TEXT NOT NULL UNIQUE,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  fields TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+-- A list's members go with the list and with the account.
+CREATE TABLE named_account_list_members (
+  list_id INTEGER NOT NULL REFERENCES named_account_lists (id) ON DELETE CASCADE,
+  account_id INTEGER NOT NULL REFERENCES named_accounts (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (list_id, account_id)
+) WITHOUT ROWID;
+
+CREATE INDEX named_account_list_members_by_account ON named_account_list_members (account_id, list_id);
+`,
+  },
 ];

@@ -118,7 +118,7 @@ describe('opportunities: create_update_opportunities, get_opportunities, delete_
       { seq: 1, status: 'created', marketoGUID: expect.stringMatching(/^[0-9a-f-]{36}$/) },
     ]);
     const [chairs, dogs] = body.result!.map((row) => row.marketoGUID as string);
-    const { records } = await pythonQuery(crm, reader, '/rest/v1/opportunities.json', 'idField', [chairs, dogs], {
+    const { records } = await pythonQuery(crm, reader, '/rest/v1/opportunities.json', 'idField', [chairs!, dogs!], {
       fields: ['name', 'amount', 'source'],
     });
     expect(records).toEqual([
