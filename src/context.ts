@@ -10,6 +10,8 @@ import type { PermissionKey } from './domain/permissions.js';
 import type { SeedDocument } from './domain/seed.js';
 import { UsageStats } from './domain/usage.js';
 import type { Config } from './config.js';
+import { JobRunner } from './engines/jobs/runner.js';
+import { JOBS_KEY, jobsSeedPart } from './engines/jobs/seed.js';
 import type { AnyFamily, RepoOf } from './family.js';
 import type { Ids } from './ids.js';
 import { seedSchemaFor } from './seed.js';
@@ -70,6 +72,8 @@ export interface AppContext {
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
   /** Changes to workspaces, partitions and leads that families react to (their onCoreEvents). */
   events: CoreEvents;
+  /** The families' timed work on the fake's clock (src/engines/jobs): schedule, read, change; the runner runs it. */
+  jobs: JobRunner;
   /** What another family offers through a port (src/domain/ports.ts), without importing that family. */
   port<K extends PortName>(name: K): Ports[K];
   /** The same, or undefined when no registered family provides it (an app built with fewer families). */
@@ -107,6 +111,8 @@ export function createContext(
   for (const family of familyList) {
     // The key names the family's part of every snapshot: two with one key would overwrite each other's rows.
     if (keys.has(family.key)) throw new Error(`two resource families have the key "${family.key}" (src/families.ts)`);
+    if (family.key === JOBS_KEY)
+      throw new Error(`"${JOBS_KEY}" names the core's jobs in snapshots; no family may have it`);
     keys.add(family.key);
     const infra = { db, clock, ids, repo };
     const familyRepo: unknown = family.repository(infra);
@@ -128,6 +134,12 @@ export function createContext(
     if (!provided) throw new Error(`no registered resource family provides the port "${name}" (src/families.ts)`);
     return provided as Ports[K];
   };
+  const jobs = new JobRunner(
+    db,
+    clock,
+    families.map(({ family, repo }) => ({ key: family.key, jobs: family.jobs, repo })),
+    { port, findPort },
+  );
   const stubs = new Stubs();
   const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
   const services = new ServiceRepository(db, clock, ids, tokens);
@@ -145,7 +157,8 @@ export function createContext(
       clock,
       ids,
       events,
-      families,
+      // The jobs' part loads after the core's users and before the families' rows that reference jobs.
+      [jobsSeedPart(jobs), ...families],
       repo,
       port,
       () => tokens.flush(),
@@ -178,19 +191,16 @@ export function createContext(
     port,
     findPort,
     events,
+    jobs,
     seedSchema: seedSchemaFor(familyList),
     access,
     harness,
     baseline: { clock: clock.state() },
     transaction: (work) => db.transaction(work)(),
     close: () => {
+      jobs.stop();
       tokens.flush();
       stopWatching();
     },
   };
-}
-
-/** What a core route plugin is given (a family's routes get FamilyRouteOptions, with their repository). */
-export interface CoreRouteOptions {
-  ctx: AppContext;
 }

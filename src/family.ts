@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { AdjustableClock } from './clock.js';
 import type { CoreEventHandlers } from './domain/core-events.js';
+import type { JobKinds } from './engines/jobs/kinds.js';
 import type { PortName, Ports } from './ports.js';
 import type { Ids } from './ids.js';
 import type { WireFormatName } from './http/wire-formats.js';
@@ -107,6 +108,12 @@ export interface Family<Key extends string = string, Repo = unknown, Item = unkn
   onCoreEvents?(repo: Repo): CoreEventHandlers;
   /** Ports (src/ports.ts) this family offers the others; each port has one provider. */
   provides?(repo: Repo, infra: FamilyInfra): Partial<Ports>;
+  /**
+   * Timed work (bulk extracts, imports, scheduled runs), by kind name: each kind (defineJob, src/engines/jobs/kinds.ts)
+   * advances one job one step on the fake's clock. Jobs live in the core's `jobs` table; the family's own rows for a
+   * job reference its id. Routes reach them through `request.ctx.jobs` (docs/architecture.md, "Jobs on the clock").
+   */
+  readonly jobs?: JobKinds<Repo>;
   /** Back to empty for what the family keeps in memory (caches, job queues): after a reset or a rolled-back load. */
   reset?(repo: Repo): void;
   /** Marketo-plane routes; each declares config.permissions (checked at start). */

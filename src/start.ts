@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { AdjustableClock } from './clock.js';
-import { checkConfig, type Config, ConfigError } from './config.js';
+import { checkConfig, type Config, ConfigError, inProcessDefaults } from './config.js';
 import type { JournalEntry, JournalFilter } from './domain/journal.js';
 import { formatPath } from './domain/seed.js';
 import { stubInputSchema } from './domain/stub-schema.js';
@@ -49,7 +49,7 @@ export function startConfig(options: StartOptions): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const labels: Record<string, string> = {};
-  const source: Record<string, unknown> = { DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', PORT: 0 };
+  const source: Record<string, unknown> = { ...inProcessDefaults(), PORT: 0 };
   // A setting given as undefined is not given: it keeps the default above, not the CLI's.
   for (const [key, value] of Object.entries(config ?? {})) if (value !== undefined) source[key] = value;
   if (port !== undefined) {

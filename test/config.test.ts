@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       TOKEN_TTL_SECONDS: 3600,
       POD: 'ab',
       LOG_LEVEL: 'info',
+      RESPONSE_CHECKS: 'off',
     });
   });
 

@@ -22,7 +22,10 @@ import { schemaOf } from './schema.js';
 import { type ServiceRow, toService } from './services.js';
 import { isConstraintViolation } from './sqlite-errors.js';
 
-/** The tables of the core: workspaces, partitions and the access-control entities. Every other table is a family's. */
+/**
+ * The tables of the core: workspaces, partitions, the access-control entities and the families' jobs (their timed
+ * work, src/engines/jobs). Every other table is a family's.
+ */
 export const CORE_TABLES = [
   'workspaces',
   'partitions',
@@ -33,6 +36,7 @@ export const CORE_TABLES = [
   'user_roles',
   'services',
   'access_tokens',
+  'jobs',
 ] as const;
 
 /** The core's built-in rows, per table (an SQL condition): the empty-database check ignores them. */

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CoreRouteOptions } from '../../context.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { idParams } from '../../http/schemas.js';
 
@@ -49,9 +48,7 @@ const userList = z.object({ items: z.array(userSchema) });
 
 const userPatch = userInput.partial();
 
-export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
-  const { users } = ctx.repos;
-
+export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/users',
     {
@@ -61,7 +58,7 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
         response: { 200: userList, 401: problemResponses[401] },
       },
     },
-    async () => ({ items: users.list() }),
+    async (request) => ({ items: request.ctx.repos.users.list() }),
   );
 
   app.post(
@@ -74,13 +71,13 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
         response: { 201: userSchema, ...problemResponses },
       },
     },
-    async (request, reply) => reply.code(201).send(users.create(request.body)),
+    async (request, reply) => reply.code(201).send(request.ctx.repos.users.create(request.body)),
   );
 
   app.get(
     '/users/:id',
     { schema: { tags, summary: 'Get a user', params: idParams, response: { 200: userSchema, ...problemResponses } } },
-    async (request) => users.get(request.params.id),
+    async (request) => request.ctx.repos.users.get(request.params.id),
   );
 
   app.patch(
@@ -94,7 +91,7 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
         response: { 200: userSchema, ...problemResponses },
       },
     },
-    async (request) => users.update(request.params.id, request.body),
+    async (request) => request.ctx.repos.users.update(request.params.id, request.body),
   );
 
   app.delete(
@@ -108,7 +105,7 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      users.delete(request.params.id);
+      request.ctx.repos.users.delete(request.params.id);
       return reply.code(204).send(null);
     },
   );
