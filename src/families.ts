@@ -2,6 +2,9 @@ import { type AnyFamily, migrationsOf } from './family.js';
 import { activities } from './families/activities/activities.js';
 import { activityTypes } from './families/activities/activity-types.js';
 import { assets } from './families/assets/assets.js';
+import { customObjects } from './families/custom-objects/records.js';
+import { customObjectSettings } from './families/custom-objects/settings.js';
+import { customObjectTypes } from './families/custom-objects/types.js';
 import { leadFields } from './families/leads/lead-fields.js';
 import { leads } from './families/leads/leads.js';
 import { companies } from './families/crm/companies.js';
@@ -33,6 +36,9 @@ export const FAMILIES = [
   namedAccounts,
   namedAccountLists,
   namedAccountListMembers,
+  customObjectSettings,
+  customObjectTypes,
+  customObjects,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */

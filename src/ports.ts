@@ -48,6 +48,8 @@ export interface CompanyDirectory {
   fieldNames: ReadonlySet<string>;
   /** The company an externalCompanyId names (without regard to case): its fields by name, no nulls; or undefined. */
   byExternalId(externalCompanyId: string): Readonly<Record<string, LeadValue>> | undefined;
+  /** Whether a company has this id (a custom object's link to a company). */
+  has(id: number): boolean;
 }
 
 export interface Ports {

@@ -130,8 +130,8 @@ export const DETAIL_MESSAGES = {
   unknownAttribute: "Attribute '%s' is not declared by activity type '%s'",
   /** Ours (1003, object APIs): "idField mode is not compatible with createOnly mode" (lead-database.md). */
   idFieldWithCreateOnly: "dedupeBy 'idField' cannot be used with action 'createOnly'",
-  /** Ours (1003, object APIs): a record names itself by its id field under dedupeBy dedupeFields. */
-  idFieldOnlyWithIdField: "Field '%s' is only allowed with dedupeBy 'idField'",
+  /** 1003, object APIs: a record names itself by its id field under dedupeBy dedupeFields (real text, RudderStack). */
+  idFieldOnlyWithIdField: "Field '%s' is not allowed when dedupeBy is 'dedupeFields'",
   /** Ours (1003, object APIs): a field describe shows as updateable false, given a new value on update. */
   notUpdateableField: "Field '%s' is not updateable",
   /** Ours (1003, object APIs): a required field cleared (opportunities: "The 'name' field must not be null"). */
@@ -143,6 +143,27 @@ export const DETAIL_MESSAGES = {
   keyFieldMissing: "Each input item must include '%s'",
   /** Ours (1003, object APIs): a compound key queried by GET (lead-database.md "Compound Keys"). */
   compoundKeyQuery: "filterType '%s' is a compound key: POST with _method=GET and an input array of key objects",
+  /** Ours (1003, the Custom Object Type API): the rules custom-objects.md states for types and their fields. */
+  invalidApiName: "Invalid %s API name '%s': letters, digits and _, starting with a letter, at most 50",
+  reservedFieldName: "Field name '%s' is reserved",
+  blankDisplayName: "Field '%s' needs a displayName",
+  duplicateFieldName: "A field named '%s' is already in custom object type '%s'",
+  duplicateDisplayName: "A field displayed as '%s' is already in custom object type '%s'",
+  tooManyFields: 'A custom object type has at most %s fields',
+  tooManyFieldsAfterApproval: 'At most %s fields can be added to a custom object type after its approval',
+  linkWithoutTarget: "Link field '%s' needs relatedTo {name, field}",
+  targetWithoutLink: "Field '%s' has relatedTo but is not of dataType link",
+  notLinkable: "'%s.%s' is not a linkable object and field (linkableObjects.json)",
+  keyFieldAfterApproval: "Field '%s': a dedupe or link field cannot be added to or removed from approved type '%s'",
+  tooManyDedupeFields: 'A custom object type has at most %s dedupe fields',
+  noDedupeField: 'A custom object type needs at least one dedupe field to be approved',
+  tooManyTypes: 'A subscription has at most %s custom object types',
+  approvedNameChange: "The displayName of approved custom object type '%s' cannot change",
+  approvedFieldChange: "Field '%s' of approved custom object type '%s': only displayName and description can change",
+  noDraft: "Custom object type '%s' has no draft",
+  typeLinkedFrom: "Custom object type '%s' is linked from '%s'",
+  unknownCustomObject: "Custom object type '%s' not found",
+  noVersion: "Custom object type '%s' has no %s version",
 } as const;
 
 /** Fills a message's `%s` placeholders in order. */

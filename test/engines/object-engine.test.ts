@@ -333,7 +333,7 @@ describe('sync', () => {
       {
         seq: 3,
         status: 'skipped',
-        reasons: [{ code: '1003', message: "Field 'id' is only allowed with dedupeBy 'idField'" }],
+        reasons: [{ code: '1003', message: "Field 'id' is not allowed when dedupeBy is 'dedupeFields'" }],
       },
       { seq: 4, status: 'skipped', reasons: [{ code: '1003', message: "Field 'createdAt' is read only" }] },
       { seq: 5, status: 'created', id: expect.any(Number) },

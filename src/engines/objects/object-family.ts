@@ -377,7 +377,7 @@ function loadObjects<K extends string>(
     if (config.hooks?.link) {
       let linked: LinkResult;
       try {
-        linked = config.hooks.link(fields, context);
+        linked = config.hooks.link(fields, context, objectType);
       } catch (error) {
         // A link refused for the whole call (Sync Opportunities' 718) is the item's problem in a seed.
         if (error instanceof MarketoError) fail(path, error.message);

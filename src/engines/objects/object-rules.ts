@@ -31,7 +31,7 @@ export interface ObjectHooks {
    * Checks what a record names of other objects (a role's lead and opportunity, a custom object's lead) and gives
    * the link columns' values. Called for every record written, the seed's included.
    */
-  link?(values: Readonly<Record<string, FieldValue>>, env: ObjectEnv): LinkResult;
+  link?(values: Readonly<Record<string, FieldValue>>, env: ObjectEnv, type: ObjectType): LinkResult;
   /** Why a record may not be deleted (1022 Object in use), if it may not. */
   beforeDelete?(record: ObjectRecord, env: ObjectEnv): Reason | undefined;
 }
@@ -233,7 +233,7 @@ export function syncObjects(
 
 function linksOf(call: ObjectCall, values: Readonly<Record<string, FieldValue>>): readonly LinkValue[] {
   if (!call.hooks.link) return [];
-  const linked = call.hooks.link(values, call.env);
+  const linked = call.hooks.link(values, call.env, call.type);
   if ('reason' in linked) throw new Skip(linked.reason);
   return linked.links;
 }

@@ -51,6 +51,7 @@ export const companies = objectFamily({
     companies: {
       fieldNames: COMPANY_FIELD_NAMES,
       byExternalId: (externalCompanyId) => repo.findByKey(0, dedupeKey([externalCompanyId]))?.fields,
+      has: (id) => repo.find(0, id) !== undefined,
     },
   }),
 });
