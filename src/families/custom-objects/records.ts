@@ -90,8 +90,8 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ObjectRepository>> = 
         .list()
         .filter((type) => type.approved && (!wanted || wanted.includes(type.apiName.toLowerCase())))
         .map((type) => {
-          const metadata: Partial<ReturnType<typeof describeOf>> = describeOf(recordType(request.ctx, type.apiName)!);
-          delete metadata.fields;
+          const { fields, ...metadata } = describeOf(recordType(request.ctx, type.apiName)!);
+          void fields; // The list shows a type's keys and relationships, not its fields.
           return { ...metadata, relationships: metadata.relationships ?? [] };
         });
       return successEnvelope(request.marketoRequestId(), result);
