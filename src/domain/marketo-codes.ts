@@ -164,6 +164,10 @@ export const DETAIL_MESSAGES = {
   typeLinkedFrom: "Custom object type '%s' is linked from '%s'",
   unknownCustomObject: "Custom object type '%s' not found",
   noVersion: "Custom object type '%s' has no %s version",
+  /** Ours (1003/1028, the schema field APIs): the naming and update rules of leads.md "Fields". */
+  invalidDisplayName: "Invalid displayName '%s': letters, digits, spaces and _ only",
+  tooManyCustomFields: 'The object has at most %s custom fields',
+  fieldAttributeNotUpdateable: "%s of field '%s' cannot be updated",
 } as const;
 
 /** Fills a message's `%s` placeholders in order. */

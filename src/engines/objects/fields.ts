@@ -6,9 +6,24 @@ import { formatDatetime } from '../../domain/datetime.js';
  * lists its own fields; describe, filters, reads and syncs answer from its catalog.
  */
 
-export type CustomFieldType = 'string' | 'email' | 'integer' | 'float' | 'boolean' | 'date' | 'datetime';
-/** What a field holds; the custom ones are those a field declared through the admin plane or a seed may have. */
-export type FieldDataType = CustomFieldType | 'text' | 'phone' | 'url' | 'currency';
+/** The types a custom lead field may have: the seven of the admin plane, and the rest of createLeadFieldUsingPOST's. */
+export const CUSTOM_FIELD_TYPES = [
+  'string',
+  'email',
+  'integer',
+  'float',
+  'boolean',
+  'date',
+  'datetime',
+  'currency',
+  'phone',
+  'url',
+  'percent',
+  'score',
+] as const;
+export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+/** What a field holds. */
+export type FieldDataType = CustomFieldType | 'text';
 
 export interface ObjectField {
   id: number;
@@ -69,12 +84,14 @@ function asNumber(raw: unknown): number | undefined {
 export function coerceFieldValue(field: ObjectField, raw: unknown): Coerced {
   if (raw === null || raw === '') return { ok: true, value: null };
   switch (field.dataType) {
-    case 'integer': {
+    case 'integer':
+    case 'score': {
       const n = asNumber(raw);
       return n !== undefined && Number.isSafeInteger(n) ? { ok: true, value: n } : { ok: false };
     }
     case 'float':
-    case 'currency': {
+    case 'currency':
+    case 'percent': {
       const n = asNumber(raw);
       return n !== undefined ? { ok: true, value: n } : { ok: false };
     }

@@ -15,9 +15,11 @@ export const fieldValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 function valueSchemaOf(dataType: FieldDataType) {
   switch (dataType) {
     case 'integer':
+    case 'score':
       return z.number().int();
     case 'float':
     case 'currency':
+    case 'percent':
       return z.number();
     case 'boolean':
       return z.boolean();

@@ -2,10 +2,10 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MarketoError } from '../../domain/errors.js';
-import { marketoMessage } from '../../domain/marketo-codes.js';
+import { DETAIL_MESSAGES, formatMessage, marketoMessage, type RecordCode, reason } from '../../domain/marketo-codes.js';
 import { decodePageToken, encodePageToken, queryDigest } from '../../domain/paging.js';
 import type { PermissionKey } from '../../domain/permissions.js';
-import { MAX_BATCH } from '../../domain/results.js';
+import { MAX_BATCH, type Reason } from '../../domain/results.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import type { ObjectField } from './fields.js';
@@ -152,4 +152,144 @@ export function schemaFieldReadRoutes(options: {
       },
     );
   };
+}
+
+/**
+ * The write half, for the objects that have one (leads, program members): create custom fields, update a field's
+ * metadata. Per field a result `{name, status}` (Adobe's LeadFieldStatus), skipped ones with their reasons.
+ */
+
+/** createLeadFieldUsingPOST's data types (Adobe's CreateLeadField). */
+export const CREATE_FIELD_TYPES = [
+  'boolean',
+  'currency',
+  'date',
+  'datetime',
+  'email',
+  'float',
+  'integer',
+  'percent',
+  'phone',
+  'score',
+  'string',
+  'url',
+] as const;
+
+const createFieldInput = z.object({
+  displayName: z.string(),
+  name: z.string(),
+  description: z.string().max(2000).optional(),
+  dataType: z.enum(CREATE_FIELD_TYPES),
+  isHidden: z.boolean().optional(),
+  isHtmlEncodingInEmail: z.boolean().optional(),
+  isSensitive: z.boolean().optional(),
+});
+export type NewSchemaField = z.infer<typeof createFieldInput>;
+
+const updateFieldInput = z.object({
+  displayName: z.string().optional(),
+  description: z.string().max(2000).optional(),
+  isHidden: z.boolean().optional(),
+  isHtmlEncodingInEmail: z.boolean().optional(),
+  isSensitive: z.boolean().optional(),
+});
+export type SchemaFieldChanges = z.infer<typeof updateFieldInput>;
+
+export const createFieldsBody = (max: number) =>
+  z.object({ input: z.array(createFieldInput).min(1).max(max) }).meta({
+    example: {
+      input: [{ displayName: 'Acme Access Code', name: 'acmeAccessCode', description: 'Acme', dataType: 'string' }],
+    },
+  });
+/** "Single lead field for input" (UpdateLeadFieldRequest). */
+export const updateFieldBody = z
+  .object({ input: z.array(updateFieldInput).length(1) })
+  .meta({ example: { input: [{ displayName: 'Acme Access Code', isHtmlEncodingInEmail: true }] } });
+
+export const fieldStatusEnvelope = envelopeOf(
+  z
+    .object({
+      name: z.string(),
+      status: z.enum(['created', 'updated', 'skipped']),
+      reasons: z.array(z.object({ code: z.string(), message: z.string() })).optional(),
+    })
+    .meta({ id: 'LeadFieldStatus' }),
+);
+export type FieldStatus =
+  { name: string; status: 'created' | 'updated' } | { name: string; status: 'skipped'; reasons: Reason[] };
+
+/** What the write routes need of an object's fields. */
+export interface SchemaFieldStore {
+  /** Every field, standard and custom, with its metadata. */
+  fields(): readonly SchemaField[];
+  /** Stores a custom field (checked), created through the API. */
+  create(field: NewSchemaField): void;
+  /** Stores a field's new metadata (checked). */
+  update(name: string, changes: SchemaFieldChanges): void;
+  /** How many custom fields the object takes at most (program members: 20), if it has a limit. */
+  maxCustom?: number;
+}
+
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,49}$/;
+/** "The displayName must be unique and cannot contain special characters" (leads.md): letters, digits, spaces, _. */
+const DISPLAY_NAME = /^[A-Za-z0-9 _]{1,255}$/;
+
+const skippedField = (name: string, code: RecordCode, message?: string): FieldStatus => ({
+  name,
+  status: 'skipped',
+  reasons: [reason(code, message)],
+});
+
+/** Create Lead Fields (and Program Member Fields): each new field checked against the others, in input order. */
+export function createFields(store: SchemaFieldStore, input: readonly NewSchemaField[]): FieldStatus[] {
+  return input.map((field) => {
+    const existing = store.fields();
+    if (!FIELD_NAME.test(field.name)) {
+      return skippedField(field.name, '1003', formatMessage(DETAIL_MESSAGES.invalidApiName, 'field', field.name));
+    }
+    if (!DISPLAY_NAME.test(field.displayName)) {
+      return skippedField(field.name, '1003', formatMessage(DETAIL_MESSAGES.invalidDisplayName, field.displayName));
+    }
+    const taken = existing.find(
+      (other) =>
+        other.name.toLowerCase() === field.name.toLowerCase() ||
+        other.displayName.toLowerCase() === field.displayName.toLowerCase(),
+    );
+    if (taken) return skippedField(field.name, '1017');
+    if (store.maxCustom !== undefined && existing.filter((other) => other.isCustom).length >= store.maxCustom) {
+      return skippedField(field.name, '1028', formatMessage(DETAIL_MESSAGES.tooManyCustomFields, store.maxCustom));
+    }
+    store.create(field);
+    return { name: field.name, status: 'created' };
+  });
+}
+
+/**
+ * Update Lead Field (leads.md "Update Field"): a standard field's description, isHtmlEncodingInEmail and isSensitive;
+ * a custom field's displayName too, and isHidden when the API created it. Anything else skips the field with 1003.
+ */
+export function updateField(store: SchemaFieldStore, name: string, changes: SchemaFieldChanges): FieldStatus[] {
+  const field = store.fields().find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+  if (!field) return [skippedField(name, '1006', marketoMessage('1006', name))];
+  const refused = (attribute: string) =>
+    skippedField(field.name, '1003', formatMessage(DETAIL_MESSAGES.fieldAttributeNotUpdateable, attribute, field.name));
+  if (!field.isCustom && changes.displayName !== undefined && changes.displayName !== field.displayName) {
+    return [refused('displayName')];
+  }
+  if (
+    changes.isHidden !== undefined &&
+    changes.isHidden !== field.isHidden &&
+    !(field.isCustom && field.isApiCreated)
+  ) {
+    return [refused('isHidden')];
+  }
+  if (changes.displayName !== undefined && !DISPLAY_NAME.test(changes.displayName)) {
+    return [skippedField(field.name, '1003', formatMessage(DETAIL_MESSAGES.invalidDisplayName, changes.displayName))];
+  }
+  const clash = store
+    .fields()
+    .find((other) => other !== field && other.displayName.toLowerCase() === changes.displayName?.toLowerCase());
+  if (clash) return [skippedField(field.name, '1017')];
+  store.update(field.name, changes);
+  return [{ name: field.name, status: 'updated' }];
 }
