@@ -14,6 +14,7 @@ import { namedAccountListMembers, namedAccountLists, namedAccounts } from './fam
 import { opportunities, opportunityRoles } from './families/crm/opportunities.js';
 import { salesPersons } from './families/crm/sales-persons.js';
 import { lists } from './families/lists/lists.js';
+import { programMemberFields } from './families/program-members/program-member-fields.js';
 
 /**
  * The resource families, in dependency order (a family's seed may name rows of those before it, and its migrations
@@ -39,6 +40,7 @@ export const FAMILIES = [
   customObjectSettings,
   customObjectTypes,
   customObjects,
+  programMemberFields,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */

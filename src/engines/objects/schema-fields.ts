@@ -293,3 +293,61 @@ export function updateField(store: SchemaFieldStore, name: string, changes: Sche
   store.update(field.name, changes);
   return [{ name: field.name, status: 'updated' }];
 }
+
+/** All four routes of an object whose fields the API creates and updates (leads, program members), under `path`. */
+export function schemaFieldRoutes(options: {
+  path: string;
+  tag: string;
+  object: string;
+  /** How many fields one create takes (leads 100; program members 20). */
+  maxCreated: number;
+  store(request: FastifyRequest): SchemaFieldStore;
+}): FastifyPluginAsyncZod {
+  const tags = [options.tag];
+  const createBody = createFieldsBody(options.maxCreated);
+  const reads = schemaFieldReadRoutes({
+    path: options.path,
+    tag: options.tag,
+    object: options.object,
+    fieldsOf: (request) => options.store(request).fields(),
+  });
+  return async (app) => {
+    await reads(app, {});
+    app.post(
+      `${options.path}.json`,
+      {
+        config: { permissions: SCHEMA_FIELD_CREATE },
+        schema: {
+          tags,
+          summary: `Create ${options.object} Fields`,
+          description: `Up to ${options.maxCreated} custom fields; each is skipped with its reason or created.`,
+          body: createBody,
+          response: { 200: fieldStatusEnvelope },
+        },
+      },
+      async (request) => {
+        const results = request.ctx.transaction(() => createFields(options.store(request), request.body.input));
+        return successEnvelope(request.marketoRequestId(), results);
+      },
+    );
+    app.post(
+      `${options.path}/:fieldApiName.json`,
+      {
+        config: { permissions: SCHEMA_FIELD_READ },
+        schema: {
+          tags,
+          summary: `Update ${options.object} Field`,
+          params: fieldNameParams,
+          body: updateFieldBody,
+          response: { 200: fieldStatusEnvelope },
+        },
+      },
+      async (request) => {
+        const results = request.ctx.transaction(() =>
+          updateField(options.store(request), request.params.fieldApiName, request.body.input[0]!),
+        );
+        return successEnvelope(request.marketoRequestId(), results);
+      },
+    );
+  };
+}
