@@ -164,6 +164,16 @@ export const DETAIL_MESSAGES = {
   typeLinkedFrom: "Custom object type '%s' is linked from '%s'",
   unknownCustomObject: "Custom object type '%s' not found",
   noVersion: "Custom object type '%s' has no %s version",
+  /** Ours (1003/709, the Custom Activity Type API): the rules of activities.md "Custom Activity Types". */
+  activityTypeNoDraft: "Activity type '%s' has no draft",
+  invalidActivityTypeName: "Invalid name '%s': letters, digits, spaces and _, with at least one letter",
+  triggerOrFilterTaken: "%s '%s' is another activity type's",
+  activityTypeInUse: "Activity type '%s' is approved and in use: %s cannot change",
+  primaryAttributeExists: "Activity type '%s' has a primary attribute: demote it (isPrimary false) first",
+  primaryAttributeDelete: "Attribute '%s' is the primary attribute: demote it before deleting it",
+  noPrimaryAttribute: "Activity type '%s' needs a primary attribute to be approved",
+  duplicateAttribute: "Attribute '%s' is already in activity type '%s'",
+  tooManyAttributes: 'An activity type has at most %s secondary attributes',
   /** Ours (1003/1028, the schema field APIs): the naming and update rules of leads.md "Fields". */
   invalidDisplayName: "Invalid displayName '%s': letters, digits, spaces and _ only",
   tooManyCustomFields: 'The object has at most %s custom fields',
