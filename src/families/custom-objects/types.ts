@@ -79,7 +79,6 @@ const typeItem = versionInput
     updatedAt: z.iso.datetime({ offset: true }).optional(),
   })
   .meta({
-    id: 'CustomObjectTypeSeed',
     example: {
       apiName: 'car',
       displayName: 'Car',
