@@ -1,8 +1,33 @@
 import type { Clock } from '../../clock.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { type Database, prepareOnUse } from '../../storage/database.js';
-import type { CustomFieldType, ObjectField } from './fields.js';
+import { customCatalogField, CUSTOM_FIELD_TYPES, type CustomFieldType, type ObjectField } from './fields.js';
 import { type NewSchemaField, type SchemaField, type SchemaFieldChanges, schemaFieldOf } from './schema-fields.js';
+
+/** The two tables of an object's fields (its migration runs this): custom fields, standard fields' metadata. */
+export function fieldTablesSql(fields: string, settings: string): string {
+  return `
+CREATE TABLE ${fields} (
+  name TEXT PRIMARY KEY COLLATE NOCASE,
+  display_name TEXT NOT NULL,
+  data_type TEXT NOT NULL CHECK (data_type IN (${CUSTOM_FIELD_TYPES.map((type) => `'${type}'`).join(', ')})),
+  length INTEGER,
+  description TEXT,
+  is_hidden INTEGER NOT NULL DEFAULT 0,
+  is_html_encoding INTEGER,
+  is_sensitive INTEGER NOT NULL DEFAULT 0,
+  is_api_created INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE ${settings} (
+  name TEXT PRIMARY KEY COLLATE NOCASE,
+  description TEXT,
+  is_html_encoding INTEGER,
+  is_sensitive INTEGER
+) WITHOUT ROWID;
+`;
+}
 
 /**
  * An object's custom fields and its standard fields' metadata, over two tables of one layout (the leads' lead_fields
@@ -54,8 +79,6 @@ interface SettingsRow {
 const DEFAULT_STRING_LENGTH = 255;
 const FIELD_COLUMNS =
   'name, display_name, data_type, length, description, is_hidden, is_html_encoding, is_sensitive, is_api_created';
-/** Custom fields get ids after the standard ones, like Marketo's describe. */
-export const CUSTOM_FIELD_ID_BASE = 10000;
 
 function toCustomField(row: FieldRow): CustomField {
   return {
@@ -194,16 +217,7 @@ export class SchemaFieldRepository {
 
   /** The custom fields as catalog fields, after the standard ones. */
   customFields(searchable: (dataType: CustomFieldType) => boolean): ObjectField[] {
-    return this.list().map((field, index) => ({
-      id: CUSTOM_FIELD_ID_BASE + index,
-      name: field.name,
-      displayName: field.displayName,
-      dataType: field.dataType,
-      ...(field.length !== undefined ? { length: field.length } : {}),
-      readOnly: false,
-      searchable: searchable(field.dataType),
-      custom: true,
-    }));
+    return this.list().map((field, index) => customCatalogField(field, index, searchable(field.dataType)));
   }
 
   /** Every field with its metadata, standard then custom (Get Lead Fields). */

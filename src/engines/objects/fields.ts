@@ -25,6 +25,45 @@ export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
 /** What a field holds. */
 export type FieldDataType = CustomFieldType | 'text';
 
+/**
+ * The data types of custom object fields and of custom activity attributes, in Marketo's order (custom-objects.md
+ * "List Field Data Types"; Adobe's CustomActivityTypeAttribute): `link` names another object's field.
+ */
+export const LINKABLE_DATA_TYPES = [
+  'string',
+  'boolean',
+  'integer',
+  'float',
+  'link',
+  'email',
+  'currency',
+  'date',
+  'datetime',
+  'phone',
+  'text',
+] as const;
+
+/** A declared custom field as its object's catalog holds it, numbered after the standard fields. */
+export function customCatalogField(
+  field: { name: string; displayName: string; dataType: CustomFieldType; length?: number | undefined },
+  index: number,
+  searchable: boolean,
+): ObjectField {
+  return {
+    id: CUSTOM_FIELD_ID_BASE + index,
+    name: field.name,
+    displayName: field.displayName,
+    dataType: field.dataType,
+    ...(field.length !== undefined ? { length: field.length } : {}),
+    readOnly: false,
+    searchable,
+    custom: true,
+  };
+}
+
+/** Custom fields get ids after the standard ones, like Marketo's describe. */
+export const CUSTOM_FIELD_ID_BASE = 10000;
+
 export interface ObjectField {
   id: number;
   name: string;

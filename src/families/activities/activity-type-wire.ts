@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatDatetime } from '../../domain/datetime.js';
+import { LINKABLE_DATA_TYPES } from '../../engines/objects/fields.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import { approvedVersion, type CustomTypeVersion, type StoredActivityType } from './activity-types-repository.js';
 
@@ -32,19 +33,7 @@ export const customActivityTypeSchema = activityTypeSchema
   .meta({ id: 'CustomActivityType' });
 
 /** The data types of a custom activity type's attributes (Adobe's CustomActivityTypeAttribute). */
-export const CUSTOM_DATA_TYPES = [
-  'string',
-  'boolean',
-  'integer',
-  'float',
-  'link',
-  'email',
-  'currency',
-  'date',
-  'datetime',
-  'phone',
-  'text',
-] as const;
+export const CUSTOM_DATA_TYPES = LINKABLE_DATA_TYPES;
 
 /** "API Name: alphanumeric characters, with a maximum length of 255" (activities.md "Create type"), and _ (ours). */
 export const activityApiName = z

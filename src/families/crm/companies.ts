@@ -1,7 +1,7 @@
 import { reason } from '../../domain/marketo-codes.js';
 import { objectFamily } from '../../engines/objects/object-family.js';
 import { dedupeKey } from '../../engines/objects/object-type.js';
-import { crmFields } from './crm-fields.js';
+import { crmTypes } from './crm-fields.js';
 import { refuseWhileCrmSyncs } from './crm-sync.js';
 import { COMPANY_LEAD_FIELDS, STANDARD_TYPES } from './standard-types.js';
 
@@ -26,10 +26,7 @@ export const companies = objectFamily({
     describe: 'Describe Companies',
   },
   permissions: { read: ['read-only-company', 'read-write-company'], write: ['read-write-company'] },
-  types: {
-    ofRequest: (request) => request.ctx.repo(crmFields).typeOf('company'),
-    ofSeed: (_item, env) => env.repo(crmFields).typeOf('company'),
-  },
+  types: crmTypes('company'),
   guard: refuseWhileCrmSyncs,
   hooks: {
     beforeDelete: (record, env) =>

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
-import type { ObjectField } from '../../engines/objects/fields.js';
+import { customCatalogField, type ObjectField } from '../../engines/objects/fields.js';
+import type { ObjectTypes } from '../../engines/objects/object-family.js';
 import { ObjectType } from '../../engines/objects/object-type.js';
 import { type CrmObject, STANDARD_TYPES } from './standard-types.js';
 import { defineFamily, type FamilyRouteOptions } from '../../family.js';
@@ -29,8 +30,6 @@ const DATA_TYPES = ['string', 'email', 'integer', 'float', 'boolean', 'date', 'd
  * String or Integer appear in the searchableFields array"; the same rule for every CRM object is our decision).
  */
 const SEARCHABLE_TYPES: ReadonlySet<string> = new Set(['string', 'integer']);
-/** Custom fields get ids after the standard ones, as custom lead fields do. */
-const CUSTOM_FIELD_ID_BASE = 10000;
 
 const fieldName = z
   .string()
@@ -150,16 +149,7 @@ export class CrmFieldRepository {
       const standard = STANDARD_TYPES[object];
       const custom: ObjectField[] = this.list()
         .filter((field) => field.object === object)
-        .map((field, index) => ({
-          id: CUSTOM_FIELD_ID_BASE + index,
-          name: field.name,
-          displayName: field.displayName,
-          dataType: field.dataType,
-          ...(field.length !== undefined ? { length: field.length } : {}),
-          readOnly: false,
-          searchable: SEARCHABLE_TYPES.has(field.dataType),
-          custom: true,
-        }));
+        .map((field, index) => customCatalogField(field, index, SEARCHABLE_TYPES.has(field.dataType)));
       type = new ObjectType({
         ...standard.spec,
         fields: [...standard.spec.fields, ...custom],
@@ -177,6 +167,14 @@ export class CrmFieldRepository {
   invalidate(): void {
     this.types.clear();
   }
+}
+
+/** The types of a CRM object's family: its standard fields and the subscription's custom ones. */
+export function crmTypes(object: CrmObject): ObjectTypes {
+  return {
+    ofRequest: (request) => request.ctx.repo(crmFields).typeOf(object),
+    ofSeed: (_item, env) => env.repo(crmFields).typeOf(object),
+  };
 }
 
 const objectParams = z.object({ object: z.enum(CRM_OBJECTS), name: z.string() });

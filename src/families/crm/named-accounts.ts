@@ -21,7 +21,7 @@ import { defineFamily, type FamilyRouteOptions } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
 import { type Database, prepareOnUse } from '../../storage/database.js';
-import { crmFields } from './crm-fields.js';
+import { crmFields, crmTypes } from './crm-fields.js';
 import { STANDARD_TYPES } from './standard-types.js';
 
 /**
@@ -44,10 +44,7 @@ export const namedAccounts = objectFamily({
     describe: 'Describe Named Accounts',
   },
   permissions: { read: ACCOUNT_READ, write: ACCOUNT_WRITE },
-  types: {
-    ofRequest: (request) => request.ctx.repo(crmFields).typeOf('namedAccount'),
-    ofSeed: (_item, env) => env.repo(crmFields).typeOf('namedAccount'),
-  },
+  types: crmTypes('namedAccount'),
   schemaFields: { object: 'Named Account' },
   record: {
     schemaId: 'NamedAccount',

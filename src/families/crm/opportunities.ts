@@ -2,7 +2,7 @@ import { MarketoError } from '../../domain/errors.js';
 import { marketoMessage, reason } from '../../domain/marketo-codes.js';
 import { objectFamily } from '../../engines/objects/object-family.js';
 import { dedupeKey } from '../../engines/objects/object-type.js';
-import { crmFields } from './crm-fields.js';
+import { crmTypes } from './crm-fields.js';
 import { refuseWhileCrmSyncs } from './crm-sync.js';
 import { salesPersons } from './sales-persons.js';
 import { STANDARD_TYPES } from './standard-types.js';
@@ -28,10 +28,7 @@ export const opportunities = objectFamily({
     describe: 'Describe Opportunity',
   },
   permissions: { read: READ, write: WRITE },
-  types: {
-    ofRequest: (request) => request.ctx.repo(crmFields).typeOf('opportunity'),
-    ofSeed: (_item, env) => env.repo(crmFields).typeOf('opportunity'),
-  },
+  types: crmTypes('opportunity'),
   guard: refuseWhileCrmSyncs,
   hooks: {
     // "A Sync Opportunities call was made with a non-existent ExternalSalesPersonID value" (error-codes.md 718):
@@ -85,10 +82,7 @@ export const opportunityRoles = objectFamily({
     describe: 'Describe Opportunity Role',
   },
   permissions: { read: READ, write: WRITE },
-  types: {
-    ofRequest: (request) => request.ctx.repo(crmFields).typeOf('opportunityRole'),
-    ofSeed: (_item, env) => env.repo(crmFields).typeOf('opportunityRole'),
-  },
+  types: crmTypes('opportunityRole'),
   guard: refuseWhileCrmSyncs,
   hooks: {
     link: (values, env) => {

@@ -1,6 +1,6 @@
 import { reason } from '../../domain/marketo-codes.js';
 import { objectFamily } from '../../engines/objects/object-family.js';
-import { crmFields } from './crm-fields.js';
+import { crmTypes } from './crm-fields.js';
 import { refuseWhileCrmSyncs } from './crm-sync.js';
 import { STANDARD_TYPES } from './standard-types.js';
 
@@ -21,10 +21,7 @@ export const salesPersons = objectFamily({
     describe: 'Describe SalesPersons',
   },
   permissions: { read: ['read-only-sales-person', 'read-write-sales-person'], write: ['read-write-sales-person'] },
-  types: {
-    ofRequest: (request) => request.ctx.repo(crmFields).typeOf('salesPerson'),
-    ofSeed: (_item, env) => env.repo(crmFields).typeOf('salesPerson'),
-  },
+  types: crmTypes('salesPerson'),
   guard: refuseWhileCrmSyncs,
   hooks: {
     // "You cannot delete a Sales Person that is in use … associated with active Leads" (sales-persons.md).

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage } from '../../domain/marketo-codes.js';
-import type { FieldDataType, ObjectField } from '../../engines/objects/fields.js';
+import { type FieldDataType, LINKABLE_DATA_TYPES, type ObjectField } from '../../engines/objects/fields.js';
 import { objectFields, ObjectType, type Relationship, systemFields } from '../../engines/objects/object-type.js';
 
 /**
@@ -11,19 +11,7 @@ import { objectFields, ObjectType, type Relationship, systemFields } from '../..
  */
 
 /** Get Custom Object Type Field Data Types (custom-objects.md "List Field Data Types"), in its order. */
-export const FIELD_DATA_TYPES = [
-  'string',
-  'boolean',
-  'integer',
-  'float',
-  'link',
-  'email',
-  'currency',
-  'date',
-  'datetime',
-  'phone',
-  'text',
-] as const;
+export const FIELD_DATA_TYPES = LINKABLE_DATA_TYPES;
 export type CustomFieldDataType = (typeof FIELD_DATA_TYPES)[number];
 
 export const relatedToSchema = z.strictObject({

@@ -95,9 +95,6 @@ export function isStandardFieldName(name: string): boolean {
   return STANDARD_BY_NAME.has(name.toLowerCase()) || SEED_LEAD_KEYS.has(name.toLowerCase());
 }
 
-/** Custom fields get ids after the standard ones, like Marketo's describe. */
-export const CUSTOM_FIELD_ID_BASE = 10000;
-
 /** Custom fields of these types can be filtered on (getLeadsByFilterUsingGET). */
 export const SEARCHABLE_CUSTOM_TYPES: ReadonlySet<FieldDataType> = new Set(['string', 'email', 'integer']);
 

@@ -1,3 +1,4 @@
+import { fieldTablesSql } from '../../engines/objects/field-repository.js';
 import type { Migration } from '../../storage/migrations.js';
 
 /** The leads family's tables: leads and the custom lead fields. */
@@ -31,33 +32,13 @@ CREATE TABLE lead_fields (
   },
   {
     name: 'leads/001_field_metadata',
-    sql: `
--- The schema field API (leads.md "Fields"): a custom field's metadata, every type createLeadFieldUsingPOST takes, and
--- the metadata of standard fields (description, HTML encoding, sensitivity: what the API may change of them).
-CREATE TABLE lead_fields_with_metadata (
-  name TEXT PRIMARY KEY COLLATE NOCASE,
-  display_name TEXT NOT NULL,
-  data_type TEXT NOT NULL CHECK (data_type IN ('string', 'email', 'integer', 'float', 'boolean', 'date', 'datetime',
-    'currency', 'phone', 'url', 'percent', 'score')),
-  length INTEGER,
-  description TEXT,
-  is_hidden INTEGER NOT NULL DEFAULT 0,
-  is_html_encoding INTEGER,
-  is_sensitive INTEGER NOT NULL DEFAULT 0,
-  is_api_created INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL
-) WITHOUT ROWID;
+    // The schema field API (leads.md "Fields"): a custom field's metadata, every type createLeadFieldUsingPOST takes,
+    // and the metadata of standard fields (description, HTML encoding, sensitivity: what the API may change of them).
+    sql: `${fieldTablesSql('lead_fields_with_metadata', 'lead_field_settings')}
 INSERT INTO lead_fields_with_metadata (name, display_name, data_type, length, created_at)
   SELECT name, display_name, data_type, length, created_at FROM lead_fields;
 DROP TABLE lead_fields;
 ALTER TABLE lead_fields_with_metadata RENAME TO lead_fields;
-
-CREATE TABLE lead_field_settings (
-  name TEXT PRIMARY KEY COLLATE NOCASE,
-  description TEXT,
-  is_html_encoding INTEGER,
-  is_sensitive INTEGER
-) WITHOUT ROWID;
 `,
   },
 ];
