@@ -15,6 +15,7 @@ import { opportunities, opportunityRoles } from './families/crm/opportunities.js
 import { salesPersons } from './families/crm/sales-persons.js';
 import { lists } from './families/lists/lists.js';
 import { programMemberFields } from './families/program-members/program-member-fields.js';
+import { userManagement } from './families/user-management/user-management.js';
 
 /**
  * The resource families, in dependency order (a family's seed may name rows of those before it, and its migrations
@@ -41,6 +42,7 @@ export const FAMILIES = [
   customObjectTypes,
   customObjects,
   programMemberFields,
+  userManagement,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */
