@@ -107,10 +107,82 @@ export const MAX_PAGE_ROWS = 301;
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
+/** The SQL of each statement over a table of the engine's layout (exported: the bench's minimal route runs it too). */
+export function objectSql(table: ObjectTable) {
+  const links = table.linkColumns ?? [];
+  for (const name of [table.name, ...links, ...Object.values(table.fieldColumns ?? {})]) {
+    if (!IDENTIFIER.test(name)) throw new Error(`object table ${table.name}: "${name}" is not a plain identifier`);
+  }
+  const t = table.name;
+  const columns = [
+    'id',
+    table.typed ? 'type_id' : '0',
+    table.guid ? 'marketo_guid' : 'NULL',
+    table.partitioned ? 'partition_id' : 'NULL',
+    'fields',
+    'created_at',
+    'updated_at',
+  ].join(', ');
+  const typeCondition = table.typed ? 'type_id = @typeId' : '@typeId = @typeId';
+  const select = (where: string) => `SELECT ${columns} FROM ${t} WHERE ${where} AND ${typeCondition}`;
+  const inserted = [
+    ...(table.typed ? ['type_id'] : []),
+    ...(table.guid ? ['marketo_guid'] : []),
+    ...(table.partitioned ? ['partition_id'] : []),
+    'dedupe_key',
+    'fields',
+    'created_at',
+    'updated_at',
+    ...links,
+  ];
+  const params = [
+    ...(table.typed ? ['@typeId'] : []),
+    ...(table.guid ? ['@guid'] : []),
+    ...(table.partitioned ? ['@partitionId'] : []),
+    '@dedupeKey',
+    '@fields',
+    '@createdAt',
+    '@updatedAt',
+    ...links.map((_, i) => `@link${i}`),
+  ];
+  const linkSets = links.map((column, i) => `, ${column} = @link${i}`).join('');
+  const values = 'SELECT value FROM json_each(@values)';
+  return {
+    selectById: select('id = @value'),
+    selectByGuid: select(table.guid ? 'marketo_guid = @value' : '0'),
+    selectByKey: select('dedupe_key = @value'),
+    selectByKeyIn: select(
+      table.partitioned ? 'dedupe_key = @value AND partition_id IN (SELECT value FROM json_each(@partitions))' : '0',
+    ),
+    insert: `INSERT INTO ${t} (${inserted.join(', ')}) VALUES (${params.join(', ')}) RETURNING id`,
+    load: `INSERT INTO ${t} (id, ${inserted.join(', ')}) VALUES (@id, ${params.join(', ')}) RETURNING id`,
+    update: `UPDATE ${t} SET dedupe_key = @dedupeKey, fields = @fields, updated_at = @updatedAt${linkSets} WHERE id = @id`,
+    delete: `DELETE FROM ${t} WHERE id = ?`,
+    selectAll: `SELECT ${columns} FROM ${t} ORDER BY id`,
+    count: `SELECT count(*) AS n FROM ${t} WHERE ${typeCondition}`,
+    /** A page of a filter over one kind of column (`@values` a JSON array; `@path` for fields in the JSON). */
+    page(column: ObjectColumn): string {
+      const condition = {
+        id: () => `id IN (${values})`,
+        guid: () => `marketo_guid IN (${values})`,
+        dedupe: () => `dedupe_key IN (${values})`,
+        link: () => `${(column as { column: string }).column} IN (${values})`,
+        // Text matches without regard to case, as lead filters do.
+        json: () =>
+          (column as { numeric: boolean }).numeric
+            ? `json_extract(fields, @path) IN (${values})`
+            : `lower(json_extract(fields, @path)) IN (SELECT lower(value) FROM json_each(@values))`,
+      }[column.kind]();
+      const scoped = table.partitioned ? ' AND partition_id IN (SELECT value FROM json_each(@partitions))' : '';
+      return `SELECT ${columns} FROM ${t}
+         WHERE ${condition} AND ${typeCondition}${scoped} AND id > @after ORDER BY id LIMIT ${MAX_PAGE_ROWS}`;
+    },
+  };
+}
+
 /** Prepared statements over one family's table; the layout's optional columns decide the SQL. */
 export class ObjectRepository {
-  private readonly columns: string;
-  private readonly typeCondition: string;
+  private readonly sql;
   private readonly selectById;
   private readonly selectByGuid;
   private readonly selectByKey;
@@ -129,72 +201,18 @@ export class ObjectRepository {
     private readonly ids: Ids,
     readonly table: ObjectTable,
   ) {
-    const links = table.linkColumns ?? [];
-    for (const name of [table.name, ...links, ...Object.values(table.fieldColumns ?? {})]) {
-      if (!IDENTIFIER.test(name)) throw new Error(`object table ${table.name}: "${name}" is not a plain identifier`);
-    }
-    const t = table.name;
-    this.columns = [
-      'id',
-      table.typed ? 'type_id' : '0',
-      table.guid ? 'marketo_guid' : 'NULL',
-      table.partitioned ? 'partition_id' : 'NULL',
-      'fields',
-      'created_at',
-      'updated_at',
-    ].join(', ');
-    this.typeCondition = table.typed ? 'type_id = @typeId' : '@typeId = @typeId';
-    const select = (where: string) =>
-      prepareOnUse<Record<string, unknown>, Row>(
-        db,
-        `SELECT ${this.columns} FROM ${t} WHERE ${where} AND ${this.typeCondition}`,
-        { raw: true },
-      );
-    this.selectById = select('id = @value');
-    this.selectByGuid = select(table.guid ? 'marketo_guid = @value' : '0');
-    this.selectByKey = select('dedupe_key = @value');
-    this.selectByKeyIn = select(
-      table.partitioned ? 'dedupe_key = @value AND partition_id IN (SELECT value FROM json_each(@partitions))' : '0',
-    );
-    const inserted = [
-      ...(table.typed ? ['type_id'] : []),
-      ...(table.guid ? ['marketo_guid'] : []),
-      ...(table.partitioned ? ['partition_id'] : []),
-      'dedupe_key',
-      'fields',
-      'created_at',
-      'updated_at',
-      ...links,
-    ];
-    const params = [
-      ...(table.typed ? ['@typeId'] : []),
-      ...(table.guid ? ['@guid'] : []),
-      ...(table.partitioned ? ['@partitionId'] : []),
-      '@dedupeKey',
-      '@fields',
-      '@createdAt',
-      '@updatedAt',
-      ...links.map((_, i) => `@link${i}`),
-    ];
-    this.insertRow = prepareOnUse<Record<string, unknown>, { id: number }>(
-      db,
-      `INSERT INTO ${t} (${inserted.join(', ')}) VALUES (${params.join(', ')}) RETURNING id`,
-    );
-    this.loadRow = prepareOnUse<Record<string, unknown>, { id: number }>(
-      db,
-      `INSERT INTO ${t} (id, ${inserted.join(', ')}) VALUES (@id, ${params.join(', ')}) RETURNING id`,
-    );
-    const linkSets = links.map((column, i) => `, ${column} = @link${i}`).join('');
-    this.updateRow = prepareOnUse<Record<string, unknown>>(
-      db,
-      `UPDATE ${t} SET dedupe_key = @dedupeKey, fields = @fields, updated_at = @updatedAt${linkSets} WHERE id = @id`,
-    );
-    this.deleteRow = prepareOnUse<[number]>(db, `DELETE FROM ${t} WHERE id = ?`);
-    this.selectAll = prepareOnUse<[], Row>(db, `SELECT ${this.columns} FROM ${t} ORDER BY id`, { raw: true });
-    this.countOfType = prepareOnUse<Record<string, unknown>, { n: number }>(
-      db,
-      `SELECT count(*) AS n FROM ${t} WHERE ${this.typeCondition}`,
-    );
+    const sql = (this.sql = objectSql(table));
+    const select = (text: string) => prepareOnUse<Record<string, unknown>, Row>(db, text, { raw: true });
+    this.selectById = select(sql.selectById);
+    this.selectByGuid = select(sql.selectByGuid);
+    this.selectByKey = select(sql.selectByKey);
+    this.selectByKeyIn = select(sql.selectByKeyIn);
+    this.insertRow = prepareOnUse<Record<string, unknown>, { id: number }>(db, sql.insert);
+    this.loadRow = prepareOnUse<Record<string, unknown>, { id: number }>(db, sql.load);
+    this.updateRow = prepareOnUse<Record<string, unknown>>(db, sql.update);
+    this.deleteRow = prepareOnUse<[number]>(db, sql.delete);
+    this.selectAll = prepareOnUse<[], Row>(db, sql.selectAll, { raw: true });
+    this.countOfType = prepareOnUse<Record<string, unknown>, { n: number }>(db, sql.count);
   }
 
   find(typeId: number, id: number): ObjectRecord | undefined {
@@ -242,50 +260,32 @@ export class ObjectRepository {
           : column.kind;
     let statement = this.pages.get(key);
     if (!statement) {
-      const values = 'SELECT value FROM json_each(@values)';
-      const condition = {
-        id: () => `id IN (${values})`,
-        guid: () => `marketo_guid IN (${values})`,
-        dedupe: () => `dedupe_key IN (${values})`,
-        link: () => `${(column as { column: string }).column} IN (${values})`,
-        // Text matches without regard to case, as lead filters do.
-        json: () =>
-          (column as { numeric: boolean }).numeric
-            ? `json_extract(fields, @path) IN (${values})`
-            : `lower(json_extract(fields, @path)) IN (SELECT lower(value) FROM json_each(@values))`,
-      }[column.kind]();
-      const scoped = this.table.partitioned ? ' AND partition_id IN (SELECT value FROM json_each(@partitions))' : '';
-      statement = prepareOnUse<Record<string, unknown>, Row>(
-        this.db,
-        `SELECT ${this.columns} FROM ${this.table.name}
-         WHERE ${condition} AND ${this.typeCondition}${scoped} AND id > @after ORDER BY id LIMIT ${MAX_PAGE_ROWS}`,
-        { raw: true },
-      );
+      statement = prepareOnUse<Record<string, unknown>, Row>(this.db, this.sql.page(column), { raw: true });
       this.pages.set(key, statement);
     }
     return statement;
   }
 
+  /** Inserts a record; answers it as stored (no second read: its columns are the ones just written). */
   insert(record: NewObject): ObjectRecord {
     const now = this.clock.now();
-    const { id } = this.insertRow.get({
-      ...this.writeParams(record),
-      guid: this.table.guid ? this.ids.uuid() : null,
-      createdAt: now,
-      updatedAt: now,
-    })!;
-    return this.find(record.typeId, id)!;
+    const guid = this.table.guid ? this.ids.uuid() : null;
+    const { id } = this.insertRow.get({ ...this.writeParams(record), guid, createdAt: now, updatedAt: now })!;
+    const { typeId, partitionId, fields } = record;
+    return { id, typeId, marketoGUID: guid, partitionId, fields, createdAt: now, updatedAt: now };
   }
 
-  update(id: number, record: NewObject): ObjectRecord {
+  /** Writes a record's new key, fields and links over `existing`; answers it as stored. */
+  update(existing: ObjectRecord, record: NewObject): ObjectRecord {
+    const updatedAt = this.clock.now();
     this.updateRow.run({
       ...this.linkParams(record.links),
-      id,
+      id: existing.id,
       dedupeKey: record.dedupeKey,
       fields: JSON.stringify(record.fields),
-      updatedAt: this.clock.now(),
+      updatedAt,
     });
-    return this.find(record.typeId, id)!;
+    return { ...existing, fields: record.fields, updatedAt };
   }
 
   delete(id: number): void {

@@ -197,7 +197,7 @@ export function syncObjects(
         if (other && other.id !== existing.id) return skip('1017');
       }
       const links = linksOf(call, fields);
-      const updated = repo.update(existing.id, {
+      const updated = repo.update(existing, {
         typeId: type.typeId,
         partitionId: existing.partitionId,
         dedupeKey: key,
