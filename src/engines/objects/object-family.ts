@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MarketoError } from '../../domain/errors.js';
+import { MAX_RECORD_ID, seedId } from '../../domain/record-ids.js';
 import { marketoMessage } from '../../domain/marketo-codes.js';
 import type { PermissionKey, PermissionObject } from '../../domain/permissions.js';
 import { MAX_BATCH, type RecordStatus } from '../../domain/results.js';
@@ -336,8 +337,8 @@ function loadObjects<K extends string>(
     if (typeof type === 'string') fail(`${path}.type`, type);
     const objectType = type as ObjectType;
     const { id, marketoGUID, createdAt, updatedAt, partition } = item;
-    if (id !== undefined && (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0)) {
-      fail(`${path}.id`, 'must be a positive integer');
+    if (id !== undefined && !seedId.safeParse(id).success) {
+      fail(`${path}.id`, `must be a positive integer, at most ${MAX_RECORD_ID} (Marketo's int32)`);
     }
     if (marketoGUID !== undefined && (!config.table.guid || typeof marketoGUID !== 'string' || marketoGUID === '')) {
       fail(`${path}.marketoGUID`, config.table.guid ? 'must be a GUID string' : 'this type is named by id');
