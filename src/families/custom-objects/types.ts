@@ -279,8 +279,10 @@ const deleteFieldBody = z.object({
     .min(1)
     .max(50),
 });
+// The spec's UpdateCustomObjectTypeFieldRequest, flat: an unknown key or no change at all is refused rather than
+// saved as a draft that changes nothing.
 const updateFieldBody = z
-  .object({
+  .strictObject({
     name: z.string().optional(),
     displayName: z.string().trim().min(1).max(255).optional(),
     description: z.string().max(2000).optional(),
@@ -288,6 +290,7 @@ const updateFieldBody = z
     isDedupeField: z.boolean().optional(),
     relatedTo: typeFieldSchema.shape.relatedTo,
   })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), 'names no change')
   .meta({ example: { displayName: 'Very Long Title', dataType: 'text' } });
 const fieldParams = apiNameParams.extend({ fieldApiName: z.string().min(1) });
 const dataTypesEnvelope = envelopeOf(z.enum(FIELD_DATA_TYPES));
