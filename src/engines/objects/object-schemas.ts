@@ -74,7 +74,8 @@ export function resultSchemaOf<const S extends readonly [RecordStatus, ...Record
     .meta({ id });
 }
 
-const describeField = z
+/** A field as a describe shows it (lead-database.md), for the object engine and the custom object type API. */
+export const describeField = z
   .object({
     name: z.string(),
     displayName: z.string(),

@@ -7,7 +7,7 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import type { PermissionKey } from '../../domain/permissions.js';
 import type { FieldDataType } from '../../engines/objects/fields.js';
 import type { ObjectEnv } from '../../engines/objects/object-rules.js';
-import { describeOf, relationshipSchema } from '../../engines/objects/object-schemas.js';
+import { describeField, describeOf, relationshipSchema } from '../../engines/objects/object-schemas.js';
 import { defineFamily, type FamilyRouteOptions } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
@@ -170,15 +170,6 @@ function itemOf(type: StoredType): TypeItem {
   };
 }
 
-const describeField = z.object({
-  name: z.string(),
-  displayName: z.string(),
-  description: z.string().optional(),
-  dataType: z.string(),
-  length: z.number().int().optional(),
-  updateable: z.boolean(),
-  crmManaged: z.boolean(),
-});
 /** A type as the schema API describes it (custom-objects.md "Describe Type"); a never-approved draft has no times. */
 const typeDescribeSchema = z
   .object({
