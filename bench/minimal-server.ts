@@ -353,8 +353,9 @@ const createFolder = db.transaction((parentId: number, name: string, description
   )!;
   const row = selectFolder.get(id)!;
   const chain = selectAncestors.all(row.id);
+  // The first links are the tree root and the zone, shown by its workspace's name (as AssetRepository.folderPath).
   const path = `/${row.tree}/${row.workspace_name}${chain
-    .slice(1)
+    .slice(2)
     .map((link) => `/${link.name}`)
     .join('')}`;
   return { row, path };
