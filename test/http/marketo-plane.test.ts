@@ -342,7 +342,13 @@ function specPermissions(description: string): string[] {
   const text = /Required Permissions:\s*([^\n<]*)/.exec(description)?.[1] ?? '';
   return text
     .split(/,| or /)
-    .map((name) => name.trim().replace(/^Read-Only Asset$/, 'Read-Only Assets'))
+    // Adobe's spelling slips: "Read-Only Asset", and "Read-Write Named Opportunity" on the opportunity operations.
+    .map((name) =>
+      name
+        .trim()
+        .replace(/^Read-Only Asset$/, 'Read-Only Assets')
+        .replace(/^Read-Write Named Opportunity$/, 'Read-Write Opportunity'),
+    )
     .filter((name) => name !== '' && name !== 'None')
     .sort();
 }

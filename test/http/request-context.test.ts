@@ -128,7 +128,7 @@ describe('a call addressed to another subscription reads that subscription’s s
 
   it('its stubs, on a real route and on an unknown path', async () => {
     await inSecond(async () => {
-      for (const path of [DESCRIBE, '/rest/v1/namedAccountLists.json']) {
+      for (const path of [DESCRIBE, '/rest/v1/gizmoLists.json']) {
         const added = await call(app, 'POST', '/admin/stubs', {
           match: { path },
           respond: { body: { stubbed: path } },
@@ -140,11 +140,11 @@ describe('a call addressed to another subscription reads that subscription’s s
       const stubbed = await inSecond(() => call(app, 'GET', DESCRIBE, undefined, bearer(secondToken)));
       expect(stubbed.json()).toEqual({ stubbed: DESCRIBE });
       const unknown = await inSecond(() =>
-        call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, bearer(secondToken)),
+        call(app, 'GET', '/rest/v1/gizmoLists.json', undefined, bearer(secondToken)),
       );
-      expect(unknown.json()).toEqual({ stubbed: '/rest/v1/namedAccountLists.json' });
+      expect(unknown.json()).toEqual({ stubbed: '/rest/v1/gizmoLists.json' });
       expect(codeOf(await call(app, 'GET', DESCRIBE, undefined, bearer(firstToken)))).toBe('ok');
-      const notFound = await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, bearer(firstToken));
+      const notFound = await call(app, 'GET', '/rest/v1/gizmoLists.json', undefined, bearer(firstToken));
       expect(codeOf(notFound)).toBe('610');
     } finally {
       await inSecond(() => call(app, 'DELETE', '/admin/stubs'));
