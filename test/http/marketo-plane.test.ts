@@ -340,17 +340,19 @@ const SPEC_PATH = fileURLToPath(new URL('../../../shared/marketo-specs/swagger-m
 /** Adobe's "Required Permissions:" text, normalised to catalog display names. */
 function specPermissions(description: string): string[] {
   const text = /Required Permissions:\s*([^\n<]*)/.exec(description)?.[1] ?? '';
-  return text
-    .split(/,| or /)
-    // Adobe's spelling slips: "Read-Only Asset", and "Read-Write Named Opportunity" on the opportunity operations.
-    .map((name) =>
-      name
-        .trim()
-        .replace(/^Read-Only Asset$/, 'Read-Only Assets')
-        .replace(/^Read-Write Named Opportunity$/, 'Read-Write Opportunity'),
-    )
-    .filter((name) => name !== '' && name !== 'None')
-    .sort();
+  return (
+    text
+      .split(/,| or /)
+      // Adobe's spelling slips: "Read-Only Asset", and "Read-Write Named Opportunity" on the opportunity operations.
+      .map((name) =>
+        name
+          .trim()
+          .replace(/^Read-Only Asset$/, 'Read-Only Assets')
+          .replace(/^Read-Write Named Opportunity$/, 'Read-Write Opportunity'),
+      )
+      .filter((name) => name !== '' && name !== 'None')
+      .sort()
+  );
 }
 
 describe.skipIf(!existsSync(SPEC_PATH))("x-marketo-permissions matches Adobe's specs", () => {

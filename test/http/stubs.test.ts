@@ -153,20 +153,17 @@ describe('stubs on an unknown path', () => {
       },
       respond: { body: { which: 'other client' } },
     });
-    const post = (body: unknown, url = '/rest/v1/gizmoList/12/gizmos.json') =>
-      call(app, 'POST', url, body, auth());
+    const post = (body: unknown, url = '/rest/v1/gizmoList/12/gizmos.json') => call(app, 'POST', url, body, auth());
     expect((await post({ input: [{ id: 7 }] })).json()).toEqual({ which: 'lead 7' });
     expect((await post({ input: [{ id: 8 }] })).json()).toEqual({ which: 'any' });
-    expect(
-      (await post({ input: [{ id: 7 }] }, '/rest/v1/gizmoList/12/gizmos.json?batchSize=5')).json(),
-    ).toEqual({
+    expect((await post({ input: [{ id: 7 }] }, '/rest/v1/gizmoList/12/gizmos.json?batchSize=5')).json()).toEqual({
       which: 'lead 7',
     });
-    expect(
-      (await call(app, 'GET', '/rest/v1/gizmoList/12/gizmos.json?batchSize=5', undefined, auth())).json(),
-    ).toEqual({
-      which: 'any',
-    });
+    expect((await call(app, 'GET', '/rest/v1/gizmoList/12/gizmos.json?batchSize=5', undefined, auth())).json()).toEqual(
+      {
+        which: 'any',
+      },
+    );
   });
 
   it('answers a text body with its status and headers (a bulk export file)', async () => {
@@ -436,13 +433,7 @@ describe('the journal for verification', () => {
       match: { method: 'POST', path: '/rest/v1/gizmoList/*/gizmos.json' },
       respond: { body: { requestId: 'a#1', success: false, errors: [{ code: '1004', message: 'Lead not found' }] } },
     });
-    await call(
-      app,
-      'POST',
-      '/rest/v1/gizmoList/12/gizmos.json',
-      { input: [{ id: 7 }], access_token: 'leak' },
-      auth(),
-    );
+    await call(app, 'POST', '/rest/v1/gizmoList/12/gizmos.json', { input: [{ id: 7 }], access_token: 'leak' }, auth());
     await call(app, 'GET', '/rest/v1/leads/describe.json', undefined, auth());
     const filtered = async (query: string) =>
       (await call(app, 'GET', `/admin/requests?${query}`)).json().items as Record<string, unknown>[];
@@ -527,13 +518,7 @@ describe('the journal for verification', () => {
         },
       },
     });
-    await call(
-      app,
-      'POST',
-      '/rest/v1/gizmoList/12/gizmos.json',
-      { input: [{ id: 1 }, { id: 2 }, { id: 3 }] },
-      auth(),
-    );
+    await call(app, 'POST', '/rest/v1/gizmoList/12/gizmos.json', { input: [{ id: 1 }, { id: 2 }, { id: 3 }] }, auth());
     const sync = await call(
       app,
       'POST',
