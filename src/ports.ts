@@ -1,6 +1,6 @@
 import type { ActivityRecorder } from './domain/activity-log.js';
 import type { Lead, LeadValue } from './domain/model.js';
-import type { AssetPlaces } from './engines/assets/places.js';
+import type { AssetPlaces, AssetTokens } from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
 
 /**
@@ -40,6 +40,8 @@ export interface Ports {
   leads: LeadDatabase;
   /** Folders and programs, where assets live (the assets family). */
   assetPlaces: AssetPlaces;
+  /** My Tokens of folders and programs, own and inherited, as emails render them (the assets family). */
+  assetTokens: AssetTokens;
 }
 
 export type PortName = keyof Ports;

@@ -11,10 +11,11 @@ import { recordOutcomes } from '../domain/journal.js';
 import { stubGate } from './stubs.js';
 import { formBodyNeedsTunnel, type Redispatch } from './form-tunnel.js';
 import { wireFormatOf } from './wire-formats.js';
+import { acceptMultipart } from './multipart.js';
 
 /**
  * The Marketo plane's policy, for every route registered in it (the core's and each family's): Marketo's wire format
- * (no schema-driven serializer, JSON and form bodies only), the gate on each route with the permissions it declares,
+ * (no schema-driven serializer; JSON, form and multipart bodies), the gate on each route with the permissions it declares,
  * the limits released on response, and the route table behind 605/610 and the form tunnel.
  */
 export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, redispatch: Redispatch) {
@@ -23,6 +24,8 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
     marketo.setSerializerCompiler(() => (data) => JSON.stringify(data));
     // Marketo takes JSON and form bodies; anything else is 612 Invalid Content Type.
     marketo.removeContentTypeParser('text/plain');
+    // …and multipart/form-data, as the Asset API takes HTML documents and files.
+    acceptMultipart(marketo);
     const gateFor = marketoGate(ctx);
     const judgeAgain = judgeAgainInHandler(ctx);
     const stubbing = stubGate(ctx, routeTable);

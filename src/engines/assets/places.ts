@@ -13,7 +13,10 @@ export const MARKETING_ACTIVITIES: Tree = 'Marketing Activities';
 /** A folder as another asset family needs it: its tree and workspace decide what may go in it, and who sees it. */
 export interface AssetFolder {
   id: number;
+  /** A workspace's root folder shows its workspace's name (`/Design Studio/Default` is folder "Default"). */
   name: string;
+  /** The parent folder; null for a workspace's root folder. */
+  parentId: number | null;
   tree: Tree;
   workspaceId: number;
   workspaceName: string;
@@ -37,4 +40,22 @@ export interface AssetPlaces {
    * by path: read once per load, not per item.
    */
   folderPaths(): ReadonlyMap<string, AssetFolder>;
+}
+
+/** A My Token as a rendered asset fills it in (`{{my.Name}}`). */
+export interface AssetToken {
+  name: string;
+  type: string;
+  value: string;
+}
+
+/** Where an asset sits, for its tokens: a folder or a program. */
+export type AssetPlace = { folderId: number } | { programId: number };
+
+export interface AssetTokens {
+  /**
+   * The tokens an asset in `place` sees: the program's or folder's own, then those of the folders above it, the
+   * nearest of a name winning (as Get Tokens by Folder Id lists them).
+   */
+  tokensFor(place: AssetPlace): AssetToken[];
 }

@@ -10,7 +10,13 @@ import {
   tokenValueProblem,
 } from './rules.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext, type SnapshotContext } from '../../family.js';
-import type { AssetFolder, AssetPlaces, AssetProgram } from '../../engines/assets/places.js';
+import type {
+  AssetFolder,
+  AssetPlace,
+  AssetPlaces,
+  AssetProgram,
+  AssetToken,
+} from '../../engines/assets/places.js';
 import { migrations } from './migrations.js';
 import { AssetRepository, type FolderRow, type ProgramRow } from './repository.js';
 import { folderRoutes } from './folders.js';
@@ -295,7 +301,8 @@ const assetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetRepository>> = 
 
 const placedFolder = (row: FolderRow): AssetFolder => ({
   id: row.id,
-  name: row.name,
+  name: row.parent_id === null ? row.workspace_name : row.name,
+  parentId: row.parent_id,
   tree: row.tree,
   workspaceId: row.workspace_id,
   workspaceName: row.workspace_name,
@@ -307,6 +314,15 @@ const placedProgram = (row: ProgramRow): AssetProgram => ({
   workspaceId: row.workspace_id,
   workspaceName: row.workspace_name,
 });
+
+/** The tokens an asset in a folder or program sees (the `assetTokens` port); none when the place is gone. */
+function tokensFor(repo: AssetRepository, place: AssetPlace): AssetToken[] {
+  if ('programId' in place) {
+    const program = repo.program(place.programId);
+    return program ? repo.tokensWithInherited({ folderId: null, programId: program.id }, program.folder_id) : [];
+  }
+  return repo.folder(place.folderId) ? repo.tokensWithInherited({ folderId: place.folderId, programId: null }, place.folderId) : [];
+}
 
 /** Folders and programs as the other asset families place their assets in them (the `assetPlaces` port). */
 function assetPlacesOf(repo: AssetRepository): AssetPlaces {
@@ -330,11 +346,25 @@ function assetPlacesOf(repo: AssetRepository): AssetPlaces {
 /** Folders, programs and tokens (Asset API), scoped by the workspace each lives in. */
 export const assets = defineFamily({
   key: 'assets',
-  tables: ['asset_folders', 'asset_programs', 'asset_tokens', 'asset_channels', 'asset_tag_types'],
+  // asset_versions and asset_uses hold the approval machine's state (src/engines/assets/version-store.ts): declared
+  // here, so that they exist before any versioned asset family's tables; written, seeded and snapshotted by each of
+  // those families through the machine.
+  tables: [
+    'asset_folders',
+    'asset_programs',
+    'asset_tokens',
+    'asset_channels',
+    'asset_tag_types',
+    'asset_versions',
+    'asset_uses',
+  ],
   wireFormat: 'asset',
   migrations,
   repository: ({ db, clock }) => new AssetRepository(db, clock),
-  provides: (repo) => ({ assetPlaces: assetPlacesOf(repo) }),
+  provides: (repo) => ({
+    assetPlaces: assetPlacesOf(repo),
+    assetTokens: { tokensFor: (place) => tokensFor(repo, place) },
+  }),
   seed: {
     item: assetItem,
     load: loadAssets,

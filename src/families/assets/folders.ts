@@ -380,23 +380,6 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
 
   // Tokens ------------------------------------------------------------------------------------------------------
 
-  /** Own tokens first, then those inherited from the folders above (nearest wins by name). */
-  const tokensWithInherited = (assets: AssetRepository, owner: TokenOwner, folderId: number): TokenRow[] => {
-    const seen = new Set<string>();
-    const result: TokenRow[] = [];
-    const take = (tokens: TokenRow[]) => {
-      for (const token of tokens) {
-        const key = token.name.toLowerCase();
-        if (seen.has(key)) continue;
-        seen.add(key);
-        result.push(token);
-      }
-    };
-    if (owner.programId !== null) take(assets.tokensOf(owner));
-    for (const ancestor of assets.ancestorIds(folderId)) take(assets.tokensOf({ folderId: ancestor, programId: null }));
-    return result;
-  };
-
   /** The owner of tokens a call names, with the folder whose ancestors it inherits from and its workspace. */
   const tokenOwner = (assets: AssetRepository, id: number, type: 'Folder' | 'Program') => {
     if (type === 'Folder') {
@@ -413,7 +396,7 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
     type: 'Folder' | 'Program',
     owner: TokenOwner,
     folderId: number,
-  ) => [{ folder: { id, type }, tokens: tokensWithInherited(assets, owner, folderId) }];
+  ) => [{ folder: { id, type }, tokens: assets.tokensWithInherited(owner, folderId) }];
 
   app.get(
     '/rest/asset/v1/folder/:id/tokens.json',

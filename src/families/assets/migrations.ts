@@ -1,4 +1,5 @@
 import type { Migration } from '../../storage/migrations.js';
+import { APPROVAL_MIGRATION } from '../../engines/assets/version-store.js';
 
 /** The assets family's tables: folders, programs, channels, tags and tokens. */
 export const migrations: readonly Migration[] = [
@@ -80,4 +81,5 @@ CREATE TABLE asset_tag_types (
 ) WITHOUT ROWID;
 `,
   },
+  APPROVAL_MIGRATION,
 ];

@@ -482,6 +482,23 @@ export class AssetRepository {
       .reverse();
   }
 
+  /** Own tokens first (a program's), then those of `folderId` and the folders above it; the nearest of a name wins. */
+  tokensWithInherited(owner: TokenOwner, folderId: number): TokenRow[] {
+    const seen = new Set<string>();
+    const result: TokenRow[] = [];
+    const take = (tokens: TokenRow[]) => {
+      for (const token of tokens) {
+        const key = token.name.toLowerCase();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        result.push(token);
+      }
+    };
+    if (owner.programId !== null) take(this.tokensOf(owner));
+    for (const ancestor of this.ancestorIds(folderId)) take(this.tokensOf({ folderId: ancestor, programId: null }));
+    return result;
+  }
+
   upsertToken(owner: TokenOwner, token: TokenRow): void {
     if (owner.folderId !== null) this.s.upsertFolderToken.run(owner.folderId, token.name, token.type, token.value);
     else this.s.upsertProgramToken.run(owner.programId!, token.name, token.type, token.value);
