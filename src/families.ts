@@ -5,6 +5,10 @@ import { assets } from './families/assets/assets.js';
 import { leadFields } from './families/leads/lead-fields.js';
 import { leads } from './families/leads/leads.js';
 import { lists } from './families/lists/lists.js';
+import { segmentations } from './families/segmentations/segmentations.js';
+import { emailTemplates } from './families/emails/templates.js';
+import { snippets } from './families/emails/snippets.js';
+import { emails } from './families/emails/emails-family.js';
 
 /**
  * The resource families, in dependency order (a family's seed may name rows of those before it, and its migrations
@@ -18,6 +22,10 @@ export const FAMILIES = [
   activities,
   assets,
   lists,
+  segmentations,
+  emailTemplates,
+  snippets,
+  emails,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */

@@ -1,6 +1,6 @@
 import type { ActivityRecorder } from './domain/activity-log.js';
 import type { Lead, LeadValue } from './domain/model.js';
-import type { AssetPlaces, AssetTokens } from './engines/assets/places.js';
+import type { AssetPlaces, AssetSegmentations, AssetTokens } from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
 
 /**
@@ -42,6 +42,8 @@ export interface Ports {
   assetPlaces: AssetPlaces;
   /** My Tokens of folders and programs, own and inherited, as emails render them (the assets family). */
   assetTokens: AssetTokens;
+  /** Segmentations and their segments, which dynamic content varies by (the segmentations family). */
+  segmentations: AssetSegmentations;
 }
 
 export type PortName = keyof Ports;

@@ -133,6 +133,16 @@ export const DETAIL_MESSAGES = {
   assetNotInProgram: '%s cannot go in a program: they go in %s folders',
   assetInWrongTree: '%s cannot go in folder %s (%s): they go in %s folders',
   duplicateAssetName: "%s name '%s' is already taken in folder or program %s",
+  /** Ours (709, 702): dynamic content asked of what has none; a segment of another segmentation. */
+  notDynamic: '%s has no dynamic content',
+  segmentNotInSegmentation: 'Segment %s is not a segment of segmentation %s',
+  /** Ours (702, 709): email content sections, modules and full content. */
+  sectionNotFound: "No section, module or variable '%s' in %s",
+  noModuleContainer: '%s has no module container (an element with class mktoContainer)',
+  badModulePositions: '%s: positions must name each of its modules once (%s)',
+  linkedToTemplate: '%s is linked to template %s: its full content cannot be replaced (edit its sections instead)',
+  fullContentDynamic: '%s has dynamic content: its full content cannot be replaced',
+  scriptInHtml: '%s: the HTML holds a <script> element',
   /** Ours (702): a token delete naming no token of the folder. */
   tokenNotFound: "No token named '%s' of type '%s' in %s %s",
   /** Ours: a list parameter with more values than the call takes (activityTypeIds ≤ 10, leadIds ≤ 30). */

@@ -43,6 +43,11 @@ declare module 'fastify' {
     /** Marketo plane: permission keys of which any one unlocks the route (all of them when `requireAll`). */
     permissions?: readonly PermissionKey[];
     requireAll?: boolean;
+    /**
+     * More permissions Adobe requires when a parameter is passed (Get Email Full Content with `leadId`: Read-Only
+     * Lead). Documented in OpenAPI; the handler asks `request.access` for them, for the record it names.
+     */
+    permissionsWhen?: { parameter: string; permissions: readonly PermissionKey[] };
     /** The Marketo plane's catch-all routes (stubs on unknown paths): no gate, not in the route table or OpenAPI. */
     catchAll?: boolean;
   }

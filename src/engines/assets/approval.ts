@@ -192,7 +192,8 @@ export class ApprovalMachine<Fields, Content> {
    */
   unapprove(id: number): void {
     const ref = this.ref(id);
-    if (!this.store.statuses(ref).includes('approved')) throw businessRule(DETAIL_MESSAGES.assetNotApproved, nameOf(ref));
+    if (!this.store.statuses(ref).includes('approved'))
+      throw businessRule(DETAIL_MESSAGES.assetNotApproved, nameOf(ref));
     const users = this.store.usersOf(ref, 'approved');
     if (users.length > 0) throw businessRule(DETAIL_MESSAGES.inUseByApproved, nameOf(ref), listed(users));
     this.store.demote(ref, this.clock.now());

@@ -91,12 +91,15 @@ interface BrowsedRaw extends Raw {
   version_updated_at: number;
 }
 
-function columns(table: string): string {
-  return `a.id, a.name, a.description, a.folder_id, a.program_id, a.workspace_id, w.name AS workspace_name,
+const SELECTED = `a.id, a.name, a.description, a.folder_id, a.program_id, a.workspace_id, w.name AS workspace_name,
   coalesce(p.name, CASE WHEN f.parent_id IS NULL THEN w.name ELSE f.name END) AS folder_name, a.meta, a.created_at,
-  a.updated_at
-  FROM ${table} a JOIN workspaces w ON w.id = a.workspace_id
+  a.updated_at`;
+
+const joined = (table: string) => `FROM ${table} a JOIN workspaces w ON w.id = a.workspace_id
   LEFT JOIN asset_folders f ON f.id = a.folder_id LEFT JOIN asset_programs p ON p.id = a.program_id`;
+
+function columns(table: string): string {
+  return `${SELECTED} ${joined(table)}`;
 }
 
 /**
@@ -104,7 +107,8 @@ function columns(table: string): string {
  * SQLite off the workspace index, so that rows are read in id order and the scan stops at the page's end.
  */
 export function browseAssetsSql(table: string, type: AssetType): string {
-  return `SELECT ${columns(table)}, v.status, v.fields, v.updated_at AS version_updated_at
+  return `SELECT ${SELECTED}, v.status, v.fields, v.updated_at AS version_updated_at
+  ${joined(table)}
   JOIN asset_versions v ON ${shownVersionJoin(type, 'a')}
   WHERE +a.workspace_id IN (SELECT value FROM json_each(@workspaces))
     AND (@folder IS NULL OR a.folder_id = @folder)

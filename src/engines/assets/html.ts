@@ -34,7 +34,8 @@ const VOID = new Set([
   'wbr',
 ]);
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title']);
-const TAG = /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<![^>]*>|<\?[^>]*>|<\/([A-Za-z][\w:-]*)[^>]*>|<([A-Za-z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
+const TAG =
+  /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<![^>]*>|<\?[^>]*>|<\/([A-Za-z][\w:-]*)[^>]*>|<([A-Za-z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
 const ATTR = /([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?/g;
 
 function parseAttributes(text: string): Record<string, string> {
@@ -147,7 +148,9 @@ export interface VariableDefinition {
 
 export function variablesOf(elements: readonly HtmlElement[]): VariableDefinition[] {
   return elements
-    .filter((element) => element.tag === 'meta' && element.attrs.id && VARIABLE_CLASSES.some((c) => hasClass(element, c)))
+    .filter(
+      (element) => element.tag === 'meta' && element.attrs.id && VARIABLE_CLASSES.some((c) => hasClass(element, c)),
+    )
     .map((element) => ({
       name: element.attrs.id!,
       value: element.attrs.default ?? '',

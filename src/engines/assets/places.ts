@@ -59,3 +59,21 @@ export interface AssetTokens {
    */
   tokensFor(place: AssetPlace): AssetToken[];
 }
+
+/** A segment of a segmentation: leads in none of the others are in its "Default" segment (dynamic-content.md). */
+export interface AssetSegment {
+  id: number;
+  name: string;
+}
+
+/** A segmentation as dynamic content needs it: its workspace and its segments, Default last. */
+export interface AssetSegmentation {
+  id: number;
+  name: string;
+  workspaceId: number;
+  segments: readonly AssetSegment[];
+}
+
+export interface AssetSegmentations {
+  segmentation(id: number): AssetSegmentation | undefined;
+}

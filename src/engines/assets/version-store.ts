@@ -181,9 +181,7 @@ export class SqliteVersionStore implements VersionStore {
     const rows =
       status === 'approved'
         ? this.s.approvedUsersOf.all(asset.type, asset.id)
-        : this.s.usersOf
-            .all(asset.type, asset.id)
-            .filter((row) => status === undefined || row.user_status === status);
+        : this.s.usersOf.all(asset.type, asset.id).filter((row) => status === undefined || row.user_status === status);
     return rows.map((row) => ({ user: { type: row.user_type, id: row.user_id }, status: row.user_status }));
   }
 

@@ -57,7 +57,10 @@ export function placeFor(
     if (!program) throw new MarketoError('710', marketoMessage('710'));
     assertWritable(scope, program.workspaceId);
     if (!rule.programs) {
-      throw new MarketoError('711', formatMessage(DETAIL_MESSAGES.assetNotInProgram, rule.what, rule.trees.join(' or ')));
+      throw new MarketoError(
+        '711',
+        formatMessage(DETAIL_MESSAGES.assetNotInProgram, rule.what, rule.trees.join(' or ')),
+      );
     }
     return { folderId: null, programId: program.id, workspaceId: program.workspaceId };
   }
@@ -125,7 +128,9 @@ export interface ApprovalRoutes<Meta> {
   /** "Email", "Email Template": for summaries. */
   label: string;
   rows(request: FastifyRequest): AssetRows<Meta, unknown>;
-  machine(request: FastifyRequest): ApprovalMachine<unknown, unknown>;
+  machine(
+    request: FastifyRequest,
+  ): Pick<ApprovalMachine<never, never>, 'approve' | 'unapprove' | 'discardDraft' | 'assertDeletable'>;
   /** The answer of approve and unapprove: the record of the version now shown, or the id. */
   answer?: { schema: z.ZodType; record(request: FastifyRequest, id: number): unknown };
   /** Deletes the asset (after the machine allowed it); the default deletes its row. */

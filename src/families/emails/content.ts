@@ -75,6 +75,8 @@ export interface Variation {
 export interface DynamicContent {
   id: string;
   segmentationId: number;
+  /** What segments without a variation of their own get: the section's or header's content before it varied. */
+  default: string;
   createdAt: number;
   updatedAt: number;
   variations: Variation[];
@@ -158,7 +160,13 @@ function defaultSection(html: string, found: Structure['sections'][number]): Sec
   const htmlId = element.attrs.id!;
   if (type === 'Snippet') {
     const id = Number(element.attrs.mktodefaultsnippetid);
-    return { htmlId, contentType: 'Snippet', html: innerHtml(html, element), text: null, ...(id > 0 ? { snippetId: id } : {}) };
+    return {
+      htmlId,
+      contentType: 'Snippet',
+      html: innerHtml(html, element),
+      text: null,
+      ...(id > 0 ? { snippetId: id } : {}),
+    };
   }
   if (type === 'Image' || type === 'Video') {
     return { htmlId, contentType: type, html: '', text: null, properties: propertiesOf(html, element) };
@@ -209,11 +217,20 @@ export function contentOf(html: string, previous?: EmailContent): EmailContent {
 /** A section's text version: its own, else its HTML as text. */
 export const sectionText = (section: Section): string => section.text ?? textOf(section.html);
 
+export interface ContentItem {
+  htmlId: string;
+  contentType: string;
+  value?: unknown;
+  index?: number;
+  parentHtmlId?: string;
+  isLocked?: boolean;
+}
+
 /** Get Email Content's items: modules and sections in document order (email.md "Query Content"). */
-export function contentItems(content: EmailContent, version: 1 | 2): Record<string, unknown>[] {
+export function contentItems(content: EmailContent, version: 1 | 2): ContentItem[] {
   const structure = structureOf(content.html);
   const byId = new Map(content.sections.map((section) => [section.htmlId, section]));
-  const items: { at: number; item: Record<string, unknown> }[] = [];
+  const items: { at: number; item: ContentItem }[] = [];
   const extra = (moduleId: string | undefined) => ({
     ...(moduleId !== undefined ? { parentHtmlId: moduleId } : {}),
     ...(version === 2 ? { isLocked: false } : {}),
@@ -268,7 +285,10 @@ function withSuffix(moduleHtml: string, suffix: string): { html: string; renamed
       const id = element.attrs.id!;
       const next = id.replace(UUID_SUFFIX, '') + suffix;
       renamed.set(id, next);
-      const text = open.replace(/(\sid\s*=\s*)(["']?)([^"'\s>]*)\2/i, (_, before, quote) => `${before}${quote}${next}${quote}`);
+      const text = open.replace(
+        /(\sid\s*=\s*)(["']?)([^"'\s>]*)\2/i,
+        (_, before, quote) => `${before}${quote}${next}${quote}`,
+      );
       return { start: element.start, end: element.openEnd, text };
     });
   return { html: splice(moduleHtml, changes), renamed };
