@@ -10,13 +10,7 @@ import {
   tokenValueProblem,
 } from './rules.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext, type SnapshotContext } from '../../family.js';
-import type {
-  AssetFolder,
-  AssetPlace,
-  AssetPlaces,
-  AssetProgram,
-  AssetToken,
-} from '../../engines/assets/places.js';
+import type { AssetFolder, AssetPlace, AssetPlaces, AssetProgram, AssetToken } from '../../engines/assets/places.js';
 import { migrations } from './migrations.js';
 import { AssetRepository, type FolderRow, type ProgramRow } from './repository.js';
 import { folderRoutes } from './folders.js';
@@ -321,7 +315,9 @@ function tokensFor(repo: AssetRepository, place: AssetPlace): AssetToken[] {
     const program = repo.program(place.programId);
     return program ? repo.tokensWithInherited({ folderId: null, programId: program.id }, program.folder_id) : [];
   }
-  return repo.folder(place.folderId) ? repo.tokensWithInherited({ folderId: place.folderId, programId: null }, place.folderId) : [];
+  return repo.folder(place.folderId)
+    ? repo.tokensWithInherited({ folderId: place.folderId, programId: null }, place.folderId)
+    : [];
 }
 
 /** Folders and programs as the other asset families place their assets in them (the `assetPlaces` port). */

@@ -190,7 +190,9 @@ export function contentOf(html: string, previous?: EmailContent): EmailContent {
   }
   for (const module of structure.modules) {
     const moduleId = module.element.attrs.id!;
-    for (const definition of definitions.filter((d) => d.moduleScope)) {
+    // A module has the module-scoped variables its HTML uses.
+    const used = outerHtml(html, module.element);
+    for (const definition of definitions.filter((d) => d.moduleScope && used.includes(`\${${d.name}}`))) {
       const value = values.get(`${moduleId}\u0000${definition.name}`) ?? definition.value;
       variables.push({ name: definition.name, value, moduleId });
     }

@@ -56,10 +56,14 @@ export class SegmentationRepository {
       LEFT JOIN asset_folders f ON f.id = s.folder_id LEFT JOIN asset_programs p ON p.id = s.program_id`;
     this.s = {
       find: prepareOnUse<[number], SegmentationRow>(db, `SELECT ${columns} WHERE s.id = ?`),
-      browse: prepareOnUse<[string, string | null, number, number], SegmentationRow>(
+      browse: prepareOnUse<
+        { workspaces: string; status: string | null; limit: number; offset: number },
+        SegmentationRow
+      >(
         db,
-        `SELECT ${columns} WHERE s.workspace_id IN (SELECT value FROM json_each(?)) AND (?2 IS NULL OR s.status = ?2)
-         ORDER BY s.id LIMIT ? OFFSET ?`,
+        `SELECT ${columns} WHERE s.workspace_id IN (SELECT value FROM json_each(@workspaces))
+           AND (@status IS NULL OR s.status = @status)
+         ORDER BY s.id LIMIT @limit OFFSET @offset`,
       ),
       all: prepareOnUse<[], SegmentationRow>(db, `SELECT ${columns} ORDER BY s.id`),
       segments: prepareOnUse<[number], SegmentRow>(
@@ -87,7 +91,7 @@ export class SegmentationRepository {
   }
 
   browse(workspaceIds: readonly number[], status: string | undefined, limit: number, offset: number) {
-    return this.s.browse.all(JSON.stringify(workspaceIds), status ?? null, limit, offset);
+    return this.s.browse.all({ workspaces: JSON.stringify(workspaceIds), status: status ?? null, limit, offset });
   }
 
   all(): SegmentationRow[] {
