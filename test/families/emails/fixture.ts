@@ -1,7 +1,12 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { SeedInput } from '../../../src/seed.js';
-import { call, newSeededInstance, tokenFor } from '../../helpers.js';
+import { buildApp } from '../../../src/app.js';
+import { frozenClock } from '../../../src/clock.js';
+import { testConfig } from '../../../src/config.js';
+import { MIGRATIONS } from '../../../src/families.js';
+import { type Database, openDatabase } from '../../../src/storage/database.js';
+import { call, tokenFor } from '../../helpers.js';
 
 /**
  * The subscription the emails tests share: workspaces Default and Other; a writer (Read-Write Assets in Default,
@@ -136,6 +141,8 @@ export function emailsSeed(): SeedInput {
 
 export interface Session {
   app: FastifyInstance;
+  /** The instance's database, to check what the API cannot show (rows left behind). */
+  db: Database;
   tokens: Record<keyof typeof CREDENTIALS, string>;
   /** Calls as `who`, expecting HTTP 200; the parsed body. */
   as(who: keyof typeof CREDENTIALS, method: 'GET' | 'POST', url: string, form?: Record<string, string>): Promise<Body>;
@@ -158,7 +165,9 @@ export interface Body {
 }
 
 export async function session(seed: SeedInput = emailsSeed()): Promise<Session> {
-  const { app } = await newSeededInstance(seed);
+  const db = openDatabase(':memory:', MIGRATIONS);
+  const app = await buildApp({ config: testConfig(), db, clock: frozenClock(), seed });
+  app.addHook('onClose', async () => db.close());
   const tokens = Object.fromEntries(
     await Promise.all(Object.entries(CREDENTIALS).map(async ([who, c]) => [who, await tokenFor(app, c)])),
   ) as Session['tokens'];
@@ -175,7 +184,7 @@ export async function session(seed: SeedInput = emailsSeed()): Promise<Session> 
     expect(response.statusCode, response.body).toBe(200);
     return response.json() as Body;
   };
-  return { app, tokens, as, raw };
+  return { app, db, tokens, as, raw };
 }
 
 /** A multipart/form-data body with text fields and one file part. */
