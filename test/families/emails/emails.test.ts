@@ -12,7 +12,8 @@ afterEach(async () => {
   await s.app.close();
 });
 
-const section = (items: { htmlId: string }[], htmlId: string) => items.find((item) => item.htmlId === htmlId);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const section = (items: any[], htmlId: string): any => items.find((item) => item.htmlId === htmlId);
 const outbox = async () => (await call(s.app, 'GET', '/admin/outbox')).json().items;
 
 describe('browse, by id, by name', () => {
