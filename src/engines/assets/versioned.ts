@@ -5,10 +5,10 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import type { PermissionKey } from '../../domain/permissions.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
-import type { ApprovalMachine } from './approval.js';
+import type { ApprovalMachine, VersionStatus } from './approval.js';
 import type { AssetRow, AssetRowPlace, AssetRows } from './asset-rows.js';
 import type { AssetPlaces, Tree } from './places.js';
-import { type AssetScope, assertWritable, canSee, notFound, scopeOf, WRITE } from './scope.js';
+import { type AssetScope, assertWritable, canSee, notFound, READ, scopeOf, WRITE } from './scope.js';
 
 /** What every versioned asset family's routes share: the status parameter, placing, finding, and approval routes. */
 
@@ -234,6 +234,114 @@ export function registerApprovalRoutes<Meta>(app: FastifyInstance, options: Appr
         else rows.delete(row.id);
       });
       return assetEnvelope(request.marketoRequestId(), [{ id: row.id }]);
+    },
+  );
+}
+
+/** What a create or a clone of a versioned asset needs: its rows, its machine, where it may go. */
+export interface VersionedType<Fields, Content> {
+  rows: AssetRows<Record<string, never>, unknown>;
+  machine: Pick<ApprovalMachine<Fields, Content>, 'create' | 'shown'>;
+}
+
+/** A new asset of the type, as a draft: its name checked free in its place, its row, its first version. */
+export function insertDraft<Fields, Content>(
+  request: FastifyRequest,
+  type: VersionedType<Fields, Content>,
+  row: { name: string; description: string; place: AssetRowPlace },
+  version: { fields: Fields; content: Content },
+): number {
+  return request.ctx.transaction(() => {
+    assertNameFree(type.rows, row.place, row.name);
+    const id = type.rows.insert({ ...row, meta: {} });
+    type.machine.create(id, version.fields, version.content);
+    return id;
+  });
+}
+
+/**
+ * Clone: the source (one the caller can read: else 702) copied into a new draft in `folder`; the approved version
+ * is cloned, else the draft ("If no approved version exists, then the draft version is cloned", emails.md).
+ */
+export function cloneDraft<Fields, Content>(
+  request: FastifyRequest,
+  type: VersionedType<Fields, Content>,
+  rule: PlacementRule,
+  sourceId: number,
+  input: { name: string; folder: { id: number; type: 'Folder' | 'Program' }; description?: string | undefined },
+  adjust: (fields: Fields) => Fields = (fields) => fields,
+): number {
+  const scope = scopeOf(request);
+  const source = visibleRow(type.rows, scope, sourceId) ?? notFound(scope, type.rows.type, sourceId, undefined);
+  const place = placeFor(request.ctx.port('assetPlaces'), scope, input.folder, rule);
+  const version = type.machine.shown(source.id)!;
+  return insertDraft(
+    request,
+    type,
+    { name: input.name, description: input.description ?? source.description, place },
+    { fields: adjust(version.fields), content: version.content },
+  );
+}
+
+/** Update Metadata's `name` and `description`: the asset's own (no draft is made); the name checked free. */
+export function renameAsset<Meta>(
+  rows: AssetRows<Meta, unknown>,
+  row: AssetRow<Meta>,
+  input: { name?: string | undefined; description?: string | undefined },
+): void {
+  if (input.name === undefined && input.description === undefined) return;
+  if (input.name !== undefined) assertNameFree(rows, row, input.name, row.id);
+  rows.update(row.id, {
+    name: input.name ?? row.name,
+    description: input.description ?? row.description,
+    meta: row.meta,
+  });
+}
+
+/** What every versioned asset's record has (EmailResponse, EmailTemplateResponse, SnippetResponse …). */
+export const versionedRecordShape = {
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  url: z.string(),
+  folder: folderValueSchema,
+  status: z.enum(['approved', 'draft']),
+  workspace: z.string(),
+};
+
+export const statusQuery = z.object({ status: statusParam });
+
+/** Get … by Id of a versioned type: the version `status` names (else the default) of an asset the caller can read. */
+export function registerGetById<Meta>(
+  app: FastifyInstance,
+  options: {
+    path: string;
+    tags: string[];
+    summary: string;
+    envelope: z.ZodType;
+    rows(request: FastifyRequest): AssetRows<Meta, unknown>;
+    records(request: FastifyRequest, row: AssetRow<Meta> | undefined, status: VersionStatus | undefined): unknown[];
+  },
+): void {
+  app.get(
+    `/rest/asset/v1/${options.path}/:id.json`,
+    {
+      config: { permissions: READ },
+      schema: {
+        tags: options.tags,
+        summary: options.summary,
+        params: idParams,
+        querystring: statusQuery,
+        response: { 200: options.envelope },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: number };
+      const { status } = request.query as { status?: VersionStatus };
+      const row = visibleRow(options.rows(request), scopeOf(request), id);
+      return assetEnvelope(request.marketoRequestId(), options.records(request, row, status));
     },
   );
 }

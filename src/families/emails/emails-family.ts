@@ -6,7 +6,7 @@ import { contentOf, editorVersion, type EmailContent, type HeaderField, type Sec
 import { defaultEmailFields, emailRoutes } from './emails.js';
 import { EmailRepository, type EmailVersionFields } from './repositories.js';
 import { snippets } from './snippets.js';
-import { EMAIL_PLACES, iso, placeOfRow, placeSeed, seedPlaces, seedTime } from './support.js';
+import { EMAIL_PLACES, iso, insertSeedRow, rowSnapshot, placeSeed, seedPlaces, seedTime } from './support.js';
 import { assetDescription, assetName, emailTemplates } from './templates.js';
 
 /**
@@ -122,18 +122,7 @@ function loadEmails(repo: EmailRepository, items: readonly EmailSeed[], context:
       if (!found) context.fail(`${path}.template`, `no email template ${JSON.stringify(item.template)}`);
       templateId = found!.id;
     }
-    const createdAt = context.time(item.createdAt);
-    const id = context.unique(path, () =>
-      repo.rows.insert({
-        id: item.id ?? null,
-        name: item.name,
-        description: item.description ?? '',
-        place,
-        meta: {},
-        createdAt,
-        updatedAt: context.time(item.updatedAt, createdAt),
-      }),
-    );
+    const { id, createdAt } = insertSeedRow(repo.rows, item, place, context, path);
     for (const status of ['approved', 'draft'] as const) {
       const seed = item[status];
       if (seed)
@@ -220,12 +209,7 @@ function snapshotEmails(repo: EmailRepository): EmailSeed[] {
       updatedAt: iso(updatedAt),
     });
     return {
-      id: row.id,
-      name: row.name,
-      ...(row.description ? { description: row.description } : {}),
-      ...placeOfRow(row),
-      createdAt: iso(row.createdAt),
-      updatedAt: iso(row.updatedAt),
+      ...rowSnapshot(row),
       ...(approved ? { approved: seedOf(approved) } : {}),
       ...(draft ? { draft: seedOf(draft) } : {}),
     };

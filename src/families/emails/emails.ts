@@ -16,15 +16,18 @@ import {
   parseObjectParam,
   writeParams,
 } from '../../engines/assets/params.js';
-import { businessRule, canSee, notFound, READ, scopeOf, WRITE } from '../../engines/assets/scope.js';
+import { businessRule, canSee, READ, scopeOf, WRITE } from '../../engines/assets/scope.js';
 import {
-  assertNameFree,
+  cloneDraft,
+  insertDraft,
+  renameAsset,
   folderValue,
-  folderValueSchema,
   idParams,
   idResultEnvelope,
   placeFor,
   registerApprovalRoutes,
+  registerGetById,
+  versionedRecordShape,
   statusParam,
   visibleRow,
   writableRow,
@@ -58,24 +61,16 @@ const tags = ['Marketo: Emails'];
 const headerSchema = z.object({ type: z.enum(['Text', 'DynamicContent']), value: z.string() }).nullable();
 const emailSchema = z
   .object({
-    id: z.number().int(),
-    name: z.string(),
-    description: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    url: z.string(),
+    ...versionedRecordShape,
     subject: headerSchema,
     fromName: headerSchema,
     fromEmail: headerSchema,
     replyEmail: headerSchema,
-    folder: folderValueSchema,
     operational: z.boolean(),
     textOnly: z.boolean(),
     publishToMSI: z.boolean(),
     webView: z.boolean(),
-    status: z.enum(['approved', 'draft']),
     template: z.number().int().nullable(),
-    workspace: z.string(),
     isOpenTrackingDisabled: z.boolean(),
     version: z.union([z.literal(1), z.literal(2)]),
     autoCopyToText: z.boolean(),
@@ -457,24 +452,14 @@ export const emailRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<EmailReposito
     },
   );
 
-  app.get(
-    '/rest/asset/v1/email/:id.json',
-    {
-      config: { permissions: READ },
-      schema: {
-        tags,
-        summary: 'Get Email By Id',
-        params: idParams,
-        querystring: statusQuery,
-        response: { 200: emailEnvelope },
-      },
-    },
-    async (request) =>
-      assetEnvelope(
-        request.marketoRequestId(),
-        shownRecord(request, visibleRow(repo(request).rows, scopeOf(request), request.params.id), request.query.status),
-      ),
-  );
+  registerGetById(app, {
+    path: 'email',
+    tags,
+    summary: 'Get Email By Id',
+    envelope: emailEnvelope,
+    rows: (request) => repo(request).rows,
+    records: shownRecord,
+  });
 
   app.post(
     '/rest/asset/v1/emails.json',
@@ -517,12 +502,12 @@ export const emailRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<EmailReposito
         template: template.id,
         version: templateVersion.fields.version,
       };
-      const id = request.ctx.transaction(() => {
-        assertNameFree(emails.rows, place, input.name);
-        const id = emails.rows.insert({ name: input.name, description: input.description ?? '', place, meta: {} });
-        emails.machine.create(id, fields, contentOf(templateVersion.content.html));
-        return id;
-      });
+      const id = insertDraft(
+        request,
+        emails,
+        { name: input.name, description: input.description ?? '', place },
+        { fields, content: contentOf(templateVersion.content.html) },
+      );
       return assetEnvelope(request.marketoRequestId(), shownRecord(request, emails.rows.find(id)));
     },
   );
@@ -555,14 +540,7 @@ export const emailRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<EmailReposito
         ...(input.autoCopyToText !== undefined ? { autoCopyToText: input.autoCopyToText } : {}),
       };
       request.ctx.transaction(() => {
-        if (input.name !== undefined) assertNameFree(emails.rows, row, input.name, row.id);
-        if (input.name !== undefined || input.description !== undefined) {
-          emails.rows.update(row.id, {
-            name: input.name ?? row.name,
-            description: input.description ?? row.description,
-            meta: row.meta,
-          });
-        }
+        renameAsset(emails.rows, row, input);
         if (Object.keys(settings).length > 0) {
           emails.machine.edit(row.id, ({ fields, content }) => ({ fields: { ...fields, ...settings }, content }));
         }
@@ -1170,26 +1148,10 @@ export const emailRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<EmailReposito
     async (request) => {
       const emails = repo(request);
       const input = writeParams(cloneParams, request);
-      const scope = scopeOf(request);
-      const source =
-        visibleRow(emails.rows, scope, request.params.id) ?? notFound(scope, 'Email', request.params.id, undefined);
-      const place = placeFor(request.ctx.port('assetPlaces'), scope, input.folder, EMAIL_PLACES);
-      const version = emails.machine.shown(source.id)!;
-      const id = request.ctx.transaction(() => {
-        assertNameFree(emails.rows, place, input.name);
-        const id = emails.rows.insert({
-          name: input.name,
-          description: input.description ?? source.description,
-          place,
-          meta: {},
-        });
-        emails.machine.create(
-          id,
-          { ...version.fields, ...(input.operational !== undefined ? { operational: input.operational } : {}) },
-          version.content,
-        );
-        return id;
-      });
+      const id = cloneDraft(request, emails, EMAIL_PLACES, request.params.id, input, (fields) => ({
+        ...fields,
+        ...(input.operational !== undefined ? { operational: input.operational } : {}),
+      }));
       return assetEnvelope(request.marketoRequestId(), shownRecord(request, emails.rows.find(id)));
     },
   );

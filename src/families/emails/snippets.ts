@@ -9,15 +9,18 @@ import type { AssetRow } from '../../engines/assets/asset-rows.js';
 import { textOf } from '../../engines/assets/html.js';
 import type { AssetSegmentation } from '../../engines/assets/places.js';
 import { folderRef, formBody, pagingShape, writeParams } from '../../engines/assets/params.js';
-import { businessRule, notFound, READ, scopeOf, WRITE } from '../../engines/assets/scope.js';
+import { businessRule, READ, scopeOf, WRITE } from '../../engines/assets/scope.js';
 import {
-  assertNameFree,
+  cloneDraft,
+  insertDraft,
+  renameAsset,
   folderValue,
-  folderValueSchema,
   idParams,
   idResultEnvelope,
   placeFor,
   registerApprovalRoutes,
+  registerGetById,
+  versionedRecordShape,
   statusParam,
   visibleRow,
   writableRow,
@@ -27,22 +30,23 @@ import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
 import type { Variation } from './content.js';
 import { type SnippetContent, SnippetRepository } from './repositories.js';
-import { assetUrl, iso, placeOfRow, placeSeed, seedPlaces, seedTime, SNIPPET_PLACES } from './support.js';
+import {
+  assetUrl,
+  iso,
+  insertSeedRow,
+  rowSnapshot,
+  placeSeed,
+  seedPlaces,
+  seedTime,
+  SNIPPET_PLACES,
+} from './support.js';
 import { assetDescription, assetName } from './templates.js';
 
 const tags = ['Marketo: Snippets'];
 
 const snippetSchema = z
   .object({
-    id: z.number().int(),
-    name: z.string(),
-    description: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    url: z.string(),
-    folder: folderValueSchema,
-    status: z.enum(['approved', 'draft']),
-    workspace: z.string(),
+    ...versionedRecordShape,
   })
   .meta({ id: 'Snippet' });
 const snippetEnvelope = envelopeOf(snippetSchema);
@@ -181,24 +185,14 @@ const snippetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<SnippetRepository>
     },
   );
 
-  app.get(
-    '/rest/asset/v1/snippet/:id.json',
-    {
-      config: { permissions: READ },
-      schema: {
-        tags,
-        summary: 'Get Snippet by Id',
-        params: idParams,
-        querystring: statusQuery,
-        response: { 200: snippetEnvelope },
-      },
-    },
-    async (request) =>
-      assetEnvelope(
-        request.marketoRequestId(),
-        shownRecord(request, visibleRow(repo(request).rows, scopeOf(request), request.params.id), request.query.status),
-      ),
-  );
+  registerGetById(app, {
+    path: 'snippet',
+    tags,
+    summary: 'Get Snippet by Id',
+    envelope: snippetEnvelope,
+    rows: (request) => repo(request).rows,
+    records: shownRecord,
+  });
 
   app.post(
     '/rest/asset/v1/snippets.json',
@@ -216,12 +210,12 @@ const snippetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<SnippetRepository>
       const snippets = repo(request);
       const input = writeParams(createParams, request);
       const place = placeFor(request.ctx.port('assetPlaces'), scopeOf(request), input.folder, SNIPPET_PLACES);
-      const id = request.ctx.transaction(() => {
-        assertNameFree(snippets.rows, place, input.name);
-        const id = snippets.rows.insert({ name: input.name, description: input.description ?? '', place, meta: {} });
-        snippets.machine.create(id, {}, { html: null, text: null, dynamic: null });
-        return id;
-      });
+      const id = insertDraft(
+        request,
+        snippets,
+        { name: input.name, description: input.description ?? '', place },
+        { fields: {}, content: { html: null, text: null, dynamic: null } },
+      );
       return assetEnvelope(request.marketoRequestId(), shownRecord(request, snippets.rows.find(id)));
     },
   );
@@ -243,14 +237,7 @@ const snippetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<SnippetRepository>
       const snippets = repo(request);
       const input = writeParams(updateParams, request);
       const row = writableRow(snippets.rows, scopeOf(request), request.params.id);
-      request.ctx.transaction(() => {
-        if (input.name !== undefined) assertNameFree(snippets.rows, row, input.name, row.id);
-        snippets.rows.update(row.id, {
-          name: input.name ?? row.name,
-          description: input.description ?? row.description,
-          meta: row.meta,
-        });
-      });
+      request.ctx.transaction(() => renameAsset(snippets.rows, row, input));
       return assetEnvelope(request.marketoRequestId(), shownRecord(request, snippets.rows.find(row.id)));
     },
   );
@@ -423,22 +410,7 @@ const snippetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<SnippetRepository>
     async (request) => {
       const snippets = repo(request);
       const input = writeParams(cloneParams, request);
-      const scope = scopeOf(request);
-      const source =
-        visibleRow(snippets.rows, scope, request.params.id) ?? notFound(scope, 'Snippet', request.params.id, undefined);
-      const place = placeFor(request.ctx.port('assetPlaces'), scope, input.folder, SNIPPET_PLACES);
-      const version = snippets.machine.shown(source.id)!;
-      const id = request.ctx.transaction(() => {
-        assertNameFree(snippets.rows, place, input.name);
-        const id = snippets.rows.insert({
-          name: input.name,
-          description: input.description ?? source.description,
-          place,
-          meta: {},
-        });
-        snippets.machine.create(id, version.fields, version.content);
-        return id;
-      });
+      const id = cloneDraft(request, snippets, SNIPPET_PLACES, request.params.id, input);
       return assetEnvelope(request.marketoRequestId(), shownRecord(request, snippets.rows.find(id)));
     },
   );
@@ -502,18 +474,7 @@ export const snippets = defineFamily({
         const path = `[${i}]`;
         if (!item.approved && !item.draft) context.fail(path, 'a snippet has an approved version, a draft or both');
         const place = placeOf(item, path);
-        const createdAt = context.time(item.createdAt);
-        const id = context.unique(path, () =>
-          repo.rows.insert({
-            id: item.id ?? null,
-            name: item.name,
-            description: item.description ?? '',
-            place,
-            meta: {},
-            createdAt,
-            updatedAt: context.time(item.updatedAt, createdAt),
-          }),
-        );
+        const { id, createdAt } = insertSeedRow(repo.rows, item, place, context, path);
         for (const status of ['approved', 'draft'] as const) {
           const seed = item[status];
           if (!seed) continue;
@@ -556,12 +517,7 @@ export const snippets = defineFamily({
           updatedAt: iso(updatedAt),
         });
         return {
-          id: row.id,
-          name: row.name,
-          ...(row.description ? { description: row.description } : {}),
-          ...placeOfRow(row),
-          createdAt: iso(row.createdAt),
-          updatedAt: iso(row.updatedAt),
+          ...rowSnapshot(row),
           ...(approved ? { approved: seedOf(approved) } : {}),
           ...(draft ? { draft: seedOf(draft) } : {}),
         };

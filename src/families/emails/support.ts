@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AssetRow, AssetRowPlace } from '../../engines/assets/asset-rows.js';
+import type { AssetRow, AssetRowPlace, AssetRows } from '../../engines/assets/asset-rows.js';
 import type { AssetFolder } from '../../engines/assets/places.js';
 import type { PlacementRule } from '../../engines/assets/versioned.js';
 import type { SeedLoadContext } from '../../family.js';
@@ -60,3 +60,44 @@ export function placeOfRow(row: AssetRow<unknown>): { folder: number } | { progr
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A seed item's asset row: its id if given, name, description, place and times (the load's time when absent). */
+export function insertSeedRow(
+  rows: AssetRows<Record<string, never>, unknown>,
+  item: {
+    id?: number | undefined;
+    name: string;
+    description?: string | undefined;
+    createdAt?: string | undefined;
+    updatedAt?: string | undefined;
+  },
+  place: AssetRowPlace,
+  context: SeedLoadContext,
+  path: string,
+): { id: number; createdAt: number } {
+  const createdAt = context.time(item.createdAt);
+  const id = context.unique(path, () =>
+    rows.insert({
+      id: item.id ?? null,
+      name: item.name,
+      description: item.description ?? '',
+      place,
+      meta: {},
+      createdAt,
+      updatedAt: context.time(item.updatedAt, createdAt),
+    }),
+  );
+  return { id, createdAt };
+}
+
+/** A row as a snapshot writes it, before its versions. */
+export function rowSnapshot(row: AssetRow<unknown>) {
+  return {
+    id: row.id,
+    name: row.name,
+    ...(row.description ? { description: row.description } : {}),
+    ...placeOfRow(row),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}

@@ -4,15 +4,18 @@ import { z } from 'zod';
 import type { Version, VersionStatus } from '../../engines/assets/approval.js';
 import type { AssetRow } from '../../engines/assets/asset-rows.js';
 import { folderRef, formBody, pagingShape, writeParams } from '../../engines/assets/params.js';
-import { notFound, READ, scopeOf, WRITE } from '../../engines/assets/scope.js';
+import { READ, scopeOf, WRITE } from '../../engines/assets/scope.js';
 import {
-  assertNameFree,
+  cloneDraft,
+  insertDraft,
+  renameAsset,
   folderValue,
-  folderValueSchema,
   idParams,
   idResultEnvelope,
   placeFor,
   registerApprovalRoutes,
+  registerGetById,
+  versionedRecordShape,
   statusParam,
   visibleRow,
   writableRow,
@@ -23,7 +26,16 @@ import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
 import { migrations } from './migrations.js';
 import { type TemplateContent, type TemplateFields, templateFieldsOf, TemplateRepository } from './repositories.js';
-import { assetUrl, iso, placeOfRow, placeSeed, seedPlaces, seedTime, TEMPLATE_PLACES } from './support.js';
+import {
+  assetUrl,
+  iso,
+  insertSeedRow,
+  rowSnapshot,
+  placeSeed,
+  seedPlaces,
+  seedTime,
+  TEMPLATE_PLACES,
+} from './support.js';
 
 const tags = ['Marketo: Email Templates'];
 
@@ -33,15 +45,7 @@ export const assetDescription = z.string().max(2000);
 
 const templateSchema = z
   .object({
-    id: z.number().int(),
-    name: z.string(),
-    description: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    url: z.string(),
-    folder: folderValueSchema,
-    status: z.enum(['approved', 'draft']),
-    workspace: z.string(),
+    ...versionedRecordShape,
     version: z.union([z.literal(1), z.literal(2)]),
   })
   .meta({
@@ -159,24 +163,14 @@ const templateRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TemplateRepositor
     },
   );
 
-  app.get(
-    '/rest/asset/v1/emailTemplate/:id.json',
-    {
-      config: { permissions: READ },
-      schema: {
-        tags,
-        summary: 'Get Email Template by Id',
-        params: idParams,
-        querystring: statusQuery,
-        response: { 200: templateEnvelope },
-      },
-    },
-    async (request) =>
-      assetEnvelope(
-        request.marketoRequestId(),
-        shownRecord(request, visibleRow(repo(request).rows, scopeOf(request), request.params.id), request.query.status),
-      ),
-  );
+  registerGetById(app, {
+    path: 'emailTemplate',
+    tags,
+    summary: 'Get Email Template by Id',
+    envelope: templateEnvelope,
+    rows: (request) => repo(request).rows,
+    records: shownRecord,
+  });
 
   app.post(
     '/rest/asset/v1/emailTemplates.json',
@@ -196,12 +190,12 @@ const templateRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TemplateRepositor
       const templates = repo(request);
       const input = writeParams(createParams, request);
       const place = placeFor(request.ctx.port('assetPlaces'), scopeOf(request), input.folder, TEMPLATE_PLACES);
-      const id = request.ctx.transaction(() => {
-        assertNameFree(templates.rows, place, input.name);
-        const id = templates.rows.insert({ name: input.name, description: input.description ?? '', place, meta: {} });
-        templates.machine.create(id, templateFieldsOf(input.content), { html: input.content });
-        return id;
-      });
+      const id = insertDraft(
+        request,
+        templates,
+        { name: input.name, description: input.description ?? '', place },
+        { fields: templateFieldsOf(input.content), content: { html: input.content } },
+      );
       return assetEnvelope(request.marketoRequestId(), shownRecord(request, templates.rows.find(id)));
     },
   );
@@ -223,14 +217,7 @@ const templateRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TemplateRepositor
       const templates = repo(request);
       const input = writeParams(updateParams, request);
       const row = writableRow(templates.rows, scopeOf(request), request.params.id);
-      request.ctx.transaction(() => {
-        if (input.name !== undefined) assertNameFree(templates.rows, row, input.name, row.id);
-        templates.rows.update(row.id, {
-          name: input.name ?? row.name,
-          description: input.description ?? row.description,
-          meta: row.meta,
-        });
-      });
+      request.ctx.transaction(() => renameAsset(templates.rows, row, input));
       return assetEnvelope(request.marketoRequestId(), shownRecord(request, templates.rows.find(row.id)));
     },
   );
@@ -320,23 +307,7 @@ const templateRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TemplateRepositor
     async (request) => {
       const templates = repo(request);
       const input = writeParams(cloneParams, request);
-      const scope = scopeOf(request);
-      const source =
-        visibleRow(templates.rows, scope, request.params.id) ??
-        notFound(scope, 'Email Template', request.params.id, undefined);
-      const place = placeFor(request.ctx.port('assetPlaces'), scope, input.folder, TEMPLATE_PLACES);
-      const version = templates.machine.shown(source.id)!;
-      const id = request.ctx.transaction(() => {
-        assertNameFree(templates.rows, place, input.name);
-        const id = templates.rows.insert({
-          name: input.name,
-          description: input.description ?? source.description,
-          place,
-          meta: {},
-        });
-        templates.machine.create(id, version.fields, version.content);
-        return id;
-      });
+      const id = cloneDraft(request, templates, TEMPLATE_PLACES, request.params.id, input);
       return assetEnvelope(request.marketoRequestId(), shownRecord(request, templates.rows.find(id)));
     },
   );
@@ -400,18 +371,7 @@ export const emailTemplates = defineFamily({
         const path = `[${i}]`;
         if (!item.approved && !item.draft) context.fail(path, 'a template has an approved version, a draft or both');
         const place = placeOf(item, path);
-        const createdAt = context.time(item.createdAt);
-        const id = context.unique(path, () =>
-          repo.rows.insert({
-            id: item.id ?? null,
-            name: item.name,
-            description: item.description ?? '',
-            place,
-            meta: {},
-            createdAt,
-            updatedAt: context.time(item.updatedAt, createdAt),
-          }),
-        );
+        const { id, createdAt } = insertSeedRow(repo.rows, item, place, context, path);
         if (item.approved) repo.machine.restore(id, versionOf('approved', item.approved, context, createdAt));
         if (item.draft) repo.machine.restore(id, versionOf('draft', item.draft, context, createdAt));
       });
@@ -425,12 +385,7 @@ export const emailTemplates = defineFamily({
           updatedAt: iso(version.updatedAt),
         });
         return {
-          id: row.id,
-          name: row.name,
-          ...(row.description ? { description: row.description } : {}),
-          ...placeOfRow(row),
-          createdAt: iso(row.createdAt),
-          updatedAt: iso(row.updatedAt),
+          ...rowSnapshot(row),
           ...(approved ? { approved: seedOf(approved) } : {}),
           ...(draft ? { draft: seedOf(draft) } : {}),
         };

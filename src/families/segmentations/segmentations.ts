@@ -5,7 +5,7 @@ import { formatAssetDatetime } from '../../domain/datetime.js';
 import type { AssetFolder, AssetSegmentation, AssetSegmentations } from '../../engines/assets/places.js';
 import { pagingShape } from '../../engines/assets/params.js';
 import { canSee, READ, scopeOf } from '../../engines/assets/scope.js';
-import { folderValueSchema, idParams, statusParam } from '../../engines/assets/versioned.js';
+import { idParams, statusParam, versionedRecordShape } from '../../engines/assets/versioned.js';
 import { defineFamily, type FamilyRouteOptions } from '../../family.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
@@ -155,19 +155,7 @@ export class SegmentationRepository {
 const tags = ['Marketo: Segmentations'];
 const url = (pod: string, code: string, id: number) => `https://app-${pod}.marketo.com/#${code}${id}A1`;
 
-const segmentationSchema = z
-  .object({
-    id: z.number().int(),
-    name: z.string(),
-    description: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    url: z.string(),
-    folder: folderValueSchema,
-    status: z.enum(['approved', 'draft']),
-    workspace: z.string(),
-  })
-  .meta({ id: 'Segmentation' });
+const segmentationSchema = z.object(versionedRecordShape).meta({ id: 'Segmentation' });
 const segmentSchema = z
   .object({
     id: z.number().int(),
