@@ -8,6 +8,8 @@ export default defineConfig({
   },
   test: {
     testTimeout: 20_000,
+    // Every Marketo answer the tests get is checked against its route's declared schema (src/http/response-checks.ts).
+    env: { RESPONSE_CHECKS: 'fail' },
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'] } },

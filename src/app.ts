@@ -31,6 +31,7 @@ import { SeedError } from './domain/seed.js';
 import { FAMILIES } from './families.js';
 import { type AnyFamily, familyRepo, migrationsOf } from './family.js';
 import { harnessRoutes } from './routes/admin/harness.js';
+import { leastPrivilegeRoutes } from './routes/admin/least-privilege.js';
 import { stubRoutes } from './routes/admin/stubs.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
 import { partitionRoutes } from './routes/admin/partitions.js';
@@ -38,6 +39,7 @@ import { roleRoutes } from './routes/admin/roles.js';
 import { serviceRoutes } from './routes/admin/services.js';
 import { userRoutes } from './routes/admin/users.js';
 import { workspaceRoutes } from './routes/admin/workspaces.js';
+import { consoleRoutes } from './routes/console.js';
 import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
 import { statsRoutes } from './routes/stats.js';
@@ -89,6 +91,7 @@ for (const [name, plugin] of Object.entries({
   serviceRoutes,
   harnessRoutes,
   stubRoutes,
+  leastPrivilegeRoutes,
 })) {
   named(name, plugin);
 }
@@ -137,21 +140,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const ids = options.ids ?? randomIds;
   const ctx = createContext(config, db, clock, ids, families);
   ctx.repos.subscription.ensureSystemRows();
-  let seeded: boolean;
   const startedEmpty = ctx.repos.subscription.isEmpty();
-  try {
-    seeded = initialiseSubscription(ctx, {
-      ...(seed ? { seed } : {}),
-      provisionDemo: options.provisionDemo ?? false,
-      demo: demoSettings(config),
-    });
-  } catch (error) {
-    if (!options.db) db.close();
-    if (error instanceof SeedError && config.SEED_FILE && !options.seed) {
-      throw new SeedError(error.problems, `seed file ${config.SEED_FILE}`);
-    }
-    throw error;
-  }
 
   const tunnelSecret = ids.uuid();
   const nextRequestId = createRequestIds(clock);
@@ -198,7 +187,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('ctx', ctx);
-  app.decorate('createdSubscription', startedEmpty && !ctx.repos.subscription.isEmpty());
   app.decorateRequest('marketoRequestId', requestIdOf);
   // Declared up front, so every request object has the same shape (V8 keeps property access fast).
   for (const property of [
@@ -215,6 +203,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     'formPending',
     'redispatched',
     'stubId',
+    'answeredAsIs',
     'outcomes',
   ] as const) {
     app.decorateRequest(property, undefined);
@@ -240,19 +229,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     request.ctx = ctx;
     request.access = NO_ACCESS;
     stamp(request);
+    // Jobs that fell due since the last call run before this one is handled (one comparison when none did).
+    if (request.receivedAt! >= request.ctx.jobs.nextDueAt) request.ctx.jobs.runDue();
     done();
   });
   const journalHooks = recordRequest(ctx);
   app.addHook('onResponse', journalHooks.onResponse);
   app.addHook('onRequestAbort', journalHooks.onRequestAbort);
-  if (seed && !seeded)
-    app.log.warn('the database already holds a subscription; the seed was not loaded (POST /admin/reset loads it)');
-  const ignoredDemo = ignoredDemoSettings(config, {
-    seed: seed !== undefined,
-    startedEmpty,
-    provisionDemo: options.provisionDemo ?? false,
-  });
-  if (ignoredDemo) app.log.warn(ignoredDemo);
   app.addHook('onClose', async () => {
     ctx.close();
     if (!options.db) db.close();
@@ -267,11 +250,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   registerLazyDocs(app, '/docs');
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(named('healthRoutes', healthRoutes), { database: db.memory ? 'memory' : 'file' });
+  await app.register(named('consoleRoutes', consoleRoutes));
 
   await app.register(
     named('identityPlane', async (identity: FastifyInstance) => {
       identity.addHook('preHandler', injectFaults(ctx, identityClientId));
-      await identity.register(identityRoutes, { ctx });
+      await identity.register(identityRoutes);
     }),
   );
 
@@ -281,28 +265,57 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {
     admin.addHook('preValidation', refuseDeepBodies);
     await admin.register(permissionRoutes);
-    await admin.register(workspaceRoutes, { ctx });
-    await admin.register(partitionRoutes, { ctx });
-    await admin.register(roleRoutes, { ctx });
-    await admin.register(userRoutes, { ctx });
-    await admin.register(serviceRoutes, { ctx });
+    await admin.register(workspaceRoutes);
+    await admin.register(partitionRoutes);
+    await admin.register(roleRoutes);
+    await admin.register(userRoutes);
+    await admin.register(serviceRoutes);
     for (const [index, { family }] of ctx.families.entries()) {
       if (family.adminRoutes) {
         await admin.register(named(`${family.key}Admin`, family.adminRoutes), { repo: familyRepo(index) });
       }
     }
-    await admin.register(harnessRoutes, { ctx });
-    await admin.register(stubRoutes, { ctx, marketoRoutes });
+    await admin.register(harnessRoutes, { seedSchema: ctx.seedSchema });
+    await admin.register(stubRoutes, { marketoRoutes });
+    await admin.register(leastPrivilegeRoutes);
   });
   await app.register(adminPlane, { prefix: '/admin' });
   // Adobe's access-control path, so code written against the Roles API works unchanged.
   await app.register(
     named('accessControlPlane', async (aep: FastifyInstance) => {
       aep.addHook('preValidation', refuseDeepBodies);
-      await aep.register(roleRoutes, { ctx });
+      await aep.register(roleRoutes);
     }),
     { prefix: '/data/foundation/access-control/administration' },
   );
 
+  // The subscription's start (its seed, or the demo service), once the routes are known: the demo's role holds every
+  // permission a served route declares, so it can call the whole served API.
+  let seeded: boolean;
+  try {
+    seeded = initialiseSubscription(ctx, {
+      ...(seed ? { seed } : {}),
+      provisionDemo: options.provisionDemo ?? false,
+      demo: { permissions: marketoRoutes.permissions(), ...demoSettings(config) },
+    });
+  } catch (error) {
+    await app.close();
+    if (error instanceof SeedError && config.SEED_FILE && !options.seed) {
+      throw new SeedError(error.problems, `seed file ${config.SEED_FILE}`);
+    }
+    throw error;
+  }
+  app.decorate('createdSubscription', startedEmpty && !ctx.repos.subscription.isEmpty());
+  if (seed && !seeded)
+    app.log.warn('the database already holds a subscription; the seed was not loaded (POST /admin/reset loads it)');
+  const ignoredDemo = ignoredDemoSettings(config, {
+    seed: seed !== undefined,
+    startedEmpty,
+    provisionDemo: options.provisionDemo ?? false,
+  });
+  if (ignoredDemo) app.log.warn(ignoredDemo);
+
+  // What fell due while the server was stopped runs now; from here on the clock drives the jobs.
+  ctx.jobs.start((error, job) => app.log.error({ err: error, job }, 'a job step failed; the job is marked Failed'));
   return app;
 }

@@ -27,6 +27,15 @@ export const configSchema = z
       .min(1024 * 1024)
       .max(4 * 1024 * 1024 * 1024)
       .default(32 * 1024 * 1024),
+    // The least-privilege ledger (issue 31): what it holds in all, in bytes (8 MiB), the oldest entries dropped first.
+    LEAST_PRIVILEGE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(1024 * 1024 * 1024)
+      .default(8 * 1024 * 1024),
+    // "fail": stopping the server or fake.close() reports every integration holding permissions it never used.
+    LEAST_PRIVILEGE_CHECK: z.enum(['off', 'fail']).default('off'),
     // Marketo stopped accepting ?access_token= on 2026-08-31 (marketo-reference.md §1.4).
     ACCESS_TOKEN_QUERY: z.enum(['reject', 'accept']).default('reject'),
     TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
@@ -35,6 +44,9 @@ export const configSchema = z
       .regex(/^[a-z0-9]{1,8}$/, 'must be 1-8 lowercase letters or digits')
       .default('ab'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Every Marketo-plane answer checked against its route's response schema (src/http/response-checks.ts): the test
+    // suite runs with "fail"; off by default, since it costs a parse of every answer.
+    RESPONSE_CHECKS: z.enum(['off', 'fail']).default('off'),
     // The demo service a CLI start provisions into an empty database: fixed credentials (and permissions) for CI,
     // so test code can be configured before the server (or container) starts. Ignored, with a warning, otherwise.
     DEMO_CLIENT_ID: z.preprocess(emptyAsUndefined, clientCredential.optional()),
@@ -101,10 +113,17 @@ const SETTING_HELP: Record<keyof Config, { flag?: string; help: string }> = {
   RATE_LIMITS: { help: "off, or marketo: Marketo's rate limit (606), concurrency (615) and daily quota (607)" },
   JOURNAL_LIMIT: { help: 'how many requests GET /admin/requests keeps' },
   JOURNAL_MAX_BYTES: { help: 'how many bytes the journal keeps at most, oldest entries dropped first' },
+  LEAST_PRIVILEGE_MAX_BYTES: {
+    help: 'how many bytes the least-privilege ledger keeps at most, oldest entries dropped first',
+  },
+  LEAST_PRIVILEGE_CHECK: {
+    help: 'off, or fail: stopping reports (and fails on) integrations holding permissions they never used',
+  },
   ACCESS_TOKEN_QUERY: { help: 'the legacy ?access_token= on REST calls: reject or accept' },
   TOKEN_TTL_SECONDS: { help: 'access token lifetime in seconds' },
   POD: { help: 'pod suffix of access tokens (<uuid>:<pod>)' },
   LOG_LEVEL: { help: 'fatal, error, warn, info, debug, trace or silent' },
+  RESPONSE_CHECKS: { help: "off, or fail: a Marketo answer that does not match its route's schema becomes HTTP 500" },
   DEMO_CLIENT_ID: { help: "the demo service's client id (empty database, no seed); generated when unset" },
   DEMO_CLIENT_SECRET: { help: "the demo service's client secret (empty database, no seed); generated when unset" },
   DEMO_PERMISSIONS: { help: "the demo role's permission keys, comma-separated (GET /admin/permissions)" },
@@ -114,7 +133,9 @@ function usage(): string {
   const defaults: Record<string, unknown> = configSchema.parse({});
   const shown = (key: keyof Config) => `default ${defaults[key] ?? 'unset'}`;
   const keys = Object.keys(SETTING_HELP) as (keyof Config)[];
-  const row = (left: string, text: string) => `  ${left.padEnd(24)}${text}`;
+  // The widest left column (a flag, or a variable without one) and two spaces.
+  const width = Math.max(24, ...keys.map((key) => (SETTING_HELP[key].flag ?? key).length + 2));
+  const row = (left: string, text: string) => `  ${left.padEnd(width)}${text}`;
   return [
     'Usage: fake-marketo [options]',
     '',
@@ -205,9 +226,26 @@ export function checkConfig(source: Record<string, unknown>, labels: Record<stri
   return parsed.data;
 }
 
-/** Defaults for in-process instances (tests, startFakeMarketo): in-memory, quiet; `overrides` are checked. */
+/**
+ * Whether npm started this process (`npm start`, `npx fake-marketo`): npm sets npm_command for what it runs. npm does
+ * not pass SIGTERM on to it, so the CLI follows npm's lifetime instead (src/main.ts).
+ */
+export function startedByNpm(env: NodeJS.ProcessEnv): boolean {
+  return typeof env.npm_command === 'string' && env.npm_command !== '';
+}
+
+/**
+ * What an in-process instance (buildApp, startFakeMarketo) starts from: in memory, quiet, and RESPONSE_CHECKS as the
+ * environment sets it (the test suite sets it to "fail" in vitest.config.ts; a test runner may too).
+ */
+export function inProcessDefaults(): Record<string, unknown> {
+  const checks = process.env.RESPONSE_CHECKS;
+  return { DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', ...(checks ? { RESPONSE_CHECKS: checks } : {}) };
+}
+
+/** Defaults for in-process instances (tests, buildApp without config): in-memory, quiet; `overrides` are checked. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const source: Record<string, unknown> = { DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' };
+  const source: Record<string, unknown> = inProcessDefaults();
   // A setting given as undefined is not given: it keeps these defaults.
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) source[key] = value;
   return checkConfig(source);

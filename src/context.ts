@@ -1,6 +1,7 @@
 import type { AdjustableClock } from './clock.js';
 import { AccessCache } from './domain/access-cache.js';
 import { CoreEvents } from './domain/core-events.js';
+import { DecisionLedger } from './domain/decision-ledger.js';
 import { Faults } from './domain/faults.js';
 import { Journal } from './domain/journal.js';
 import { Limits, startingLimits } from './domain/limits.js';
@@ -10,7 +11,9 @@ import type { PermissionKey } from './domain/permissions.js';
 import type { SeedDocument } from './domain/seed.js';
 import { UsageStats } from './domain/usage.js';
 import type { Config } from './config.js';
-import type { AnyFamily, RepoOf } from './family.js';
+import { JobRunner } from './engines/jobs/runner.js';
+import { JOBS_KEY, jobsSeedPart } from './engines/jobs/seed.js';
+import type { AnyFamily, CoreRepositories, RepoOf } from './family.js';
 import type { Ids } from './ids.js';
 import { seedSchemaFor } from './seed.js';
 import { type Database, onAccessChange } from './storage/database.js';
@@ -24,23 +27,20 @@ import { UserRepository } from './storage/users.js';
 import { WorkspaceRepository } from './storage/workspaces.js';
 
 /** The core's repositories; each resource family's is reached with `ctx.repo(family)`. */
-export interface Repositories {
-  workspaces: WorkspaceRepository;
-  partitions: PartitionRepository;
-  roles: RoleRepository;
-  users: UserRepository;
-  services: ServiceRepository;
+export interface Repositories extends CoreRepositories {
   tokens: TokenRepository;
   subscription: SubscriptionStore;
 }
 
-/** The test-harness state that lives in memory: journal, faults, limits, usage counters and stubs. */
+/** The test-harness state that lives in memory: journal, faults, limits, usage counters, stubs, least-privilege ledger. */
 export interface Harness {
   journal: Journal;
   faults: Faults;
   limits: Limits;
   usage: UsageStats;
   stubs: Stubs;
+  /** The authorization decisions behind the least-privilege report; kept by POST /admin/reset (issue 31). */
+  ledger: DecisionLedger;
 }
 
 /** The demo service a CLI start provisions: fixed credentials and permissions where given. */
@@ -70,6 +70,8 @@ export interface AppContext {
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
   /** Changes to workspaces, partitions and leads that families react to (their onCoreEvents). */
   events: CoreEvents;
+  /** The families' timed work on the fake's clock (src/engines/jobs): schedule, read, change; the runner runs it. */
+  jobs: JobRunner;
   /** What another family offers through a port (src/domain/ports.ts), without importing that family. */
   port<K extends PortName>(name: K): Ports[K];
   /** The same, or undefined when no registered family provides it (an app built with fewer families). */
@@ -100,6 +102,16 @@ export function createContext(
     if (!repoOf.has(family)) throw new Error(`the resource family "${family.key}" is not registered (src/families.ts)`);
     return repoOf.get(family) as RepoOf<F>;
   };
+  const stubs = new Stubs();
+  const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
+  const services = new ServiceRepository(db, clock, ids, tokens);
+  const core: CoreRepositories = {
+    workspaces: new WorkspaceRepository(db, events, guard),
+    partitions: new PartitionRepository(db, events, guard),
+    roles: new RoleRepository(db, clock),
+    users: new UserRepository(db, clock),
+    services,
+  };
   const families: FamilyInstance[] = [];
   const ports: Partial<Ports> = {};
   const providers = new Map<PortName, string>();
@@ -107,8 +119,10 @@ export function createContext(
   for (const family of familyList) {
     // The key names the family's part of every snapshot: two with one key would overwrite each other's rows.
     if (keys.has(family.key)) throw new Error(`two resource families have the key "${family.key}" (src/families.ts)`);
+    if (family.key === JOBS_KEY)
+      throw new Error(`"${JOBS_KEY}" names the core's jobs in snapshots; no family may have it`);
     keys.add(family.key);
-    const infra = { db, clock, ids, repo };
+    const infra = { db, clock, ids, repo, core };
     const familyRepo: unknown = family.repository(infra);
     repoOf.set(family, familyRepo);
     families.push({ family, repo: familyRepo });
@@ -128,15 +142,14 @@ export function createContext(
     if (!provided) throw new Error(`no registered resource family provides the port "${name}" (src/families.ts)`);
     return provided as Ports[K];
   };
-  const stubs = new Stubs();
-  const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
-  const services = new ServiceRepository(db, clock, ids, tokens);
+  const jobs = new JobRunner(
+    db,
+    clock,
+    families.map(({ family, repo }) => ({ key: family.key, jobs: family.jobs, repo })),
+    { port, findPort },
+  );
   const repos: Repositories = {
-    workspaces: new WorkspaceRepository(db, events, guard),
-    partitions: new PartitionRepository(db, events, guard),
-    roles: new RoleRepository(db, clock),
-    users: new UserRepository(db, clock),
-    services,
+    ...core,
     tokens,
     // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them; their identity calls
     // are not answered with them but judged again (storage/tokens.ts, routes/identity.ts).
@@ -145,7 +158,8 @@ export function createContext(
       clock,
       ids,
       events,
-      families,
+      // The jobs' part loads after the core's users and before the families' rows that reference jobs.
+      [jobsSeedPart(jobs), ...families],
       repo,
       port,
       () => tokens.flush(),
@@ -167,6 +181,7 @@ export function createContext(
     limits: new Limits(startingLimits(config.RATE_LIMITS), clock),
     usage: new UsageStats(),
     stubs,
+    ledger: new DecisionLedger(config.LEAST_PRIVILEGE_MAX_BYTES),
   };
   return {
     config,
@@ -178,19 +193,16 @@ export function createContext(
     port,
     findPort,
     events,
+    jobs,
     seedSchema: seedSchemaFor(familyList),
     access,
     harness,
     baseline: { clock: clock.state() },
     transaction: (work) => db.transaction(work)(),
     close: () => {
+      jobs.stop();
       tokens.flush();
       stopWatching();
     },
   };
-}
-
-/** What a core route plugin is given (a family's routes get FamilyRouteOptions, with their repository). */
-export interface CoreRouteOptions {
-  ctx: AppContext;
 }

@@ -9,6 +9,7 @@ import { segmentations } from './families/segmentations/segmentations.js';
 import { emailTemplates } from './families/emails/templates.js';
 import { snippets } from './families/emails/snippets.js';
 import { emails } from './families/emails/emails-family.js';
+import { userManagement } from './families/user-management/user-management.js';
 
 /**
  * The resource families, in dependency order (a family's seed may name rows of those before it, and its migrations
@@ -26,6 +27,7 @@ export const FAMILIES = [
   emailTemplates,
   snippets,
   emails,
+  userManagement,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */

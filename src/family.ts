@@ -3,10 +3,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { AdjustableClock } from './clock.js';
 import type { CoreEventHandlers } from './domain/core-events.js';
+import type { JobKinds } from './engines/jobs/kinds.js';
 import type { PortName, Ports } from './ports.js';
 import type { Ids } from './ids.js';
 import type { WireFormatName } from './http/wire-formats.js';
 import type { Database } from './storage/database.js';
+import type { PartitionRepository } from './storage/partitions.js';
+import type { RoleRepository } from './storage/roles.js';
+import type { ServiceRepository } from './storage/services.js';
+import type { UserRepository } from './storage/users.js';
+import type { WorkspaceRepository } from './storage/workspaces.js';
 import { CORE_MIGRATIONS } from './storage/core-migrations.js';
 import { checkMigrationNames, type Migration } from './storage/migrations.js';
 
@@ -18,11 +24,22 @@ import { checkMigrationNames, type Migration } from './storage/migrations.js';
  * folder imports the core (never another family's folder); what it needs of another family comes through a port.
  */
 
+/** The core's repositories of the access-control entities, which a family's repository may wrap. */
+export interface CoreRepositories {
+  workspaces: WorkspaceRepository;
+  partitions: PartitionRepository;
+  roles: RoleRepository;
+  users: UserRepository;
+  services: ServiceRepository;
+}
+
 /** What a family's repository is built from. */
 export interface FamilyInfra {
   db: Database;
   clock: AdjustableClock;
   ids: Ids;
+  /** The core's repositories (the same ones as `request.ctx.repos`). */
+  core: CoreRepositories;
   /** The repository of a family registered before this one (of the same folder: folders never import each other). */
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
 }
@@ -107,6 +124,12 @@ export interface Family<Key extends string = string, Repo = unknown, Item = unkn
   onCoreEvents?(repo: Repo): CoreEventHandlers;
   /** Ports (src/ports.ts) this family offers the others; each port has one provider. */
   provides?(repo: Repo, infra: FamilyInfra): Partial<Ports>;
+  /**
+   * Timed work (bulk extracts, imports, scheduled runs), by kind name: each kind (defineJob, src/engines/jobs/kinds.ts)
+   * advances one job one step on the fake's clock. Jobs live in the core's `jobs` table; the family's own rows for a
+   * job reference its id. Routes reach them through `request.ctx.jobs` (docs/architecture.md, "Jobs on the clock").
+   */
+  readonly jobs?: JobKinds<Repo>;
   /** Back to empty for what the family keeps in memory (caches, job queues): after a reset or a rolled-back load. */
   reset?(repo: Repo): void;
   /** Marketo-plane routes; each declares config.permissions (checked at start). */

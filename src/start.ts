@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { AdjustableClock } from './clock.js';
-import { checkConfig, type Config, ConfigError } from './config.js';
+import { checkConfig, type Config, ConfigError, inProcessDefaults } from './config.js';
 import type { JournalEntry, JournalFilter } from './domain/journal.js';
 import { formatPath } from './domain/seed.js';
 import { stubInputSchema } from './domain/stub-schema.js';
 import type { Stub, StubInput } from './domain/stubs.js';
 import { type ExpectedCount, verifyRequests } from './domain/verify.js';
+import { closeWithLeastPrivilegeCheck } from './least-privilege.js';
 import { resetToBaseline } from './lifecycle.js';
 import { readSeedFile, type SeedInput } from './seed.js';
 
@@ -49,7 +50,7 @@ export function startConfig(options: StartOptions): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const labels: Record<string, string> = {};
-  const source: Record<string, unknown> = { DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', PORT: 0 };
+  const source: Record<string, unknown> = { ...inProcessDefaults(), PORT: 0 };
   // A setting given as undefined is not given: it keeps the default above, not the CLI's.
   for (const [key, value] of Object.entries(config ?? {})) if (value !== undefined) source[key] = value;
   if (port !== undefined) {
@@ -89,6 +90,10 @@ export interface FakeMarketo {
   removeStub(id: string): boolean;
   /** The Fastify instance, for `inject`. */
   app: FastifyInstance;
+  /**
+   * Stops the server. With LEAST_PRIVILEGE_CHECK=fail, rejects (a LeastPrivilegeError) when an API-only user holds
+   * permissions their calls never needed.
+   */
   close(): Promise<void>;
 }
 
@@ -147,7 +152,9 @@ export async function startFakeMarketo(options: StartOptions = {}): Promise<Fake
       return app.ctx.harness.stubs.remove(id);
     },
     async close() {
-      await app.close();
+      // LEAST_PRIVILEGE_CHECK=fail: closed all the same, then rejected naming each integration's unused permissions.
+      const unused = await closeWithLeastPrivilegeCheck(app);
+      if (unused) throw unused;
     },
   };
 }

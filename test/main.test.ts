@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundleOptions } from '../scripts/bundle.js';
@@ -26,6 +27,8 @@ const CONFIG_VARIABLES = [
   'LOG_LEVEL',
   'JOURNAL_LIMIT',
   'JOURNAL_MAX_BYTES',
+  'LEAST_PRIVILEGE_MAX_BYTES',
+  'LEAST_PRIVILEGE_CHECK',
   'DEMO_CLIENT_ID',
   'DEMO_CLIENT_SECRET',
   'DEMO_PERMISSIONS',
@@ -302,6 +305,10 @@ describe('the bundled CLI (dist/fake-marketo.mjs, the package bin)', () => {
     const docs = await fetch(`${baseUrl}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');
+    // The console's script is served as its own source: bundled, it is still a script a browser can run.
+    const script = await (await fetch(`${baseUrl}/console/console.js`)).text();
+    expect(() => new Script(script)).not.toThrow();
+    expect(script).toContain('/admin/permissions');
   });
 });
 
@@ -425,6 +432,50 @@ describe('acknowledged tokens survive kill -9 (issue 11)', () => {
   }, 30_000);
 });
 
+describe('LEAST_PRIVILEGE_CHECK=fail (issue 31)', () => {
+  const DEMO = { DEMO_CLIENT_ID: 'ci-client-id', DEMO_CLIENT_SECRET: 'ci-client-secret-0123456789' };
+
+  async function readLeads(base: string): Promise<void> {
+    const query = new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO.DEMO_CLIENT_ID });
+    query.set('client_secret', DEMO.DEMO_CLIENT_SECRET);
+    const { access_token } = (await (await fetch(`${base}/identity/oauth/token?${query}`)).json()) as {
+      access_token: string;
+    };
+    const leads = await fetch(`${base}/rest/v1/leads.json?filterType=id&filterValues=1`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    expect(((await leads.json()) as { success: boolean }).success).toBe(true);
+  }
+
+  /** Starts with the demo role holding `permissions`, reads leads once, stops: the exit code and stderr. */
+  async function readLeadsAndStop(permissions: string): Promise<{ code: number | null; stderr: string }> {
+    const server = start(['--memory', '--port', '0'], {
+      ...DEMO,
+      DEMO_PERMISSIONS: permissions,
+      LEAST_PRIVILEGE_CHECK: 'fail',
+      LOG_LEVEL: 'silent',
+    });
+    const [, base] = await waitFor(server, LISTENING);
+    await readLeads(base!);
+    server.child.kill('SIGTERM');
+    return { code: await server.exited, stderr: server.stderr() };
+  }
+
+  it('stopping the server reports an integration holding permissions it never used, and exits 1', async () => {
+    const { code, stderr } = await readLeadsAndStop('read-only-lead,read-only-assets');
+    expect(code).toBe(1);
+    expect(stderr).toContain('LEAST_PRIVILEGE_CHECK=fail');
+    expect(stderr).toContain(
+      'demo-api-user@fake-marketo.local (service Demo Service), 1 call(s): in Default holds read-only-assets never ' +
+        'needed (needed: read-only-lead)',
+    );
+  });
+
+  it('exits 0 when every permission held was needed', async () => {
+    expect(await readLeadsAndStop('read-only-lead')).toEqual({ code: 0, stderr: '' });
+  });
+});
+
 describe('in a container or a CI job (issue 18)', () => {
   const DEMO = {
     DEMO_CLIENT_ID: 'ci-client-id',
@@ -502,5 +553,35 @@ describe('in a container or a CI job (issue 18)', () => {
     expect(await server.exited).toBe(1);
     expect(server.stderr()).toContain('DEMO_PERMISSIONS');
     expect(server.stderr()).toContain('unknown permission "read-only-leads"');
+  });
+
+  it('started by npm (npm start, npx), it stops when npm is stopped, which does not pass SIGTERM on (issue 23, item 16)', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'npm.sqlite');
+    // What npm does with `npm start` / `npx`: runs the bin as its child with npm_command set, and on SIGTERM exits
+    // without signalling it.
+    const launcher = `
+      const { spawn } = require('node:child_process');
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--db', ${JSON.stringify(db)}, '--port', '0'],
+        { stdio: 'inherit', env: { ...process.env, npm_command: 'run-script' } });
+      process.on('SIGTERM', () => process.exit(143));`;
+    const npm = spawnRunning(process.execPath, ['-e', launcher], {});
+    const [, base] = await waitFor(npm, LISTENING);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    npm.child.kill('SIGTERM');
+    expect(await npm.exited).toBe(143);
+    // The server saw npm go, closed its database and stopped listening.
+    const deadline = Date.now() + 5000;
+    let answering = true;
+    while (answering && Date.now() < deadline) {
+      answering = await fetch(`${base}/health`).then(
+        () => true,
+        () => false,
+      );
+      if (answering) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(answering).toBe(false);
+    const next = start(['--db', db, '--port', '0']);
+    await waitFor(next, LISTENING);
   });
 });

@@ -36,6 +36,8 @@ declare module 'fastify' {
     redispatched?: boolean;
     /** The stub that answered this request. */
     stubId?: string;
+    /** Answered with what a fault rule says (an HTTP status and body), not with a route's answer. */
+    answeredAsIs?: boolean;
     /** How many records of the answer had each status (a Marketo write's `result`), for the journal. */
     outcomes?: Record<string, number>;
   }

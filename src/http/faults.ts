@@ -30,6 +30,7 @@ export function injectFaults(ctx: AppContext, clientIdOf: (request: FastifyReque
       await sendMarketoFailure(request, reply, code, faultMessage(code, message));
       return;
     }
+    request.answeredAsIs = true;
     if (respond.body === undefined) await reply.code(respond.httpStatus).type('text/plain').send('');
     else await asJson().code(respond.httpStatus).type('application/json').send(respond.body);
   };

@@ -69,7 +69,11 @@ const deletedLeadsQuery = z.object({
   batchSize: z.string().optional(),
 });
 
-const attributeSchema = z.object({ name: z.string(), value: z.unknown() });
+const attributeSchema = z.object({
+  name: z.string(),
+  apiName: z.string().optional().describe("A custom activity type's attributes carry their API name too"),
+  value: z.unknown(),
+});
 const activitySchema = z
   .object({
     id: z.number().int(),
