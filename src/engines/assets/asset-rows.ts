@@ -102,6 +102,9 @@ function columns(table: string): string {
   return `${SELECTED} ${joined(table)}`;
 }
 
+/** The SQL of one asset row by id (shared with the benchmark's hand-written route). */
+export const findAssetSql = (table: string): string => `SELECT ${columns(table)} WHERE a.id = ?`;
+
 /**
  * The SQL of a browse page of `table`: shared with the benchmark's hand-written route. `+a.workspace_id` keeps
  * SQLite off the workspace index, so that rows are read in id order and the scan stops at the page's end.
@@ -144,7 +147,7 @@ export class AssetRows<Meta, Fields> {
   ) {
     const prepare = <P extends unknown[] | object = unknown[], R = unknown>(sql: string) => prepareOnUse<P, R>(db, sql);
     this.s = {
-      find: prepare<[number], Raw>(`SELECT ${columns(table)} WHERE a.id = ?`),
+      find: prepare<[number], Raw>(findAssetSql(table)),
       byName: prepare<[string], Raw>(`SELECT ${columns(table)} WHERE a.name = ? ORDER BY a.id`),
       all: prepare<[], Raw>(`SELECT ${columns(table)} ORDER BY a.id`),
       browse: prepare<
