@@ -110,9 +110,12 @@ export const findAssetSql = (table: string): string => `SELECT ${columns(table)}
  * SQLite off the workspace index, so that rows are read in id order and the scan stops at the page's end.
  */
 export function browseAssetsSql(table: string, type: AssetType): string {
+  // CROSS JOIN keeps the asset rows the outer loop, in id order: SQLite would otherwise scan the type's versions and
+  // sort every visible asset for each page.
   return `SELECT ${SELECTED}, v.status, v.fields, v.updated_at AS version_updated_at
-  ${joined(table)}
-  JOIN asset_versions v ON ${shownVersionJoin(type, 'a')}
+  FROM ${table} a CROSS JOIN asset_versions v ON ${shownVersionJoin(type, 'a')}
+  JOIN workspaces w ON w.id = a.workspace_id
+  LEFT JOIN asset_folders f ON f.id = a.folder_id LEFT JOIN asset_programs p ON p.id = a.program_id
   WHERE +a.workspace_id IN (SELECT value FROM json_each(@workspaces))
     AND (@folder IS NULL OR a.folder_id = @folder)
     AND (@program IS NULL OR a.program_id = @program)

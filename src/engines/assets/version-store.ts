@@ -3,26 +3,36 @@ import { type Database, prepareOnUse } from '../../storage/database.js';
 import type { AssetRef, AssetType, AssetUser, Version, VersionStatus, VersionStore } from './approval.js';
 
 /**
- * The approval machine's two tables, generic over asset types: every version of every versioned asset, and what each
- * version uses. The assets family declares them (its migrations run before every other asset family's); each
+ * The approval machine's tables, generic over asset types: every version of every versioned asset (its record fields,
+ * and apart its content), and what each version uses. The assets family declares them (its migrations run before every other asset family's); each
  * versioned asset family writes, seeds and snapshots its own assets' versions through the machine (src/engines/assets/approval.ts), and its migration adds the trigger below, so that its rows take their
  * versions and uses with them however they are deleted (a program delete cascades to its emails).
  */
 export const APPROVAL_MIGRATION: Migration = {
   name: 'assets/001_asset_versions',
   sql: `
--- asset_type is Marketo's name of the type ('Email', 'Snippet' …). fields: the record fields a browse shows, as JSON;
--- content: the version's content (sections, HTML …), as JSON. At most one version of each status.
+-- asset_type is Marketo's name of the type ('Email', 'Snippet' …). fields: the record fields a browse shows, as JSON.
+-- At most one version of each status.
 CREATE TABLE asset_versions (
   asset_type TEXT NOT NULL,
   asset_id INTEGER NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('approved', 'draft')),
   fields TEXT NOT NULL,
-  content TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (asset_type, asset_id, status)
 ) WITHOUT ROWID;
+
+-- Each version's content (sections, HTML …), as JSON: apart, so that a browse reads small rows only.
+CREATE TABLE asset_version_contents (
+  asset_type TEXT NOT NULL,
+  asset_id INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  content TEXT NOT NULL,
+  PRIMARY KEY (asset_type, asset_id, status),
+  FOREIGN KEY (asset_type, asset_id, status) REFERENCES asset_versions (asset_type, asset_id, status)
+    ON DELETE CASCADE ON UPDATE CASCADE
+);
 
 -- What each version uses ("in use" relations: an email uses its template and snippets).
 CREATE TABLE asset_uses (
@@ -87,15 +97,21 @@ export class SqliteVersionStore implements VersionStore {
     const prepare = <P extends unknown[] = unknown[], R = unknown>(sql: string) => prepareOnUse<P, R>(db, sql);
     this.s = {
       version: prepare<[string, number, string], VersionRow>(
-        `SELECT status, fields, content, created_at, updated_at FROM asset_versions
-         WHERE asset_type = ? AND asset_id = ? AND status = ?`,
+        `SELECT v.status, v.fields, c.content, v.created_at, v.updated_at
+         FROM asset_versions v JOIN asset_version_contents c USING (asset_type, asset_id, status)
+         WHERE v.asset_type = ? AND v.asset_id = ? AND v.status = ?`,
       ),
       statuses: prepare<[string, number], { status: VersionStatus }>(
         'SELECT status FROM asset_versions WHERE asset_type = ? AND asset_id = ? ORDER BY status',
       ),
-      put: prepare<[string, number, string, string, string, number, number]>(
-        `INSERT OR REPLACE INTO asset_versions (asset_type, asset_id, status, fields, content, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      put: prepare<[string, number, string, string, number, number]>(
+        `INSERT INTO asset_versions (asset_type, asset_id, status, fields, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET fields = excluded.fields,
+           created_at = excluded.created_at, updated_at = excluded.updated_at`,
+      ),
+      putContent: prepare<[string, number, string, string]>(
+        `INSERT INTO asset_version_contents (asset_type, asset_id, status, content) VALUES (?, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET content = excluded.content`,
       ),
       drop: prepare<[string, number, string]>(
         'DELETE FROM asset_versions WHERE asset_type = ? AND asset_id = ? AND status = ?',
@@ -129,8 +145,9 @@ export class SqliteVersionStore implements VersionStore {
         'DELETE FROM asset_uses WHERE (user_type = ? AND user_id = ?) OR (used_type = ? AND used_id = ?)',
       ),
       ofType: prepare<[string], VersionRow & { asset_id: number }>(
-        `SELECT asset_id, status, fields, content, created_at, updated_at FROM asset_versions WHERE asset_type = ?
-         ORDER BY asset_id, status`,
+        `SELECT v.asset_id, v.status, v.fields, c.content, v.created_at, v.updated_at
+         FROM asset_versions v JOIN asset_version_contents c USING (asset_type, asset_id, status)
+         WHERE v.asset_type = ? ORDER BY v.asset_id, v.status`,
       ),
     };
   }
@@ -150,10 +167,10 @@ export class SqliteVersionStore implements VersionStore {
       asset.id,
       version.status,
       JSON.stringify(version.fields),
-      JSON.stringify(version.content),
       version.createdAt,
       version.updatedAt,
     );
+    this.s.putContent.run(asset.type, asset.id, version.status, JSON.stringify(version.content));
     this.s.dropUses.run(asset.type, asset.id, version.status);
     for (const used of uses) this.s.addUse.run(asset.type, asset.id, version.status, used.type, used.id);
   }

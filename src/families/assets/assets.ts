@@ -342,7 +342,7 @@ function assetPlacesOf(repo: AssetRepository): AssetPlaces {
 /** Folders, programs and tokens (Asset API), scoped by the workspace each lives in. */
 export const assets = defineFamily({
   key: 'assets',
-  // asset_versions and asset_uses hold the approval machine's state (src/engines/assets/version-store.ts): declared
+  // asset_versions, asset_version_contents and asset_uses hold the approval machine's state (src/engines/assets/version-store.ts): declared
   // here, so that they exist before any versioned asset family's tables; written, seeded and snapshotted by each of
   // those families through the machine.
   tables: [
@@ -352,6 +352,7 @@ export const assets = defineFamily({
     'asset_channels',
     'asset_tag_types',
     'asset_versions',
+    'asset_version_contents',
     'asset_uses',
   ],
   wireFormat: 'asset',
