@@ -11,7 +11,7 @@ import { businessRule } from './scope.js';
  * template, snippets, a form…): an approved asset's dependencies cannot be unapproved or deleted, an asset in use
  * cannot be deleted, and an asset is approved only when what its draft uses is approved.
  *
- * The machine keeps versions and uses in two generic tables (src/engines/assets/version-store.ts), keyed by asset type
+ * The machine keeps versions and uses in generic tables (src/engines/assets/version-store.ts), keyed by asset type
  * and id, so that a family of another folder (landing pages using snippets) plugs in by naming its asset type and its
  * rules (an `AssetKind`), and its uses of another family's assets need no port: no change here.
  */

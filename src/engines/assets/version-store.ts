@@ -89,7 +89,7 @@ const toVersion = (row: VersionRow): Version => ({
   updatedAt: row.updated_at,
 });
 
-/** The approval machine's store over the two tables: every statement of the machine. */
+/** The approval machine's store over its tables: every statement of the machine. */
 export class SqliteVersionStore implements VersionStore {
   private readonly s;
 
