@@ -467,12 +467,18 @@ const emailStatuses = db.prepare<[number], { status: string }>(
   "SELECT status FROM asset_versions WHERE asset_type = 'Email' AND asset_id = ? ORDER BY status",
 );
 const emailVersion = db.prepare<[number, string], { fields: string; content: string; created_at: number }>(
-  `SELECT status, fields, content, created_at, updated_at FROM asset_versions
-   WHERE asset_type = 'Email' AND asset_id = ? AND status = ?`,
+  `SELECT v.status, v.fields, c.content, v.created_at, v.updated_at
+   FROM asset_versions v JOIN asset_version_contents c USING (asset_type, asset_id, status)
+   WHERE v.asset_type = 'Email' AND v.asset_id = ? AND v.status = ?`,
 );
 const putVersion = db.prepare(
-  `INSERT OR REPLACE INTO asset_versions (asset_type, asset_id, status, fields, content, created_at, updated_at)
-   VALUES ('Email', ?, 'draft', ?, ?, ?, ?)`,
+  `INSERT INTO asset_versions (asset_type, asset_id, status, fields, created_at, updated_at)
+   VALUES ('Email', ?, 'draft', ?, ?, ?) ON CONFLICT DO UPDATE SET fields = excluded.fields,
+     created_at = excluded.created_at, updated_at = excluded.updated_at`,
+);
+const putContent = db.prepare(
+  `INSERT INTO asset_version_contents (asset_type, asset_id, status, content) VALUES ('Email', ?, 'draft', ?)
+   ON CONFLICT DO UPDATE SET content = excluded.content`,
 );
 const dropUses = db.prepare(
   "DELETE FROM asset_uses WHERE user_type = 'Email' AND user_id = ? AND user_status = 'draft'",
@@ -498,13 +504,8 @@ const updateSection = db.transaction((id: number, htmlId: string, html: string, 
   if (at < 0) return { code: '702', message: `No section '${htmlId}' in Email ${id}` };
   content.sections[at] = { htmlId, contentType: 'Text', html, text };
   const now = Date.now();
-  putVersion.run(
-    id,
-    JSON.stringify(fields),
-    JSON.stringify(content),
-    statuses.includes('draft') ? base.created_at : now,
-    now,
-  );
+  putVersion.run(id, JSON.stringify(fields), statuses.includes('draft') ? base.created_at : now, now);
+  putContent.run(id, JSON.stringify(content));
   dropUses.run(id);
   if (fields.template !== null) addUse.run(id, 'Email Template', fields.template);
   for (const section of content.sections) {
