@@ -124,8 +124,10 @@ export class ApprovalMachine<Fields, Content> {
 
   /** The version an edit or a clone starts from: the draft if there is one, else the approved version. */
   latest(id: number): Version<Fields, Content> | undefined {
-    const { approved, draft } = this.versions(id);
-    return draft ?? approved;
+    const ref = this.ref(id);
+    // Statuses sort approved first: the last is the draft when there is one. One version read, not both.
+    const status = this.store.statuses(ref).at(-1);
+    return status === undefined ? undefined : (this.store.version(ref, status) as Version<Fields, Content>);
   }
 
   /** A new asset: a draft only. */
