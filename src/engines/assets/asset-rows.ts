@@ -46,7 +46,7 @@ export interface AssetRow<Meta> extends AssetRowPlace {
   name: string;
   description: string;
   workspaceName: string;
-  /** The folder's or program's name (a workspace's root folder shows the workspace's name). */
+  /** The folder's or program's name (a workspace's zone shows the workspace's name). */
   folderName: string;
   meta: Meta;
   createdAt: number;
@@ -91,8 +91,16 @@ interface BrowsedRaw extends Raw {
   version_updated_at: number;
 }
 
+/**
+ * The name an asset's place shows, in SQL over its program `p`, folder `f` and workspace `w`: the program's, else the
+ * folder's, a workspace's zone showing the workspace's name (`/Design Studio/Default` is "Default").
+ */
+export function placeNameSql(p: string, f: string, w: string): string {
+  return `coalesce(${p}.name, CASE WHEN ${f}.parent_id IS NOT NULL AND ${f}.folder_type = 'Zone' THEN ${w}.name ELSE ${f}.name END)`;
+}
+
 const SELECTED = `a.id, a.name, a.description, a.folder_id, a.program_id, a.workspace_id, w.name AS workspace_name,
-  coalesce(p.name, CASE WHEN f.parent_id IS NULL THEN w.name ELSE f.name END) AS folder_name, a.meta, a.created_at,
+  ${placeNameSql('p', 'f', 'w')} AS folder_name, a.meta, a.created_at,
   a.updated_at`;
 
 const joined = (table: string) => `FROM ${table} a JOIN workspaces w ON w.id = a.workspace_id

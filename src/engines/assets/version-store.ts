@@ -9,7 +9,7 @@ import type { AssetRef, AssetType, AssetUser, Version, VersionStatus, VersionSto
  * versions and uses with them however they are deleted (a program delete cascades to its emails).
  */
 export const APPROVAL_MIGRATION: Migration = {
-  name: 'assets/001_asset_versions',
+  name: 'assets/003_asset_versions',
   sql: `
 -- asset_type is Marketo's name of the type ('Email', 'Snippet' …). fields: the record fields a browse shows, as JSON.
 -- At most one version of each status.

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { requestIdValue } from '../../domain/record-ids.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import type { PermissionKey } from '../../domain/permissions.js';
@@ -8,7 +9,7 @@ import { assetEnvelope } from '../../http/wire-formats.js';
 import type { ApprovalMachine, VersionStatus } from './approval.js';
 import type { AssetRow, AssetRowPlace, AssetRows } from './asset-rows.js';
 import type { AssetPlaces, Tree } from './places.js';
-import { type AssetScope, assertWritable, canSee, notFound, READ, scopeOf, WRITE } from './scope.js';
+import { type AssetScope, assertWritable, businessRule, canSee, notFound, READ, scopeOf, WRITE } from './scope.js';
 
 /** What every versioned asset family's routes share: the status parameter, placing, finding, and approval routes. */
 
@@ -66,6 +67,8 @@ export function placeFor(
   }
   const folder = places.folder(ref.id);
   if (!folder) throw new MarketoError('710', marketoMessage('710'));
+  // /Design Studio itself holds only the workspaces' zones (folders.md), as for static lists.
+  if (folder.treeRoot) throw businessRule(DETAIL_MESSAGES.treeRootHoldsWorkspaces, folder.id, folder.tree);
   assertWritable(scope, folder.workspaceId);
   if (!rule.trees.includes(folder.tree)) {
     throw new MarketoError(
@@ -116,7 +119,7 @@ export function assertNameFree<Meta>(
   }
 }
 
-export const idParams = z.object({ id: z.coerce.number().int() });
+export const idParams = z.object({ id: requestIdValue });
 export const idResult = z.object({ id: z.number().int() });
 export const idResultEnvelope = envelopeOf(idResult);
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { seedId } from '../../domain/record-ids.js';
 import type { Version, VersionStatus } from '../../engines/assets/approval.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import { contentOf, editorVersion, type EmailContent, type HeaderField, type Section } from './content.js';
@@ -24,7 +25,7 @@ const sectionSchema = z.strictObject({
   contentType: z.enum(['Text', 'Snippet', 'DynamicContent', 'Image', 'Video']),
   html: z.string(),
   text: z.string().nullable(),
-  snippetId: z.number().int().positive().optional(),
+  snippetId: seedId.optional(),
   dynamicContentId: z.string().optional(),
   properties: z.record(z.string(), z.string()).optional(),
 });
@@ -78,7 +79,7 @@ const versionSeed = z.strictObject({
       z.union([
         z.string(),
         z.strictObject({ html: z.string(), text: z.string().optional() }),
-        z.strictObject({ snippet: z.number().int().positive() }),
+        z.strictObject({ snippet: seedId }),
       ]),
     )
     .optional()
@@ -88,7 +89,7 @@ const versionSeed = z.strictObject({
   updatedAt: seedTime,
 });
 const emailSeed = z.strictObject({
-  id: z.number().int().positive().optional(),
+  id: seedId.optional(),
   name: assetName,
   description: assetDescription.optional(),
   ...placeSeed,

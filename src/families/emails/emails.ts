@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requestIdValue } from '../../domain/record-ids.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import { formatAssetDatetime } from '../../domain/datetime.js';
@@ -153,7 +154,7 @@ const MAX_PREHEADER = 1024;
 const createParams = z.object({
   name: assetName,
   folder: folderRef,
-  template: z.coerce.number().int().positive(),
+  template: requestIdValue.pipe(z.number().positive()),
   description: assetDescription.optional(),
   subject: z.string().optional(),
   fromName: z.string().optional(),
@@ -200,21 +201,21 @@ const sectionParams = z.object({
   value: z.string(),
   textValue: z.string().optional(),
 });
-const sectionPath = z.object({ id: z.coerce.number().int(), htmlId: z.string().min(1) });
-const dynamicPath = z.object({ id: z.coerce.number().int(), contentId: z.string().min(1) });
+const sectionPath = z.object({ id: requestIdValue, htmlId: z.string().min(1) });
+const dynamicPath = z.object({ id: requestIdValue, contentId: z.string().min(1) });
 const dynamicParams = z.object({
   segment: z.string().min(1).describe('Name of the segment'),
   type: z.string().min(1).describe('HTML, Text, Image …'),
   value: z.string().optional(),
   externalUrl: z.string().optional(),
 });
-const modulePath = z.object({ id: z.coerce.number().int(), moduleId: z.string().min(1) });
+const modulePath = z.object({ id: requestIdValue, moduleId: z.string().min(1) });
 const addModuleParams = z.object({ name: z.string().min(1), index: z.coerce.number().int().min(0) });
 const nameParams = z.object({ name: z.string().min(1) });
 const positionsParams = z.object({
   positions: objectParam(z.array(z.object({ index: z.coerce.number().int().min(0), moduleId: z.string().min(1) }))),
 });
-const variablePath = z.object({ id: z.coerce.number().int(), name: z.string().min(1) });
+const variablePath = z.object({ id: requestIdValue, name: z.string().min(1) });
 const variableParams = z.object({ value: z.string(), moduleId: z.string().optional() });
 const cloneParams = z.object({
   name: assetName,
@@ -227,12 +228,12 @@ const sampleParams = z.object({
     .string()
     .trim()
     .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address'),
-  leadId: z.coerce.number().int().positive().optional(),
+  leadId: requestIdValue.pipe(z.number().positive()).optional(),
   textOnly: booleanParam.optional(),
 });
 const fullContentQuery = z.object({
   status: statusParam,
-  leadId: z.coerce.number().int().positive().optional(),
+  leadId: requestIdValue.pipe(z.number().positive()).optional(),
   type: z
     .preprocess(
       (value) => (typeof value === 'string' ? ({ html: 'HTML', text: 'Text' }[value.toLowerCase()] ?? value) : value),

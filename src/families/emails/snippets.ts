@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requestIdValue, seedId } from '../../domain/record-ids.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage } from '../../domain/marketo-codes.js';
 import { formatAssetDatetime } from '../../domain/datetime.js';
@@ -91,7 +92,7 @@ const dynamicParams = z.object({
   ),
   value: z.string(),
 });
-const segmentParams = z.object({ id: z.coerce.number().int(), segmentId: z.coerce.number().int() });
+const segmentParams = z.object({ id: requestIdValue, segmentId: requestIdValue });
 const cloneParams = z.object({ name: assetName, folder: folderRef, description: assetDescription.optional() });
 
 type Row = AssetRow<Record<string, never>>;
@@ -449,7 +450,7 @@ const versionSeed = z.strictObject({
   updatedAt: seedTime,
 });
 const snippetSeed = z.strictObject({
-  id: z.number().int().positive().optional(),
+  id: seedId.optional(),
   name: assetName,
   description: assetDescription.optional(),
   ...placeSeed,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { seedId } from '../../domain/record-ids.js';
 import type { AssetRow, AssetRowPlace, AssetRows } from '../../engines/assets/asset-rows.js';
 import type { AssetFolder } from '../../engines/assets/places.js';
 import type { PlacementRule } from '../../engines/assets/versioned.js';
@@ -21,7 +22,7 @@ export const seedTime = z.iso.datetime({ offset: true }).optional();
 
 /** Where an item of a seed goes: `folder` (an id, or a path as the assets seed names folders) or `program` (name). */
 export const placeSeed = {
-  folder: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+  folder: z.union([seedId, z.string().min(1)]).optional(),
   program: z.string().min(1).optional(),
 };
 

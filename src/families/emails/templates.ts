@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { seedId } from '../../domain/record-ids.js';
 import type { Version, VersionStatus } from '../../engines/assets/approval.js';
 import type { AssetRow } from '../../engines/assets/asset-rows.js';
 import { folderRef, formBody, pagingShape, writeParams } from '../../engines/assets/params.js';
@@ -329,7 +330,7 @@ const templateRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TemplateRepositor
 
 const versionSeed = z.strictObject({ content: z.string(), createdAt: seedTime, updatedAt: seedTime });
 const templateSeed = z.strictObject({
-  id: z.number().int().positive().optional(),
+  id: seedId.optional(),
   name: assetName,
   description: assetDescription.optional(),
   ...placeSeed,

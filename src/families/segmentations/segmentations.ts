@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { seedId } from '../../domain/record-ids.js';
 import type { Clock } from '../../clock.js';
 import { formatAssetDatetime } from '../../domain/datetime.js';
+import { placeNameSql } from '../../engines/assets/asset-rows.js';
 import type { AssetFolder, AssetSegmentation, AssetSegmentations } from '../../engines/assets/places.js';
 import { pagingShape } from '../../engines/assets/params.js';
 import { canSee, READ, scopeOf } from '../../engines/assets/scope.js';
@@ -50,7 +52,7 @@ export class SegmentationRepository {
     private readonly clock: Clock,
   ) {
     const columns = `s.id, s.name, s.description, s.folder_id, s.program_id, s.workspace_id, w.name AS workspace_name,
-      coalesce(p.name, CASE WHEN f.parent_id IS NULL THEN w.name ELSE f.name END) AS folder_name, s.status,
+      ${placeNameSql('p', 'f', 'w')} AS folder_name, s.status,
       s.created_at, s.updated_at
       FROM segmentations s JOIN workspaces w ON w.id = s.workspace_id
       LEFT JOIN asset_folders f ON f.id = s.folder_id LEFT JOIN asset_programs p ON p.id = s.program_id`;
@@ -249,10 +251,10 @@ const routes: FastifyPluginAsyncZod<FamilyRouteOptions<SegmentationRepository>> 
 
 const time = z.iso.datetime({ offset: true }).optional();
 const segmentationSeed = z.strictObject({
-  id: z.number().int().positive().optional(),
+  id: seedId.optional(),
   name: z.string().trim().min(1).max(255),
   description: z.string().optional(),
-  folder: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+  folder: z.union([seedId, z.string().min(1)]).optional(),
   program: z.string().min(1).optional(),
   status: z.enum(['approved', 'draft']).optional(),
   createdAt: time,
