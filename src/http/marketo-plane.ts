@@ -27,7 +27,7 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
     // Marketo takes JSON and form bodies; anything else is 612 Invalid Content Type.
     marketo.removeContentTypeParser('text/plain');
     // …and multipart/form-data, as the Asset API takes HTML documents and files.
-    acceptMultipart(marketo);
+    await acceptMultipart(marketo);
     const gateFor = marketoGate(ctx);
     const judgeAgain = judgeAgainInHandler(ctx);
     const stubbing = stubGate(ctx, routeTable);

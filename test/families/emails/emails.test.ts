@@ -418,7 +418,9 @@ describe('full content', () => {
     const broken = await s.raw('writer', 'POST', '/rest/asset/v1/email/52/fullContent.json', 'no parts here', {
       'content-type': 'multipart/form-data; boundary=abc',
     });
-    expect(broken.json()).toEqual(failure('613', 'Invalid Multipart Request: the body has no part'));
+    expect(broken.json()).toEqual(
+      failure('613', 'Invalid Multipart Request: no closing boundary after CR LF (the body ends first)'),
+    );
   });
 });
 
