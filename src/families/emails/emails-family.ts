@@ -7,7 +7,8 @@ import { contentOf, editorVersion, type EmailContent, type HeaderField, type Sec
 import { defaultEmailFields, emailRoutes } from './emails.js';
 import { EmailRepository, type EmailVersionFields } from './repositories.js';
 import { snippets } from './snippets.js';
-import { EMAIL_PLACES, iso, insertSeedRow, rowSnapshot, placeSeed, seedPlaces, seedTime } from './support.js';
+import { EMAIL_PLACES, iso, insertSeedRow, rowSnapshot, seedTime } from './support.js';
+import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
 import { assetDescription, assetName, emailTemplates } from './templates.js';
 
 /**

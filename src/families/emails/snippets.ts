@@ -31,16 +31,8 @@ import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
 import type { Variation } from './content.js';
 import { type SnippetContent, SnippetRepository } from './repositories.js';
-import {
-  assetUrl,
-  iso,
-  insertSeedRow,
-  rowSnapshot,
-  placeSeed,
-  seedPlaces,
-  seedTime,
-  SNIPPET_PLACES,
-} from './support.js';
+import { assetUrl, iso, insertSeedRow, rowSnapshot, seedTime, SNIPPET_PLACES } from './support.js';
+import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
 import { assetDescription, assetName } from './templates.js';
 
 const tags = ['Marketo: Snippets'];

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { seedId } from '../../domain/record-ids.js';
 import type { AssetRow, AssetRowPlace, AssetRows } from '../../engines/assets/asset-rows.js';
-import type { AssetFolder } from '../../engines/assets/places.js';
 import type { PlacementRule } from '../../engines/assets/versioned.js';
 import type { SeedLoadContext } from '../../family.js';
 
@@ -19,41 +17,6 @@ export function assetUrl(pod: string, code: string, id: number): string {
 }
 
 export const seedTime = z.iso.datetime({ offset: true }).optional();
-
-/** Where an item of a seed goes: `folder` (an id, or a path as the assets seed names folders) or `program` (name). */
-export const placeSeed = {
-  folder: z.union([seedId, z.string().min(1)]).optional(),
-  program: z.string().min(1).optional(),
-};
-
-/** Resolves seed places once per load (folder paths are read once). */
-export function seedPlaces(context: SeedLoadContext, rule: PlacementRule) {
-  const places = context.port('assetPlaces');
-  let byPath: ReadonlyMap<string, AssetFolder> | undefined;
-  return (
-    item: { folder?: number | string | undefined; program?: string | undefined },
-    path: string,
-  ): AssetRowPlace => {
-    if ((item.folder === undefined) === (item.program === undefined)) {
-      context.fail(path, 'an asset sits in a folder or in a program: name one of the two');
-    }
-    if (item.program !== undefined) {
-      const program = places.programByName(item.program);
-      if (!program) context.fail(`${path}.program`, `no program named "${item.program}"`);
-      if (!rule.programs) context.fail(`${path}.program`, `${rule.what} do not go in programs`);
-      return { folderId: null, programId: program!.id, workspaceId: program!.workspaceId };
-    }
-    const folder =
-      typeof item.folder === 'number'
-        ? places.folder(item.folder)
-        : (byPath ??= places.folderPaths()).get(item.folder!.replace(/\/+$/, '').toLowerCase());
-    if (!folder) context.fail(`${path}.folder`, `no folder at ${JSON.stringify(item.folder)}`);
-    if (!rule.trees.includes(folder!.tree)) {
-      context.fail(`${path}.folder`, `${rule.what} go in ${rule.trees.join(' or ')} folders, not ${folder!.tree}`);
-    }
-    return { folderId: folder!.id, programId: null, workspaceId: folder!.workspaceId };
-  };
-}
 
 /** A row's place as a snapshot writes it: the folder by id (ids survive a restore), the program by name. */
 export function placeOfRow(row: AssetRow<unknown>): { folder: number } | { program: string } {

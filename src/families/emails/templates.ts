@@ -27,16 +27,8 @@ import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
 import { migrations } from './migrations.js';
 import { type TemplateContent, type TemplateFields, templateFieldsOf, TemplateRepository } from './repositories.js';
-import {
-  assetUrl,
-  iso,
-  insertSeedRow,
-  rowSnapshot,
-  placeSeed,
-  seedPlaces,
-  seedTime,
-  TEMPLATE_PLACES,
-} from './support.js';
+import { assetUrl, iso, insertSeedRow, rowSnapshot, seedTime, TEMPLATE_PLACES } from './support.js';
+import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
 
 const tags = ['Marketo: Email Templates'];
 

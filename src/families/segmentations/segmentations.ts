@@ -4,7 +4,9 @@ import { seedId } from '../../domain/record-ids.js';
 import type { Clock } from '../../clock.js';
 import { formatAssetDatetime } from '../../domain/datetime.js';
 import { placeNameSql } from '../../engines/assets/asset-rows.js';
-import type { AssetFolder, AssetSegmentation, AssetSegmentations } from '../../engines/assets/places.js';
+import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
+import type { PlacementRule } from '../../engines/assets/versioned.js';
+import { TREES, type AssetSegmentation, type AssetSegmentations } from '../../engines/assets/places.js';
 import { pagingShape } from '../../engines/assets/params.js';
 import { canSee, READ, scopeOf } from '../../engines/assets/scope.js';
 import { idParams, statusParam, versionedRecordShape } from '../../engines/assets/versioned.js';
@@ -250,17 +252,18 @@ const routes: FastifyPluginAsyncZod<FamilyRouteOptions<SegmentationRepository>> 
 };
 
 const time = z.iso.datetime({ offset: true }).optional();
+/** Where a seed puts a segmentation: any folder below a workspace, or a program. */
+const SEGMENTATION_PLACES: PlacementRule = { what: 'Segmentations', programs: true, trees: TREES };
 const segmentationSeed = z.strictObject({
   id: seedId.optional(),
   name: z.string().trim().min(1).max(255),
   description: z.string().optional(),
-  folder: z.union([seedId, z.string().min(1)]).optional(),
-  program: z.string().min(1).optional(),
+  ...placeSeed,
   status: z.enum(['approved', 'draft']).optional(),
   createdAt: time,
   updatedAt: time,
   segments: z
-    .array(z.union([z.string().min(1), z.strictObject({ id: z.number().int().positive(), name: z.string().min(1) })]))
+    .array(z.union([z.string().min(1), z.strictObject({ id: seedId, name: z.string().min(1) })]))
     .describe('Segment names (or {id, name}), in order; "Default" is added last unless named'),
 });
 type SegmentationSeed = z.infer<typeof segmentationSeed>;
@@ -275,26 +278,10 @@ export const segmentations = defineFamily({
   seed: {
     item: segmentationSeed as z.ZodType<SegmentationSeed>,
     load(repo, items, context) {
-      const places = context.port('assetPlaces');
-      let byPath: ReadonlyMap<string, AssetFolder> | undefined;
+      const placeOf = seedPlaces(context, SEGMENTATION_PLACES);
       items.forEach((item, i) => {
         const path = `[${i}]`;
-        if ((item.folder === undefined) === (item.program === undefined)) {
-          context.fail(path, 'a segmentation sits in a folder or in a program: name one of the two');
-        }
-        let place: { folderId: number | null; programId: number | null; workspaceId: number };
-        if (item.program !== undefined) {
-          const program = places.programByName(item.program);
-          if (!program) context.fail(`${path}.program`, `no program named "${item.program}"`);
-          place = { folderId: null, programId: program!.id, workspaceId: program!.workspaceId };
-        } else {
-          const folder =
-            typeof item.folder === 'number'
-              ? places.folder(item.folder)
-              : (byPath ??= places.folderPaths()).get(item.folder!.replace(/\/+$/, '').toLowerCase());
-          if (!folder) context.fail(`${path}.folder`, `no folder at ${JSON.stringify(item.folder)}`);
-          place = { folderId: folder!.id, programId: null, workspaceId: folder!.workspaceId };
-        }
+        const place = placeOf(item, path);
         const createdAt = context.time(item.createdAt);
         const id = context.unique(path, () =>
           repo.insert({

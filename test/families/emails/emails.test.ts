@@ -145,6 +145,50 @@ describe('create and update', () => {
     expect(await create({ folder: '{"id":4040,"type":"Folder"}' })).toEqual(failure('710', 'Parent Folder Not Found'));
   });
 
+  it('/Design Studio itself holds only the workspaces’ folders: 709, nothing stored (folders.md)', async () => {
+    const root = s.db
+      .prepare<[], { id: number }>("SELECT id FROM asset_folders WHERE parent_id IS NULL AND tree = 'Design Studio'")
+      .get()!.id;
+    const created = await s.as('writer', 'POST', '/rest/asset/v1/emails.json', {
+      name: 'At the root',
+      folder: `{"id":${root},"type":"Folder"}`,
+      template: '10',
+    });
+    expect(created).toEqual(
+      failure('709', `Folder ${root} is the root of Design Studio: it holds only the workspaces' folders`),
+    );
+    expect(s.db.prepare("SELECT count(*) AS n FROM emails WHERE name = 'At the root'").get()).toEqual({ n: 0 });
+  });
+
+  it('ids are decimal digits, as elsewhere on the plane: 0x34 or 52.0 name no email', async () => {
+    for (const id of ['0x34', '52.0', '%2052']) {
+      const answer = await s.as('reader', 'GET', `/rest/asset/v1/email/${id}.json`);
+      expect(answer).toMatchObject({ success: false, errors: [{ code: '1003' }] });
+    }
+  });
+
+  it('Get Folder Contents lists the emails, templates and snippets a folder or program holds', async () => {
+    const contents = async (id: number, type: string) =>
+      (await s.as('reader', 'GET', `/rest/asset/v1/folder/${id}/content.json?type=${type}`)).result;
+    expect(await contents(102, 'Folder')).toEqual([
+      { id: 51, type: 'Email' },
+      { id: 52, type: 'Email' },
+      { id: 53, type: 'Email' },
+    ]);
+    expect(await contents(100, 'Folder')).toEqual(
+      expect.arrayContaining([
+        { id: 10, type: 'Email Template' },
+        { id: 11, type: 'Email Template' },
+        { id: 12, type: 'Email Template' },
+      ]),
+    );
+    expect(await contents(101, 'Folder')).toEqual([
+      { id: 30, type: 'Snippet' },
+      { id: 31, type: 'Snippet' },
+    ]);
+    expect(await contents(200, 'Program')).toEqual([{ id: 50, type: 'Email' }]);
+  });
+
   it('update metadata: name and description are the asset’s; settings change the draft', async () => {
     const renamed = await s.as('writer', 'POST', '/rest/asset/v1/email/50.json', {
       name: 'Launch v2',

@@ -286,5 +286,11 @@ describe('seed and snapshot', () => {
         emails: [{ name: 'E', folder: '/Design Studio/Default', template: 'Nope', draft: {} }],
       }),
     ).rejects.toThrow(/emails\[0\]\.template: no email template "Nope"/);
+    await expect(session({ snippets: [{ name: 'S', folder: '/Design Studio', draft: {} }] })).rejects.toThrow(
+      /snippets\[0\]\.folder: \/Design Studio holds only the workspaces' folders/,
+    );
+    await expect(
+      session({ segmentations: [{ name: 'R', folder: '/Marketing Activities', segments: ['A'] }] }),
+    ).rejects.toThrow(/segmentations\[0\]\.folder: \/Marketing Activities holds only the workspaces' folders/);
   });
 });
