@@ -555,6 +555,27 @@ describe('send sample and the outbox', () => {
     expect((await call(s.app, 'POST', '/admin/reset')).statusCode).toBe(204);
     expect(await outbox()).toEqual([]);
   });
+
+  it('reset takes every email, template, snippet and version back to the seed', async () => {
+    const seeded = (await call(s.app, 'GET', '/admin/snapshot')).json();
+    const created = await s.as('writer', 'POST', '/rest/asset/v1/emails.json', {
+      name: 'New',
+      folder: '{"id":102,"type":"Folder"}',
+      template: '10',
+    });
+    expect(created.success).toBe(true);
+    await s.as('writer', 'POST', '/rest/asset/v1/email/50/content/body.json', { type: 'Text', value: '<p>edit</p>' });
+    await s.as('approver', 'POST', '/rest/asset/v1/emailTemplate/12/approveDraft.json');
+    await s.as('writer', 'POST', '/rest/asset/v1/snippet/31/content.json', { type: 'HTML', content: '<p>x</p>' });
+    expect((await call(s.app, 'GET', '/admin/snapshot')).json()).not.toEqual(seeded);
+    expect((await call(s.app, 'POST', '/admin/reset')).statusCode).toBe(204);
+    expect((await call(s.app, 'GET', '/admin/snapshot')).json()).toEqual(seeded);
+    const versions = s.db.prepare<[], { n: number }>(
+      "SELECT count(*) AS n FROM asset_versions WHERE asset_type = 'Email'",
+    );
+    // One version each in the seed: 50 approved, 51, 52, 53 and 60 drafts.
+    expect(versions.get()).toEqual({ n: 5 });
+  });
 });
 
 describe('CC fields', () => {
