@@ -2,6 +2,7 @@
 // them, a service whose user has none (603), and leads spread evenly over the partitions.
 import { leads } from '../src/families/leads/leads.js';
 import { assets } from '../src/families/assets/assets.js';
+import { isZone } from '../src/families/assets/repository.js';
 import { activities } from '../src/families/activities/activities.js';
 import { lists } from '../src/families/lists/lists.js';
 import { contentOf } from '../src/families/emails/content.js';
@@ -255,7 +256,7 @@ export const BENCH_EMAIL_TEMPLATE = `<!DOCTYPE html>
 <div class="mktEditable" id="footer"><p>You received this because you subscribed.</p></div>
 </body></html>`;
 
-/** Approved emails in each workspace's Design Studio root, made as Create Email and Approve Draft would. */
+/** Approved emails in each workspace's Design Studio zone (`/Design Studio/<workspace>`), made as Create Email and Approve Draft would. */
 function benchEmails(app: Awaited<ReturnType<typeof buildApp>>, perWorkspace: number): number[] {
   if (perWorkspace === 0) return [];
   const templates = app.ctx.repo(emailTemplates);
@@ -263,7 +264,7 @@ function benchEmails(app: Awaited<ReturnType<typeof buildApp>>, perWorkspace: nu
   const roots = app.ctx
     .repo(assets)
     .allFolders()
-    .filter((f) => f.parent_id === null && f.tree === 'Design Studio');
+    .filter((f) => isZone(f) && f.tree === 'Design Studio');
   const ids: number[] = [];
   app.ctx.transaction(() => {
     for (const root of roots) {
