@@ -163,7 +163,7 @@ export async function buildFixture(options: FixtureOptions): Promise<{
     });
   }
   const assetRepo = app.ctx.repo(assets);
-  const roots = assetRepo.allFolders().filter((f) => f.parent_id === null && f.tree === 'Marketing Activities');
+  const roots = assetRepo.allFolders().filter((f) => isZone(f) && f.tree === 'Marketing Activities');
   transaction(() => {
     for (let n = 1; n <= (options.programsPerWorkspace ?? 0); n++) {
       for (const root of roots) {

@@ -351,9 +351,10 @@ const createFolder = db.transaction((parentId: number, name: string, description
     now,
   )!;
   const row = selectFolder.get(id)!;
+  // The chain starts at the tree root and the zone (shown by its workspace name, as the fake does).
   const chain = selectAncestors.all(row.id);
   const path = `/${row.tree}/${row.workspace_name}${chain
-    .slice(1)
+    .slice(2)
     .map((link) => `/${link.name}`)
     .join('')}`;
   return { row, path };
