@@ -15,6 +15,10 @@ import { opportunities, opportunityRoles } from './families/crm/opportunities.js
 import { salesPersons } from './families/crm/sales-persons.js';
 import { lists } from './families/lists/lists.js';
 import { programMemberFields } from './families/program-members/program-member-fields.js';
+import { segmentations } from './families/segmentations/segmentations.js';
+import { emailTemplates } from './families/emails/templates.js';
+import { snippets } from './families/emails/snippets.js';
+import { emails } from './families/emails/emails-family.js';
 import { userManagement } from './families/user-management/user-management.js';
 
 /**
@@ -42,6 +46,10 @@ export const FAMILIES = [
   customObjectTypes,
   customObjects,
   programMemberFields,
+  segmentations,
+  emailTemplates,
+  snippets,
+  emails,
   userManagement,
 ] as const satisfies readonly AnyFamily[];
 

@@ -1,6 +1,6 @@
 import type { ActivityRecorder } from './domain/activity-log.js';
 import type { Lead, LeadValue } from './domain/model.js';
-import type { AssetPlaces } from './engines/assets/places.js';
+import type { AssetPlaces, AssetSegmentations, AssetTokens } from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
 
 /**
@@ -63,6 +63,10 @@ export interface Ports {
   assetPlaces: AssetPlaces;
   /** Companies (the companies family), for the company fields of leads linked to one. */
   companies: CompanyDirectory;
+  /** My Tokens of folders and programs, own and inherited, as emails render them (the assets family). */
+  assetTokens: AssetTokens;
+  /** Segmentations and their segments, which dynamic content varies by (the segmentations family). */
+  segmentations: AssetSegmentations;
 }
 
 export type PortName = keyof Ports;

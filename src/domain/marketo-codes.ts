@@ -134,6 +134,30 @@ export const DETAIL_MESSAGES = {
   notAnEmailProgram: 'Program %s is a %s program; only email programs are approved and unapproved',
   alreadyApproved: 'Program %s is already approved',
   notApproved: 'Program %s is not approved',
+  /** Ours (709): the approval machine's refusals (src/engines/assets/approval.ts); %s names the asset, "Email 12". */
+  noDraftToApprove: '%s has no draft to approve',
+  notApprovable: '%s cannot be approved: %s',
+  usesUnapproved: '%s cannot be approved: it uses %s, which must be approved first',
+  assetNotApproved: '%s is not approved',
+  inUseByApproved: '%s cannot be unapproved: it is used by %s',
+  noDraftToDiscard: '%s has no draft to discard',
+  draftOnlyDiscard: '%s has no approved version: a draft-only asset can be deleted, not discarded',
+  deleteApproved: '%s is approved: unapprove it before deleting it',
+  deleteInUse: '%s cannot be deleted: it is used by %s',
+  /** Ours (711, 709): where versioned assets go, and their names (unique in a folder or program). */
+  assetNotInProgram: '%s cannot go in a program: they go in %s folders',
+  assetInWrongTree: '%s cannot go in folder %s (%s): they go in %s folders',
+  duplicateAssetName: "%s name '%s' is already taken in folder or program %s",
+  /** Ours (709, 702): dynamic content asked of what has none; a segment of another segmentation. */
+  notDynamic: '%s has no dynamic content',
+  segmentNotInSegmentation: 'Segment %s is not a segment of segmentation %s',
+  /** Ours (702, 709): email content sections, modules and full content. */
+  sectionNotFound: "No section, module or variable '%s' in %s",
+  noModuleContainer: '%s has no module container (an element with class mktoContainer)',
+  badModulePositions: '%s: positions must name each of its modules once (%s)',
+  linkedToTemplate: '%s is linked to template %s: its full content cannot be replaced (edit its sections instead)',
+  fullContentDynamic: '%s has dynamic content: its full content cannot be replaced',
+  scriptInHtml: '%s: the HTML holds a <script> element',
   /** Ours (702): a token delete naming no token of the folder. */
   tokenNotFound: "No token named '%s' of type '%s' in %s %s",
   /** Ours: a list parameter with more values than the call takes (activityTypeIds ≤ 10, leadIds ≤ 30). */

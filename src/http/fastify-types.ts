@@ -54,6 +54,16 @@ declare module 'fastify' {
     /** Marketo plane: permission keys of which any one unlocks the route (all of them when `requireAll`). */
     permissions?: readonly PermissionKey[];
     requireAll?: boolean;
+    /**
+     * More permissions Adobe requires when a parameter is passed (Get Email Full Content with `leadId`: Read-Only
+     * Lead). Documented in OpenAPI; the handler asks `request.access` for them, for the record it names.
+     */
+    permissionsWhen?: { parameter: string; permissions: readonly PermissionKey[] };
+    /**
+     * Marketo plane: the multipart parser's limits on this route, over the plane's (src/http/multipart.ts); the parts
+     * together stay within the route's `bodyLimit`.
+     */
+    multipartLimits?: { fileSize?: number; files?: number; fields?: number; parts?: number; fieldSize?: number };
     /** The Marketo plane's catch-all routes (stubs on unknown paths): no gate, not in the route table or OpenAPI. */
     catchAll?: boolean;
   }

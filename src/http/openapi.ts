@@ -49,6 +49,14 @@ export function openapiTransform(input: TransformInput) {
         security: [{ marketoAccessToken: [] }],
         'x-marketo-permissions': permissions.map(permissionName),
         ...(input.route.config?.requireAll === true ? { 'x-marketo-permissions-all': true } : {}),
+        ...(input.route.config?.permissionsWhen
+          ? {
+              'x-marketo-permissions-when': {
+                parameter: input.route.config.permissionsWhen.parameter,
+                permissions: input.route.config.permissionsWhen.permissions.map(permissionName),
+              },
+            }
+          : {}),
       },
     };
   }
