@@ -27,6 +27,7 @@ import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-schemas.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import { LeadRepository } from './repository.js';
+import { LeadExportReader } from './export.js';
 import { leadFields as leadFieldsFamily } from './lead-fields.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
@@ -517,6 +518,7 @@ export const leads = defineFamily({
         readFields: (asked) => readFields(fields.catalog(), asked),
         record: leadRecord,
       },
+      leadExport: new LeadExportReader(infra.db, () => fields.catalog()),
     };
   },
   seed: {
