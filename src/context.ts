@@ -163,6 +163,7 @@ export function createContext(
       port,
       () => tokens.flush(),
       () => stubs.toSeed(),
+      jobs,
     ),
   };
   const access = new AccessCache({

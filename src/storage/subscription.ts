@@ -14,6 +14,7 @@ import {
 } from '../domain/model.js';
 import { isPermissionKey, PERMISSIONS } from '../domain/permissions.js';
 import { ALL_WORKSPACES_NAME, type SeedDocument, SeedError } from '../domain/seed.js';
+import type { Jobs } from '../engines/jobs/kinds.js';
 import type { AnyFamily, RepoOf, SeedLoadContext, SnapshotContext } from '../family.js';
 import type { Ids } from '../ids.js';
 import type { PortName, Ports } from '../ports.js';
@@ -98,6 +99,8 @@ export class SubscriptionStore {
     private readonly beforeWipe: () => void = () => {},
     /** What the snapshot lists besides the database: the stubs, which live in memory (issue 17). */
     private readonly stubs: () => StubInput[] = () => [],
+    /** The jobs, for a family's seed that schedules one (SeedLoadContext.jobs). */
+    private readonly jobs?: Jobs,
   ) {
     const prepare = (sql: string): PreparedStatement => prepareOnUse(db, sql);
     this.statements = {
@@ -355,6 +358,7 @@ export class SubscriptionStore {
       );
     });
 
+    const jobs = this.jobs;
     for (const { family, repo } of this.families) {
       if (!family.seed) continue;
       const items = ((seed as Record<string, unknown>)[family.key] ?? []) as unknown[];
@@ -363,6 +367,11 @@ export class SubscriptionStore {
         time: (value, fallback = now) => (value === undefined ? fallback : Date.parse(value)),
         partitionId: (name) => partitionIds.get(name.toLowerCase()),
         workspaceId: (name) => workspaceIds.get(name.toLowerCase()),
+        userId: (email) => users.get(email.toLowerCase())?.id,
+        get jobs(): Jobs {
+          if (!jobs) throw new Error('this subscription store was built without the jobs');
+          return jobs;
+        },
         repo: this.repo,
         port: this.port,
         fail: (path, message) => fail(`${family.key}${path}`, message),
