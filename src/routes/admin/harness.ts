@@ -79,6 +79,9 @@ const faultRespond = z.union([
   }),
   z.strictObject({ httpStatus: z.number().int().min(200).max(599), body: z.unknown().optional() }),
   z.strictObject({ delayMs: z.number().int().min(0).max(60_000) }),
+  z
+    .strictObject({ failJob: z.strictObject({ message: z.string().min(1).max(1000).optional() }) })
+    .describe('The call is answered as usual; the job it enqueues (bulk extract enqueue) fails when it begins processing'),
 ]);
 
 const faultInput = z
