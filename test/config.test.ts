@@ -36,6 +36,11 @@ describe('loadConfig', () => {
       TOKEN_TTL_SECONDS: 3600,
       POD: 'ab',
       LOG_LEVEL: 'info',
+      BULK_EXTRACT_QUEUED_SECONDS: 0,
+      BULK_EXTRACT_PROCESSING_SECONDS: 0,
+      BULK_EXTRACT_DAILY_QUOTA_MB: 500,
+      BULK_EXTRACT_SCOPE: 'all',
+      BULK_EXTRACT_UPDATED_AT_FILTER: 'supported',
       RESPONSE_CHECKS: 'off',
     });
   });
