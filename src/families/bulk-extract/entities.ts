@@ -99,10 +99,10 @@ export interface ReadContext {
 
 /** A create body, as its schema parsed it. */
 export interface CreateBody {
-  fields?: string[] | undefined;
-  format?: string | undefined;
-  columnHeaderNames?: Record<string, string> | undefined;
-  filter?: Record<string, unknown> | undefined;
+  fields?: string[] | null | undefined;
+  format?: string | null | undefined;
+  columnHeaderNames?: Record<string, string> | null | undefined;
+  filter?: Record<string, unknown> | null | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -124,17 +124,18 @@ const dateRange = z
   })
   .describe('At most 31 days');
 
+/** null reads as absent: marketorestpython sends `"fields": null` for an activity export without fields. */
 export const commonBody = {
-  fields: z.array(z.string()).optional(),
-  format: z.string().optional().describe('CSV (the default), TSV or SSV'),
+  fields: z.array(z.string()).nullish(),
+  format: z.string().nullish().describe('CSV (the default), TSV or SSV'),
   columnHeaderNames: z
     .record(z.string(), z.string())
-    .optional()
+    .nullish()
     .describe('Header names by field: {"firstName": "First Name"}'),
 };
 
-function parseFormat(format: string | undefined): FileFormat {
-  if (format === undefined) return 'CSV';
+function parseFormat(format: string | null | undefined): FileFormat {
+  if (format === undefined || format === null) return 'CSV';
   const upper = format.toUpperCase();
   if (!(FORMATS as readonly string[]).includes(upper)) throw invalid('format', format);
   return upper as FileFormat;
@@ -174,7 +175,7 @@ const windowOf = (window: { startAt: string; endAt: string }): TimeWindow => ({
 });
 
 /** The filter's keys that are set, each one of `allowed` (else 1003). */
-function filterKeys(filter: Record<string, unknown> | undefined, allowed: readonly string[]): string[] {
+function filterKeys(filter: Record<string, unknown> | null | undefined, allowed: readonly string[]): string[] {
   const keys = Object.keys(filter ?? {}).filter((key) => filter![key] !== undefined && filter![key] !== null);
   for (const key of keys) {
     if (!allowed.includes(key))
@@ -186,7 +187,7 @@ function filterKeys(filter: Record<string, unknown> | undefined, allowed: readon
 /** Header names: the field's own name, or its columnHeaderNames entry (whose key must name an exported field). */
 function headersOf(
   columns: readonly string[],
-  names: Record<string, string> | undefined,
+  names: Record<string, string> | null | undefined,
   canonical: (name: string) => string | undefined,
 ): string[] {
   const renamed = new Map<string, string>();
@@ -229,7 +230,7 @@ const leadsBody = z
         smartListId: z.number().int().optional(),
         smartListName: z.string().optional(),
       })
-      .optional()
+      .nullish()
       .describe('Required: exactly one of the filters'),
   })
   .optional();
@@ -373,7 +374,7 @@ const activitiesBody = z
         primaryAttributeValueIds: z.array(z.number().int()).optional(),
         primaryAttributeValues: z.array(z.string()).optional(),
       })
-      .optional()
+      .nullish()
       .describe('Required: createdAt, and optionally activityTypeIds and primaryAttributeValueIds'),
   })
   .optional();
