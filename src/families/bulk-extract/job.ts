@@ -54,7 +54,8 @@ export const exportPayload = z.strictObject({
   /** The file written so far: where the reads go on (null: all read), chunks, bytes and records. */
   progress: z
     .strictObject({
-      cursor: z.json().nullable(),
+      /** The entity's own (JSON: numbers and objects of them), read back by the entity's read; null: all read. */
+      cursor: z.unknown().refine((cursor) => cursor !== undefined, 'null, or where the reads go on'),
       chunks: z.number().int().min(0),
       bytes: z.number().int().min(0),
       records: z.number().int().min(0),
@@ -169,7 +170,7 @@ function writeFile(job: DueJob<ExportPayload>, context: Context, progress: Progr
     chunks++;
     bytes += data.length;
   }
-  return { cursor: cursor === null ? null : (cursor as z.core.util.JSONType), chunks, bytes, records };
+  return { cursor: cursor as Progress['cursor'], chunks, bytes, records };
 }
 
 /** Every chunk is written: the checksum (hashing the file again if the running hash was lost), then completion. */
