@@ -152,21 +152,20 @@ function entityRoutes(entity: ExportEntity): FastifyPluginAsyncZod<FamilyRouteOp
   const { noun, path } = entity;
   const tags = [entity.tag];
   const config = { permissions: entity.permissions };
+  /** A route's options: the entity's permissions and tag, Adobe's summary, what the fake answers. */
+  const operation = <Schema extends object>(summary: string, description: string, schema: Schema) => ({
+    config,
+    schema: { tags, summary, description, ...schema },
+  });
   return async (app, { repo }) => {
     app.post(
       `${path}/export/create.json`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: `Create Export ${noun} Job`,
-          description:
-            'A job in state Created, for the calling API user; enqueue it to run. 1003 for a bad definition, ' +
-            '1035 for a filter this subscription does not have, 1029 once the daily quota is spent.',
-          body: entity.body,
-          response: { 200: statusEnvelope },
-        },
-      },
+      operation(
+        `Create Export ${noun} Job`,
+        'A job in state Created, for the calling API user; enqueue it to run. 1003 for a bad definition, ' +
+          '1035 for a filter this subscription does not have, 1029 once the daily quota is spent.',
+        { body: entity.body, response: { 200: statusEnvelope } },
+      ),
       async (request) => {
         const { ctx } = request;
         const defined = entity.define((request.body ?? {}) as CreateBody, request);
@@ -190,18 +189,12 @@ function entityRoutes(entity: ExportEntity): FastifyPluginAsyncZod<FamilyRouteOp
 
     app.post(
       `${path}/export/:exportId/enqueue.json`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: `Enqueue Export ${noun} Job`,
-          description:
-            'A Created job becomes Queued, then Processing when one of the 2 slots is free. 1029 when 10 jobs are ' +
-            'queued or processing, when the job is already queued, or once the daily quota is spent.',
-          params: exportParams,
-          response: { 200: statusEnvelope },
-        },
-      },
+      operation(
+        `Enqueue Export ${noun} Job`,
+        'A Created job becomes Queued, then Processing when one of the 2 slots is free. 1029 when 10 jobs are ' +
+          'queued or processing, when the job is already queued, or once the daily quota is spent.',
+        { params: exportParams, response: { 200: statusEnvelope } },
+      ),
       async (request) => {
         const { ctx } = request;
         const { exportId } = request.params;
@@ -237,18 +230,12 @@ function entityRoutes(entity: ExportEntity): FastifyPluginAsyncZod<FamilyRouteOp
 
     app.get(
       `${path}/export/:exportId/status.json`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: `Get Export ${noun} Job Status`,
-          description:
-            'Once Completed: numberOfRecords, fileSize and fileChecksum. Available for 30 days after the job ' +
-            'finished; another API user’s job is not found (1013).',
-          params: exportParams,
-          response: { 200: statusEnvelope },
-        },
-      },
+      operation(
+        `Get Export ${noun} Job Status`,
+        'Once Completed: numberOfRecords, fileSize and fileChecksum. Available for 30 days after the job ' +
+          'finished; another API user’s job is not found (1013).',
+        { params: exportParams, response: { 200: statusEnvelope } },
+      ),
       async (request) => {
         const job = foundJob(request, repo, entity, request.params.exportId);
         startWaiting(request.ctx.jobs, request.ctx.clock.now());
@@ -258,16 +245,11 @@ function entityRoutes(entity: ExportEntity): FastifyPluginAsyncZod<FamilyRouteOp
 
     app.post(
       `${path}/export/:exportId/cancel.json`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: `Cancel Export ${noun} Job`,
-          description: 'A Created, Queued or Processing job becomes Cancelled; its file, if begun, is dropped.',
-          params: exportParams,
-          response: { 200: statusEnvelope },
-        },
-      },
+      operation(
+        `Cancel Export ${noun} Job`,
+        'A Created, Queued or Processing job becomes Cancelled; its file, if begun, is dropped.',
+        { params: exportParams, response: { 200: statusEnvelope } },
+      ),
       async (request) => {
         const { ctx } = request;
         const { exportId } = request.params;
@@ -293,19 +275,16 @@ function entityRoutes(entity: ExportEntity): FastifyPluginAsyncZod<FamilyRouteOp
 
     app.get(
       `${path}/export/:exportId/file.json`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: `Get Export ${noun} File`,
-          description:
-            'The file of a Completed job, streamed; `Range: bytes=…` answers 206 with Content-Range. Before it is ' +
-            'completed, past its 7 days, or for an unknown job: 404 with a plain-text message.',
+      operation(
+        `Get Export ${noun} File`,
+        'The file of a Completed job, streamed; `Range: bytes=…` answers 206 with Content-Range. Before it is ' +
+          'completed, past its 7 days, or for an unknown job: 404 with a plain-text message.',
+        {
           params: exportParams,
           headers: fileHeaders,
           response: { 200: fileAnswer, 206: fileAnswer, 404: fileAnswer, 416: fileAnswer },
         },
-      },
+      ),
       async (request, reply) => {
         const { exportId } = request.params;
         const job = ownJob(request, repo, entity, exportId);
@@ -335,18 +314,12 @@ function entityRoutes(entity: ExportEntity): FastifyPluginAsyncZod<FamilyRouteOp
 
     app.get(
       `${path}/export.json`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: `Get Export ${noun} Jobs`,
-          description:
-            'The calling API user’s jobs created in the past 7 days, oldest first, `status` filtering; ' +
-            'nextPageToken while more follow.',
-          querystring: listQuery,
-          response: { 200: statusEnvelope },
-        },
-      },
+      operation(
+        `Get Export ${noun} Jobs`,
+        'The calling API user’s jobs created in the past 7 days, oldest first, `status` filtering; ' +
+          'nextPageToken while more follow.',
+        { querystring: listQuery, response: { 200: statusEnvelope } },
+      ),
       async (request) => {
         const { ctx } = request;
         const states = statusFilter(request.query.status);

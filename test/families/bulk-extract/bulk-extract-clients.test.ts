@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Marketo from 'node-marketo-rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { call } from '../../helpers.js';
-import { type BulkInstance, bulkInstance, JANUARY, sha256, T0 } from './support.js';
+import { type BulkInstance, bulkInstance, completedAtT0, JANUARY, sha256, T0 } from './support.js';
 
 /**
  * Bulk extract (issue 24) driven over a real port with the request shapes of two real clients.
@@ -76,20 +76,7 @@ describe('node-marketo-rest', () => {
     expect(done).toEqual({
       requestId: expect.any(String),
       success: true,
-      result: [
-        {
-          exportId,
-          format: 'CSV',
-          status: 'Completed',
-          createdAt: T0,
-          queuedAt: T0,
-          startedAt: T0,
-          finishedAt: T0,
-          numberOfRecords: 4,
-          fileSize: LEADS_FILE.length,
-          fileChecksum: sha256(LEADS_FILE),
-        },
-      ],
+      result: [completedAtT0(exportId, LEADS_FILE, 4)],
     });
     expect(await marketo.bulkLeadExtract.file(exportId)).toBe(LEADS_FILE);
     expect(bulkCalls()).toEqual([

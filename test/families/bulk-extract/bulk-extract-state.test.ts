@@ -4,7 +4,7 @@ import { frozenClock } from '../../../src/clock.js';
 import { MIGRATIONS } from '../../../src/families.js';
 import { openDatabase } from '../../../src/storage/database.js';
 import { call, makeTempDir } from '../../helpers.js';
-import { type BulkInstance, bulkInstance, failure, JANUARY, SEED, sha256, T0 } from './support.js';
+import { type BulkInstance, bulkInstance, describedJob, failure, JANUARY, SEED, sha256, T0 } from './support.js';
 
 /**
  * Bulk extract jobs as state (issue 24): the list of a user's jobs, a fault that fails a job, reset, snapshots and
@@ -24,6 +24,16 @@ async function instance(options: Parameters<typeof bulkInstance>[0] = {}): Promi
   const made = await bulkInstance(options);
   instances.push(made);
   return made;
+}
+
+/** An instance seeded with SEED and one export described whole, with its file's chunks. */
+function withExport(exportId: string, job: object, ...chunks: string[]): Promise<BulkInstance> {
+  return instance({
+    seed: {
+      ...SEED,
+      bulkExtract: [{ exportId, job }, ...chunks.map((text, chunk) => ({ exportId, chunk, text }))],
+    },
+  });
 }
 
 function databaseFile(): string {
@@ -192,34 +202,15 @@ describe('jobs and files are state', () => {
     // As a snapshot or a restart leaves it: two leads written, the running hash (in memory) gone.
     const written = 'id,email\n1,ada@example.com\n2,grace@example.com\n';
     const exportId = 'e0000000-0000-4000-8000-00000000000a';
-    const bulk = await instance({
-      seed: {
-        ...SEED,
-        bulkExtract: [
-          {
-            exportId,
-            job: {
-              state: 'Processing',
-              owner: 'ann@example.com',
-              payload: {
-                definition: {
-                  entity: 'leads',
-                  filter: { createdAt: { startAt: '2026-01-01T00:00:00.000Z', endAt: '2026-01-31T23:59:59.000Z' } },
-                },
-                format: 'CSV',
-                columns: ['id', 'email'],
-                headers: ['id', 'email'],
-                partitionIds: null,
-                queuedAt: T0,
-                startedAt: T0,
-                progress: { cursor: { lastId: 4, after: 2 }, chunks: 1, bytes: written.length, records: 2 },
-              },
-            },
-          },
-          { exportId, chunk: 0, text: written },
-        ],
-      },
-    });
+    const bulk = await withExport(
+      exportId,
+      describedJob('Processing', {
+        queuedAt: T0,
+        startedAt: T0,
+        progress: { cursor: { lastId: 4, after: 2 }, chunks: 1, bytes: written.length, records: 2 },
+      }),
+      written,
+    );
     const status = await bulk.status('leads', exportId);
     const file = `${written}3,hedy@example.com\n4,hidden@example.com\n`;
     expect(status).toMatchObject({ status: 'Completed', numberOfRecords: 4, fileSize: file.length });
@@ -233,35 +224,23 @@ describe('jobs and files are state', () => {
 
   it('a half-written file whose chunks are not its job’s progress is written again from the start', async () => {
     const exportId = 'e0000000-0000-4000-8000-00000000000b';
-    const bulk = await instance({
-      seed: {
-        ...SEED,
-        bulkExtract: [
-          {
-            exportId,
-            job: {
-              state: 'Processing',
-              owner: 'ann@example.com',
-              payload: {
-                definition: {
-                  entity: 'activities',
-                  createdAt: { startAt: '2026-01-01T00:00:00.000Z', endAt: '2026-01-31T23:59:59.000Z' },
-                  activityTypeIds: [2],
-                  primaryAttributeValueIds: null,
-                },
-                format: 'TSV',
-                columns: ['marketoGUID', 'primaryAttributeValue'],
-                headers: ['marketoGUID', 'primaryAttributeValue'],
-                partitionIds: null,
-                startedAt: T0,
-                progress: { cursor: null, chunks: 2, bytes: 99, records: 7 },
-              },
-            },
-          },
-          { exportId, chunk: 0, text: 'not what the progress says\n' },
-        ],
-      },
-    });
+    const bulk = await withExport(
+      exportId,
+      describedJob('Processing', {
+        definition: {
+          entity: 'activities',
+          createdAt: { startAt: '2026-01-01T00:00:00.000Z', endAt: '2026-01-31T23:59:59.000Z' },
+          activityTypeIds: [2],
+          primaryAttributeValueIds: null,
+        },
+        format: 'TSV',
+        columns: ['marketoGUID', 'primaryAttributeValue'],
+        headers: ['marketoGUID', 'primaryAttributeValue'],
+        startedAt: T0,
+        progress: { cursor: null, chunks: 2, bytes: 99, records: 7 },
+      }),
+      'not what the progress says\n',
+    );
     expect(await bulk.status('activities', exportId)).toMatchObject({ status: 'Completed', numberOfRecords: 2 });
     expect(await bulk.fileText('activities', exportId)).toBe(
       'marketoGUID\tprimaryAttributeValue\n103\tSignup Form\n104\tOther Form\n',

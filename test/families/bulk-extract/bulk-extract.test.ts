@@ -3,6 +3,8 @@ import { call } from '../../helpers.js';
 import {
   type BulkInstance,
   bulkInstance,
+  completedAtT0,
+  describedJob,
   type Entity,
   failure,
   JANUARY,
@@ -69,18 +71,7 @@ describe('a lead export, from create to file (bulk-lead-extract.md)', () => {
       queuedAt: T0,
     });
     const expected = lines(LEAD_LINES.header, LEAD_LINES[1], LEAD_LINES[2], LEAD_LINES[3], LEAD_LINES[4]);
-    expect(await bulk.status('leads', id)).toEqual({
-      exportId: id,
-      format: 'CSV',
-      status: 'Completed',
-      createdAt: T0,
-      queuedAt: T0,
-      startedAt: T0,
-      finishedAt: T0,
-      numberOfRecords: 4,
-      fileSize: Buffer.byteLength(expected),
-      fileChecksum: sha256(expected),
-    });
+    expect(await bulk.status('leads', id)).toEqual(completedAtT0(id, expected, 4));
     const file = await bulk.file('leads', id);
     expect(file.statusCode).toBe(200);
     expect(file.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -816,21 +807,6 @@ describe('enqueue, cancel and the queue (bulk-extract.md, "Queue")', () => {
     // A seeded export of ann's completed today (2026-02-01, 06:00 CST) with a file of 1,000,000 bytes, and a job of
     // bob's still Created.
     const file = `${'x'.repeat(999_999)}\n`;
-    const job = (state: 'Completed' | 'Created', owner: string, extra: object) => ({
-      state,
-      owner,
-      payload: {
-        definition: {
-          entity: 'leads',
-          filter: { createdAt: { startAt: '2026-01-01T00:00:00.000Z', endAt: '2026-01-31T00:00:00.000Z' } },
-        },
-        format: 'CSV',
-        columns: ['id'],
-        headers: ['id'],
-        partitionIds: null,
-        ...extra,
-      },
-    });
     const spent = await bulkInstance({
       config: { BULK_EXTRACT_DAILY_QUOTA_MB: 1 },
       seed: {
@@ -838,15 +814,17 @@ describe('enqueue, cancel and the queue (bulk-extract.md, "Queue")', () => {
         bulkExtract: [
           {
             exportId: 'e0000000-0000-4000-8000-000000000001',
-            job: job('Completed', 'ann@example.com', {
+            job: describedJob('Completed', {
               queuedAt: '2026-02-01T06:00:00Z',
               startedAt: '2026-02-01T06:00:00Z',
               finishedAt: '2026-02-01T06:00:01Z',
               file: { records: 1000000, size: file.length, checksum: sha256(file) },
+              columns: ['id'],
+              headers: ['id'],
             }),
           },
           { exportId: 'e0000000-0000-4000-8000-000000000001', chunk: 0, text: file },
-          { exportId: 'e0000000-0000-4000-8000-000000000002', job: job('Created', 'bob@example.com', {}) },
+          { exportId: 'e0000000-0000-4000-8000-000000000002', job: describedJob('Created', {}, 'bob@example.com') },
         ],
       },
     });

@@ -267,3 +267,41 @@ export function failure(code: string, message?: string) {
     errors: [message === undefined ? { code, message: expect.any(String) } : { code, message }],
   };
 }
+
+/** The status of a job completed at T0 (the default durations), whose file is `file`. */
+export function completedAtT0(exportId: string, file: string, records: number) {
+  return {
+    exportId,
+    format: 'CSV',
+    status: 'Completed',
+    createdAt: T0,
+    queuedAt: T0,
+    startedAt: T0,
+    finishedAt: T0,
+    numberOfRecords: records,
+    fileSize: Buffer.byteLength(file),
+    fileChecksum: sha256(file),
+  };
+}
+
+/**
+ * A job described whole, as a hand-written seed gives one under `bulkExtract:` (`job: {state, owner, payload}`): by
+ * default a CSV lead export of id and email created in January, ann's; `payload` adds to it or replaces parts.
+ */
+export function describedJob(state: string, payload: Record<string, unknown> = {}, owner = 'ann@example.com') {
+  return {
+    state,
+    owner,
+    payload: {
+      definition: {
+        entity: 'leads',
+        filter: { createdAt: { startAt: '2026-01-01T00:00:00.000Z', endAt: '2026-01-31T23:59:59.000Z' } },
+      },
+      format: 'CSV',
+      columns: ['id', 'email'],
+      headers: ['id', 'email'],
+      partitionIds: null,
+      ...payload,
+    },
+  };
+}
