@@ -12,7 +12,7 @@ import { UsageStats } from './domain/usage.js';
 import type { Config } from './config.js';
 import { JobRunner } from './engines/jobs/runner.js';
 import { JOBS_KEY, jobsSeedPart } from './engines/jobs/seed.js';
-import type { AnyFamily, RepoOf } from './family.js';
+import type { AnyFamily, CoreRepositories, RepoOf } from './family.js';
 import type { Ids } from './ids.js';
 import { seedSchemaFor } from './seed.js';
 import { type Database, onAccessChange } from './storage/database.js';
@@ -26,12 +26,7 @@ import { UserRepository } from './storage/users.js';
 import { WorkspaceRepository } from './storage/workspaces.js';
 
 /** The core's repositories; each resource family's is reached with `ctx.repo(family)`. */
-export interface Repositories {
-  workspaces: WorkspaceRepository;
-  partitions: PartitionRepository;
-  roles: RoleRepository;
-  users: UserRepository;
-  services: ServiceRepository;
+export interface Repositories extends CoreRepositories {
   tokens: TokenRepository;
   subscription: SubscriptionStore;
 }
@@ -104,6 +99,16 @@ export function createContext(
     if (!repoOf.has(family)) throw new Error(`the resource family "${family.key}" is not registered (src/families.ts)`);
     return repoOf.get(family) as RepoOf<F>;
   };
+  const stubs = new Stubs();
+  const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
+  const services = new ServiceRepository(db, clock, ids, tokens);
+  const core: CoreRepositories = {
+    workspaces: new WorkspaceRepository(db, events, guard),
+    partitions: new PartitionRepository(db, events, guard),
+    roles: new RoleRepository(db, clock),
+    users: new UserRepository(db, clock),
+    services,
+  };
   const families: FamilyInstance[] = [];
   const ports: Partial<Ports> = {};
   const providers = new Map<PortName, string>();
@@ -114,7 +119,7 @@ export function createContext(
     if (family.key === JOBS_KEY)
       throw new Error(`"${JOBS_KEY}" names the core's jobs in snapshots; no family may have it`);
     keys.add(family.key);
-    const infra = { db, clock, ids, repo };
+    const infra = { db, clock, ids, repo, core };
     const familyRepo: unknown = family.repository(infra);
     repoOf.set(family, familyRepo);
     families.push({ family, repo: familyRepo });
@@ -140,15 +145,8 @@ export function createContext(
     families.map(({ family, repo }) => ({ key: family.key, jobs: family.jobs, repo })),
     { port, findPort },
   );
-  const stubs = new Stubs();
-  const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
-  const services = new ServiceRepository(db, clock, ids, tokens);
   const repos: Repositories = {
-    workspaces: new WorkspaceRepository(db, events, guard),
-    partitions: new PartitionRepository(db, events, guard),
-    roles: new RoleRepository(db, clock),
-    users: new UserRepository(db, clock),
-    services,
+    ...core,
     tokens,
     // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them; their identity calls
     // are not answered with them but judged again (storage/tokens.ts, routes/identity.ts).

@@ -6,6 +6,7 @@ import { bulkExtract } from './families/bulk-extract/bulk-extract.js';
 import { leadFields } from './families/leads/lead-fields.js';
 import { leads } from './families/leads/leads.js';
 import { lists } from './families/lists/lists.js';
+import { userManagement } from './families/user-management/user-management.js';
 
 /**
  * The resource families, in dependency order (a family's seed may name rows of those before it, and its migrations
@@ -20,6 +21,7 @@ export const FAMILIES = [
   assets,
   lists,
   bulkExtract,
+  userManagement,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */

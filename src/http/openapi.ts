@@ -98,8 +98,19 @@ const IDENTITY_RESPONSES: Record<string, string> = {
   '401': '`invalid_client` (wrong secret) or `unauthorized` (no client with that id)',
 };
 
+/** The User Management API: no envelope, an HTTP status and `{errors:[{code, message}]}` (wire-formats.ts). */
+const USER_MANAGEMENT_RESPONSES: Record<string, string> = {
+  '200': 'OK: the record itself, no envelope',
+  '400': 'Bad input: 701 a value missing, 609 invalid JSON, 1003 an invalid value; nothing changed',
+  '401': '601 access token invalid (or sent in the query string: header only), 602 expired',
+  '403': '603 access denied: the caller needs Access User Management Api and Access Users',
+  '404': '610 no such user (or not in the state the operation acts on: accepted, or pending)',
+  '409': '709 the change conflicts: a taken email or userid, a user who owns LaunchPoint services',
+};
+
 function responseDescription(path: string, status: string): string | undefined {
   if (path.startsWith('/rest/')) return status === '200' ? MARKETO_ENVELOPE : undefined;
+  if (path.startsWith('/userservice/')) return USER_MANAGEMENT_RESPONSES[status];
   if (path.startsWith('/identity/')) return IDENTITY_RESPONSES[status];
   return ADMIN_RESPONSES[status];
 }

@@ -18,6 +18,16 @@ const userSchema = z
     roles: z.array(grantSchema.meta({ id: 'RoleGrant' })),
     createdAt: z.string(),
     updatedAt: z.string(),
+    userid: z.string().optional().describe('The login id (User Management API), where one was given; else the email'),
+    expiresAt: z.string().optional().describe('When the login expires; absent: never'),
+    invitation: z
+      .object({
+        status: z.enum(['pending', 'expired']),
+        sentAt: z.string(),
+        expiresAt: z.string().describe('7 days after it was sent'),
+      })
+      .optional()
+      .describe('While the user has not accepted the invitation (a pending user cannot be edited)'),
   })
   .meta({ id: 'User' });
 
@@ -85,13 +95,29 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Change a user; roles replaces all role grants',
+        summary: 'Change a user; roles replaces all role grants (refused while the user is pending)',
         params: idParams,
         body: userPatch,
         response: { 200: userSchema, ...problemResponses },
       },
     },
     async (request) => request.ctx.repos.users.update(request.params.id, request.body),
+  );
+
+  app.post(
+    '/users/:id/accept-invitation',
+    {
+      schema: {
+        tags,
+        summary: 'Accept the invitation of a pending user, as the invited person would (a test hook)',
+        description:
+          'An invitation (User Management API, Invite User) leaves the user pending: it cannot be edited or own a ' +
+          'service until accepted. 409 when there is no pending invitation or it expired (7 days after it was sent).',
+        params: idParams,
+        response: { 200: userSchema, ...problemResponses },
+      },
+    },
+    async (request) => request.ctx.repos.users.acceptInvitation(request.params.id),
   );
 
   app.delete(
