@@ -1,12 +1,12 @@
 /**
  * What a bulk extract reads of the families that own the records (the `leadExport` and `activityExport` ports,
- * src/ports.ts): rows of a file, a chunk at a time, each row the values of the asked columns as the file shows them.
- * The bulk-extract family writes them out (CSV, TSV or SSV) and keeps the file; the owning family reads its own
- * tables with prepared statements, so no family reads another's SQL.
+ * src/ports.ts): the lines of a file, a chunk at a time, each the asked columns as the file shows them. The owning
+ * family reads its own tables with prepared statements that write the lines (src/storage/delimited.ts); the
+ * bulk-extract family keeps the file.
  */
 
-/** A value of an export row: text, a number, or null for an empty field (the file writes `null`). */
-export type ExportValue = string | number | null;
+/** What separates the fields of a line: CSV ',', TSV tab, SSV ';' (src/storage/delimited.ts writes the lines). */
+export type FieldSeparator = ',' | '\t' | ';';
 
 /** Epoch milliseconds, both ends included (a filter's `startAt` and `endAt`). */
 export interface TimeWindow {
@@ -14,9 +14,11 @@ export interface TimeWindow {
   endAt: number;
 }
 
-/** One read of an export: the rows found, and where the next read goes on (null: nothing more). */
+/** One read of an export: the lines found (whole, LF-terminated), how many, and where the next read goes on. */
 export interface ExportRead<Cursor> {
-  rows: ExportValue[][];
+  text: string;
+  records: number;
+  /** Null: nothing more. */
   next: Cursor | null;
 }
 
@@ -26,6 +28,7 @@ export interface LeadExportQuery {
   fields: readonly string[];
   /** Partitions whose leads are exported; null: every partition (bulk extract ignores workspaces by default). */
   partitionIds: readonly number[] | null;
+  separator: FieldSeparator;
 }
 
 /** Leads created, or last updated, within a window. */
@@ -45,7 +48,7 @@ export interface LeadExport {
    */
   windowRows(query: LeadWindowQuery, afterId: number): ExportRead<number>;
   /** These leads (a static list's members), in id order; ids of no lead, or of a partition not asked, are left out. */
-  rowsOf(query: LeadExportQuery, leadIds: readonly number[]): ExportValue[][];
+  rowsOf(query: LeadExportQuery, leadIds: readonly number[]): ExportRead<never>;
 }
 
 /** The columns of an activity export, in the order Marketo's default file has them, and actionResult. */
@@ -79,6 +82,7 @@ export interface ActivityExportQuery {
   partitionIds: readonly number[] | null;
   /** Activities with ids up to this one only: the last activity when the export began processing. */
   lastId: number;
+  separator: FieldSeparator;
 }
 
 export interface ActivityExport {

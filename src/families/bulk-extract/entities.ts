@@ -4,7 +4,7 @@ import { ACTIVITY } from '../../domain/activity-log.js';
 import {
   ACTIVITY_EXPORT_COLUMNS,
   type ActivityExportColumn,
-  type ExportValue,
+  type FieldSeparator,
   type LogCursor,
   type TimeWindow,
 } from '../../domain/bulk-export.js';
@@ -61,9 +61,10 @@ export interface DefinedExport {
   headers: string[];
 }
 
-/** One read of the job's records: rows, and the cursor to go on from (null: all read). */
+/** One read of the job's records: its lines of the file, how many, and the cursor to go on from (null: all read). */
 export interface EntityRead {
-  rows: ExportValue[][];
+  text: string;
+  records: number;
   next: unknown;
 }
 
@@ -95,6 +96,7 @@ export interface ReadContext {
   definition: ExportDefinition;
   columns: readonly string[];
   partitionIds: readonly number[] | null;
+  separator: FieldSeparator;
 }
 
 /** A create body, as its schema parsed it. */
@@ -212,7 +214,7 @@ export function scopeOf(request: FastifyRequest, object: PermissionObject): numb
 const LEAD_FILTERS = ['createdAt', 'updatedAt', 'staticListId', 'staticListName', 'smartListId', 'smartListName'];
 
 /** Static list members a read takes (then the leads port reads those leads). */
-const LIST_MEMBERS_PER_READ = 2000;
+const LIST_MEMBERS_PER_READ = 1000;
 
 const leadWindowCursor = z.strictObject({ lastId: z.number().int(), after: z.number().int() });
 const listCursor = z.strictObject({ after: z.number().int() });
@@ -319,12 +321,12 @@ export const leadsEntity: ExportEntity = {
     const { definition } = job;
     if (definition.entity !== 'leads') throw new Error('not a lead export');
     const leads = ports.port('leadExport');
-    const query = { fields: job.columns, partitionIds: job.partitionIds };
+    const query = { fields: job.columns, partitionIds: job.partitionIds, separator: job.separator };
     if ('staticListId' in definition.filter) {
       const { after } = listCursor.parse(cursor);
       const members = ports.port('staticLists').members(definition.filter.staticListId, after, LIST_MEMBERS_PER_READ);
-      const rows = leads.rowsOf(query, members);
-      return { rows, next: members.length < LIST_MEMBERS_PER_READ ? null : { after: members.at(-1)! } };
+      const { text, records } = leads.rowsOf(query, members);
+      return { text, records, next: members.length < LIST_MEMBERS_PER_READ ? null : { after: members.at(-1)! } };
     }
     const { lastId, after } = leadWindowCursor.parse(cursor);
     const [column, window] =
@@ -332,7 +334,7 @@ export const leadsEntity: ExportEntity = {
         ? (['createdAt', definition.filter.createdAt] as const)
         : (['updatedAt', definition.filter.updatedAt] as const);
     const read = leads.windowRows({ ...query, column, window: windowOf(window), lastId }, after);
-    return { rows: read.rows, next: read.next === null ? null : { lastId, after: read.next } };
+    return { text: read.text, records: read.records, next: read.next === null ? null : { lastId, after: read.next } };
   },
 };
 
@@ -468,10 +470,11 @@ export const activitiesEntity: ExportEntity = {
         primaryAttributeValueIds: definition.primaryAttributeValueIds,
         partitionIds: job.partitionIds,
         lastId,
+        separator: job.separator,
       },
       after as LogCursor | null,
     );
-    return { rows: read.rows, next: read.next === null ? null : { lastId, after: read.next } };
+    return { text: read.text, records: read.records, next: read.next === null ? null : { lastId, after: read.next } };
   },
 };
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatDatetime } from '../../domain/datetime.js';
 import { defineJob, type DueJob, type Job, type Jobs, type JobStep, type JobStepContext } from '../../engines/jobs/kinds.js';
 import { entityNamed, exportDefinition } from './entities.js';
-import { FORMATS, lineWriter } from './file-format.js';
+import { FORMATS, SEPARATOR } from './file-format.js';
 import type { BulkExtractRepository } from './repository.js';
 
 /**
@@ -23,7 +23,7 @@ export const FILE_RETENTION_MS = 7 * DAY_MS;
 export const STATUS_RETENTION_MS = 30 * DAY_MS;
 
 /** A step writes about this much of the file (then goes on in the next step), so it stays a few milliseconds. */
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 128 * 1024;
 /** And reads at most this many times (each read scans a bounded run of records, matching or not). */
 const READS_PER_STEP = 8;
 /** A step that hashes a file again (after a restart) reads at most this much of it. */
@@ -138,7 +138,7 @@ function writeFile(job: DueJob<ExportPayload>, context: Context, progress: Progr
   const { repo } = context;
   const payload = job.payload;
   const entity = entityNamed(payload.definition.entity);
-  const write = lineWriter(payload.format);
+  const separator = SEPARATOR[payload.format];
   let text = '';
   let cursor: unknown;
   let { chunks, bytes, records } = progress ?? { chunks: 0, bytes: 0, records: 0 };
@@ -147,15 +147,15 @@ function writeFile(job: DueJob<ExportPayload>, context: Context, progress: Progr
     const begun = entity.begin(payload.definition, context);
     if ('fail' in begun) return failed(job, context, begun.fail, job.dueAt, true);
     cursor = begun.cursor;
-    text = write(payload.headers);
+    text = repo.headerLine(payload.headers, separator);
   } else {
     cursor = progress.cursor;
   }
-  const read = { definition: payload.definition, columns: payload.columns, partitionIds: payload.partitionIds };
+  const read = { ...payload, separator };
   for (let reads = 0; cursor !== null && reads < READS_PER_STEP && text.length < CHUNK_BYTES; reads++) {
     const found = entity.read(read, cursor, context);
-    for (const row of found.rows) text += write(row);
-    records += found.rows.length;
+    text += found.text;
+    records += found.records;
     cursor = found.next;
   }
   if (text.length > 0) {

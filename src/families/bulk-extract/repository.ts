@@ -1,5 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
-import { type Database, prepareOnUse } from '../../storage/database.js';
+import type { FieldSeparator } from '../../domain/bulk-export.js';
+import { type Database, type PreparedStatement, prepareOnUse } from '../../storage/database.js';
+import { delimitedLineSql } from '../../storage/delimited.js';
 
 /** A chunk of an export's file. */
 export interface FileChunk {
@@ -21,8 +23,10 @@ interface RunningHash {
 export class BulkExtractRepository {
   private readonly s;
   private readonly hashes = new Map<number, RunningHash>();
+  /** The header line's statement, by separator and number of columns (a handful in practice). */
+  private readonly headers = new Map<string, PreparedStatement<Record<string, string>, { line: string }>>();
 
-  constructor(db: Database) {
+  constructor(private readonly db: Database) {
     this.s = {
       insert: prepareOnUse<[number, string]>(db, 'INSERT INTO bulk_exports (job_id, export_id) VALUES (?, ?)'),
       jobOf: prepareOnUse<[string], { job_id: number }>(db, 'SELECT job_id FROM bulk_exports WHERE export_id = ?'),
@@ -61,6 +65,18 @@ export class BulkExtractRepository {
         'SELECT count(*) AS n FROM bulk_export_chunks WHERE job_id = ?',
       ),
     };
+  }
+
+  /** The file's header line, written as its records are (src/storage/delimited.ts). */
+  headerLine(names: readonly string[], separator: FieldSeparator): string {
+    const key = `${separator}${names.length}`;
+    let statement = this.headers.get(key);
+    if (!statement) {
+      const columns = names.map((_, i) => ({ sql: `:h${i}` }));
+      statement = prepareOnUse(this.db, `SELECT ${delimitedLineSql(columns, separator)} AS line`);
+      this.headers.set(key, statement);
+    }
+    return statement.get(Object.fromEntries(names.map((name, i) => [`h${i}`, name])))!.line;
   }
 
   insert(jobId: number, exportId: string): void {
