@@ -80,7 +80,6 @@ export class ActivityExportReader implements ActivityExport {
       throughDate: through.date,
       throughId: through.id,
       lastId: query.lastId,
-      everyPartition: query.partitionIds === null ? 1 : 0,
       partitions: JSON.stringify(query.partitionIds ?? []),
       types: JSON.stringify(query.typeIds ?? []),
       values: JSON.stringify(query.primaryAttributeValueIds ?? []),
@@ -92,7 +91,8 @@ export class ActivityExportReader implements ActivityExport {
   private statement(query: ActivityExportQuery) {
     const byType = query.typeIds !== null;
     const byValue = query.primaryAttributeValueIds !== null;
-    const key = `${query.separator}:${query.columns.join(',')}:${byType}:${byValue}`;
+    const scoped = query.partitionIds !== null;
+    const key = `${query.separator}:${query.columns.join(',')}:${byType}:${byValue}:${scoped}`;
     let statement = this.layouts.get(key);
     if (statement) {
       this.layouts.delete(key);
@@ -105,8 +105,9 @@ export class ActivityExportReader implements ActivityExport {
         byType
           ? `a.type_id IN (SELECT value FROM json_each(:types)) AND a.type_id <> ${ACTIVITY.deleteLead}`
           : `a.type_id <> ${ACTIVITY.deleteLead}`,
-        '(:everyPartition OR a.partition_id IN (SELECT value FROM json_each(:partitions)))',
       ];
+      // BULK_EXTRACT_SCOPE=partitions: the creator's partitions only; else no condition a row.
+      if (scoped) conditions.push('a.partition_id IN (SELECT value FROM json_each(:partitions))');
       if (byValue) conditions.push('a.primary_value_id IN (SELECT value FROM json_each(:values))');
       statement = prepareOnUse(
         this.db,

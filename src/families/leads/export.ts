@@ -1,10 +1,4 @@
-import type {
-  ExportRead,
-  FieldSeparator,
-  LeadExport,
-  LeadExportQuery,
-  LeadWindowQuery,
-} from '../../domain/bulk-export.js';
+import type { ExportRead, LeadExport, LeadExportQuery, LeadWindowQuery } from '../../domain/bulk-export.js';
 import type { FieldCatalog } from '../../engines/objects/fields.js';
 import { type Database, type PreparedStatement, prepareOnUse } from '../../storage/database.js';
 import { delimitedChunkSql } from '../../storage/delimited.js';
@@ -33,7 +27,9 @@ const ROW_COLUMNS: Readonly<Record<string, { expression: string; plain?: true }>
   updatedAt: { expression: ISO('updated_at'), plain: true },
 };
 
-const VISIBLE = '(:everyPartition OR partition_id IN (SELECT value FROM json_each(:partitions)))';
+/** The partitions condition, when the export has one (BULK_EXTRACT_SCOPE=partitions): none costs nothing a row. */
+const visibleSql = (scoped: boolean) =>
+  scoped ? ' AND partition_id IN (SELECT value FROM json_each(:partitions))' : '';
 
 /** The statement shapes kept: one per column layout and separator, the most recently used last. */
 const KEPT_LAYOUTS = 32;
@@ -66,10 +62,10 @@ export class LeadExportReader implements LeadExport {
   }
 
   windowRows(query: LeadWindowQuery, afterId: number): ExportRead<number> {
-    const { statements, paths } = this.layout(query.fields, query.separator);
+    const { statements, paths } = this.layout(query);
     const end = this.scanEnd.get(afterId, query.lastId)?.id;
     const chunk = statements.window[query.column].get({
-      ...visibility(query),
+      partitions: JSON.stringify(query.partitionIds ?? []),
       ...paths,
       after: afterId,
       through: end ?? query.lastId,
@@ -85,14 +81,22 @@ export class LeadExportReader implements LeadExport {
 
   rowsOf(query: LeadExportQuery, leadIds: readonly number[]): ExportRead<never> {
     if (leadIds.length === 0) return { text: '', records: 0, next: null };
-    const { statements, paths } = this.layout(query.fields, query.separator);
-    const chunk = statements.ids.get({ ...visibility(query), ...paths, ids: JSON.stringify(leadIds) })!;
+    const { statements, paths } = this.layout(query);
+    const chunk = statements.ids.get({
+      partitions: JSON.stringify(query.partitionIds ?? []),
+      ...paths,
+      ids: JSON.stringify(leadIds),
+    })!;
     return { text: chunk.text ?? '', records: chunk.records, next: null };
   }
 
-  /** The statements of a column layout: the SQL depends on each column's kind and the separator; paths are bound. */
-  private layout(fields: readonly string[], separator: FieldSeparator) {
+  /**
+   * The statements of a column layout: the SQL depends on each column's kind, the separator and whether partitions
+   * are asked; JSON paths are bound.
+   */
+  private layout({ fields, separator, partitionIds }: LeadExportQuery) {
     const catalog = this.catalog();
+    const scoped = partitionIds !== null;
     const kinds: string[] = [];
     const paths: Record<string, string> = {};
     const columns = fields.map((name, i) => {
@@ -116,7 +120,7 @@ export class LeadExportReader implements LeadExport {
       kinds.push('json');
       return { expression: `json_extract(fields, :p${i})` };
     });
-    const key = `${separator}:${kinds.join(',')}`;
+    const key = `${separator}:${scoped}:${kinds.join(',')}`;
     let statements = this.layouts.get(key);
     if (statements) {
       this.layouts.delete(key);
@@ -124,21 +128,14 @@ export class LeadExportReader implements LeadExport {
       const chunk = (where: string): Chunk =>
         prepareOnUse(this.db, delimitedChunkSql(columns, separator, `FROM leads WHERE ${where}`, ['id']));
       const inWindow = (column: string) =>
-        chunk(`id > :after AND id <= :through AND ${column} BETWEEN :start AND :end AND ${VISIBLE}`);
+        chunk(`id > :after AND id <= :through AND ${column} BETWEEN :start AND :end${visibleSql(scoped)}`);
       statements = {
         window: { createdAt: inWindow('created_at'), updatedAt: inWindow('updated_at') },
-        ids: chunk(`id IN (SELECT value FROM json_each(:ids)) AND ${VISIBLE}`),
+        ids: chunk(`id IN (SELECT value FROM json_each(:ids))${visibleSql(scoped)}`),
       };
       if (this.layouts.size >= KEPT_LAYOUTS) this.layouts.delete(this.layouts.keys().next().value!);
     }
     this.layouts.set(key, statements);
     return { statements, paths };
   }
-}
-
-function visibility(query: LeadExportQuery) {
-  return {
-    everyPartition: query.partitionIds === null ? 1 : 0,
-    partitions: JSON.stringify(query.partitionIds ?? []),
-  };
 }
