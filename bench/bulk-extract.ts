@@ -188,7 +188,8 @@ async function timedExport(
       if (status.status !== 'Queued' && status.status !== 'Processing') {
         throw new Error(`${name}: the job is ${JSON.stringify(status)}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Clients poll every few seconds (tap-marketo); a tenth of a second keeps the wait short and the calls few.
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const written = performance.now();
     const response = await fetch(`${fake.url}/bulk/v1/${entity}/export/${exportId}/file.json`, { headers: auth });
