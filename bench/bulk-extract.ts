@@ -288,14 +288,21 @@ export const EXPORT_TABLE_HEADER = [
   'fake RSS, highest',
 ];
 
+/**
+ * The issue's budget is by bytes per second of wall-clock time; on a machine other work shares, the two programs get
+ * different shares of it, so the same ratio by CPU second is checked beside it.
+ */
 export function exportBudgets(runs: ExportRun[]): BudgetCheck[] {
   return runs.flatMap((run) => [
     {
       budget: `${run.name}: ≥ ${MIN_RATIO}× the bytes/s of sqlite3 -csv`,
-      measured:
-        `${run.ratio}× (${round(run.bytesPerSecond / 1e6, 1)} against ${round(run.sqlite.bytes / run.sqlite.seconds / 1e6, 1)} MB/s; ` +
-        `per CPU second ${run.cpuRatio}×)`,
+      measured: `${run.ratio}× (${round(run.bytesPerSecond / 1e6, 1)} against ${round(run.sqlite.bytes / run.sqlite.seconds / 1e6, 1)} MB/s)`,
       met: run.ratio >= MIN_RATIO,
+    },
+    {
+      budget: `${run.name}: ≥ ${MIN_RATIO}× the bytes per CPU second of sqlite3 -csv`,
+      measured: `${run.cpuRatio}× (${run.cpuSeconds} s of the fake's CPU against ${round(run.sqlite.cpuSeconds, 2)} s)`,
+      met: run.cpuRatio >= MIN_RATIO,
     },
     {
       budget: `${run.name}: RSS < 300 MB`,
