@@ -1,5 +1,5 @@
 import type { ActivityRecorder } from './domain/activity-log.js';
-import type { ActivityExport, LeadExport } from './domain/bulk-export.js';
+import type { ActivityExport, CustomObjectExport, LeadExport, ProgramMemberExport } from './domain/bulk-export.js';
 import type { Lead, LeadValue } from './domain/model.js';
 import type { AssetPlaces } from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
@@ -49,6 +49,10 @@ export interface Ports {
   leadExport: LeadExport;
   /** Activities a chunk at a time, as a bulk export file shows them (the activities family). */
   activityExport: ActivityExport;
+  /** Program members a chunk at a time, as a bulk export file shows them (the program members family). */
+  programMemberExport: ProgramMemberExport;
+  /** Custom object records a chunk at a time, as a bulk export file shows them (the custom objects family). */
+  customObjectExport: CustomObjectExport;
 }
 
 export type PortName = keyof Ports;

@@ -93,3 +93,72 @@ export interface ActivityExport {
   /** Activities of the query after `after` (null: from the window's start), in log order, a bounded scan at a time. */
   rows(query: ActivityExportQuery, after: LogCursor | null): ExportRead<LogCursor>;
 }
+
+/** What a program member or custom object export asks of its rows, as the lead export does. */
+export interface RecordExportQuery {
+  /** Columns by name, each as the port's `field` spells it, in file order. */
+  fields: readonly string[];
+  separator: FieldSeparator;
+  /** Records up to this id only: the last one when the export began processing. */
+  lastId: number;
+}
+
+/**
+ * Program members as a bulk export reads them (bulk-program-member-extract.md): the members of some programs, the
+ * other filters ANDed with them.
+ */
+export interface ProgramMemberExportQuery extends RecordExportQuery {
+  programIds: readonly number[];
+  isExhausted: boolean | null;
+  nurtureCadence: 'paused' | 'normal' | null;
+  /** Members in one of these statuses (default or user-defined names, without regard to case); null: any. */
+  statusNames: readonly string[] | null;
+  /** Members changed within it; null: any. */
+  updatedAt: TimeWindow | null;
+  /** The partitions whose leads' memberships are exported; null: every partition. */
+  partitionIds: readonly number[] | null;
+}
+
+/** The `programMemberExport` port (the program members family). */
+export interface ProgramMemberExport {
+  /**
+   * The column a field name stands for, as the file's header spells it: a program member field (Describe Program
+   * Member) or a lead field (Describe Lead2), without regard to case; undefined for neither.
+   */
+  field(name: string): string | undefined;
+  /** Whether a program of this id exists. */
+  programExists(id: number): boolean;
+  /** The highest membership id now (0 with none). */
+  lastId(): number;
+  /** Memberships of the query after `afterId`, in id order, a bounded scan at a time (`next` null: all read). */
+  rows(query: ProgramMemberExportQuery, afterId: number): ExportRead<number>;
+}
+
+/** A custom object type as its export needs it. */
+export interface CustomObjectExportType {
+  /** Its API name as its describe spells it. */
+  apiName: string;
+  /** The column a field name stands for (describe's field names, without regard to case); undefined: no such field. */
+  field(name: string): string | undefined;
+}
+
+export interface CustomObjectExportQuery extends RecordExportQuery {
+  apiName: string;
+}
+
+/**
+ * The `customObjectExport` port (the custom objects family): the records of one approved type that are linked to a
+ * lead (bulk-custom-object-extract.md: "first-level Marketo custom object records that are linked directly to a lead").
+ */
+export interface CustomObjectExport {
+  /** Whether custom objects are on in this subscription (1026 when off). */
+  enabled(): boolean;
+  /** The approved type of this API name (without regard to case); undefined when there is none. */
+  type(apiName: string): CustomObjectExportType | undefined;
+  /** The highest record id now (0 with none), every type together. */
+  lastId(): number;
+  /** The type's records updated within the window after `afterId`, in id order, a bounded scan at a time. */
+  windowRows(query: CustomObjectExportQuery & { window: TimeWindow }, afterId: number): ExportRead<number>;
+  /** The type's records linked to these leads, in record id order. */
+  rowsOfLeads(query: CustomObjectExportQuery, leadIds: readonly number[]): ExportRead<never>;
+}

@@ -152,6 +152,12 @@ export const DETAIL_MESSAGES = {
   exportFinished: 'Export job %s is %s: it can no longer be cancelled',
   /** Ours (1013): a static list filter naming no list (the caller may see). */
   listNotFound: 'Static list %s not found',
+  /** Ours (1013): a program member export naming no program. */
+  programNotFound: 'Program %s not found',
+  /** Ours (1013): a custom object export naming no approved type (the custom objects family's words). */
+  unknownCustomObject: "Custom object type '%s' not found",
+  /** Ours (610): an export whose records no registered family provides (an app built with fewer families). */
+  exportEntityNotServed: 'Requested resource not found: no registered family provides %s (%s)',
   /** Ours (User Management API, 610 → HTTP 404): no user, or not one in the state the operation acts on. */
   userNotFound: "User '%s' not found",
   userPending: "User '%s' has not accepted the invitation: it is a pending user (see users/%s/invite.json)",

@@ -13,12 +13,13 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import type { PermissionKey, PermissionObject } from '../../domain/permissions.js';
 import type { PortName, Ports } from '../../ports.js';
 import { type FileFormat, FORMATS } from './file-format.js';
+import type { EntityName, ExportDefinition } from './registry.js';
 
 /**
  * What can be exported, one entry per entity: its paths, the permission Adobe's spec names for its operations, how a
  * create request becomes a job's definition, and how the job reads its records, a chunk at a time, through the port of
- * the family that owns them. Program members and custom objects are one more entry each, reached through a port of
- * their families once those exist (until then their paths answer 610).
+ * the family that owns them. Leads and activities are here, program members and custom objects in their own modules;
+ * the list of them is registry.ts. What every entity's create shares is here too.
  */
 
 /** Ports, as a route (`request.ctx`) or a job's step has them. */
@@ -28,9 +29,9 @@ export interface PortAccess {
 }
 
 /** A filter's date range as stored: ISO 8601 with milliseconds, so the definition reads back exactly. */
-const storedWindow = z.strictObject({ startAt: z.iso.datetime(), endAt: z.iso.datetime() });
+export const storedWindow = z.strictObject({ startAt: z.iso.datetime(), endAt: z.iso.datetime() });
 
-const leadsDefinition = z.strictObject({
+export const leadsDefinition = z.strictObject({
   entity: z.literal('leads'),
   filter: z.union([
     z.strictObject({ createdAt: storedWindow }),
@@ -39,17 +40,12 @@ const leadsDefinition = z.strictObject({
   ]),
 });
 
-const activitiesDefinition = z.strictObject({
+export const activitiesDefinition = z.strictObject({
   entity: z.literal('activities'),
   createdAt: storedWindow,
   activityTypeIds: z.array(z.number().int().positive()).nullable(),
   primaryAttributeValueIds: z.array(z.number().int()).nullable(),
 });
-
-/** A job's definition: which records of which entity; the columns and format are beside it in the payload. */
-export const exportDefinition = z.discriminatedUnion('entity', [leadsDefinition, activitiesDefinition]);
-export type ExportDefinition = z.infer<typeof exportDefinition>;
-export type EntityName = ExportDefinition['entity'];
 
 /** What a create request defines. */
 export interface DefinedExport {
@@ -70,14 +66,23 @@ export interface EntityRead {
 
 export interface ExportEntity {
   name: EntityName;
-  /** Where its operations live: `${path}/export/create.json` … */
+  /** Where its operations live: `${path}/export/create.json` … (`:apiName` in it is a path parameter). */
   path: string;
+  /** Its path's parameters (custom objects' apiName), or none. */
+  pathParams?: z.ZodObject;
+  /** Whether a job of the entity is the one this request's path names (custom objects: of its apiName). */
+  addresses?(definition: ExportDefinition, request: FastifyRequest): boolean;
+  /**
+   * The port its records are read through. While no registered family provides it, every operation of the entity
+   * answers 610 (README, "Decisions").
+   */
+  port: PortName;
   /** The word in Adobe's operation summaries: "Create Export Lead Job". */
   noun: string;
   tag: string;
   permissions: readonly PermissionKey[];
-  /** The object whose partitions a caller may read, for BULK_EXTRACT_SCOPE=partitions. */
-  scopeObject: PermissionObject;
+  /** The object whose partitions a caller may read, for BULK_EXTRACT_SCOPE=partitions; null: not partitioned. */
+  scopeObject: PermissionObject | null;
   /** The create request, as the OpenAPI document shows it (checked again, with Marketo's codes, by `define`). */
   body: z.ZodType;
   /** A create request as a job definition; a MarketoError names what is wrong. */
@@ -110,16 +115,16 @@ export interface CreateBody {
 // ---------------------------------------------------------------------------------------------------------------
 // What every entity's create shares.
 
-const invalid = (name: string, value: unknown) =>
+export const invalid = (name: string, value: unknown) =>
   new MarketoError(
     '1003',
     formatMessage(DETAIL_MESSAGES.invalidParameter, name, typeof value === 'string' ? value : JSON.stringify(value)),
   );
 
 /** "Max Time Span for Date Range Filter (createdAt or updatedAt): 31 days" (bulk-extract.md). */
-const MAX_RANGE_MS = 31 * 24 * 3600 * 1000;
+export const MAX_RANGE_MS = 31 * 24 * 3600 * 1000;
 
-const dateRange = z
+export const dateRange = z
   .object({
     startAt: z.string().optional().describe('ISO 8601 date-time: the low watermark (included)'),
     endAt: z.string().optional().describe('ISO 8601 date-time: the high watermark (included)'),
@@ -136,7 +141,7 @@ export const commonBody = {
     .describe('Header names by field: {"firstName": "First Name"}'),
 };
 
-function parseFormat(format: string | null | undefined): FileFormat {
+export function parseFormat(format: string | null | undefined): FileFormat {
   if (format === undefined || format === null) return 'CSV';
   const upper = format.toUpperCase();
   if (!(FORMATS as readonly string[]).includes(upper)) throw invalid('format', format);
@@ -149,7 +154,7 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?
  * A filter's range. Decision (README): both ends are included; a datetime is ISO 8601 with a time and an offset
  * (Marketo asks for it "without milliseconds"; they are accepted).
  */
-function parseWindow(name: string, value: unknown): TimeWindow {
+export function parseWindow(name: string, value: unknown): TimeWindow {
   if (value === null || typeof value !== 'object') throw invalid(`filter.${name}`, value);
   const { startAt, endAt } = value as { startAt?: unknown; endAt?: unknown };
   const edge = (key: string, raw: unknown): number => {
@@ -167,17 +172,17 @@ function parseWindow(name: string, value: unknown): TimeWindow {
   return window;
 }
 
-const stored = (window: TimeWindow) => ({
+export const stored = (window: TimeWindow) => ({
   startAt: new Date(window.startAt).toISOString(),
   endAt: new Date(window.endAt).toISOString(),
 });
-const windowOf = (window: { startAt: string; endAt: string }): TimeWindow => ({
+export const windowOf = (window: { startAt: string; endAt: string }): TimeWindow => ({
   startAt: Date.parse(window.startAt),
   endAt: Date.parse(window.endAt),
 });
 
 /** The filter's keys that are set, each one of `allowed` (else 1003). */
-function filterKeys(filter: Record<string, unknown> | null | undefined, allowed: readonly string[]): string[] {
+export function filterKeys(filter: Record<string, unknown> | null | undefined, allowed: readonly string[]): string[] {
   const keys = Object.keys(filter ?? {}).filter((key) => filter![key] !== undefined && filter![key] !== null);
   for (const key of keys) {
     if (!allowed.includes(key))
@@ -187,7 +192,7 @@ function filterKeys(filter: Record<string, unknown> | null | undefined, allowed:
 }
 
 /** Header names: the field's own name, or its columnHeaderNames entry (whose key must name an exported field). */
-function headersOf(
+export function headersOf(
   columns: readonly string[],
   names: Record<string, string> | null | undefined,
   canonical: (name: string) => string | undefined,
@@ -203,8 +208,8 @@ function headersOf(
 }
 
 /** The visible partitions for the job, or null for all (BULK_EXTRACT_SCOPE, README). */
-export function scopeOf(request: FastifyRequest, object: PermissionObject): number[] | null {
-  if (request.ctx.config.BULK_EXTRACT_SCOPE === 'all') return null;
+export function scopeOf(request: FastifyRequest, object: PermissionObject | null): number[] | null {
+  if (request.ctx.config.BULK_EXTRACT_SCOPE === 'all' || object === null) return null;
   return [...request.access.partitions('read', object)].sort((a, b) => a - b);
 }
 
@@ -237,7 +242,12 @@ const leadsBody = z
   })
   .optional();
 
-function staticList(request: FastifyRequest, key: string, value: unknown): number {
+export function staticList(
+  request: FastifyRequest,
+  key: string,
+  value: unknown,
+  scoped = request.ctx.config.BULK_EXTRACT_SCOPE === 'partitions',
+): number {
   const lists = request.ctx.findPort('staticLists');
   let found: { id: number; workspaceId: number } | undefined;
   if (key === 'staticListId') {
@@ -249,9 +259,7 @@ function staticList(request: FastifyRequest, key: string, value: unknown): numbe
   }
   // With BULK_EXTRACT_SCOPE=partitions a list is found where the caller reads leads, as the lists family decides.
   const hidden =
-    found !== undefined &&
-    request.ctx.config.BULK_EXTRACT_SCOPE === 'partitions' &&
-    !request.access.workspaces('read', 'lead').includes(found.workspaceId);
+    found !== undefined && scoped && !request.access.workspaces('read', 'lead').includes(found.workspaceId);
   if (!found || hidden) throw new MarketoError('1013', formatMessage(DETAIL_MESSAGES.listNotFound, String(value)));
   return found.id;
 }
@@ -261,6 +269,7 @@ export const leadsEntity: ExportEntity = {
   path: '/bulk/v1/leads',
   noun: 'Lead',
   tag: 'Marketo: Bulk Export Leads',
+  port: 'leadExport',
   permissions: ['read-only-lead'],
   scopeObject: 'lead',
   body: leadsBody,
@@ -280,7 +289,8 @@ export const leadsEntity: ExportEntity = {
     // "Only one filter type may be specified per export job" (bulk-lead-extract.md).
     if (keys.length === 0)
       throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.exportFilterRequired, LEAD_FILTERS.join(', ')));
-    if (keys.length > 1) throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.exportOneFilter, keys.join(', ')));
+    if (keys.length > 1)
+      throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.exportOneFilter, keys.join(', ')));
     const [key] = keys as [string];
     const value = body.filter![key];
     let filter: z.infer<typeof leadsDefinition>['filter'];
@@ -389,6 +399,7 @@ export const activitiesEntity: ExportEntity = {
   path: '/bulk/v1/activities',
   noun: 'Activity',
   tag: 'Marketo: Bulk Export Activities',
+  port: 'activityExport',
   permissions: ['read-only-activity'],
   scopeObject: 'activity',
   body: activitiesBody,
@@ -477,14 +488,3 @@ export const activitiesEntity: ExportEntity = {
     return { text: read.text, records: read.records, next: read.next === null ? null : { lastId, after: read.next } };
   },
 };
-
-/**
- * The entities served, each one entry. Program members (bulk-program-member-extract.md) and custom objects
- * (bulk-custom-object-extract.md) join when their families provide a port to read them.
- */
-export const ENTITIES: readonly ExportEntity[] = [leadsEntity, activitiesEntity];
-
-export function entityNamed(name: EntityName): ExportEntity {
-  return ENTITIES.find((entity) => entity.name === name)!;
-}
-

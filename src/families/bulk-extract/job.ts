@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { formatDatetime } from '../../domain/datetime.js';
-import { defineJob, type DueJob, type Job, type Jobs, type JobStep, type JobStepContext } from '../../engines/jobs/kinds.js';
-import { entityNamed, exportDefinition } from './entities.js';
+import {
+  defineJob,
+  type DueJob,
+  type Job,
+  type Jobs,
+  type JobStep,
+  type JobStepContext,
+} from '../../engines/jobs/kinds.js';
+import { entityNamed, exportDefinition } from './registry.js';
 import { FORMATS, SEPARATOR } from './file-format.js';
 import type { BulkExtractRepository } from './repository.js';
 
@@ -126,7 +133,8 @@ function processing(job: DueJob<ExportPayload>, context: Context): Step {
     if ('state' in written) return written;
     progress = written;
     // More to write: go on at once (the runner lets other calls in between steps).
-    if (progress.cursor !== null) return { state: 'Processing', dueAt: job.dueAt, payload: { ...job.payload, progress } };
+    if (progress.cursor !== null)
+      return { state: 'Processing', dueAt: job.dueAt, payload: { ...job.payload, progress } };
   }
   return finishFile({ ...job, payload: { ...job.payload, progress } }, context, progress);
 }
@@ -190,7 +198,11 @@ function finishFile(job: DueJob<ExportPayload>, context: Context, progress: Prog
       rehashed++;
     }
     if (rehashed < progress.chunks) {
-      return { state: 'Processing', dueAt: job.dueAt, payload: { ...job.payload, progress: { ...progress, rehashed } } };
+      return {
+        state: 'Processing',
+        dueAt: job.dueAt,
+        payload: { ...job.payload, progress: { ...progress, rehashed } },
+      };
     }
   }
   const file = { records: progress.records, size: progress.bytes, checksum: repo.digest(job.id) };
@@ -221,13 +233,7 @@ function completedRetention(job: DueJob<ExportPayload>, context: Context): Step 
   };
 }
 
-function failed(
-  job: DueJob<ExportPayload>,
-  context: Context,
-  error: string,
-  at: number,
-  wasProcessing: boolean,
-): Step {
+function failed(job: DueJob<ExportPayload>, context: Context, error: string, at: number, wasProcessing: boolean): Step {
   context.repo.dropFile(job.id);
   if (wasProcessing) startWaiting(context.jobs, at, job.id);
   return {

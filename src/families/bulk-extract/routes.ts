@@ -8,7 +8,7 @@ import { decodePageToken, encodePageToken, queryDigest } from '../../domain/pagi
 import type { FamilyRouteOptions } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
-import { type CreateBody, ENTITIES, type ExportEntity, scopeOf } from './entities.js';
+import { type CreateBody, type ExportEntity, scopeOf } from './entities.js';
 import { CONTENT_TYPE, FORMATS } from './file-format.js';
 import { fileStream, requestedRange } from './file-stream.js';
 import {
@@ -22,6 +22,7 @@ import {
   startWaiting,
 } from './job.js';
 import { centralDayStart } from './quota.js';
+import { ENTITIES } from './registry.js';
 import type { BulkExtractRepository } from './repository.js';
 
 /**
@@ -47,7 +48,7 @@ const exportStatus = z
   .meta({ id: 'ExportResponse' });
 const statusEnvelope = envelopeOf(exportStatus);
 
-const exportParams = z.object({ exportId: z.string() });
+const exportId = z.string();
 const listQuery = z.object({
   status: commaList(z.string())
     .optional()
@@ -94,11 +95,28 @@ function ownJob(request: FastifyRequest, repo: Repo, entity: ExportEntity, expor
   const jobId = repo(request).jobOf(exportId);
   const job = jobId === undefined ? undefined : request.ctx.jobs.get(exportJob, jobId);
   if (!job || job.state === EXPIRED) return undefined;
-  if (job.ownerId !== request.principal!.user.id || job.payload.definition.entity !== entity.name) return undefined;
+  if (job.ownerId !== request.principal!.user.id || !addresses(entity, job, request)) return undefined;
   return job;
 }
 
+/** Whether the job is of the entity whose path the request names (and, for custom objects, of its type). */
+function addresses(entity: ExportEntity, job: ExportJob, request: FastifyRequest): boolean {
+  const { definition } = job.payload;
+  return definition.entity === entity.name && (entity.addresses?.(definition, request) ?? true);
+}
+
+/**
+ * Decision (README): while no registered family provides the port an entity's records are read through (an app
+ * built with fewer families), each of its operations answers 610, naming the port.
+ */
+function requireProvider(request: FastifyRequest, entity: ExportEntity): void {
+  if (request.ctx.findPort(entity.port) === undefined) {
+    throw new MarketoError('610', formatMessage(DETAIL_MESSAGES.exportEntityNotServed, entity.port, entity.noun));
+  }
+}
+
 function foundJob(request: FastifyRequest, repo: Repo, entity: ExportEntity, exportId: string): ExportJob {
+  requireProvider(request, entity);
   const job = ownJob(request, repo, entity, exportId);
   if (!job) throw new MarketoError('1013', formatMessage(DETAIL_MESSAGES.exportNotFound, exportId));
   return job;
@@ -157,6 +175,9 @@ function entityRoutes(entity: ExportEntity): FastifyPluginAsyncZod<FamilyRouteOp
     config,
     schema: { tags, summary, description, ...schema },
   });
+  /** The path's parameters: the entity's (custom objects' apiName), and the job's exportId where it has one. */
+  const pathParams = entity.pathParams ? { params: entity.pathParams } : {};
+  const exportParams = (entity.pathParams ?? z.object({})).extend({ exportId });
   return async (app, { repo }) => {
     app.post(
       `${path}/export/create.json`,
@@ -164,10 +185,11 @@ function entityRoutes(entity: ExportEntity): FastifyPluginAsyncZod<FamilyRouteOp
         `Create Export ${noun} Job`,
         'A job in state Created, for the calling API user; enqueue it to run. 1003 for a bad definition, ' +
           '1035 for a filter this subscription does not have, 1029 once the daily quota is spent.',
-        { body: entity.body, response: { 200: statusEnvelope } },
+        { ...pathParams, body: entity.body, response: { 200: statusEnvelope } },
       ),
       async (request) => {
         const { ctx } = request;
+        requireProvider(request, entity);
         const defined = entity.define((request.body ?? {}) as CreateBody, request);
         checkQuota(request, repo);
         const exportId = ctx.ids.uuid();
@@ -287,6 +309,7 @@ function entityRoutes(entity: ExportEntity): FastifyPluginAsyncZod<FamilyRouteOp
       ),
       async (request, reply) => {
         const { exportId } = request.params;
+        requireProvider(request, entity);
         const job = ownJob(request, repo, entity, exportId);
         // "If a job has not completed, or a bad job id is passed, file endpoints respond with a status of 404 Not
         // Found, and a plaintext error message as the payload" (bulk-extract.md).
@@ -318,14 +341,17 @@ function entityRoutes(entity: ExportEntity): FastifyPluginAsyncZod<FamilyRouteOp
         `Get Export ${noun} Jobs`,
         'The calling API user’s jobs created in the past 7 days, oldest first, `status` filtering; ' +
           'nextPageToken while more follow.',
-        { querystring: listQuery, response: { 200: statusEnvelope } },
+        { ...pathParams, querystring: listQuery, response: { 200: statusEnvelope } },
       ),
       async (request) => {
         const { ctx } = request;
+        requireProvider(request, entity);
         const states = statusFilter(request.query.status);
         const batchSize = batchSizeOf(request.query.batchSize);
         const now = ctx.clock.now();
-        const digest = queryDigest([entity.name, [...states].sort()]);
+        // A token is for this entity (and custom object type) and these states only.
+        const pathValues = Object.values(request.params as Record<string, string>).map((v) => v.toLowerCase());
+        const digest = queryDigest([entity.name, [...states].sort(), ...pathValues]);
         const token = request.query.nextPageToken;
         let afterId = token === undefined || token === '' ? 0 : decodePageToken(token, digest, now);
         const found: ExportJob[] = [];
@@ -339,7 +365,7 @@ function entityRoutes(entity: ExportEntity): FastifyPluginAsyncZod<FamilyRouteOp
             limit: MAX_BATCH,
           });
           for (const job of page) {
-            if (job.payload.definition.entity === entity.name && job.createdAt >= now - LISTED_FOR_MS) found.push(job);
+            if (addresses(entity, job, request) && job.createdAt >= now - LISTED_FOR_MS) found.push(job);
           }
           if (page.length < MAX_BATCH) break;
           afterId = page.at(-1)!.id;

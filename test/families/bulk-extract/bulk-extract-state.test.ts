@@ -322,16 +322,4 @@ describe('the paths clients send', () => {
     const file = await bulk.api('ann', 'GET', `/rest/../bulk/v1/leads/export/${id}/file.json`);
     expect(file.body).toBe(await bulk.fileText('leads', id));
   });
-
-  it('program members and custom objects are not served yet: 610', async () => {
-    const bulk = await instance();
-    for (const path of [
-      '/bulk/v1/program/members/export/create.json',
-      '/bulk/v1/customobjects/car_c/export/create.json',
-    ]) {
-      expect(await bulk.answer('ann', 'POST', path, { fields: ['id'], filter: {} })).toEqual(
-        failure('610', 'Requested resource not found'),
-      );
-    }
-  });
 });

@@ -5,6 +5,7 @@ import { buildApp } from '../../../src/app.js';
 import { type AdjustableClock, frozenClock } from '../../../src/clock.js';
 import { type Config, testConfig } from '../../../src/config.js';
 import { MIGRATIONS } from '../../../src/families.js';
+import { type AnyFamily, migrationsOf } from '../../../src/family.js';
 import type { SeedInput } from '../../../src/seed.js';
 import { type Database, openDatabase } from '../../../src/storage/database.js';
 import { call, tokenFor } from '../../helpers.js';
@@ -149,7 +150,8 @@ export const SEED = {
   ],
 } satisfies SeedInput;
 
-export type Entity = 'leads' | 'activities';
+/** An entity's path under /bulk/v1: leads, activities, program members, a custom object type's. */
+export type Entity = 'leads' | 'activities' | 'program/members' | `customobjects/${string}`;
 
 export interface Answer {
   requestId: string;
@@ -161,15 +163,23 @@ export interface Answer {
 
 /** An instance seeded with SEED (or `seed`), its clock frozen at T0, on its own in-memory database (or `db`). */
 export async function bulkInstance(
-  options: { config?: Partial<Config>; seed?: Record<string, unknown>; db?: Database; clock?: AdjustableClock } = {},
+  options: {
+    config?: Partial<Config>;
+    seed?: Record<string, unknown>;
+    db?: Database;
+    clock?: AdjustableClock;
+    /** The families served (default: the registry). */
+    families?: readonly AnyFamily[];
+  } = {},
 ) {
-  const db = options.db ?? openDatabase(':memory:', MIGRATIONS);
+  const db = options.db ?? openDatabase(':memory:', options.families ? migrationsOf(options.families) : MIGRATIONS);
   const clock = options.clock ?? frozenClock(T0);
   const app: FastifyInstance = await buildApp({
     config: testConfig(options.config ?? {}),
     db,
     clock,
     seed: options.seed ?? SEED,
+    ...(options.families ? { families: options.families } : {}),
   });
   app.addHook('onClose', async () => db.close());
   await app.ready();
