@@ -228,17 +228,32 @@ function cutQuery(url: string, budget: number): Record<string, string | string[]
   return cut;
 }
 
-interface Slot {
-  id: number;
-  record: JournalRecord;
-  /** What the entry is counted as against JOURNAL_MAX_BYTES (and an answer's 8 MiB). */
-  bytes: number;
-  entry?: JournalEntry;
-}
-
-/** The request journal: a ring bounded in entries and in bytes, the oldest entries dropped first. */
+/**
+ * The request journal: a ring bounded in entries and in bytes, the oldest entries dropped first. Kept in columns, one
+ * array per field growing up to the capacity, rather than an object per entry: a recorded request leaves no new object
+ * here but its URL (and body text), so a full ring of a busy instance costs the garbage collector next to nothing to
+ * age and keep. An entry's id is its position in the order of recording (the newest is `lastId`).
+ */
 export class Journal {
-  private slots: (Slot | undefined)[];
+  private atMs: number[] = [];
+  private url: (string | undefined)[] = [];
+  private method: string[] = [];
+  private status: number[] = [];
+  private marketoCode: (string | undefined)[] = [];
+  private clientId: (string | undefined)[] = [];
+  private userId: (number | undefined)[] = [];
+  private decision: (Decision | undefined)[] = [];
+  private faultId: (string | undefined)[] = [];
+  private stubId: (string | undefined)[] = [];
+  private outcomes: (Record<string, number> | undefined)[] = [];
+  private bodyText: (string | undefined)[] = [];
+  private durationMs: number[] = [];
+  private cutQuery: (Record<string, string | string[]> | undefined)[] = [];
+  private bodyCut: boolean[] = [];
+  /** What each entry is counted as against JOURNAL_MAX_BYTES (and an answer's 8 MiB). */
+  private bytesOf: number[] = [];
+  /** The entry as GET /admin/requests shows it, made on its first read. */
+  private entries: (JournalEntry | undefined)[] = [];
   private next = 0;
   private count = 0;
   private lastId = 0;
@@ -247,9 +262,7 @@ export class Journal {
   constructor(
     private capacity: number,
     private readonly maxBytes: number = Number.POSITIVE_INFINITY,
-  ) {
-    this.slots = new Array(capacity);
-  }
+  ) {}
 
   record(record: JournalRecord): void {
     // Only a long URL can hold more than an entry keeps (a character is at least one byte).
@@ -263,9 +276,27 @@ export class Journal {
       2 * (record.bodyText?.length ?? 0) +
       ENTRY_OVERHEAD_BYTES;
     while (this.count > 0 && (this.count === this.capacity || this.bytes + bytes > this.maxBytes)) this.dropOldest();
-    this.slots[this.next] = { id: ++this.lastId, record, bytes };
+    const at = this.next;
+    this.atMs[at] = record.atMs;
+    this.url[at] = record.url;
+    this.method[at] = record.method;
+    this.status[at] = record.status;
+    this.marketoCode[at] = record.marketoCode;
+    this.clientId[at] = record.clientId;
+    this.userId[at] = record.userId;
+    this.decision[at] = record.decision;
+    this.faultId[at] = record.faultId;
+    this.stubId[at] = record.stubId;
+    this.outcomes[at] = record.outcomes;
+    this.bodyText[at] = record.bodyText;
+    this.durationMs[at] = record.durationMs;
+    this.cutQuery[at] = record.cutQuery;
+    this.bodyCut[at] = record.bodyCut === true;
+    this.bytesOf[at] = bytes;
+    this.entries[at] = undefined;
+    this.lastId++;
     this.bytes += bytes;
-    this.next = (this.next + 1) % this.capacity;
+    this.next = (at + 1) % this.capacity;
     this.count++;
   }
 
@@ -277,8 +308,8 @@ export class Journal {
     const found: JournalEntry[] = [];
     let bytes = 0;
     for (let i = 1; i <= this.count && found.length < limit; i++) {
-      const slot = this.slots[(this.next - i + this.capacity) % this.capacity]!;
-      const entry = (slot.entry ??= toEntry(slot.id, slot.record));
+      const at = (this.next - i + this.capacity) % this.capacity;
+      const entry = (this.entries[at] ??= toEntry(this.lastId - i + 1, this.recordAt(at)));
       if (method !== undefined && entry.method !== method) continue;
       if (filter.clientId !== undefined && entry.clientId !== filter.clientId) continue;
       if (filter.code !== undefined && entry.marketoCode !== filter.code) continue;
@@ -290,9 +321,9 @@ export class Journal {
       ) {
         continue;
       }
-      if (filter.since !== undefined && slot.record.atMs < filter.since) continue;
-      if (bytes + slot.bytes > ANSWER_MAX_BYTES) return { items: found, stoppedEarly: true };
-      bytes += slot.bytes;
+      if (filter.since !== undefined && this.atMs[at]! < filter.since) continue;
+      if (bytes + this.bytesOf[at]! > ANSWER_MAX_BYTES) return { items: found, stoppedEarly: true };
+      bytes += this.bytesOf[at]!;
       found.push(entry);
     }
     return { items: found };
@@ -308,16 +339,62 @@ export class Journal {
   }
 
   clear(): void {
-    this.slots = new Array(this.capacity);
+    for (const column of [
+      'atMs',
+      'url',
+      'method',
+      'status',
+      'marketoCode',
+      'clientId',
+      'userId',
+      'decision',
+      'faultId',
+      'stubId',
+      'outcomes',
+      'bodyText',
+      'durationMs',
+      'cutQuery',
+      'bodyCut',
+      'bytesOf',
+      'entries',
+    ] as const) {
+      this[column] = [];
+    }
     this.next = 0;
     this.count = 0;
     this.bytes = 0;
   }
 
+  /** The record kept at a position, as it was recorded (cut where it was too long). */
+  private recordAt(at: number): JournalRecord {
+    return {
+      atMs: this.atMs[at]!,
+      url: this.url[at]!,
+      method: this.method[at]!,
+      status: this.status[at]!,
+      marketoCode: this.marketoCode[at],
+      clientId: this.clientId[at],
+      userId: this.userId[at],
+      decision: this.decision[at],
+      faultId: this.faultId[at],
+      stubId: this.stubId[at],
+      outcomes: this.outcomes[at],
+      bodyText: this.bodyText[at],
+      durationMs: this.durationMs[at]!,
+      ...(this.cutQuery[at] ? { cutQuery: this.cutQuery[at] } : {}),
+      ...(this.bodyCut[at] ? { bodyCut: true as const } : {}),
+    };
+  }
+
   private dropOldest(): void {
-    const index = (this.next - this.count + this.capacity) % this.capacity;
-    this.bytes -= this.slots[index]!.bytes;
-    this.slots[index] = undefined;
+    const at = (this.next - this.count + this.capacity) % this.capacity;
+    this.bytes -= this.bytesOf[at]!;
+    // What may be large goes now, whether or not the position is written again soon.
+    this.url[at] = undefined;
+    this.bodyText[at] = undefined;
+    this.cutQuery[at] = undefined;
+    this.outcomes[at] = undefined;
+    this.entries[at] = undefined;
     this.count--;
   }
 

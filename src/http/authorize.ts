@@ -16,19 +16,17 @@ export function authorize(ctx: AppContext) {
   return (request: FastifyRequest, config: FastifyContextConfig): MarketoError | undefined => {
     const principal = request.principal!;
     const caller = ctx.access.caller(principal.user.id);
-    const { decision, first } = caller.decide(
-      config,
-      config.permissions ?? [],
-      config.requireAll,
-      apiScopeOf(request.url),
-    );
+    // Known after the first call (no object made per call): the decision stands until the caller's access changes.
+    const known = caller.decided(config);
+    const decision =
+      known ?? caller.decide(config, config.permissions ?? [], config.requireAll, apiScopeOf(request.url));
     request.decision = decision;
     request.access = caller.context;
     recordDecision(request, config, decision);
     if (!decision.allowed) {
       // Once per caller and route until their access changes (a client retrying would flood the log); every
       // denial is in the journal, and in the log at debug.
-      if (first || logsEveryRequest(request)) {
+      if (!known || logsEveryRequest(request)) {
         request.log.info(
           { clientId: principal.service.clientId, userId: principal.user.id, decision },
           `access denied: ${decision.reason}`,

@@ -1,6 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
-import { wireFormatOf } from './wire-formats.js';
 
 export interface MarketoErrorItem {
   code: string;
@@ -55,9 +53,4 @@ export function successEnvelope<T>(
   if (paging.moreResult) envelope.moreResult = true;
   if (paging.nextPageToken !== undefined) envelope.nextPageToken = paging.nextPageToken;
   return envelope;
-}
-
-/** Answers a response-level Marketo error in the wire format of the request's path (wire-formats.ts). */
-export function sendMarketoFailure(request: FastifyRequest, reply: FastifyReply, code: string, message: string) {
-  return wireFormatOf(request.url).fail(request, reply, code, message);
 }

@@ -10,7 +10,7 @@ import {
   UnauthorizedError,
   UriTooLongError,
 } from '../domain/errors.js';
-import { sendMarketoFailure } from './envelope.js';
+import { sendMarketoFailure } from './wire-formats.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { planeOf } from './planes.js';
 import { problem } from './problem.js';

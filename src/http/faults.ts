@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { faultMessage, INJECTED_JOB_FAILURE } from '../domain/faults.js';
-import { sendMarketoFailure } from './envelope.js';
+import { sendMarketoFailure } from './wire-formats.js';
 
 /**
  * Hook for injected faults (onRequest on the Marketo plane, preHandler on the identity endpoint, whose client id

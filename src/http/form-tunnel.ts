@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendMarketoFailure } from './envelope.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { FORM_TUNNEL_PREFIX, TUNNEL_HEADER, TUNNELLED_METHODS, UNSUPPORTED_METHOD_PREFIX } from './normalise.js';
-import { wireFormatOf } from './wire-formats.js';
+import { sendMarketoFailure, wireFormatOf } from './wire-formats.js';
 
 type FormBody = Record<string, string | string[] | undefined>;
 

@@ -1,16 +1,14 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { type AnyFamily, familyRepo } from '../family.js';
 import { statsRoutes } from '../routes/stats.js';
 import { releaseLimits } from './limits.js';
 import { marketoGate } from './marketo-gate.js';
-import { judgeAgainInHandler } from './rejudge.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { named } from './plugin-names.js';
 import { recordOutcomes } from '../domain/journal.js';
 import { checkResponses } from './response-checks.js';
-import { stubGate } from './stubs.js';
-import { formBodyNeedsTunnel, type Redispatch } from './form-tunnel.js';
+import type { Redispatch } from './form-tunnel.js';
 import { apiScopeOf, wireFormatOf } from './wire-formats.js';
 import { usableOnApi } from '../domain/permissions.js';
 
@@ -25,26 +23,7 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
     marketo.setSerializerCompiler(() => (data) => JSON.stringify(data));
     // Marketo takes JSON and form bodies; anything else is 612 Invalid Content Type.
     marketo.removeContentTypeParser('text/plain');
-    const gateFor = marketoGate(ctx);
-    const judgeAgain = judgeAgainInHandler(ctx);
-    const stubbing = stubGate(ctx, routeTable);
-    /**
-     * A form POST sent straight to its route (normalise.ts): once its body is read, a `_method` or `access_token`
-     * in it sends the call through the form tunnel, as before; else the gate's steps run (deferred as for stubs).
-     */
-    const formPosts = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-      if (!request.formPending) return done();
-      request.formPending = false;
-      if (!formBodyNeedsTunnel(request.body)) {
-        request.stubPending = true;
-        return done();
-      }
-      request.redispatched = true;
-      redispatch(request, reply, request.url).then(
-        () => undefined,
-        (error: Error) => done(error),
-      );
-    };
+    const gate = marketoGate(ctx, routeTable, redispatch);
     marketo.addHook('onRoute', (route) => {
       if (route.config?.catchAll) return;
       if (route.config?.permissions === undefined) {
@@ -60,14 +39,15 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
       }
       for (const method of [route.method].flat()) routeTable.add(method, route.url, route.config.permissions);
       // Set on each route, before its own hooks, with the route's permissions at hand.
-      route.onRequest = [gateFor(route.config), ...[route.onRequest ?? []].flat()];
-      // Access may change while a body arrives: the handler acts on access as it stands when it runs.
-      route.handler = judgeAgain(route.config, route.handler);
-      // A route's own onRequest hooks (none so far) run before a gate deferred to the stubs: checks on the caller
+      const gated = gate.route(route.config);
+      route.onRequest = [gated.onRequest, ...[route.onRequest ?? []].flat()];
+      // A route's own onRequest hooks (none so far) run before a gate deferred to the body: checks on the caller
       // belong in preValidation, after this one.
-      route.preValidation = [formPosts, stubbing.forRoute(route.config), ...[route.preValidation ?? []].flat()];
+      route.preValidation = [gated.preValidation, ...[route.preValidation ?? []].flat()];
+      // Access may change while a body arrives: the handler acts on access as it stands when it runs.
+      route.handler = gated.handler(route.handler);
     });
-    stubbing.register(marketo);
+    gate.registerCatchAll(marketo);
     const release = releaseLimits(ctx);
     marketo.addHook('onResponse', release.onResponse);
     // The journal's per-record outcome counts, from the answer before it is serialized (src/domain/journal.ts).

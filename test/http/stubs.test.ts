@@ -235,6 +235,51 @@ describe('stubs on a real route, faults and sequences', () => {
     expect(real.json().result.length).toBeGreaterThan(0);
   });
 
+  it('a stub that needs no token, run out while a fault delayed the call: the real route answers as without it (601)', async () => {
+    await addStub({
+      match: { path: '/rest/v1/leads/describe.json' },
+      responses: [{ body: { first: true } }],
+      whenDone: 'fall-through',
+      authenticate: false,
+    });
+    await call(app, 'POST', '/admin/faults', {
+      match: { path: '/rest/v1/leads/describe.json' },
+      respond: { delayMs: 50 },
+    });
+    // Both calls choose the stub before the delay; the first one after it takes its only answer.
+    const answers = await Promise.all([1, 2].map(() => call(app, 'GET', '/rest/v1/leads/describe.json')));
+    expect(answers.map((answer) => answer.json())).toEqual([
+      { first: true },
+      expect.objectContaining({ success: false, errors: [{ code: '601', message: 'Access token invalid' }] }),
+    ]);
+  });
+
+  it('logs a denial by a stub’s own permissions once per caller, as a route’s (a retrying client does not flood it)', async () => {
+    const lines: string[] = [];
+    const logged = await buildApp({
+      config: testConfig({ LOG_LEVEL: 'info' }),
+      logStream: { write: (line) => lines.push(line) },
+    });
+    try {
+      app = logged;
+      token = await accessToken(app, await provisionService(app, { permissions: ['read-only-assets'] }));
+      await addStub({
+        match: { path: '/rest/v1/namedAccountLists.json' },
+        respond: { body: LISTS },
+        permissions: ['read-only-lead'],
+      });
+      for (let i = 0; i < 3; i++) {
+        const denied = await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth());
+        expect(denied.json()).toMatchObject({ success: false, errors: [{ code: '603' }] });
+      }
+      const denials = lines.filter((line) => (JSON.parse(line) as { msg: string }).msg.startsWith('access denied'));
+      expect(denials).toHaveLength(1);
+      expect(denials[0]).toContain('needs Read-Only Lead in at least one workspace');
+    } finally {
+      await logged.close();
+    }
+  });
+
   it('holds and releases the concurrency slot on a stubbed unknown path', async () => {
     await call(app, 'PUT', '/admin/limits', { enabled: true, concurrency: 1 });
     await addStub({ match: { path: '/rest/v1/namedAccountLists.json' }, respond: { body: LISTS } });
