@@ -325,26 +325,35 @@ describe('who may reach a program member job (Read-Only Lead, as Adobe’s spec 
   });
 });
 
-describe('without a family that provides programMemberExport (decision: 610, naming the port)', () => {
-  it('each of the six operations answers 610 and creates nothing', async () => {
-    const bare = await bulkInstance();
+describe('without a family that provides the port (decision: 610, naming it)', () => {
+  // An app without the program members family (none yet) or the custom objects family; ann may read both.
+  const seed = {
+    ...SEED,
+    roles: SEED.roles.map((role) =>
+      role.name === 'Extractor' ? { ...role, permissions: [...role.permissions, 'read-only-custom-object'] } : role,
+    ),
+  };
+  it.each([
+    ['program/members', 'programMemberExport (Program Member)'],
+    ['customobjects/car_c', 'customObjectExport (Custom Object)'],
+  ])('%s: each of the six operations answers 610 and creates nothing', async (path, port) => {
+    const bare = await bulkInstance({
+      seed,
+      families: FAMILIES.filter((family) => family.key !== 'customObjects'),
+    });
     try {
       const id = '11111111-2222-4333-8444-555555555555';
-      const notServed = failure(
-        '610',
-        'Requested resource not found: no registered family provides programMemberExport (Program Member)',
-      );
+      const notServed = failure('610', `Requested resource not found: no registered family provides ${port}`);
+      const body = { fields: ['leadId'], filter: { programId: 1001 } };
       for (const [method, url] of [
-        ['POST', `/bulk/v1/${PM}/export/create.json`],
-        ['POST', `/bulk/v1/${PM}/export/${id}/enqueue.json`],
-        ['GET', `/bulk/v1/${PM}/export/${id}/status.json`],
-        ['POST', `/bulk/v1/${PM}/export/${id}/cancel.json`],
-        ['GET', `/bulk/v1/${PM}/export/${id}/file.json`],
-        ['GET', `/bulk/v1/${PM}/export.json`],
+        ['POST', `/bulk/v1/${path}/export/create.json`],
+        ['POST', `/bulk/v1/${path}/export/${id}/enqueue.json`],
+        ['GET', `/bulk/v1/${path}/export/${id}/status.json`],
+        ['POST', `/bulk/v1/${path}/export/${id}/cancel.json`],
+        ['GET', `/bulk/v1/${path}/export/${id}/file.json`],
+        ['GET', `/bulk/v1/${path}/export.json`],
       ] as const) {
-        expect(await bare.answer('ann', method, url, method === 'POST' ? ofProgram(1001) : undefined)).toEqual(
-          notServed,
-        );
+        expect(await bare.answer('ann', method, url, method === 'POST' ? body : undefined)).toEqual(notServed);
       }
       expect(bare.jobRows()).toEqual([]);
     } finally {
