@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAMILIES } from '../../../src/families.js';
+import type { AnyFamily } from '../../../src/family.js';
 import { call } from '../../helpers.js';
 import { testProgramMembers } from './program-member-provider.js';
 import { type BulkInstance, bulkInstance, completedAtT0, failure, SEED, T0, type Who } from './support.js';
@@ -339,7 +340,7 @@ describe('without a family that provides the port (decision: 610, naming it)', (
   ])('%s: each of the six operations answers 610 and creates nothing', async (path, port) => {
     const bare = await bulkInstance({
       seed,
-      families: FAMILIES.filter((family) => family.key !== 'customObjects'),
+      families: (FAMILIES as readonly AnyFamily[]).filter((family) => family.key !== 'customObjects'),
     });
     try {
       const id = '11111111-2222-4333-8444-555555555555';
