@@ -8,6 +8,9 @@ import {
   type ExportEntity,
   filterKeys,
   headersOf,
+  idCursor,
+  listFilters,
+  listMembers,
   parseFormat,
   parseWindow,
   staticList,
@@ -25,9 +28,6 @@ import {
 
 const CUSTOM_OBJECT_FILTERS = ['updatedAt', 'staticListId', 'staticListName', 'smartListId', 'smartListName'];
 
-/** Static list members a read takes (then the port reads their records). */
-const LIST_MEMBERS_PER_READ = 1000;
-
 export const customObjectsDefinition = z.strictObject({
   entity: z.literal('customObjects'),
   /** The type's API name as its describe spells it. */
@@ -38,9 +38,6 @@ export const customObjectsDefinition = z.strictObject({
   ]),
 });
 
-const windowCursor = z.strictObject({ lastId: z.number().int(), after: z.number().int() });
-const listCursor = z.strictObject({ lastId: z.number().int(), after: z.number().int() });
-
 const customObjectsBody = z
   .object({
     ...commonBody,
@@ -48,10 +45,7 @@ const customObjectsBody = z
     filter: z
       .looseObject({
         updatedAt: dateRange.optional(),
-        staticListId: z.number().int().optional(),
-        staticListName: z.string().optional(),
-        smartListId: z.number().int().optional(),
-        smartListName: z.string().optional(),
+        ...listFilters,
       })
       .nullish()
       .describe('Required: exactly one of the filters, which selects the leads whose records are exported'),
@@ -133,13 +127,12 @@ export const customObjectsEntity: ExportEntity = {
     const records = ports.port('customObjectExport');
     const query = { apiName: definition.apiName, fields: job.columns, separator: job.separator };
     if ('staticListId' in definition.filter) {
-      const { lastId, after } = listCursor.parse(cursor);
-      const members = ports.port('staticLists').members(definition.filter.staticListId, after, LIST_MEMBERS_PER_READ);
+      const { lastId, after } = idCursor.parse(cursor);
+      const { members, next } = listMembers(ports, definition.filter.staticListId, after);
       const { text, records: count } = records.rowsOfLeads({ ...query, lastId }, members);
-      const next = members.length < LIST_MEMBERS_PER_READ ? null : { lastId, after: members.at(-1)! };
-      return { text, records: count, next };
+      return { text, records: count, next: next === null ? null : { lastId, after: next } };
     }
-    const { lastId, after } = windowCursor.parse(cursor);
+    const { lastId, after } = idCursor.parse(cursor);
     const read = records.windowRows({ ...query, lastId, window: windowOf(definition.filter.updatedAt) }, after);
     return { text: read.text, records: read.records, next: read.next === null ? null : { lastId, after: read.next } };
   },

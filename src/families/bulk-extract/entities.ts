@@ -218,11 +218,30 @@ export function scopeOf(request: FastifyRequest, object: PermissionObject | null
 
 const LEAD_FILTERS = ['createdAt', 'updatedAt', 'staticListId', 'staticListName', 'smartListId', 'smartListName'];
 
-/** Static list members a read takes (then the leads port reads those leads). */
+/** Static list members a read takes (then the owning family's port reads their records). */
 const LIST_MEMBERS_PER_READ = 1000;
 
-const leadWindowCursor = z.strictObject({ lastId: z.number().int(), after: z.number().int() });
+/** Where reads by id go on: the last record when processing began, and the last one read. */
+export const idCursor = z.strictObject({ lastId: z.number().int(), after: z.number().int() });
 const listCursor = z.strictObject({ after: z.number().int() });
+
+/** The next members of a static list after `after`, and the member to go on from (null: the list is read). */
+export function listMembers(
+  ports: PortAccess,
+  listId: number,
+  after: number,
+): { members: number[]; next: number | null } {
+  const members = ports.port('staticLists').members(listId, after, LIST_MEMBERS_PER_READ);
+  return { members, next: members.length < LIST_MEMBERS_PER_READ ? null : members.at(-1)! };
+}
+
+/** The filters that select leads by a list, as the lead and custom object exports take them. */
+export const listFilters = {
+  staticListId: z.number().int().optional(),
+  staticListName: z.string().optional(),
+  smartListId: z.number().int().optional(),
+  smartListName: z.string().optional(),
+};
 
 const leadsBody = z
   .object({
@@ -232,10 +251,7 @@ const leadsBody = z
       .looseObject({
         createdAt: dateRange.optional(),
         updatedAt: dateRange.optional(),
-        staticListId: z.number().int().optional(),
-        staticListName: z.string().optional(),
-        smartListId: z.number().int().optional(),
-        smartListName: z.string().optional(),
+        ...listFilters,
       })
       .nullish()
       .describe('Required: exactly one of the filters'),
@@ -334,11 +350,11 @@ export const leadsEntity: ExportEntity = {
     const query = { fields: job.columns, partitionIds: job.partitionIds, separator: job.separator };
     if ('staticListId' in definition.filter) {
       const { after } = listCursor.parse(cursor);
-      const members = ports.port('staticLists').members(definition.filter.staticListId, after, LIST_MEMBERS_PER_READ);
+      const { members, next } = listMembers(ports, definition.filter.staticListId, after);
       const { text, records } = leads.rowsOf(query, members);
-      return { text, records, next: members.length < LIST_MEMBERS_PER_READ ? null : { after: members.at(-1)! } };
+      return { text, records, next: next === null ? null : { after: next } };
     }
-    const { lastId, after } = leadWindowCursor.parse(cursor);
+    const { lastId, after } = idCursor.parse(cursor);
     const [column, window] =
       'createdAt' in definition.filter
         ? (['createdAt', definition.filter.createdAt] as const)

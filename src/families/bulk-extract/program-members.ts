@@ -7,6 +7,7 @@ import {
   type ExportEntity,
   filterKeys,
   headersOf,
+  idCursor,
   invalid,
   parseFormat,
   parseWindow,
@@ -36,8 +37,6 @@ export const programMembersDefinition = z.strictObject({
   statusNames: z.array(z.string()).nullable(),
   updatedAt: storedWindow.nullable(),
 });
-
-const memberCursor = z.strictObject({ lastId: z.number().int(), after: z.number().int() });
 
 const programMembersBody = z
   .object({
@@ -138,7 +137,7 @@ export const programMembersEntity: ExportEntity = {
   read(job, cursor, ports) {
     const { definition } = job;
     if (definition.entity !== 'programMembers') throw new Error('not a program member export');
-    const { lastId, after } = memberCursor.parse(cursor);
+    const { lastId, after } = idCursor.parse(cursor);
     const read = ports.port('programMemberExport').rows(
       {
         fields: job.columns,

@@ -58,6 +58,30 @@ async function listen(instance: BulkInstance): Promise<string> {
   return `http://127.0.0.1:${(instance.app.server.address() as AddressInfo).port}`;
 }
 
+const CREDENTIALS = {
+  grant_type: 'client_credentials',
+  client_id: 'ann-client-id',
+  client_secret: 'ann-client-secret',
+};
+
+/** tap-marketo's refresh_token: GET, the credentials as query parameters. */
+async function tokenByQuery(url: string): Promise<string> {
+  const response = await fetch(`${url}/identity/oauth/token?${new URLSearchParams(CREDENTIALS)}`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** Airbyte's OAuthAuthenticator: POST, the credentials as a form body. */
+async function tokenByForm(url: string): Promise<string> {
+  const response = await fetch(`${url}/identity/oauth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(CREDENTIALS),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
 beforeAll(async () => {
   bulk = await bulkInstance();
   baseUrl = await listen(bulk);
@@ -110,14 +134,7 @@ describe('Stitch/Singer tap-marketo', () => {
   let token: string;
   /** refresh_token: GET with the credentials as query parameters. */
   const refreshToken = async () => {
-    const query = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: 'ann-client-id',
-      client_secret: 'ann-client-secret',
-    });
-    const response = await fetch(`${baseUrl}/identity/oauth/token?${query}`);
-    expect(response.status).toBe(200);
-    token = ((await response.json()) as { access_token: string }).access_token;
+    token = await tokenByQuery(baseUrl);
   };
   beforeEach(refreshToken);
   const headers = (extra: Record<string, string> = {}) => ({
@@ -195,7 +212,7 @@ describe('Stitch/Singer tap-marketo', () => {
       const response = await fetch(`${url}/${bulkEndpoint('leads', 'create')}`, {
         method: 'POST',
         headers: {
-          Authorization: `Bearer ${((await (await fetch(`${url}/identity/oauth/token?grant_type=client_credentials&client_id=ann-client-id&client_secret=ann-client-secret`)).json()) as { access_token: string }).access_token}`,
+          Authorization: `Bearer ${await tokenByQuery(url)}`,
           'Content-Type': 'application/json',
         },
         body: JSON.stringify(probe),
@@ -272,17 +289,7 @@ describe('Stitch/Singer tap-marketo', () => {
 describe('Airbyte source-marketo', () => {
   let token: string;
   beforeEach(async () => {
-    const response = await fetch(`${baseUrl}/identity/oauth/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: 'ann-client-id',
-        client_secret: 'ann-client-secret',
-      }),
-    });
-    expect(response.status).toBe(200);
-    token = ((await response.json()) as { access_token: string }).access_token;
+    token = await tokenByForm(baseUrl);
   });
   const send = async (method: 'GET' | 'POST', path: string, json?: unknown, url = baseUrl, bearer = token) => {
     const response = await fetch(`${url}/${path}`, {
@@ -362,16 +369,7 @@ describe('Airbyte source-marketo', () => {
     const spent = await bulkInstance({ seed: QUOTA_SPENT, config: { BULK_EXTRACT_DAILY_QUOTA_MB: 1 } });
     try {
       const url = await listen(spent);
-      const tokenAnswer = await fetch(`${url}/identity/oauth/token`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: 'ann-client-id',
-          client_secret: 'ann-client-secret',
-        }),
-      });
-      const bearer = ((await tokenAnswer.json()) as { access_token: string }).access_token;
+      const bearer = await tokenByForm(url);
       const before = spent.jobRows();
       const answer = await send(
         'POST',
