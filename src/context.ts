@@ -185,6 +185,7 @@ export function createContext(
           services: new ServiceRepository(copy, clock, ids, { flush: () => {} }),
         };
       },
+      jobs,
     ),
   };
   const access = new AccessCache({

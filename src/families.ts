@@ -5,6 +5,7 @@ import { assets } from './families/assets/assets.js';
 import { customObjects } from './families/custom-objects/records.js';
 import { customObjectSettings } from './families/custom-objects/settings.js';
 import { customObjectTypes } from './families/custom-objects/types.js';
+import { bulkExtract } from './families/bulk-extract/bulk-extract.js';
 import { leadFields } from './families/leads/lead-fields.js';
 import { leads } from './families/leads/leads.js';
 import { companies } from './families/crm/companies.js';
@@ -50,6 +51,7 @@ export const FAMILIES = [
   emailTemplates,
   snippets,
   emails,
+  bulkExtract,
   userManagement,
 ] as const satisfies readonly AnyFamily[];
 

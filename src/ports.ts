@@ -1,4 +1,5 @@
 import type { ActivityRecorder } from './domain/activity-log.js';
+import type { ActivityExport, CustomObjectExport, LeadExport, ProgramMemberExport } from './domain/bulk-export.js';
 import type { Lead, LeadValue } from './domain/model.js';
 import type { AssetPlaces, AssetSegmentations, AssetTokens } from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
@@ -10,7 +11,7 @@ import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
  * (test/architecture.test.ts).
  */
 
-/** A static list as the other families need it (the activity log's `listId` filter). */
+/** A static list as the other families need it (the activity log's `listId` filter, bulk lead export's list filters). */
 export interface StaticListMembers {
   /** The list's workspace, or undefined when there is no such list. */
   workspaceOf(listId: number): number | undefined;
@@ -18,6 +19,10 @@ export interface StaticListMembers {
   count(listId: number): number;
   /** Its members' lead ids. */
   leadIds(listId: number): number[];
+  /** Up to `limit` member lead ids after `afterLeadId`, in id order (a bulk export reads a big list in chunks). */
+  members(listId: number, afterLeadId: number, limit: number): number[];
+  /** The list of that name, without regard to case (a bulk export's `staticListName`). */
+  byName(name: string): { id: number; workspaceId: number } | undefined;
 }
 
 /** The lead database as the other families read it (lists, the activity log, program members, campaigns…). */
@@ -67,6 +72,14 @@ export interface Ports {
   assetTokens: AssetTokens;
   /** Segmentations and their segments, which dynamic content varies by (the segmentations family). */
   segmentations: AssetSegmentations;
+  /** Leads a chunk at a time, as a bulk export file shows them (the leads family). */
+  leadExport: LeadExport;
+  /** Activities a chunk at a time, as a bulk export file shows them (the activities family). */
+  activityExport: ActivityExport;
+  /** Program members a chunk at a time, as a bulk export file shows them (the program members family). */
+  programMemberExport: ProgramMemberExport;
+  /** Custom object records a chunk at a time, as a bulk export file shows them (the custom objects family). */
+  customObjectExport: CustomObjectExport;
 }
 
 export type PortName = keyof Ports;

@@ -166,6 +166,33 @@ export const DETAIL_MESSAGES = {
   invalidParameter: "Invalid value for parameter '%s': '%s'",
   /** Ours: a custom activity's attribute that its type does not declare. */
   unknownAttribute: "Attribute '%s' is not declared by activity type '%s'",
+  /** 1029 (error-codes.md lists the three texts of 1029; the quota one as Marketo sends it, Airbyte's test_source). */
+  jobAlreadyQueued: 'Job already queued',
+  exportQuotaExceeded: 'Export daily quota %sMB exceeded.',
+  /** 1035, as bulk-extract.md words it. */
+  unsupportedFilter: 'Unsupported filter type for target subscription',
+  /** Ours (1003): what a bulk extract job's definition got wrong. */
+  exportRequired: "Export parameter '%s' is required",
+  exportFilterRequired: 'An export job needs a filter: one of %s',
+  exportOneFilter: 'Only one filter type may be used in an export job, not %s',
+  exportUnknownFilter: "Unknown filter type '%s': use %s",
+  exportRangeTooLong: "The date range of filter '%s' spans more than 31 days",
+  exportRangeReversed: "The date range of filter '%s' ends before it starts",
+  exportHeaderNotAField: "columnHeaderNames names '%s', which is not an exported field",
+  exportDeleteLead: 'Delete Lead activities (type 37) are not exported: use Get Deleted Leads',
+  exportPrimaryNeedsTypes: 'primaryAttributeValueIds needs activityTypeIds of one asset group: %s',
+  exportFilterNotServed: "Filter '%s' is not served by this fake: use %s",
+  /** Ours (1013): an export job that is not the caller's, or not of this kind, is not found. */
+  exportNotFound: 'Export job %s not found',
+  /** Ours (1003): enqueue and cancel of a job past them. */
+  exportNotCreated: 'Export job %s is %s: only a Created job can be enqueued',
+  exportFinished: 'Export job %s is %s: it can no longer be cancelled',
+  /** Ours (1013): a static list filter naming no list (the caller may see). */
+  listNotFound: 'Static list %s not found',
+  /** Ours (1013): a program member export naming no program. */
+  programNotFound: 'Program %s not found',
+  /** Ours (610): an export whose records no registered family provides (an app built with fewer families). */
+  exportEntityNotServed: 'Requested resource not found: no registered family provides %s (%s)',
   /** Ours (1003, object APIs): "idField mode is not compatible with createOnly mode" (lead-database.md). */
   idFieldWithCreateOnly: "dedupeBy 'idField' cannot be used with action 'createOnly'",
   /** 1003, object APIs: a record names itself by its id field under dedupeBy dedupeFields (real text, RudderStack). */

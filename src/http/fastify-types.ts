@@ -22,6 +22,8 @@ declare module 'fastify' {
     marketoCode?: string;
     /** The injected fault that answered or delayed this request. */
     faultId?: string;
+    /** A `failJob` fault matched this call: the job it enqueues fails with this error when it begins processing. */
+    injectedJobFailure?: string;
     /** When the limits admitted this call (counted against the rate window). */
     limitAdmittedAt?: number;
     /** When (on the instance's clock) the request arrived; cleared once it is journaled. */

@@ -48,7 +48,10 @@ export function marketoPlane(
           `Marketo route ${String(route.method)} ${route.url} declares ${misplaced.join(', ')}, which grants no API access there`,
         );
       }
-      for (const method of [route.method].flat()) routeTable.add(method, route.url, route.config.permissions);
+      const takesBody = route.schema?.body !== undefined;
+      for (const method of [route.method].flat()) {
+        routeTable.add(method, route.url, route.config.permissions, takesBody);
+      }
       // Set on each route, before its own hooks, with the route's permissions at hand.
       const gated = gate.route(route.config);
       route.onRequest = [gated.onRequest, ...[route.onRequest ?? []].flat()];

@@ -28,6 +28,7 @@ import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-schemas.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import { LeadRepository } from './repository.js';
+import { LeadExportReader } from './export.js';
 import { leadFields as leadFieldsFamily } from './lead-fields.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
@@ -550,6 +551,7 @@ export const leads = defineFamily({
               : undefined
             : repo.latestBy(field.name, value),
       },
+      leadExport: new LeadExportReader(infra.db, () => fields.catalog()),
     };
   },
   seed: {
