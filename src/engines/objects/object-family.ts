@@ -9,6 +9,7 @@ import { MAX_BATCH, type RecordStatus } from '../../domain/results.js';
 import {
   defineFamily,
   type Family,
+  type FamilyInfra,
   type FamilyRouteOptions,
   type SeedLoadContext,
   type SnapshotContext,
@@ -109,7 +110,7 @@ export interface ObjectFamilyConfig<K extends string> {
    */
   schemaFields?: { object: string };
   /** Ports the family offers the others (src/ports.ts), over its repository. */
-  provides?(repo: ObjectRepository): Partial<Ports>;
+  provides?(repo: ObjectRepository, infra: FamilyInfra): Partial<Ports>;
   /** Routes the family adds beside the engine's (named account list members, the custom object list…). */
   extraRoutes?: FastifyPluginAsyncZod<FamilyRouteOptions<ObjectRepository>>;
 }

@@ -11,7 +11,8 @@ import { dedupeKey, type FieldValue, type ObjectType } from '../../engines/objec
 import type { FamilyRouteOptions } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
-import { requireCustomObjects } from './settings.js';
+import { CustomObjectExportReader } from './export.js';
+import { customObjectSettings, requireCustomObjects } from './settings.js';
 import { customObjectTypes, linkTargets } from './types.js';
 
 /**
@@ -131,4 +132,12 @@ export const customObjects = objectFamily({
   record: { schemaId: 'CustomObject', standardFields: [] },
   example: [{ type: 'car_c', vin: '19UYA31581L000000', leadId: 40, year: 2003 }],
   extraRoutes: listRoutes,
+  // Bulk extract reads the records linked to leads through it (src/families/bulk-extract/custom-objects.ts).
+  provides: (_repo, infra) => ({
+    customObjectExport: new CustomObjectExportReader(
+      infra.db,
+      infra.repo(customObjectTypes),
+      infra.repo(customObjectSettings),
+    ),
+  }),
 });
