@@ -108,13 +108,21 @@ export function createContext(
   const ports: Partial<Ports> = {};
   const providers = new Map<PortName, string>();
   const keys = new Set<string>();
+  const findPort = <K extends PortName>(name: K): Ports[K] | undefined => ports[name] as Ports[K] | undefined;
+  const port = <K extends PortName>(name: K): Ports[K] => {
+    const provided = findPort(name);
+    if (!provided) throw new Error(`no registered resource family provides the port "${name}" (src/families.ts)`);
+    return provided as Ports[K];
+  };
+  // Built before the families, whose ports resolve partition names through it.
+  const partitions = new PartitionRepository(db, events, guard);
   for (const family of familyList) {
     // The key names the family's part of every snapshot: two with one key would overwrite each other's rows.
     if (keys.has(family.key)) throw new Error(`two resource families have the key "${family.key}" (src/families.ts)`);
     if (family.key === JOBS_KEY)
       throw new Error(`"${JOBS_KEY}" names the core's jobs in snapshots; no family may have it`);
     keys.add(family.key);
-    const infra = { db, clock, ids, repo };
+    const infra = { db, clock, ids, repo, port, partitions };
     const familyRepo: unknown = family.repository(infra);
     repoOf.set(family, familyRepo);
     families.push({ family, repo: familyRepo });
@@ -128,12 +136,6 @@ export function createContext(
     }
     Object.assign(ports, provided);
   }
-  const findPort = <K extends PortName>(name: K): Ports[K] | undefined => ports[name] as Ports[K] | undefined;
-  const port = <K extends PortName>(name: K): Ports[K] => {
-    const provided = findPort(name);
-    if (!provided) throw new Error(`no registered resource family provides the port "${name}" (src/families.ts)`);
-    return provided as Ports[K];
-  };
   const jobs = new JobRunner(
     db,
     clock,
@@ -145,7 +147,7 @@ export function createContext(
   const services = new ServiceRepository(db, clock, ids, tokens);
   const repos: Repositories = {
     workspaces: new WorkspaceRepository(db, events, guard),
-    partitions: new PartitionRepository(db, events, guard),
+    partitions,
     roles: new RoleRepository(db, clock),
     users: new UserRepository(db, clock),
     services,

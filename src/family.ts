@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AdjustableClock } from './clock.js';
 import type { CoreEventHandlers } from './domain/core-events.js';
 import type { JobKinds } from './engines/jobs/kinds.js';
+import type { Partition } from './domain/model.js';
 import type { PortName, Ports } from './ports.js';
 import type { Ids } from './ids.js';
 import type { WireFormatName } from './http/wire-formats.js';
@@ -26,6 +27,16 @@ export interface FamilyInfra {
   ids: Ids;
   /** The repository of a family registered before this one (of the same folder: folders never import each other). */
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
+  /** What another family offers (src/ports.ts), asked for when used (a port's methods), not while repositories are built. */
+  port<K extends PortName>(name: K): Ports[K];
+  /** The core's partitions, read (a port's writes resolve a partition name as a route's do). */
+  partitions: PartitionLookup;
+}
+
+/** The core's partitions as a family reads them. */
+export interface PartitionLookup {
+  find(id: number): Partition | undefined;
+  findByName(name: string): Partition | undefined;
 }
 
 // Repo appears in parameter positions, so `unknown` would not accept every family; `any` is the top type here.
@@ -69,6 +80,8 @@ export interface FamilySeed<Repo, Item> {
   snapshot(repo: Repo, context: SnapshotContext): Iterable<Item>;
   /** A few items (as a user writes them) that the contract test loads, snapshots and loads again. */
   example: readonly unknown[];
+  /** The jobs (the seed's `jobs` part) that the example's items name, for a family whose rows belong to jobs. */
+  exampleJobs?: readonly unknown[];
 }
 
 /**

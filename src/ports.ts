@@ -1,4 +1,5 @@
 import type { ActivityRecorder } from './domain/activity-log.js';
+import type { LeadImportBatch, LeadImportOutcome } from './domain/lead-import.js';
 import type { Lead, LeadValue } from './domain/model.js';
 import type { AssetPlaces } from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
@@ -18,6 +19,12 @@ export interface StaticListMembers {
   count(listId: number): number;
   /** Its members' lead ids. */
   leadIds(listId: number): number[];
+  /**
+   * Adds leads to the list as Add to List does, within the caller's transaction: one Add to List (24) for each lead
+   * not yet a member, dated `at` (the clock's now when absent). Answers how many were added; none when there is no
+   * such list.
+   */
+  addMembers(listId: number, leads: readonly { id: number; partitionId: number }[], at?: number): number;
 }
 
 /** The lead database as the other families read it (lists, the activity log, program members, campaigns…). */
@@ -31,6 +38,17 @@ export interface LeadDatabase {
   record(lead: Lead, fields: readonly ObjectField[]): Record<string, LeadValue>;
 }
 
+/** Writes into the lead database by Sync Leads' rules, for another family's rows (a bulk import's file). */
+export interface LeadImport {
+  /** The lookup field's name as the catalog spells it; response-level 1011 when it cannot be one (as Sync Leads). */
+  lookupField(name: string): string;
+  /**
+   * Each row matched, created or updated as Sync Leads does it, with its activities (New Lead, Change Data Value),
+   * within the caller's transaction; one outcome per row, in order.
+   */
+  importRows(batch: LeadImportBatch): LeadImportOutcome[];
+}
+
 export interface Ports {
   /** The activity log (the activities family): where every write records its activities. */
   activityLog: ActivityRecorder;
@@ -38,6 +56,8 @@ export interface Ports {
   staticLists: StaticListMembers;
   /** Leads and their fields (the leads family). */
   leads: LeadDatabase;
+  /** Rows synced into the lead database by Sync Leads' rules (the leads family; used by bulk import). */
+  leadImport: LeadImport;
   /** Folders and programs, where assets live (the assets family). */
   assetPlaces: AssetPlaces;
 }

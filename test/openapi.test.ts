@@ -56,7 +56,7 @@ describe('openapi/', () => {
     expect(Object.keys(spec.components.securitySchemes).sort()).toEqual(['adminToken', 'marketoAccessToken']);
     for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(spec.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
-        const expected = path.startsWith('/rest/')
+        const expected = /^\/(rest|bulk)\//.test(path)
           ? [{ marketoAccessToken: [] }]
           : path.startsWith('/admin') || path.startsWith('/data/')
             ? [{ adminToken: [] }]

@@ -47,5 +47,10 @@ declare module 'fastify' {
     requireAll?: boolean;
     /** The Marketo plane's catch-all routes (stubs on unknown paths): no gate, not in the route table or OpenAPI. */
     catchAll?: boolean;
+    /**
+     * A multipart route whose form may carry the legacy `access_token` field (RudderStack's bulk import sends it
+     * there, after the file): with ACCESS_TOKEN_QUERY=accept and no other token, the gate waits for the body.
+     */
+    tokenInBody?: boolean;
   }
 }

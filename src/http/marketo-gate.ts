@@ -1,6 +1,6 @@
 import type { FastifyContextConfig, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AppContext } from '../context.js';
-import { authenticate } from './authenticate.js';
+import { authenticate, tokenMayBeInBody } from './authenticate.js';
 import { authorize } from './authorize.js';
 import { injectFaults } from './faults.js';
 import { enforceLimits } from './limits.js';
@@ -20,6 +20,7 @@ export function marketoGate(ctx: AppContext) {
   const fault = injectFaults(ctx, (request) => request.principal?.service.clientId);
   const authorizeCall = authorize(ctx);
   const { faults, stubs } = ctx.harness;
+  const acceptQueryToken = ctx.config.ACCESS_TOKEN_QUERY === 'accept';
   return (config: FastifyContextConfig) => {
     const authorizeThenContinue = (request: FastifyRequest, done: HookHandlerDoneFunction): void => {
       done(authorizeCall(request, config));
@@ -31,8 +32,12 @@ export function marketoGate(ctx: AppContext) {
         request.formPending = true;
         return done();
       }
-      // A stub may answer: every step waits for the body, which a stub may match on (src/http/stubs.ts).
-      if (!stubs.empty && stubs.mayMatch(request.method, request.url.split('?')[0]!)) {
+      // A stub may answer, or the token may be a field of the multipart form: every step waits for the body, which a
+      // stub may match on (src/http/stubs.ts).
+      if (
+        (!stubs.empty && stubs.mayMatch(request.method, request.url.split('?')[0]!)) ||
+        (config.tokenInBody === true && tokenMayBeInBody(request, acceptQueryToken))
+      ) {
         request.stubPending = true;
         return done();
       }

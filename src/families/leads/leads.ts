@@ -6,13 +6,15 @@ import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import { formatDatetime } from '../../domain/datetime.js';
 import { coerceFieldValue } from '../../engines/objects/fields.js';
-import type { LeadField } from './lead-field-catalog.js';
+import type { LeadField, LeadFieldCatalog } from './lead-field-catalog.js';
 import type { LeadValue } from '../../domain/model.js';
 import {
   associateLead,
   deleteLeads,
   filterColumn,
+  importLeads,
   leadRecord,
+  lookupField,
   type LeadRules,
   MAX_BATCH,
   mergeLeads,
@@ -25,7 +27,8 @@ import {
 import { decodePageToken, encodePageToken, queryDigest } from '../../domain/paging.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-schemas.js';
-import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
+import { defineFamily, type FamilyRouteOptions, type PartitionLookup, type SeedLoadContext } from '../../family.js';
+import type { ActivityRecorder, WriteOrigin } from '../../domain/activity-log.js';
 import { LeadRepository } from './repository.js';
 import { leadFields as leadFieldsFamily } from './lead-fields.js';
 
@@ -166,19 +169,41 @@ const movePartitionsBody = z
 
 function rulesOf(request: FastifyRequest, leads: LeadRepository): LeadRules {
   const { ctx } = request;
-  const { partitions } = ctx.repos;
-  const leadFields = ctx.repo(leadFieldsFamily);
+  return rulesWith(
+    leads,
+    ctx.repo(leadFieldsFamily).catalog(),
+    ctx.repos.partitions,
+    // The log reached through its port: the lead rules know only the ActivityRecorder interface.
+    ctx.port('activityLog'),
+    { requestId: request.marketoRequestId(), user: request.principal?.user.email ?? '' },
+    (loserId, winnerId) => ctx.events.leadMerging(loserId, winnerId),
+  );
+}
+
+/** The lead rules over their parts: a route's (from the request) or the leadImport port's (from the infra). */
+function rulesWith(
+  leads: LeadRepository,
+  catalog: LeadFieldCatalog,
+  partitions: PartitionLookup,
+  activities: ActivityRecorder,
+  origin: WriteOrigin,
+  leadMerging: LeadRules['leadMerging'],
+): LeadRules {
   return {
     leads,
-    catalog: leadFields.catalog(),
+    catalog,
     partitionByName: (name) => partitions.findByName(name),
     partitionName: (id) => partitions.find(id)?.name ?? String(id),
-    // The log reached through its port: the lead rules know only the ActivityRecorder interface.
-    activities: ctx.port('activityLog'),
-    origin: { requestId: request.marketoRequestId(), user: request.principal?.user.email ?? '' },
-    leadMerging: (loserId, winnerId) => ctx.events.leadMerging(loserId, winnerId),
+    activities,
+    origin,
+    leadMerging,
   };
 }
+
+/** An import syncs records and merges none. */
+const NO_MERGES: LeadRules['leadMerging'] = () => {
+  throw new Error('a lead import merges no leads');
+};
 
 function scopeOf(request: FastifyRequest): PartitionScope {
   return {
@@ -516,6 +541,14 @@ export const leads = defineFamily({
         catalog: () => fields.catalog(),
         readFields: (asked) => readFields(fields.catalog(), asked),
         record: leadRecord,
+      },
+      leadImport: {
+        lookupField: (name) => lookupField(fields.catalog(), name).name,
+        importRows: (batch) =>
+          importLeads(
+            rulesWith(repo, fields.catalog(), infra.partitions, infra.port('activityLog'), batch.origin, NO_MERGES),
+            batch,
+          ),
       },
     };
   },
