@@ -2,6 +2,7 @@ import { type AnyFamily, migrationsOf } from './family.js';
 import { activities } from './families/activities/activities.js';
 import { activityTypes } from './families/activities/activity-types.js';
 import { assets } from './families/assets/assets.js';
+import { bulkImport } from './families/bulk-import/bulk-import.js';
 import { leadFields } from './families/leads/lead-fields.js';
 import { leads } from './families/leads/leads.js';
 import { lists } from './families/lists/lists.js';
@@ -18,6 +19,7 @@ export const FAMILIES = [
   activities,
   assets,
   lists,
+  bulkImport,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */
