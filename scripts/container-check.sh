@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 IMAGE=${IMAGE:-localhost/fake-marketo:check}
-PORT=${PORT:-4301}
+# A port no one holds (a fixed one fails when taken), unless PORT names one.
+PORT=${PORT:-$(node -e 'const s=require("node:net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}
 BASE_IMAGE=docker.io/library/node:20-slim
 ADMIN_TOKEN=check-admin-token-0123456789
 CLIENT_ID=ci-client-id

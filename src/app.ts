@@ -137,21 +137,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const ids = options.ids ?? randomIds;
   const ctx = createContext(config, db, clock, ids, families);
   ctx.repos.subscription.ensureSystemRows();
-  let seeded: boolean;
   const startedEmpty = ctx.repos.subscription.isEmpty();
-  try {
-    seeded = initialiseSubscription(ctx, {
-      ...(seed ? { seed } : {}),
-      provisionDemo: options.provisionDemo ?? false,
-      demo: demoSettings(config),
-    });
-  } catch (error) {
-    if (!options.db) db.close();
-    if (error instanceof SeedError && config.SEED_FILE && !options.seed) {
-      throw new SeedError(error.problems, `seed file ${config.SEED_FILE}`);
-    }
-    throw error;
-  }
 
   const tunnelSecret = ids.uuid();
   const nextRequestId = createRequestIds(clock);
@@ -198,7 +184,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('ctx', ctx);
-  app.decorate('createdSubscription', startedEmpty && !ctx.repos.subscription.isEmpty());
   app.decorateRequest('marketoRequestId', requestIdOf);
   // Declared up front, so every request object has the same shape (V8 keeps property access fast).
   for (const property of [
@@ -248,14 +233,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const journalHooks = recordRequest(ctx);
   app.addHook('onResponse', journalHooks.onResponse);
   app.addHook('onRequestAbort', journalHooks.onRequestAbort);
-  if (seed && !seeded)
-    app.log.warn('the database already holds a subscription; the seed was not loaded (POST /admin/reset loads it)');
-  const ignoredDemo = ignoredDemoSettings(config, {
-    seed: seed !== undefined,
-    startedEmpty,
-    provisionDemo: options.provisionDemo ?? false,
-  });
-  if (ignoredDemo) app.log.warn(ignoredDemo);
   app.addHook('onClose', async () => {
     ctx.close();
     if (!options.db) db.close();
@@ -274,7 +251,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(
     named('identityPlane', async (identity: FastifyInstance) => {
       identity.addHook('preHandler', injectFaults(ctx, identityClientId));
-      await identity.register(identityRoutes, { ctx });
+      await identity.register(identityRoutes);
     }),
   );
 
@@ -284,28 +261,54 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {
     admin.addHook('preValidation', refuseDeepBodies);
     await admin.register(permissionRoutes);
-    await admin.register(workspaceRoutes, { ctx });
-    await admin.register(partitionRoutes, { ctx });
-    await admin.register(roleRoutes, { ctx });
-    await admin.register(userRoutes, { ctx });
-    await admin.register(serviceRoutes, { ctx });
+    await admin.register(workspaceRoutes);
+    await admin.register(partitionRoutes);
+    await admin.register(roleRoutes);
+    await admin.register(userRoutes);
+    await admin.register(serviceRoutes);
     for (const [index, { family }] of ctx.families.entries()) {
       if (family.adminRoutes) {
         await admin.register(named(`${family.key}Admin`, family.adminRoutes), { repo: familyRepo(index) });
       }
     }
-    await admin.register(harnessRoutes, { ctx });
-    await admin.register(stubRoutes, { ctx, marketoRoutes });
+    await admin.register(harnessRoutes, { seedSchema: ctx.seedSchema });
+    await admin.register(stubRoutes, { marketoRoutes });
   });
   await app.register(adminPlane, { prefix: '/admin' });
   // Adobe's access-control path, so code written against the Roles API works unchanged.
   await app.register(
     named('accessControlPlane', async (aep: FastifyInstance) => {
       aep.addHook('preValidation', refuseDeepBodies);
-      await aep.register(roleRoutes, { ctx });
+      await aep.register(roleRoutes);
     }),
     { prefix: '/data/foundation/access-control/administration' },
   );
+
+  // The subscription's start (its seed, or the demo service), once the routes are known: the demo's role holds every
+  // permission a served route declares, so it can call the whole served API.
+  let seeded: boolean;
+  try {
+    seeded = initialiseSubscription(ctx, {
+      ...(seed ? { seed } : {}),
+      provisionDemo: options.provisionDemo ?? false,
+      demo: { permissions: marketoRoutes.permissions(), ...demoSettings(config) },
+    });
+  } catch (error) {
+    await app.close();
+    if (error instanceof SeedError && config.SEED_FILE && !options.seed) {
+      throw new SeedError(error.problems, `seed file ${config.SEED_FILE}`);
+    }
+    throw error;
+  }
+  app.decorate('createdSubscription', startedEmpty && !ctx.repos.subscription.isEmpty());
+  if (seed && !seeded)
+    app.log.warn('the database already holds a subscription; the seed was not loaded (POST /admin/reset loads it)');
+  const ignoredDemo = ignoredDemoSettings(config, {
+    seed: seed !== undefined,
+    startedEmpty,
+    provisionDemo: options.provisionDemo ?? false,
+  });
+  if (ignoredDemo) app.log.warn(ignoredDemo);
 
   // What fell due while the server was stopped runs now; from here on the clock drives the jobs.
   ctx.jobs.start((error, job) => app.log.error({ err: error, job }, 'a job step failed; the job is marked Failed'));

@@ -210,6 +210,14 @@ export function checkConfig(source: Record<string, unknown>, labels: Record<stri
 }
 
 /**
+ * Whether npm started this process (`npm start`, `npx fake-marketo`): npm sets npm_command for what it runs. npm does
+ * not pass SIGTERM on to it, so the CLI follows npm's lifetime instead (src/main.ts).
+ */
+export function startedByNpm(env: NodeJS.ProcessEnv): boolean {
+  return typeof env.npm_command === 'string' && env.npm_command !== '';
+}
+
+/**
  * What an in-process instance (buildApp, startFakeMarketo) starts from: in memory, quiet, and RESPONSE_CHECKS as the
  * environment sets it (the test suite sets it to "fail" in vitest.config.ts; a test runner may too).
  */

@@ -12,7 +12,7 @@ import { UsageStats } from './domain/usage.js';
 import type { Config } from './config.js';
 import { JobRunner } from './engines/jobs/runner.js';
 import { JOBS_KEY, jobsSeedPart } from './engines/jobs/seed.js';
-import type { AnyFamily, RepoOf } from './family.js';
+import type { AnyFamily, CoreRepositories, RepoOf } from './family.js';
 import type { Ids } from './ids.js';
 import { seedSchemaFor } from './seed.js';
 import { type Database, onAccessChange } from './storage/database.js';
@@ -26,12 +26,7 @@ import { UserRepository } from './storage/users.js';
 import { WorkspaceRepository } from './storage/workspaces.js';
 
 /** The core's repositories; each resource family's is reached with `ctx.repo(family)`. */
-export interface Repositories {
-  workspaces: WorkspaceRepository;
-  partitions: PartitionRepository;
-  roles: RoleRepository;
-  users: UserRepository;
-  services: ServiceRepository;
+export interface Repositories extends CoreRepositories {
   tokens: TokenRepository;
   subscription: SubscriptionStore;
 }
@@ -104,6 +99,16 @@ export function createContext(
     if (!repoOf.has(family)) throw new Error(`the resource family "${family.key}" is not registered (src/families.ts)`);
     return repoOf.get(family) as RepoOf<F>;
   };
+  const stubs = new Stubs();
+  const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
+  const services = new ServiceRepository(db, clock, ids, tokens);
+  const core: CoreRepositories = {
+    workspaces: new WorkspaceRepository(db, events, guard),
+    partitions: new PartitionRepository(db, events, guard),
+    roles: new RoleRepository(db, clock),
+    users: new UserRepository(db, clock),
+    services,
+  };
   const families: FamilyInstance[] = [];
   const ports: Partial<Ports> = {};
   const providers = new Map<PortName, string>();
@@ -114,15 +119,13 @@ export function createContext(
     if (!provided) throw new Error(`no registered resource family provides the port "${name}" (src/families.ts)`);
     return provided as Ports[K];
   };
-  // Built before the families, whose ports resolve partition names through it.
-  const partitions = new PartitionRepository(db, events, guard);
   for (const family of familyList) {
     // The key names the family's part of every snapshot: two with one key would overwrite each other's rows.
     if (keys.has(family.key)) throw new Error(`two resource families have the key "${family.key}" (src/families.ts)`);
     if (family.key === JOBS_KEY)
       throw new Error(`"${JOBS_KEY}" names the core's jobs in snapshots; no family may have it`);
     keys.add(family.key);
-    const infra = { db, clock, ids, repo, port, partitions };
+    const infra = { db, clock, ids, repo, core, port };
     const familyRepo: unknown = family.repository(infra);
     repoOf.set(family, familyRepo);
     families.push({ family, repo: familyRepo });
@@ -142,15 +145,8 @@ export function createContext(
     families.map(({ family, repo }) => ({ key: family.key, jobs: family.jobs, repo })),
     { port, findPort },
   );
-  const stubs = new Stubs();
-  const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
-  const services = new ServiceRepository(db, clock, ids, tokens);
   const repos: Repositories = {
-    workspaces: new WorkspaceRepository(db, events, guard),
-    partitions,
-    roles: new RoleRepository(db, clock),
-    users: new UserRepository(db, clock),
-    services,
+    ...core,
     tokens,
     // Tokens issued but not yet written go into the wipe's transaction, so the wipe removes them; their identity calls
     // are not answered with them but judged again (storage/tokens.ts, routes/identity.ts).
@@ -205,9 +201,4 @@ export function createContext(
       stopWatching();
     },
   };
-}
-
-/** What a core route plugin is given (a family's routes get FamilyRouteOptions, with their repository). */
-export interface CoreRouteOptions {
-  ctx: AppContext;
 }

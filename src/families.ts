@@ -6,6 +6,7 @@ import { bulkImport } from './families/bulk-import/bulk-import.js';
 import { leadFields } from './families/leads/lead-fields.js';
 import { leads } from './families/leads/leads.js';
 import { lists } from './families/lists/lists.js';
+import { userManagement } from './families/user-management/user-management.js';
 
 /**
  * The resource families, in dependency order (a family's seed may name rows of those before it, and its migrations
@@ -19,6 +20,7 @@ export const FAMILIES = [
   activities,
   assets,
   lists,
+  userManagement,
   bulkImport,
 ] as const satisfies readonly AnyFamily[];
 

@@ -4,11 +4,15 @@ import type { z } from 'zod';
 import type { AdjustableClock } from './clock.js';
 import type { CoreEventHandlers } from './domain/core-events.js';
 import type { JobKinds } from './engines/jobs/kinds.js';
-import type { Partition } from './domain/model.js';
 import type { PortName, Ports } from './ports.js';
 import type { Ids } from './ids.js';
 import type { WireFormatName } from './http/wire-formats.js';
 import type { Database } from './storage/database.js';
+import type { PartitionRepository } from './storage/partitions.js';
+import type { RoleRepository } from './storage/roles.js';
+import type { ServiceRepository } from './storage/services.js';
+import type { UserRepository } from './storage/users.js';
+import type { WorkspaceRepository } from './storage/workspaces.js';
 import { CORE_MIGRATIONS } from './storage/core-migrations.js';
 import { checkMigrationNames, type Migration } from './storage/migrations.js';
 
@@ -20,23 +24,26 @@ import { checkMigrationNames, type Migration } from './storage/migrations.js';
  * folder imports the core (never another family's folder); what it needs of another family comes through a port.
  */
 
+/** The core's repositories of the access-control entities, which a family's repository may wrap. */
+export interface CoreRepositories {
+  workspaces: WorkspaceRepository;
+  partitions: PartitionRepository;
+  roles: RoleRepository;
+  users: UserRepository;
+  services: ServiceRepository;
+}
+
 /** What a family's repository is built from. */
 export interface FamilyInfra {
   db: Database;
   clock: AdjustableClock;
   ids: Ids;
+  /** The core's repositories (the same ones as `request.ctx.repos`). */
+  core: CoreRepositories;
   /** The repository of a family registered before this one (of the same folder: folders never import each other). */
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
   /** What another family offers (src/ports.ts), asked for when used (a port's methods), not while repositories are built. */
   port<K extends PortName>(name: K): Ports[K];
-  /** The core's partitions, read (a port's writes resolve a partition name as a route's do). */
-  partitions: PartitionLookup;
-}
-
-/** The core's partitions as a family reads them. */
-export interface PartitionLookup {
-  find(id: number): Partition | undefined;
-  findByName(name: string): Partition | undefined;
 }
 
 // Repo appears in parameter positions, so `unknown` would not accept every family; `any` is the top type here.

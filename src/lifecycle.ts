@@ -1,7 +1,6 @@
 import type { AppContext, DemoSettings } from './context.js';
 import { startingLimits } from './domain/limits.js';
 import { DEFAULT_WORKSPACE_ID, type Service } from './domain/model.js';
-import type { PermissionKey } from './domain/permissions.js';
 import type { SeedDocument } from './domain/seed.js';
 
 /**
@@ -10,16 +9,6 @@ import type { SeedDocument } from './domain/seed.js';
  */
 
 export const DEMO_SERVICE_NAME = 'Demo Service';
-
-const DEMO_PERMISSIONS: PermissionKey[] = [
-  'read-write-lead',
-  'read-write-activity',
-  'read-write-assets',
-  'read-write-campaign',
-  'read-write-company',
-  'read-write-custom-object',
-  'read-write-opportunity',
-];
 
 /**
  * What an admin sets up for a first integration: a role with Access API permissions, an API-only user with it
@@ -31,7 +20,7 @@ function provisionDemo(ctx: AppContext, demo: DemoSettings = {}): Service {
   const role = roles.create({
     name: 'Demo API Role',
     description: 'Access API permissions for the demo service',
-    permissionSets: [...(demo.permissions ?? DEMO_PERMISSIONS)],
+    permissionSets: [...(demo.permissions ?? [])],
   });
   const user = users.create({
     email: 'demo-api-user@fake-marketo.local',

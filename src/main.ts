@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { buildApp } from './app.js';
-import { CLI_USAGE, ConfigError, loadConfig, parseCommandLine } from './config.js';
+import { CLI_USAGE, ConfigError, loadConfig, parseCommandLine, startedByNpm } from './config.js';
 import { SeedError } from './domain/seed.js';
 import { terminalLogStream } from './log-format.js';
 import type { Service } from './storage/services.js';
 
 const SHOWN_SERVICES = 5;
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+// How often a server npm started looks for npm having gone (a stopped npm shows as a new parent process).
+const PARENT_CHECK_MS = 250;
 
 /**
  * The start-up banner (decision of issue 11): a client secret is printed only for a service this start created (the
@@ -83,6 +85,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // `npm start &` then `kill $!` stops npm, which does not pass the signal on: the server would keep serving and
+  // holding its database. Started by npm, the server stops when npm does (its parent changes).
+  if (startedByNpm(process.env)) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) void shutdown('npm, which started it, exited');
+    }, PARENT_CHECK_MS).unref();
+  }
 
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();

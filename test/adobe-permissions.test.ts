@@ -189,6 +189,21 @@ describe("every Marketo-plane operation's x-marketo-permissions", () => {
     }
   });
 
+  it('covers all 12 operations of swagger-user.json, each needing Access User Management Api and Access Users', async () => {
+    const served = new Map((await marketoOperations()).map(({ key, operation }) => [key, operation]));
+    const userOperations = table.entries.filter((entry) => entry.path.startsWith('/userservice/'));
+    expect(userOperations).toHaveLength(12);
+    for (const entry of userOperations) {
+      const key = operationKey(entry.method, entry.path);
+      expect(served.get(key), key).toEqual(
+        expect.objectContaining({
+          'x-marketo-permissions': ['Access User Management API', 'Access Users'],
+          'x-marketo-permissions-all': true,
+        }),
+      );
+    }
+  });
+
   it('says when all of them are needed', async () => {
     const app = await buildApp();
     app.get(

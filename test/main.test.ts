@@ -584,4 +584,34 @@ describe('in a container or a CI job (issue 18)', () => {
     expect(server.stderr()).toContain('DEMO_PERMISSIONS');
     expect(server.stderr()).toContain('unknown permission "read-only-leads"');
   });
+
+  it('started by npm (npm start, npx), it stops when npm is stopped, which does not pass SIGTERM on (issue 23, item 16)', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'npm.sqlite');
+    // What npm does with `npm start` / `npx`: runs the bin as its child with npm_command set, and on SIGTERM exits
+    // without signalling it.
+    const launcher = `
+      const { spawn } = require('node:child_process');
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--db', ${JSON.stringify(db)}, '--port', '0'],
+        { stdio: 'inherit', env: { ...process.env, npm_command: 'run-script' } });
+      process.on('SIGTERM', () => process.exit(143));`;
+    const npm = spawnRunning(process.execPath, ['-e', launcher], {});
+    const [, base] = await waitFor(npm, LISTENING);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    npm.child.kill('SIGTERM');
+    expect(await npm.exited).toBe(143);
+    // The server saw npm go, closed its database and stopped listening.
+    const deadline = Date.now() + 5000;
+    let answering = true;
+    while (answering && Date.now() < deadline) {
+      answering = await fetch(`${base}/health`).then(
+        () => true,
+        () => false,
+      );
+      if (answering) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(answering).toBe(false);
+    const next = start(['--db', db, '--port', '0']);
+    await waitFor(next, LISTENING);
+  });
 });

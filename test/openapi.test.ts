@@ -56,7 +56,7 @@ describe('openapi/', () => {
     expect(Object.keys(spec.components.securitySchemes).sort()).toEqual(['adminToken', 'marketoAccessToken']);
     for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(spec.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
-        const expected = /^\/(rest|bulk)\//.test(path)
+        const expected = /^\/(rest|bulk|userservice)\//.test(path)
           ? [{ marketoAccessToken: [] }]
           : path.startsWith('/admin') || path.startsWith('/data/')
             ? [{ adminToken: [] }]
@@ -78,7 +78,19 @@ describe('the OpenAPI document reads truthfully', () => {
     const named = [...spec.info.description.matchAll(/`(\/[^`]*)`/g)].map((match: RegExpMatchArray) => match[1]!);
     expect(named.length).toBeGreaterThan(3);
     for (const path of named) expect(paths.some((documented) => documented.startsWith(path))).toBe(true);
-    expect(spec.info.description).not.toMatch(/\/bulk|\/userservice/);
+  });
+
+  it('its description names every Marketo API it serves and each resource of it (made from the paths, issue 22)', () => {
+    for (const { path, operation } of operations) {
+      const api = /^\/(rest\/asset\/v\d|rest\/v\d|bulk\/v\d|userservice\/management\/v\d)\//.exec(path)?.[1];
+      if (!api) continue;
+      const tags = (operation as { tags?: string[] }).tags ?? [];
+      for (const tag of tags) {
+        expect(spec.info.description, `${path}: ${tag}`).toMatch(
+          new RegExp(`\`/${api}\` \\([^)]*${tag.replace(/^Marketo: /, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+        );
+      }
+    }
   });
 
   it('holds one schema per shape, each used, and every reference resolves', () => {

@@ -8,6 +8,7 @@ import {
   type WorkspaceScope,
 } from './access.js';
 import type { Principal } from './identity.js';
+import type { ApiScope } from './permissions.js';
 
 /** Where the cache reads from on a miss: the repositories. */
 export interface AccessSource {
@@ -29,26 +30,37 @@ export interface Client {
 /** What one API-only user may do: their partitions, and the decision for each route, worked out once. */
 export class CallerAccess {
   private readonly decisions = new Map<object, Decision>();
+  private readonly effectiveByScope = new Map<ApiScope, Map<number, Set<string>>>();
 
   constructor(
     private readonly effective: Map<number, Set<string>>,
     readonly context: AccessContext,
+    /** The permissions held on the calls of an API that an Access Admin permission also unlocks (permissions.ts). */
+    private readonly effectiveOn: (scope: ApiScope) => Map<number, Set<string>> = () => effective,
   ) {}
 
   /**
-   * The decision for a route; `route` is the route's config object, the same one on every call. `first` says it
-   * was worked out now: the first such call since the caller's access last changed.
+   * The decision for a route; `route` is the route's config object, the same one on every call, and `scope` the API
+   * its path belongs to. `first` says it was worked out now: the first such call since the caller's access last
+   * changed.
    */
   decide(
     route: object,
     permissions: readonly string[],
     requireAll: boolean | undefined,
+    scope?: ApiScope,
   ): { decision: Decision; first: boolean } {
     const known = this.decisions.get(route);
     if (known) return { decision: known, first: false };
-    const decision = decide(this.effective, permissions, requireAll);
+    const decision = decide(scope === undefined ? this.effective : this.scoped(scope), permissions, requireAll);
     this.decisions.set(route, decision);
     return { decision, first: true };
+  }
+
+  private scoped(scope: ApiScope): Map<number, Set<string>> {
+    let effective = this.effectiveByScope.get(scope);
+    if (!effective) this.effectiveByScope.set(scope, (effective = this.effectiveOn(scope)));
+    return effective;
   }
 }
 
@@ -125,9 +137,12 @@ export class AccessCache {
   caller(userId: number): CallerAccess {
     let caller = this.callers.get(userId);
     if (caller) return caller;
-    this.scopes ??= this.source.workspaces();
-    const effective = effectivePermissions(this.source.grants(userId), this.scopes);
-    caller = new CallerAccess(effective, new AccessContext(effective, this.scopes));
+    const scopes = (this.scopes ??= this.source.workspaces());
+    const grants = this.source.grants(userId);
+    const effective = effectivePermissions(grants, scopes);
+    caller = new CallerAccess(effective, new AccessContext(effective, scopes), (scope) =>
+      effectivePermissions(grants, scopes, scope),
+    );
     this.callers.set(userId, caller);
     return caller;
   }

@@ -1,5 +1,11 @@
 import { ALL_WORKSPACES_ID } from './model.js';
-import { effectiveApiPermissions, type PermissionKey, type PermissionObject, permissionName } from './permissions.js';
+import {
+  type ApiScope,
+  effectiveApiPermissions,
+  type PermissionKey,
+  type PermissionObject,
+  permissionName,
+} from './permissions.js';
 
 /**
  * Access evaluation, kept pure: role grants per workspace in, decisions and partition scopes out.
@@ -27,16 +33,17 @@ export interface Decision {
 
 export type AccessMode = 'read' | 'write';
 
-/** Effective API permissions in each workspace, AllZones grants folded in. */
+/** Effective API permissions in each workspace, AllZones grants folded in, on the calls of `scope` (permissions.ts). */
 export function effectivePermissions(
   grants: GrantsByWorkspace,
   workspaces: readonly WorkspaceScope[],
+  scope?: ApiScope,
 ): Map<number, Set<string>> {
   const everywhere = grants.get(ALL_WORKSPACES_ID) ?? new Set<string>();
   const effective = new Map<number, Set<string>>();
   for (const workspace of workspaces) {
     const here = grants.get(workspace.id) ?? new Set<string>();
-    effective.set(workspace.id, effectiveApiPermissions([...everywhere, ...here]));
+    effective.set(workspace.id, effectiveApiPermissions([...everywhere, ...here], scope));
   }
   return effective;
 }

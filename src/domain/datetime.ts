@@ -18,3 +18,47 @@ const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 export function formatAssetDatetime(epochMs: number): string {
   return `${new Date(epochMs).toISOString().slice(0, 19)}Z+0000`;
 }
+
+/**
+ * The User Management API's datetime, `yyyyMMdd'T'HH:mm:ss.SSS't'+hhmm` (user-management.md), in UTC:
+ * `20200205T01:02:23.000t+0000`.
+ */
+export function formatUserManagementDatetime(epochMs: number): string {
+  const date = new Date(epochMs);
+  const iso = date.toISOString();
+  // Years past 9999 carry a sign and more digits in ISO form: keep what toISOString gives for the date part.
+  const day = iso.slice(0, iso.indexOf('T')).replaceAll('-', '');
+  return `${day}T${iso.slice(iso.indexOf('T') + 1, -1)}t+0000`;
+}
+
+const USER_MANAGEMENT_INPUT =
+  /^(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?:(Z)|t?([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * A datetime the User Management API is sent (`expiresAt`), in epoch ms; undefined when it is not one. Adobe asks for
+ * ISO 8601 with an offset (`2020-12-31T23:59:59-05:00`) and shows its own format in an example
+ * (`20211231T08:00:00.000t+0000`): both are read.
+ */
+export function parseUserManagementDatetime(text: string): number | undefined {
+  const match = USER_MANAGEMENT_INPUT.exec(text);
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second, fraction, zulu, sign, offsetHours, offsetMinutes] = match;
+  const fields = [year, month, day, hour, minute, second].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const [y, mo, d, h, mi, s] = fields;
+  const local = Date.UTC(y, mo - 1, d, h, mi, s, fraction === undefined ? 0 : Number(fraction.padEnd(3, '0')));
+  const check = new Date(local);
+  // 20210231 or 25:00 roll over into another date: not a datetime.
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return undefined;
+  if (h > 23 || mi > 59 || s > 59) return undefined;
+  if (zulu) return local;
+  const offset = (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+  if (Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return undefined;
+  return sign === '+' ? local - offset : local + offset;
+}

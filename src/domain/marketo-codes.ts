@@ -127,6 +127,21 @@ export const DETAIL_MESSAGES = {
   invalidParameter: "Invalid value for parameter '%s': '%s'",
   /** Ours: a custom activity's attribute that its type does not declare. */
   unknownAttribute: "Attribute '%s' is not declared by activity type '%s'",
+  /** Ours (User Management API, 610 → HTTP 404): no user, or not one in the state the operation acts on. */
+  userNotFound: "User '%s' not found",
+  userPending: "User '%s' has not accepted the invitation: it is a pending user (see users/%s/invite.json)",
+  userNotPending: "User '%s' has no pending invitation: it accepted it",
+  /** Ours (User Management API, 1003 → HTTP 400): role grants that name no role or workspace, or cannot be. */
+  roleNotFound: 'Role %s not found (userRoleWorkspaces[%s].accessRoleId)',
+  workspaceNotFound: 'Workspace %s not found (userRoleWorkspaces[%s].workspaceId; 0 means all workspaces)',
+  onlyAllZones: "Role '%s' is granted in all workspaces only: workspaceId 0 (userRoleWorkspaces[%s])",
+  grantNotHeld: "User '%s' does not hold role %s in workspace %s ([%s])",
+  noAttributes: 'Name at least one attribute to update: emailAddress, firstName, lastName, expiresAt, apiOnly',
+  invalidUserDatetime:
+    "'%s' is not a datetime: ISO 8601 with an offset (2020-12-31T23:59:59-05:00) or 20201231T23:59:59.000t-0500",
+  rolesBody: 'a list of {accessRoleId, workspaceId}, bare or as {"input": [...]}',
+  /** Ours (User Management API, 709 → HTTP 409): the change conflicts with the subscription's users. */
+  userExists: "A user with emailAddress '%s' or userid '%s' already exists",
 } as const;
 
 /** Fills a message's `%s` placeholders in order. */

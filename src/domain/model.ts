@@ -13,6 +13,11 @@ export const DEFAULT_PARTITION_ID = 1;
 export const ADMIN_ROLE_ID = 1;
 export const STANDARD_USER_ROLE_ID = 2;
 export const LAST_SYSTEM_ROLE_ID = 100;
+/** Marketo's system roles 24 and 25 (user-management.md, "Browse Roles"), besides Admin and Standard User. */
+export const RTP_LAUNCHER_ROLE_ID = 24;
+export const RTP_EDITOR_ROLE_ID = 25;
+/** "A pending invitation expires seven days after it is sent" (user-management.md). */
+export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 /** Who the admin plane records as the author of changes. */
 export const ADMIN_ACTOR = 'fake-marketo-admin';
 
@@ -37,6 +42,13 @@ export interface RoleGrant {
   workspaceId: number;
 }
 
+/** An invitation not yet accepted; after its `expiresAt` it can no longer be (status `expired`). */
+export interface Invitation {
+  status: 'pending' | 'expired';
+  sentAt: string;
+  expiresAt: string;
+}
+
 export interface User {
   id: number;
   email: string;
@@ -46,6 +58,12 @@ export interface User {
   roles: RoleGrant[];
   createdAt: string;
   updatedAt: string;
+  /** The login id, where one was given (an invitation, a seed); absent: the email is the login id. */
+  userid?: string;
+  /** When the user's login expires; absent: never. */
+  expiresAt?: string;
+  /** While the user has not accepted the invitation (a pending user, who cannot be edited). */
+  invitation?: Invitation;
 }
 
 /** A LaunchPoint custom service. */

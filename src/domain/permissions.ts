@@ -1,8 +1,13 @@
 /**
- * The fixed permission catalog. Only the "Access API" group grants API access (marketo-reference.md §4.1);
- * a few "Access Admin" permissions exist so that "admin permissions grant nothing on the API" is testable.
+ * The fixed permission catalog. Only the "Access API" group grants API access (marketo-reference.md §4.1), with one
+ * exception: the User Management API also needs "Access Users" of the "Access Admin" group (user-management.md), so
+ * that permission counts on that API's calls and on no other. The other "Access Admin" permissions exist so that
+ * "admin permissions grant nothing on the API" is testable.
  */
 export type PermissionGroup = 'Access API' | 'Access Admin';
+
+/** An API whose calls an Access Admin permission may unlock: the User Management API (`/userservice/…`). */
+export type ApiScope = 'user-management';
 
 export interface Permission<Key extends string = string> {
   key: Key;
@@ -11,6 +16,8 @@ export interface Permission<Key extends string = string> {
   description: string;
   /** Keys this permission also grants (a Read-Write permission implies its Read-Only twin). */
   implies?: string[];
+  /** An Access Admin permission that also counts on the calls of this one API (Access Users, User Management). */
+  apiScope?: ApiScope;
 }
 
 /** A permission's key, as a type: its name in lower case, spaces as hyphens ('Read-Only Lead' → 'read-only-lead'). */
@@ -25,8 +32,12 @@ function api<const Name extends string>(name: Name, description: string): Permis
   return { key: keyOf(name), name, group: 'Access API', description };
 }
 
-function admin<const Name extends string>(name: Name, description: string): Permission<KeyOf<Name>> {
-  return { key: keyOf(name), name, group: 'Access Admin', description };
+function admin<const Name extends string>(
+  name: Name,
+  description: string,
+  apiScope?: ApiScope,
+): Permission<KeyOf<Name>> {
+  return { key: keyOf(name), name, group: 'Access Admin', description, ...(apiScope ? { apiScope } : {}) };
 }
 
 /** Read-Only + Read-Write pair for one object; Read-Write implies Read-Only. */
@@ -65,7 +76,12 @@ const ACCESS_API = [
 
 const ACCESS_ADMIN = [
   admin('Access Admin', 'Open the Admin area of the Marketo Engage UI'),
-  admin('Access Users', 'Manage users and roles (the User Management API also needs it)'),
+  // "Access Users" permission from the Access Admin group (user-management.md): the User Management API needs it.
+  admin(
+    'Access Users',
+    'Manage users and roles; with Access User Management API, call the User Management API',
+    'user-management',
+  ),
   admin('Access Workspaces', 'Manage workspaces and partitions'),
   admin('Access Integration', 'Manage LaunchPoint services and web services settings'),
   admin('Access Field Management', 'Manage lead fields'),
@@ -91,14 +107,29 @@ export function permissionName(key: string): string {
   return PERMISSIONS_BY_KEY.get(key)?.name ?? key;
 }
 
+/** Whether `permission` counts on an API call of `scope` (undefined: any API but the User Management API). */
+function countsOn(permission: Permission, scope: ApiScope | undefined): boolean {
+  return permission.group === 'Access API' || (scope !== undefined && permission.apiScope === scope);
+}
+
 /**
- * The API permissions a set of held keys amounts to: admin permissions dropped, implications added.
+ * Whether a route of the API `scope` may declare `key`: every Access API permission; an Access Admin one only on
+ * the API it is scoped to (Access Users on the User Management API). Checked when a Marketo route is registered.
  */
-export function effectiveApiPermissions(held: Iterable<string>): Set<string> {
+export function usableOnApi(key: string, scope: ApiScope | undefined): boolean {
+  const permission = PERMISSIONS_BY_KEY.get(key);
+  return permission !== undefined && countsOn(permission, scope);
+}
+
+/**
+ * The API permissions a set of held keys amounts to on the calls of `scope`: admin permissions dropped (but, on the
+ * User Management API, Access Users), implications added.
+ */
+export function effectiveApiPermissions(held: Iterable<string>, scope?: ApiScope): Set<string> {
   const effective = new Set<string>();
   for (const key of held) {
     const permission = PERMISSIONS_BY_KEY.get(key);
-    if (permission?.group !== 'Access API') continue;
+    if (permission === undefined || !countsOn(permission, scope)) continue;
     effective.add(key);
     for (const implied of permission.implies ?? []) effective.add(implied);
   }

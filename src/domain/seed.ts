@@ -39,6 +39,16 @@ const userSeed = z.strictObject({
   roles: z
     .array(z.strictObject({ role: name, workspace: name.describe('Workspace name, or "*" for all workspaces') }))
     .default([]),
+  userid: z.email('must look like an email address').optional().describe('The login id, when it is not the email'),
+  expiresAt: z.iso.datetime({ offset: true }).optional().describe('When the login expires; absent: never'),
+  pending: z
+    .boolean()
+    .default(false)
+    .describe('Invited but not yet accepted (a pending user); false: the user has accepted'),
+  invitedAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('When a pending user was invited (the invitation expires 7 days later); default: the load time'),
 });
 
 /** A client id or secret given rather than generated (seed files, DEMO_CLIENT_ID / DEMO_CLIENT_SECRET). */

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { MarketoError } from '../domain/errors.js';
+import { USER_MANAGEMENT, wireFormatOf } from './wire-formats.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -15,7 +16,9 @@ function firstString(value: unknown): string | undefined {
 function tokenOf(request: FastifyRequest, acceptQueryToken: boolean): string | undefined {
   const header = request.headers.authorization;
   if (header) return BEARER.exec(header)?.[1];
-  if (!acceptQueryToken) return undefined;
+  // The User Management API takes the token in the header only, whatever ACCESS_TOKEN_QUERY says
+  // (user-management.md: "You cannot pass the access token as a query-string parameter").
+  if (!acceptQueryToken || wireFormatOf(request.url) === USER_MANAGEMENT) return undefined;
   // The legacy ?access_token= (or form field, which the form tunnel moves into the query).
   const query = request.query as Record<string, unknown> | undefined;
   return firstString(query?.access_token) ?? bodyToken(request);

@@ -2,18 +2,25 @@ import type { FastifyContextConfig, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { MarketoError } from '../domain/errors.js';
 import { logsEveryRequest } from './journal.js';
+import { apiScopeOf } from './wire-formats.js';
 
 /**
  * The one place that answers 603: the route's declared permissions, held in at least one workspace
- * (all of them where the route says `requireAll`), returning the error to answer with. Leaves `request.access`
- * for record-level scoping. `config` is the route's config, given when the gate is set on the route (reading it
+ * (all of them where the route says `requireAll`), returning the error to answer with. Only Access API permissions
+ * count, and on the User Management API's paths also Access Users (src/domain/permissions.ts). Leaves
+ * `request.access` for record-level scoping. `config` is the route's config, given when the gate is set on the route (reading it
  * through request.routeOptions builds an object per call).
  */
 export function authorize(ctx: AppContext) {
   return (request: FastifyRequest, config: FastifyContextConfig): MarketoError | undefined => {
     const principal = request.principal!;
     const caller = ctx.access.caller(principal.user.id);
-    const { decision, first } = caller.decide(config, config.permissions ?? [], config.requireAll);
+    const { decision, first } = caller.decide(
+      config,
+      config.permissions ?? [],
+      config.requireAll,
+      apiScopeOf(request.url),
+    );
     request.decision = decision;
     request.access = caller.context;
     if (!decision.allowed) {

@@ -11,7 +11,8 @@ import { recordOutcomes } from '../domain/journal.js';
 import { checkResponses } from './response-checks.js';
 import { stubGate } from './stubs.js';
 import { formBodyNeedsTunnel, type Redispatch } from './form-tunnel.js';
-import { wireFormatOf } from './wire-formats.js';
+import { apiScopeOf, wireFormatOf } from './wire-formats.js';
+import { usableOnApi } from '../domain/permissions.js';
 
 /**
  * The Marketo plane's policy, for every route registered in it (the core's and each family's): Marketo's wire format
@@ -49,7 +50,15 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
       if (route.config?.permissions === undefined) {
         throw new Error(`Marketo route ${String(route.method)} ${route.url} must declare config.permissions`);
       }
-      for (const method of [route.method].flat()) routeTable.add(method, route.url);
+      // An Access Admin permission unlocks no API call, but Access Users on the User Management API: a route elsewhere
+      // that asked for one would be unreachable, and one of the User Management API for another would grant it power.
+      const misplaced = route.config.permissions.filter((key) => !usableOnApi(key, apiScopeOf(route.url)));
+      if (misplaced.length > 0) {
+        throw new Error(
+          `Marketo route ${String(route.method)} ${route.url} declares ${misplaced.join(', ')}, which grants no API access there`,
+        );
+      }
+      for (const method of [route.method].flat()) routeTable.add(method, route.url, route.config.permissions);
       // Set on each route, before its own hooks, with the route's permissions at hand.
       route.onRequest = [gateFor(route.config), ...[route.onRequest ?? []].flat()];
       // Access may change while a body arrives: the handler acts on access as it stands when it runs.
@@ -69,7 +78,7 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
     marketo.addHook('onRequestAbort', release.onRequestAbort);
     if (ctx.config.RESPONSE_CHECKS === 'fail') checkResponses(marketo);
     for (const [index, { family }] of ctx.families.entries()) await registerFamilyRoutes(marketo, family, index);
-    await marketo.register(statsRoutes, { ctx });
+    await marketo.register(statsRoutes);
   });
 }
 

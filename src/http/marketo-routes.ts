@@ -1,11 +1,17 @@
+import type { PermissionKey } from '../domain/permissions.js';
+
+const readWriteOf = (key: PermissionKey) => key.replace(/^read-only-/, 'read-write-') as PermissionKey;
+
 /**
  * The Marketo-plane route table: which methods each path pattern answers. It tells a wrong verb (605)
  * from an unknown path (610), and whether a form POST to a path is a tunnelled query.
  */
 export class MarketoRouteTable {
   private readonly routes: { pattern: RegExp; method: string; url: string }[] = [];
+  private readonly declared = new Set<PermissionKey>();
 
-  add(method: string, url: string): void {
+  add(method: string, url: string, permissions: readonly PermissionKey[] = []): void {
+    for (const key of permissions) this.declared.add(key);
     const source = url
       .split('/')
       .map((segment) =>
@@ -16,6 +22,16 @@ export class MarketoRouteTable {
       )
       .join('/');
     this.routes.push({ pattern: new RegExp(`^${source}$`), method, url });
+  }
+
+  /**
+   * Every permission a route declares, less a Read-Only one whose Read-Write twin is there too (it implies it): the
+   * role that may call every served operation (the demo service's, src/lifecycle.ts).
+   */
+  permissions(): PermissionKey[] {
+    return [...this.declared]
+      .filter((key) => !(key.startsWith('read-only-') && this.declared.has(readWriteOf(key))))
+      .sort();
   }
 
   /** Every route, as registered (`:name` for a path parameter). */

@@ -2,15 +2,18 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
 import { permissionName } from '../domain/permissions.js';
 import { VERSION } from '../version.js';
 
+/** Where the description names the served Marketo APIs: filled in from the document's own paths and tags. */
+const SERVED_APIS = '{{served APIs}}';
+const ADMIN_RESOURCES = '{{admin resources}}';
+
 export const OPENAPI_INFO = {
   title: 'fake-marketo',
   description: [
     'A local, stateful, permission-faithful fake of the Adobe Marketo Engage REST API.',
     '',
-    "- **Marketo plane**, in Marketo's wire format: `/identity/oauth/token` (tokens) and `/rest/v1` (leads, lead " +
-      'partitions, usage and error stats). Get a token, then "Authorize" with it.',
-    '- **Admin plane**, JSON with `application/problem+json` errors: `/admin` (workspaces, partitions, roles, users, ' +
-      'custom services, lead fields, and the test harness: reset, snapshot, request journal, clock, faults, limits), ' +
+    "- **Marketo plane**, in Marketo's wire format: `/identity/oauth/token` (tokens), then " +
+      `${SERVED_APIS}. Get a token, then "Authorize" with it.`,
+    `- **Admin plane**, JSON with \`application/problem+json\` errors: \`/admin\` (${ADMIN_RESOURCES}), ` +
       "and Adobe's roles API at `/data/foundation/access-control/administration/roles`. " +
       'With `ADMIN_TOKEN` set, "Authorize" with it.',
     '- `/health`: readiness, for wait loops and container health checks.',
@@ -57,6 +60,7 @@ export function openapiTransform(input: TransformInput) {
 
 type Json = Record<string, unknown>;
 interface Operation {
+  tags?: string[];
   responses?: Record<string, Json & { description?: string; content?: Record<string, { schema?: unknown }> }>;
 }
 type Document = Json & {
@@ -94,9 +98,20 @@ const IDENTITY_RESPONSES: Record<string, string> = {
   '401': '`invalid_client` (wrong secret) or `unauthorized` (no client with that id)',
 };
 
+/** The User Management API: no envelope, an HTTP status and `{errors:[{code, message}]}` (wire-formats.ts). */
+const USER_MANAGEMENT_RESPONSES: Record<string, string> = {
+  '200': 'OK: the record itself, no envelope',
+  '400': 'Bad input: 701 a value missing, 609 invalid JSON, 1003 an invalid value; nothing changed',
+  '401': '601 access token invalid (or sent in the query string: header only), 602 expired',
+  '403': '603 access denied: the caller needs Access User Management Api and Access Users',
+  '404': '610 no such user (or not in the state the operation acts on: accepted, or pending)',
+  '409': '709 the change conflicts: a taken email or userid, a user who owns LaunchPoint services',
+};
+
 function responseDescription(path: string, status: string): string | undefined {
   // The bulk paths answer in the same envelope (a bulk import's files are described by their routes).
   if (path.startsWith('/rest/') || path.startsWith('/bulk/')) return status === '200' ? MARKETO_ENVELOPE : undefined;
+  if (path.startsWith('/userservice/')) return USER_MANAGEMENT_RESPONSES[status];
   if (path.startsWith('/identity/')) return IDENTITY_RESPONSES[status];
   return ADMIN_RESPONSES[status];
 }
@@ -190,7 +205,43 @@ export function tidyOpenapi(document: Document): Document {
       ),
     ]),
   );
-  return { ...document, paths, components: { ...document.components, schemas: kept } };
+  const info = document.info as { description?: string } | undefined;
+  const described = info?.description
+    ?.replace(SERVED_APIS, servedApis(paths))
+    .replace(ADMIN_RESOURCES, adminResources(paths));
+  return {
+    ...document,
+    ...(info ? { info: { ...info, description: described } } : {}),
+    paths,
+    components: { ...document.components, schemas: kept },
+  };
+}
+
+/** The admin plane's resources (its operations' tags), in the order they come. */
+function adminResources(paths: Document['paths']): string {
+  const resources = new Set<string>();
+  for (const [path, operations] of Object.entries(paths)) {
+    if (!path.startsWith('/admin/')) continue;
+    for (const operation of Object.values(operations)) {
+      for (const tag of operation.tags ?? []) resources.add(tag.replace(/^Admin: /, ''));
+    }
+  }
+  return [...resources].join(', ');
+}
+
+/** The Marketo APIs the document serves, each with its resources (its operations' tags), in the order they come. */
+function servedApis(paths: Document['paths']): string {
+  const apis = new Map<string, Set<string>>();
+  for (const [path, operations] of Object.entries(paths)) {
+    const api = /^\/(rest\/asset\/v\d|rest\/v\d|bulk\/v\d|userservice\/management\/v\d)\//.exec(path)?.[1];
+    if (!api) continue;
+    const resources = apis.get(api) ?? new Set<string>();
+    apis.set(api, resources);
+    for (const operation of Object.values(operations)) {
+      for (const tag of operation.tags ?? []) resources.add(tag.replace(/^Marketo: /, ''));
+    }
+  }
+  return [...apis].map(([api, resources]) => `\`/${api}\` (${[...resources].join(', ')})`).join(', ');
 }
 
 /** The transformObject of @fastify/swagger: zod's named schemas as components, then tidied (tidyOpenapi). */

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiScope } from '../domain/permissions.js';
 import { failureEnvelope } from './envelope.js';
 
 /**
@@ -61,6 +62,8 @@ const USER_MANAGEMENT_STATUS: Record<string, number> = {
   '610': 404,
   '611': 500,
   '615': 429,
+  // A business rule (a user who owns services, a pending user, an email taken): the request conflicts with the state.
+  '709': 409,
 };
 
 export const USER_MANAGEMENT: WireFormat = {
@@ -87,6 +90,14 @@ export function wireFormatOf(url: string): WireFormat {
   if (path.startsWith('/rest/asset/')) return ASSET;
   if (path.startsWith('/userservice/')) return USER_MANAGEMENT;
   return LEAD_DATABASE;
+}
+
+/**
+ * The API whose calls an Access Admin permission may also unlock (src/domain/permissions.ts): the User Management API
+ * needs Access Users; every other path counts Access API permissions only.
+ */
+export function apiScopeOf(url: string): ApiScope | undefined {
+  return wireFormatOf(url) === USER_MANAGEMENT ? 'user-management' : undefined;
 }
 
 /** The shortest URI limit of any format: a URI shorter than this needs no look at its format. */

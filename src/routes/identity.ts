@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authenticateClient, identityResponse, type IdentityResponse } from '../domain/identity.js';
 import type { Service, User } from '../domain/model.js';
-import type { AppContext, CoreRouteOptions } from '../context.js';
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
 
 const tokenParams = z.object({
   grant_type: z.string().optional().describe('Must be client_credentials').meta({ example: 'client_credentials' }),
@@ -58,8 +59,8 @@ export async function tokenResponseFor(
 const MAX_ISSUE_ATTEMPTS = 3;
 
 /** Marketo's identity endpoint: GET, or POST with the parameters in the query or a form body. */
-export const identityRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
-  const issue = (params: z.infer<typeof tokenParams>) =>
+export const identityRoutes: FastifyPluginAsyncZod = async (app) => {
+  const issue = ({ ctx }: FastifyRequest, params: z.infer<typeof tokenParams>) =>
     tokenResponseFor(ctx, () => authenticateClient((clientId) => ctx.access.client(clientId), params));
 
   app.get(
@@ -75,7 +76,7 @@ export const identityRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (ap
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-      return issue(request.query);
+      return issue(request, request.query);
     },
   );
 
@@ -94,7 +95,7 @@ export const identityRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (ap
     async (request, reply) => {
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       // Spring's @RequestParam reads query and form body alike; the query wins where both are given.
-      return issue({ ...(request.body ?? {}), ...request.query });
+      return issue(request, { ...(request.body ?? {}), ...request.query });
     },
   );
 };

@@ -1,7 +1,6 @@
 import type { PermissionKey } from '../domain/permissions.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CoreRouteOptions } from '../context.js';
 import { quotaDay } from '../domain/limits.js';
 import { lastSevenDays } from '../domain/usage.js';
 import { successEnvelope } from '../http/envelope.js';
@@ -28,10 +27,9 @@ const usageEnvelope = envelopeOf(usageItem);
 const errorsEnvelope = envelopeOf(errorsItem);
 
 /** API usage and errors per day (US Central days, as the quota), counted from real traffic. */
-export const statsRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
-  const { usage } = ctx.harness;
-  const today = () => [quotaDay(ctx.clock.now())];
-  const week = () => lastSevenDays(ctx.clock.now());
+export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const today = (now: number) => [quotaDay(now)];
+  const week = (now: number) => lastSevenDays(now);
 
   for (const [url, summary, days] of [
     ['/rest/v1/stats/usage.json', 'Get Daily Usage', today],
@@ -40,7 +38,8 @@ export const statsRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, 
     app.get(
       url,
       { config: { permissions: NONE }, schema: { tags, summary, response: { 200: usageEnvelope } } },
-      async (request) => successEnvelope(request.marketoRequestId(), usage.usage(days())),
+      async (request) =>
+        successEnvelope(request.marketoRequestId(), request.ctx.harness.usage.usage(days(request.ctx.clock.now()))),
     );
   }
 
@@ -51,7 +50,8 @@ export const statsRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, 
     app.get(
       url,
       { config: { permissions: NONE }, schema: { tags, summary, response: { 200: errorsEnvelope } } },
-      async (request) => successEnvelope(request.marketoRequestId(), usage.errors(days())),
+      async (request) =>
+        successEnvelope(request.marketoRequestId(), request.ctx.harness.usage.errors(days(request.ctx.clock.now()))),
     );
   }
 };

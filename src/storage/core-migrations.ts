@@ -139,4 +139,19 @@ CREATE INDEX jobs_by_kind ON jobs (family, kind, owner_user_id, id);
 CREATE INDEX jobs_by_owner ON jobs (owner_user_id);
 `,
   },
+  {
+    name: 'core/002_user_invitations',
+    sql: `
+-- What the User Management API knows of a user beyond the admin plane's (issue 30, user-management.md):
+-- login_id: the login id ("userid"), when one was given (an invitation, a seed); NULL means the email;
+-- invited_at: when the invitation was sent, while the user has not accepted it (a pending user); NULL once accepted;
+-- expires_at: when the user's login expires (expiresAt); NULL means never.
+ALTER TABLE users ADD COLUMN login_id TEXT COLLATE NOCASE;
+ALTER TABLE users ADD COLUMN invited_at INTEGER;
+ALTER TABLE users ADD COLUMN expires_at INTEGER;
+
+-- A login id is one user's, whether given or taken from the email.
+CREATE UNIQUE INDEX users_by_login ON users (coalesce(login_id, email) COLLATE NOCASE);
+`,
+  },
 ];

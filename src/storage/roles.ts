@@ -75,6 +75,7 @@ export function checkPermissionKeys(keys: string[], path = 'permissionSets'): vo
 }
 
 export class RoleRepository {
+  private readonly selectAll;
   private readonly selectPage;
   private readonly selectCount;
   private readonly selectById;
@@ -90,6 +91,7 @@ export class RoleRepository {
     private readonly db: Database,
     private readonly clock: Clock,
   ) {
+    this.selectAll = prepareOnUse<[], RoleRow>(db, `${SELECT_ROLE} ORDER BY r.id`);
     this.selectPage = prepareOnUse<[number, number], RoleRow>(db, `${SELECT_ROLE} ORDER BY r.id LIMIT ? OFFSET ?`);
     this.selectCount = prepareOnUse<[], { n: number }>(db, 'SELECT count(*) AS n FROM roles');
     this.selectById = prepareOnUse<[number], RoleRow>(db, `${SELECT_ROLE} WHERE r.id = ?`);
@@ -123,6 +125,11 @@ export class RoleRepository {
       roles: this.selectPage.all(page.limit, page.start).map(toRole),
       total: this.selectCount.get()!.n,
     };
+  }
+
+  /** Every role, by id. */
+  all(): Role[] {
+    return this.selectAll.all().map(toRole);
   }
 
   find(id: number): Role | undefined {

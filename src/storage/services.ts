@@ -68,7 +68,10 @@ export class ServiceRepository {
        VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
     );
     this.deleteRow = prepareOnUse<[number]>(db, 'DELETE FROM services WHERE id = ?');
-    this.selectOwner = prepareOnUse<[number], { api_only: 0 | 1 }>(db, 'SELECT api_only FROM users WHERE id = ?');
+    this.selectOwner = prepareOnUse<[number], { api_only: 0 | 1; invited_at: number | null }>(
+      db,
+      'SELECT api_only, invited_at FROM users WHERE id = ?',
+    );
   }
 
   list(): Service[] {
@@ -115,6 +118,14 @@ export class ServiceRepository {
     if (owner.api_only !== 1) {
       throw new InvalidInputError('Only an API-only user can own a custom service', [
         { path: 'apiOnlyUserId', message: `user ${input.apiOnlyUserId} is a standard user, not API-only` },
+      ]);
+    }
+    if (owner.invited_at !== null) {
+      throw new InvalidInputError('A pending user cannot own a custom service', [
+        {
+          path: 'apiOnlyUserId',
+          message: `user ${input.apiOnlyUserId} has not accepted the invitation (POST /admin/users/${input.apiOnlyUserId}/accept-invitation)`,
+        },
       ]);
     }
     const clientId = input.clientId ?? this.ids.clientId();

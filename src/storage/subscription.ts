@@ -10,6 +10,8 @@ import {
   DEFAULT_WORKSPACE_DESCRIPTION,
   DEFAULT_WORKSPACE_ID,
   LAST_SYSTEM_ROLE_ID,
+  RTP_EDITOR_ROLE_ID,
+  RTP_LAUNCHER_ROLE_ID,
   STANDARD_USER_ROLE_ID,
 } from '../domain/model.js';
 import { isPermissionKey, PERMISSIONS } from '../domain/permissions.js';
@@ -115,8 +117,8 @@ export class SubscriptionStore {
       ),
       insertRolePermission: prepare('INSERT OR IGNORE INTO role_permissions (role_id, permission_key) VALUES (?, ?)'),
       insertUser: prepare(
-        `INSERT INTO users (id, email, first_name, last_name, api_only, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        `INSERT INTO users (id, email, first_name, last_name, api_only, login_id, expires_at, invited_at, created_at,
+         updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       ),
       insertGrant: prepare('INSERT OR IGNORE INTO user_roles (user_id, role_id, workspace_id) VALUES (?, ?, ?)'),
       insertService: prepare(
@@ -133,7 +135,9 @@ export class SubscriptionStore {
         'SELECT role_id, permission_key FROM role_permissions ORDER BY role_id, permission_key',
       ),
       selectAllRoleNames: prepare('SELECT id, name FROM roles'),
-      selectUsers: prepare('SELECT id, email, first_name, last_name, api_only FROM users ORDER BY id'),
+      selectUsers: prepare(
+        'SELECT id, email, first_name, last_name, api_only, login_id, expires_at, invited_at FROM users ORDER BY id',
+      ),
       selectGrants: prepare(
         'SELECT user_id, role_id, workspace_id FROM user_roles ORDER BY user_id, role_id, workspace_id',
       ),
@@ -207,9 +211,12 @@ export class SubscriptionStore {
     s.insertDefaultPartition.run(DEFAULT_PARTITION_DESCRIPTION);
     s.attachDefault.run();
     const now = this.clock.now();
+    // Marketo's system roles (user-management.md, "Browse Roles"); the RTP ones hold no permission of the catalog.
     for (const [id, name, description, keys] of [
       [ADMIN_ROLE_ID, 'Admin', 'All permissions', PERMISSIONS.map((p) => p.key)],
       [STANDARD_USER_ROLE_ID, 'Standard User', 'Standard user permissions', []],
+      [RTP_LAUNCHER_ROLE_ID, 'RTP Launcher', 'Role required for launcher in RTP', []],
+      [RTP_EDITOR_ROLE_ID, 'RTP Editor', 'Role required for editor in RTP', []],
     ] as const) {
       s.insertSystemRole.run(id, name, description, now, now);
       for (const key of keys) s.insertRolePermission.run(id, key);
@@ -305,10 +312,13 @@ export class SubscriptionStore {
       roleIds.set(role.name.toLowerCase(), roleId);
     });
 
-    const users = new Map<string, { id: number; apiOnly: boolean }>();
+    const users = new Map<string, { id: number; apiOnly: boolean; pending: boolean }>();
     seed.users.forEach((user, i) => {
       if (user.apiOnly && user.roles.length === 0)
         fail(`users[${i}].roles`, 'an API-only user needs at least one role');
+      if (!user.pending && user.invitedAt !== undefined) {
+        fail(`users[${i}].invitedAt`, 'only a pending user has an invitation (pending: true)');
+      }
       const userId = unique(
         `users[${i}]`,
         () =>
@@ -318,6 +328,9 @@ export class SubscriptionStore {
             user.firstName ?? '',
             user.lastName ?? '',
             user.apiOnly ? 1 : 0,
+            user.userid ?? null,
+            user.expiresAt === undefined ? null : Date.parse(user.expiresAt),
+            user.pending ? (user.invitedAt === undefined ? now : Date.parse(user.invitedAt)) : null,
             now,
             now,
           ) as { id: number },
@@ -335,13 +348,14 @@ export class SubscriptionStore {
         }
         s.insertGrant.run(userId, roleId, workspaceId);
       });
-      users.set(user.email.toLowerCase(), { id: userId, apiOnly: user.apiOnly });
+      users.set(user.email.toLowerCase(), { id: userId, apiOnly: user.apiOnly, pending: user.pending });
     });
 
     seed.services.forEach((service, i) => {
       const owner = users.get(service.user.toLowerCase());
       if (!owner) fail(`services[${i}].user`, `no user with email "${service.user}"`);
       if (!owner!.apiOnly) fail(`services[${i}].user`, `"${service.user}" is not an API-only user`);
+      if (owner!.pending) fail(`services[${i}].user`, `"${service.user}" has not accepted the invitation (pending)`);
       unique(`services[${i}]`, () =>
         s.insertService.get(
           service.id ?? null,
@@ -437,9 +451,19 @@ export class SubscriptionStore {
     }));
     const roleName = new Map((s.selectAllRoleNames.all() as { id: number; name: string }[]).map((r) => [r.id, r.name]));
     const grants = s.selectGrants.all() as { user_id: number; role_id: number; workspace_id: number }[];
-    type UserRow = { id: number; email: string; first_name: string; last_name: string; api_only: number };
+    type UserRow = {
+      id: number;
+      email: string;
+      first_name: string;
+      last_name: string;
+      api_only: number;
+      login_id: string | null;
+      expires_at: number | null;
+      invited_at: number | null;
+    };
     const userRows = s.selectUsers.all() as UserRow[];
     const emailOf = new Map(userRows.map((u) => [u.id, u.email]));
+    const iso = (epochMs: number) => new Date(epochMs).toISOString();
     const users = userRows.map((u) => ({
       id: u.id,
       email: u.email,
@@ -452,6 +476,9 @@ export class SubscriptionStore {
           role: roleName.get(g.role_id)!,
           workspace: g.workspace_id === ALL_WORKSPACES_ID ? ALL_WORKSPACES_NAME : workspaceName.get(g.workspace_id)!,
         })),
+      ...(u.login_id !== null ? { userid: u.login_id } : {}),
+      ...(u.expires_at !== null ? { expiresAt: iso(u.expires_at) } : {}),
+      ...(u.invited_at !== null ? { pending: true, invitedAt: iso(u.invited_at) } : {}),
     }));
     const services = (s.selectServices.all() as ServiceRow[]).map(toService).map((svc) => ({
       id: svc.id,

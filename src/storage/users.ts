@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { type Database, prepareOnUse } from './database.js';
 import { isUniqueViolation } from './sqlite-errors.js';
-import { ALL_WORKSPACES_ID, type RoleGrant, type User } from '../domain/model.js';
+import { ALL_WORKSPACES_ID, INVITATION_LIFETIME_MS, type RoleGrant, type User } from '../domain/model.js';
 
 export type { RoleGrant, User };
 
@@ -12,6 +12,20 @@ export interface UserInput {
   lastName?: string;
   apiOnly: boolean;
   roles?: RoleGrant[];
+  /** When the login expires (epoch ms); null or absent: never. */
+  expiresAt?: number | null;
+}
+
+/** An invitation (the User Management API's Invite User): a pending user until accepted. */
+export interface InvitationInput {
+  email: string;
+  /** The login id; absent: the email. */
+  userid?: string;
+  firstName: string;
+  lastName: string;
+  apiOnly: boolean;
+  roles: RoleGrant[];
+  expiresAt?: number;
 }
 
 export interface RoleSubject {
@@ -29,6 +43,9 @@ interface UserRow {
   api_only: 0 | 1;
   created_at: number;
   updated_at: number;
+  login_id: string | null;
+  invited_at: number | null;
+  expires_at: number | null;
   grants: string | null;
 }
 
@@ -36,8 +53,10 @@ const SELECT_USER = `SELECT u.*, (SELECT group_concat(role_id || ':' || workspac
   (SELECT role_id, workspace_id FROM user_roles WHERE user_id = u.id ORDER BY role_id, workspace_id)) AS grants
   FROM users u`;
 
-function toUser(row: UserRow): User {
-  return {
+const iso = (epochMs: number): string => new Date(epochMs).toISOString();
+
+function toUser(row: UserRow, now: number): User {
+  const user: User = {
     id: row.id,
     email: row.email,
     firstName: row.first_name,
@@ -49,16 +68,37 @@ function toUser(row: UserRow): User {
           return { roleId: roleId!, workspaceId: workspaceId! };
         })
       : [],
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
   };
+  if (row.login_id !== null) user.userid = row.login_id;
+  if (row.expires_at !== null) user.expiresAt = iso(row.expires_at);
+  if (row.invited_at !== null) {
+    const expiresAt = row.invited_at + INVITATION_LIFETIME_MS;
+    user.invitation = {
+      status: expiresAt <= now ? 'expired' : 'pending',
+      sentAt: iso(row.invited_at),
+      expiresAt: iso(expiresAt),
+    };
+  }
+  return user;
+}
+
+/** The user's login id: the one given, else the email. */
+export function loginIdOf(user: Pick<User, 'email' | 'userid'>): string {
+  return user.userid ?? user.email;
 }
 
 export class UserRepository {
   private readonly selectAll;
   private readonly selectById;
+  private readonly selectByLogin;
+  private readonly selectAcceptedPage;
   private readonly insert;
+  private readonly insertInvited;
   private readonly updateRow;
+  private readonly acceptRow;
+  private readonly deleteExpiredInvitations;
   private readonly deleteRow;
   private readonly insertGrant;
   private readonly deleteGrant;
@@ -77,14 +117,42 @@ export class UserRepository {
   ) {
     this.selectAll = prepareOnUse<[], UserRow>(db, `${SELECT_USER} ORDER BY u.id`);
     this.selectById = prepareOnUse<[number], UserRow>(db, `${SELECT_USER} WHERE u.id = ?`);
-    this.insert = prepareOnUse<[string, string, string, number, number, number], { id: number }>(
+    this.selectByLogin = prepareOnUse<[string], UserRow>(
       db,
-      `INSERT INTO users (email, first_name, last_name, api_only, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+      `${SELECT_USER} WHERE coalesce(u.login_id, u.email) = ? COLLATE NOCASE`,
     );
-    this.updateRow = prepareOnUse<[string, string, string, number, number, number]>(
+    this.selectAcceptedPage = prepareOnUse<[number, number], UserRow>(
       db,
-      'UPDATE users SET email = ?, first_name = ?, last_name = ?, api_only = ?, updated_at = ? WHERE id = ?',
+      `${SELECT_USER} WHERE u.invited_at IS NULL ORDER BY u.id LIMIT ? OFFSET ?`,
+    );
+    this.insert = prepareOnUse<[string, string, string, number, number | null, number, number], { id: number }>(
+      db,
+      `INSERT INTO users (email, first_name, last_name, api_only, expires_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    );
+    this.insertInvited = prepareOnUse<
+      [string, string, string, string, number, number | null, number, number, number],
+      { id: number }
+    >(
+      db,
+      `INSERT INTO users (email, login_id, first_name, last_name, api_only, expires_at, invited_at, created_at,
+       updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    );
+    this.updateRow = prepareOnUse<[string, string, string, number, number | null, number, number]>(
+      db,
+      `UPDATE users SET email = ?, first_name = ?, last_name = ?, api_only = ?, expires_at = ?, updated_at = ?
+       WHERE id = ?`,
+    );
+    this.acceptRow = prepareOnUse<[number, number]>(
+      db,
+      'UPDATE users SET invited_at = NULL, updated_at = ? WHERE id = ?',
+    );
+    // An expired invitation gives way to a new one for the same email or login id (a second invitation).
+    this.deleteExpiredInvitations = prepareOnUse<[number, string, string, string, string]>(
+      db,
+      `DELETE FROM users WHERE invited_at IS NOT NULL AND invited_at <= ?
+       AND (email = ? COLLATE NOCASE OR coalesce(login_id, email) = ? COLLATE NOCASE
+            OR email = ? COLLATE NOCASE OR coalesce(login_id, email) = ? COLLATE NOCASE)`,
     );
     this.deleteRow = prepareOnUse<[number]>(db, 'DELETE FROM users WHERE id = ?');
     this.insertGrant = prepareOnUse<[number, number, number]>(
@@ -120,12 +188,25 @@ export class UserRepository {
   }
 
   list(): User[] {
-    return this.selectAll.all().map(toUser);
+    const now = this.clock.now();
+    return this.selectAll.all().map((row) => toUser(row, now));
   }
 
   find(id: number): User | undefined {
     const row = this.selectById.get(id);
-    return row && toUser(row);
+    return row && toUser(row, this.clock.now());
+  }
+
+  /** The user whose login id (the one given, else the email) is `userid`, without regard to case. */
+  findByLogin(userid: string): User | undefined {
+    const row = this.selectByLogin.get(userid);
+    return row && toUser(row, this.clock.now());
+  }
+
+  /** A page of the users who have accepted their invitation (or were never invited), by id. */
+  acceptedPage(offset: number, limit: number): User[] {
+    const now = this.clock.now();
+    return this.selectAcceptedPage.all(limit, offset).map((row) => toUser(row, now));
   }
 
   get(id: number): User {
@@ -151,6 +232,7 @@ export class UserRepository {
           input.firstName ?? '',
           input.lastName ?? '',
           input.apiOnly ? 1 : 0,
+          input.expiresAt ?? null,
           now,
           now,
         )!.id;
@@ -163,9 +245,64 @@ export class UserRepository {
     })();
   }
 
+  /**
+   * Invites a user (the User Management API's Invite User): a pending user, with its roles, until the invitation is
+   * accepted (acceptInvitation) within INVITATION_LIFETIME_MS. An expired invitation for the same email or login id
+   * gives way to this one.
+   */
+  invite(input: InvitationInput): User {
+    return this.db.transaction(() => {
+      this.checkGrants(input.roles, 'roles');
+      const now = this.clock.now();
+      const userid = input.userid ?? input.email;
+      this.deleteExpiredInvitations.run(now - INVITATION_LIFETIME_MS, input.email, input.email, userid, userid);
+      let id: number;
+      try {
+        id = this.insertInvited.get(
+          input.email,
+          userid,
+          input.firstName,
+          input.lastName,
+          input.apiOnly ? 1 : 0,
+          input.expiresAt ?? null,
+          now,
+          now,
+          now,
+        )!.id;
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new ConflictError(`A user with email or userid "${input.email}" or "${userid}" already exists`);
+        }
+        throw error;
+      }
+      for (const grant of input.roles) this.insertGrant.run(id, grant.roleId, grant.workspaceId);
+      return this.get(id);
+    })();
+  }
+
+  /** The invited user accepts (POST /admin/users/{id}/accept-invitation, or a seed): no longer pending. */
+  acceptInvitation(id: number): User {
+    return this.db.transaction(() => {
+      const { invitation } = this.get(id);
+      if (!invitation) throw new ConflictError(`User ${id} has no pending invitation: it was accepted already`);
+      if (invitation.status === 'expired') {
+        throw new ConflictError(
+          `The invitation of user ${id} expired at ${invitation.expiresAt}; invite the user again`,
+        );
+      }
+      this.acceptRow.run(this.clock.now(), id);
+      return this.get(id);
+    })();
+  }
+
   update(id: number, patch: Partial<UserInput>): User {
     return this.db.transaction(() => {
       const current = this.get(id);
+      // "Until the recipient accepts the invitation, its status is pending and the user record cannot be edited"
+      // (user-management.md).
+      if (current.invitation) {
+        throw new ConflictError(`User ${id} has not accepted the invitation; a pending user cannot be edited`);
+      }
       const apiOnly = patch.apiOnly ?? current.apiOnly;
       if (!apiOnly && this.servicesOwned.get(id)!.n > 0) {
         throw new ConflictError(`User ${id} owns custom services; a standard user cannot own one`);
@@ -176,6 +313,7 @@ export class UserRepository {
           patch.firstName ?? current.firstName,
           patch.lastName ?? current.lastName,
           apiOnly ? 1 : 0,
+          patch.expiresAt !== undefined ? patch.expiresAt : current.expiresAt ? Date.parse(current.expiresAt) : null,
           this.clock.now(),
           id,
         );

@@ -2,7 +2,12 @@ import type { FastifyContextConfig } from 'fastify';
 import '../../src/http/fastify-types.js';
 import { describe, expect, it } from 'vitest';
 import { AccessContext, decide, effectivePermissions, type GrantsByWorkspace } from '../../src/domain/access.js';
-import { API_PERMISSION_KEYS, effectiveApiPermissions, PERMISSIONS } from '../../src/domain/permissions.js';
+import {
+  API_PERMISSION_KEYS,
+  effectiveApiPermissions,
+  PERMISSIONS,
+  usableOnApi,
+} from '../../src/domain/permissions.js';
 import { call, newInstance } from '../helpers.js';
 
 const ADMIN_KEYS = PERMISSIONS.filter((p) => p.group === 'Access Admin').map((p) => p.key);
@@ -69,6 +74,41 @@ describe('admin permissions never grant API access (custom-services.md: only the
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('Access Users counts on the User Management API only (user-management.md: it needs both groups)', () => {
+  it('on that API, of every Access Admin permission only Access Users counts', () => {
+    expect([...effectiveApiPermissions(ADMIN_KEYS, 'user-management')]).toEqual(['access-users']);
+    expect(
+      [...effectiveApiPermissions([...ADMIN_KEYS, 'access-user-management-api'], 'user-management')].sort(),
+    ).toEqual(['access-user-management-api', 'access-users']);
+  });
+
+  it('in a workspace, on that API, Access Users with Access User Management API satisfies requireAll; elsewhere nothing', () => {
+    const grants: GrantsByWorkspace = new Map([[0, new Set([...ADMIN_KEYS, 'access-user-management-api'])]]);
+    const both = ['access-user-management-api', 'access-users'];
+    expect(decide(effectivePermissions(grants, WORKSPACES, 'user-management'), both, true)).toMatchObject({
+      allowed: true,
+      workspaces: [1, 2],
+    });
+    expect(decide(effectivePermissions(grants, WORKSPACES), both, true).allowed).toBe(false);
+    const elsewhere = effectivePermissions(grants, WORKSPACES);
+    expect([...elsewhere.values()].map((keys) => [...keys])).toEqual([
+      ['access-user-management-api'],
+      ['access-user-management-api'],
+    ]);
+  });
+
+  it('a route may declare an Access Admin permission only on the API it is scoped to', () => {
+    expect(usableOnApi('access-users', 'user-management')).toBe(true);
+    expect(usableOnApi('access-users', undefined)).toBe(false);
+    for (const key of ADMIN_KEYS.filter((key) => key !== 'access-users')) {
+      expect(usableOnApi(key, 'user-management'), key).toBe(false);
+      expect(usableOnApi(key, undefined), key).toBe(false);
+    }
+    for (const key of API_PERMISSION_KEYS) expect(usableOnApi(key, undefined), key).toBe(true);
+    expect(usableOnApi('no-such-permission', 'user-management')).toBe(false);
   });
 });
 

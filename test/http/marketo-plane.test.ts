@@ -1,9 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { buildApp } from '../../src/app.js';
 import { frozenClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
+import { FAMILIES } from '../../src/families.js';
+import { defineFamily } from '../../src/family.js';
+import type { PermissionKey } from '../../src/domain/permissions.js';
 import { accessToken, call, journalEntries, newInstance, provisionService } from '../helpers.js';
 import { bearer, buildSubscription, REQUEST_ID, seedLeads } from '../support/subscription.js';
 
@@ -95,6 +99,43 @@ describe('permission evaluation on the Marketo plane', () => {
     expect(body.result).toHaveLength(1);
     const partitions = (await call(app, 'GET', '/rest/v1/leads/partitions.json', undefined, bearer(token))).json();
     expect(partitions.result.map((p: { name: string }) => p.name)).toEqual(['Default', 'P2', 'P3', 'P4']);
+  });
+});
+
+describe('Access Admin permissions on Marketo routes (only Access Users, only on the User Management API)', () => {
+  /** A family of one Marketo route at `url` that declares `permissions`. */
+  const familyWith = (url: string, permissions: PermissionKey[]) =>
+    defineFamily({
+      key: 'declares',
+      tables: [],
+      wireFormat: url.startsWith('/userservice/') ? 'user-management' : 'lead-database',
+      repository: () => ({}),
+      marketoRoutes: async (app) => {
+        app.get(url, { config: { permissions }, schema: { response: { 200: z.object({}) } } }, async () => ({}));
+      },
+    });
+
+  it.each([
+    ['/rest/v1/declares.json', ['access-users']],
+    ['/rest/v1/declares.json', ['read-only-lead', 'access-admin']],
+    ['/userservice/management/v1/declares.json', ['access-user-management-api', 'access-admin']],
+    ['/userservice/management/v1/declares.json', ['access-workspaces']],
+  ] as [string, PermissionKey[]][])('a route at %s declaring %j stops the start', async (url, permissions) => {
+    await expect(
+      buildApp({ config: testConfig(), families: [...FAMILIES, familyWith(url, permissions)] }),
+    ).rejects.toThrow(`Marketo route GET ${url} declares`);
+  });
+
+  it('Access Users on a User Management API route is accepted, and counts there', async () => {
+    const url = '/userservice/management/v1/declares.json';
+    const app = await buildApp({
+      config: testConfig(),
+      clock: frozenClock(),
+      families: [...FAMILIES, familyWith(url, ['access-users'])],
+    });
+    apps.push(app);
+    const service = await provisionService(app, { permissions: ['access-users'] });
+    expect((await call(app, 'GET', url, undefined, bearer(await accessToken(app, service)))).statusCode).toBe(200);
   });
 });
 

@@ -289,7 +289,7 @@ describe('a file database', () => {
 
     // The system roles were not duplicated by the second start.
     const roleNames = (await call(second, 'GET', '/admin/roles')).json().roles.map((r: { name: string }) => r.name);
-    expect(roleNames).toEqual(['Admin', 'Standard User', 'Sync']);
+    expect(roleNames).toEqual(['Admin', 'Standard User', 'RTP Launcher', 'RTP Editor', 'Sync']);
   });
 
   it('keeps a deletion across a restart', async () => {

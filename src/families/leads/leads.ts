@@ -27,8 +27,9 @@ import {
 import { decodePageToken, encodePageToken, queryDigest } from '../../domain/paging.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-schemas.js';
-import { defineFamily, type FamilyRouteOptions, type PartitionLookup, type SeedLoadContext } from '../../family.js';
+import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import type { ActivityRecorder, WriteOrigin } from '../../domain/activity-log.js';
+import type { PartitionRepository } from '../../storage/partitions.js';
 import { LeadRepository } from './repository.js';
 import { leadFields as leadFieldsFamily } from './lead-fields.js';
 
@@ -184,7 +185,7 @@ function rulesOf(request: FastifyRequest, leads: LeadRepository): LeadRules {
 function rulesWith(
   leads: LeadRepository,
   catalog: LeadFieldCatalog,
-  partitions: PartitionLookup,
+  partitions: Pick<PartitionRepository, 'find' | 'findByName'>,
   activities: ActivityRecorder,
   origin: WriteOrigin,
   leadMerging: LeadRules['leadMerging'],
@@ -546,7 +547,14 @@ export const leads = defineFamily({
         lookupField: (name) => lookupField(fields.catalog(), name).name,
         importRows: (batch) =>
           importLeads(
-            rulesWith(repo, fields.catalog(), infra.partitions, infra.port('activityLog'), batch.origin, NO_MERGES),
+            rulesWith(
+              repo,
+              fields.catalog(),
+              infra.core.partitions,
+              infra.port('activityLog'),
+              batch.origin,
+              NO_MERGES,
+            ),
             batch,
           ),
       },

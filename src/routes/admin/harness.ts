@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CoreRouteOptions } from '../../context.js';
+import type { AppContext } from '../../context.js';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { resetToBaseline } from '../../lifecycle.js';
 import { problemResponses } from '../../http/problem.js';
@@ -158,12 +158,14 @@ const resetResponse = z.null().describe('Reset');
 const noContent = z.null();
 
 /** Reset, snapshot, request journal, clock, faults and limits: the controls that make the fake a test tool. */
-export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
-  const { journal, faults, limits } = ctx.harness;
-  const clockState = () => ({
-    now: new Date(ctx.clock.now()).toISOString(),
-    offsetSeconds: ctx.clock.offsetSeconds(),
-    mode: ctx.clock.mode,
+export const harnessRoutes: FastifyPluginAsyncZod<{ seedSchema: AppContext['seedSchema'] }> = async (
+  app,
+  { seedSchema },
+) => {
+  const clockState = ({ clock }: AppContext) => ({
+    now: new Date(clock.now()).toISOString(),
+    offsetSeconds: clock.offsetSeconds(),
+    mode: clock.mode,
   });
 
   app.post(
@@ -175,8 +177,8 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
         response: { 204: resetResponse, 401: problemResponses[401] },
       },
     },
-    async (_request, reply) => {
-      resetToBaseline(ctx);
+    async (request, reply) => {
+      resetToBaseline(request.ctx);
       return reply.code(204).send(null);
     },
   );
@@ -187,12 +189,12 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
       schema: {
         tags,
         summary: 'The current state as a seed document; starting from it reproduces the state',
-        response: { 200: ctx.seedSchema, 401: problemResponses[401] },
+        response: { 200: seedSchema, 401: problemResponses[401] },
       },
     },
     // Streamed: the document is written as it is read (a snapshot of millions of activities is no one string).
-    async (_request, reply) =>
-      reply.type('application/json; charset=utf-8').send(Readable.from(ctx.repos.subscription.snapshotJson())),
+    async (request, reply) =>
+      reply.type('application/json; charset=utf-8').send(Readable.from(request.ctx.repos.subscription.snapshotJson())),
   );
 
   app.get(
@@ -209,7 +211,7 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
     },
     async (request) => {
       const { since, ...filter } = request.query;
-      return journal.list({ ...filter, ...(since ? { since: Date.parse(since) } : {}) });
+      return request.ctx.harness.journal.list({ ...filter, ...(since ? { since: Date.parse(since) } : {}) });
     },
   );
 
@@ -218,8 +220,8 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
     {
       schema: { tags, summary: 'Clear the journal', response: { 204: noContent, 401: problemResponses[401] } },
     },
-    async (_request, reply) => {
-      journal.clear();
+    async (request, reply) => {
+      request.ctx.harness.journal.clear();
       return reply.code(204).send(null);
     },
   );
@@ -227,7 +229,7 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
   app.get(
     '/clock',
     { schema: { tags, summary: 'The instance clock', response: { 200: clockSchema, 401: problemResponses[401] } } },
-    async () => clockState(),
+    async (request) => clockState(request.ctx),
   );
 
   app.post(
@@ -242,13 +244,13 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
     },
     async (request) => {
       const change = request.body;
-      if ('advanceSeconds' in change) ctx.clock.advance(change.advanceSeconds);
-      else if ('set' in change) ctx.clock.set(Date.parse(change.set));
-      else if (change.mode === 'real') ctx.clock.real();
-      else ctx.clock.freeze();
+      if ('advanceSeconds' in change) request.ctx.clock.advance(change.advanceSeconds);
+      else if ('set' in change) request.ctx.clock.set(Date.parse(change.set));
+      else if (change.mode === 'real') request.ctx.clock.real();
+      else request.ctx.clock.freeze();
       // A job whose time the clock passed is in its next state by the next call.
-      ctx.jobs.clockMoved();
-      return clockState();
+      request.ctx.jobs.clockMoved();
+      return clockState(request.ctx);
     },
   );
 
@@ -261,7 +263,7 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
         response: { 200: faultList, 401: problemResponses[401] },
       },
     },
-    async () => ({ items: faults.list() }),
+    async (request) => ({ items: request.ctx.harness.faults.list() }),
   );
 
   app.post(
@@ -287,15 +289,15 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
           { path: 'body.match', message: 'give method, path or clientId (or times/probability)' },
         ]);
       }
-      return reply.code(201).send(faults.add({ match, ...rest }));
+      return reply.code(201).send(request.ctx.harness.faults.add({ match, ...rest }));
     },
   );
 
   app.delete(
     '/faults',
     { schema: { tags, summary: 'Remove every fault rule', response: { 204: noContent, 401: problemResponses[401] } } },
-    async (_request, reply) => {
-      faults.clear();
+    async (request, reply) => {
+      request.ctx.harness.faults.clear();
       return reply.code(204).send(null);
     },
   );
@@ -311,7 +313,8 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
       },
     },
     async (request, reply) => {
-      if (!faults.remove(request.params.id)) throw new NotFoundError('Fault rule', request.params.id);
+      if (!request.ctx.harness.faults.remove(request.params.id))
+        throw new NotFoundError('Fault rule', request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -325,7 +328,7 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
         response: { 200: limitsSchema, 401: problemResponses[401] },
       },
     },
-    async () => limits.current(),
+    async (request) => request.ctx.harness.limits.current(),
   );
 
   app.put(
@@ -340,9 +343,9 @@ export const harnessRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
     },
     async (request) => {
       const { rate, ...rest } = request.body;
-      const current = limits.current();
-      limits.update({ ...rest, ...(rate ? { rate: { ...current.rate, ...rate } } : {}) });
-      return limits.current();
+      const current = request.ctx.harness.limits.current();
+      request.ctx.harness.limits.update({ ...rest, ...(rate ? { rate: { ...current.rate, ...rate } } : {}) });
+      return request.ctx.harness.limits.current();
     },
   );
 };

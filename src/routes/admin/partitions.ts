@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CoreRouteOptions } from '../../context.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
 
@@ -18,9 +17,7 @@ const partitionList = z.object({ items: z.array(partitionSchema) });
 
 const partitionPatch = partitionInput.partial();
 
-export const partitionRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
-  const { partitions } = ctx.repos;
-
+export const partitionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/partitions',
     {
@@ -30,7 +27,7 @@ export const partitionRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (a
         response: { 200: partitionList, 401: problemResponses[401] },
       },
     },
-    async () => ({ items: partitions.list() }),
+    async (request) => ({ items: request.ctx.repos.partitions.list() }),
   );
 
   app.post(
@@ -43,7 +40,7 @@ export const partitionRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (a
         response: { 201: partitionSchema, ...problemResponses },
       },
     },
-    async (request, reply) => reply.code(201).send(partitions.create(request.body)),
+    async (request, reply) => reply.code(201).send(request.ctx.repos.partitions.create(request.body)),
   );
 
   app.get(
@@ -56,7 +53,7 @@ export const partitionRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (a
         response: { 200: partitionSchema, ...problemResponses },
       },
     },
-    async (request) => partitions.get(request.params.id),
+    async (request) => request.ctx.repos.partitions.get(request.params.id),
   );
 
   app.patch(
@@ -70,7 +67,7 @@ export const partitionRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (a
         response: { 200: partitionSchema, ...problemResponses },
       },
     },
-    async (request) => partitions.update(request.params.id, request.body),
+    async (request) => request.ctx.repos.partitions.update(request.params.id, request.body),
   );
 
   app.delete(
@@ -84,7 +81,7 @@ export const partitionRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (a
       },
     },
     async (request, reply) => {
-      partitions.delete(request.params.id);
+      request.ctx.repos.partitions.delete(request.params.id);
       return reply.code(204).send(null);
     },
   );

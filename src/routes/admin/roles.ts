@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext, CoreRouteOptions } from '../../context.js';
+import type { AppContext } from '../../context.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import { checkIfMatch, preconditionResponse, withEtag } from '../../http/etag.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
@@ -97,9 +97,8 @@ function parseValue<T extends z.ZodType>(schema: T, operation: PatchOperation, i
 
 /** Applies PATCH operations atomically, as one revision: every one succeeds, or nothing changes. */
 function applyOperations(ctx: AppContext, roleId: number, operations: PatchOperation[], request: FastifyRequest): void {
-  const { roles, users } = ctx.repos;
   ctx.transaction(() => {
-    checkIfMatch(request, roles.get(roleId).etag);
+    checkIfMatch(request, ctx.repos.roles.get(roleId).etag);
     operations.forEach((operation, index) => {
       switch (operation.path) {
         case '/name': {
@@ -108,12 +107,12 @@ function applyOperations(ctx: AppContext, roleId: number, operations: PatchOpera
               { path: `operations[${index}].op`, message: 'remove is not allowed on /name' },
             ]);
           }
-          roles.applyChanges(roleId, { name: parseValue(nameSchema, operation, index) });
+          ctx.repos.roles.applyChanges(roleId, { name: parseValue(nameSchema, operation, index) });
           return;
         }
         case '/description': {
           const description = operation.op === 'remove' ? '' : parseValue(descriptionSchema, operation, index);
-          roles.applyChanges(roleId, { description });
+          ctx.repos.roles.applyChanges(roleId, { description });
           return;
         }
         case '/permissionSets': {
@@ -122,9 +121,15 @@ function applyOperations(ctx: AppContext, roleId: number, operations: PatchOpera
               ? undefined
               : parseValue(permissionKeysValue, operation, index);
           const valuePath = `operations[${index}].value`;
-          if (operation.op === 'add') roles.applyChanges(roleId, { addPermissions: keys }, valuePath);
-          else if (operation.op === 'replace') roles.applyChanges(roleId, { replacePermissions: keys }, valuePath);
-          else roles.applyChanges(roleId, keys ? { removePermissions: keys } : { replacePermissions: [] }, valuePath);
+          if (operation.op === 'add') ctx.repos.roles.applyChanges(roleId, { addPermissions: keys }, valuePath);
+          else if (operation.op === 'replace')
+            ctx.repos.roles.applyChanges(roleId, { replacePermissions: keys }, valuePath);
+          else
+            ctx.repos.roles.applyChanges(
+              roleId,
+              keys ? { removePermissions: keys } : { replacePermissions: [] },
+              valuePath,
+            );
           return;
         }
         case '/subjects': {
@@ -134,10 +139,10 @@ function applyOperations(ctx: AppContext, roleId: number, operations: PatchOpera
               : parseValue(subjectsValue, operation, index);
           const path = `operations[${index}].value`;
           if (operation.op === 'remove') {
-            users.removeSubjects(roleId, subjects);
+            ctx.repos.users.removeSubjects(roleId, subjects);
           } else {
-            if (operation.op === 'replace') users.removeSubjects(roleId, undefined);
-            users.addSubjects(
+            if (operation.op === 'replace') ctx.repos.users.removeSubjects(roleId, undefined);
+            ctx.repos.users.addSubjects(
               roleId,
               (subjects ?? []).map((subject) => ({
                 subjectId: subject.subjectId,
@@ -150,8 +155,8 @@ function applyOperations(ctx: AppContext, roleId: number, operations: PatchOpera
         }
       }
     });
-    users.assertApiOnlyUsersKeepARole();
-    roles.revise(roleId);
+    ctx.repos.users.assertApiOnlyUsersKeepARole();
+    ctx.repos.roles.revise(roleId);
   });
 }
 
@@ -168,9 +173,7 @@ const subjectList = z.object({ items: z.array(subjectSchema), _page: pageMeta, _
 /**
  * Roles, mounted at /admin/roles and at Adobe's /data/foundation/access-control/administration/roles.
  */
-export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
-  const { roles, users } = ctx.repos;
-
+export const roleRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/roles',
     {
@@ -185,7 +188,7 @@ export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
       },
     },
     async (request) => {
-      const { roles: page, total } = roles.list(request.query);
+      const { roles: page, total } = request.ctx.repos.roles.list(request.query);
       return { roles: page, ...pageOf(request.url.split('?')[0]!, request.query, page.length, total) };
     },
   );
@@ -200,7 +203,7 @@ export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
         response: { 201: roleSchema, ...problemResponses },
       },
     },
-    async (request, reply) => reply.code(201).send(roles.create(request.body)),
+    async (request, reply) => reply.code(201).send(request.ctx.repos.roles.create(request.body)),
   );
 
   app.get(
@@ -214,7 +217,7 @@ export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
         response: { 200: roleSchema, ...problemResponses },
       },
     },
-    async (request, reply) => withEtag(reply, roles.get(request.params.id)),
+    async (request, reply) => withEtag(reply, request.ctx.repos.roles.get(request.params.id)),
   );
 
   app.put(
@@ -232,9 +235,9 @@ export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
     async (request, reply) =>
       withEtag(
         reply,
-        ctx.transaction(() => {
-          checkIfMatch(request, roles.get(request.params.id).etag);
-          return roles.replace(request.params.id, request.body);
+        request.ctx.transaction(() => {
+          checkIfMatch(request, request.ctx.repos.roles.get(request.params.id).etag);
+          return request.ctx.repos.roles.replace(request.params.id, request.body);
         }),
       ),
   );
@@ -256,8 +259,8 @@ export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      applyOperations(ctx, request.params.id, request.body.operations, request);
-      return withEtag(reply, roles.get(request.params.id));
+      applyOperations(request.ctx, request.params.id, request.body.operations, request);
+      return withEtag(reply, request.ctx.repos.roles.get(request.params.id));
     },
   );
 
@@ -273,9 +276,9 @@ export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      ctx.transaction(() => {
-        checkIfMatch(request, roles.get(request.params.id).etag);
-        roles.delete(request.params.id, users.subjectsOf(request.params.id).length);
+      request.ctx.transaction(() => {
+        checkIfMatch(request, request.ctx.repos.roles.get(request.params.id).etag);
+        request.ctx.repos.roles.delete(request.params.id, request.ctx.repos.users.subjectsOf(request.params.id).length);
       });
       return reply.code(204).send(null);
     },
@@ -296,8 +299,8 @@ export const roleRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
       },
     },
     async (request) => {
-      roles.get(request.params.id);
-      const all = users.subjectsOf(request.params.id);
+      request.ctx.repos.roles.get(request.params.id);
+      const all = request.ctx.repos.users.subjectsOf(request.params.id);
       const { limit, start } = request.query;
       const items = all.slice(start, start + limit);
       return { items, ...pageOf(request.url.split('?')[0]!, request.query, items.length, all.length) };

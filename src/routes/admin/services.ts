@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CoreRouteOptions } from '../../context.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
 import { identityResponseSchema, tokenResponseFor } from '../identity.js';
@@ -41,9 +40,7 @@ const tags = ['Admin: LaunchPoint'];
 
 const serviceList = z.object({ items: z.array(serviceSummary) });
 
-export const serviceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
-  const { services } = ctx.repos;
-
+export const serviceRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/services',
     {
@@ -53,7 +50,9 @@ export const serviceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
         response: { 200: serviceList, 401: problemResponses[401] },
       },
     },
-    async () => ({ items: services.list().map(({ clientSecret: _secret, ...summary }) => summary) }),
+    async (request) => ({
+      items: request.ctx.repos.services.list().map(({ clientSecret: _secret, ...summary }) => summary),
+    }),
   );
 
   app.post(
@@ -66,7 +65,7 @@ export const serviceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
         response: { 201: serviceDetails, ...problemResponses },
       },
     },
-    async (request, reply) => reply.code(201).send(services.create(request.body)),
+    async (request, reply) => reply.code(201).send(request.ctx.repos.services.create(request.body)),
   );
 
   app.get(
@@ -79,7 +78,7 @@ export const serviceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
         response: { 200: serviceDetails, ...problemResponses },
       },
     },
-    async (request) => services.get(request.params.id),
+    async (request) => request.ctx.repos.services.get(request.params.id),
   );
 
   app.delete(
@@ -93,7 +92,7 @@ export const serviceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
       },
     },
     async (request, reply) => {
-      services.delete(request.params.id);
+      request.ctx.repos.services.delete(request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -108,6 +107,7 @@ export const serviceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app
         response: { 200: identityResponseSchema, ...problemResponses },
       },
     },
-    async (request) => tokenResponseFor(ctx, () => ({ service: services.get(request.params.id) })),
+    async (request) =>
+      tokenResponseFor(request.ctx, () => ({ service: request.ctx.repos.services.get(request.params.id) })),
   );
 };

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../context.js';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { compileGlob } from '../../domain/glob.js';
 import { stubInputSchema } from '../../domain/stub-schema.js';
@@ -42,11 +41,10 @@ function shadowed(routes: MarketoRouteTable, stub: Stub): string[] {
 }
 
 /** GET/POST/DELETE /admin/stubs: canned answers for any Marketo path (src/domain/stubs.ts). */
-export const stubRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; marketoRoutes: MarketoRouteTable }> = async (
+export const stubRoutes: FastifyPluginAsyncZod<{ marketoRoutes: MarketoRouteTable }> = async (
   app,
-  { ctx, marketoRoutes },
+  { marketoRoutes },
 ) => {
-  const { stubs } = ctx.harness;
   const view = (stub: Stub) => ({ ...stub, shadows: shadowed(marketoRoutes, stub) });
 
   app.get(
@@ -59,7 +57,7 @@ export const stubRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; marketoRoutes:
       },
       serializerCompiler: () => (data) => JSON.stringify(data),
     },
-    async () => ({ items: stubs.list().map(view) }),
+    async (request) => ({ items: request.ctx.harness.stubs.list().map(view) }),
   );
 
   app.post(
@@ -74,7 +72,7 @@ export const stubRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; marketoRoutes:
       serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (request, reply) => {
-      const stub = stubs.add(request.body, 'admin');
+      const stub = request.ctx.harness.stubs.add(request.body, 'admin');
       if (!stub) {
         throw new InvalidInputError(`A stub with id ${request.body.id} already exists`, [
           { path: 'body.id', message: 'already taken' },
@@ -93,8 +91,8 @@ export const stubRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; marketoRoutes:
         response: { 204: noContent, 401: problemResponses[401] },
       },
     },
-    async (_request, reply) => {
-      stubs.clear();
+    async (request, reply) => {
+      request.ctx.harness.stubs.clear();
       return reply.code(204).send(null);
     },
   );
@@ -110,7 +108,7 @@ export const stubRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; marketoRoutes:
       },
     },
     async (request, reply) => {
-      if (!stubs.remove(request.params.id)) throw new NotFoundError('Stub', request.params.id);
+      if (!request.ctx.harness.stubs.remove(request.params.id)) throw new NotFoundError('Stub', request.params.id);
       return reply.code(204).send(null);
     },
   );

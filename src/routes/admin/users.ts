@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CoreRouteOptions } from '../../context.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { idParams } from '../../http/schemas.js';
 
@@ -19,6 +18,16 @@ const userSchema = z
     roles: z.array(grantSchema.meta({ id: 'RoleGrant' })),
     createdAt: z.string(),
     updatedAt: z.string(),
+    userid: z.string().optional().describe('The login id (User Management API), where one was given; else the email'),
+    expiresAt: z.string().optional().describe('When the login expires; absent: never'),
+    invitation: z
+      .object({
+        status: z.enum(['pending', 'expired']),
+        sentAt: z.string(),
+        expiresAt: z.string().describe('7 days after it was sent'),
+      })
+      .optional()
+      .describe('While the user has not accepted the invitation (a pending user cannot be edited)'),
   })
   .meta({ id: 'User' });
 
@@ -49,9 +58,7 @@ const userList = z.object({ items: z.array(userSchema) });
 
 const userPatch = userInput.partial();
 
-export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
-  const { users } = ctx.repos;
-
+export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/users',
     {
@@ -61,7 +68,7 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
         response: { 200: userList, 401: problemResponses[401] },
       },
     },
-    async () => ({ items: users.list() }),
+    async (request) => ({ items: request.ctx.repos.users.list() }),
   );
 
   app.post(
@@ -74,13 +81,13 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
         response: { 201: userSchema, ...problemResponses },
       },
     },
-    async (request, reply) => reply.code(201).send(users.create(request.body)),
+    async (request, reply) => reply.code(201).send(request.ctx.repos.users.create(request.body)),
   );
 
   app.get(
     '/users/:id',
     { schema: { tags, summary: 'Get a user', params: idParams, response: { 200: userSchema, ...problemResponses } } },
-    async (request) => users.get(request.params.id),
+    async (request) => request.ctx.repos.users.get(request.params.id),
   );
 
   app.patch(
@@ -88,13 +95,29 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
     {
       schema: {
         tags,
-        summary: 'Change a user; roles replaces all role grants',
+        summary: 'Change a user; roles replaces all role grants (refused while the user is pending)',
         params: idParams,
         body: userPatch,
         response: { 200: userSchema, ...problemResponses },
       },
     },
-    async (request) => users.update(request.params.id, request.body),
+    async (request) => request.ctx.repos.users.update(request.params.id, request.body),
+  );
+
+  app.post(
+    '/users/:id/accept-invitation',
+    {
+      schema: {
+        tags,
+        summary: 'Accept the invitation of a pending user, as the invited person would (a test hook)',
+        description:
+          'An invitation (User Management API, Invite User) leaves the user pending: it cannot be edited or own a ' +
+          'service until accepted. 409 when there is no pending invitation or it expired (7 days after it was sent).',
+        params: idParams,
+        response: { 200: userSchema, ...problemResponses },
+      },
+    },
+    async (request) => request.ctx.repos.users.acceptInvitation(request.params.id),
   );
 
   app.delete(
@@ -108,7 +131,7 @@ export const userRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      users.delete(request.params.id);
+      request.ctx.repos.users.delete(request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CoreRouteOptions } from '../../context.js';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
 
@@ -28,9 +27,7 @@ const workspaceList = z.object({ items: z.array(workspaceSchema) });
 
 const workspacePatch = workspaceInput.partial();
 
-export const workspaceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (app, { ctx }) => {
-  const { workspaces } = ctx.repos;
-
+export const workspaceRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/workspaces',
     {
@@ -40,7 +37,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (a
         response: { 200: workspaceList, 401: problemResponses[401] },
       },
     },
-    async () => ({ items: workspaces.list() }),
+    async (request) => ({ items: request.ctx.repos.workspaces.list() }),
   );
 
   app.post(
@@ -53,7 +50,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (a
         response: { 201: workspaceSchema, ...problemResponses },
       },
     },
-    async (request, reply) => reply.code(201).send(workspaces.create(request.body)),
+    async (request, reply) => reply.code(201).send(request.ctx.repos.workspaces.create(request.body)),
   );
 
   app.get(
@@ -66,7 +63,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (a
         response: { 200: workspaceSchema, ...problemResponses },
       },
     },
-    async (request) => workspaces.get(request.params.id),
+    async (request) => request.ctx.repos.workspaces.get(request.params.id),
   );
 
   app.patch(
@@ -80,7 +77,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (a
         response: { 200: workspaceSchema, ...problemResponses },
       },
     },
-    async (request) => workspaces.update(request.params.id, request.body),
+    async (request) => request.ctx.repos.workspaces.update(request.params.id, request.body),
   );
 
   app.delete(
@@ -94,7 +91,7 @@ export const workspaceRoutes: FastifyPluginAsyncZod<CoreRouteOptions> = async (a
       },
     },
     async (request, reply) => {
-      workspaces.delete(request.params.id);
+      request.ctx.repos.workspaces.delete(request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -190,6 +190,30 @@ describe('POST /admin/reset', () => {
     expect(old.errors).toEqual([{ code: '601', message: 'Access token invalid' }]);
   });
 
+  it('the demo service holds every permission a served operation declares: none answers it 603, before or after a reset', async () => {
+    const app = await buildApp({ config: testConfig(), clock: frozenClock(), provisionDemo: true });
+    apps.push(app);
+    const spec = (await ok(call(app, 'GET', '/openapi.json'))) as {
+      paths: Record<string, Record<string, { 'x-marketo-permissions'?: string[] }>>;
+    };
+    const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, operation]) => (operation['x-marketo-permissions']?.length ?? 0) > 0)
+        .map(([method]) => ({ method: method.toUpperCase() as 'GET', url: path.replace(/\{[^}]+\}/g, '1') })),
+    );
+    expect(operations.length).toBeGreaterThan(40);
+    for (const round of ['at start', 'after a reset']) {
+      const [demo] = (await ok(call(app, 'GET', '/admin/services'))).items;
+      const token = await tokenFor(app, await ok(call(app, 'GET', `/admin/services/${demo.id}`)));
+      for (const { method, url } of operations) {
+        const response = await call(app, method, url, undefined, bearer(token));
+        expect(response.body, `${round}: ${method} ${url}`).not.toContain('"603"');
+        expect(response.statusCode, `${round}: ${method} ${url}`).not.toBe(403);
+      }
+      await ok(call(app, 'POST', '/admin/reset'), 204);
+    }
+  });
+
   it('a reset that fails leaves the previous state whole', async () => {
     const { app, writer } = await sample();
     await rest(app, writer, 'POST', '/rest/v1/leads.json', { input: [{ email: 'kept@example.com' }] });

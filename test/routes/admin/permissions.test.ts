@@ -7,6 +7,7 @@ interface CatalogEntry {
   group: 'Access API' | 'Access Admin';
   description: string;
   implies?: string[];
+  apiScope?: 'user-management';
 }
 
 // custom-services.md, "Permission List" (marketo-reference.md §4.1).
@@ -86,6 +87,12 @@ describe('GET /admin/permissions', () => {
     const admin = catalog.filter((p) => p.group === 'Access Admin');
     expect(admin.length).toBeGreaterThanOrEqual(2);
     expect(admin.map((p) => p.key)).toEqual(expect.arrayContaining(['access-admin', 'access-users']));
+  });
+
+  it('says that Access Users, alone of the Access Admin group, also counts on the User Management API', () => {
+    expect(catalog.filter((p) => p.apiScope !== undefined)).toEqual([
+      expect.objectContaining({ key: 'access-users', group: 'Access Admin', apiScope: 'user-management' }),
+    ]);
   });
 
   it('gives every entry a unique kebab-case key, a name and a description', () => {

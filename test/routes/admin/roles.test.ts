@@ -73,9 +73,16 @@ describe('/admin/roles', () => {
     const list = await call(instance.app, 'GET', '/admin/roles');
     expect(list.statusCode).toBe(200);
     const body = list.json();
-    expect(body.roles.map((r: { name: string }) => r.name)).toEqual(['Admin', 'Standard User', 'Reader']);
-    expect(body.roles[2]).toEqual(role);
-    expect(body._page).toEqual({ limit: 100, count: 3 });
+    // Marketo's system roles 1, 2, 24 and 25 (user-management.md, "Browse Roles"), then the custom ones.
+    expect(body.roles.map((r: { name: string }) => r.name)).toEqual([
+      'Admin',
+      'Standard User',
+      'RTP Launcher',
+      'RTP Editor',
+      'Reader',
+    ]);
+    expect(body.roles[4]).toEqual(role);
+    expect(body._page).toEqual({ limit: 100, count: 5 });
     expect(body._links.self.href).toBe('/admin/roles?limit=100&start=0');
     expect(body._links.next).toBeUndefined();
   });
@@ -86,7 +93,7 @@ describe('/admin/roles', () => {
     expect(page.roles.map((r: { name: string }) => r.name)).toEqual(['Standard User']);
     expect(page._page).toEqual({ limit: 1, count: 1 });
     expect(page._links.next.href).toBe('/admin/roles?limit=1&start=2');
-    const last = (await call(instance.app, 'GET', '/admin/roles?limit=1&start=2')).json();
+    const last = (await call(instance.app, 'GET', '/admin/roles?limit=1&start=4')).json();
     expect(last.roles.map((r: { name: string }) => r.name)).toEqual(['Third']);
     expect(last._links.next).toBeUndefined();
   });
@@ -451,7 +458,7 @@ describe('role subjects', () => {
   });
 });
 
-describe("system-defined roles (Marketo's 1 Admin and 2 Standard User)", () => {
+describe("system-defined roles (Marketo's 1 Admin, 2 Standard User, 24 RTP Launcher and 25 RTP Editor)", () => {
   it('exist from the start as system-defined; Admin holds every permission of the catalog', async () => {
     const admin = (await call(instance.app, 'GET', '/admin/roles/1')).json();
     expect(admin).toMatchObject({ id: 1, name: 'Admin', roleType: 'system-defined' });
@@ -462,9 +469,21 @@ describe("system-defined roles (Marketo's 1 Admin and 2 Standard User)", () => {
       name: 'Standard User',
       roleType: 'system-defined',
     });
+    // user-management.md, "Browse Roles": the RTP roles are system roles too; they hold no API permission.
+    for (const [id, name] of [
+      [24, 'RTP Launcher'],
+      [25, 'RTP Editor'],
+    ] as const) {
+      expect((await call(instance.app, 'GET', `/admin/roles/${id}`)).json()).toMatchObject({
+        id,
+        name,
+        roleType: 'system-defined',
+        permissionSets: [],
+      });
+    }
   });
 
-  it.each([1, 2])('role %i cannot be replaced, patched or deleted (409), and stays as it was', async (id) => {
+  it.each([1, 2, 24, 25])('role %i cannot be replaced, patched or deleted (409), and stays as it was', async (id) => {
     const { app } = instance;
     const before = (await call(app, 'GET', `/admin/roles/${id}`)).json();
     expectProblem(await call(app, 'PUT', `/admin/roles/${id}`, { name: 'Mine', roleType: 'user-defined' }), 409);
@@ -513,7 +532,7 @@ describe(`the Roles module at ${AEP_ROLES}`, () => {
     const role = await createRole({ name: 'Via AEP', permissionSets: ['read-only-lead'] }, AEP_ROLES);
     expect((await call(instance.app, 'GET', `/admin/roles/${role.id}`)).json()).toEqual(role);
     const list = (await call(instance.app, 'GET', AEP_ROLES)).json();
-    expect(list.roles.map((r: { id: number }) => r.id)).toEqual([1, 2, role.id]);
+    expect(list.roles.map((r: { id: number }) => r.id)).toEqual([1, 2, 24, 25, role.id]);
     expect(list._links.self.href).toBe(`${AEP_ROLES}?limit=100&start=0`);
   });
 
