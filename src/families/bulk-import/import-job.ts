@@ -176,6 +176,16 @@ function finish<Options>(
   return { state, dueAt: Math.max(job.dueAt, job.createdAt + BATCH_LIFETIME_MS), payload };
 }
 
+/** The job's file, read from where its last step stopped. */
+function readOn(
+  job: DueJob<ImportProgress<unknown>>,
+  repo: ImportRepository,
+  limit: { records: number; bytes: number },
+) {
+  const progress = job.payload;
+  return readRecords(repo.file(job.id, progress.fileBytes), progress.format, progress.at, limit);
+}
+
 /** The header first, then the whole file: a malformed file or an unknown column fails the import before any row. */
 function check<Options>(
   job: DueJob<ImportProgress<Options>>,
@@ -183,10 +193,9 @@ function check<Options>(
   target: ImportTarget<Options>,
 ): Step<Options> {
   const progress = job.payload;
-  const file = repo.file(job.id, progress.fileBytes);
   const failed = (failure: string) => finish(job, repo, FAILED, { ...progress, failure });
   if (progress.header === undefined) {
-    const read = readRecords(file, progress.format, progress.at, { records: 1, bytes: IMPORT_SLICE_BYTES });
+    const read = readOn(job, repo, { records: 1, bytes: IMPORT_SLICE_BYTES });
     if ('malformed' in read) return failed(read.malformed);
     const header = read.records[0]?.map((name) => name.trim());
     // Ours: the file must name its fields in its first row (bulk-lead-import.md, "Import File").
@@ -205,7 +214,7 @@ function check<Options>(
       payload: { ...progress, header, columns: mapped, rowsStart: read.next, at: read.next },
     };
   }
-  const read = readRecords(file, progress.format, progress.at, { records: CHECK_RECORDS, bytes: CHECK_SLICE_BYTES });
+  const read = readOn(job, repo, { records: CHECK_RECORDS, bytes: CHECK_SLICE_BYTES });
   if ('malformed' in read) return failed(read.malformed);
   const at = read.end ? progress.rowsStart! : read.next;
   return {
@@ -222,8 +231,7 @@ function importRows<Options>(
   target: ImportTarget<Options>,
 ): Step<Options> {
   const progress = job.payload;
-  const file = repo.file(job.id, progress.fileBytes);
-  const read = readRecords(file, progress.format, progress.at, { records: ROWS_PER_STEP, bytes: IMPORT_SLICE_BYTES });
+  const read = readOn(job, repo, { records: ROWS_PER_STEP, bytes: IMPORT_SLICE_BYTES });
   // The check read the whole file: a file changed since is the fake's fault, and fails the job.
   if ('malformed' in read) throw new Error(`the import file changed after it was checked: ${read.malformed}`);
   const columns = progress.columns!;
