@@ -42,6 +42,7 @@ export const bulkImport = defineFamily({
   migrations,
   repository: ({ db }) => new ImportRepository(db),
   jobs: { leads: leadImportJob },
+  reset: (repo) => repo.forget(),
   seed: {
     item: importSeed,
     load(repo, items, { fail, unique }) {

@@ -19,18 +19,12 @@ export interface FileBytes {
   read(position: number, length: number): Buffer;
 }
 
-/** Where a read starts: a byte offset at the start of a record, and that record's line (1-based). */
-export interface FilePosition {
-  position: number;
-  line: number;
-}
-
 export type ReadResult =
   | {
       /** Each record's values, in the file's order; blank lines are skipped. */
       records: string[][];
-      /** Where the next read starts. */
-      next: FilePosition;
+      /** Where the next read starts: the byte after the last record read. */
+      next: number;
       /** Nothing is left to read. */
       end: boolean;
     }
@@ -50,17 +44,20 @@ const OPTIONS = {
   record_delimiter: ['\r\n', '\n', '\r'],
 };
 
-/** Reads up to `limit.records` records from `from`, parsing slices of `limit.bytes` bytes (grown for a long record). */
+/**
+ * Reads up to `limit.records` records from byte `from` (the start of a record), parsing slices of `limit.bytes` bytes
+ * (grown for a long record).
+ */
 export function readRecords(
   file: FileBytes,
   format: ImportFormat,
-  from: FilePosition,
+  from: number,
   limit: { records: number; bytes: number },
 ): ReadResult {
   for (let size = limit.bytes; ; size *= 4) {
-    const length = Math.min(file.size - from.position, size);
-    const final = from.position + length >= file.size;
-    const slice = file.read(from.position, length);
+    const length = Math.min(file.size - from, size);
+    const final = from + length >= file.size;
+    const slice = file.read(from, length);
     const records: string[][] = [];
     let consumed = 0;
     let cutAt = -1;
@@ -69,7 +66,7 @@ export function readRecords(
       parse(slice, {
         ...OPTIONS,
         delimiter: DELIMITERS[format],
-        bom: from.position === 0,
+        bom: from === 0,
         to: limit.records,
         // Each record as it ends, with the bytes read so far (its record delimiter included); none kept by csv-parse.
         on_record: (record: string[], context: { bytes: number }) => {
@@ -90,14 +87,13 @@ export function readRecords(
     if (records.length === 0 && !final) continue;
     if (failure !== undefined && (final ? true : records.length === 0)) {
       // Only a slice that reaches the end of the file tells a malformed record from one the slice cut.
-      if (final)
-        return { malformed: malformedAt(from.line + lineBreaks(slice, firstRecordAt(slice, consumed)), failure) };
+      if (final) return { malformed: malformedAt(lineAt(file, from + firstRecordAt(slice, consumed)), failure) };
       continue;
     }
     // At the end with nothing more to take (blank lines after the last record): the whole slice is read.
     if (final && failure === undefined && records.length < limit.records) consumed = slice.length;
-    const next = { position: from.position + consumed, line: from.line + lineBreaks(slice, consumed) };
-    return { records, next, end: next.position >= file.size };
+    const next = from + consumed;
+    return { records, next, end: next >= file.size };
   }
 }
 
@@ -114,13 +110,12 @@ function firstRecordAt(bytes: Buffer, offset: number): number {
   return at;
 }
 
-/** Line breaks (CRLF, LF or CR) in the first `length` bytes. */
-function lineBreaks(bytes: Buffer, length: number): number {
-  let n = 0;
-  for (let i = 0; i < length; i++) {
-    const byte = bytes[i];
-    if (byte === 0x0a) n++;
-    else if (byte === 0x0d && bytes[i + 1] !== 0x0a) n++;
+/** The line (1-based) at byte `offset`: line breaks (CRLF, LF or CR) counted from the start, only for a message. */
+function lineAt(file: FileBytes, offset: number): number {
+  const bytes = file.read(0, offset + 1);
+  let line = 1;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) line++;
   }
-  return n;
+  return line;
 }

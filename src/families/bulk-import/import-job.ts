@@ -43,13 +43,13 @@ export const IMPORT_START_MS = 1000;
 const QUEUE_RETRY_MS = 1000;
 
 /** Rows one import step writes, and the bytes it parses for them (grown for a longer row). */
-const ROWS_PER_STEP = 500;
-const IMPORT_SLICE_BYTES = 64 * 1024;
+const ROWS_PER_STEP = 250;
+const IMPORT_SLICE_BYTES = 32 * 1024;
 /** The check reads more per step: it only parses. */
-const CHECK_SLICE_BYTES = 256 * 1024;
+const CHECK_SLICE_BYTES = 64 * 1024;
 const CHECK_RECORDS = 1_000_000;
 
-const position = z.strictObject({ position: z.number().int().min(0), line: z.number().int().min(1) });
+const position = z.number().int().min(0);
 
 /** What every import's job keeps, beside its target's options. */
 const progressShape = {
@@ -57,7 +57,7 @@ const progressShape = {
   fileBytes: z.number().int().min(0),
   /** Checking the whole file, then importing its rows. */
   phase: z.enum(['checking', 'importing']),
-  /** Where the next step reads. */
+  /** Where the next step reads: a byte offset. */
   at: position,
   /** The header as the file names its columns, and the target's field for each (null: a column without a name). */
   header: z.array(z.string()).optional(),
@@ -122,7 +122,7 @@ export function newProgress<Options>(
     format,
     fileBytes,
     phase: 'checking',
-    at: { position: 0, line: 1 },
+    at: 0,
     rows: 0,
     imported: 0,
     failed: 0,

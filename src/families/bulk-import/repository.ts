@@ -26,12 +26,20 @@ export interface StoredProblem extends ImportProblem {
   kind: ProblemKind;
 }
 
+/** How many chunks the repository keeps from the last reads: a step's slice spans at most two. */
+const KEPT_CHUNKS = 2;
+
 /** How many rows a snapshot or a failures file reads at a time. */
 const PAGE_ROWS = 1000;
 
 /** Import files and their failed and warned rows (the jobs themselves are the core's). */
 export class ImportRepository {
   private readonly s;
+  /**
+   * The chunks read last (a step reads on where the one before stopped, mostly in the same chunk): a file's chunks
+   * never change, and go with their job; emptied by reset, when job ids start again.
+   */
+  private recent: StoredChunk[] = [];
 
   constructor(db: Database) {
     this.s = {
@@ -87,7 +95,9 @@ export class ImportRepository {
         if (end <= position) return Buffer.alloc(0);
         const first = Math.floor(position / CHUNK_BYTES);
         const last = Math.floor((end - 1) / CHUNK_BYTES);
-        const bytes = Buffer.concat(this.s.chunks.all(jobId, first, last).map((chunk) => chunk.data));
+        const chunks: Buffer[] = [];
+        for (let seq = first; seq <= last; seq++) chunks.push(this.chunk(jobId, seq, last));
+        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
         return bytes.subarray(position - first * CHUNK_BYTES, end - first * CHUNK_BYTES);
       },
     };
@@ -95,6 +105,22 @@ export class ImportRepository {
 
   deleteFile(jobId: number): void {
     this.s.deleteChunks.run(jobId);
+    this.recent = this.recent.filter((chunk) => chunk.jobId !== jobId);
+  }
+
+  /** Chunk `seq` of a job's file, from the recent ones or read with those up to `last`. */
+  private chunk(jobId: number, seq: number, last: number): Buffer {
+    const kept = this.recent.find((chunk) => chunk.jobId === jobId && chunk.seq === seq);
+    if (kept) return kept.data;
+    const read = this.s.chunks.all(jobId, seq, last).map((row, i) => ({ jobId, seq: seq + i, data: row.data }));
+    if (read.length === 0) throw new Error(`import ${jobId} has no chunk ${seq} of its file`);
+    this.recent = [...read, ...this.recent].slice(0, KEPT_CHUNKS);
+    return read[0]!.data;
+  }
+
+  /** Forgets the chunks read last (a reset: job ids start again). */
+  forget(): void {
+    this.recent = [];
   }
 
   addProblems(jobId: number, kind: ProblemKind, problems: readonly ImportProblem[]): void {

@@ -76,6 +76,22 @@ describe('imports are state', () => {
     expect(await env.status(queued)).toEqual({ code: '1013', message: 'Object not found' });
   });
 
+  it('after a reset mid-import, a new import with the same batch id reads its own file, not the one before', async () => {
+    const env = await instance();
+    const first = await env.submit(rowsOf(5_000));
+    env.clock.advance(2);
+    // One turn of the runner: the first import is on its way, a chunk of its file read.
+    env.app.ctx.jobs.runDue();
+    expect(env.app.ctx.jobs.get(leadImportJob, first)!.state).toBe('Importing');
+    expect((await call(env.app, 'POST', '/admin/reset')).statusCode).toBe(204);
+    const second = await env.submit('email,firstName\nafter-reset@example.com,New\n');
+    expect(second).toBe(first);
+    await env.finish();
+    expect(await env.status(second)).toMatchObject({ status: 'Complete', numOfLeadsProcessed: 1 });
+    expect(await env.lead('after-reset@example.com')).toHaveLength(1);
+    expect(await env.lead('state0@example.com')).toEqual([]);
+  });
+
   it('a file database opened again resumes an import mid-way, and imports each row once', async () => {
     const dir = makeTempDir();
     cleanups.push(dir.remove);
