@@ -31,6 +31,7 @@ import { SeedError } from './domain/seed.js';
 import { FAMILIES } from './families.js';
 import { type AnyFamily, familyRepo, migrationsOf } from './family.js';
 import { harnessRoutes } from './routes/admin/harness.js';
+import { leastPrivilegeRoutes } from './routes/admin/least-privilege.js';
 import { stubRoutes } from './routes/admin/stubs.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
 import { partitionRoutes } from './routes/admin/partitions.js';
@@ -38,6 +39,7 @@ import { roleRoutes } from './routes/admin/roles.js';
 import { serviceRoutes } from './routes/admin/services.js';
 import { userRoutes } from './routes/admin/users.js';
 import { workspaceRoutes } from './routes/admin/workspaces.js';
+import { consoleRoutes } from './routes/console.js';
 import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
 import { statsRoutes } from './routes/stats.js';
@@ -89,6 +91,7 @@ for (const [name, plugin] of Object.entries({
   serviceRoutes,
   harnessRoutes,
   stubRoutes,
+  leastPrivilegeRoutes,
 })) {
   named(name, plugin);
 }
@@ -247,6 +250,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   registerLazyDocs(app, '/docs');
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(named('healthRoutes', healthRoutes), { database: db.memory ? 'memory' : 'file' });
+  await app.register(named('consoleRoutes', consoleRoutes));
 
   await app.register(
     named('identityPlane', async (identity: FastifyInstance) => {
@@ -273,6 +277,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     }
     await admin.register(harnessRoutes, { seedSchema: ctx.seedSchema });
     await admin.register(stubRoutes, { marketoRoutes });
+    await admin.register(leastPrivilegeRoutes);
   });
   await app.register(adminPlane, { prefix: '/admin' });
   // Adobe's access-control path, so code written against the Roles API works unchanged.

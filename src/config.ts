@@ -27,6 +27,15 @@ export const configSchema = z
       .min(1024 * 1024)
       .max(4 * 1024 * 1024 * 1024)
       .default(32 * 1024 * 1024),
+    // The least-privilege ledger (issue 31): what it holds in all, in bytes (8 MiB), the oldest entries dropped first.
+    LEAST_PRIVILEGE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(1024 * 1024 * 1024)
+      .default(8 * 1024 * 1024),
+    // "fail": stopping the server or fake.close() reports every integration holding permissions it never used.
+    LEAST_PRIVILEGE_CHECK: z.enum(['off', 'fail']).default('off'),
     // Marketo stopped accepting ?access_token= on 2026-08-31 (marketo-reference.md §1.4).
     ACCESS_TOKEN_QUERY: z.enum(['reject', 'accept']).default('reject'),
     TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
@@ -104,6 +113,12 @@ const SETTING_HELP: Record<keyof Config, { flag?: string; help: string }> = {
   RATE_LIMITS: { help: "off, or marketo: Marketo's rate limit (606), concurrency (615) and daily quota (607)" },
   JOURNAL_LIMIT: { help: 'how many requests GET /admin/requests keeps' },
   JOURNAL_MAX_BYTES: { help: 'how many bytes the journal keeps at most, oldest entries dropped first' },
+  LEAST_PRIVILEGE_MAX_BYTES: {
+    help: 'how many bytes the least-privilege ledger keeps at most, oldest entries dropped first',
+  },
+  LEAST_PRIVILEGE_CHECK: {
+    help: 'off, or fail: stopping reports (and fails on) integrations holding permissions they never used',
+  },
   ACCESS_TOKEN_QUERY: { help: 'the legacy ?access_token= on REST calls: reject or accept' },
   TOKEN_TTL_SECONDS: { help: 'access token lifetime in seconds' },
   POD: { help: 'pod suffix of access tokens (<uuid>:<pod>)' },
@@ -118,7 +133,9 @@ function usage(): string {
   const defaults: Record<string, unknown> = configSchema.parse({});
   const shown = (key: keyof Config) => `default ${defaults[key] ?? 'unset'}`;
   const keys = Object.keys(SETTING_HELP) as (keyof Config)[];
-  const row = (left: string, text: string) => `  ${left.padEnd(24)}${text}`;
+  // The widest left column (a flag, or a variable without one) and two spaces.
+  const width = Math.max(24, ...keys.map((key) => (SETTING_HELP[key].flag ?? key).length + 2));
+  const row = (left: string, text: string) => `  ${left.padEnd(width)}${text}`;
   return [
     'Usage: fake-marketo [options]',
     '',

@@ -1,6 +1,7 @@
 import type { AdjustableClock } from './clock.js';
 import { AccessCache } from './domain/access-cache.js';
 import { CoreEvents } from './domain/core-events.js';
+import { DecisionLedger } from './domain/decision-ledger.js';
 import { Faults } from './domain/faults.js';
 import { Journal } from './domain/journal.js';
 import { Limits, startingLimits } from './domain/limits.js';
@@ -31,13 +32,15 @@ export interface Repositories extends CoreRepositories {
   subscription: SubscriptionStore;
 }
 
-/** The test-harness state that lives in memory: journal, faults, limits, usage counters and stubs. */
+/** The test-harness state that lives in memory: journal, faults, limits, usage counters, stubs, least-privilege ledger. */
 export interface Harness {
   journal: Journal;
   faults: Faults;
   limits: Limits;
   usage: UsageStats;
   stubs: Stubs;
+  /** The authorization decisions behind the least-privilege report; kept by POST /admin/reset (issue 31). */
+  ledger: DecisionLedger;
 }
 
 /** The demo service a CLI start provisions: fixed credentials and permissions where given. */
@@ -178,6 +181,7 @@ export function createContext(
     limits: new Limits(startingLimits(config.RATE_LIMITS), clock),
     usage: new UsageStats(),
     stubs,
+    ledger: new DecisionLedger(config.LEAST_PRIVILEGE_MAX_BYTES),
   };
   return {
     config,

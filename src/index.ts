@@ -5,6 +5,7 @@ export { ConfigError, loadConfig, testConfig, type Config } from './config.js';
 export { randomIds, sequentialIds, type Ids } from './ids.js';
 export { PERMISSIONS, type Permission } from './domain/permissions.js';
 export { SeedError } from './domain/seed.js';
+export { LeastPrivilegeError } from './least-privilege.js';
 export { parseSeed, readSeedFile, type Seed, type SeedInput } from './seed.js';
 export type { JournalEntry, JournalFilter } from './domain/journal.js';
 export type { Stub, StubInput, StubResponse } from './domain/stubs.js';

@@ -121,7 +121,8 @@ function dryRun(ctx: AppContext, work: () => void): void {
 
 /**
  * POST /admin/reset: the baseline subscription, no tokens, an empty journal, no faults, the seed's stubs only, fresh
- * counters, the start clock.
+ * counters, the start clock. The least-privilege ledger is kept: a suite resets before every test, and its report
+ * must see the whole suite (issue 31; DELETE /admin/least-privilege clears it).
  */
 export function resetToBaseline(ctx: AppContext): void {
   const { seed, demo, clock } = ctx.baseline;

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { CLI_USAGE, ConfigError, loadConfig, parseCommandLine, startedByNpm } from './config.js';
 import { SeedError } from './domain/seed.js';
+import { closeWithLeastPrivilegeCheck } from './least-privilege.js';
 import { terminalLogStream } from './log-format.js';
 import type { Service } from './storage/services.js';
 
@@ -80,8 +81,10 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    await app.close();
-    process.exit(0);
+    // LEAST_PRIVILEGE_CHECK=fail: integrations holding permissions they never used fail the run.
+    const unused = await closeWithLeastPrivilegeCheck(app);
+    if (unused) process.stderr.write(`fake-marketo: ${unused.message}\n`);
+    process.exit(unused ? 1 : 0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -7,6 +7,7 @@ import { formatPath } from './domain/seed.js';
 import { stubInputSchema } from './domain/stub-schema.js';
 import type { Stub, StubInput } from './domain/stubs.js';
 import { type ExpectedCount, verifyRequests } from './domain/verify.js';
+import { closeWithLeastPrivilegeCheck } from './least-privilege.js';
 import { resetToBaseline } from './lifecycle.js';
 import { readSeedFile, type SeedInput } from './seed.js';
 
@@ -89,6 +90,10 @@ export interface FakeMarketo {
   removeStub(id: string): boolean;
   /** The Fastify instance, for `inject`. */
   app: FastifyInstance;
+  /**
+   * Stops the server. With LEAST_PRIVILEGE_CHECK=fail, rejects (a LeastPrivilegeError) when an API-only user holds
+   * permissions their calls never needed.
+   */
   close(): Promise<void>;
 }
 
@@ -147,7 +152,9 @@ export async function startFakeMarketo(options: StartOptions = {}): Promise<Fake
       return app.ctx.harness.stubs.remove(id);
     },
     async close() {
-      await app.close();
+      // LEAST_PRIVILEGE_CHECK=fail: closed all the same, then rejected naming each integration's unused permissions.
+      const unused = await closeWithLeastPrivilegeCheck(app);
+      if (unused) throw unused;
     },
   };
 }

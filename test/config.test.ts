@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       RATE_LIMITS: 'off',
       JOURNAL_LIMIT: 1000,
       JOURNAL_MAX_BYTES: 33554432,
+      LEAST_PRIVILEGE_MAX_BYTES: 8388608,
+      LEAST_PRIVILEGE_CHECK: 'off',
       ACCESS_TOKEN_QUERY: 'reject',
       TOKEN_TTL_SECONDS: 3600,
       POD: 'ab',

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundleOptions } from '../scripts/bundle.js';
@@ -26,6 +27,8 @@ const CONFIG_VARIABLES = [
   'LOG_LEVEL',
   'JOURNAL_LIMIT',
   'JOURNAL_MAX_BYTES',
+  'LEAST_PRIVILEGE_MAX_BYTES',
+  'LEAST_PRIVILEGE_CHECK',
   'DEMO_CLIENT_ID',
   'DEMO_CLIENT_SECRET',
   'DEMO_PERMISSIONS',
@@ -302,6 +305,10 @@ describe('the bundled CLI (dist/fake-marketo.mjs, the package bin)', () => {
     const docs = await fetch(`${baseUrl}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');
+    // The console's script is served as its own source: bundled, it is still a script a browser can run.
+    const script = await (await fetch(`${baseUrl}/console/console.js`)).text();
+    expect(() => new Script(script)).not.toThrow();
+    expect(script).toContain('/admin/permissions');
   });
 });
 
@@ -504,6 +511,50 @@ describe('acknowledged imports survive kill -9 (issue 25)', () => {
     ).json()) as { result: { email: string }[] };
     expect(found.result.map((lead) => lead.email)).toEqual(['kill0@example.com', 'kill299@example.com']);
   }, 30_000);
+});
+
+describe('LEAST_PRIVILEGE_CHECK=fail (issue 31)', () => {
+  const DEMO = { DEMO_CLIENT_ID: 'ci-client-id', DEMO_CLIENT_SECRET: 'ci-client-secret-0123456789' };
+
+  async function readLeads(base: string): Promise<void> {
+    const query = new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO.DEMO_CLIENT_ID });
+    query.set('client_secret', DEMO.DEMO_CLIENT_SECRET);
+    const { access_token } = (await (await fetch(`${base}/identity/oauth/token?${query}`)).json()) as {
+      access_token: string;
+    };
+    const leads = await fetch(`${base}/rest/v1/leads.json?filterType=id&filterValues=1`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    expect(((await leads.json()) as { success: boolean }).success).toBe(true);
+  }
+
+  /** Starts with the demo role holding `permissions`, reads leads once, stops: the exit code and stderr. */
+  async function readLeadsAndStop(permissions: string): Promise<{ code: number | null; stderr: string }> {
+    const server = start(['--memory', '--port', '0'], {
+      ...DEMO,
+      DEMO_PERMISSIONS: permissions,
+      LEAST_PRIVILEGE_CHECK: 'fail',
+      LOG_LEVEL: 'silent',
+    });
+    const [, base] = await waitFor(server, LISTENING);
+    await readLeads(base!);
+    server.child.kill('SIGTERM');
+    return { code: await server.exited, stderr: server.stderr() };
+  }
+
+  it('stopping the server reports an integration holding permissions it never used, and exits 1', async () => {
+    const { code, stderr } = await readLeadsAndStop('read-only-lead,read-only-assets');
+    expect(code).toBe(1);
+    expect(stderr).toContain('LEAST_PRIVILEGE_CHECK=fail');
+    expect(stderr).toContain(
+      'demo-api-user@fake-marketo.local (service Demo Service), 1 call(s): in Default holds read-only-assets never ' +
+        'needed (needed: read-only-lead)',
+    );
+  });
+
+  it('exits 0 when every permission held was needed', async () => {
+    expect(await readLeadsAndStop('read-only-lead')).toEqual({ code: 0, stderr: '' });
+  });
 });
 
 describe('in a container or a CI job (issue 18)', () => {

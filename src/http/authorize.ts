@@ -2,6 +2,7 @@ import type { FastifyContextConfig, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { MarketoError } from '../domain/errors.js';
 import { logsEveryRequest } from './journal.js';
+import { recordDecision } from './least-privilege.js';
 import { apiScopeOf } from './wire-formats.js';
 
 /**
@@ -23,6 +24,7 @@ export function authorize(ctx: AppContext) {
     );
     request.decision = decision;
     request.access = caller.context;
+    recordDecision(request, config, decision);
     if (!decision.allowed) {
       // Once per caller and route until their access changes (a client retrying would flood the log); every
       // denial is in the journal, and in the log at debug.
