@@ -82,7 +82,12 @@ export const bulkImport = defineFamily({
         state: QUEUED,
         // Far ahead: the example stays as it is while the contract test looks at it.
         dueAt: '2099-01-01T00:00:00Z',
-        payload: newProgress('csv', Buffer.byteLength(EXAMPLE_FILE), EXAMPLE_OPTIONS),
+        payload: newProgress(
+          'csv',
+          Buffer.byteLength(EXAMPLE_FILE),
+          { header: ['email', 'firstName'], columns: ['email', 'firstName'], rowsStart: 16 },
+          EXAMPLE_OPTIONS,
+        ),
       },
       {
         id: 9002,
@@ -91,10 +96,12 @@ export const bulkImport = defineFamily({
         state: COMPLETE,
         dueAt: '2099-01-01T00:00:00Z',
         payload: {
-          ...newProgress('csv', 0, { ...EXAMPLE_OPTIONS, lookupField: 'id' }),
-          phase: 'importing',
-          header: ['email', 'firstName'],
-          columns: ['email', 'firstName'],
+          ...newProgress(
+            'csv',
+            0,
+            { header: ['email', 'firstName'], columns: ['email', 'firstName'], rowsStart: 16 },
+            { ...EXAMPLE_OPTIONS, lookupField: 'id' },
+          ),
           rows: 2,
           imported: 1,
           failed: 1,

@@ -8,14 +8,15 @@ import {
   type JobStepContext,
   type Jobs,
 } from '../../engines/jobs/kinds.js';
-import { IMPORT_FORMATS, readRecords } from './file-reader.js';
+import { checkFile, IMPORT_FORMATS, type ImportFormat, readHeader, readRecords } from './file-reader.js';
 import type { ImportProblem, ImportRepository } from './repository.js';
 
 /**
- * A bulk import on the fake's clock (bulk-import.md): Queued, then Importing — the whole file checked first, so a
- * malformed one fails before any row is written; then its rows imported a few hundred per step — then Complete, or
- * Failed with a message. What each kind imports into (leads; custom objects and program members to come) is its
- * target, reached through a port; the file, the queue, the counts and the failures and warnings files are the same.
+ * A bulk import on the fake's clock (bulk-import.md): its file checked whole as it arrives (checkImportFile), so that
+ * a malformed one fails before any row is written; then Queued, Importing — its rows imported a few hundred per step —
+ * and Complete, or Failed with a message. What each kind imports into (leads; custom objects and program members to
+ * come) is its target, reached through a port; the file, the queue, the counts and the failures and warnings files
+ * are the same.
  */
 
 export const QUEUED = 'Queued';
@@ -42,12 +43,8 @@ export const QUEUED_MS = 1000;
 export const IMPORT_START_MS = 1000;
 const QUEUE_RETRY_MS = 1000;
 
-/** Rows one import step writes, and the bytes it parses for them (grown for a longer row). */
-const ROWS_PER_STEP = 250;
-const IMPORT_SLICE_BYTES = 32 * 1024;
-/** The check reads more per step: it only parses. */
-const CHECK_SLICE_BYTES = 64 * 1024;
-const CHECK_RECORDS = 1_000_000;
+/** The bytes of the file one import step reads, to the next line break (more for a value with line breaks in it). */
+const STEP_BYTES = 32 * 1024;
 
 const position = z.number().int().min(0);
 
@@ -55,21 +52,17 @@ const position = z.number().int().min(0);
 const progressShape = {
   format: z.enum(IMPORT_FORMATS),
   fileBytes: z.number().int().min(0),
-  /** Checking the whole file, then importing its rows. */
-  phase: z.enum(['checking', 'importing']),
-  /** Where the next step reads: a byte offset. */
-  at: position,
   /** The header as the file names its columns, and the target's field for each (null: a column without a name). */
-  header: z.array(z.string()).optional(),
-  columns: z.array(z.string().nullable()).optional(),
-  /** Where the data rows start, after the header. */
-  rowsStart: position.optional(),
+  header: z.array(z.string()),
+  columns: z.array(z.string().nullable()),
+  /** Where the next step reads: a byte offset (after the header at first). */
+  at: position,
   /** Data rows read so far. */
   rows: z.number().int().min(0),
   imported: z.number().int().min(0),
   failed: z.number().int().min(0),
   warned: z.number().int().min(0),
-  /** Why the import failed (status Failed). */
+  /** Why the import fails (its file was refused when it arrived) or failed. */
   failure: z.string().optional(),
 };
 
@@ -112,21 +105,56 @@ export function queuedImports(jobs: Jobs): number {
   return importsIn(jobs, [QUEUED, IMPORTING]).length;
 }
 
-/** The first progress of an import of `fileBytes` bytes. */
+/** What the check of a file on its arrival found: where its rows start, or why the import fails. */
+export type CheckedFile =
+  { header: string[]; columns: (string | null)[]; rowsStart: number } | { failure: string; header?: string[] };
+
+/**
+ * Checks an uploaded file before its import is made: the whole file parses (a quote left open does not), its first
+ * row names the fields, and the target knows each (an unknown column fails the whole import), none twice.
+ */
+export async function checkImportFile<Options>(
+  file: Buffer,
+  format: ImportFormat,
+  target: ImportTarget<Options>,
+  context: TargetContext,
+): Promise<CheckedFile> {
+  const malformed = await checkFile(file, format);
+  if (malformed !== undefined) return { failure: malformed };
+  const first = readHeader(file, format);
+  // Ours: the file must name its fields in its first row (bulk-lead-import.md, "Import File").
+  if (!first) return { failure: 'The file is empty: its first row must name the fields to import' };
+  const header = first.header.map((name) => name.trim());
+  const columns = target.columns(
+    header.filter((name) => name !== ''),
+    context,
+  );
+  if (!Array.isArray(columns)) return { failure: columns.problem, header };
+  const duplicate = columns.find((column, i) => columns.indexOf(column) !== i);
+  if (duplicate !== undefined) return { failure: `Field '${duplicate}' is named more than once in the header`, header };
+  // A column without a name (a trailing delimiter) is left out.
+  let next = 0;
+  return { header, columns: header.map((name) => (name === '' ? null : columns[next++]!)), rowsStart: first.next };
+}
+
+/** The first progress of an import of `fileBytes` bytes, as its check found the file. */
 export function newProgress<Options>(
-  format: ImportProgress<Options>['format'],
+  format: ImportFormat,
   fileBytes: number,
+  checked: CheckedFile,
   options: Options,
 ): ImportProgress<Options> {
   return {
     format,
     fileBytes,
-    phase: 'checking',
-    at: 0,
+    header: checked.header ?? [],
+    columns: 'columns' in checked ? checked.columns : [],
+    at: 'rowsStart' in checked ? checked.rowsStart : 0,
     rows: 0,
     imported: 0,
     failed: 0,
     warned: 0,
+    ...('failure' in checked ? { failure: checked.failure } : {}),
     options,
   };
 }
@@ -138,9 +166,11 @@ export function defineImportJob<Options>(target: ImportTarget<Options>): ImportJ
     step(job, context: JobStepContext<ImportRepository>) {
       switch (job.state) {
         case QUEUED:
+          // A file refused when it arrived: the import fails when its turn comes.
+          if (job.payload.failure !== undefined) return finish(job, context.repo, FAILED, job.payload);
           return startWhenFree(job, context.jobs);
         case IMPORTING:
-          return job.payload.phase === 'checking' ? check(job, context, target) : importRows(job, context, target);
+          return importRows(job, context, target);
         default:
           // Complete or Failed, seven days on: the batch is gone.
           context.repo.deleteFile(job.id);
@@ -176,54 +206,6 @@ function finish<Options>(
   return { state, dueAt: Math.max(job.dueAt, job.createdAt + BATCH_LIFETIME_MS), payload };
 }
 
-/** The job's file, read from where its last step stopped. */
-function readOn(
-  job: DueJob<ImportProgress<unknown>>,
-  repo: ImportRepository,
-  limit: { records: number; bytes: number },
-) {
-  const progress = job.payload;
-  return readRecords(repo.file(job.id, progress.fileBytes), progress.format, progress.at, limit);
-}
-
-/** The header first, then the whole file: a malformed file or an unknown column fails the import before any row. */
-function check<Options>(
-  job: DueJob<ImportProgress<Options>>,
-  { repo, port }: JobStepContext<ImportRepository>,
-  target: ImportTarget<Options>,
-): Step<Options> {
-  const progress = job.payload;
-  const failed = (failure: string) => finish(job, repo, FAILED, { ...progress, failure });
-  if (progress.header === undefined) {
-    const read = readOn(job, repo, { records: 1, bytes: IMPORT_SLICE_BYTES });
-    if ('malformed' in read) return failed(read.malformed);
-    const header = read.records[0]?.map((name) => name.trim());
-    // Ours: the file must name its fields in its first row (bulk-lead-import.md, "Import File").
-    if (!header) return failed('The file is empty: its first row must name the fields to import');
-    const named = header.filter((name) => name !== '');
-    const columns = target.columns(named, { port, at: job.dueAt });
-    if (!Array.isArray(columns)) return failed(columns.problem);
-    const duplicate = columns.find((column, i) => columns.indexOf(column) !== i);
-    if (duplicate !== undefined) return failed(`Field '${duplicate}' is named more than once in the header`);
-    // A column without a name (a trailing delimiter) is left out.
-    let next = 0;
-    const mapped = header.map((name) => (name === '' ? null : columns[next++]!));
-    return {
-      state: IMPORTING,
-      dueAt: job.dueAt,
-      payload: { ...progress, header, columns: mapped, rowsStart: read.next, at: read.next },
-    };
-  }
-  const read = readOn(job, repo, { records: CHECK_RECORDS, bytes: CHECK_SLICE_BYTES });
-  if ('malformed' in read) return failed(read.malformed);
-  const at = read.end ? progress.rowsStart! : read.next;
-  return {
-    state: IMPORTING,
-    dueAt: job.dueAt,
-    payload: { ...progress, phase: read.end ? 'importing' : 'checking', at },
-  };
-}
-
 /** The next rows, written through the target in one step (one transaction). */
 function importRows<Options>(
   job: DueJob<ImportProgress<Options>>,
@@ -231,10 +213,10 @@ function importRows<Options>(
   target: ImportTarget<Options>,
 ): Step<Options> {
   const progress = job.payload;
-  const read = readOn(job, repo, { records: ROWS_PER_STEP, bytes: IMPORT_SLICE_BYTES });
-  // The check read the whole file: a file changed since is the fake's fault, and fails the job.
+  const read = readRecords(repo.file(job.id, progress.fileBytes), progress.format, progress.at, STEP_BYTES);
+  // The file was checked whole when it arrived: a file changed since is the fake's fault, and fails the job.
   if ('malformed' in read) throw new Error(`the import file changed after it was checked: ${read.malformed}`);
-  const columns = progress.columns!;
+  const columns = progress.columns;
   const failures: ImportProblem[] = [];
   const warnings: ImportProblem[] = [];
   const rows: Record<string, string>[] = [];

@@ -23,7 +23,7 @@ export type LeadImportOptions = z.infer<typeof leadImportOptions>;
 /** The API Method Name of the activities a lead import writes (its operation, importLeadUsingPOST). */
 const IMPORT_METHOD = 'importLead';
 
-const leadTarget: ImportTarget<LeadImportOptions> = {
+export const leadTarget: ImportTarget<LeadImportOptions> = {
   options: leadImportOptions,
   columns(header, { port }) {
     const catalog = port('leads').catalog();

@@ -11,6 +11,7 @@ import { successEnvelope } from '../../http/envelope.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import { DELIMITERS, IMPORT_FORMATS } from './file-reader.js';
 import {
+  checkImportFile,
   COMPLETE,
   FAILED,
   type ImportProgress,
@@ -22,7 +23,7 @@ import {
   QUEUED_MS,
   queuedImports,
 } from './import-job.js';
-import { leadImportJob, type LeadImportOptions } from './lead-import.js';
+import { leadImportJob, type LeadImportOptions, leadTarget } from './lead-import.js';
 import { acceptImportForms, type ImportForm, MAX_FILE_BYTES, UploadedFile } from './multipart-form.js';
 import type { ImportRepository, ProblemKind } from './repository.js';
 
@@ -210,16 +211,21 @@ export const bulkImportRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ImportRe
         },
         origin: { requestId: request.marketoRequestId(), user: request.principal!.user.email },
       };
-      // The job and its file together: what is answered Queued is there after a kill -9.
+      const format = params.format ?? 'csv';
+      if (queuedImports(ctx.jobs) >= MAX_QUEUED) throw new MarketoError('1016', marketoMessage('1016'));
+      const checked = await checkImportFile(file.data, format, leadTarget, { port: ctx.port, at: ctx.clock.now() });
+      // The job and its file together: what is answered Queued is there after a kill -9. A file refused by its check
+      // is not kept: its import fails when its turn comes.
       const job = ctx.transaction(() => {
+        // Again: other imports may have come while the file was checked.
         if (queuedImports(ctx.jobs) >= MAX_QUEUED) throw new MarketoError('1016', marketoMessage('1016'));
         const scheduled = ctx.jobs.schedule(leadImportJob, {
           state: QUEUED,
           dueAt: ctx.clock.now() + QUEUED_MS,
-          payload: newProgress(params.format ?? 'csv', file.data.length, options),
+          payload: newProgress(format, file.data.length, checked, options),
           ownerId: request.principal!.user.id,
         });
-        repo(request).storeFile(scheduled.id, file.data);
+        if (!('failure' in checked)) repo(request).storeFile(scheduled.id, file.data);
         return scheduled;
       });
       return successEnvelope(request.marketoRequestId(), [
