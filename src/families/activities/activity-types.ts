@@ -1,3 +1,4 @@
+import { MAX_RECORD_ID } from '../../domain/record-ids.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CUSTOM_ACTIVITY_TYPE_ID_BASE } from './activity-type-catalog.js';
@@ -66,7 +67,13 @@ const customAttribute = z.strictObject({
   dataType: z.enum(CUSTOM_DATA_TYPES),
 });
 const customActivityTypeInput = z.strictObject({
-  id: z.number().int().min(CUSTOM_ACTIVITY_TYPE_ID_BASE).optional().describe('Kept from a snapshot; else the next'),
+  id: z
+    .number()
+    .int()
+    .min(CUSTOM_ACTIVITY_TYPE_ID_BASE)
+    .max(MAX_RECORD_ID)
+    .optional()
+    .describe('Kept from a snapshot; else the next'),
   apiName,
   name: z.string().trim().min(1).max(255),
   description: z.string().max(2000).optional(),
