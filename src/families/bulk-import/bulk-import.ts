@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { defineFamily } from '../../family.js';
 import { COMPLETE, newProgress, QUEUED } from './import-job.js';
+import { customObjectImportJob } from './custom-object-import.js';
 import { leadImportJob } from './lead-import.js';
 import { migrations } from './migrations.js';
+import { programMemberImportJob } from './program-member-import.js';
 import { ImportRepository, type StoredChunk, type StoredProblem } from './repository.js';
 import { bulkImportRoutes } from './routes.js';
 
@@ -41,7 +43,7 @@ export const bulkImport = defineFamily({
   wireFormat: 'lead-database',
   migrations,
   repository: ({ db }) => new ImportRepository(db),
-  jobs: { leads: leadImportJob },
+  jobs: { leads: leadImportJob, customObjects: customObjectImportJob, programMembers: programMemberImportJob },
   reset: (repo) => repo.forget(),
   seed: {
     item: importSeed,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ImportColumns, ImportRowOutcome } from '../../domain/bulk-import.js';
 import {
   type AnyJobKind,
   defineJob,
@@ -48,6 +49,18 @@ const STEP_BYTES = 32 * 1024;
 
 const position = z.number().int().min(0);
 
+/** Who made an import: the activities its rows write name this request and user. */
+export const importOrigin = z.strictObject({ requestId: z.string(), user: z.string() });
+
+/** The caller's partitions when an import was made: its rows are written with them (README "Bulk import"). */
+export const importScope = z.strictObject({ readable: z.array(z.number().int()), writable: z.array(z.number().int()) });
+
+/** A scope as the ports take it. */
+export const scopeOf = (scope: z.infer<typeof importScope>) => ({
+  readable: new Set(scope.readable),
+  writable: new Set(scope.writable),
+});
+
 /** What every import's job keeps, beside its target's options. */
 const progressShape = {
   format: z.enum(IMPORT_FORMATS),
@@ -64,12 +77,15 @@ const progressShape = {
   warned: z.number().int().min(0),
   /** Why the import fails (its file was refused when it arrived) or failed. */
   failure: z.string().optional(),
+  /** When it started Importing, and when it finished: its `importTime`. */
+  startedAt: z.number().int().optional(),
+  finishedAt: z.number().int().optional(),
 };
 
 export type ImportProgress<Options> = z.infer<z.ZodObject<typeof progressShape>> & { options: Options };
 
 /** What became of one row at its target. */
-export type RowOutcome = { imported: true; warnings: readonly string[] } | { imported: false; reason: string };
+export type RowOutcome = ImportRowOutcome;
 
 /** What a target's writes have at hand. */
 export interface TargetContext {
@@ -82,15 +98,15 @@ export interface TargetContext {
 export interface ImportTarget<Options> {
   options: z.ZodType<Options>;
   /**
-   * The target's field for each column named in the header (in its canonical spelling), or why the whole import
-   * fails (an unknown column: bulk-import docs, the issue).
+   * The target's field for each column of the header as the file has it (null: a column left out), or why the whole
+   * import fails (an unknown lead field: bulk-import docs, the issue).
    */
-  columns(header: readonly string[], context: TargetContext): string[] | { problem: string };
+  columns(header: readonly string[], options: Options, context: TargetContext): ImportColumns;
   /** Imports rows (field → value, empty cells left out); one outcome per row, in order. */
   importRows(rows: readonly Record<string, string>[], options: Options, context: TargetContext): RowOutcome[];
 }
 
-type ImportJobKind<Options> = JobKind<ImportRepository, ImportProgress<Options>>;
+export type ImportJobKind<Options> = JobKind<ImportRepository, ImportProgress<Options>>;
 
 /** Every import kind of the family: the queue and its limits are shared. */
 const IMPORT_KINDS: AnyJobKind<unknown>[] = [];
@@ -117,6 +133,7 @@ export async function checkImportFile<Options>(
   file: Buffer,
   format: ImportFormat,
   target: ImportTarget<Options>,
+  options: Options,
   context: TargetContext,
 ): Promise<CheckedFile> {
   const malformed = await checkFile(file, format);
@@ -124,17 +141,12 @@ export async function checkImportFile<Options>(
   const first = readHeader(file, format);
   // Ours: the file must name its fields in its first row (bulk-lead-import.md, "Import File").
   if (!first) return { failure: 'The file is empty: its first row must name the fields to import' };
-  const header = first.header.map((name) => name.trim());
-  const columns = target.columns(
-    header.filter((name) => name !== ''),
-    context,
-  );
+  const { header } = first;
+  const columns = target.columns(header, options, context);
   if (!Array.isArray(columns)) return { failure: columns.problem, header };
-  const duplicate = columns.find((column, i) => columns.indexOf(column) !== i);
-  if (duplicate !== undefined) return { failure: `Field '${duplicate}' is named more than once in the header`, header };
-  // A column without a name (a trailing delimiter) is left out.
-  let next = 0;
-  return { header, columns: header.map((name) => (name === '' ? null : columns[next++]!)), rowsStart: first.next };
+  const duplicate = columns.find((column, i) => column !== null && columns.indexOf(column) !== i);
+  if (duplicate != null) return { failure: `Field '${duplicate}' is named more than once in the header`, header };
+  return { header, columns, rowsStart: first.next };
 }
 
 /** The first progress of an import of `fileBytes` bytes, as its check found the file. */
@@ -192,7 +204,7 @@ function startWhenFree<Options>(job: DueJob<ImportProgress<Options>>, jobs: Jobs
   if (importing >= MAX_IMPORTING || (first !== undefined && first.id < job.id)) {
     return { state: QUEUED, dueAt: job.dueAt + QUEUE_RETRY_MS };
   }
-  return { state: IMPORTING, dueAt: job.dueAt + IMPORT_START_MS };
+  return { state: IMPORTING, dueAt: job.dueAt + IMPORT_START_MS, payload: { ...job.payload, startedAt: job.dueAt } };
 }
 
 /** Finished: its file is no longer needed; its batch lives out its seven days. */
@@ -203,7 +215,11 @@ function finish<Options>(
   payload: ImportProgress<Options>,
 ): Step<Options> {
   repo.deleteFile(job.id);
-  return { state, dueAt: Math.max(job.dueAt, job.createdAt + BATCH_LIFETIME_MS), payload };
+  return {
+    state,
+    dueAt: Math.max(job.dueAt, job.createdAt + BATCH_LIFETIME_MS),
+    payload: { ...payload, finishedAt: job.dueAt },
+  };
 }
 
 /** The next rows, written through the target in one step (one transaction). */
@@ -276,32 +292,43 @@ export interface ImportStatus {
 }
 
 /**
- * Marketo's messages (bulk-lead-import.md): "Import succeeded, 3 records imported (3 members)", "Import completed with
- * errors, 2 records imported (2 members), 1 failed"; a failed import's message says why. Ours: "Import queued" and
- * "Import in progress" (Adobe documents none for those states); members are the records imported.
+ * Marketo's messages (bulk-lead-import.md, bulk-program-member-import.md, bulk-custom-object-import.md): "Import
+ * succeeded, 3 records imported (3 members)", "Import completed with errors, 2 records imported (2 members), 1
+ * failed", "Import succeeded, 1 records imported (1 members), 1 warning."; a failed import's message says why. Ours:
+ * "Import queued" and "Import in progress" (Adobe documents none for those states); the warnings' part only on
+ * success, as documented; members are the records imported.
  */
-export function importStatus(job: Job<ImportProgress<unknown>>): ImportStatus {
+export function importMessage(job: Job<ImportProgress<unknown>>): string {
   const { imported, failed, warned } = job.payload;
+  if (job.state === QUEUED) return 'Import queued';
+  if (job.state === IMPORTING) return 'Import in progress';
+  if (job.state === FAILED) return job.payload.failure ?? job.error ?? 'Import failed';
   const records = `${imported} records imported (${imported} members)`;
-  const message =
-    job.state === QUEUED
-      ? 'Import queued'
-      : job.state === IMPORTING
-        ? 'Import in progress'
-        : job.state === FAILED
-          ? (job.payload.failure ?? job.error ?? 'Import failed')
-          : failed > 0
-            ? `Import completed with errors, ${records}, ${failed} failed`
-            : `Import succeeded, ${records}`;
+  if (failed > 0) return `Import completed with errors, ${records}, ${failed} failed`;
+  return warned > 0 ? `Import succeeded, ${records}, ${warned} warning.` : `Import succeeded, ${records}`;
+}
+
+/** A lead or program member import as its status call shows it. */
+export function importStatus(job: Job<ImportProgress<unknown>>): ImportStatus {
   return {
     batchId: job.id,
     importId: String(job.id),
     status: job.state,
-    numOfLeadsProcessed: imported,
-    numOfRowsFailed: failed,
-    numOfRowsWithWarning: warned,
-    message,
+    numOfLeadsProcessed: job.payload.imported,
+    numOfRowsFailed: job.payload.failed,
+    numOfRowsWithWarning: job.payload.warned,
+    message: importMessage(job),
   };
+}
+
+/**
+ * How long the import has been importing, as a custom object import's status says it ("2 second(s)",
+ * bulk-custom-object-import.md): from its start to its end, or to now; undefined while it is Queued.
+ */
+export function importTime(job: Job<ImportProgress<unknown>>, now: number): string | undefined {
+  const { startedAt, finishedAt } = job.payload;
+  if (startedAt === undefined) return undefined;
+  return `${Math.floor(((finishedAt ?? now) - startedAt) / 1000)} second(s)`;
 }
 
 /** Whether a batch can still be seen: not past its seven days. */

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { marketoMessage } from '../../domain/marketo-codes.js';
-import { defineImportJob, type ImportTarget, type RowOutcome } from './import-job.js';
+import {
+  defineImportJob,
+  importOrigin,
+  importScope,
+  type ImportTarget,
+  type RowOutcome,
+  scopeOf,
+} from './import-job.js';
 
 /**
  * Bulk lead import (bulk-lead-import.md): each row synced into the lead database as Sync Leads syncs a record (the
@@ -12,10 +19,8 @@ const leadImportOptions = z.strictObject({
   lookupField: z.string().min(1),
   listId: z.number().int().optional(),
   partitionName: z.string().optional(),
-  /** The caller's partitions when the import was made: its rows are written with them (README "Bulk import"). */
-  scope: z.strictObject({ readable: z.array(z.number().int()), writable: z.array(z.number().int()) }),
-  /** Who made the import: its activities name this request and user. */
-  origin: z.strictObject({ requestId: z.string(), user: z.string() }),
+  scope: importScope,
+  origin: importOrigin,
 });
 
 export type LeadImportOptions = z.infer<typeof leadImportOptions>;
@@ -25,10 +30,17 @@ const IMPORT_METHOD = 'importLead';
 
 export const leadTarget: ImportTarget<LeadImportOptions> = {
   options: leadImportOptions,
-  columns(header, { port }) {
+  columns(header, _options, { port }) {
     const catalog = port('leads').catalog();
-    const fields: string[] = [];
-    for (const name of header) {
+    const fields: (string | null)[] = [];
+    for (const column of header) {
+      // Decision (README "Bulk import"): a lead file's header names are trimmed; a column without a name (a trailing
+      // delimiter) is left out.
+      const name = column.trim();
+      if (name === '') {
+        fields.push(null);
+        continue;
+      }
       const field = catalog.find(name);
       // An unknown column fails the whole import, with Sync Leads' 1006 message.
       if (!field) return { problem: marketoMessage('1006', name) };
@@ -38,7 +50,7 @@ export const leadTarget: ImportTarget<LeadImportOptions> = {
   },
   importRows(rows, options, { port, at }) {
     const outcomes = port('leadImport').importRows({
-      scope: { readable: new Set(options.scope.readable), writable: new Set(options.scope.writable) },
+      scope: scopeOf(options.scope),
       origin: { ...options.origin, method: IMPORT_METHOD },
       lookupField: options.lookupField,
       ...(options.partitionName !== undefined ? { partitionName: options.partitionName } : {}),

@@ -3,6 +3,9 @@ import { expect } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { type AdjustableClock, frozenClock } from '../../../src/clock.js';
 import { type Config, testConfig } from '../../../src/config.js';
+import { FAMILIES } from '../../../src/families.js';
+import type { AnyFamily } from '../../../src/family.js';
+import type { PortName } from '../../../src/ports.js';
 import type { SeedInput } from '../../../src/seed.js';
 import type { Database } from '../../../src/storage/database.js';
 import { call, tokenFor } from '../../helpers.js';
@@ -17,6 +20,7 @@ export const CREDENTIALS = {
   other: { clientId: 'other-client', clientSecret: 'other-secret' },
   local: { clientId: 'local-client', clientSecret: 'local-secret' },
   reader: { clientId: 'reader-client', clientSecret: 'reader-secret' },
+  objects: { clientId: 'objects-client', clientSecret: 'objects-secret' },
 } as const;
 export type Who = keyof typeof CREDENTIALS;
 
@@ -25,7 +29,8 @@ export const LEAD = { ann: 11, eve: 12, twinA: 13, twinB: 14 } as const;
 
 /**
  * Partitions Default and EMEA (workspace Europe); `importer` and `other` hold Read-Write Lead and Read-Only Activity
- * in every workspace, `local` only in Default, `reader` only Read-Only Lead; custom fields seats (integer) and tier;
+ * in every workspace, `local` only in Default, `reader` only Read-Only Lead, `objects` only Read-Write Custom Object;
+ * custom fields seats (integer) and tier;
  * leads ann (Default), eve (EMEA) and two leads with one email; lists Audience (Default) and Euro (Europe).
  */
 export function importSeed(): SeedInput {
@@ -36,18 +41,21 @@ export function importSeed(): SeedInput {
     roles: [
       { name: 'Importer', permissions: ['read-write-lead', 'read-only-activity'] },
       { name: 'Reader', permissions: ['read-only-lead'] },
+      { name: 'Object importer', permissions: ['read-write-custom-object'] },
     ],
     users: [
       { email: 'importer@example.com', roles: [{ role: 'Importer', workspace: '*' }] },
       { email: 'other@example.com', roles: [{ role: 'Importer', workspace: '*' }] },
       { email: 'local@example.com', roles: [{ role: 'Importer', workspace: 'Default' }] },
       { email: 'reader@example.com', roles: [{ role: 'Reader', workspace: '*' }] },
+      { email: 'objects@example.com', roles: [{ role: 'Object importer', workspace: '*' }] },
     ],
     services: [
       service('importer', 'importer@example.com'),
       service('other', 'other@example.com'),
       service('local', 'local@example.com'),
       service('reader', 'reader@example.com'),
+      service('objects', 'objects@example.com'),
     ],
     leadFields: [
       { name: 'seats', displayName: 'Seats', dataType: 'integer' },
@@ -89,7 +97,13 @@ export interface MarketoCall {
 }
 
 export async function importing(
-  options: { config?: Partial<Config>; db?: Database; seed?: SeedInput; clock?: AdjustableClock } = {},
+  options: {
+    config?: Partial<Config>;
+    db?: Database;
+    seed?: SeedInput;
+    clock?: AdjustableClock;
+    families?: readonly AnyFamily[];
+  } = {},
 ): Promise<Importing> {
   const clock = options.clock ?? frozenClock(T0);
   const app = await buildApp({
@@ -97,6 +111,7 @@ export async function importing(
     clock,
     seed: options.seed ?? importSeed(),
     ...(options.db ? { db: options.db } : {}),
+    ...(options.families ? { families: options.families } : {}),
   });
   // A database handed in is the test's: it goes with the instance.
   const db = options.db;
@@ -178,3 +193,16 @@ export const failure = (response: LightMyRequestResponse) => {
 };
 
 export { call };
+
+/** The registry's families, none of them providing these ports: a build without what they offer. */
+export function familiesWithout(ports: readonly PortName[]): readonly AnyFamily[] {
+  return FAMILIES.map((family: AnyFamily): AnyFamily => {
+    const provides = family.provides;
+    if (!provides) return family;
+    return {
+      ...family,
+      provides: (repo, infra) =>
+        Object.fromEntries(Object.entries(provides(repo, infra)).filter(([name]) => !ports.includes(name as PortName))),
+    };
+  });
+}
