@@ -128,7 +128,7 @@ export function createContext(
     if (family.key === JOBS_KEY)
       throw new Error(`"${JOBS_KEY}" names the core's jobs in snapshots; no family may have it`);
     keys.add(family.key);
-    const infra = { db, clock, ids, repo, core, port };
+    const infra = { db, clock, ids, repo, core, port, findPort };
     const familyRepo: unknown = family.repository(infra);
     repoOf.set(family, familyRepo);
     families.push({ family, repo: familyRepo });

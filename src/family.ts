@@ -44,6 +44,8 @@ export interface FamilyInfra {
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
   /** What another family offers (src/ports.ts), asked for when used (a port's methods), not while repositories are built. */
   port<K extends PortName>(name: K): Ports[K];
+  /** The same, or undefined when no registered family provides it. */
+  findPort<K extends PortName>(name: K): Ports[K] | undefined;
 }
 
 // Repo appears in parameter positions, so `unknown` would not accept every family; `any` is the top type here.

@@ -42,6 +42,27 @@ export interface LeadDatabase {
   readFields(asked: readonly string[] | undefined): readonly ObjectField[];
   /** A lead as Marketo returns it: id first, then the fields, null where empty. */
   record(lead: Lead, fields: readonly ObjectField[]): Record<string, LeadValue>;
+  /**
+   * Whether a lead links to a CRM record through `field` (its externalCompanyId or externalSalesPersonId holds
+   * `value`, without regard to case): a company or sales person in use.
+   */
+  isLinked(field: 'externalCompanyId' | 'externalSalesPersonId', value: string): boolean;
+  /**
+   * The lead a custom object's link field names by one of the lead's fields: by id, or else the most recently
+   * updated lead holding the value (the custom object handler sees every partition, and takes the latest lead of
+   * duplicates, purplemeup.substack.com "Navigating Marketo Custom Objects and Person Partitions").
+   */
+  linkTarget(field: ObjectField, value: LeadValue): Lead | undefined;
+}
+
+/** Companies as leads read them: a lead whose externalCompanyId names a company takes its company fields from it. */
+export interface CompanyDirectory {
+  /** The lead fields that are company fields: a linked lead reads them from its company, and no sync writes them. */
+  fieldNames: ReadonlySet<string>;
+  /** The company an externalCompanyId names (without regard to case): its fields by name, no nulls; or undefined. */
+  byExternalId(externalCompanyId: string): Readonly<Record<string, LeadValue>> | undefined;
+  /** Whether a company has this id (a custom object's link to a company). */
+  has(id: number): boolean;
 }
 
 /** Writes into the lead database by Sync Leads' rules, for another family's rows (a bulk import's file). */
@@ -103,6 +124,8 @@ export interface Ports {
   programMemberImport: ProgramMemberImport;
   /** Folders and programs, where assets live (the assets family). */
   assetPlaces: AssetPlaces;
+  /** Companies (the companies family), for the company fields of leads linked to one. */
+  companies: CompanyDirectory;
 }
 
 export type PortName = keyof Ports;

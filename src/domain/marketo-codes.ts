@@ -30,6 +30,7 @@ export const RESPONSE_MESSAGES = {
   '710': 'Parent Folder Not Found',
   '711': 'Incompatible Folder Type',
   '713': 'Transient Error',
+  '718': 'ExternalSalesPersonID not found',
   '719': 'Lock wait timeout exception',
   '1029': 'Too many jobs in queue',
 } as const;
@@ -131,6 +132,56 @@ export const DETAIL_MESSAGES = {
   invalidParameter: "Invalid value for parameter '%s': '%s'",
   /** Ours: a custom activity's attribute that its type does not declare. */
   unknownAttribute: "Attribute '%s' is not declared by activity type '%s'",
+  /** Ours (1003, object APIs): "idField mode is not compatible with createOnly mode" (lead-database.md). */
+  idFieldWithCreateOnly: "dedupeBy 'idField' cannot be used with action 'createOnly'",
+  /** 1003, object APIs: a record names itself by its id field under dedupeBy dedupeFields (real text, RudderStack). */
+  idFieldOnlyWithIdField: "Field '%s' is not allowed when dedupeBy is 'dedupeFields'",
+  /** Ours (1003, object APIs): a field describe shows as updateable false, given a new value on update. */
+  notUpdateableField: "Field '%s' is not updateable",
+  /** Ours (1003, object APIs): a required field cleared (opportunities: "The 'name' field must not be null"). */
+  requiredField: "Field '%s' must not be null",
+  /** Ours (1003, object APIs): a filter value that is not a value of its field. */
+  invalidFilterValue: "Invalid value '%s' for filterType '%s'",
+  /** Ours (1003, object APIs): a query's `input` holds something other than key objects. */
+  keyObjectExpected: 'Each input item must be an object of key fields',
+  keyFieldMissing: "Each input item must include '%s'",
+  /** Ours (1003, object APIs): a compound key queried by GET (lead-database.md "Compound Keys"). */
+  compoundKeyQuery: "filterType '%s' is a compound key: POST with _method=GET and an input array of key objects",
+  /** Ours (1003, the Custom Object Type API): the rules custom-objects.md states for types and their fields. */
+  invalidApiName: "Invalid %s API name '%s': letters, digits and _, starting with a letter, at most 50",
+  reservedFieldName: "Field name '%s' is reserved",
+  blankDisplayName: "Field '%s' needs a displayName",
+  duplicateFieldName: "A field named '%s' is already in custom object type '%s'",
+  duplicateDisplayName: "A field displayed as '%s' is already in custom object type '%s'",
+  tooManyFields: 'A custom object type has at most %s fields',
+  tooManyFieldsAfterApproval: 'At most %s fields can be added to a custom object type after its approval',
+  linkWithoutTarget: "Link field '%s' needs relatedTo {name, field}",
+  targetWithoutLink: "Field '%s' has relatedTo but is not of dataType link",
+  notLinkable: "'%s.%s' is not a linkable object and field (linkableObjects.json)",
+  keyFieldAfterApproval: "Field '%s': a dedupe or link field cannot be added to or removed from approved type '%s'",
+  tooManyDedupeFields: 'A custom object type has at most %s dedupe fields',
+  noDedupeField: 'A custom object type needs at least one dedupe field to be approved',
+  tooManyTypes: 'A subscription has at most %s custom object types',
+  approvedNameChange: "The displayName of approved custom object type '%s' cannot change",
+  approvedFieldChange: "Field '%s' of approved custom object type '%s': only displayName and description can change",
+  noDraft: "Custom object type '%s' has no draft",
+  typeLinkedFrom: "Custom object type '%s' is linked from '%s'",
+  unknownCustomObject: "Custom object type '%s' not found",
+  noVersion: "Custom object type '%s' has no %s version",
+  /** Ours (1003/709, the Custom Activity Type API): the rules of activities.md "Custom Activity Types". */
+  activityTypeNoDraft: "Activity type '%s' has no draft",
+  invalidActivityTypeName: "Invalid name '%s': letters, digits, spaces and _, with at least one letter",
+  triggerOrFilterTaken: "%s '%s' is another activity type's",
+  activityTypeInUse: "Activity type '%s' is approved and in use: %s cannot change",
+  primaryAttributeExists: "Activity type '%s' has a primary attribute: demote it (isPrimary false) first",
+  primaryAttributeDelete: "Attribute '%s' is the primary attribute: demote it before deleting it",
+  noPrimaryAttribute: "Activity type '%s' needs a primary attribute to be approved",
+  duplicateAttribute: "Attribute '%s' is already in activity type '%s'",
+  tooManyAttributes: 'An activity type has at most %s secondary attributes',
+  /** Ours (1003/1028, the schema field APIs): the naming and update rules of leads.md "Fields". */
+  invalidDisplayName: "Invalid displayName '%s': letters, digits, spaces and _ only",
+  tooManyCustomFields: 'The object has at most %s custom fields',
+  fieldAttributeNotUpdateable: "%s of field '%s' cannot be updated",
   /** Ours (User Management API, 610 → HTTP 404): no user, or not one in the state the operation acts on. */
   userNotFound: "User '%s' not found",
   userPending: "User '%s' has not accepted the invitation: it is a pending user (see users/%s/invite.json)",

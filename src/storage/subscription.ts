@@ -434,8 +434,9 @@ export class SubscriptionStore {
     const families: FamilyInstance[] = [];
     const core = this.coreOver(db);
     const port = <K extends PortName>(name: K): Ports[K] => ports[name] as Ports[K];
+    const findPort = <K extends PortName>(name: K): Ports[K] | undefined => ports[name] as Ports[K] | undefined;
     for (const { family } of this.families) {
-      const infra: FamilyInfra = { db, clock: this.clock, ids: this.ids, repo, core, port };
+      const infra: FamilyInfra = { db, clock: this.clock, ids: this.ids, repo, core, port, findPort };
       const familyRepo: unknown = family.repository(infra);
       repos.set(family, familyRepo);
       families.push({ family, repo: familyRepo });

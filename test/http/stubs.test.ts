@@ -35,22 +35,22 @@ beforeEach(async () => {
 
 describe('stubs on an unknown path', () => {
   it('answers 610 without a stub, and the stub once one is added', async () => {
-    const before = await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth());
+    const before = await call(app, 'GET', '/rest/v1/gizmoLists.json', undefined, auth());
     expect(before.json()).toMatchObject({ success: false, errors: [{ code: '610' }] });
     const stub = await addStub({
-      match: { method: 'GET', path: '/rest/v1/namedAccountLists.json' },
+      match: { method: 'GET', path: '/rest/v1/gizmoLists.json' },
       respond: { body: LISTS },
     });
     expect(stub).toMatchObject({ id: 'stub-1', source: 'admin', hits: 0, shadows: [] });
-    const after = await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth());
+    const after = await call(app, 'GET', '/rest/v1/gizmoLists.json', undefined, auth());
     expect(after.statusCode).toBe(200);
     expect(after.json()).toEqual(LISTS);
     expect((await call(app, 'GET', '/admin/stubs')).json().items[0]).toMatchObject({ id: 'stub-1', hits: 1 });
   });
 
   it('still needs an access token (601), unless the stub says authenticate: false', async () => {
-    await addStub({ match: { path: '/rest/v1/namedAccountLists.json' }, respond: { body: LISTS } });
-    const anonymous = await call(app, 'GET', '/rest/v1/namedAccountLists.json');
+    await addStub({ match: { path: '/rest/v1/gizmoLists.json' }, respond: { body: LISTS } });
+    const anonymous = await call(app, 'GET', '/rest/v1/gizmoLists.json');
     expect(anonymous.json()).toMatchObject({ success: false, errors: [{ code: '601' }] });
     await addStub({ match: { path: '/rest/v1/open.json' }, respond: { body: { ok: true } }, authenticate: false });
     expect((await call(app, 'GET', '/rest/v1/open.json')).json()).toEqual({ ok: true });
@@ -63,46 +63,46 @@ describe('stubs on an unknown path', () => {
       permissions: ['read-only-assets'],
     });
     await addStub({
-      match: { path: '/rest/v1/namedAccountLists.json' },
+      match: { path: '/rest/v1/gizmoLists.json' },
       respond: { body: LISTS },
       permissions: ['read-only-lead'],
     });
     const asset = await call(app, 'GET', '/rest/asset/v1/programs.json', undefined, auth());
     expect(asset.json()).toMatchObject({ success: false, errors: [{ code: '603' }], warnings: [] });
     // read-write-lead implies read-only-lead.
-    expect((await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth())).json()).toEqual(LISTS);
+    expect((await call(app, 'GET', '/rest/v1/gizmoLists.json', undefined, auth())).json()).toEqual(LISTS);
     const journal = (await call(app, 'GET', '/admin/requests?path=/rest/asset/**')).json().items;
     expect(journal[0]).toMatchObject({ marketoCode: '603', decision: { allowed: false } });
   });
 
   it('matches on query, client id and a JSON body subset; the newest matching stub wins', async () => {
     await addStub({
-      match: { path: '/rest/v1/namedAccountList/*/namedAccounts.json' },
+      match: { path: '/rest/v1/gizmoList/*/gizmos.json' },
       respond: { body: { which: 'any' } },
     });
     await addStub({
-      match: { method: 'POST', path: '/rest/v1/namedAccountList/*/namedAccounts.json', body: { input: [{ id: 7 }] } },
+      match: { method: 'POST', path: '/rest/v1/gizmoList/*/gizmos.json', body: { input: [{ id: 7 }] } },
       respond: { body: { which: 'lead 7' } },
     });
     await addStub({
       match: {
-        path: '/rest/v1/namedAccountList/*/namedAccounts.json',
+        path: '/rest/v1/gizmoList/*/gizmos.json',
         query: { batchSize: '5' },
         clientId: 'someone-else',
       },
       respond: { body: { which: 'other client' } },
     });
-    const post = (body: unknown, url = '/rest/v1/namedAccountList/12/namedAccounts.json') =>
+    const post = (body: unknown, url = '/rest/v1/gizmoList/12/gizmos.json') =>
       call(app, 'POST', url, body, auth());
     expect((await post({ input: [{ id: 7 }] })).json()).toEqual({ which: 'lead 7' });
     expect((await post({ input: [{ id: 8 }] })).json()).toEqual({ which: 'any' });
     expect(
-      (await post({ input: [{ id: 7 }] }, '/rest/v1/namedAccountList/12/namedAccounts.json?batchSize=5')).json(),
+      (await post({ input: [{ id: 7 }] }, '/rest/v1/gizmoList/12/gizmos.json?batchSize=5')).json(),
     ).toEqual({
       which: 'lead 7',
     });
     expect(
-      (await call(app, 'GET', '/rest/v1/namedAccountList/12/namedAccounts.json?batchSize=5', undefined, auth())).json(),
+      (await call(app, 'GET', '/rest/v1/gizmoList/12/gizmos.json?batchSize=5', undefined, auth())).json(),
     ).toEqual({
       which: 'any',
     });
@@ -149,10 +149,10 @@ describe('stubs on an unknown path', () => {
   });
 
   it('a wrong verb on a real path is still 605 and an unmatched stubbed family 610', async () => {
-    await addStub({ match: { method: 'GET', path: '/rest/v1/namedAccountLists.json' }, respond: { body: LISTS } });
+    await addStub({ match: { method: 'GET', path: '/rest/v1/gizmoLists.json' }, respond: { body: LISTS } });
     const wrongVerb = await call(app, 'DELETE', '/rest/v1/leads/describe.json', undefined, auth());
     expect(wrongVerb.json()).toMatchObject({ errors: [{ code: '605' }] });
-    const unmatched = await call(app, 'POST', '/rest/v1/namedAccountLists.json', {}, auth());
+    const unmatched = await call(app, 'POST', '/rest/v1/gizmoLists.json', {}, auth());
     expect(unmatched.json()).toMatchObject({ errors: [{ code: '610' }] });
   });
 });
@@ -196,16 +196,16 @@ describe('stubs on a real route, faults and sequences', () => {
   });
 
   it('a fault goes before a stub', async () => {
-    await addStub({ match: { path: '/rest/v1/namedAccountLists.json' }, respond: { body: LISTS } });
+    await addStub({ match: { path: '/rest/v1/gizmoLists.json' }, respond: { body: LISTS } });
     await call(app, 'POST', '/admin/faults', {
-      match: { path: '/rest/v1/namedAccountLists.json' },
+      match: { path: '/rest/v1/gizmoLists.json' },
       respond: { marketoError: { code: '606' } },
       times: 1,
     });
-    expect((await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth())).json()).toMatchObject({
+    expect((await call(app, 'GET', '/rest/v1/gizmoLists.json', undefined, auth())).json()).toMatchObject({
       errors: [{ code: '606' }],
     });
-    expect((await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth())).json()).toEqual(LISTS);
+    expect((await call(app, 'GET', '/rest/v1/gizmoLists.json', undefined, auth())).json()).toEqual(LISTS);
   });
 
   it('answers a sequence in turn, then repeats the last', async () => {
@@ -237,9 +237,9 @@ describe('stubs on a real route, faults and sequences', () => {
 
   it('holds and releases the concurrency slot on a stubbed unknown path', async () => {
     await call(app, 'PUT', '/admin/limits', { enabled: true, concurrency: 1 });
-    await addStub({ match: { path: '/rest/v1/namedAccountLists.json' }, respond: { body: LISTS } });
+    await addStub({ match: { path: '/rest/v1/gizmoLists.json' }, respond: { body: LISTS } });
     for (let i = 0; i < 3; i++) {
-      expect((await call(app, 'GET', '/rest/v1/namedAccountLists.json', undefined, auth())).json()).toEqual(LISTS);
+      expect((await call(app, 'GET', '/rest/v1/gizmoLists.json', undefined, auth())).json()).toEqual(LISTS);
     }
     expect((await call(app, 'GET', '/admin/limits')).json().counters.inFlight).toBe(0);
   });
@@ -247,7 +247,7 @@ describe('stubs on a real route, faults and sequences', () => {
 
 describe('/admin/stubs input', () => {
   it.each([
-    ['no respond', { match: { path: '/rest/v1/namedAccountLists.json' } }, 'body.respond'],
+    ['no respond', { match: { path: '/rest/v1/gizmoLists.json' } }, 'body.respond'],
     ['both', { match: { path: '/rest/v1/x.json' }, respond: {}, responses: [{}] }, 'body.respond'],
     ['not a Marketo path', { match: { path: '/admin/x' }, respond: {} }, 'body.match.path'],
     ['unknown permission', { match: { path: '/rest/x' }, respond: {}, permissions: ['nope'] }, 'body.permissions.0'],
@@ -305,13 +305,13 @@ describe('the journal for verification', () => {
   it('keeps the request body (secrets redacted), the Marketo code and the stub id, and filters on them', async () => {
     await addStub({
       id: 'add-to-list',
-      match: { method: 'POST', path: '/rest/v1/namedAccountList/*/namedAccounts.json' },
+      match: { method: 'POST', path: '/rest/v1/gizmoList/*/gizmos.json' },
       respond: { body: { requestId: 'a#1', success: false, errors: [{ code: '1004', message: 'Lead not found' }] } },
     });
     await call(
       app,
       'POST',
-      '/rest/v1/namedAccountList/12/namedAccounts.json',
+      '/rest/v1/gizmoList/12/gizmos.json',
       { input: [{ id: 7 }], access_token: 'leak' },
       auth(),
     );
@@ -321,7 +321,7 @@ describe('the journal for verification', () => {
     const [entry] = await filtered('stubId=add-to-list');
     expect(entry).toMatchObject({
       method: 'POST',
-      path: '/rest/v1/namedAccountList/12/namedAccounts.json',
+      path: '/rest/v1/gizmoList/12/gizmos.json',
       stubId: 'add-to-list',
       marketoCode: '1004',
       clientId: service.clientId,
@@ -330,7 +330,7 @@ describe('the journal for verification', () => {
     expect(await filtered('code=1004')).toHaveLength(1);
     expect(await filtered('method=post')).toHaveLength(1);
     expect((await filtered('method=GET')).map((e) => e.path)).toContain('/rest/v1/leads/describe.json');
-    expect(await filtered(`clientId=${service.clientId}&path=/rest/v1/namedAccountList/**`)).toHaveLength(1);
+    expect(await filtered(`clientId=${service.clientId}&path=/rest/v1/gizmoList/**`)).toHaveLength(1);
     expect(await filtered('code=603')).toHaveLength(0);
     // The identity call's form body is kept without its secret.
     const form = await app.inject({
@@ -347,7 +347,7 @@ describe('the journal for verification', () => {
 
   it('counts the per-record outcomes of an answer, stubbed or real', async () => {
     await addStub({
-      match: { method: 'POST', path: '/rest/v1/namedAccountList/*/namedAccounts.json' },
+      match: { method: 'POST', path: '/rest/v1/gizmoList/*/gizmos.json' },
       respond: {
         body: {
           requestId: 'a#1',
@@ -363,7 +363,7 @@ describe('the journal for verification', () => {
     await call(
       app,
       'POST',
-      '/rest/v1/namedAccountList/12/namedAccounts.json',
+      '/rest/v1/gizmoList/12/gizmos.json',
       { input: [{ id: 1 }, { id: 2 }, { id: 3 }] },
       auth(),
     );
@@ -390,14 +390,14 @@ describe('the journal for verification', () => {
 
   it('bounds a body with the query in the entry’s 64 KiB, cut and marked truncated', async () => {
     await addStub({
-      match: { path: '/rest/v1/namedAccountList/*/namedAccounts.json' },
+      match: { path: '/rest/v1/gizmoList/*/gizmos.json' },
       respond: { body: { ok: true } },
     });
     const big = 'x'.repeat(200 * 1024);
     const sent = await call(
       app,
       'POST',
-      '/rest/v1/namedAccountList/12/namedAccounts.json',
+      '/rest/v1/gizmoList/12/gizmos.json',
       { input: [{ id: 7 }], note: big, client_secret: 'oops' },
       auth(),
     );
@@ -416,7 +416,7 @@ describe('stubs live in memory', () => {
     try {
       const config = testConfig({ DATABASE_PATH: join(dir.path, 'fake.sqlite') });
       const seed = {
-        stubs: [{ id: 'from-seed', match: { path: '/rest/v1/namedAccountLists.json' }, respond: { body: {} } }],
+        stubs: [{ id: 'from-seed', match: { path: '/rest/v1/gizmoLists.json' }, respond: { body: {} } }],
       };
       const first = await buildApp({ config, seed });
       await call(first, 'POST', '/admin/stubs', { id: 'added', match: { path: '/rest/x' }, respond: {} });

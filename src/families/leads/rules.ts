@@ -1,4 +1,5 @@
 import type { ActivityRecorder, NewActivity, WriteOrigin } from '../../domain/activity-log.js';
+import type { CompanyDirectory } from '../../ports.js';
 import { formatDatetime } from '../../domain/datetime.js';
 import { coerceFieldValue } from '../../engines/objects/fields.js';
 import { leadActivities, leadLabel } from './activities.js';
@@ -64,6 +65,8 @@ export interface LeadRules {
   origin: WriteOrigin;
   /** Told before a merge deletes a loser, so that what it holds elsewhere (list memberships) moves to the winner. */
   leadMerging(loserId: number, winnerId: number): void;
+  /** Companies (through their port), when the companies family is registered: a linked lead's company fields. */
+  companies?: CompanyDirectory | undefined;
 }
 
 export { MAX_BATCH };
@@ -181,6 +184,8 @@ function syncRecords(
       throw new Skip('1002', marketoMessage('1002', lookup.name));
     }
 
+    if (rules.companies) refuseCompanyFields(rules.companies, values.fields, match);
+
     if (match) {
       if (request.action === 'createOnly') throw new Skip('1005');
       if (!scope.writable.has(match.partitionId)) throw accessDenied(rules.partitionName(match.partitionId));
@@ -229,6 +234,25 @@ function syncRecords(
     if (recorded.length > 0) rules.activities.record(recorded);
     return results;
   });
+}
+
+/**
+ * "Company update not allowed during syncLead" (error-codes.md 1021): a lead linked to a company (its
+ * externalCompanyId, given or kept, names one) takes its company fields from the company, so a sync may not set
+ * them.
+ */
+function refuseCompanyFields(
+  companies: CompanyDirectory,
+  values: Readonly<Record<string, LeadValue>>,
+  match: Lead | undefined,
+): void {
+  const linked = 'externalCompanyId' in values ? values.externalCompanyId : match?.fields.externalCompanyId;
+  if (typeof linked !== 'string') return;
+  for (const name in values) {
+    if (!companies.fieldNames.has(name)) continue;
+    if (companies.byExternalId(linked)) throw new Skip('1021');
+    return;
+  }
 }
 
 /**
