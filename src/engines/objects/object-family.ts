@@ -10,6 +10,7 @@ import {
   defineFamily,
   type Family,
   type FamilyRouteOptions,
+  type FamilyInfra,
   type SeedLoadContext,
   type SnapshotContext,
 } from '../../family.js';
@@ -109,7 +110,7 @@ export interface ObjectFamilyConfig<K extends string> {
    */
   schemaFields?: { object: string };
   /** Ports the family offers the others (src/ports.ts), over its repository. */
-  provides?(repo: ObjectRepository): Partial<Ports>;
+  provides?(repo: ObjectRepository, infra: FamilyInfra): Partial<Ports>;
   /** Routes the family adds beside the engine's (named account list members, the custom object list…). */
   extraRoutes?: FastifyPluginAsyncZod<FamilyRouteOptions<ObjectRepository>>;
 }

@@ -11,6 +11,7 @@ import { dedupeKey, type FieldValue, type ObjectType } from '../../engines/objec
 import type { FamilyRouteOptions } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
+import { customObjectImportPort } from './record-import.js';
 import { requireCustomObjects } from './settings.js';
 import { customObjectTypes, linkTargets } from './types.js';
 
@@ -128,6 +129,9 @@ export const customObjects = objectFamily({
   },
   guard: requireCustomObjects,
   hooks: { link },
+  provides: (repo, infra) => ({
+    customObjectImport: customObjectImportPort(repo, infra, { recordType, hooks: { link } }),
+  }),
   record: { schemaId: 'CustomObject', standardFields: [] },
   example: [{ type: 'car_c', vin: '19UYA31581L000000', leadId: 40, year: 2003 }],
   extraRoutes: listRoutes,
