@@ -9,9 +9,8 @@ import { ImportRepository, type StoredChunk, type StoredProblem } from './reposi
 import { bulkImportRoutes } from './routes.js';
 
 /**
- * Bulk import (issue 25): files of leads imported on the fake's clock (src/engines/jobs), each row synced as Sync Leads
- * syncs a record. Custom-object and program-member imports are further targets of the same job (import-job.ts), once
- * their families offer a port to write through.
+ * Bulk import (issue 25): files of leads, custom object records and program members imported on the fake's clock
+ * (src/engines/jobs), each kind a target of the same job (import-job.ts) written through its family's port.
  */
 
 const FAMILY_KEY = 'bulkImport';

@@ -5,7 +5,7 @@ import { marketoMessage } from '../../domain/marketo-codes.js';
 
 /**
  * Bulk import's multipart/form-data bodies (bulk-import.md: "Upload files using HTTP multipart/form-data"), parsed
- * by @fastify/multipart in the family's routes only: the `file` part read into memory, at most 10 MB, and the form's
+ * by @fastify/multipart (the plane's registration, or the family's own while there is none): the `file` part read into memory, at most 10 MB, and the form's
  * text fields (`format`, `lookupField`… as curl's `-F format=csv` and RudderStack send them; `access_token` too).
  */
 
@@ -48,7 +48,16 @@ const invalidMultipart = () => new MarketoError('613', marketoMessage('613'));
  * or with more than one file, 613 Invalid Multipart Request.
  */
 export async function acceptImportForms(app: FastifyInstance): Promise<void> {
-  await app.register(multipart, { limits: LIMITS, throwFileSizeLimit: true });
+  // The Marketo plane may register @fastify/multipart for every family (the Asset API's uploads): then its parser
+  // is used, with this family's limits on each read. Fastify takes one parser per content type.
+  if (!app.hasRequestDecorator('isMultipart')) {
+    if (app.hasContentTypeParser('multipart/form-data')) {
+      throw new Error(
+        'bulk import reads its forms with @fastify/multipart, and another multipart parser is registered',
+      );
+    }
+    await app.register(multipart, { limits: LIMITS, throwFileSizeLimit: true });
+  }
   app.addHook('preValidation', async (request) => {
     if (request.method !== 'POST') return;
     if (!request.isMultipart()) throw new MarketoError('612', marketoMessage('612'));
@@ -60,16 +69,19 @@ async function readForm(request: FastifyRequest): Promise<ImportForm> {
   // No prototype: a field named `constructor` is a field.
   const form = Object.create(null) as ImportForm;
   try {
-    for await (const part of request.parts()) {
+    for await (const part of request.parts({ limits: LIMITS })) {
       if (part.type === 'file') {
         const data = await part.toBuffer();
+        // Cut at the limit (a registration that does not throw for it): too large all the same.
+        if (part.file.truncated) throw tooLarge();
         if (part.fieldname === 'file') form.file = new UploadedFile(part.filename || undefined, part.mimetype, data);
       } else if (form[part.fieldname] === undefined && typeof part.value === 'string') {
         form[part.fieldname] = part.value;
       }
     }
   } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    const { code } = error as { code?: string };
+    if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw tooLarge();
     throw invalidMultipart();
   }
   return form;
