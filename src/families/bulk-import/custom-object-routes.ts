@@ -13,13 +13,13 @@ import { customObjectImportJob, type CustomObjectImportOptions, customObjectTarg
 import { type ImportProgress, importMessage, importTime } from './import-job.js';
 import {
   createImport,
-  fileOf,
   formatParam,
   importBody,
   notFound,
+  originOf,
   ownImport,
   paramsOf,
-  problemFileRoutes,
+  batchRoutes,
 } from './import-routes.js';
 import type { ImportRepository } from './repository.js';
 
@@ -125,42 +125,30 @@ export const customObjectImportRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<
       const params = paramsOf(importParams, request.query, request.body);
       const options: CustomObjectImportOptions = {
         apiName: typeName,
-        origin: { requestId: request.marketoRequestId(), user: request.principal!.user.email },
+        origin: originOf(request),
       };
-      const job = await createImport(
-        request,
-        repo(request),
-        { kind: customObjectImportJob, target: customObjectTarget, format: params.format ?? 'csv', options },
-        fileOf(request),
-      );
+      const job = await createImport(request, repo(request), {
+        kind: customObjectImportJob,
+        target: customObjectTarget,
+        format: params.format,
+        options,
+      });
       return successEnvelope(request.marketoRequestId(), [
         { batchId: job.id, operation: 'import' as const, status: job.state, objectApiName: typeName },
       ]);
     },
   );
 
-  app.get(
-    '/bulk/v1/customobjects/:apiName/import/:batchId/status.json',
-    {
-      config: { permissions: WRITE },
-      schema: {
-        tags,
-        summary: 'Get Import Custom Object Status',
-        description: 'Queued, Importing, then Complete or Failed, on the fake’s clock; a batch lives seven days.',
-        params: batchParams,
-        response: { 200: importEnvelope },
-      },
-    },
-    async (request) =>
-      successEnvelope(request.marketoRequestId(), [
-        statusOf(ownTypeImport(request, request.params), request.ctx.clock.now()),
-      ]),
-  );
-
-  problemFileRoutes(app, repo, {
+  batchRoutes(app, repo, {
     tags,
     permissions: WRITE,
     params: batchParams,
+    status: {
+      path: '/bulk/v1/customobjects/:apiName/import/:batchId/status.json',
+      summary: 'Get Import Custom Object Status',
+      envelope: importEnvelope,
+      of: (request, job) => statusOf(job as Job<ImportProgress<CustomObjectImportOptions>>, request.ctx.clock.now()),
+    },
     path: (file) => `/bulk/v1/customobjects/:apiName/import/:batchId/${file}.json`,
     summaries: { failure: 'Get Import Custom Object Failures', warning: 'Get Import Custom Object Warnings' },
     batch: ownTypeImport,

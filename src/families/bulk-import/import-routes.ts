@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { MarketoError } from '../../domain/errors.js';
 import { formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import type { PermissionKey } from '../../domain/permissions.js';
+import { successEnvelope } from '../../http/envelope.js';
+import { envelopeOf } from '../../http/marketo-schemas.js';
 import type { Job } from '../../engines/jobs/kinds.js';
 import { DELIMITERS, type ImportFormat, IMPORT_FORMATS } from './file-reader.js';
 import {
@@ -89,6 +91,18 @@ export function paramsOf<T extends Record<string, unknown>>(schema: z.ZodType<T>
   return { ...parsed.data, ...defined };
 }
 
+/** Who makes an import: its rows' activities name this request and user. */
+export const originOf = (request: FastifyRequest) => ({
+  requestId: request.marketoRequestId(),
+  user: request.principal!.user.email,
+});
+
+/** The caller's lead partitions, which an import's rows are written with (README "Bulk import"). */
+export const leadScopeOf = (request: FastifyRequest) => ({
+  readable: [...request.access.partitions('read', 'lead')],
+  writable: [...request.access.partitions('write', 'lead')],
+});
+
 /** The form's file: 701 when there is none. */
 export function fileOf(request: FastifyRequest): UploadedFile {
   const file = (request.body as ImportForm | undefined)?.file;
@@ -104,12 +118,18 @@ export function fileOf(request: FastifyRequest): UploadedFile {
 export async function createImport<Options>(
   request: FastifyRequest,
   repo: ImportRepository,
-  make: { kind: ImportJobKind<Options>; target: ImportTarget<Options>; format: ImportFormat; options: Options },
-  file: UploadedFile,
+  make: {
+    kind: ImportJobKind<Options>;
+    target: ImportTarget<Options>;
+    format: ImportFormat | undefined;
+    options: Options;
+  },
 ): Promise<Job<ImportProgress<Options>>> {
   const { ctx } = request;
+  const file = fileOf(request);
+  const format = make.format ?? 'csv';
   if (queuedImports(ctx.jobs) >= MAX_QUEUED) throw new MarketoError('1016', marketoMessage('1016'));
-  const checked = await checkImportFile(file.data, make.format, make.target, make.options, {
+  const checked = await checkImportFile(file.data, format, make.target, make.options, {
     port: ctx.port,
     at: ctx.clock.now(),
   });
@@ -119,7 +139,7 @@ export async function createImport<Options>(
     const scheduled = ctx.jobs.schedule(make.kind, {
       state: QUEUED,
       dueAt: ctx.clock.now() + QUEUED_MS,
-      payload: newProgress(make.format, file.data.length, checked, make.options),
+      payload: newProgress(format, file.data.length, checked, make.options),
       ownerId: request.principal!.user.id,
     });
     // A file refused by its check is not kept.
@@ -175,20 +195,43 @@ export function sendProblems(
   return reply.type(CSV_CONTENT_TYPE).send(Readable.from(problemLines(repo, job, kind)));
 }
 
-/** The failures and warnings routes of one kind of import: `path` with `failures` or `warnings` in it. */
-export function problemFileRoutes<P extends z.ZodObject>(
+/** The batch routes of one kind of import: its status (`status`), its failures and its warnings (`path(file)`). */
+export function batchRoutes<P extends z.ZodObject>(
   app: FastifyInstance,
   repo: (request: FastifyRequest) => ImportRepository,
   routes: {
     tags: string[];
     permissions: readonly PermissionKey[];
     params: P;
+    status: {
+      path: string;
+      summary: string;
+      envelope: z.ZodType;
+      of(request: FastifyRequest, job: Job<ImportProgress<unknown>>): unknown;
+    };
     path: (file: 'failures' | 'warnings') => string;
     summaries: Readonly<Record<ProblemKind, string>>;
     /** The batch the request names, the caller's (1013 otherwise). */
     batch: (request: FastifyRequest, params: z.infer<P>) => Job<ImportProgress<unknown>>;
   },
 ): void {
+  app.get(
+    routes.status.path,
+    {
+      config: { permissions: routes.permissions },
+      schema: {
+        tags: routes.tags,
+        summary: routes.status.summary,
+        description: 'Queued, Importing, then Complete or Failed, on the fake’s clock; a batch lives seven days.',
+        params: routes.params,
+        response: { 200: routes.status.envelope },
+      },
+    },
+    async (request) => {
+      const job = routes.batch(request, request.params as z.infer<P>);
+      return successEnvelope(request.marketoRequestId(), [routes.status.of(request, job)]);
+    },
+  );
   for (const [kind, file] of [
     ['failure', 'failures'],
     ['warning', 'warnings'],
@@ -215,4 +258,24 @@ export function problemFileRoutes<P extends z.ZodObject>(
         sendProblems(reply, repo(request), routes.batch(request, request.params as z.infer<P>), kind),
     );
   }
+}
+
+/**
+ * The status of a lead or program member import (ImportLeadResponse, ImportProgramMemberResponse in
+ * swagger-mapi.json): the same fields, each operation its own component.
+ */
+export function leadStatusEnvelope(id: string, example: Record<string, unknown>) {
+  return envelopeOf(
+    z
+      .object({
+        batchId: z.number().int(),
+        importId: z.string(),
+        status: z.string().describe('Queued, Importing, Complete or Failed'),
+        numOfLeadsProcessed: z.number().int().optional(),
+        numOfRowsFailed: z.number().int().optional(),
+        numOfRowsWithWarning: z.number().int().optional(),
+        message: z.string().optional(),
+      })
+      .meta({ id, example }),
+  );
 }

@@ -6,18 +6,20 @@ import { marketoMessage } from '../../domain/marketo-codes.js';
 import type { PermissionKey } from '../../domain/permissions.js';
 import type { FamilyRouteOptions } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
-import { envelopeOf } from '../../http/marketo-schemas.js';
 import { importStatus } from './import-job.js';
 import {
   batchParams,
+  batchRoutes,
   createImport,
   fileOf,
   formatParam,
   importBody,
+  leadScopeOf,
   notFound,
+  originOf,
   ownImport,
   paramsOf,
-  problemFileRoutes,
+  leadStatusEnvelope,
 } from './import-routes.js';
 import { leadImportJob, type LeadImportOptions, leadTarget } from './lead-import.js';
 import type { ImportRepository } from './repository.js';
@@ -34,29 +36,15 @@ const importParams = z.object({
   partitionName: z.string().min(1).optional().describe('The partition new leads go to'),
 });
 
-const importResult = z
-  .object({
-    batchId: z.number().int(),
-    importId: z.string(),
-    status: z.string().describe('Queued, Importing, Complete or Failed'),
-    numOfLeadsProcessed: z.number().int().optional(),
-    numOfRowsFailed: z.number().int().optional(),
-    numOfRowsWithWarning: z.number().int().optional(),
-    message: z.string().optional(),
-  })
-  .meta({
-    id: 'ImportLeadResponse',
-    example: {
-      batchId: 1022,
-      importId: '1022',
-      status: 'Complete',
-      numOfLeadsProcessed: 2,
-      numOfRowsFailed: 1,
-      numOfRowsWithWarning: 0,
-      message: 'Import completed with errors, 2 records imported (2 members), 1 failed',
-    },
-  });
-export const importEnvelope = envelopeOf(importResult);
+const importEnvelope = leadStatusEnvelope('ImportLeadResponse', {
+  batchId: 1022,
+  importId: '1022',
+  status: 'Complete',
+  numOfLeadsProcessed: 2,
+  numOfRowsFailed: 1,
+  numOfRowsWithWarning: 0,
+  message: 'Import completed with errors, 2 records imported (2 members), 1 failed',
+});
 
 /** A list the imported leads join: 1013 when unknown, 603 in a workspace without Read-Write Lead (as Add to List). */
 function checkList(request: FastifyRequest, listId: number): void {
@@ -87,53 +75,39 @@ export const leadImportRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ImportRe
     },
     async (request) => {
       const params = paramsOf(importParams, request.query, request.body);
-      const file = fileOf(request);
+      // No file is 701, before the parameters are looked at.
+      fileOf(request);
       const lookupField = request.ctx.port('leadImport').lookupField(params.lookupField ?? 'email');
       if (params.listId !== undefined) checkList(request, params.listId);
       const options: LeadImportOptions = {
         lookupField,
         ...(params.listId !== undefined ? { listId: params.listId } : {}),
         ...(params.partitionName !== undefined ? { partitionName: params.partitionName } : {}),
-        scope: {
-          readable: [...request.access.partitions('read', 'lead')],
-          writable: [...request.access.partitions('write', 'lead')],
-        },
-        origin: { requestId: request.marketoRequestId(), user: request.principal!.user.email },
+        scope: leadScopeOf(request),
+        origin: originOf(request),
       };
-      const job = await createImport(
-        request,
-        repo(request),
-        { kind: leadImportJob, target: leadTarget, format: params.format ?? 'csv', options },
-        file,
-      );
+      const job = await createImport(request, repo(request), {
+        kind: leadImportJob,
+        target: leadTarget,
+        format: params.format,
+        options,
+      });
       return successEnvelope(request.marketoRequestId(), [
         { batchId: job.id, importId: String(job.id), status: job.state },
       ]);
     },
   );
 
-  app.get(
-    '/bulk/v1/leads/batch/:batchId.json',
-    {
-      config: { permissions: WRITE },
-      schema: {
-        tags,
-        summary: 'Get Import Lead Status',
-        description: 'Queued, Importing, then Complete or Failed, on the fake’s clock; a batch lives seven days.',
-        params: batchParams,
-        response: { 200: importEnvelope },
-      },
-    },
-    async (request) =>
-      successEnvelope(request.marketoRequestId(), [
-        importStatus(ownImport(request, leadImportJob, request.params.batchId)),
-      ]),
-  );
-
-  problemFileRoutes(app, repo, {
+  batchRoutes(app, repo, {
     tags,
     permissions: WRITE,
     params: batchParams,
+    status: {
+      path: '/bulk/v1/leads/batch/:batchId.json',
+      summary: 'Get Import Lead Status',
+      envelope: importEnvelope,
+      of: (_request, job) => importStatus(job),
+    },
     path: (file) => `/bulk/v1/leads/batch/:batchId/${file}.json`,
     summaries: { failure: 'Get Import Lead Failures', warning: 'Get Import Lead Warnings' },
     batch: (request, { batchId }) => ownImport(request, leadImportJob, batchId),

@@ -5,17 +5,18 @@ import { DETAIL_MESSAGES, marketoMessage } from '../../domain/marketo-codes.js';
 import type { PermissionKey } from '../../domain/permissions.js';
 import type { FamilyRouteOptions } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
-import { envelopeOf } from '../../http/marketo-schemas.js';
 import { importStatus } from './import-job.js';
 import {
   batchParams,
+  batchRoutes,
   createImport,
-  fileOf,
   formatParam,
   importBody,
+  leadScopeOf,
+  originOf,
   ownImport,
   paramsOf,
-  problemFileRoutes,
+  leadStatusEnvelope,
 } from './import-routes.js';
 import {
   programMemberImportJob,
@@ -35,29 +36,15 @@ const importParams = z.object({
 });
 
 /** ImportProgramMemberResponse (swagger-mapi.json), with the counts and message of bulk-program-member-import.md. */
-const importResult = z
-  .object({
-    batchId: z.number().int(),
-    importId: z.string(),
-    status: z.string().describe('Queued, Importing, Complete or Failed'),
-    numOfLeadsProcessed: z.number().int().optional(),
-    numOfRowsFailed: z.number().int().optional(),
-    numOfRowsWithWarning: z.number().int().optional(),
-    message: z.string().optional(),
-  })
-  .meta({
-    id: 'ImportProgramMemberResponse',
-    example: {
-      batchId: 1041,
-      importId: '1041',
-      status: 'Complete',
-      numOfLeadsProcessed: 1,
-      numOfRowsFailed: 0,
-      numOfRowsWithWarning: 1,
-      message: 'Import succeeded, 1 records imported (1 members), 1 warning.',
-    },
-  });
-const importEnvelope = envelopeOf(importResult);
+const importEnvelope = leadStatusEnvelope('ImportProgramMemberResponse', {
+  batchId: 1041,
+  importId: '1041',
+  status: 'Complete',
+  numOfLeadsProcessed: 1,
+  numOfRowsFailed: 0,
+  numOfRowsWithWarning: 1,
+  message: 'Import succeeded, 1 records imported (1 members), 1 warning.',
+});
 
 /** Bulk Import Program Members (bulk-program-member-import.md): create an import, its status, failures, warnings. */
 export const programMemberImportRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ImportRepository>> = async (
@@ -97,46 +84,31 @@ export const programMemberImportRoutes: FastifyPluginAsyncZod<FamilyRouteOptions
       const options: ProgramMemberImportOptions = {
         programId: request.params.programId,
         statusName,
-        scope: {
-          readable: [...request.access.partitions('read', 'lead')],
-          writable: [...request.access.partitions('write', 'lead')],
-        },
-        origin: { requestId: request.marketoRequestId(), user: request.principal!.user.email },
+        scope: leadScopeOf(request),
+        origin: originOf(request),
       };
-      const job = await createImport(
-        request,
-        repo(request),
-        { kind: programMemberImportJob, target: programMemberTarget, format: params.format ?? 'csv', options },
-        fileOf(request),
-      );
+      const job = await createImport(request, repo(request), {
+        kind: programMemberImportJob,
+        target: programMemberTarget,
+        format: params.format,
+        options,
+      });
       return successEnvelope(request.marketoRequestId(), [
         { batchId: job.id, importId: String(job.id), status: job.state },
       ]);
     },
   );
 
-  app.get(
-    '/bulk/v1/program/members/import/:batchId/status.json',
-    {
-      config: { permissions: WRITE },
-      schema: {
-        tags,
-        summary: 'Get Import Program Member Status',
-        description: 'Queued, Importing, then Complete or Failed, on the fake’s clock; a batch lives seven days.',
-        params: batchParams,
-        response: { 200: importEnvelope },
-      },
-    },
-    async (request) =>
-      successEnvelope(request.marketoRequestId(), [
-        importStatus(ownImport(request, programMemberImportJob, request.params.batchId)),
-      ]),
-  );
-
-  problemFileRoutes(app, repo, {
+  batchRoutes(app, repo, {
     tags,
     permissions: WRITE,
     params: batchParams,
+    status: {
+      path: '/bulk/v1/program/members/import/:batchId/status.json',
+      summary: 'Get Import Program Member Status',
+      envelope: importEnvelope,
+      of: (_request, job) => importStatus(job),
+    },
     path: (file) => `/bulk/v1/program/members/import/:batchId/${file}.json`,
     summaries: { failure: 'Get Import Program Member Failures', warning: 'Get Import Program Member Warnings' },
     batch: (request, { batchId }) => ownImport(request, programMemberImportJob, batchId),
