@@ -13,6 +13,7 @@ export type { Reason };
 /** What a lead write answers per record. */
 export type RecordResult = AnyRecordResult<'created' | 'updated' | 'deleted'>;
 import { MAX_JSON_DEPTH, pathTooDeep } from '../../domain/depth.js';
+import type { LeadImportBatch, LeadImportOutcome, PartitionScope } from '../../domain/lead-import.js';
 
 /**
  * Lead rules of the lead database (marketo-reference.md §3.3, §4.3, §6.1): record-level results in input
@@ -28,11 +29,7 @@ export interface SyncRequest {
   input: Record<string, unknown>[];
 }
 
-/** The caller's partitions, from request.access. */
-export interface PartitionScope {
-  readable: ReadonlySet<number>;
-  writable: ReadonlySet<number>;
-}
+export type { PartitionScope };
 
 /** How a filter field is stored: its own column, or a case-insensitive string / a number in the JSON object. */
 export type LeadColumn = 'id' | 'email' | 'partition' | 'json-text' | 'json-number';
@@ -50,8 +47,9 @@ export interface LeadFilter {
 export interface LeadStore {
   find(id: number): Lead | undefined;
   page(filter: LeadFilter, afterId: number, limit: number): Lead[];
-  insert(partitionId: number, email: string | null, fields: Record<string, LeadValue>): Lead;
-  update(id: number, email: string | null, fields: Record<string, LeadValue>): Lead;
+  /** `at`: the write's time (the clock's now when absent), its createdAt and updatedAt. */
+  insert(partitionId: number, email: string | null, fields: Record<string, LeadValue>, at?: number): Lead;
+  update(id: number, email: string | null, fields: Record<string, LeadValue>, at?: number): Lead;
   movePartition(id: number, partitionId: number): void;
   delete(id: number): void;
   transaction<T>(work: () => T): T;
@@ -106,9 +104,63 @@ export function searchableField(catalog: LeadFieldCatalog, name: string): LeadFi
   return field;
 }
 
+/** A field Sync Leads and bulk import can match records on: searchable, and not the partition. */
+export function lookupField(catalog: LeadFieldCatalog, name: string): LeadField {
+  const lookup = searchableField(catalog, name);
+  if (lookup.name === 'leadPartitionId') throw fieldNotSupported(name);
+  return lookup;
+}
+
+/** What a bulk import learns of each record besides its result: the lead's partition, and the record's warnings. */
+interface ImportNotes {
+  partitionIds: number[];
+  warnings: (Reason[] | undefined)[];
+  /** When the writes happen. */
+  at: number;
+}
+
 export function syncLeads(rules: LeadRules, scope: PartitionScope, request: SyncRequest): RecordResult[] {
-  const lookup = searchableField(rules.catalog, request.lookupField);
-  if (lookup.name === 'leadPartitionId') throw fieldNotSupported(request.lookupField);
+  return syncRecords(rules, scope, request);
+}
+
+/**
+ * A bulk import's rows, synced as Sync Leads syncs records: createOrUpdate, or updateOnly when the lookup field is
+ * `id` ("Specify id to perform an update only operation", bulk-lead-import.md), with the same matching, partitions,
+ * reasons and activities (the API Method Name the origin's). An email the address check refuses is kept and warned
+ * about, the row imported (Segment, from a live instance: "invalid emails become warnings (row still imported)").
+ */
+export function importLeads(rules: LeadRules, batch: LeadImportBatch): LeadImportOutcome[] {
+  const notes: ImportNotes = { partitionIds: [], warnings: [], at: batch.at };
+  const results = syncRecords(
+    rules,
+    batch.scope,
+    {
+      action: batch.lookupField === 'id' ? 'updateOnly' : 'createOrUpdate',
+      lookupField: batch.lookupField,
+      ...(batch.partitionName !== undefined ? { partitionName: batch.partitionName } : {}),
+      input: batch.rows as Record<string, unknown>[],
+    },
+    notes,
+  );
+  return results.map((result, i): LeadImportOutcome => {
+    if (result.status === 'skipped') return { status: 'failed', reasons: result.reasons };
+    return {
+      status: result.status === 'created' ? 'created' : 'updated',
+      leadId: result.id,
+      partitionId: notes.partitionIds[i]!,
+      warnings: notes.warnings[i] ?? [],
+    };
+  });
+}
+
+function syncRecords(
+  rules: LeadRules,
+  scope: PartitionScope,
+  request: SyncRequest,
+  notes?: ImportNotes,
+): RecordResult[] {
+  const lookup = lookupField(rules.catalog, request.lookupField);
+  const at = notes?.at;
   const usesPartitionName = request.action !== 'updateOnly' && request.partitionName !== undefined;
 
   const targetPartition = (): number => {
@@ -128,8 +180,9 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
 
   const recorded: NewActivity[] = [];
 
-  const syncOne = (record: Record<string, unknown>): RecordResult => {
-    const values = parseRecord(rules.catalog, record, request.action);
+  const syncOne = (record: Record<string, unknown>, index: number): RecordResult => {
+    const warn = notes && ((warning: Reason) => (notes.warnings[index] ??= []).push(warning));
+    const values = parseRecord(rules.catalog, record, request.action, warn);
     const lookupValue = lookup.name === 'id' ? values.id : values.fields[lookup.name];
     let match: Lead | undefined;
     if (request.action !== 'createDuplicate' && lookupValue !== undefined && lookupValue !== null) {
@@ -151,13 +204,15 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
       }
       const email = 'email' in values.fields ? (values.fields.email as string | null) : match.email;
       recordChanges(rules, match, values.fields, recorded);
-      return { id: rules.leads.update(match.id, email, fields).id, status: 'updated' };
+      if (notes) notes.partitionIds[index] = match.partitionId;
+      return { id: rules.leads.update(match.id, email, fields, at).id, status: 'updated' };
     }
     if (request.action === 'updateOnly') throw new Skip('1004');
     const partitionId = targetPartition();
     const { email = null, ...fields } = values.fields;
     for (const name of Object.keys(fields)) if (fields[name] === null) delete fields[name];
-    const created = rules.leads.insert(partitionId, email as string | null, fields);
+    const created = rules.leads.insert(partitionId, email as string | null, fields, at);
+    if (notes) notes.partitionIds[index] = partitionId;
     recorded.push(
       leadActivities.newLead(rules.origin, {
         id: created.id,
@@ -169,14 +224,19 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
   };
 
   return rules.leads.transaction(() => {
-    const results = request.input.map((record): RecordResult => {
+    const results = request.input.map((record, index): RecordResult => {
       try {
-        return syncOne(record);
+        return syncOne(record, index);
       } catch (error) {
-        if (error instanceof Skip) return skipped(error.reason);
+        if (error instanceof Skip) {
+          // A skipped record is not imported: its warnings go with it.
+          if (notes) notes.warnings[index] = undefined;
+          return skipped(error.reason);
+        }
         throw error;
       }
     });
+    if (at !== undefined) for (const activity of recorded) activity.activityDate = at;
     // One batch into the log, inside the sync's transaction: the leads and their activities land together.
     if (recorded.length > 0) rules.activities.record(recorded);
     return results;
@@ -227,6 +287,7 @@ function parseRecord(
   catalog: LeadFieldCatalog,
   record: Record<string, unknown>,
   action: SyncAction,
+  warn?: (warning: Reason) => void,
 ): { id?: number; fields: Record<string, LeadValue> } {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     throw new Skip('1003');
@@ -256,11 +317,25 @@ function parseRecord(
     const coerced = coerceFieldValue(field, raw);
     if (!coerced.ok) {
       const shown = shownValue(raw);
-      throw new Skip('1003', formatMessage(DETAIL_MESSAGES.invalidFieldValue, field.name, shown));
+      const message = formatMessage(DETAIL_MESSAGES.invalidFieldValue, field.name, shown);
+      if (warn && field.dataType === 'email' && keepsAsEmail(field, raw)) {
+        warn(reason('1003', message));
+        fields[field.name] = raw;
+        continue;
+      }
+      throw new Skip('1003', message);
     }
     fields[field.name] = coerced.value;
   }
   return { ...(id !== undefined ? { id } : {}), fields };
+}
+
+/**
+ * Whether a bulk import keeps an email the address check refused (with a warning): printable ASCII that fits the
+ * field. A non-ASCII or too long one still fails its row, as Marketo "accepts ASCII addresses only" (leads.md).
+ */
+function keepsAsEmail(field: LeadField, raw: unknown): raw is string {
+  return typeof raw === 'string' && /^[\x20-\x7e]+$/.test(raw) && raw.length <= (field.length ?? 255);
 }
 
 /** A rejected value as a message shows it, at most 200 characters of it. */
