@@ -160,8 +160,8 @@ describe('docs/architecture.md', () => {
   it("quotes the worked example as test/worked-example/warranties.ts has it, so the doc's code compiles and runs", () => {
     const doc = readFileSync(new URL('../../docs/architecture.md', import.meta.url), 'utf8');
     const source = readFileSync(new URL('./warranties.ts', import.meta.url), 'utf8');
-    const section = doc.split('## 5. Worked example')[1];
-    expect(section, 'the section "5. Worked example" exists').toBeDefined();
+    const section = doc.split('## 6. Worked example')[1];
+    expect(section, 'the section "6. Worked example" exists').toBeDefined();
     const quoted = /```ts\n([\s\S]*?)```/.exec(section!)?.[1];
     expect(quoted).toBeDefined();
     const marker = '// --- the worked example (docs/architecture.md quotes from here to the end of the file) ---\n';
