@@ -9,6 +9,8 @@ import { segmentations } from './families/segmentations/segmentations.js';
 import { emailTemplates } from './families/emails/templates.js';
 import { snippets } from './families/emails/snippets.js';
 import { emails } from './families/emails/emails-family.js';
+import { landingPageTemplates } from './families/landing-pages/templates.js';
+import { landingPages } from './families/landing-pages/landing-pages.js';
 import { userManagement } from './families/user-management/user-management.js';
 
 /**
@@ -27,6 +29,8 @@ export const FAMILIES = [
   emailTemplates,
   snippets,
   emails,
+  landingPageTemplates,
+  landingPages,
   userManagement,
 ] as const satisfies readonly AnyFamily[];
 

@@ -60,6 +60,8 @@ export const FOLDER_CONTENT_TYPES: Readonly<Record<string, string>> = {
   emails: 'Email',
   email_templates: 'Email Template',
   snippets: 'Snippet',
+  landing_page_templates: 'Landing Page Template',
+  landing_pages: 'Landing Page',
 };
 
 /** A My Token as a rendered asset fills it in (`{{my.Name}}`). */
