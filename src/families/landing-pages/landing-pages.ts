@@ -16,15 +16,7 @@ import {
   seedTime,
 } from '../../engines/assets/asset-records.js';
 import type { AssetRow } from '../../engines/assets/asset-rows.js';
-import type { AssetSegmentation } from '../../engines/assets/places.js';
-import {
-  booleanParam,
-  folderRef,
-  formBody,
-  objectParam,
-  pagingShape,
-  writeParams,
-} from '../../engines/assets/params.js';
+import { booleanParam, folderRef, formBody, objectParam, writeParams } from '../../engines/assets/params.js';
 import { businessRule, notFound, READ, scopeOf, WRITE } from '../../engines/assets/scope.js';
 import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
 import {
@@ -37,7 +29,10 @@ import {
   type PlacementRule,
   placeFor,
   registerApprovalRoutes,
+  registerBrowse,
   registerGetById,
+  registerGetByName,
+  segmentationFor,
   renameAsset,
   statusParam,
   visibleRow,
@@ -120,8 +115,6 @@ const dynamicEnvelope = envelopeOf(
 const fullContentEnvelope = envelopeOf(z.object({ id: z.number().int(), content: z.string() }));
 
 const statusQuery = z.object({ status: statusParam });
-const browseQuery = z.object({ status: statusParam, folder: folderRef.optional(), ...pagingShape });
-const byNameQuery = z.object({ name: z.string().min(1), status: statusParam });
 const metaText = z.string().max(2000);
 const metadataShape = {
   title: metaText.optional(),
@@ -327,67 +320,24 @@ const landingPageRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LandingPageRep
     }
     return section;
   };
-  const segmentationFor = (request: FastifyRequest, id: number): AssetSegmentation => {
-    const segmentation = request.ctx.findPort('segmentations')?.segmentation(id);
-    if (!segmentation || !scopeOf(request).readable.has(segmentation.workspaceId)) {
-      throw new MarketoError('702', formatMessage(DETAIL_MESSAGES.assetNotFound, 'Segmentation', id));
-    }
-    return segmentation;
-  };
 
-  app.get(
-    '/rest/asset/v1/landingPages.json',
-    {
-      config: { permissions: READ },
-      schema: {
-        tags,
-        summary: 'Get Landing Pages',
-        description:
-          'Pages of the workspaces the caller can read, by id: without `status` each once (approved version, else ' +
-          'draft); `status=approved|draft` lists those versions; `folder` keeps those directly in it.',
-        querystring: browseQuery,
-        response: { 200: landingPageEnvelope },
-      },
-    },
-    async (request) => {
-      const { status, folder, offset, maxReturn } = request.query;
-      const rows = repo(request).rows.browse({
-        workspaceIds: request.access.workspaces('read', 'assets'),
-        status,
-        ...(folder?.type === 'Folder' ? { folderId: folder.id } : {}),
-        ...(folder?.type === 'Program' ? { programId: folder.id } : {}),
-        offset,
-        limit: maxReturn,
-      });
-      return assetEnvelope(
-        request.marketoRequestId(),
-        rows.map((row) => pageRecord(pod(request), row, { ...row, updatedAt: row.versionUpdatedAt })),
-      );
-    },
-  );
+  registerBrowse(app, {
+    path: 'landingPages',
+    tags,
+    summary: 'Get Landing Pages',
+    envelope: landingPageEnvelope,
+    rows: (request) => repo(request).rows,
+    record: (request, row) => pageRecord(pod(request), row, { ...row, updatedAt: row.versionUpdatedAt }),
+  });
 
-  app.get(
-    '/rest/asset/v1/landingPage/byName.json',
-    {
-      config: { permissions: READ },
-      schema: {
-        tags,
-        summary: 'Get Landing Page by Name',
-        querystring: byNameQuery,
-        response: { 200: landingPageEnvelope },
-      },
-    },
-    async (request) => {
-      const scope = scopeOf(request);
-      const rows = repo(request)
-        .rows.byName(request.query.name)
-        .filter((row) => scope.readable.has(row.workspaceId));
-      return assetEnvelope(
-        request.marketoRequestId(),
-        rows.flatMap((row) => shownRecord(request, row, request.query.status)),
-      );
-    },
-  );
+  registerGetByName(app, {
+    path: 'landingPage',
+    tags,
+    summary: 'Get Landing Page by Name',
+    envelope: landingPageEnvelope,
+    rows: (request) => repo(request).rows,
+    records: shownRecord,
+  });
 
   registerGetById(app, {
     path: 'landingPage',

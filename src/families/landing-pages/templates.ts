@@ -14,7 +14,7 @@ import {
   seedTime,
 } from '../../engines/assets/asset-records.js';
 import type { AssetRow } from '../../engines/assets/asset-rows.js';
-import { booleanParam, folderRef, formBody, pagingShape, writeParams } from '../../engines/assets/params.js';
+import { booleanParam, folderRef, formBody, writeParams } from '../../engines/assets/params.js';
 import { READ, scopeOf, WRITE } from '../../engines/assets/scope.js';
 import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
 import {
@@ -26,7 +26,9 @@ import {
   type PlacementRule,
   placeFor,
   registerApprovalRoutes,
+  registerBrowse,
   registerGetById,
+  registerGetByName,
   renameAsset,
   statusParam,
   versionedRecordShape,
@@ -69,8 +71,6 @@ const contentEnvelope = envelopeOf(
 );
 
 const statusQuery = z.object({ status: statusParam });
-const browseQuery = z.object({ status: statusParam, folder: folderRef.optional(), ...pagingShape });
-const byNameQuery = z.object({ name: z.string().min(1), status: statusParam });
 const createParams = z.object({
   name: assetName,
   folder: folderRef,
@@ -117,59 +117,23 @@ const templateRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LpTemplateReposit
     return version ? [templateRecord(request.ctx.config.POD, row!, version)] : [];
   };
 
-  app.get(
-    '/rest/asset/v1/landingPageTemplates.json',
-    {
-      config: { permissions: READ },
-      schema: {
-        tags,
-        summary: 'Get Landing Page Templates',
-        description:
-          'Templates of the workspaces the caller can read, by id: without `status` each once (approved version, ' +
-          'else draft); `status=approved|draft` lists those versions; `folder` keeps those directly in it.',
-        querystring: browseQuery,
-        response: { 200: templateEnvelope },
-      },
-    },
-    async (request) => {
-      const { status, folder, offset, maxReturn } = request.query;
-      const rows = repo(request).rows.browse({
-        workspaceIds: request.access.workspaces('read', 'assets'),
-        status,
-        ...(folder?.type === 'Folder' ? { folderId: folder.id } : {}),
-        ...(folder?.type === 'Program' ? { programId: folder.id } : {}),
-        offset,
-        limit: maxReturn,
-      });
-      return assetEnvelope(
-        request.marketoRequestId(),
-        rows.map((row) => templateRecord(request.ctx.config.POD, row, { ...row, updatedAt: row.versionUpdatedAt })),
-      );
-    },
-  );
+  registerBrowse(app, {
+    path: 'landingPageTemplates',
+    tags,
+    summary: 'Get Landing Page Templates',
+    envelope: templateEnvelope,
+    rows: (request) => repo(request).rows,
+    record: (request, row) => templateRecord(request.ctx.config.POD, row, { ...row, updatedAt: row.versionUpdatedAt }),
+  });
 
-  app.get(
-    '/rest/asset/v1/landingPageTemplate/byName.json',
-    {
-      config: { permissions: READ },
-      schema: {
-        tags,
-        summary: 'Get Landing Page Template by Name',
-        querystring: byNameQuery,
-        response: { 200: templateEnvelope },
-      },
-    },
-    async (request) => {
-      const scope = scopeOf(request);
-      const rows = repo(request)
-        .rows.byName(request.query.name)
-        .filter((row) => scope.readable.has(row.workspaceId));
-      return assetEnvelope(
-        request.marketoRequestId(),
-        rows.flatMap((row) => shownRecord(request, row, request.query.status)),
-      );
-    },
-  );
+  registerGetByName(app, {
+    path: 'landingPageTemplate',
+    tags,
+    summary: 'Get Landing Page Template by Name',
+    envelope: templateEnvelope,
+    rows: (request) => repo(request).rows,
+    records: shownRecord,
+  });
 
   registerGetById(app, {
     path: 'landingPageTemplate',
