@@ -5,6 +5,9 @@ import { assets } from '../src/families/assets/assets.js';
 import { isZone } from '../src/families/assets/repository.js';
 import { activities } from '../src/families/activities/activities.js';
 import { lists } from '../src/families/lists/lists.js';
+import { customObjects } from '../src/families/custom-objects/records.js';
+import { customObjectTypes } from '../src/families/custom-objects/types.js';
+import { dedupeKey } from '../src/engines/objects/object-type.js';
 import { contentOf } from '../src/families/emails/content.js';
 import { defaultEmailFields } from '../src/families/emails/emails.js';
 import { emails } from '../src/families/emails/emails-family.js';
@@ -40,6 +43,16 @@ function leadRecord(n: number): Record<string, string> {
   };
 }
 
+/**
+ * The custom object type of the bench (RudderStack's custom-object upsert writes such records): deduplicated by
+ * `vin`, four more fields, no link (a link would add the same lead lookup to both servers).
+ */
+export const BENCH_CUSTOM_OBJECT = 'benchCar';
+export const benchVin = (n: number): string => `VIN${String(n).padStart(9, '0')}`;
+export function benchCar(n: number): Record<string, string | number> {
+  return { vin: benchVin(n), make: `Make ${n % 40}`, model: `Model ${n % 400}`, year: 1990 + (n % 35), color: 'red' };
+}
+
 export function benchSeed(leadCount = 0): SeedInput {
   return {
     partitions: [{ name: 'Americas' }, { name: 'EMEA' }],
@@ -53,6 +66,7 @@ export function benchSeed(leadCount = 0): SeedInput {
       { name: 'Program Reader', permissions: ['read-only-assets'] },
       // Create Folder, in the bench's folder parents (Default and Americas).
       { name: 'Folder Writer', permissions: ['read-write-assets'] },
+      { name: 'Custom Object Sync', permissions: ['read-write-custom-object'] },
     ],
     users: [
       {
@@ -64,6 +78,7 @@ export function benchSeed(leadCount = 0): SeedInput {
           { role: 'Program Reader', workspace: 'Americas' },
           { role: 'Folder Writer', workspace: 'Default' },
           { role: 'Folder Writer', workspace: 'Americas' },
+          { role: 'Custom Object Sync', workspace: 'Default' },
         ],
       },
       {
@@ -77,6 +92,19 @@ export function benchSeed(leadCount = 0): SeedInput {
     services: [
       { name: 'Bench', user: 'bench@example.com', ...BENCH_CLIENT },
       { name: 'Denied', user: 'denied@example.com', ...DENIED_CLIENT },
+    ],
+    customObjectTypes: [
+      {
+        apiName: BENCH_CUSTOM_OBJECT,
+        displayName: 'Bench car',
+        fields: [
+          { name: 'vin', displayName: 'VIN', dataType: 'string', isDedupeField: true },
+          { name: 'make', displayName: 'Make', dataType: 'string' },
+          { name: 'model', displayName: 'Model', dataType: 'string' },
+          { name: 'year', displayName: 'Year', dataType: 'integer' },
+          { name: 'color', displayName: 'Color', dataType: 'string' },
+        ],
+      },
     ],
     leads: Array.from({ length: leadCount }, (_, i) => ({
       ...leadRecord(i + 1),
@@ -104,6 +132,8 @@ export interface FixtureOptions {
    * below its Marketing Activities root and one below that.
    */
   folderParents?: boolean;
+  /** Records of the bench's custom object type, car n with vin benchVin(n). */
+  customObjects?: number;
 }
 
 /** The activity types of the bench's log, in turn: Visit Webpage, Fill Out Form, Open Email, Click Email, 12, 13. */
@@ -211,6 +241,30 @@ export async function buildFixture(options: FixtureOptions): Promise<{
         folderParentIds.push(outer, inner);
       }
     });
+  }
+  const carCount = options.customObjects ?? 0;
+  if (carCount > 0) {
+    const typeId = app.ctx.repo(customObjectTypes).byName(BENCH_CUSTOM_OBJECT)!.id;
+    const cars = app.ctx.repo(customObjects);
+    const at = Date.UTC(2026, 0, 1);
+    for (let first = 1; first <= carCount; first += BATCH) {
+      transaction(() => {
+        for (let n = first; n < Math.min(first + BATCH, carCount + 1); n++) {
+          const fields = benchCar(n);
+          cars.load({
+            id: null,
+            marketoGUID: null,
+            typeId,
+            partitionId: null,
+            dedupeKey: dedupeKey([fields.vin!]),
+            fields,
+            links: [null],
+            createdAt: at,
+            updatedAt: at,
+          });
+        }
+      });
+    }
   }
   const emailIds = benchEmails(app, options.emailsPerWorkspace ?? 0);
   const activityCount = options.activities ?? 0;

@@ -1,8 +1,9 @@
 // The issue's yardstick, run beside the fake: a minimal hand-written Marketo route — bearer token, SQLite primary-key
 // lookup, Marketo envelope — and nothing else (no permissions, partitions, limits, journal or validation). Beside it,
 // the same for a program browse: the fake's SQL over the same data, the asset envelope, the record built by hand;
-// for a page of activities; for the leads of a static list; for a page of emails; and for three writes, Add to List,
-// Create Folder and Update Email Content Section.
+// for a page of activities; for the leads of a static list; for a page of emails; for three writes, Add to List,
+// Create Folder and Update Email Content Section; and for custom objects, a sync of 300 records and a query by the
+// dedupe field.
 import formbody from '@fastify/formbody';
 import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
@@ -13,6 +14,8 @@ import { LEAD_COLUMNS, type LeadRow } from '../src/families/leads/repository.js'
 import { BENCH_READABLE_WORKSPACES } from './fixture.js';
 import { browseAssetsSql, findAssetSql } from '../src/engines/assets/asset-rows.js';
 import { formatDatetime } from '../src/domain/datetime.js';
+import { objectSql } from '../src/engines/objects/object-repository.js';
+import { randomUUID } from 'node:crypto';
 
 const [dbFile, portArgument, token] = process.argv.slice(2);
 if (!dbFile || !token) throw new Error('usage: minimal-server <database file> <port> <access token>');
@@ -353,6 +356,7 @@ const createFolder = db.transaction((parentId: number, name: string, description
   const row = selectFolder.get(id)!;
   // The chain starts at the tree root and the zone (shown by its workspace name, as the fake does).
   const chain = selectAncestors.all(row.id);
+  // The first links are the tree root and the zone, shown by its workspace's name (as AssetRepository.folderPath).
   const path = `/${row.tree}/${row.workspace_name}${chain
     .slice(2)
     .map((link) => `/${link.name}`)
@@ -389,6 +393,102 @@ app.post<{ Body: { name: string; parent: string; description?: string } }>(
       },
     ];
     return { requestId, success: true, errors: [], warnings: [], result };
+  },
+);
+// Custom objects, a sync of records and a query by the dedupe field: the fake's statements (objectSql, the object
+// engine's own builder over the custom_objects table), the same dedupe key, the same merge of fields and the same
+// envelope, in one transaction per sync; without permissions, zod validation of the body, the type's field
+// catalog and value coercion beyond the bench's fields, the journal.
+const carTable = { name: 'custom_objects', guid: true, typed: true, linkColumns: ['lead_id'] } as const;
+const carSql = objectSql(carTable);
+const carTypes = new Map(
+  (db.prepare('SELECT id, api_name AS name FROM custom_object_types').all() as { id: number; name: string }[]).map(
+    (row) => [row.name.toLowerCase(), row.id],
+  ),
+);
+type CarRow = [number, number, string, null, string, number, number];
+const selectCarByKey = db.prepare<[Record<string, unknown>], CarRow>(carSql.selectByKey).raw();
+const insertCar = db.prepare<[Record<string, unknown>], { id: number }>(carSql.insert);
+const updateCar = db.prepare<[Record<string, unknown>]>(carSql.update);
+const pageCars = db.prepare<[Record<string, unknown>], CarRow>(carSql.page({ kind: 'dedupe' })).raw();
+const CAR_FIELDS = new Set(['vin', 'make', 'model', 'year', 'color']);
+const syncCars = db.transaction((typeId: number, input: Record<string, unknown>[]) =>
+  input.map((record, seq) => {
+    for (const name of Object.keys(record)) {
+      if (!CAR_FIELDS.has(name)) {
+        return { seq, status: 'skipped', reasons: [{ code: '1006', message: `Field '${name}' not found` }] };
+      }
+    }
+    const vin = record.vin;
+    if (typeof vin !== 'string' || vin === '') {
+      return {
+        seq,
+        status: 'skipped',
+        reasons: [{ code: '1002', message: "Missing value for the required parameter 'vin'" }],
+      };
+    }
+    const key = JSON.stringify([vin.toLowerCase()]);
+    const now = Date.now();
+    const found = selectCarByKey.get({ typeId, value: key });
+    if (found) {
+      const fields = { ...(JSON.parse(found[4]) as Record<string, unknown>) };
+      for (const [name, value] of Object.entries(record)) {
+        if (name === 'vin') continue;
+        if (value === null) delete fields[name];
+        else fields[name] = value;
+      }
+      updateCar.run({ id: found[0], dedupeKey: key, fields: JSON.stringify(fields), updatedAt: now, link0: null });
+      return { seq, status: 'updated', marketoGUID: found[2] };
+    }
+    const guid = randomUUID();
+    insertCar.get({
+      typeId,
+      guid,
+      dedupeKey: key,
+      fields: JSON.stringify(record),
+      createdAt: now,
+      updatedAt: now,
+      link0: null,
+    });
+    return { seq, status: 'created', marketoGUID: guid };
+  }),
+);
+app.post<{ Params: { name: string }; Body: { input: Record<string, unknown>[] } }>(
+  '/rest/v1/customobjects/:name.json',
+  async (request) => {
+    const requestId = `${(++counter).toString(16)}#${Date.now().toString(16)}`;
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      return { requestId, success: false, errors: [{ code: '601', message: 'Access token invalid' }] };
+    }
+    const typeId = carTypes.get(request.params.name.toLowerCase());
+    if (typeId === undefined)
+      return { requestId, success: false, errors: [{ code: '1013', message: 'Object not found' }] };
+    return { requestId, result: syncCars(typeId, request.body.input), success: true };
+  },
+);
+app.get<{ Params: { name: string }; Querystring: { filterType: string; filterValues: string } }>(
+  '/rest/v1/customobjects/:name.json',
+  async (request) => {
+    const requestId = `${(++counter).toString(16)}#${Date.now().toString(16)}`;
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      return { requestId, success: false, errors: [{ code: '601', message: 'Access token invalid' }] };
+    }
+    const typeId = carTypes.get(request.params.name.toLowerCase());
+    if (typeId === undefined)
+      return { requestId, success: false, errors: [{ code: '1013', message: 'Object not found' }] };
+    const keys = request.query.filterValues.split(',').map((value) => JSON.stringify([value.toLowerCase()]));
+    const rows = pageCars.all({ typeId, values: JSON.stringify(keys), after: 0 });
+    const result = rows.slice(0, 300).map((row, seq) => {
+      const fields = JSON.parse(row[4]) as Record<string, unknown>;
+      return {
+        seq,
+        marketoGUID: row[2],
+        vin: fields.vin,
+        updatedAt: formatDatetime(row[6]),
+        createdAt: formatDatetime(row[5]),
+      };
+    });
+    return { requestId, result, success: true };
   },
 );
 // Get Emails: the fake's browse statement over the same rows (the email row, its workspace and folder, the version

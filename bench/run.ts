@@ -15,6 +15,9 @@ import {
   ACTIVITY_SPAN_MS,
   BENCH_ACTIVITY_TYPES,
   BENCH_CLIENT,
+  BENCH_CUSTOM_OBJECT,
+  benchCar,
+  benchVin,
   BENCH_READABLE_WORKSPACES,
   benchSeed,
   buildFixture,
@@ -117,6 +120,18 @@ const FOLDER_CONNECTIONS = 10;
 const FOLDER_PREFIX = 'Bench new folder ';
 const FOLDERS_PATH = '/rest/asset/v1/folders.json';
 const WORK_DIR = join(RESULTS_DIR, 'work');
+/**
+ * Custom objects (issue 27): records of the bench's type, a sync of CAR_BATCH records a call — CAR_UPDATES of them
+ * existing (updated), the rest new (created), RudderStack's upsert shape — at CAR_CONNECTIONS calls at a time
+ * (Marketo admits 10), and a query by the dedupe field (vin) for 10 records.
+ */
+const CAR_RECORDS = Number(process.env.BENCH_CUSTOM_OBJECTS ?? 100_000);
+const CAR_BATCH = 300;
+const CAR_UPDATES = 200;
+const CAR_CONNECTIONS = 10;
+const CAR_QUERY_VALUES = 10;
+const NEW_VIN_PREFIX = 'NEWVIN';
+const carsPath = `/rest/v1/customobjects/${BENCH_CUSTOM_OBJECT}.json`;
 
 /** The scenarios run side by side with the build before (BENCH_BEFORE), by name. */
 const LEAD_GET = 'GET /rest/v1/lead/{id}.json';
@@ -377,6 +392,59 @@ function foldersWritten(
   return { calls, folders: rows.length };
 }
 
+/**
+ * Custom object syncs of CAR_BATCH records: CAR_UPDATES existing cars (in turn, a new colour) and new ones numbered
+ * on from the last call, each server's calls alike. Counted, so that the cars created can be checked.
+ */
+function carSyncs() {
+  let calls = 0;
+  let created = 0;
+  const existing = cycle(Array.from({ length: CAR_RECORDS }, (_, i) => i + 1));
+  const body = (): string => {
+    const input: Record<string, unknown>[] = [];
+    for (let i = 0; i < CAR_UPDATES; i++) input.push({ ...benchCar(existing()), color: `blue ${calls}` });
+    for (let i = CAR_UPDATES; i < CAR_BATCH; i++) {
+      input.push({ ...benchCar(CAR_RECORDS + 1 + created), vin: `${NEW_VIN_PREFIX}${++created}` });
+    }
+    calls++;
+    return JSON.stringify({ action: 'createOrUpdate', dedupeBy: 'dedupeFields', input });
+  };
+  return {
+    calls: () => calls,
+    body,
+    setupRequest: (request: autocannon.Request): autocannon.Request => ({ ...request, body: body() }),
+  };
+}
+
+/**
+ * Reads, once a server has let go of its database, the cars its syncs created, and fails unless every call made its
+ * new ones (up to the calls of the warm-up and the measured run still unanswered when the load generator stopped).
+ */
+function carsWritten(
+  name: string,
+  file: string,
+  syncs: ReturnType<typeof carSyncs>,
+): { calls: number; created: number } {
+  const db = new BetterSqlite3(file, { readonly: true });
+  let created: number;
+  try {
+    created = (
+      db
+        .prepare(`SELECT count(*) AS n FROM custom_objects WHERE substr(json_extract(fields, '$.vin'), 1, ?) = ?`)
+        .get(NEW_VIN_PREFIX.length, NEW_VIN_PREFIX) as { n: number }
+    ).n;
+  } finally {
+    db.close();
+  }
+  const perCall = CAR_BATCH - CAR_UPDATES;
+  const calls = syncs.calls();
+  const unanswered = 2 * CAR_CONNECTIONS;
+  if (created > calls * perCall || created < (calls - unanswered) * perCall || created % perCall !== 0) {
+    throw new Error(`${name}, custom object sync: ${created} cars created by ${calls} calls of ${perCall} new cars`);
+  }
+  return { calls, created };
+}
+
 interface MemoryRun {
   seconds: number;
   requests: number;
@@ -507,6 +575,7 @@ async function main(): Promise<void> {
     lists: LISTS,
     memberLists: MEMBER_LISTS,
     folderParents: true,
+    customObjects: CAR_RECORDS,
   });
   say(`  built in ${round(fixture.seconds, 1)} s`);
 
@@ -549,6 +618,8 @@ async function main(): Promise<void> {
   const beforeListAdds = listAdds(loadLists, listBodies);
   const fakeFolders = folderCreates(fixture.folderParentIds);
   const minimalFolders = folderCreates(fixture.folderParentIds);
+  const fakeCars = carSyncs();
+  const minimalCars = carSyncs();
   const listPages: string[] = [];
   const results: LoadResult[] = [];
   // The machine's speed drifts over minutes (shared cores): each scenario is compared with the ceiling measured
@@ -776,6 +847,43 @@ async function main(): Promise<void> {
       throw new Error(`the minimal Create Folder route answers other than the fake: ${folderAnswers.join(' / ')}`);
     }
 
+    // Custom objects: both answer a query by vin alike (request ids aside), and a sync alike (its GUIDs aside).
+    const nextCar = cycle(shuffled(CAR_RECORDS, () => true));
+    const carQuery = (): string =>
+      `${carsPath}?filterType=vin&filterValues=${Array.from({ length: CAR_QUERY_VALUES }, () => benchVin(nextCar())).join(',')}`;
+    const firstCarQuery = `${carsPath}?filterType=vin&filterValues=${benchVin(1)},${benchVin(2)},${benchVin(CAR_RECORDS)}`;
+    const carAnswers: string[] = [];
+    for (const [url, headers] of [
+      [fake.url, auth],
+      [minimal.url, minimalAuth],
+    ] as const) {
+      const query = (await (await fetch(url + firstCarQuery, { headers })).json()) as { result?: unknown[] };
+      if (query.result?.length !== 3)
+        throw new Error(`${url}: a query by vin for 3 cars answered ${JSON.stringify(query)}`);
+      carAnswers.push(JSON.stringify(query.result));
+      const response = await fetch(url + carsPath, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          action: 'createOrUpdate',
+          dedupeBy: 'dedupeFields',
+          input: [
+            { ...benchCar(1), color: 'green' },
+            { ...benchCar(0), vin: 'PREFLIGHT-1' },
+            { vin: 'X', shoeSize: 9 },
+          ],
+        }),
+      });
+      const body = (await response.json()) as { result?: { seq: number; status: string; reasons?: unknown }[] };
+      carAnswers.push(JSON.stringify(body.result?.map(({ seq, status, reasons }) => ({ seq, status, reasons }))));
+    }
+    if (carAnswers[0] !== carAnswers[2] || carAnswers[1] !== carAnswers[3]) {
+      throw new Error(`the minimal custom object routes answer other than the fake: ${carAnswers.join(' / ')}`);
+    }
+    if (!carAnswers[1]!.includes('"updated"') || !carAnswers[1]!.includes('"created"')) {
+      throw new Error(`pre-flight custom object sync: ${carAnswers[1]}`);
+    }
+
     let poolClient = 0;
     const nextFakeListPage = cycle(listPages);
     const nextMinimalListPage = cycle(listPages);
@@ -930,6 +1038,38 @@ async function main(): Promise<void> {
         setupRequest: minimalFolders.setupRequest,
       },
       {
+        name: `GET ${carsPath} (${CAR_QUERY_VALUES} vins, the dedupe field)`,
+        path: carQuery(),
+        headers: auth,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: carQuery() }),
+      },
+      {
+        name: 'reference: minimal hand-written custom object query',
+        path: carQuery(),
+        headers: minimalAuth,
+        target: minimal,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: carQuery() }),
+      },
+      {
+        name: `POST ${carsPath} (${CAR_BATCH} records, ${CAR_UPDATES} updates)`,
+        method: 'POST' as const,
+        connections: CAR_CONNECTIONS,
+        path: carsPath,
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: fakeCars.body(),
+        setupRequest: fakeCars.setupRequest,
+      },
+      {
+        name: 'reference: minimal hand-written custom object sync',
+        method: 'POST' as const,
+        connections: CAR_CONNECTIONS,
+        path: carsPath,
+        headers: { ...minimalAuth, 'content-type': 'application/json' },
+        body: minimalCars.body(),
+        target: minimal,
+        setupRequest: minimalCars.setupRequest,
+      },
+      {
         name: 'GET /rest/v1/leads.json (10 emails)',
         path: emailQuery([1]),
         headers: auth,
@@ -983,6 +1123,10 @@ async function main(): Promise<void> {
     fake: foldersWritten('fake-marketo', dbFile, fixture.folderParentIds, fakeFolders),
     minimal: foldersWritten('minimal route', minimalDbFile, fixture.folderParentIds, minimalFolders),
   };
+  const carRows = {
+    fake: carsWritten('fake-marketo', dbFile, fakeCars),
+    minimal: carsWritten('minimal route', minimalDbFile, minimalCars),
+  };
   say(`Memory: ${MEMORY_SECONDS} s of token + lead calls while the clock jumps an hour every 2 s…`);
   const memory = await memoryUnderLoad(dbFile, memoryPool);
 
@@ -1017,6 +1161,12 @@ async function main(): Promise<void> {
   const minimalEmailEdit = byName('reference: minimal hand-written content update');
   const emailEditVersusMinimal = emailEdit.rps / minimalEmailEdit.rps;
   const activitiesVersusMinimal = activityPage.rps / minimalActivities.rps;
+  const carQueryRun = byName(`GET ${carsPath}`);
+  const minimalCarQuery = byName('reference: minimal hand-written custom object query');
+  const carQueryVersusMinimal = carQueryRun.rps / minimalCarQuery.rps;
+  const carSync = byName(`POST ${carsPath}`);
+  const minimalCarSync = byName('reference: minimal hand-written custom object sync');
+  const carSyncVersusMinimal = carSync.rps / minimalCarSync.rps;
   const syncRecordsVersusCeiling = sync.ratio! * 300;
   const versusMinimal = `minimal hand-written route ${minimalRoute.ratio!.toFixed(2)}×`;
   const denied = byName('denied');
@@ -1034,6 +1184,8 @@ async function main(): Promise<void> {
           result !== minimalListAdd &&
           result !== minimalListLeads &&
           result !== minimalFolderCreate &&
+          result !== minimalCarQuery &&
+          result !== minimalCarSync &&
           result !== minimalEmailBrowse &&
           result !== minimalEmailEdit,
       )
@@ -1120,6 +1272,16 @@ async function main(): Promise<void> {
       met: listLeadsVersusMinimal >= 0.8,
     },
     {
+      budget: `custom object query by the dedupe field (${CAR_QUERY_VALUES} vins) ≥ 0.80× the minimal route`,
+      measured: `${carQueryVersusMinimal.toFixed(2)}× (${carQueryRun.rps} vs ${minimalCarQuery.rps} req/s)`,
+      met: carQueryVersusMinimal >= 0.8,
+    },
+    {
+      budget: `custom object sync of ${CAR_BATCH} records ≥ 0.80× the minimal route`,
+      measured: `${carSyncVersusMinimal.toFixed(2)}× (${carSync.rps} vs ${minimalCarSync.rps} req/s)`,
+      met: carSyncVersusMinimal >= 0.8,
+    },
+    {
       budget: 'create a folder ≥ 0.80× the minimal route',
       measured: `${folderCreateVersusMinimal.toFixed(2)}× (${folderCreate.rps} vs ${minimalFolderCreate.rps} req/s)`,
       met: folderCreateVersusMinimal >= 0.8,
@@ -1182,6 +1344,12 @@ async function main(): Promise<void> {
   say(
     `Create Folder rows: each call a new name, in ${fixture.folderParentIds.length} parents in turn; ` +
       `fake-marketo ${made(folderRows.fake)}; minimal route ${made(folderRows.minimal)}.`,
+  );
+  const cars = (rows: { calls: number; created: number }): string =>
+    `${rows.calls} calls (warm-up included), ${rows.created} cars created`;
+  say(
+    `Custom object rows: ${CAR_RECORDS} cars of type ${BENCH_CUSTOM_OBJECT}; each sync ${CAR_UPDATES} updates and ` +
+      `${CAR_BATCH - CAR_UPDATES} new cars; fake-marketo ${cars(carRows.fake)}; minimal route ${cars(carRows.minimal)}.`,
   );
   if (before) {
     say(`\n## Side by side with the build before (${BEFORE_MAIN}), ${BEFORE_ROUNDS} rounds each, alternately\n`);
@@ -1251,6 +1419,8 @@ async function main(): Promise<void> {
     scenarios: results,
     listAddRows,
     folderRows,
+    carRows,
+    customObjects: CAR_RECORDS,
     ...(before ? { sideBySide: { before: BEFORE_MAIN, rounds: BEFORE_ROUNDS, scenarios: sideBySide } } : {}),
     coldStartMs: coldStarts.map((ms) => round(ms, 1)),
     freshInstance: fresh,

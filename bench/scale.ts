@@ -11,6 +11,16 @@ import { openDatabase } from '../src/storage/database.js';
 import { type LeadFilter, LeadRepository } from '../src/families/leads/repository.js';
 import { encodePosition } from '../src/families/activities/positions.js';
 import {
+  bulkExports,
+  EXPORT_TABLE_HEADER,
+  exportBudgets,
+  type ExportRun,
+  exportRows,
+  exportWindows,
+  sqliteBaselines,
+  sqliteVersion,
+} from './bulk-extract.js';
+import {
   ACTIVITY_SPAN_MS,
   BENCH_ACTIVITY_TYPES,
   BENCH_CLIENT,
@@ -154,14 +164,20 @@ async function main(): Promise<void> {
   );
 
   const dbFile = join(WORK_DIR, 'scale.sqlite');
+  const sqlite3 = sqliteVersion();
   say(`\nBuilding the subscription: ${LEADS} leads in 3 partitions, ${ACTIVITIES} activities…`);
+  const leadsFrom = Date.now();
   const fixture = await buildFixture({ path: dbFile, leads: LEADS, poolServices: 0, activities: ACTIVITIES });
+  const windows = exportWindows({ ...fixture, leadsFrom, leadsTo: Date.now() }, ACTIVITIES);
   say(`  built in ${round(fixture.seconds, 1)} s`);
 
   const visible = shuffled(LEADS, visibleToBenchUser);
 
   say(`\nRepository lookups (${Math.min(REPO_LOOKUPS, visible.length)} random visible leads each)…`);
   const repo = repositoryLookups(dbFile, visible);
+
+  say(`\nsqlite3 ${sqlite3} -csv: the rows and columns of the two bulk exports, from the same file…`);
+  const baselines = await sqliteBaselines(dbFile, windows);
 
   const ceiling = await startCeiling(join(WORK_DIR, 'scale-ceiling.log'));
   const results: LoadResult[] = [];
@@ -170,6 +186,7 @@ async function main(): Promise<void> {
   let ceilings: LoadResult[] = [];
   let ceilingRow: LoadResult;
   let idleRss: number;
+  let exports: ExportRun[] = [];
   try {
     const startStarted = performance.now();
     fake = await startFake('fake-marketo', ['--db', dbFile], join(WORK_DIR, 'scale-fake.log'));
@@ -256,6 +273,9 @@ async function main(): Promise<void> {
     results.push(...runs.results);
     ceilings = runs.ceilings;
     ceilingRow = runs.ceilingRow;
+
+    say('\nBulk exports (create, enqueue, status until Completed, the file downloaded)…');
+    exports = await bulkExports(fake, auth, windows, baselines);
   } finally {
     await fake?.stop();
     await ceiling.stop();
@@ -288,6 +308,7 @@ async function main(): Promise<void> {
       measured: `${mb(loadRss)} (highest seen; idle ${mb(idleRss)})`,
       met: loadRss < RSS_BUDGET_BYTES,
     },
+    ...exportBudgets(exports),
   ];
 
   say(`\n## Throughput at ${leadsLabel} leads (same run, same machine)\n`);
@@ -296,6 +317,8 @@ async function main(): Promise<void> {
   say(
     `Sync: ${sync.rps} batches/s × ${SYNC_BATCH} = ${sync.rps * SYNC_BATCH} records/s (half updates of existing leads, half new leads; ${sync.requests * (SYNC_BATCH / 2)} leads created in the measured run; ${SYNC_CONNECTIONS} connections, Marketo's concurrency limit).`,
   );
+  say(`\n## Bulk extract at ${leadsLabel} leads (one export at a time, against sqlite3 ${sqlite3} -csv)\n`);
+  say(markdownTable(EXPORT_TABLE_HEADER, exportRows(exports)));
   say(`\n## Repository lookups at ${leadsLabel} leads (in process, no HTTP)\n`);
   say(
     markdownTable(
@@ -336,6 +359,7 @@ async function main(): Promise<void> {
     scenarios: results,
     syncRecordsPerSecond: sync.rps * SYNC_BATCH,
     rss: { idleBytes: idleRss, underLoadBytes: loadRss },
+    bulkExports: exports,
     budgets: checks,
   });
   say(`\nResults: ${file}`);

@@ -381,12 +381,15 @@ export async function machineInfo(): Promise<MachineInfo> {
   };
 }
 
-/** Writes the run's numbers as JSON under bench/results/ (ignored by git), also as `<kind>-latest.json`. */
-export function writeResults(kind: string, data: unknown): string {
+/**
+ * Writes the run's numbers as JSON under bench/results/ (ignored by git), also as `<kind>-latest.json`, with the
+ * report printed so far (its tables): `npm run performance:readme` puts each bench's latest report in README.
+ */
+export function writeResults(kind: string, data: object): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = join(RESULTS_DIR, `${kind}-${stamp}.json`);
-  const text = `${JSON.stringify(data, null, 2)}\n`;
+  const text = `${JSON.stringify({ ...data, report: printed.join('\n') }, null, 2)}\n`;
   writeFileSync(file, text);
   writeFileSync(join(RESULTS_DIR, `${kind}-latest.json`), text);
   return file;
@@ -410,7 +413,13 @@ export async function expectMarketoAnswer(
   }
 }
 
-export const say = (line: string): void => void process.stdout.write(`${line}\n`);
+/** What the bench printed, for its results file. */
+const printed: string[] = [];
+
+export const say = (line: string): void => {
+  printed.push(line);
+  process.stdout.write(`${line}\n`);
+};
 
 export function tokenQuery(client: { clientId: string; clientSecret: string }): string {
   return `/identity/oauth/token?grant_type=client_credentials&client_id=${client.clientId}&client_secret=${client.clientSecret}`;

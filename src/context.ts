@@ -60,6 +60,8 @@ export interface Baseline {
 
 /** Everything route modules need, handed to them as plugin options. */
 export interface AppContext {
+  /** The subscription's Munchkin id: its base URL is `<server>/<munchkinId>` (src/subscriptions.ts). */
+  munchkinId: string;
   config: Config;
   clock: AdjustableClock;
   ids: Ids;
@@ -88,12 +90,20 @@ export interface AppContext {
   close(): void;
 }
 
+/** Which subscription a context is, and whether its database is its own to close. */
+export interface ContextOptions {
+  munchkinId: string;
+  /** Close the database with the context (a subscription opened in memory); a caller's database stays open. */
+  ownsDatabase?: boolean;
+}
+
 export function createContext(
   config: Config,
   db: Database,
   clock: AdjustableClock,
   ids: Ids,
   familyList: readonly AnyFamily[],
+  { munchkinId = config.MUNCHKIN_ID, ownsDatabase = false }: Partial<ContextOptions> = {},
 ): AppContext {
   const events = new CoreEvents();
   const guard = new ReferenceGuard(db);
@@ -175,6 +185,7 @@ export function createContext(
           services: new ServiceRepository(copy, clock, ids, { flush: () => {} }),
         };
       },
+      jobs,
     ),
   };
   const access = new AccessCache({
@@ -195,6 +206,7 @@ export function createContext(
     ledger: new DecisionLedger(config.LEAST_PRIVILEGE_MAX_BYTES),
   };
   return {
+    munchkinId,
     config,
     clock,
     ids,
@@ -214,6 +226,7 @@ export function createContext(
       jobs.stop();
       tokens.flush();
       stopWatching();
+      if (ownsDatabase) db.close();
     },
   };
 }

@@ -2,9 +2,20 @@ import { type AnyFamily, migrationsOf } from './family.js';
 import { activities } from './families/activities/activities.js';
 import { activityTypes } from './families/activities/activity-types.js';
 import { assets } from './families/assets/assets.js';
+import { customObjects } from './families/custom-objects/records.js';
+import { customObjectSettings } from './families/custom-objects/settings.js';
+import { customObjectTypes } from './families/custom-objects/types.js';
+import { bulkExtract } from './families/bulk-extract/bulk-extract.js';
 import { leadFields } from './families/leads/lead-fields.js';
 import { leads } from './families/leads/leads.js';
+import { companies } from './families/crm/companies.js';
+import { crmFields } from './families/crm/crm-fields.js';
+import { crmSync } from './families/crm/crm-sync.js';
+import { namedAccountListMembers, namedAccountLists, namedAccounts } from './families/crm/named-accounts.js';
+import { opportunities, opportunityRoles } from './families/crm/opportunities.js';
+import { salesPersons } from './families/crm/sales-persons.js';
 import { lists } from './families/lists/lists.js';
+import { programMemberFields } from './families/program-members/program-member-fields.js';
 import { segmentations } from './families/segmentations/segmentations.js';
 import { emailTemplates } from './families/emails/templates.js';
 import { snippets } from './families/emails/snippets.js';
@@ -25,12 +36,26 @@ export const FAMILIES = [
   activities,
   assets,
   lists,
+  crmSync,
+  crmFields,
+  salesPersons,
+  companies,
+  opportunities,
+  opportunityRoles,
+  namedAccounts,
+  namedAccountLists,
+  namedAccountListMembers,
+  customObjectSettings,
+  customObjectTypes,
+  customObjects,
+  programMemberFields,
   segmentations,
   emailTemplates,
   snippets,
   emails,
   landingPageTemplates,
   landingPages,
+  bulkExtract,
   userManagement,
 ] as const satisfies readonly AnyFamily[];
 

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { AdjustableClock } from './clock.js';
 import type { CoreEventHandlers } from './domain/core-events.js';
-import type { JobKinds } from './engines/jobs/kinds.js';
+import type { JobKinds, Jobs } from './engines/jobs/kinds.js';
 import type { PortName, Ports } from './ports.js';
 import type { Ids } from './ids.js';
 import type { WireFormatName } from './http/wire-formats.js';
@@ -56,6 +56,13 @@ export interface SeedLoadContext {
   time(value: string | undefined, fallback?: number): number;
   partitionId(name: string): number | undefined;
   workspaceId(name: string): number | undefined;
+  /** A user the seed defines, by email without regard to case (a job's owner). */
+  userId(email: string): number | undefined;
+  /**
+   * The jobs, loaded before every family's rows (the document's `jobs:`): a family's rows name their job, or an item
+   * that describes a job whole schedules it here.
+   */
+  jobs: Jobs;
   /** A family of the same folder, loaded before this one. */
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
   /** What another family offers (src/ports.ts), loaded before this one. */

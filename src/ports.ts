@@ -1,4 +1,5 @@
 import type { ActivityRecorder } from './domain/activity-log.js';
+import type { ActivityExport, CustomObjectExport, LeadExport, ProgramMemberExport } from './domain/bulk-export.js';
 import type { Lead, LeadValue } from './domain/model.js';
 import type { AssetPlaces, AssetSegmentations, AssetTokens } from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
@@ -10,7 +11,7 @@ import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
  * (test/architecture.test.ts).
  */
 
-/** A static list as the other families need it (the activity log's `listId` filter). */
+/** A static list as the other families need it (the activity log's `listId` filter, bulk lead export's list filters). */
 export interface StaticListMembers {
   /** The list's workspace, or undefined when there is no such list. */
   workspaceOf(listId: number): number | undefined;
@@ -18,6 +19,10 @@ export interface StaticListMembers {
   count(listId: number): number;
   /** Its members' lead ids. */
   leadIds(listId: number): number[];
+  /** Up to `limit` member lead ids after `afterLeadId`, in id order (a bulk export reads a big list in chunks). */
+  members(listId: number, afterLeadId: number, limit: number): number[];
+  /** The list of that name, without regard to case (a bulk export's `staticListName`). */
+  byName(name: string): { id: number; workspaceId: number } | undefined;
 }
 
 /** The lead database as the other families read it (lists, the activity log, program members, campaigns…). */
@@ -29,6 +34,27 @@ export interface LeadDatabase {
   readFields(asked: readonly string[] | undefined): readonly ObjectField[];
   /** A lead as Marketo returns it: id first, then the fields, null where empty. */
   record(lead: Lead, fields: readonly ObjectField[]): Record<string, LeadValue>;
+  /**
+   * Whether a lead links to a CRM record through `field` (its externalCompanyId or externalSalesPersonId holds
+   * `value`, without regard to case): a company or sales person in use.
+   */
+  isLinked(field: 'externalCompanyId' | 'externalSalesPersonId', value: string): boolean;
+  /**
+   * The lead a custom object's link field names by one of the lead's fields: by id, or else the most recently
+   * updated lead holding the value (the custom object handler sees every partition, and takes the latest lead of
+   * duplicates, purplemeup.substack.com "Navigating Marketo Custom Objects and Person Partitions").
+   */
+  linkTarget(field: ObjectField, value: LeadValue): Lead | undefined;
+}
+
+/** Companies as leads read them: a lead whose externalCompanyId names a company takes its company fields from it. */
+export interface CompanyDirectory {
+  /** The lead fields that are company fields: a linked lead reads them from its company, and no sync writes them. */
+  fieldNames: ReadonlySet<string>;
+  /** The company an externalCompanyId names (without regard to case): its fields by name, no nulls; or undefined. */
+  byExternalId(externalCompanyId: string): Readonly<Record<string, LeadValue>> | undefined;
+  /** Whether a company has this id (a custom object's link to a company). */
+  has(id: number): boolean;
 }
 
 export interface Ports {
@@ -40,10 +66,20 @@ export interface Ports {
   leads: LeadDatabase;
   /** Folders and programs, where assets live (the assets family). */
   assetPlaces: AssetPlaces;
+  /** Companies (the companies family), for the company fields of leads linked to one. */
+  companies: CompanyDirectory;
   /** My Tokens of folders and programs, own and inherited, as emails render them (the assets family). */
   assetTokens: AssetTokens;
   /** Segmentations and their segments, which dynamic content varies by (the segmentations family). */
   segmentations: AssetSegmentations;
+  /** Leads a chunk at a time, as a bulk export file shows them (the leads family). */
+  leadExport: LeadExport;
+  /** Activities a chunk at a time, as a bulk export file shows them (the activities family). */
+  activityExport: ActivityExport;
+  /** Program members a chunk at a time, as a bulk export file shows them (the program members family). */
+  programMemberExport: ProgramMemberExport;
+  /** Custom object records a chunk at a time, as a bulk export file shows them (the custom objects family). */
+  customObjectExport: CustomObjectExport;
 }
 
 export type PortName = keyof Ports;

@@ -51,6 +51,27 @@ const ALTERNATE_FORMS: Record<string, { adobe: string; reason: string }> = {
     adobe: 'POST /rest/v1/leads/delete.json',
     reason: 'Delete Leads as POST /rest/v1/leads.json?_method=DELETE reaches it (lead-database.md; live clients)',
   },
+  ...Object.fromEntries(
+    (
+      [
+        ['GET /rest/v1/namedaccountlists.json', 'GET /rest/v1/namedAccountLists.json'],
+        ['POST /rest/v1/namedaccountlists.json', 'POST /rest/v1/namedAccountLists.json'],
+        ['POST /rest/v1/namedaccountlists/delete.json', 'POST /rest/v1/namedAccountLists/delete.json'],
+        ['GET /rest/v1/namedaccountlist/{}/namedaccounts.json', 'GET /rest/v1/namedAccountList/{}/namedAccounts.json'],
+        [
+          'POST /rest/v1/namedaccountlist/{}/namedaccounts.json',
+          'POST /rest/v1/namedAccountList/{}/namedAccounts.json',
+        ],
+        [
+          'POST /rest/v1/namedaccountlist/{}/namedaccounts/remove.json',
+          'POST /rest/v1/namedAccountList/{}/namedAccounts/remove.json',
+        ],
+      ] as const
+    ).map(([lower, spec]) => [
+      lower,
+      { adobe: spec, reason: 'the lowercase path endpoint-reference.md gives for the named account list operations' },
+    ]),
+  ),
   'GET /rest/asset/v1/emailTemplate/{}/content.json': {
     adobe: 'GET /rest/asset/v1/emailTemplate/{id}/content',
     reason: 'Get Email Template Content as Blackbird and Smartling call it, with .json like every other asset path',

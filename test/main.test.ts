@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundleOptions } from '../scripts/bundle.js';
+import { buildBundle } from '../scripts/bundle.js';
 
 /**
  * The CLI as a user runs it (`npx tsx src/main.ts`), here as `node --import tsx src/main.ts` so that the
@@ -159,6 +158,12 @@ describe('src/main.ts', () => {
     expect(server.stdout()).toContain('--memory');
   });
 
+  it('--version prints the package version and exits 0 (issue 23, item 19)', async () => {
+    const server = start(['--version']);
+    expect(await server.exited).toBe(0);
+    expect(server.stdout()).toBe(`${JSON.parse(readFileSync('package.json', 'utf8')).version}\n`);
+  });
+
   it('on first start prints the demo credentials and a curl line that gets a token', async () => {
     const server = start(['--memory', '--port', '0'], { LOG_LEVEL: 'silent' });
     const [, url] = await waitFor(server, CURL_LINE);
@@ -286,7 +291,7 @@ describe('the bundled CLI (dist/fake-marketo.mjs, the package bin)', () => {
   // Built here from the sources with the same options as `npm run build`, so the test never runs a stale bundle.
   const bundle = join(ROOT, 'dist', 'test-bundle', 'fake-marketo.mjs');
   beforeAll(async () => {
-    await build(bundleOptions(bundle));
+    await buildBundle(bundle);
   }, 60_000);
 
   it('starts on a file database, answers a token request and a lead call, and serves Swagger UI', async () => {

@@ -19,8 +19,8 @@ export interface JournalEntry {
   /** Per-record outcomes of a Marketo answer: how many records of `result` had each status (`created: 2, skipped: 1`). */
   outcomes?: Record<string, number>;
   /**
-   * The request body as received (JSON, or a form body as its fields), client_secret and access_token redacted; a
-   * string when it was cut to fit the entry (`truncated`).
+   * The request body as received (JSON, a form body as its fields, a text body as text), client_secret and
+   * access_token redacted (`redactBodyText`); a string when it was cut to fit the entry (`truncated`).
    */
   body?: unknown;
   durationMs: number;
@@ -135,24 +135,121 @@ export function recordOutcomes(payload: unknown): Record<string, number> | undef
   return counts;
 }
 
-/** Secrets in a body: object keys named client_secret or access_token, at any depth. */
-function redactBody(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactBody);
-  if (value === null || typeof value !== 'object') return value;
-  const redacted: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const [key, item] of Object.entries(value)) {
-    redacted[key] = SECRET_PARAMS.has(key.toLowerCase()) ? '[redacted]' : redactBody(item);
-  }
-  return redacted;
+/*
+ * Secrets in a body (issue 23, item 8): the value of every key named client_secret or access_token (any case), at any
+ * depth and whatever the value is (a string, a number, an object, an array). A text body (text/plain, e.g. a token
+ * request sent with the wrong content type) is searched as text: its form pairs (`client_secret=…`, the name decoded)
+ * and its JSON members (`"client_secret": …`). A body too long for its entry is redacted before it is cut.
+ */
+const REDACTED = '[redacted]';
+
+function isSecretName(name: string): boolean {
+  return SECRET_PARAMS.has(name.toLowerCase());
 }
 
-/** A cut body is no longer JSON: its secrets are found as text. */
-const SECRET_IN_TEXT = /("(?:client_secret|access_token)"\s*:\s*)"(?:[^"\\]|\\.)*("?)/gi;
+/** `name=value` pairs of a form-encoded text, split at `&` and line ends. */
+const FORM_PAIR = /(^|[&\r\n])([^=&\r\n]*)=([^&\r\n]*)/g;
+
+function formName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).trim();
+  } catch {
+    return raw.trim();
+  }
+}
+
+/** The end of the JSON string that starts at `start` (a `"`): the index after its closing quote, or the text's end. */
+function endOfString(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 0x5c) i++;
+    else if (char === 0x22) return i + 1;
+  }
+  return text.length;
+}
+
+/** The end of the JSON value that starts at `start` (or of as much of it as the text holds). */
+function endOfValue(text: string, start: number): number {
+  const first = text[start];
+  if (first === '"') return endOfString(text, start);
+  if (first === '{' || first === '[') {
+    let depth = 0;
+    for (let i = start; i < text.length; i++) {
+      const char = text[i];
+      if (char === '"') i = endOfString(text, i) - 1;
+      else if (char === '{' || char === '[') depth++;
+      else if ((char === '}' || char === ']') && --depth === 0) return i + 1;
+    }
+    return text.length;
+  }
+  let i = start;
+  while (i < text.length && !',}] \t\r\n'.includes(text[i]!)) i++;
+  return i;
+}
+
+function skipSpace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  return i;
+}
+
+/** The member name a JSON string spells (escapes decoded), or undefined when it is cut or malformed. */
+function jsonName(literal: string): string | undefined {
+  try {
+    const name: unknown = JSON.parse(literal);
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const SECRET_LITERAL_MAX = 2 + 6 * 'client_secret'.length;
+
+/** JSON (or JSON cut short) with the value of every secret member replaced; one pass over the text. */
+export function redactJsonText(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '"') continue;
+    const end = endOfString(text, i);
+    const colon = skipSpace(text, end);
+    // A secret's name is 12 or 13 characters, each at most a 6-character escape: longer names need no decoding.
+    if (text[colon] === ':' && end - i <= SECRET_LITERAL_MAX) {
+      const name = jsonName(text.slice(i, end));
+      if (name !== undefined && isSecretName(name)) {
+        const valueStart = skipSpace(text, colon + 1);
+        out += `${text.slice(copied, valueStart)}"${REDACTED}"`;
+        copied = endOfValue(text, valueStart);
+        i = copied - 1;
+        continue;
+      }
+    }
+    i = end - 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** A text body with the secrets of its form pairs and of its JSON members replaced. */
+export function redactText(text: string): string {
+  const pairs = text.includes('=')
+    ? text.replace(FORM_PAIR, (pair, start: string, name: string) =>
+        isSecretName(formName(name)) ? `${start}${name}=${REDACTED}` : pair,
+      )
+    : text;
+  return pairs.includes('"') ? redactJsonText(pairs) : pairs;
+}
+
+/**
+ * A body's JSON text with its secrets redacted: a text body (a JSON string) searched as text, anything else member by
+ * member, in one pass over the text (no recursion, however deep the body).
+ */
+function redactBodyText(text: string): string {
+  return text.startsWith('"') ? JSON.stringify(redactText(JSON.parse(text) as string)) : redactJsonText(text);
+}
 
 function bodyOf(record: JournalRecord): unknown {
-  const text = record.bodyText!;
-  if (record.bodyCut) return text.replace(SECRET_IN_TEXT, '$1"[redacted]$2');
-  return redactBody(JSON.parse(text));
+  // A cut body was redacted before it was cut (Journal.cutBody), and is no longer JSON.
+  return record.bodyCut ? record.bodyText : JSON.parse(redactBodyText(record.bodyText!));
 }
 
 /** The query as sent (before validation adds defaults), repeated keys as arrays. */
@@ -403,7 +500,8 @@ export class Journal {
     const queryBytes = record.cutQuery ? ENTRY_QUERY_MAX_BYTES : Buffer.byteLength(record.url);
     const budget = Math.max(0, ENTRY_QUERY_MAX_BYTES - queryBytes);
     if (Buffer.byteLength(record.bodyText!) <= budget) return;
-    record.bodyText = cutUtf8(record.bodyText!, budget);
+    // Cut text is no longer JSON: its secrets go first, whatever their values are.
+    record.bodyText = cutUtf8(redactBodyText(record.bodyText!), budget);
     record.bodyCut = true;
   }
 

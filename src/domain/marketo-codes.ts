@@ -29,7 +29,10 @@ export const RESPONSE_MESSAGES = {
   '709': 'Business Rule Violation',
   '710': 'Parent Folder Not Found',
   '711': 'Incompatible Folder Type',
+  '712': 'Merge to person Account operation is invalid',
   '713': 'Transient Error',
+  '714': 'Unable to find the default record type',
+  '718': 'ExternalSalesPersonID not found',
   '719': 'Lock wait timeout exception',
   '1029': 'Too many jobs in queue',
 } as const;
@@ -72,6 +75,11 @@ export const RECORD_MESSAGES = {
 } as const;
 
 export type ResponseCode = keyof typeof RESPONSE_MESSAGES;
+
+/** Whether Marketo answers with this code, at the response or the record level (a fault may inject either). */
+export function isMarketoCode(code: string): code is ResponseCode | RecordCode {
+  return Object.hasOwn(RESPONSE_MESSAGES, code) || Object.hasOwn(RECORD_MESSAGES, code);
+}
 export type RecordCode = keyof typeof RECORD_MESSAGES;
 
 /**
@@ -88,6 +96,11 @@ export const DETAIL_MESSAGES = {
   idOnlyWithUpdateOnly: "Field 'id' is only allowed with action updateOnly",
   /** Ours: a read-only field in a sync record. */
   readOnlyField: "Field '%s' is read only",
+  /**
+   * Ours (1008, record level): a partitionName no partition has. Adobe documents 1008 for a partition the caller
+   * cannot use; a mistyped name keeps the code (clients branch on it) and says what is wrong (issue 23, item 19).
+   */
+  partitionNotFound: "Partition '%s' does not exist",
   /** Ours: a paging token that is not one of ours, or is out of date. */
   invalidPageToken: 'Invalid nextPageToken',
   expiredPageToken: 'Expired nextPageToken',
@@ -154,6 +167,83 @@ export const DETAIL_MESSAGES = {
   invalidParameter: "Invalid value for parameter '%s': '%s'",
   /** Ours: a custom activity's attribute that its type does not declare. */
   unknownAttribute: "Attribute '%s' is not declared by activity type '%s'",
+  /** 1029 (error-codes.md lists the three texts of 1029; the quota one as Marketo sends it, Airbyte's test_source). */
+  jobAlreadyQueued: 'Job already queued',
+  exportQuotaExceeded: 'Export daily quota %sMB exceeded.',
+  /** 1035, as bulk-extract.md words it. */
+  unsupportedFilter: 'Unsupported filter type for target subscription',
+  /** Ours (1003): what a bulk extract job's definition got wrong. */
+  exportRequired: "Export parameter '%s' is required",
+  exportFilterRequired: 'An export job needs a filter: one of %s',
+  exportOneFilter: 'Only one filter type may be used in an export job, not %s',
+  exportUnknownFilter: "Unknown filter type '%s': use %s",
+  exportRangeTooLong: "The date range of filter '%s' spans more than 31 days",
+  exportRangeReversed: "The date range of filter '%s' ends before it starts",
+  exportHeaderNotAField: "columnHeaderNames names '%s', which is not an exported field",
+  exportDeleteLead: 'Delete Lead activities (type 37) are not exported: use Get Deleted Leads',
+  exportPrimaryNeedsTypes: 'primaryAttributeValueIds needs activityTypeIds of one asset group: %s',
+  exportFilterNotServed: "Filter '%s' is not served by this fake: use %s",
+  /** Ours (1013): an export job that is not the caller's, or not of this kind, is not found. */
+  exportNotFound: 'Export job %s not found',
+  /** Ours (1003): enqueue and cancel of a job past them. */
+  exportNotCreated: 'Export job %s is %s: only a Created job can be enqueued',
+  exportFinished: 'Export job %s is %s: it can no longer be cancelled',
+  /** Ours (1013): a static list filter naming no list (the caller may see). */
+  listNotFound: 'Static list %s not found',
+  /** Ours (1013): a program member export naming no program. */
+  programNotFound: 'Program %s not found',
+  /** Ours (610): an export whose records no registered family provides (an app built with fewer families). */
+  exportEntityNotServed: 'Requested resource not found: no registered family provides %s (%s)',
+  /** Ours (1003, object APIs): "idField mode is not compatible with createOnly mode" (lead-database.md). */
+  idFieldWithCreateOnly: "dedupeBy 'idField' cannot be used with action 'createOnly'",
+  /** 1003, object APIs: a record names itself by its id field under dedupeBy dedupeFields (real text, RudderStack). */
+  idFieldOnlyWithIdField: "Field '%s' is not allowed when dedupeBy is 'dedupeFields'",
+  /** Ours (1003, object APIs): a field describe shows as updateable false, given a new value on update. */
+  notUpdateableField: "Field '%s' is not updateable",
+  /** Ours (1003, object APIs): a required field cleared (opportunities: "The 'name' field must not be null"). */
+  requiredField: "Field '%s' must not be null",
+  /** Ours (1003, object APIs): a filter value that is not a value of its field. */
+  invalidFilterValue: "Invalid value '%s' for filterType '%s'",
+  /** Ours (1003, object APIs): a query's `input` holds something other than key objects. */
+  keyObjectExpected: 'Each input item must be an object of key fields',
+  keyFieldMissing: "Each input item must include '%s'",
+  /** Ours (1003, object APIs): a compound key queried by GET (lead-database.md "Compound Keys"). */
+  compoundKeyQuery: "filterType '%s' is a compound key: POST with _method=GET and an input array of key objects",
+  /** Ours (1003, the Custom Object Type API): the rules custom-objects.md states for types and their fields. */
+  invalidApiName: "Invalid %s API name '%s': letters, digits and _, starting with a letter, at most 50",
+  reservedFieldName: "Field name '%s' is reserved",
+  blankDisplayName: "Field '%s' needs a displayName",
+  duplicateFieldName: "A field named '%s' is already in custom object type '%s'",
+  duplicateDisplayName: "A field displayed as '%s' is already in custom object type '%s'",
+  tooManyFields: 'A custom object type has at most %s fields',
+  tooManyFieldsAfterApproval: 'At most %s fields can be added to a custom object type after its approval',
+  linkWithoutTarget: "Link field '%s' needs relatedTo {name, field}",
+  targetWithoutLink: "Field '%s' has relatedTo but is not of dataType link",
+  notLinkable: "'%s.%s' is not a linkable object and field (linkableObjects.json)",
+  keyFieldAfterApproval: "Field '%s': a dedupe or link field cannot be added to or removed from approved type '%s'",
+  tooManyDedupeFields: 'A custom object type has at most %s dedupe fields',
+  noDedupeField: 'A custom object type needs at least one dedupe field to be approved',
+  tooManyTypes: 'A subscription has at most %s custom object types',
+  approvedNameChange: "The displayName of approved custom object type '%s' cannot change",
+  approvedFieldChange: "Field '%s' of approved custom object type '%s': only displayName and description can change",
+  noDraft: "Custom object type '%s' has no draft",
+  typeLinkedFrom: "Custom object type '%s' is linked from '%s'",
+  unknownCustomObject: "Custom object type '%s' not found",
+  noVersion: "Custom object type '%s' has no %s version",
+  /** Ours (1003/709, the Custom Activity Type API): the rules of activities.md "Custom Activity Types". */
+  activityTypeNoDraft: "Activity type '%s' has no draft",
+  invalidActivityTypeName: "Invalid name '%s': letters, digits, spaces and _, with at least one letter",
+  triggerOrFilterTaken: "%s '%s' is another activity type's",
+  activityTypeInUse: "Activity type '%s' is approved and in use: %s cannot change",
+  primaryAttributeExists: "Activity type '%s' has a primary attribute: demote it (isPrimary false) first",
+  primaryAttributeDelete: "Attribute '%s' is the primary attribute: demote it before deleting it",
+  noPrimaryAttribute: "Activity type '%s' needs a primary attribute to be approved",
+  duplicateAttribute: "Attribute '%s' is already in activity type '%s'",
+  tooManyAttributes: 'An activity type has at most %s secondary attributes',
+  /** Ours (1003/1028, the schema field APIs): the naming and update rules of leads.md "Fields". */
+  invalidDisplayName: "Invalid displayName '%s': letters, digits, spaces and _ only",
+  tooManyCustomFields: 'The object has at most %s custom fields',
+  fieldAttributeNotUpdateable: "%s of field '%s' cannot be updated",
   /** Ours (User Management API, 610 → HTTP 404): no user, or not one in the state the operation acts on. */
   userNotFound: "User '%s' not found",
   userPending: "User '%s' has not accepted the invitation: it is a pending user (see users/%s/invite.json)",

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { Config } from '../config.js';
 import { MarketoError } from '../domain/errors.js';
 import { USER_MANAGEMENT, wireFormatOf } from './wire-formats.js';
 
@@ -26,16 +26,37 @@ function tokenOf(request: FastifyRequest, acceptQueryToken: boolean): string | u
  * (error-codes.md), returned as the error to answer with. Since 2026-08-31 Marketo ignores ?access_token=
  * (ACCESS_TOKEN_QUERY=reject).
  */
-export function authenticate(ctx: AppContext) {
-  const acceptQueryToken = ctx.config.ACCESS_TOKEN_QUERY === 'accept';
+export function authenticate(config: Config) {
+  const acceptQueryToken = config.ACCESS_TOKEN_QUERY === 'accept';
   return (request: FastifyRequest): MarketoError | undefined => {
     const value = tokenOf(request, acceptQueryToken);
-    const principal = value === undefined ? undefined : ctx.access.principal(value);
-    if (!principal) return INVALID_TOKEN;
-    if (principal.token.expiresAt <= ctx.clock.now()) return EXPIRED_TOKEN;
+    // The subscription the call is addressed to knows its tokens, and its clock says whether one has expired.
+    const { access, clock } = request.ctx;
+    const principal = value === undefined ? undefined : access.principal(value);
+    if (!principal) {
+      if (value === undefined) logIgnoredQueryToken(request, acceptQueryToken);
+      return INVALID_TOKEN;
+    }
+    if (principal.token.expiresAt <= clock.now()) return EXPIRED_TOKEN;
     request.principal = principal;
     return undefined;
   };
+}
+
+/**
+ * A 601 for a token sent in ?access_token= that is not read says why in the log (issue 23, item 19): the answer is
+ * Marketo's "Access token invalid", whether or not the token is valid. The token itself is not logged.
+ */
+function logIgnoredQueryToken(request: FastifyRequest, acceptQueryToken: boolean): void {
+  if (request.headers.authorization) return;
+  const query = request.query as Record<string, unknown> | undefined;
+  if (query?.access_token === undefined) return;
+  const path = request.url.split('?')[0];
+  const message = acceptQueryToken
+    ? '?access_token= ignored: the User Management API takes the token in the Authorization header only'
+    : '?access_token= ignored: ACCESS_TOKEN_QUERY=reject (Marketo stopped reading it on 2026-08-31); send ' +
+      '"Authorization: Bearer <token>", or set ACCESS_TOKEN_QUERY=accept';
+  request.log.info({ path, marketoCode: '601' }, message);
 }
 
 // The same answer every time: one error each, returned rather than thrown (a throw walks the stack).

@@ -22,6 +22,8 @@ declare module 'fastify' {
     marketoCode?: string;
     /** The injected fault that answered or delayed this request. */
     faultId?: string;
+    /** A `failJob` fault matched this call: the job it enqueues fails with this error when it begins processing. */
+    injectedJobFailure?: string;
     /** When the limits admitted this call (counted against the rate window). */
     limitAdmittedAt?: number;
     /** When (on the instance's clock) the request arrived; cleared once it is journaled. */
@@ -34,10 +36,19 @@ declare module 'fastify' {
     formPending?: boolean;
     /** Answered by a call run again through the form tunnel: the journal records that call, not this one. */
     redispatched?: boolean;
+    /** A call to an endpoint the fake does not serve (no route, no stub that could match): 610, body read. */
+    unserved?: boolean;
+    /** A form tunnel request the tunnel answered itself (605, 612): the journal records it at its Marketo path. */
+    tunnelAnswered?: boolean;
     /** The stub that answered this request. */
     stubId?: string;
     /** Answered with what a fault rule says (an HTTP status and body), not with a route's answer. */
     answeredAsIs?: boolean;
+    /**
+     * The body as parsed from what was sent, before validation replaced it with the route's view of it (defaults
+     * added, unknown fields dropped, values coerced): what the journal records (issue 23, item 7).
+     */
+    receivedBody?: unknown;
     /** How many records of the answer had each status (a Marketo write's `result`), for the journal. */
     outcomes?: Record<string, number>;
   }

@@ -6,7 +6,7 @@ import type {
   HookHandlerDoneFunction,
   RouteHandlerMethod,
 } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { Config } from '../config.js';
 import { MarketoError } from '../domain/errors.js';
 import type { Stub } from '../domain/stubs.js';
 import { authenticate } from './authenticate.js';
@@ -56,17 +56,16 @@ const pathOf = (request: FastifyRequest): string => request.url.split('?')[0]!;
  *   faults (a sequence may have run out meanwhile: then as if it had not been there);
  * - judged again: the handler acts on access as it stands when it runs, so a call whose access changed while its
  *   body arrived is authenticated and authorized again (no second limit or fault).
- * Callback style, with no promise unless a fault rule is set: it runs on every call.
+ * Callback style, with no promise unless a fault rule is set: it runs on every call. Every step reads the state of the
+ * subscription the call is addressed to from `request.ctx` (tokens, limits, faults, stubs, access); what is set here
+ * at registration is the same for every subscription (the settings, the route table).
  */
-export function marketoGate(ctx: AppContext, routeTable: MarketoRouteTable, redispatch: Redispatch) {
-  const authenticateCall = authenticate(ctx);
-  const admit = enforceLimits(ctx);
-  const fault = injectFaults(ctx, (request) => request.principal?.service.clientId);
-  const authorizeCall = authorize(ctx);
-  const { faults, stubs } = ctx.harness;
+export function marketoGate(config: Config, routeTable: MarketoRouteTable, redispatch: Redispatch) {
+  const authenticateCall = authenticate(config);
+  const fault = injectFaults((request) => request.principal?.service.clientId);
 
   const authorizeFor = (request: FastifyRequest, judgement: Judgement): MarketoError | undefined =>
-    judgement.access && authorizeCall(request, judgement.access);
+    judgement.access && authorize(request, judgement.access);
 
   /** The sequence. `done` is not called once an injected fault or `judge` has answered the call. */
   function pass(
@@ -83,11 +82,11 @@ export function marketoGate(ctx: AppContext, routeTable: MarketoRouteTable, redi
     if (unauthenticated && judgement.requiresToken) return done(unauthenticated);
     if (steps === 'again') return done(authorizeFor(request, judgement));
     try {
-      admit(request);
+      enforceLimits(request);
     } catch (error) {
       return done(error as Error);
     }
-    if (faults.empty) return done(authorizeFor(request, judgement));
+    if (request.ctx.harness.faults.empty) return done(authorizeFor(request, judgement));
     fault(request, reply).then(
       // An injected answer has been sent: the request goes no further.
       () => (reply.sent ? undefined : done(authorizeFor(request, judgement))),
@@ -100,6 +99,7 @@ export function marketoGate(ctx: AppContext, routeTable: MarketoRouteTable, redi
    * catch-all routes (unknown paths), which answer 605/610 without a stub.
    */
   function passWithStubs(request: FastifyRequest, reply: FastifyReply, route: Judgement | undefined, done: Done) {
+    const { stubs } = request.ctx.harness;
     const candidates = stubs.empty
       ? NO_STUBS
       : stubs.candidates(request.method, pathOf(request), request.query, request.body);
@@ -136,6 +136,7 @@ export function marketoGate(ctx: AppContext, routeTable: MarketoRouteTable, redi
             return done();
           }
           // A stub may answer: the steps wait for the body, which a stub may match on.
+          const { stubs } = request.ctx.harness;
           if (!stubs.empty && stubs.mayMatch(request.method, pathOf(request))) {
             request.stubPending = true;
             return done();
@@ -172,7 +173,7 @@ export function marketoGate(ctx: AppContext, routeTable: MarketoRouteTable, redi
         handler(handler: RouteHandlerMethod): RouteHandlerMethod {
           return function judgedHandler(this: unknown, request: FastifyRequest, reply: FastifyReply) {
             const principal = request.principal;
-            if (!principal || !ctx.access.isCurrent(principal.user.id, request.access)) {
+            if (!principal || !request.ctx.access.isCurrent(principal.user.id, request.access)) {
               let denied: Error | undefined;
               // Without limits or faults, the sequence ends before this line.
               pass(request, reply, judgement, 'again', (error) => (denied = error));
@@ -197,13 +198,22 @@ export function marketoGate(ctx: AppContext, routeTable: MarketoRouteTable, redi
           // Not a Marketo route: not in the route table (605 vs 610), the OpenAPI document, or the gate.
           config: { catchAll: true },
           schema: { hide: true },
-          // Zero cost without stubs: the answer the not-found handler would give, before the body is read.
+          // A known path asked with another verb is 605 at once; an endpoint the fake does not serve waits for its
+          // body, which the journal records (issue 23, item 18).
           onRequest: (request, reply, done) => {
+            const { stubs } = request.ctx.harness;
             if (!stubs.empty && stubs.mayMatch(request.method, pathOf(request))) return done();
-            answerNotFound(request, reply, routeTable);
+            if (routeTable.methodsFor(pathOf(request)).size > 0) return void answerNotFound(request, reply, routeTable);
+            request.unserved = true;
+            done();
           },
-          // Without a route, the sequence answers the call itself (a stub, 601, 605/610) or fails it.
-          handler: (request, reply) => passWithStubs(request, reply, undefined, (error) => void reply.send(error)),
+          // Without a route, the sequence answers the call itself (a stub, 601, 605/610) or fails it. An unserved
+          // endpoint is 610 whatever the token; a good one names the caller in the journal and the log.
+          handler: (request, reply) => {
+            if (!request.unserved) return passWithStubs(request, reply, undefined, (error) => void reply.send(error));
+            authenticateCall(request);
+            return answerNotFound(request, reply, routeTable);
+          },
         });
       }
     },

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { Config } from '../config.js';
 import { type AnyFamily, familyRepo } from '../family.js';
 import { statsRoutes } from '../routes/stats.js';
 import { releaseLimits } from './limits.js';
@@ -15,10 +15,17 @@ import { acceptMultipart } from './multipart.js';
 
 /**
  * The Marketo plane's policy, for every route registered in it (the core's and each family's): Marketo's wire format
- * (no schema-driven serializer; JSON, form and multipart bodies), the gate on each route with the permissions it declares,
- * the limits released on response, and the route table behind 605/610 and the form tunnel.
+ * (no schema-driven serializer; JSON, form and multipart bodies), the gate on each route with the permissions it
+ * declares, the limits released on response, and the route table behind 605/610 and the form tunnel. Registered once
+ * for every subscription: its hooks read a call's state from `request.ctx`, and only the settings and the families'
+ * list are taken here.
  */
-export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, redispatch: Redispatch) {
+export function marketoPlane(
+  config: Config,
+  families: readonly AnyFamily[],
+  routeTable: MarketoRouteTable,
+  redispatch: Redispatch,
+) {
   return named('marketoPlane', async (marketo: FastifyInstance) => {
     // Marketo responses carry open-ended records (lead fields); the zod schemas document them.
     marketo.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -27,7 +34,7 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
     // …and multipart/form-data, as the Asset API takes HTML documents and files: before any route (its hook runs
     // ahead of the routes' own preValidation steps).
     await acceptMultipart(marketo);
-    const gate = marketoGate(ctx, routeTable, redispatch);
+    const gate = marketoGate(config, routeTable, redispatch);
     marketo.addHook('onRoute', (route) => {
       if (route.config?.catchAll) return;
       if (route.config?.permissions === undefined) {
@@ -41,7 +48,10 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
           `Marketo route ${String(route.method)} ${route.url} declares ${misplaced.join(', ')}, which grants no API access there`,
         );
       }
-      for (const method of [route.method].flat()) routeTable.add(method, route.url, route.config.permissions);
+      const takesBody = route.schema?.body !== undefined;
+      for (const method of [route.method].flat()) {
+        routeTable.add(method, route.url, route.config.permissions, takesBody);
+      }
       // Set on each route, before its own hooks, with the route's permissions at hand.
       const gated = gate.route(route.config);
       route.onRequest = [gated.onRequest, ...[route.onRequest ?? []].flat()];
@@ -52,16 +62,15 @@ export function marketoPlane(ctx: AppContext, routeTable: MarketoRouteTable, red
       route.handler = gated.handler(route.handler);
     });
     gate.registerCatchAll(marketo);
-    const release = releaseLimits(ctx);
-    marketo.addHook('onResponse', release.onResponse);
+    marketo.addHook('onResponse', releaseLimits.onResponse);
     // The journal's per-record outcome counts, from the answer before it is serialized (src/domain/journal.ts).
     marketo.addHook('preSerialization', (request, _reply, payload, done) => {
       request.outcomes = recordOutcomes(payload);
       done(null, payload);
     });
-    marketo.addHook('onRequestAbort', release.onRequestAbort);
-    if (ctx.config.RESPONSE_CHECKS === 'fail') checkResponses(marketo);
-    for (const [index, { family }] of ctx.families.entries()) await registerFamilyRoutes(marketo, family, index);
+    marketo.addHook('onRequestAbort', releaseLimits.onRequestAbort);
+    if (config.RESPONSE_CHECKS === 'fail') checkResponses(marketo);
+    for (const [index, family] of families.entries()) await registerFamilyRoutes(marketo, family, index);
     await marketo.register(statsRoutes);
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { plainMessage, valueAt } from '../../domain/validation-wording.js';
 import { requestIdValue } from '../../domain/record-ids.js';
 import { z } from 'zod';
 import { MarketoError } from '../../domain/errors.js';
@@ -69,7 +70,8 @@ export function writeParams<T extends z.ZodType>(schema: T, request: FastifyRequ
   if (merged[name] === undefined) {
     throw new MarketoError('701', marketoMessage('701', name));
   }
-  throw new MarketoError('1003', `Invalid value for ${issue.path.join('.') || name}: ${issue.message}`);
+  const plain = plainMessage(issue.message, valueAt(merged, issue.path));
+  throw new MarketoError('1003', `Invalid value for ${issue.path.join('.') || name}: ${plain}`);
 }
 
 /** Documents a write's form parameters; the handler reads them from the body and the query (writeParams). */

@@ -1,4 +1,5 @@
 import { formatDatetime } from '../../domain/datetime.js';
+import { decimalId } from '../../domain/record-ids.js';
 
 /**
  * Fields of Marketo's object APIs (leads, companies, opportunities, custom objects…): their data types, a catalog
@@ -6,9 +7,63 @@ import { formatDatetime } from '../../domain/datetime.js';
  * lists its own fields; describe, filters, reads and syncs answer from its catalog.
  */
 
-export type CustomFieldType = 'string' | 'email' | 'integer' | 'float' | 'boolean' | 'date' | 'datetime';
-/** What a field holds; the custom ones are those a field declared through the admin plane or a seed may have. */
-export type FieldDataType = CustomFieldType | 'text' | 'phone' | 'url' | 'currency';
+/** The types a custom lead field may have: the seven of the admin plane, and the rest of createLeadFieldUsingPOST's. */
+export const CUSTOM_FIELD_TYPES = [
+  'string',
+  'email',
+  'integer',
+  'float',
+  'boolean',
+  'date',
+  'datetime',
+  'currency',
+  'phone',
+  'url',
+  'percent',
+  'score',
+] as const;
+export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+/** What a field holds. */
+export type FieldDataType = CustomFieldType | 'text';
+
+/**
+ * The data types of custom object fields and of custom activity attributes, in Marketo's order (custom-objects.md
+ * "List Field Data Types"; Adobe's CustomActivityTypeAttribute): `link` names another object's field.
+ */
+export const LINKABLE_DATA_TYPES = [
+  'string',
+  'boolean',
+  'integer',
+  'float',
+  'link',
+  'email',
+  'currency',
+  'date',
+  'datetime',
+  'phone',
+  'text',
+] as const;
+
+/** A declared custom field as its object's catalog holds it, numbered after the standard fields. */
+export function customCatalogField(
+  field: { name: string; displayName: string; dataType: CustomFieldType; length?: number | undefined },
+  index: number,
+  searchable: boolean,
+): ObjectField {
+  return {
+    id: CUSTOM_FIELD_ID_BASE + index,
+    name: field.name,
+    displayName: field.displayName,
+    dataType: field.dataType,
+    ...(field.length !== undefined ? { length: field.length } : {}),
+    readOnly: false,
+    searchable,
+    custom: true,
+  };
+}
+
+/** Custom fields get ids after the standard ones, like Marketo's describe. */
+export const CUSTOM_FIELD_ID_BASE = 10000;
 
 export interface ObjectField {
   id: number;
@@ -56,10 +111,19 @@ export type Coerced = { ok: true; value: string | number | boolean | null } | { 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Decimal notation only: "0x1", "0b1", " 1" and "Infinity" are not numbers (as src/domain/record-ids.ts has it for ids). */
+const DECIMAL_NUMBER = /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
+
 function asNumber(raw: unknown): number | undefined {
   if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
-  if (typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
+  if (typeof raw === 'string' && DECIMAL_NUMBER.test(raw) && Number.isFinite(Number(raw))) return Number(raw);
   return undefined;
+}
+
+/** A JSON integer or decimal digits, as an id is (integer fields hold ids and links: "1e0" names no record). */
+function asInteger(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) ? raw : undefined;
+  return typeof raw === 'string' ? decimalId(raw) : undefined;
 }
 
 /**
@@ -69,12 +133,14 @@ function asNumber(raw: unknown): number | undefined {
 export function coerceFieldValue(field: ObjectField, raw: unknown): Coerced {
   if (raw === null || raw === '') return { ok: true, value: null };
   switch (field.dataType) {
-    case 'integer': {
-      const n = asNumber(raw);
-      return n !== undefined && Number.isSafeInteger(n) ? { ok: true, value: n } : { ok: false };
+    case 'integer':
+    case 'score': {
+      const n = asInteger(raw);
+      return n !== undefined ? { ok: true, value: n } : { ok: false };
     }
     case 'float':
-    case 'currency': {
+    case 'currency':
+    case 'percent': {
       const n = asNumber(raw);
       return n !== undefined ? { ok: true, value: n } : { ok: false };
     }

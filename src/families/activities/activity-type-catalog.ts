@@ -18,6 +18,7 @@ export interface ActivityTypeAttribute {
   name: string;
   apiName?: string;
   dataType: string;
+  description?: string;
 }
 
 export interface ActivityType {

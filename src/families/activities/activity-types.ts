@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CUSTOM_ACTIVITY_TYPE_ID_BASE } from './activity-type-catalog.js';
 import { ConflictError, MarketoError } from '../../domain/errors.js';
-import { marketoMessage } from '../../domain/marketo-codes.js';
+import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import type { PermissionKey } from '../../domain/permissions.js';
 import { defineFamily, type FamilyRouteOptions } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
@@ -11,16 +11,27 @@ import { envelopeOf } from '../../http/marketo-schemas.js';
 import { problemResponses } from '../../http/problem.js';
 import {
   ActivityTypeRepository,
+  approvedVersion,
   type CustomActivityTypeInput,
   type StoredActivityType,
 } from './activity-types-repository.js';
-import { formatDatetime } from '../../domain/datetime.js';
+import {
+  activityApiName,
+  activityTypeSchema,
+  customActivityTypeSchema,
+  customAttribute,
+  customTypesEnvelope,
+  duplicateAttribute,
+  wireCustomType,
+  wireType,
+} from './activity-type-wire.js';
+import { customActivityTypeWriteRoutes } from './custom-activity-types.js';
 import { migrations } from './migrations.js';
 
 /**
- * Activity types: Marketo's standard ones (built into every subscription) and the custom types a seed or the admin
- * plane declares. Marketo's own create/approve/delete API for custom types is not served (only one client library
- * wraps it); custom types are declared here instead (issue 13).
+ * Activity types: Marketo's standard ones (built into every subscription) and the custom types the Custom Activity
+ * Type API (custom-activity-types.ts), a seed or the admin plane declares, each with an approved version and a draft
+ * (activities.md "Custom Activity Types").
  */
 
 const READ: readonly PermissionKey[] = ['read-only-activity', 'read-write-activity'];
@@ -30,43 +41,15 @@ const tags = ['Marketo: Activities'];
 /** Marketo's limit on a custom activity type's secondary attributes (error-codes.md 1028: "max 20"). */
 export const MAX_CUSTOM_ATTRIBUTES = 20;
 
-const attributeSchema = z.object({ name: z.string(), apiName: z.string().optional(), dataType: z.string() });
-const activityTypeSchema = z
-  .object({
-    id: z.number().int(),
-    apiName: z.string().optional(),
-    name: z.string(),
-    description: z.string(),
-    primaryAttribute: attributeSchema.optional(),
-    attributes: z.array(attributeSchema),
-  })
-  .meta({ id: 'ActivityType' });
-const customActivityTypeSchema = activityTypeSchema
-  .extend({ status: z.literal('approved'), createdAt: z.string(), updatedAt: z.string() })
-  .meta({ id: 'CustomActivityType' });
-
-/** The data types of a custom activity type's attributes (Adobe's CustomActivityTypeAttribute). */
-const CUSTOM_DATA_TYPES = [
-  'string',
-  'boolean',
-  'integer',
-  'float',
-  'link',
-  'email',
-  'currency',
-  'date',
-  'datetime',
-  'phone',
-  'text',
-] as const;
-
-const apiName = z.string().regex(/^[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _, at least one letter');
-const customAttribute = z.strictObject({
-  apiName,
+const versionInput = z.strictObject({
   name: z.string().trim().min(1).max(255),
-  dataType: z.enum(CUSTOM_DATA_TYPES),
+  description: z.string().max(2000).optional(),
+  triggerName: z.string().trim().min(1).max(255).optional(),
+  filterName: z.string().trim().min(1).max(255).optional(),
+  primaryAttribute: customAttribute,
+  attributes: z.array(customAttribute).max(MAX_CUSTOM_ATTRIBUTES).default([]),
 });
-const customActivityTypeInput = z.strictObject({
+const customActivityTypeInput = versionInput.extend({
   id: z
     .number()
     .int()
@@ -74,54 +57,74 @@ const customActivityTypeInput = z.strictObject({
     .max(MAX_RECORD_ID)
     .optional()
     .describe('Kept from a snapshot; else the next'),
-  apiName,
-  name: z.string().trim().min(1).max(255),
-  description: z.string().max(2000).optional(),
-  primaryAttribute: customAttribute,
-  attributes: z.array(customAttribute).max(MAX_CUSTOM_ATTRIBUTES).default([]),
+  apiName: activityApiName,
+  state: z.enum(['approved', 'draft']).default('approved').describe('draft: never approved (the API made it)'),
+  draft: versionInput.optional().describe('A draft beside the approved version'),
+  createdAt: z.iso.datetime({ offset: true }).optional(),
+  updatedAt: z.iso.datetime({ offset: true }).optional(),
 });
-type CustomActivityTypeItem = z.infer<typeof customActivityTypeInput>;
+type CustomActivityTypeItem = z.output<typeof customActivityTypeInput>;
 
 const apiNameParams = z.object({ apiName: z.string() });
+const describeQuery = z.object({
+  // marketorestpython sends Python's True as "True".
+  draft: z
+    .preprocess((value) => (typeof value === 'string' ? value.toLowerCase() : value), z.enum(['true', 'false']))
+    .optional()
+    .describe('true: the draft version (activities.md "Describe types")'),
+});
 const typesEnvelope = envelopeOf(activityTypeSchema);
-const customTypesEnvelope = envelopeOf(customActivityTypeSchema);
 const customTypeList = z.object({ items: z.array(customActivityTypeSchema) });
 
-function wireType(type: StoredActivityType): z.infer<typeof activityTypeSchema> {
+function versionOf(item: z.output<typeof versionInput>): Omit<CustomActivityTypeInput, 'apiName'> {
   return {
-    id: type.id,
-    ...(type.apiName !== undefined ? { apiName: type.apiName } : {}),
-    name: type.name,
-    description: type.description,
-    ...(type.primaryAttribute ? { primaryAttribute: type.primaryAttribute } : {}),
-    attributes: type.attributes,
-  };
-}
-
-function wireCustomType(type: StoredActivityType): z.infer<typeof customActivityTypeSchema> {
-  const at = formatDatetime(type.createdAt);
-  return { ...wireType(type), status: 'approved', createdAt: at, updatedAt: at };
-}
-
-/** Attribute API names must differ from each other and from the primary attribute's. */
-function duplicateAttribute(input: CustomActivityTypeItem): string | undefined {
-  const seen = new Set<string>();
-  for (const attribute of [input.primaryAttribute, ...input.attributes]) {
-    const key = attribute.apiName.toLowerCase();
-    if (seen.has(key)) return attribute.apiName;
-    seen.add(key);
-  }
-  return undefined;
-}
-
-function toInput(item: CustomActivityTypeItem): CustomActivityTypeInput {
-  return {
-    apiName: item.apiName,
     name: item.name,
     ...(item.description !== undefined ? { description: item.description } : {}),
+    ...(item.triggerName !== undefined ? { triggerName: item.triggerName } : {}),
+    ...(item.filterName !== undefined ? { filterName: item.filterName } : {}),
     primaryAttribute: item.primaryAttribute,
     attributes: item.attributes,
   };
+}
+
+/** A seed's or the admin plane's type, checked as the API checks it; a problem is thrown as its message. */
+function declareType(types: ActivityTypeRepository, item: CustomActivityTypeItem, at?: number): StoredActivityType {
+  for (const version of [item, ...(item.draft ? [item.draft] : [])]) {
+    const duplicate = duplicateAttribute(versionOf(version));
+    if (duplicate) throw new ConflictError(`Two attributes have the API name "${duplicate}"`);
+  }
+  if (types.findByApiName(item.apiName)) {
+    throw new ConflictError(`An activity type with the API name "${item.apiName}" already exists`);
+  }
+  if (item.state === 'draft' && item.draft) throw new ConflictError('A type never approved has no second draft');
+  const createdAt = item.createdAt !== undefined ? Date.parse(item.createdAt) : (at ?? undefined);
+  const updatedAt = item.updatedAt !== undefined ? Date.parse(item.updatedAt) : createdAt;
+  return types.createCustom(
+    { apiName: item.apiName, ...versionOf(item) },
+    {
+      id: item.id,
+      approved: item.state === 'approved',
+      ...(item.draft ? { draft: versionOf(item.draft) } : {}),
+      ...(createdAt !== undefined ? { createdAt } : {}),
+      ...(updatedAt !== undefined ? { updatedAt } : {}),
+    },
+  );
+}
+
+function itemOf(type: StoredActivityType): CustomActivityTypeItem {
+  const base = (type.approved ? approvedVersion(type) : type.draft)!;
+  return {
+    id: type.id,
+    apiName: type.apiName!,
+    state: type.approved ? 'approved' : 'draft',
+    ...base,
+    primaryAttribute: base.primaryAttribute!,
+    ...(type.approved && type.draft
+      ? { draft: { ...type.draft, primaryAttribute: type.draft.primaryAttribute! } }
+      : {}),
+    createdAt: new Date(type.createdAt).toISOString(),
+    updatedAt: new Date(type.updatedAt).toISOString(),
+  } as CustomActivityTypeItem;
 }
 
 const activityTypeRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeRepository>> = async (app, { repo }) => {
@@ -149,7 +152,13 @@ const activityTypeRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeR
         response: { 200: customTypesEnvelope },
       },
     },
-    async (request) => successEnvelope(request.marketoRequestId(), repo(request).custom().map(wireCustomType)),
+    async (request) =>
+      successEnvelope(
+        request.marketoRequestId(),
+        repo(request)
+          .custom()
+          .map((type) => wireCustomType(type)),
+      ),
   );
 
   app.get(
@@ -159,7 +168,9 @@ const activityTypeRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeR
       schema: {
         tags,
         summary: 'Describe Custom Activity Type',
+        description: 'The approved version; draft=true for the draft (activities.md "Describe types").',
         params: apiNameParams,
+        querystring: describeQuery,
         response: { 200: customTypesEnvelope },
       },
     },
@@ -167,9 +178,15 @@ const activityTypeRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeR
       const types = repo(request);
       const type = types.findByApiName(request.params.apiName);
       if (!type || type.builtIn) throw new MarketoError('1013', marketoMessage('1013'));
-      return successEnvelope(request.marketoRequestId(), [wireCustomType(type)]);
+      const version = request.query.draft === 'true' || !type.approved ? 'draft' : 'approved';
+      if (version === 'draft' && !type.draft) {
+        throw new MarketoError('1013', formatMessage(DETAIL_MESSAGES.activityTypeNoDraft, type.apiName!));
+      }
+      return successEnvelope(request.marketoRequestId(), [wireCustomType(type, version)]);
     },
   );
+
+  await customActivityTypeWriteRoutes(app, { repo });
 };
 
 const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeRepository>> = async (app, { repo }) => {
@@ -183,7 +200,11 @@ const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeReposito
         response: { 200: customTypeList, 401: problemResponses[401] },
       },
     },
-    async (request) => ({ items: repo(request).custom().map(wireCustomType) }),
+    async (request) => ({
+      items: repo(request)
+        .custom()
+        .map((type) => wireCustomType(type)),
+    }),
   );
 
   app.post(
@@ -191,7 +212,7 @@ const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeReposito
     {
       schema: {
         tags: adminTags,
-        summary: 'Declare a custom activity type (approved at once)',
+        summary: 'Declare a custom activity type (approved at once, unless state is draft)',
         body: customActivityTypeInput,
         response: { 201: customActivityTypeSchema, ...problemResponses },
       },
@@ -199,15 +220,10 @@ const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityTypeReposito
     async (request, reply) => {
       const types = repo(request);
       const input = request.body;
-      const duplicate = duplicateAttribute(input);
-      if (duplicate) throw new ConflictError(`Two attributes have the API name "${duplicate}"`);
-      if (types.findByApiName(input.apiName)) {
-        throw new ConflictError(`An activity type with the API name "${input.apiName}" already exists`);
-      }
-      if (input.id !== undefined && types.find(input.id)) {
+      if (input.id !== undefined && (types.find(input.id) || types.custom().some((type) => type.id === input.id))) {
         throw new ConflictError(`An activity type with id ${input.id} already exists`);
       }
-      return reply.code(201).send(wireCustomType(types.createCustom(toInput(input), input.id)));
+      return reply.code(201).send(wireCustomType(declareType(types, input)));
     },
   );
 };
@@ -224,27 +240,32 @@ export const activityTypes = defineFamily({
     item: customActivityTypeInput,
     load(repo, items, { fail, unique, now }) {
       items.forEach((item, i) => {
-        const duplicate = duplicateAttribute(item);
-        if (duplicate) fail(`[${i}].attributes`, `two attributes have the API name "${duplicate}"`);
+        for (const [path, version] of [
+          ['', item],
+          ['.draft', item.draft],
+        ] as const) {
+          const duplicate = version && duplicateAttribute(versionOf(version));
+          if (duplicate) fail(`[${i}]${path}.attributes`, `two attributes have the API name "${duplicate}"`);
+        }
+        if (item.state === 'draft' && item.draft) fail(`[${i}].draft`, 'a type never approved has no second draft');
         // One millisecond apart, so they keep their order.
-        unique(`[${i}]`, () => repo.createCustom(toInput(item), item.id, now + i));
+        unique(`[${i}]`, () => declareType(repo, item, now + i));
       });
     },
-    snapshot: (repo) =>
-      repo.custom().map((type) => ({
-        id: type.id,
-        apiName: type.apiName!,
-        name: type.name,
-        ...(type.description ? { description: type.description } : {}),
-        primaryAttribute: type.primaryAttribute as CustomActivityTypeItem['primaryAttribute'],
-        attributes: type.attributes as CustomActivityTypeItem['attributes'],
-      })),
+    snapshot: (repo) => repo.custom().map(itemOf),
     example: [
       {
         apiName: 'webinarAttended',
         name: 'Attended webinar',
+        triggerName: 'Attends webinar',
+        filterName: 'Attended webinar',
         primaryAttribute: { apiName: 'webinarId', name: 'Webinar ID', dataType: 'integer' },
         attributes: [{ apiName: 'minutes', name: 'Minutes watched', dataType: 'integer' }],
+        draft: {
+          name: 'Attended webinar',
+          primaryAttribute: { apiName: 'webinarId', name: 'Webinar ID', dataType: 'integer' },
+          attributes: [{ apiName: 'minutes', name: 'Minutes watched', dataType: 'integer', description: 'Rounded' }],
+        },
       },
     ],
   },

@@ -42,4 +42,18 @@ CREATE INDEX activities_by_position ON activities (activity_date, id);
 CREATE INDEX activities_by_lead ON activities (lead_id);
 `,
   },
+  {
+    name: 'activities/001_custom_type_drafts',
+    sql: `
+-- Custom activity types get Marketo's versions (activities.md "Create type"): the approved one in the columns above
+-- (approved = 0 while a type was never approved, its columns holding its first draft), and a draft beside it, a
+-- JSON object {name, description, triggerName, filterName, primaryAttribute, attributes}.
+ALTER TABLE activity_types ADD COLUMN trigger_name TEXT;
+ALTER TABLE activity_types ADD COLUMN filter_name TEXT;
+ALTER TABLE activity_types ADD COLUMN draft TEXT;
+ALTER TABLE activity_types ADD COLUMN approved INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE activity_types ADD COLUMN updated_at INTEGER;
+UPDATE activity_types SET updated_at = created_at;
+`,
+  },
 ];

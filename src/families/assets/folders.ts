@@ -8,7 +8,7 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import type { FamilyRouteOptions } from '../../family.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
-import { type AssetRepository, folderName, isTreeRoot, type TokenOwner, } from './repository.js';
+import { type AssetRepository, folderName, isTreeRoot, type TokenOwner } from './repository.js';
 import { folderRecord, programAsFolderRecord, programUrl, tokensUrl, type TreeNode, walkTree } from './support.js';
 import {
   assertWritable,

@@ -62,6 +62,16 @@ const STANDARD: Standard[] = [
   ['updatedAt', 'Updated At', 'datetime', { readOnly: true }],
   // Set by Associate Lead (the Munchkin cookie, leads.md); last so that the ids above keep their numbers.
   ['cookies', 'Cookies', 'string', { length: 255, readOnly: true, searchable: true }],
+  // The company fields of list-of-standard-fields.md the catalog lacked: a lead linked to a company reads them (and
+  // company, website, industry, annualRevenue, numberOfEmployees) from it (issue 27). Last, so ids stay.
+  ['site', 'Site', 'string', { length: 255 }],
+  ['billingStreet', 'Billing Address', 'text', { length: 65535 }],
+  ['billingCity', 'Billing City', 'string', { length: 255 }],
+  ['billingState', 'Billing State', 'string', { length: 255 }],
+  ['billingCountry', 'Billing Country', 'string', { length: 255 }],
+  ['billingPostalCode', 'Billing Postal Code', 'string', { length: 255 }],
+  ['mainPhone', 'Main Phone', 'phone', { length: 255 }],
+  ['sicCode', 'SIC Code', 'string', { length: 40 }],
 ];
 
 export const STANDARD_FIELDS: readonly LeadField[] = STANDARD.map(([name, displayName, dataType, options], index) => ({
@@ -84,9 +94,6 @@ const SEED_LEAD_KEYS = new Set(['partition']);
 export function isStandardFieldName(name: string): boolean {
   return STANDARD_BY_NAME.has(name.toLowerCase()) || SEED_LEAD_KEYS.has(name.toLowerCase());
 }
-
-/** Custom fields get ids after the standard ones, like Marketo's describe. */
-export const CUSTOM_FIELD_ID_BASE = 10000;
 
 /** Custom fields of these types can be filtered on (getLeadsByFilterUsingGET). */
 export const SEARCHABLE_CUSTOM_TYPES: ReadonlySet<FieldDataType> = new Set(['string', 'email', 'integer']);

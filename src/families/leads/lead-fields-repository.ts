@@ -1,66 +1,25 @@
 import type { Clock } from '../../clock.js';
-import { ConflictError, NotFoundError } from '../../domain/errors.js';
-import type { CustomFieldType } from '../../engines/objects/fields.js';
+import { ConflictError } from '../../domain/errors.js';
+import { type CustomField, SchemaFieldRepository } from '../../engines/objects/field-repository.js';
 import {
-  CUSTOM_FIELD_ID_BASE,
   isStandardFieldName,
-  type LeadField,
   type LeadFieldCatalog,
   leadFieldCatalog,
   SEARCHABLE_CUSTOM_TYPES,
+  STANDARD_FIELDS,
 } from './lead-field-catalog.js';
 import { type Database, prepareOnUse } from '../../storage/database.js';
 
-export interface CustomLeadField {
-  name: string;
-  displayName: string;
-  dataType: CustomFieldType;
-  length?: number;
-}
+export type { CustomField as CustomLeadField, StandardFieldSettings } from '../../engines/objects/field-repository.js';
 
-interface FieldRow {
-  name: string;
-  display_name: string;
-  data_type: CustomFieldType;
-  length: number | null;
-}
-
-const DEFAULT_STRING_LENGTH = 255;
-
-function toCustomField(row: FieldRow): CustomLeadField {
-  return {
-    name: row.name,
-    displayName: row.display_name,
-    dataType: row.data_type,
-    ...(row.length !== null ? { length: row.length } : {}),
-  };
-}
-
-/** Custom lead fields; the catalog (standard + custom) is rebuilt only when they change. */
-export class LeadFieldRepository {
-  private readonly selectAll;
-  private readonly selectByName;
-  private readonly insert;
+/** Custom lead fields and standard fields' settings; the catalog (standard + custom) is rebuilt only when they change. */
+export class LeadFieldRepository extends SchemaFieldRepository {
   private readonly deleteRow;
   private readonly clearValues;
   private cached: LeadFieldCatalog | undefined;
 
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-  ) {
-    this.selectAll = prepareOnUse<[], FieldRow>(
-      db,
-      'SELECT name, display_name, data_type, length FROM lead_fields ORDER BY created_at, name',
-    );
-    this.selectByName = prepareOnUse<[string], FieldRow>(
-      db,
-      'SELECT name, display_name, data_type, length FROM lead_fields WHERE name = ?',
-    );
-    this.insert = prepareOnUse<[string, string, string, number | null, number]>(
-      db,
-      'INSERT INTO lead_fields (name, display_name, data_type, length, created_at) VALUES (?, ?, ?, ?, ?)',
-    );
+  constructor(db: Database, clock: Clock) {
+    super(db, clock, { fields: 'lead_fields', settings: 'lead_field_settings', label: 'Lead field' }, STANDARD_FIELDS);
     this.deleteRow = prepareOnUse<[string]>(db, 'DELETE FROM lead_fields WHERE name = ?');
     // Values of a dropped field leave the leads with it. Names are API names ([A-Za-z][A-Za-z0-9_]*): path-safe.
     this.clearValues = prepareOnUse<[{ name: string }]>(
@@ -69,21 +28,16 @@ export class LeadFieldRepository {
     );
   }
 
-  list(): CustomLeadField[] {
-    return this.selectAll.all().map(toCustomField);
+  protected override changed(): void {
+    this.cached = undefined;
   }
 
-  get(name: string): CustomLeadField {
-    const row = this.selectByName.get(name);
-    if (!row) throw new NotFoundError('Lead field', name);
-    return toCustomField(row);
-  }
-
-  create(input: CustomLeadField): CustomLeadField {
-    if (isStandardFieldName(input.name) || this.selectByName.get(input.name)) {
+  /** Declares a custom field on the admin plane; a name taken (standard or custom) is a conflict. */
+  create(input: CustomField): CustomField {
+    if (isStandardFieldName(input.name) || this.find(input.name)) {
       throw new ConflictError(`A lead field named "${input.name}" already exists`);
     }
-    this.load(input, this.clock.now());
+    this.load(input, this.nextCreatedAt());
     return this.get(input.name);
   }
 
@@ -93,37 +47,16 @@ export class LeadFieldRepository {
       this.deleteRow.run(field.name);
       this.clearValues.run({ name: field.name });
     })();
-    this.cached = undefined;
-  }
-
-  /** Inserts a field (checked by the caller), created at `createdAt` (its describe order); strings default to 255. */
-  load(field: CustomLeadField, createdAt: number): void {
-    const length =
-      field.length ?? (field.dataType === 'string' || field.dataType === 'email' ? DEFAULT_STRING_LENGTH : null);
-    this.insert.run(field.name, field.displayName, field.dataType, length, createdAt);
-    this.cached = undefined;
+    this.changed();
   }
 
   /** Forget the cached catalog (after fields change outside this repository). */
   invalidate(): void {
-    this.cached = undefined;
+    this.changed();
   }
 
   /** Standard and custom fields, as describe shows them. */
   catalog(): LeadFieldCatalog {
-    if (!this.cached) {
-      const custom: LeadField[] = this.list().map((field, index) => ({
-        id: CUSTOM_FIELD_ID_BASE + index,
-        name: field.name,
-        displayName: field.displayName,
-        dataType: field.dataType,
-        ...(field.length !== undefined ? { length: field.length } : {}),
-        readOnly: false,
-        searchable: SEARCHABLE_CUSTOM_TYPES.has(field.dataType),
-        custom: true,
-      }));
-      this.cached = leadFieldCatalog(custom);
-    }
-    return this.cached;
+    return (this.cached ??= leadFieldCatalog(this.customFields((dataType) => SEARCHABLE_CUSTOM_TYPES.has(dataType))));
   }
 }

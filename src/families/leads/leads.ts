@@ -8,7 +8,7 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import { formatDatetime } from '../../domain/datetime.js';
 import { coerceFieldValue } from '../../engines/objects/fields.js';
 import type { LeadField } from './lead-field-catalog.js';
-import type { LeadValue } from '../../domain/model.js';
+import type { Lead, LeadValue } from '../../domain/model.js';
 import {
   associateLead,
   deleteLeads,
@@ -28,6 +28,7 @@ import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-schemas.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import { LeadRepository } from './repository.js';
+import { LeadExportReader } from './export.js';
 import { leadFields as leadFieldsFamily } from './lead-fields.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
@@ -178,7 +179,29 @@ function rulesOf(request: FastifyRequest, leads: LeadRepository): LeadRules {
     activities: ctx.port('activityLog'),
     origin: { requestId: request.marketoRequestId(), user: request.principal?.user.email ?? '' },
     leadMerging: (loserId, winnerId) => ctx.events.leadMerging(loserId, winnerId),
+    companies: ctx.findPort('companies'),
   };
+}
+
+/**
+ * A lead linked to a company reads its company fields from it: "Leads linked to a company record inherit values
+ * from that record as though the values existed on the lead record" (companies.md). Only a lead with an
+ * externalCompanyId asks the companies port.
+ */
+function withCompany(
+  request: FastifyRequest,
+  lead: Lead,
+  record: Record<string, LeadValue>,
+): Record<string, LeadValue> {
+  const externalCompanyId = lead.fields.externalCompanyId;
+  if (typeof externalCompanyId !== 'string') return record;
+  const companies = request.ctx.findPort('companies');
+  const company = companies?.byExternalId(externalCompanyId);
+  if (!company) return record;
+  for (const name of companies!.fieldNames) {
+    if (name in record) record[name] = (Object.hasOwn(company, name) ? company[name] : undefined) ?? null;
+  }
+  return record;
 }
 
 function scopeOf(request: FastifyRequest): PartitionScope {
@@ -224,7 +247,10 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
       const fields = readFields(catalogOf(request), request.query.fields);
       const lead = repo(request).find(leadIdOf(request.params.leadId));
       // A lead in a partition the caller cannot see is simply absent.
-      const visible = lead && request.access.canRead(lead.partitionId, 'lead') ? [leadRecord(lead, fields)] : [];
+      const visible =
+        lead && request.access.canRead(lead.partitionId, 'lead')
+          ? [withCompany(request, lead, leadRecord(lead, fields))]
+          : [];
       return successEnvelope(request.marketoRequestId(), visible);
     },
   );
@@ -266,7 +292,7 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
       const rows = more ? page.slice(0, batchSize) : page;
       return successEnvelope(
         request.marketoRequestId(),
-        rows.map((lead) => leadRecord(lead, fields)),
+        rows.map((lead) => withCompany(request, lead, leadRecord(lead, fields))),
         more ? { moreResult: true, nextPageToken: encodePageToken(rows.at(-1)!.id, digest, ctx.clock.now()) } : {},
       );
     },
@@ -517,7 +543,15 @@ export const leads = defineFamily({
         catalog: () => fields.catalog(),
         readFields: (asked) => readFields(fields.catalog(), asked),
         record: leadRecord,
+        isLinked: (field, value) => repo.isLinked(field, value),
+        linkTarget: (field, value) =>
+          field.name === 'id'
+            ? typeof value === 'number'
+              ? repo.find(value)
+              : undefined
+            : repo.latestBy(field.name, value),
       },
+      leadExport: new LeadExportReader(infra.db, () => fields.catalog()),
     };
   },
   seed: {

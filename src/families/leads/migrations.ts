@@ -1,3 +1,4 @@
+import { fieldTablesSql } from '../../engines/objects/field-repository.js';
 import type { Migration } from '../../storage/migrations.js';
 
 /** The leads family's tables: leads and the custom lead fields. */
@@ -27,6 +28,17 @@ CREATE TABLE lead_fields (
   length INTEGER,
   created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+`,
+  },
+  {
+    name: 'leads/001_field_metadata',
+    // The schema field API (leads.md "Fields"): a custom field's metadata, every type createLeadFieldUsingPOST takes,
+    // and the metadata of standard fields (description, HTML encoding, sensitivity: what the API may change of them).
+    sql: `${fieldTablesSql('lead_fields_with_metadata', 'lead_field_settings')}
+INSERT INTO lead_fields_with_metadata (name, display_name, data_type, length, created_at)
+  SELECT name, display_name, data_type, length, created_at FROM lead_fields;
+DROP TABLE lead_fields;
+ALTER TABLE lead_fields_with_metadata RENAME TO lead_fields;
 `,
   },
 ];

@@ -252,6 +252,52 @@ export class LeadRepository implements LeadStore {
     );
   }
 
+  private links:
+    | {
+        linked: PreparedStatement<[string, string], unknown>;
+        byEmail: PreparedStatement<[string], LeadRow>;
+        byField: PreparedStatement<{ field: string; value: LeadValue }, LeadRow>;
+      }
+    | undefined;
+
+  /** Prepared on first use: only the CRM and custom object families ask. */
+  private linkStatements() {
+    return (this.links ??= {
+      // Field names are the catalog's REST names ([A-Za-z][A-Za-z0-9_]*): path-safe.
+      linked: prepareOnUse<[string, string], unknown>(
+        this.db,
+        "SELECT 1 FROM leads WHERE lower(json_extract(fields, '$.' || ?)) = lower(?) LIMIT 1",
+      ),
+      byEmail: prepareOnUse<[string], LeadRow>(
+        this.db,
+        `SELECT ${LEAD_COLUMNS} FROM leads WHERE email = ? ORDER BY updated_at DESC, id DESC LIMIT 1`,
+        { raw: true },
+      ),
+      byField: prepareOnUse<{ field: string; value: LeadValue }, LeadRow>(
+        this.db,
+        `SELECT ${LEAD_COLUMNS} FROM leads WHERE json_extract(fields, '$.' || @field) = @value
+           OR (json_type(fields, '$.' || @field) = 'text' AND lower(json_extract(fields, '$.' || @field)) = lower(@value))
+         ORDER BY updated_at DESC, id DESC LIMIT 1`,
+        { raw: true },
+      ),
+    });
+  }
+
+  /** Whether a lead's `field` holds `value`, without regard to case. */
+  isLinked(field: string, value: string): boolean {
+    return this.linkStatements().linked.get(field, value) !== undefined;
+  }
+
+  /** The lead most recently updated whose `field` holds `value` (email and text without regard to case). */
+  latestBy(field: string, value: LeadValue): Lead | undefined {
+    const { byEmail, byField } = this.linkStatements();
+    const row =
+      field === 'email'
+        ? byEmail.get(String(value))
+        : byField.get({ field, value: typeof value === 'boolean' ? Number(value) : value });
+    return row && toLead(row);
+  }
+
   private seeding: { selectAll: PreparedStatement; insert: PreparedStatement } | undefined;
 
   private seedStatements() {

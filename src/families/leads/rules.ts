@@ -1,4 +1,5 @@
 import type { ActivityRecorder, NewActivity, WriteOrigin } from '../../domain/activity-log.js';
+import type { CompanyDirectory } from '../../ports.js';
 import { formatDatetime } from '../../domain/datetime.js';
 import { coerceFieldValue } from '../../engines/objects/fields.js';
 import { leadActivities, leadLabel } from './activities.js';
@@ -66,6 +67,8 @@ export interface LeadRules {
   origin: WriteOrigin;
   /** Told before a merge deletes a loser, so that what it holds elsewhere (list memberships) moves to the winner. */
   leadMerging(loserId: number, winnerId: number): void;
+  /** Companies (through their port), when the companies family is registered: a linked lead's company fields. */
+  companies?: CompanyDirectory | undefined;
 }
 
 export { MAX_BATCH };
@@ -81,6 +84,11 @@ class Skip extends Error {
 
 const partitionDenied = (partitionName: string): Reason => reason('1008', marketoMessage('1008', partitionName));
 const accessDenied = (partitionName: string) => new Skip('1008', partitionDenied(partitionName).message);
+/** A partition named in a write: 1008 when there is none of that name (it says so) or the caller cannot write it. */
+const partitionRefused = (partitionName: string, partition: Partition | undefined): Reason =>
+  partition
+    ? partitionDenied(partitionName)
+    : reason('1008', formatMessage(DETAIL_MESSAGES.partitionNotFound, partitionName));
 const fieldNotSupported = (name: string) => new MarketoError('1011', marketoMessage('1011', name));
 
 /** How a searchable field is looked up in storage. */
@@ -106,7 +114,9 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
   const targetPartition = (): number => {
     if (usesPartitionName) {
       const partition = rules.partitionByName(request.partitionName!);
-      if (!partition || !scope.writable.has(partition.id)) throw accessDenied(request.partitionName!);
+      if (!partition || !scope.writable.has(partition.id)) {
+        throw new Skip('1008', partitionRefused(request.partitionName!, partition).message);
+      }
       return partition.id;
     }
     if (scope.writable.has(DEFAULT_PARTITION_ID)) return DEFAULT_PARTITION_ID;
@@ -127,6 +137,8 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
     } else if (request.action === 'updateOnly') {
       throw new Skip('1002', marketoMessage('1002', lookup.name));
     }
+
+    if (rules.companies) refuseCompanyFields(rules.companies, values.fields, match);
 
     if (match) {
       if (request.action === 'createOnly') throw new Skip('1005');
@@ -169,6 +181,25 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
     if (recorded.length > 0) rules.activities.record(recorded);
     return results;
   });
+}
+
+/**
+ * "Company update not allowed during syncLead" (error-codes.md 1021): a lead linked to a company (its
+ * externalCompanyId, given or kept, names one) takes its company fields from the company, so a sync may not set
+ * them.
+ */
+function refuseCompanyFields(
+  companies: CompanyDirectory,
+  values: Readonly<Record<string, LeadValue>>,
+  match: Lead | undefined,
+): void {
+  const linked = 'externalCompanyId' in values ? values.externalCompanyId : match?.fields.externalCompanyId;
+  if (typeof linked !== 'string') return;
+  for (const name in values) {
+    if (!companies.fieldNames.has(name)) continue;
+    if (companies.byExternalId(linked)) throw new Skip('1021');
+    return;
+  }
 }
 
 /**
@@ -342,7 +373,7 @@ export function moveLeads(
       const lead = writableLead(rules, scope, id);
       if (isResult(lead)) return lead;
       const target = rules.partitionByName(partitionName);
-      if (!target || !scope.writable.has(target.id)) return skipped(partitionDenied(partitionName), id);
+      if (!target || !scope.writable.has(target.id)) return skipped(partitionRefused(partitionName, target), id);
       rules.leads.movePartition(id, target.id);
       // A move to the partition the lead is in changes nothing to log.
       if (target.id === lead.partitionId) return { id, status: 'updated' };
