@@ -22,6 +22,7 @@ import { snippets } from './families/emails/snippets.js';
 import { emails } from './families/emails/emails-family.js';
 import { landingPageTemplates } from './families/landing-pages/templates.js';
 import { landingPages } from './families/landing-pages/landing-pages.js';
+import { forms } from './families/landing-pages/forms.js';
 import { userManagement } from './families/user-management/user-management.js';
 
 /**
@@ -55,6 +56,7 @@ export const FAMILIES = [
   emails,
   landingPageTemplates,
   landingPages,
+  forms,
   bulkExtract,
   userManagement,
 ] as const satisfies readonly AnyFamily[];

@@ -138,6 +138,8 @@ export interface ApprovalRoutes<Meta> {
   ): Pick<ApprovalMachine<never, never>, 'approve' | 'unapprove' | 'discardDraft' | 'assertDeletable'>;
   /** The answer of approve and unapprove: the record of the version now shown, or the id. */
   answer?: { schema: z.ZodType; record(request: FastifyRequest, id: number): unknown };
+  /** False for a type Adobe's spec gives no Unapprove operation (forms). */
+  unapprove?: boolean;
   /** Deletes the asset (after the machine allowed it); the default deletes its row. */
   remove?(request: FastifyRequest, row: AssetRow<Meta>): void;
 }
@@ -175,6 +177,17 @@ export function registerApprovalRoutes<Meta>(app: FastifyInstance, options: Appr
     },
   );
 
+  if (options.unapprove !== false) registerUnapprove(app, options, recordEnvelope, answer);
+  registerDiscardAndDelete(app, options);
+}
+
+function registerUnapprove<Meta>(
+  app: FastifyInstance,
+  options: ApprovalRoutes<Meta>,
+  recordEnvelope: z.ZodType,
+  answer: (request: FastifyRequest, id: number) => unknown,
+): void {
+  const base = `/rest/asset/v1/${options.path}/:id`;
   app.post(
     `${base}/unapprove.json`,
     {
@@ -196,7 +209,10 @@ export function registerApprovalRoutes<Meta>(app: FastifyInstance, options: Appr
       return answer(request, row.id);
     },
   );
+}
 
+function registerDiscardAndDelete<Meta>(app: FastifyInstance, options: ApprovalRoutes<Meta>): void {
+  const base = `/rest/asset/v1/${options.path}/:id`;
   app.post(
     `${base}/discardDraft.json`,
     {

@@ -13,4 +13,5 @@ export const migrations: readonly Migration[] = [
       assetRowsSql('landing_pages', 'Landing Page'),
     ].join('\n'),
   },
+  { name: 'landingPages/002_forms', sql: assetRowsSql('forms', 'Form') },
 ];

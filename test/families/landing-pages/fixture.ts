@@ -60,3 +60,42 @@ export function landingPagesSeed(): SeedInput {
     ],
   } as SeedInput;
 }
+
+const field = (id: string, dataType: string, rowNumber: number, label = `${id}:`) => ({
+  id,
+  label,
+  dataType,
+  rowNumber,
+  columnNumber: 0,
+  required: id === 'Email',
+  formPrefill: true,
+});
+
+/**
+ * The forms tests' subscription: the landing pages one, plus form 80 (approved, Email and FirstName, in Pages),
+ * 81 (a draft, Email), 82 (a draft in the Other workspace), 83 (approved, in the Spring Launch program), and a
+ * program member custom field.
+ */
+export function formsSeed(): SeedInput {
+  const seed = landingPagesSeed();
+  return {
+    ...seed,
+    programMemberFields: [{ name: 'dietaryNeeds', displayName: 'Dietary Needs', dataType: 'string', length: 100 }],
+    forms: [
+      {
+        id: 80,
+        name: 'Contact',
+        folder: 105,
+        approved: { fields: [field('Email', 'email', 0), field('FirstName', 'text', 1)] },
+      },
+      { id: 81, name: 'Draft form', folder: 105, draft: { fields: [field('Email', 'email', 0)] } },
+      { id: 82, name: 'Other form', folder: 106, draft: { fields: [field('Email', 'email', 0)] } },
+      {
+        id: 83,
+        name: 'Register',
+        program: 'Spring Launch',
+        approved: { fields: [field('Email', 'email', 0), field('LastName', 'text', 1)] },
+      },
+    ],
+  } as SeedInput;
+}
