@@ -2,6 +2,7 @@ import { type AnyFamily, migrationsOf } from './family.js';
 import { activities } from './families/activities/activities.js';
 import { activityTypes } from './families/activities/activity-types.js';
 import { assets } from './families/assets/assets.js';
+import { bulkImport } from './families/bulk-import/bulk-import.js';
 import { customObjects } from './families/custom-objects/records.js';
 import { customObjectSettings } from './families/custom-objects/settings.js';
 import { customObjectTypes } from './families/custom-objects/types.js';
@@ -59,6 +60,7 @@ export const FAMILIES = [
   forms,
   bulkExtract,
   userManagement,
+  bulkImport,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */

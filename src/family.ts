@@ -42,6 +42,10 @@ export interface FamilyInfra {
   core: CoreRepositories;
   /** The repository of a family registered before this one (of the same folder: folders never import each other). */
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
+  /** What another family offers (src/ports.ts), asked for when used (a port's methods), not while repositories are built. */
+  port<K extends PortName>(name: K): Ports[K];
+  /** The same, or undefined when no registered family provides it. */
+  findPort<K extends PortName>(name: K): Ports[K] | undefined;
 }
 
 // Repo appears in parameter positions, so `unknown` would not accept every family; `any` is the top type here.
@@ -92,6 +96,8 @@ export interface FamilySeed<Repo, Item> {
   snapshot(repo: Repo, context: SnapshotContext): Iterable<Item>;
   /** A few items (as a user writes them) that the contract test loads, snapshots and loads again. */
   example: readonly unknown[];
+  /** The jobs (the seed's `jobs` part) that the example's items name, for a family whose rows belong to jobs. */
+  exampleJobs?: readonly unknown[];
 }
 
 /**

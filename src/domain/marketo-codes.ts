@@ -87,6 +87,8 @@ export type RecordCode = keyof typeof RECORD_MESSAGES;
  * cases Adobe leaves without one.
  */
 export const DETAIL_MESSAGES = {
+  /** 610 for a program member import while no family provides program members (README "Bulk import"). */
+  noProgramMemberImport: 'Program member import is not available: this fake has no program members yet',
   /** 1003 at response level for Get Leads by Filter Type past 1,000 matches (leads.md). */
   tooManyResults: 'Too many results match the filter',
   listTooLarge: 'Static list %s has %s or more leads: filter by leadIds instead',

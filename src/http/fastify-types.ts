@@ -68,5 +68,15 @@ declare module 'fastify' {
     multipartLimits?: { fileSize?: number; files?: number; fields?: number; parts?: number; fieldSize?: number };
     /** The Marketo plane's catch-all routes (stubs on unknown paths): no gate, not in the route table or OpenAPI. */
     catchAll?: boolean;
+    /**
+     * A multipart route whose form may carry the legacy `access_token` field (RudderStack's bulk import sends it
+     * there, after the file): with ACCESS_TOKEN_QUERY=accept and no other token, the gate waits for the body.
+     */
+    tokenInBody?: boolean;
+    /**
+     * The route reads its multipart form itself (bulk import: the file kept as bytes, with its name and type, up to
+     * 10 MB): the plane's parser leaves the body to it.
+     */
+    ownMultipart?: boolean;
   }
 }

@@ -18,7 +18,9 @@ import { marketoMessage } from '../domain/marketo-codes.js';
 export async function acceptMultipart(plane: FastifyInstance): Promise<void> {
   await plane.register(multipart, { throwFileSizeLimit: true });
   plane.addHook('preValidation', async (request) => {
-    if (request.isMultipart()) request.body = await readParts(request);
+    if (request.routeOptions.config.ownMultipart !== true && request.isMultipart()) {
+      request.body = await readParts(request);
+    }
   });
 }
 

@@ -117,7 +117,8 @@ const USER_MANAGEMENT_RESPONSES: Record<string, string> = {
 };
 
 function responseDescription(path: string, status: string): string | undefined {
-  if (path.startsWith('/rest/')) return status === '200' ? MARKETO_ENVELOPE : undefined;
+  // The bulk paths answer in the same envelope (a bulk import's files are described by their routes).
+  if (path.startsWith('/rest/') || path.startsWith('/bulk/')) return status === '200' ? MARKETO_ENVELOPE : undefined;
   if (path.startsWith('/userservice/')) return USER_MANAGEMENT_RESPONSES[status];
   if (path.startsWith('/identity/')) return IDENTITY_RESPONSES[status];
   return ADMIN_RESPONSES[status];

@@ -442,14 +442,15 @@ export class SubscriptionStore {
     const ports: Partial<Ports> = {};
     const families: FamilyInstance[] = [];
     const core = this.coreOver(db);
+    const port = <K extends PortName>(name: K): Ports[K] => ports[name] as Ports[K];
+    const findPort = <K extends PortName>(name: K): Ports[K] | undefined => ports[name] as Ports[K] | undefined;
     for (const { family } of this.families) {
-      const infra: FamilyInfra = { db, clock: this.clock, ids: this.ids, repo, core };
+      const infra: FamilyInfra = { db, clock: this.clock, ids: this.ids, repo, core, port, findPort };
       const familyRepo: unknown = family.repository(infra);
       repos.set(family, familyRepo);
       families.push({ family, repo: familyRepo });
       Object.assign(ports, family.provides?.(familyRepo, infra));
     }
-    const port = <K extends PortName>(name: K): Ports[K] => ports[name] as Ports[K];
     const stubs = this.stubs();
     return new SubscriptionStore(
       db,

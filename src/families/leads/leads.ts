@@ -7,13 +7,15 @@ import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import { formatDatetime } from '../../domain/datetime.js';
 import { coerceFieldValue } from '../../engines/objects/fields.js';
-import type { LeadField } from './lead-field-catalog.js';
+import type { LeadField, LeadFieldCatalog } from './lead-field-catalog.js';
 import type { Lead, LeadValue } from '../../domain/model.js';
 import {
   associateLead,
   deleteLeads,
   filterColumn,
+  importLeads,
   leadRecord,
+  lookupField,
   type LeadRules,
   MAX_BATCH,
   mergeLeads,
@@ -28,6 +30,9 @@ import { decodePageToken, encodePageToken, queryDigest } from '../../domain/pagi
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-schemas.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
+import type { ActivityRecorder, WriteOrigin } from '../../domain/activity-log.js';
+import type { CompanyDirectory } from '../../ports.js';
+import type { PartitionRepository } from '../../storage/partitions.js';
 import { LeadRepository } from './repository.js';
 import { LeadExportReader } from './export.js';
 import { leadFields as leadFieldsFamily } from './lead-fields.js';
@@ -191,20 +196,44 @@ const movePartitionsBody = z
 
 function rulesOf(request: FastifyRequest, leads: LeadRepository): LeadRules {
   const { ctx } = request;
-  const { partitions } = ctx.repos;
-  const leadFields = ctx.repo(leadFieldsFamily);
+  return rulesWith(
+    leads,
+    ctx.repo(leadFieldsFamily).catalog(),
+    ctx.repos.partitions,
+    // The log reached through its port: the lead rules know only the ActivityRecorder interface.
+    ctx.port('activityLog'),
+    { requestId: request.marketoRequestId(), user: request.principal?.user.email ?? '' },
+    (loserId, winnerId) => ctx.events.leadMerging(loserId, winnerId),
+    ctx.findPort('companies'),
+  );
+}
+
+/** The lead rules over their parts: a route's (from the request) or the leadImport port's (from the infra). */
+function rulesWith(
+  leads: LeadRepository,
+  catalog: LeadFieldCatalog,
+  partitions: Pick<PartitionRepository, 'find' | 'findByName'>,
+  activities: ActivityRecorder,
+  origin: WriteOrigin,
+  leadMerging: LeadRules['leadMerging'],
+  companies: CompanyDirectory | undefined,
+): LeadRules {
   return {
     leads,
-    catalog: leadFields.catalog(),
+    catalog,
     partitionByName: (name) => partitions.findByName(name),
     partitionName: (id) => partitions.find(id)?.name ?? String(id),
-    // The log reached through its port: the lead rules know only the ActivityRecorder interface.
-    activities: ctx.port('activityLog'),
-    origin: { requestId: request.marketoRequestId(), user: request.principal?.user.email ?? '' },
-    leadMerging: (loserId, winnerId) => ctx.events.leadMerging(loserId, winnerId),
-    companies: ctx.findPort('companies'),
+    activities,
+    origin,
+    leadMerging,
+    companies,
   };
 }
+
+/** An import syncs records and merges none. */
+const NO_MERGES: LeadRules['leadMerging'] = () => {
+  throw new Error('a lead import merges no leads');
+};
 
 /**
  * A lead linked to a company reads its company fields from it: "Leads linked to a company record inherit values
@@ -621,6 +650,22 @@ export const leads = defineFamily({
             : repo.latestBy(field.name, value),
       },
       leadExport: new LeadExportReader(infra.db, () => fields.catalog()),
+      leadImport: {
+        lookupField: (name) => lookupField(fields.catalog(), name).name,
+        importRows: (batch) =>
+          importLeads(
+            rulesWith(
+              repo,
+              fields.catalog(),
+              infra.core.partitions,
+              infra.port('activityLog'),
+              batch.origin,
+              NO_MERGES,
+              infra.findPort('companies'),
+            ),
+            batch,
+          ),
+      },
     };
   },
   seed: {
