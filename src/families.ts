@@ -21,6 +21,9 @@ import { segmentations } from './families/segmentations/segmentations.js';
 import { emailTemplates } from './families/emails/templates.js';
 import { snippets } from './families/emails/snippets.js';
 import { emails } from './families/emails/emails-family.js';
+import { landingPageTemplates } from './families/landing-pages/templates.js';
+import { landingPages } from './families/landing-pages/landing-pages.js';
+import { forms } from './families/landing-pages/forms.js';
 import { userManagement } from './families/user-management/user-management.js';
 
 /**
@@ -52,6 +55,9 @@ export const FAMILIES = [
   emailTemplates,
   snippets,
   emails,
+  landingPageTemplates,
+  landingPages,
+  forms,
   bulkExtract,
   userManagement,
   bulkImport,

@@ -8,7 +8,7 @@ import type {
 } from './domain/bulk-import.js';
 import type { LeadImportBatch, LeadImportOutcome } from './domain/lead-import.js';
 import type { Lead, LeadValue } from './domain/model.js';
-import type { AssetPlaces, AssetSegmentations, AssetTokens } from './engines/assets/places.js';
+import type { AssetForms, AssetPlaces, AssetSegmentations, AssetTokens } from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
 
 /**
@@ -143,6 +143,15 @@ export interface Ports {
   programMemberExport: ProgramMemberExport;
   /** Custom object records a chunk at a time, as a bulk export file shows them (the custom objects family). */
   customObjectExport: CustomObjectExport;
+  /** Forms, as Submit Form reads them (the forms family). */
+  forms: AssetForms;
+  /** Program member custom fields, which forms can hold (the program member fields family). */
+  programMemberFields: ProgramMemberFieldCatalog;
+}
+
+/** The program member custom fields (Create Program Member Fields makes them). */
+export interface ProgramMemberFieldCatalog {
+  customFields(): readonly ObjectField[];
 }
 
 export type PortName = keyof Ports;

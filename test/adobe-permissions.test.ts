@@ -78,6 +78,17 @@ const ALTERNATE_FORMS: Record<string, { adobe: string; reason: string }> = {
   },
 };
 
+/**
+ * Operations for which Adobe's specs state no permission: what the fake requires, and why (each a decision, also in
+ * README's "Decisions" table).
+ */
+const DECIDED: Record<string, { permissions: { anyOf: string[] }; reason: string }> = {
+  'GET /rest/asset/v1/landingPage/{}/variables.json': {
+    permissions: { anyOf: ['read-only-assets', 'read-write-assets'] },
+    reason: 'it reads a landing page as Get Landing Page Content does',
+  },
+};
+
 /** Keys Adobe's specs require that the catalog does not have yet (no route needs them yet). */
 const NOT_IN_CATALOG: Record<string, string> = {
   'read-only-redirect-rules': 'landing page redirect rules and domains, not implemented',
@@ -99,6 +110,8 @@ function describeRequirement({ mode, keys }: Requirement): string {
 }
 
 function adobeRequirement(entry: Entry): Requirement | string {
+  const decided = DECIDED[operationKey(entry.method, entry.path)];
+  if (entry.permissions === null && decided) return requirement('anyOf', decided.permissions.anyOf);
   if (entry.permissions === null) return 'Adobe states no permission for it: decide, and write the decision here';
   if (entry.ui !== undefined)
     return `Adobe also requires UI permissions ${entry.ui.join(', ')}: decide how to model them`;

@@ -6,6 +6,7 @@
 
 /** Ids of the standard types the fake's writes record (the catalog is the activities family's). */
 export const ACTIVITY = {
+  fillOutForm: 2,
   newLead: 12,
   addToList: 24,
   removeFromList: 25,

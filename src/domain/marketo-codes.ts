@@ -155,6 +155,7 @@ export const DETAIL_MESSAGES = {
   segmentNotInSegmentation: 'Segment %s is not a segment of segmentation %s',
   /** Ours (702, 709): email content sections, modules and full content. */
   sectionNotFound: "No section, module or variable '%s' in %s",
+  duplicateSection: "Section '%s' already exists in %s",
   noModuleContainer: '%s has no module container (an element with class mktoContainer)',
   badModulePositions: '%s: positions must name each of its modules once (%s)',
   linkedToTemplate: '%s is linked to template %s: its full content cannot be replaced (edit its sections instead)',

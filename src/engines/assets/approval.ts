@@ -226,6 +226,14 @@ export class ApprovalMachine<Fields, Content> {
     this.store.forget(this.ref(id));
   }
 
+  /**
+   * Whether an asset of any type exists: every versioned asset has a version, so a landing page can check the snippet
+   * or form a section names without reaching its family.
+   */
+  exists(asset: AssetRef): boolean {
+    return this.store.statuses(asset).length > 0;
+  }
+
   /** What uses the asset, each user once (its approved version first when both use it). */
   usedBy(id: number): AssetUser[] {
     return [...new Map(this.store.usersOf(this.ref(id)).map((use) => [nameOf(use.user), use])).values()];

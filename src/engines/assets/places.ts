@@ -60,6 +60,9 @@ export const FOLDER_CONTENT_TYPES: Readonly<Record<string, string>> = {
   emails: 'Email',
   email_templates: 'Email Template',
   snippets: 'Snippet',
+  landing_page_templates: 'Landing Page Template',
+  landing_pages: 'Landing Page',
+  forms: 'Form',
 };
 
 /** A My Token as a rendered asset fills it in (`{{my.Name}}`). */
@@ -96,4 +99,20 @@ export interface AssetSegmentation {
 
 export interface AssetSegmentations {
   segmentation(id: number): AssetSegmentation | undefined;
+}
+
+/** A form as Submit Form (`/rest/v1/leads/submitForm.json`) needs it: where it is and the fields it has. */
+export interface FormForSubmission {
+  id: number;
+  name: string;
+  workspaceId: number;
+  programId: number | null;
+  /** The form's field ids (`FirstName`, `Email`: lead fields' REST names with a capital), fieldsets' included. */
+  fieldIds: string[];
+}
+
+/** The forms family's forms, for Submit Form. */
+export interface AssetForms {
+  /** The form's shown version (approved, else the draft), or undefined when there is no such form. */
+  submission(formId: number): FormForSubmission | undefined;
 }

@@ -6,8 +6,10 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import type { PermissionKey } from '../../domain/permissions.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
+import { folderRef, pagingShape } from './params.js';
+import type { AssetSegmentation } from './places.js';
 import type { ApprovalMachine, VersionStatus } from './approval.js';
-import type { AssetRow, AssetRowPlace, AssetRows } from './asset-rows.js';
+import type { AssetRow, AssetRowPlace, AssetRows, BrowsedRow } from './asset-rows.js';
 import type { AssetPlaces, Tree } from './places.js';
 import { type AssetScope, assertWritable, businessRule, canSee, notFound, READ, scopeOf, WRITE } from './scope.js';
 
@@ -136,6 +138,8 @@ export interface ApprovalRoutes<Meta> {
   ): Pick<ApprovalMachine<never, never>, 'approve' | 'unapprove' | 'discardDraft' | 'assertDeletable'>;
   /** The answer of approve and unapprove: the record of the version now shown, or the id. */
   answer?: { schema: z.ZodType; record(request: FastifyRequest, id: number): unknown };
+  /** False for a type Adobe's spec gives no Unapprove operation (forms). */
+  unapprove?: boolean;
   /** Deletes the asset (after the machine allowed it); the default deletes its row. */
   remove?(request: FastifyRequest, row: AssetRow<Meta>): void;
 }
@@ -173,6 +177,17 @@ export function registerApprovalRoutes<Meta>(app: FastifyInstance, options: Appr
     },
   );
 
+  if (options.unapprove !== false) registerUnapprove(app, options, recordEnvelope, answer);
+  registerDiscardAndDelete(app, options);
+}
+
+function registerUnapprove<Meta>(
+  app: FastifyInstance,
+  options: ApprovalRoutes<Meta>,
+  recordEnvelope: z.ZodType,
+  answer: (request: FastifyRequest, id: number) => unknown,
+): void {
+  const base = `/rest/asset/v1/${options.path}/:id`;
   app.post(
     `${base}/unapprove.json`,
     {
@@ -194,7 +209,10 @@ export function registerApprovalRoutes<Meta>(app: FastifyInstance, options: Appr
       return answer(request, row.id);
     },
   );
+}
 
+function registerDiscardAndDelete<Meta>(app: FastifyInstance, options: ApprovalRoutes<Meta>): void {
+  const base = `/rest/asset/v1/${options.path}/:id`;
   app.post(
     `${base}/discardDraft.json`,
     {
@@ -347,4 +365,101 @@ export function registerGetById<Meta>(
       return assetEnvelope(request.marketoRequestId(), options.records(request, row, status));
     },
   );
+}
+
+const browseQuery = z.object({ status: statusParam, folder: folderRef.optional(), ...pagingShape });
+const byNameQuery = z.object({ name: z.string().min(1), status: statusParam });
+
+/**
+ * Get … (browse) of a versioned type: the assets of the workspaces the caller can read, by id, each once in the
+ * version it shows (or the versions `status` names); `folder` keeps those directly in that folder or program.
+ */
+export function registerBrowse<Fields>(
+  app: FastifyInstance,
+  options: {
+    path: string;
+    tags: string[];
+    summary: string;
+    envelope: z.ZodType;
+    rows(request: FastifyRequest): AssetRows<Record<string, never>, Fields>;
+    record(request: FastifyRequest, row: BrowsedRow<Record<string, never>, Fields>): unknown;
+  },
+): void {
+  app.get(
+    `/rest/asset/v1/${options.path}.json`,
+    {
+      config: { permissions: READ },
+      schema: {
+        tags: options.tags,
+        summary: options.summary,
+        description:
+          'Of the workspaces the caller can read, by id: without `status` each once (approved version, else ' +
+          'draft); `status=approved|draft` lists those versions; `folder` keeps those directly in it.',
+        querystring: browseQuery,
+        response: { 200: options.envelope },
+      },
+    },
+    async (request) => {
+      const { status, folder, offset, maxReturn } = request.query as z.infer<typeof browseQuery>;
+      const rows = options.rows(request).browse({
+        workspaceIds: request.access.workspaces('read', 'assets'),
+        status,
+        ...(folder?.type === 'Folder' ? { folderId: folder.id } : {}),
+        ...(folder?.type === 'Program' ? { programId: folder.id } : {}),
+        offset,
+        limit: maxReturn,
+      });
+      return assetEnvelope(
+        request.marketoRequestId(),
+        rows.map((row) => options.record(request, row)),
+      );
+    },
+  );
+}
+
+/** Get … by Name of a versioned type: the assets of that name (any case) the caller can read. */
+export function registerGetByName<Meta>(
+  app: FastifyInstance,
+  options: {
+    path: string;
+    tags: string[];
+    summary: string;
+    envelope: z.ZodType;
+    rows(request: FastifyRequest): AssetRows<Meta, unknown>;
+    records(request: FastifyRequest, row: AssetRow<Meta>, status: VersionStatus | undefined): unknown[];
+  },
+): void {
+  app.get(
+    `/rest/asset/v1/${options.path}/byName.json`,
+    {
+      config: { permissions: READ },
+      schema: {
+        tags: options.tags,
+        summary: options.summary,
+        querystring: byNameQuery,
+        response: { 200: options.envelope },
+      },
+    },
+    async (request) => {
+      const { name, status } = request.query as z.infer<typeof byNameQuery>;
+      const scope = scopeOf(request);
+      const rows = options
+        .rows(request)
+        .byName(name)
+        .filter((row) => scope.readable.has(row.workspaceId));
+      return assetEnvelope(
+        request.marketoRequestId(),
+        rows.flatMap((row) => options.records(request, row, status)),
+      );
+    },
+  );
+}
+
+/** The segmentation dynamic content varies by: 702 when there is none the caller can see. */
+export function segmentationFor(request: FastifyRequest, id: number): AssetSegmentation {
+  const segmentation = request.ctx.findPort('segmentations')?.segmentation(id);
+  if (!segmentation || !scopeOf(request).readable.has(segmentation.workspaceId)) {
+    throw new MarketoError('702', formatMessage(DETAIL_MESSAGES.assetNotFound, 'Segmentation', id));
+  }
+  return segmentation;
 }

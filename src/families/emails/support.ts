@@ -1,7 +1,4 @@
-import { z } from 'zod';
-import type { AssetRow, AssetRowPlace, AssetRows } from '../../engines/assets/asset-rows.js';
 import type { PlacementRule } from '../../engines/assets/versioned.js';
-import type { SeedLoadContext } from '../../family.js';
 
 /** What the three families of the emails folder share: where their assets go, and their seed parts' places. */
 
@@ -11,57 +8,11 @@ export const EMAIL_PLACES: PlacementRule = { what: 'Emails', programs: true, tre
 export const TEMPLATE_PLACES: PlacementRule = { what: 'Email templates', programs: true, trees: ['Design Studio'] };
 export const SNIPPET_PLACES: PlacementRule = { what: 'Snippets', programs: true, trees: ['Design Studio'] };
 
-/** An asset's page in the Marketo UI, as records carry it (`#EM2212A1LA1`, `#ET1022B2`, `#SN13B2`). */
-export function assetUrl(pod: string, code: string, id: number): string {
-  return `https://app-${pod}.marketo.com/#${code}${id}`;
-}
-
-export const seedTime = z.iso.datetime({ offset: true }).optional();
-
-/** A row's place as a snapshot writes it: the folder by id (ids survive a restore), the program by name. */
-export function placeOfRow(row: AssetRow<unknown>): { folder: number } | { program: string } {
-  return row.programId !== null ? { program: row.folderName } : { folder: row.folderId! };
-}
-
-export const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** A seed item's asset row: its id if given, name, description, place and times (the load's time when absent). */
-export function insertSeedRow(
-  rows: AssetRows<Record<string, never>, unknown>,
-  item: {
-    id?: number | undefined;
-    name: string;
-    description?: string | undefined;
-    createdAt?: string | undefined;
-    updatedAt?: string | undefined;
-  },
-  place: AssetRowPlace,
-  context: SeedLoadContext,
-  path: string,
-): { id: number; createdAt: number } {
-  const createdAt = context.time(item.createdAt);
-  const id = context.unique(path, () =>
-    rows.insert({
-      id: item.id ?? null,
-      name: item.name,
-      description: item.description ?? '',
-      place,
-      meta: {},
-      createdAt,
-      updatedAt: context.time(item.updatedAt, createdAt),
-    }),
-  );
-  return { id, createdAt };
-}
-
-/** A row as a snapshot writes it, before its versions. */
-export function rowSnapshot(row: AssetRow<unknown>) {
-  return {
-    id: row.id,
-    name: row.name,
-    ...(row.description ? { description: row.description } : {}),
-    ...placeOfRow(row),
-    createdAt: iso(row.createdAt),
-    updatedAt: iso(row.updatedAt),
-  };
-}
+export {
+  assetUrl,
+  insertSeedRow,
+  iso,
+  placeOfRow,
+  rowSnapshot,
+  seedTime,
+} from '../../engines/assets/asset-records.js';

@@ -32,9 +32,8 @@ import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
 
 const tags = ['Marketo: Email Templates'];
 
-/** Names as the Asset API takes them; descriptions as other assets' (folders, programs). */
-export const assetName = z.string().trim().min(1).max(255);
-export const assetDescription = z.string().max(2000);
+export { assetDescription, assetName } from '../../engines/assets/asset-records.js';
+import { assetDescription, assetName } from '../../engines/assets/asset-records.js';
 
 const templateSchema = z
   .object({

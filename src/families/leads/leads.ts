@@ -23,6 +23,7 @@ import {
   type PartitionScope,
   readFields,
   searchableField,
+  submitForm,
   syncLeads,
 } from './rules.js';
 import { decodePageToken, encodePageToken, queryDigest } from '../../domain/paging.js';
@@ -162,6 +163,28 @@ const deleteSchema = { tags, querystring: deleteQuery, body: deleteBody, respons
 const describeEnvelope = envelopeOf(describeItem);
 const describe2Envelope = envelopeOf(describe2Item);
 const partitionEnvelope = envelopeOf(partitionItem);
+const submittedForm = z.object({
+  leadFormFields: z
+    .record(z.string().max(255), z.union([z.string().max(65536), z.number(), z.boolean(), z.null()]))
+    .refine((fields) => Object.keys(fields).length <= 500, 'at most 500 fields'),
+  visitorData: z
+    .object({
+      pageURL: z.string().max(2048).optional(),
+      queryString: z.string().max(2048).optional(),
+      leadClientIpAddress: z.string().max(64).optional(),
+      userAgentString: z.string().max(2048).optional(),
+    })
+    .optional(),
+  cookie: z.string().max(1024).optional(),
+});
+type SubmittedForm = z.infer<typeof submittedForm>;
+const submitFormBody = z
+  .object({
+    formId: requestIdValue,
+    programId: requestIdValue.optional(),
+    input: z.array(submittedForm).length(1).describe('Exactly one item ("Single array item", swagger-mapi.json)'),
+  })
+  .meta({ example: { formId: 1001, input: [{ leadFormFields: { email: 'kim@example.com', firstName: 'Kim' } }] } });
 const movePartitionsBody = z
   .object({
     input: z
@@ -467,6 +490,52 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
         request.marketoRequestId(),
         moveLeads(rulesOf(request, repo(request)), scopeOf(request), request.body.input),
       ),
+  );
+
+  app.post(
+    '/rest/v1/leads/submitForm.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Submit Form',
+        description:
+          'One `input` item: `leadFormFields` (REST names of fields on the form, `email` required) and ' +
+          '`visitorData`. The lead of that email takes the values, or a new one is made in the primary partition ' +
+          "of the form's workspace; a Fill Out Form activity (2) names the form. 1013 when there is no such form.",
+        body: submitFormBody,
+        response: { 200: recordResultEnvelope },
+      },
+    },
+    async (request) => {
+      const { formId, programId, input } = request.body;
+      const { ctx } = request;
+      const form = ctx.findPort('forms')?.submission(formId);
+      if (!form) throw new MarketoError('1013', formatMessage(DETAIL_MESSAGES.assetNotFound, 'Form', formId));
+      // Decision (README): program membership is not kept yet (program members, issue 26); the program must exist.
+      if (programId !== undefined && !ctx.port('assetPlaces').program(programId)) {
+        throw new MarketoError('1013', formatMessage(DETAIL_MESSAGES.assetNotFound, 'Program', programId));
+      }
+      const [{ leadFormFields, visitorData = {} }] = input as [SubmittedForm];
+      const web = (name: string, value: string | undefined) => ({ name, value: value ?? null });
+      const result = submitForm(rulesOf(request, repo(request)), scopeOf(request), {
+        formId: form.id,
+        formName: form.name,
+        formFields: new Set(form.fieldIds.map((id) => id.toLowerCase())),
+        // "New leads are created in the primary partition for the workspace in which the form resides" (leads.md).
+        partitionId: ctx.repos.workspaces.find(form.workspaceId)?.partitionIds[0],
+        values: leadFormFields,
+        attributes: [
+          web('Client IP Address', visitorData.leadClientIpAddress),
+          { name: 'Form Fields', value: JSON.stringify(leadFormFields) },
+          web('Query Parameters', visitorData.queryString),
+          web('Referrer URL', visitorData.pageURL),
+          web('User Agent', visitorData.userAgentString),
+          { name: 'Webpage ID', value: null },
+        ],
+      });
+      return successEnvelope(request.marketoRequestId(), [result]);
+    },
   );
 
   app.post(

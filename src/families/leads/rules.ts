@@ -1,4 +1,10 @@
-import type { ActivityRecorder, NewActivity, WriteOrigin } from '../../domain/activity-log.js';
+import {
+  ACTIVITY,
+  type ActivityAttribute,
+  type ActivityRecorder,
+  type NewActivity,
+  type WriteOrigin,
+} from '../../domain/activity-log.js';
 import type { CompanyDirectory } from '../../ports.js';
 import { formatDatetime } from '../../domain/datetime.js';
 import { coerceFieldValue } from '../../engines/objects/fields.js';
@@ -195,32 +201,14 @@ function syncRecords(
 
     if (match) {
       if (request.action === 'createOnly') throw new Skip('1005');
-      if (!scope.writable.has(match.partitionId)) throw accessDenied(rules.partitionName(match.partitionId));
-      const fields = { ...match.fields };
-      for (const [name, value] of Object.entries(values.fields)) {
-        if (name === 'email') continue;
-        if (value === null) delete fields[name];
-        else fields[name] = value;
-      }
-      const email = 'email' in values.fields ? (values.fields.email as string | null) : match.email;
-      recordChanges(rules, match, values.fields, recorded);
+      const updated = updateLead(rules, scope, match, values.fields, recorded, at);
       if (notes) notes.partitionIds[index] = match.partitionId;
-      return { id: rules.leads.update(match.id, email, fields, at).id, status: 'updated' };
+      return updated;
     }
     if (request.action === 'updateOnly') throw new Skip('1004');
     const partitionId = targetPartition();
-    const { email = null, ...fields } = values.fields;
-    for (const name of Object.keys(fields)) if (fields[name] === null) delete fields[name];
-    const created = rules.leads.insert(partitionId, email as string | null, fields, at);
     if (notes) notes.partitionIds[index] = partitionId;
-    recorded.push(
-      leadActivities.newLead(rules.origin, {
-        id: created.id,
-        partitionId,
-        label: leadLabel(created.id, email as string | null, fields),
-      }),
-    );
-    return { id: created.id, status: 'created' };
+    return createLead(rules, partitionId, values.fields, recorded, at);
   };
 
   return rules.leads.transaction(() => {
@@ -240,6 +228,106 @@ function syncRecords(
     // One batch into the log, inside the sync's transaction: the leads and their activities land together.
     if (recorded.length > 0) rules.activities.record(recorded);
     return results;
+  });
+}
+
+/** A matched lead takes the values given (null empties a field); its changes go in the log. */
+function updateLead(
+  rules: LeadRules,
+  scope: PartitionScope,
+  match: Lead,
+  values: Record<string, LeadValue>,
+  recorded: NewActivity[],
+  at?: number,
+): RecordResult & { id: number } {
+  if (!scope.writable.has(match.partitionId)) throw accessDenied(rules.partitionName(match.partitionId));
+  const fields = { ...match.fields };
+  for (const [name, value] of Object.entries(values)) {
+    if (name === 'email') continue;
+    if (value === null) delete fields[name];
+    else fields[name] = value;
+  }
+  const email = 'email' in values ? (values.email as string | null) : match.email;
+  recordChanges(rules, match, values, recorded);
+  return { id: rules.leads.update(match.id, email, fields, at).id, status: 'updated' };
+}
+
+/** A new lead in `partitionId`, with its New Lead activity. */
+function createLead(
+  rules: LeadRules,
+  partitionId: number,
+  values: Record<string, LeadValue>,
+  recorded: NewActivity[],
+  at?: number,
+): RecordResult & { id: number } {
+  const { email = null, ...fields } = values;
+  for (const name of Object.keys(fields)) if (fields[name] === null) delete fields[name];
+  const created = rules.leads.insert(partitionId, email as string | null, fields, at);
+  recorded.push(
+    leadActivities.newLead(rules.origin, {
+      id: created.id,
+      partitionId,
+      label: leadLabel(created.id, email as string | null, fields),
+    }),
+  );
+  return { id: created.id, status: 'created' };
+}
+
+/** A form fill out through the API: the form, the lead's values, and what the visitor's page tells. */
+export interface FormSubmission {
+  formId: number;
+  formName: string;
+  /** The form's fields, by lead field name in lower case: a value for a field the form has not is skipped. */
+  formFields: ReadonlySet<string>;
+  /** Where a new lead goes: the primary partition of the form's workspace (leads.md, Submit Form). */
+  partitionId: number | undefined;
+  values: Record<string, unknown>;
+  /** The Fill Out Form activity's attributes from the visitor data (Client IP Address, Referrer URL, …). */
+  attributes: readonly ActivityAttribute[];
+}
+
+/**
+ * Submit Form (leads.md): the lead of that email (among the partitions the caller reads) takes the values, or a new
+ * one is made in the form's workspace's primary partition; a Fill Out Form activity (2) names the form. One
+ * record result; a value for a field that is not on the form, or no email, skips it (1003, Decision, README).
+ */
+export function submitForm(rules: LeadRules, scope: PartitionScope, submission: FormSubmission): RecordResult {
+  return rules.leads.transaction(() => {
+    try {
+      for (const name of Object.keys(submission.values)) {
+        if (!submission.formFields.has(name.toLowerCase())) {
+          throw new Skip('1003', `Field '${name}' is not on form ${submission.formId}`);
+        }
+      }
+      const values = parseRecord(rules.catalog, submission.values, 'createOrUpdate');
+      const email = values.fields.email;
+      if (typeof email !== 'string' || email === '') throw new Skip('1003', 'email is required');
+      const match = findMatch(rules, scope, searchableField(rules.catalog, 'email'), email, undefined);
+      if (rules.companies) refuseCompanyFields(rules.companies, values.fields, match);
+      const recorded: NewActivity[] = [];
+      let result: RecordResult & { id: number };
+      if (match) result = updateLead(rules, scope, match, values.fields, recorded);
+      else {
+        const partitionId = submission.partitionId;
+        if (partitionId === undefined || !scope.writable.has(partitionId)) {
+          throw accessDenied(rules.partitionName(partitionId ?? DEFAULT_PARTITION_ID));
+        }
+        result = createLead(rules, partitionId, values.fields, recorded);
+      }
+      recorded.push({
+        leadId: result.id,
+        partitionId: rules.leads.find(result.id)!.partitionId,
+        typeId: ACTIVITY.fillOutForm,
+        primaryAttributeValueId: submission.formId,
+        primaryAttributeValue: submission.formName,
+        attributes: submission.attributes,
+      });
+      rules.activities.record(recorded);
+      return result;
+    } catch (error) {
+      if (error instanceof Skip) return skipped(error.reason);
+      throw error;
+    }
   });
 }
 
