@@ -304,7 +304,9 @@ function objectRoutes<K extends string>(
             for (const result of synced) {
               if (result.status !== 'created') continue;
               const record =
-                'id' in result ? records.find(type.typeId, result.id) : records.findByGuid(type.typeId, result.marketoGUID);
+                'id' in result
+                  ? records.find(type.typeId, result.id)
+                  : records.findByGuid(type.typeId, result.marketoGUID);
               config.created(record!, request.ctx);
             }
           }

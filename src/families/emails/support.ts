@@ -8,11 +8,4 @@ export const EMAIL_PLACES: PlacementRule = { what: 'Emails', programs: true, tre
 export const TEMPLATE_PLACES: PlacementRule = { what: 'Email templates', programs: true, trees: ['Design Studio'] };
 export const SNIPPET_PLACES: PlacementRule = { what: 'Snippets', programs: true, trees: ['Design Studio'] };
 
-export {
-  assetUrl,
-  insertSeedRow,
-  iso,
-  placeOfRow,
-  rowSnapshot,
-  seedTime,
-} from '../../engines/assets/asset-records.js';
+export { assetUrl, insertSeedRow, iso, placeOfRow, rowSnapshot, seedTime } from '../../engines/assets/asset-records.js';
