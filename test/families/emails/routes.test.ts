@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CREDENTIALS, failure, NO_ASSETS, REQUEST_ID, type Session, session } from './fixture.js';
+import { failure, NO_ASSETS, REQUEST_ID, type Session, session } from './fixture.js';
+import { approve, read, type RouteCase, type Who, write } from './route-cases.js';
 
 /**
  * Every route of the emails folder and the segmentations family, three ways: a caller without the permission the
@@ -7,43 +8,6 @@ import { type CREDENTIALS, failure, NO_ASSETS, REQUEST_ID, type Session, session
  * a bad input (701 or 1003, nothing stored). The behaviour of each is in emails.test.ts, templates.test.ts,
  * snippets.test.ts and approval.test.ts.
  */
-
-type Who = keyof typeof CREDENTIALS;
-interface RouteCase {
-  method: 'GET' | 'POST';
-  /** With the id of an existing asset in `{id}`. */
-  path: string;
-  /** Who lacks its permission: a read without any asset permission, a write with Read-Only, an approval without Approve. */
-  denied: Who;
-  /** A bad input: the query or form, and the code it answers. */
-  bad: { query?: string; form?: Record<string, string>; code: string };
-  /** A whole input, so that the missing asset is the only problem. */
-  valid?: Record<string, string>;
-  write: boolean;
-}
-
-const read = (path: string, bad: RouteCase['bad'] = { query: 'status=bogus', code: '1003' }): RouteCase => ({
-  method: 'GET',
-  path,
-  denied: 'leadOnly',
-  bad,
-  write: false,
-});
-const write = (path: string, bad: RouteCase['bad'], valid?: Record<string, string>): RouteCase => ({
-  method: 'POST',
-  path,
-  denied: 'reader',
-  bad,
-  ...(valid ? { valid } : {}),
-  write: true,
-});
-const approve = (path: string): RouteCase => ({
-  method: 'POST',
-  path,
-  denied: 'writer',
-  bad: { code: '1003' },
-  write: true,
-});
 
 const ROUTES: RouteCase[] = [
   // Emails

@@ -1,44 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, formsSeed, NO_ASSETS, REQUEST_ID, type Session, session } from './fixture.js';
+import { approve, read, type RouteCase, type Who, write } from '../emails/route-cases.js';
 
 /**
  * Every forms route, three ways: a caller without the permission the route needs (603, in the asset envelope), a
  * form that does not exist (reads: "No assets found"; writes: 702), and a bad input (701 or 1003, nothing stored).
  * The behaviour of each is in forms.test.ts.
  */
-
-type Who = 'writer' | 'approver' | 'reader' | 'leadOnly';
-interface RouteCase {
-  method: 'GET' | 'POST';
-  path: string;
-  denied: Who;
-  bad: { query?: string; form?: Record<string, string>; code: string };
-  valid?: Record<string, string>;
-  write: boolean;
-}
-
-const read = (path: string, bad: RouteCase['bad'] = { query: 'status=bogus', code: '1003' }): RouteCase => ({
-  method: 'GET',
-  path,
-  denied: 'leadOnly',
-  bad,
-  write: false,
-});
-const write = (path: string, bad: RouteCase['bad'], valid?: Record<string, string>): RouteCase => ({
-  method: 'POST',
-  path,
-  denied: 'reader',
-  bad,
-  ...(valid ? { valid } : {}),
-  write: true,
-});
-const approve = (path: string): RouteCase => ({
-  method: 'POST',
-  path,
-  denied: 'writer',
-  bad: { code: '1003' },
-  write: true,
-});
 
 const FOLDER = JSON.stringify({ id: 105, type: 'Folder' });
 const ROUTES: RouteCase[] = [
