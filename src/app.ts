@@ -13,7 +13,7 @@ import { UriTooLongError } from './domain/errors.js';
 import { createRequestIds } from './http/envelope.js';
 import { identityClientId, injectFaults } from './http/faults.js';
 import { recordRequest, stampRequest } from './http/journal.js';
-import { answerClientError } from './http/client-errors.js';
+import { answerClientError, clientErrorAnswer } from './http/client-errors.js';
 import { refuseDeepBodies } from './http/depth-guard.js';
 import { treatEmptyJsonAsNoBody } from './http/empty-body.js';
 import { handleError, registerErrorHandling } from './http/error-handler.js';
@@ -24,7 +24,7 @@ import { registerFormTunnel } from './http/form-tunnel.js';
 import { createUrlRewriter, TUNNEL_HEADER } from './http/normalise.js';
 import { OPENAPI_INFO, OPENAPI_SECURITY_SCHEMES, openapiTransform, openapiTransformObject } from './http/openapi.js';
 import { named } from './http/plugin-names.js';
-import { MIN_URI_LIMIT_BYTES, wireFormatOf } from './http/wire-formats.js';
+import { MAX_HEADER_BYTES, MAX_REQUEST_HEAD_BYTES, MIN_URI_LIMIT_BYTES, wireFormatOf } from './http/wire-formats.js';
 import { type Ids, randomIds } from './ids.js';
 import { initialiseSubscription } from './lifecycle.js';
 import { SeedError } from './domain/seed.js';
@@ -166,6 +166,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     // cost more than the rest of a call (the journal keeps every call for GET /admin/requests).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Node's parser would refuse request heads over 16 KiB (431) before the per-format URI limits are applied.
+    http: { maxHeaderSize: MAX_REQUEST_HEAD_BYTES },
     clientErrorHandler: answerClientError(nextRequestId),
     // Asset form POSTs go straight to a POST route (normalise.ts); the route table is complete once routes exist.
     rewriteUrl: createUrlRewriter(
@@ -216,11 +218,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // every request.
   const guardAdmin = adminGuard(config.ADMIN_TOKEN);
   const stamp = stampRequest(ctx);
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     // Fastify keeps the URL as sent in originalUrl when rewriteUrl changed it.
     const url = (request.raw as { originalUrl?: string }).originalUrl ?? request.url;
+    const tunnelled = request.headers[TUNNEL_HEADER] === tunnelSecret;
     // Only a long URL can be over a limit in bytes (a character is at most 3 bytes in UTF-8).
-    if (url.length * 3 > MIN_URI_LIMIT_BYTES && request.headers[TUNNEL_HEADER] !== tunnelSecret) {
+    if (url.length * 3 > MIN_URI_LIMIT_BYTES && !tunnelled) {
       if (Buffer.byteLength(url) > wireFormatOf(url).maxUriBytes) return done(new UriTooLongError());
     }
     const denied = guardAdmin(request);
@@ -229,6 +232,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     request.ctx = ctx;
     request.access = NO_ACCESS;
     stamp(request);
+    // The parser takes heads as long as the longest URI (MAX_REQUEST_HEAD_BYTES); the headers keep their own limit.
+    if (!tunnelled && headerBytes(request.raw.rawHeaders) > MAX_HEADER_BYTES) {
+      const answer = clientErrorAnswer(431, { method: request.method, path: url }, false, nextRequestId);
+      // The parser's own answer to a head too large, given here: no route's response schema speaks for it.
+      request.answeredAsIs = true;
+      reply.code(answer.status).type(answer.type).header('connection', 'close').send(answer.body);
+      return;
+    }
     // Jobs that fell due since the last call run before this one is handled (one comparison when none did).
     if (request.receivedAt! >= request.ctx.jobs.nextDueAt) request.ctx.jobs.runDue();
     done();
@@ -318,4 +329,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // What fell due while the server was stopped runs now; from here on the clock drives the jobs.
   ctx.jobs.start((error, job) => app.log.error({ err: error, job }, 'a job step failed; the job is marked Failed'));
   return app;
+}
+
+/** The bytes of a request's headers as sent (`Name: value\r\n` each), without the request line. */
+function headerBytes(rawHeaders: readonly string[]): number {
+  let bytes = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) bytes += rawHeaders[i]!.length + rawHeaders[i + 1]!.length + 4;
+  return bytes;
 }

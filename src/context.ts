@@ -164,6 +164,17 @@ export function createContext(
       port,
       () => tokens.flush(),
       () => stubs.toSeed(),
+      (copy) => {
+        const copyEvents = new CoreEvents();
+        const copyGuard = new ReferenceGuard(copy);
+        return {
+          workspaces: new WorkspaceRepository(copy, copyEvents, copyGuard),
+          partitions: new PartitionRepository(copy, copyEvents, copyGuard),
+          roles: new RoleRepository(copy, clock),
+          users: new UserRepository(copy, clock),
+          services: new ServiceRepository(copy, clock, ids, { flush: () => {} }),
+        };
+      },
     ),
   };
   const access = new AccessCache({

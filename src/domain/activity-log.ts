@@ -72,3 +72,14 @@ export function apiWriteAttributes(origin: WriteOrigin, method: string): Activit
     { name: 'Request Id', value: origin.requestId },
   ];
 }
+
+/**
+ * The dates an activity may carry: what a paging token can address (a date token is a time from 1970 on,
+ * paging-tokens.md) and what an activityDate can be written as (ISO 8601 with a four-digit year). An activity
+ * outside is refused (1003), as no read could reach it or show its date.
+ */
+export const ACTIVITY_DATES = { first: Date.UTC(1970, 0, 1), last: Date.UTC(9999, 11, 31, 23, 59, 59, 999) } as const;
+
+export function isActivityDate(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= ACTIVITY_DATES.first && ms <= ACTIVITY_DATES.last;
+}

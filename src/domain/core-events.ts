@@ -4,6 +4,8 @@
  * throws undoes it. `…Deleting` runs before the row goes and before the delete guard counts what still uses it, so
  * a family can remove the rows it created for that workspace. `leadMerging` runs in a merge's transaction before the
  * losing lead is deleted, so a family can move what the loser holds (list memberships) to the winner.
+ * `programCloned` runs in Clone Program's transaction once the clone exists, so a family copies the assets it keeps
+ * in the source program into the clone (static lists); a handler that throws a MarketoError refuses the clone.
  */
 export interface CoreEventHandlers {
   workspaceCreated?(workspace: { id: number; name: string }): void;
@@ -11,6 +13,15 @@ export interface CoreEventHandlers {
   partitionCreated?(partition: { id: number; name: string }): void;
   partitionDeleting?(partitionId: number): void;
   leadMerging?(loserId: number, winnerId: number): void;
+  programCloned?(clone: ClonedProgram): void;
+}
+
+/** A program just cloned: its source, and the clone (the asset families' place for their copies). */
+export interface ClonedProgram {
+  sourceId: number;
+  cloneId: number;
+  cloneName: string;
+  workspaceId: number;
 }
 
 export class CoreEvents {
@@ -38,5 +49,9 @@ export class CoreEvents {
 
   leadMerging(loserId: number, winnerId: number): void {
     for (const handler of this.handlers) handler.leadMerging?.(loserId, winnerId);
+  }
+
+  programCloned(clone: ClonedProgram): void {
+    for (const handler of this.handlers) handler.programCloned?.(clone);
   }
 }

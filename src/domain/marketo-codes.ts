@@ -102,6 +102,8 @@ export const DETAIL_MESSAGES = {
   folderHoldsAssets: 'Folder %s holds assets (%s): delete or move them first',
   systemFolder: 'Folder %s is a system folder and cannot be changed or deleted',
   duplicateFolderName: "A folder named '%s' already exists in folder %s",
+  /** Ours (709): the two roots (Marketing Activities, Design Studio) hold the workspaces' folders only. */
+  treeRootHoldsWorkspaces: "Folder %s is the root of %s: it holds only the workspaces' folders",
   /** Ours (709): program names are unique in a subscription. */
   duplicateProgramName: "A program named '%s' already exists",
   duplicateListName: "A static list named '%s' already exists",

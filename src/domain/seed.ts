@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { MAX_ACTIVITY_ID, seedId } from './record-ids.js';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { stubInputSchema } from './stub-schema.js';
@@ -9,7 +10,7 @@ import { stubInputSchema } from './stub-schema.js';
  * when given, so a snapshot reproduces the same ids. Workspace "*" in a role grant means all workspaces.
  */
 
-const id = z.number().int().positive();
+const id = seedId;
 const name = z.string().trim().min(1).max(255);
 
 export const ALL_WORKSPACES_NAME = '*';
@@ -93,7 +94,7 @@ export type CoreSeedInput = z.input<CoreSeedSchema>;
 
 /** `lastIds`, which closes the document: the highest id each AUTOINCREMENT table has used. */
 export const lastIdsSchema = z
-  .record(z.string(), z.number().int().min(0))
+  .record(z.string(), z.number().int().min(0).max(MAX_ACTIVITY_ID, 'at most 2^52'))
   .optional()
   .describe('The highest id each table has used, so ids of deleted records are not given out again');
 

@@ -40,47 +40,65 @@ export function answerClientError(nextRequestId: () => string) {
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'ERR_HTTP_HEADERS_TIMEOUT'
           ? 408
           : 400;
-    const unknownMethod = error.code === 'HPE_INVALID_METHOD';
-    const line = requestLine(error.rawPacket);
-    const reason = STATUS_CODES[status]!;
-    let answer: { status: number; type: string; body: unknown };
-    if (!line) {
-      answer = { status, type: 'application/json', body: { error: reason } };
-    } else {
-      const described = unknownMethod ? `HTTP method ${line.method} is not supported` : reason;
-      switch (planeOf(line.path)) {
-        case 'marketo':
-          answer = unknownMethod
-            ? {
-                status: 200,
-                type: 'application/json',
-                body: failureEnvelope(nextRequestId(), '605', 'HTTP Method not supported'),
-              }
-            : { status, type: 'application/json', body: failureEnvelope(nextRequestId(), String(status), reason) };
-          break;
-        case 'identity':
-          answer = unknownMethod
-            ? {
-                status: 405,
-                type: 'application/json',
-                body: {
-                  error: 'method_not_allowed',
-                  error_description: `Request method '${line.method}' not supported`,
-                },
-              }
-            : { status, type: 'application/json', body: { error: 'invalid_request', error_description: reason } };
-          break;
-        case 'admin': {
-          const adminStatus = unknownMethod ? 405 : status;
-          answer = { status: adminStatus, type: 'application/problem+json', body: problem(adminStatus, described) };
-          break;
-        }
-      }
-    }
+    const answer = clientErrorAnswer(
+      status,
+      requestLine(error.rawPacket),
+      error.code === 'HPE_INVALID_METHOD',
+      nextRequestId,
+    );
     const body = JSON.stringify(answer.body);
     socket.end(
       `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\nContent-Type: ${answer.type}; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   };
+}
+
+/**
+ * The answer to a request refused before routing (see answerClientError), in the format of its plane when its
+ * request line is known: also the root hook's for a head whose headers are over their limit (the parser's own
+ * limit is the longest URI's, MAX_REQUEST_HEAD_BYTES).
+ */
+export function clientErrorAnswer(
+  status: number,
+  line: { method: string; path: string } | undefined,
+  unknownMethod: boolean,
+  nextRequestId: () => string,
+): { status: number; type: string; body: unknown } {
+  const reason = STATUS_CODES[status]!;
+  let answer: { status: number; type: string; body: unknown };
+  if (!line) {
+    answer = { status, type: 'application/json', body: { error: reason } };
+  } else {
+    const described = unknownMethod ? `HTTP method ${line.method} is not supported` : reason;
+    switch (planeOf(line.path)) {
+      case 'marketo':
+        answer = unknownMethod
+          ? {
+              status: 200,
+              type: 'application/json',
+              body: failureEnvelope(nextRequestId(), '605', 'HTTP Method not supported'),
+            }
+          : { status, type: 'application/json', body: failureEnvelope(nextRequestId(), String(status), reason) };
+        break;
+      case 'identity':
+        answer = unknownMethod
+          ? {
+              status: 405,
+              type: 'application/json',
+              body: {
+                error: 'method_not_allowed',
+                error_description: `Request method '${line.method}' not supported`,
+              },
+            }
+          : { status, type: 'application/json', body: { error: 'invalid_request', error_description: reason } };
+        break;
+      case 'admin': {
+        const adminStatus = unknownMethod ? 405 : status;
+        answer = { status: adminStatus, type: 'application/problem+json', body: problem(adminStatus, described) };
+        break;
+      }
+    }
+  }
+  return answer;
 }

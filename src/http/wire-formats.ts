@@ -103,6 +103,17 @@ export function apiScopeOf(url: string): ApiScope | undefined {
 /** The shortest URI limit of any format: a URI shorter than this needs no look at its format. */
 export const MIN_URI_LIMIT_BYTES = Math.min(...Object.values(WIRE_FORMATS).map((format) => format.maxUriBytes));
 
+/** How many bytes of headers (besides the request line) a request may carry: Node's own default limit (431). */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * How long a request's head (request line and headers) may be before the HTTP parser refuses it (431): the longest
+ * URI any format takes (65 KiB, asset paths), the headers' limit, and 1 KiB for the method, version and line ends.
+ * Within it, a URI over its format's limit is 414 and headers over MAX_HEADER_BYTES 431, both from the root hook,
+ * in the plane's format.
+ */
+export const MAX_REQUEST_HEAD_BYTES =
+  Math.max(...Object.values(WIRE_FORMATS).map((format) => format.maxUriBytes)) + MAX_HEADER_BYTES + 1024;
 /** An asset-API success: `errors` and `warnings` always present, no `result` when nothing was found. */
 export function assetEnvelope<T>(requestId: string, result: T[], warnings: string[] = []) {
   return result.length > 0

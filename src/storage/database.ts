@@ -138,3 +138,15 @@ export function onAccessChange(db: Database, listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
+
+/**
+ * Copies the database, as it is when the copy completes, to `path`: SQLite's online backup, a step at a time between
+ * other work (a write on this connection meanwhile is carried into the copy), then opened read-only. What a
+ * snapshot reads it from is one point in time, and the live database takes writes all along.
+ */
+export async function openCopy(db: Database, path: string): Promise<Database> {
+  await db.backup(path);
+  const copy = new BetterSqlite3(path, { readonly: true });
+  copy.pragma('foreign_keys = ON');
+  return copy;
+}

@@ -1,6 +1,9 @@
 import type { StubInput } from '../domain/stubs.js';
-import type { Clock } from '../clock.js';
-import type { CoreEvents } from '../domain/core-events.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AdjustableClock } from '../clock.js';
+import { CoreEvents } from '../domain/core-events.js';
 import {
   ADMIN_ACTOR,
   ADMIN_ROLE_ID,
@@ -16,10 +19,10 @@ import {
 } from '../domain/model.js';
 import { isPermissionKey, PERMISSIONS } from '../domain/permissions.js';
 import { ALL_WORKSPACES_NAME, type SeedDocument, SeedError } from '../domain/seed.js';
-import type { AnyFamily, RepoOf, SeedLoadContext, SnapshotContext } from '../family.js';
+import type { AnyFamily, CoreRepositories, FamilyInfra, RepoOf, SeedLoadContext, SnapshotContext } from '../family.js';
 import type { Ids } from '../ids.js';
 import type { PortName, Ports } from '../ports.js';
-import { type Database, type PreparedStatement, prepareOnUse } from './database.js';
+import { type Database, openCopy, type PreparedStatement, prepareOnUse } from './database.js';
 import { schemaOf } from './schema.js';
 import { type ServiceRow, toService } from './services.js';
 import { isConstraintViolation } from './sqlite-errors.js';
@@ -91,7 +94,7 @@ export class SubscriptionStore {
 
   constructor(
     private readonly db: Database,
-    private readonly clock: Clock,
+    private readonly clock: AdjustableClock,
     private readonly ids: Ids,
     private readonly events: CoreEvents,
     private readonly families: readonly FamilyInstance[],
@@ -100,6 +103,10 @@ export class SubscriptionStore {
     private readonly beforeWipe: () => void = () => {},
     /** What the snapshot lists besides the database: the stubs, which live in memory (issue 17). */
     private readonly stubs: () => StubInput[] = () => [],
+    /** The core's repositories over another database (the copy a snapshot is read from). */
+    private readonly coreOver: (db: Database) => CoreRepositories = () => {
+      throw new Error('this store reads no copy');
+    },
   ) {
     const prepare = (sql: string): PreparedStatement => prepareOnUse(db, sql);
     this.statements = {
@@ -401,11 +408,55 @@ export class SubscriptionStore {
   }
 
   /**
-   * The same document as JSON text, in chunks of about SNAPSHOT_CHUNK_BYTES: the core and each family's items are
-   * written as they are read, so a snapshot of millions of activities is never held as one string. A family's items
-   * may be a generator that reads its rows a chunk at a time (no SQLite iterator stays open between chunks).
+   * The same document as JSON text, in chunks of about SNAPSHOT_CHUNK_BYTES, of one point in time: the database is
+   * first copied (`openCopy`, to a temporary file removed when the chunks end or are abandoned), and the chunks are
+   * read from the copy, so what is written while they are sent is not in them (issue 23). The core and each
+   * family's items are written as they are read, so a snapshot of millions of activities is never held as one
+   * string; a family's items may be a generator that reads its rows a chunk at a time.
    */
-  *snapshotJson(): Generator<string> {
+  async *snapshotJson(): AsyncGenerator<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'fake-marketo-snapshot-'));
+    let copy: Database | undefined;
+    try {
+      copy = await openCopy(this.db, join(dir, 'snapshot.sqlite'));
+      yield* this.over(copy).liveSnapshotJson();
+    } finally {
+      copy?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** A store of the same families over another database (a copy to read a snapshot from): its own repositories. */
+  private over(db: Database): SubscriptionStore {
+    const repos = new Map<AnyFamily, unknown>();
+    const repo = <F extends AnyFamily>(family: F): RepoOf<F> => repos.get(family) as RepoOf<F>;
+    const ports: Partial<Ports> = {};
+    const families: FamilyInstance[] = [];
+    const core = this.coreOver(db);
+    for (const { family } of this.families) {
+      const infra: FamilyInfra = { db, clock: this.clock, ids: this.ids, repo, core };
+      const familyRepo: unknown = family.repository(infra);
+      repos.set(family, familyRepo);
+      families.push({ family, repo: familyRepo });
+      Object.assign(ports, family.provides?.(familyRepo, infra));
+    }
+    const port = <K extends PortName>(name: K): Ports[K] => ports[name] as Ports[K];
+    const stubs = this.stubs();
+    return new SubscriptionStore(
+      db,
+      this.clock,
+      this.ids,
+      new CoreEvents(),
+      families,
+      repo,
+      port,
+      () => {},
+      () => stubs,
+    );
+  }
+
+  /** The document as JSON chunks, read from this store's database as it goes (see snapshotJson). */
+  private *liveSnapshotJson(): Generator<string> {
     const { core, families, lastIds } = this.snapshotParts();
     const head = JSON.stringify(core);
     let chunk = head.slice(0, -1);

@@ -153,6 +153,64 @@ describe('migrations', () => {
     }
   });
 
+  it('assets/002 puts an older database’s zones below the two tree roots, keeping every id and path', () => {
+    const older = MIGRATIONS.filter((m) => m.name !== 'assets/002_tree_roots');
+    const db = new BetterSqlite3(':memory:');
+    try {
+      db.pragma('foreign_keys = ON');
+      runMigrations(db, older);
+      db.prepare(
+        "INSERT OR IGNORE INTO workspaces (id, name, description) VALUES (1, 'Default', ''), (2, 'North', '')",
+      ).run();
+      const zone = db.prepare(
+        `INSERT INTO asset_folders (workspace_id, parent_id, tree, name, folder_type, is_system, created_at, updated_at)
+         VALUES (?, NULL, ?, ?, 'Zone', 1, 5, 5) RETURNING id`,
+      );
+      const zones = [
+        [1, 'Marketing Activities'],
+        [1, 'Design Studio'],
+        [2, 'Marketing Activities'],
+        [2, 'Design Studio'],
+      ].map(([w, tree]) => (zone.get(w, tree, tree) as { id: number }).id);
+      const folder = db
+        .prepare(
+          `INSERT INTO asset_folders (workspace_id, parent_id, tree, name, folder_type, is_system, created_at, updated_at)
+           VALUES (2, ?, 'Marketing Activities', 'Campaigns', 'Marketing Folder', 0, 6, 6) RETURNING id`,
+        )
+        .get(zones[2]) as { id: number };
+      expect(runMigrations(db, MIGRATIONS)).toEqual(['assets/002_tree_roots']);
+      const rows = db
+        .prepare(
+          'SELECT id, workspace_id, parent_id, tree, name, folder_type, created_at FROM asset_folders ORDER BY id',
+        )
+        .all() as { id: number; parent_id: number | null; tree: string; name: string }[];
+      const roots = rows.filter((row) => row.parent_id === null);
+      expect(roots.map((row) => [row.tree, row.name])).toEqual([
+        ['Marketing Activities', 'Marketing Activities'],
+        ['Design Studio', 'Design Studio'],
+      ]);
+      expect(roots.every((row) => row.id > folder.id)).toBe(true);
+      const rootOf = (tree: string) => roots.find((row) => row.tree === tree)!.id;
+      for (const [i, id] of zones.entries()) {
+        expect(rows.find((row) => row.id === id)!.parent_id).toBe(
+          rootOf(i % 2 === 0 ? 'Marketing Activities' : 'Design Studio'),
+        );
+      }
+      expect(rows.find((row) => row.id === folder.id)!.parent_id).toBe(zones[2]);
+      // Two workspaces' zones share a parent and a stored name: the unique rule keeps out of them.
+      expect(() =>
+        db
+          .prepare(
+            `INSERT INTO asset_folders (workspace_id, parent_id, tree, name, folder_type, is_system, created_at, updated_at)
+             VALUES (1, NULL, 'Design Studio', 'Design Studio', 'Zone', 1, 0, 0)`,
+          )
+          .run(),
+      ).toThrow(/UNIQUE/);
+    } finally {
+      db.close();
+    }
+  });
+
   it('009 puts the lists of an older database into their workspace’s Marketing Activities root folder', () => {
     const older = MIGRATIONS.filter((m) => /^00[1-8]_/.test(m.name));
     const db = new BetterSqlite3(':memory:');

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { requestIdValue } from '../../domain/record-ids.js';
 import { z } from 'zod';
 import { MarketoError } from '../../domain/errors.js';
 import { marketoMessage } from '../../domain/marketo-codes.js';
@@ -40,7 +41,7 @@ export const folderRef = objectParam(
   z.preprocess(
     // A bare id is a folder.
     (value) => (typeof value === 'number' ? { id: value, type: 'Folder' } : value),
-    z.object({ id: z.coerce.number().int().positive(), type: folderType }),
+    z.object({ id: requestIdValue.pipe(z.number().positive()), type: folderType }),
   ),
 ).meta({ description: 'JSON object {"id": 12, "type": "Folder"} (type Folder or Program)' });
 

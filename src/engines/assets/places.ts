@@ -4,7 +4,10 @@
  * email or a smart campaign can be placed in a folder or a program without importing that family.
  */
 
-/** The two trees every workspace has a root in (its "Zone" folders, `/Marketing Activities/<workspace>`). */
+/**
+ * The two trees: each has a root folder (`/Marketing Activities`), and every workspace a zone below it
+ * (`/Marketing Activities/<workspace>`).
+ */
 export const TREES = ['Marketing Activities', 'Design Studio'] as const;
 export type Tree = (typeof TREES)[number];
 
@@ -17,6 +20,11 @@ export interface AssetFolder {
   tree: Tree;
   workspaceId: number;
   workspaceName: string;
+  /**
+   * `/Marketing Activities` or `/Design Studio` itself: above every workspace, it holds only the workspaces' zones
+   * (no assets).
+   */
+  treeRoot: boolean;
 }
 
 /** A program as a container of other assets. */
@@ -38,3 +46,13 @@ export interface AssetPlaces {
    */
   folderPaths(): ReadonlyMap<string, AssetFolder>;
 }
+
+/**
+ * What Get Folder Contents (`folder/{id}/content.json`) calls the assets other families keep in folders and
+ * programs, by their table: the asset names of Adobe's spec ("Static List", as its Static Lists operations name
+ * it). An asset family whose table references a folder or a program adds its line here; one without a line is left
+ * out of the contents.
+ */
+export const FOLDER_CONTENT_TYPES: Readonly<Record<string, string>> = {
+  static_lists: 'Static List',
+};

@@ -246,6 +246,14 @@ export class JobRunner implements Jobs {
     return this.store;
   }
 
+  /**
+   * This runner, or one that only reads the jobs of another database (a copy a snapshot is read from,
+   * SubscriptionStore.snapshotJson): it runs nothing.
+   */
+  over(db: Database): JobRunner {
+    return db === this.db ? this : new JobRunner(db, this.clock, [], this.ports);
+  }
+
   private registration(kind: AnyJobKind<unknown>): Registration {
     const registration = this.byKind.get(kind as JobKind<unknown, unknown>);
     if (!registration) throw new Error('this job kind is not declared by a registered family (its `jobs`)');

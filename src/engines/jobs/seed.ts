@@ -42,7 +42,7 @@ export function jobsSeedPart(runner: JobRunner): FamilyInstance {
     key: JOBS_KEY,
     // The core owns the table (CORE_TABLES): no family claims it.
     tables: [],
-    repository: () => runner,
+    repository: ({ db }) => runner.over(db),
     seed: {
       item: jobSeed,
       load(jobs, items, { fail, unique, time }) {

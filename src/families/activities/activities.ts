@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { decimalId, seedActivityId, seedId } from '../../domain/record-ids.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ActivityAttribute, NewActivity } from '../../domain/activity-log.js';
@@ -14,7 +15,7 @@ import { problemResponses } from '../../http/problem.js';
 import { type ActivityPage, ActivityRepository, type ActivityRow } from './repository.js';
 import { activityTypes } from './activity-types.js';
 import type { ActivityTypeRepository } from './activity-types-repository.js';
-import { ACTIVITY } from '../../domain/activity-log.js';
+import { ACTIVITY, ACTIVITY_DATES, isActivityDate } from '../../domain/activity-log.js';
 
 /**
  * The activity log on the Marketo plane (activities.md, paging-tokens.md; marketo-reference.md §6.2): date tokens,
@@ -149,8 +150,8 @@ function ids(name: string, values: readonly string[] | undefined, max: number): 
   if (values === undefined || values.length === 0) return undefined;
   if (values.length > max) throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.tooManyValues, name, max));
   return values.map((value) => {
-    const id = Number(value);
-    if (!Number.isSafeInteger(id) || id < 0) {
+    const id = decimalId(value.trim());
+    if (id === undefined || id < 0) {
       throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.invalidParameter, name, value));
     }
     return id;
@@ -244,7 +245,8 @@ const activityRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepositor
       return {
         requestId: request.marketoRequestId(),
         success: true,
-        nextPageToken: encodePosition({ date: since, id: 0 }),
+        // No activity is dated before 1970 (ACTIVITY_DATES): an earlier time selects from the start of the log.
+        nextPageToken: encodePosition({ date: Math.max(since, ACTIVITY_DATES.first), id: 0 }),
       };
     },
   );
@@ -379,7 +381,7 @@ function customActivity(
     return invalid(formatMessage(DETAIL_MESSAGES.invalidParameter, 'apiName', String(record.apiName)));
   }
   const date = typeof record.activityDate === 'string' ? Date.parse(record.activityDate) : NaN;
-  if (Number.isNaN(date))
+  if (!isActivityDate(date))
     return invalid(formatMessage(DETAIL_MESSAGES.invalidParameter, 'activityDate', String(record.activityDate)));
   const primary = record.primaryAttributeValue;
   if (typeof primary !== 'string' && typeof primary !== 'number')
@@ -480,16 +482,23 @@ const adminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ActivityRepository>>
 
 /** An activity in a seed: as Get Lead Activities shows it, with the lead's partition by name (default "Default"). */
 const activitySeed = z.strictObject({
-  id: z.number().int().positive().optional(),
-  leadId: z.number().int().positive(),
+  id: seedActivityId.optional(),
+  leadId: seedId,
   partition: z.string().default('Default'),
   activityDate: z.string().describe('ISO 8601 date-time'),
   activityTypeId: z.number().int().positive(),
   campaignId: z.number().int().optional(),
   primaryAttributeValueId: z.number().int().optional(),
   primaryAttributeValue: z.string().optional(),
+  // A custom activity's attributes carry their type's API names as well (Add Custom Activities stores both).
   attributes: z
-    .array(z.strictObject({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }))
+    .array(
+      z.strictObject({
+        name: z.string(),
+        apiName: z.string().optional(),
+        value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+      }),
+    )
     .default([]),
   field: z
     .strictObject({
@@ -512,6 +521,9 @@ function loadActivities(repo: ActivityRepository, items: readonly ActivitySeed[]
     if (!types.find(item.activityTypeId)) context.fail(`${path}.activityTypeId`, 'no such activity type');
     const date = Date.parse(item.activityDate);
     if (Number.isNaN(date)) context.fail(`${path}.activityDate`, 'must be an ISO 8601 date-time');
+    if (!isActivityDate(date)) {
+      context.fail(`${path}.activityDate`, 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
+    }
     context.unique(path, () =>
       repo.load({
         id: item.id ?? null,

@@ -1,3 +1,4 @@
+import { MAX_RECORD_ID } from '../../domain/record-ids.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CUSTOM_ACTIVITY_TYPE_ID_BASE } from './activity-type-catalog.js';
@@ -49,7 +50,13 @@ const versionInput = z.strictObject({
   attributes: z.array(customAttribute).max(MAX_CUSTOM_ATTRIBUTES).default([]),
 });
 const customActivityTypeInput = versionInput.extend({
-  id: z.number().int().min(CUSTOM_ACTIVITY_TYPE_ID_BASE).optional().describe('Kept from a snapshot; else the next'),
+  id: z
+    .number()
+    .int()
+    .min(CUSTOM_ACTIVITY_TYPE_ID_BASE)
+    .max(MAX_RECORD_ID)
+    .optional()
+    .describe('Kept from a snapshot; else the next'),
   apiName: activityApiName,
   state: z.enum(['approved', 'draft']).default('approved').describe('draft: never approved (the API made it)'),
   draft: versionInput.optional().describe('A draft beside the approved version'),

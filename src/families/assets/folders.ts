@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { requestIdValue } from '../../domain/record-ids.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_TOKEN_NAME, TOKEN_TYPES, tokenValueProblem } from './rules.js';
@@ -7,8 +8,8 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import type { FamilyRouteOptions } from '../../family.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
-import type { AssetRepository, TokenOwner, TokenRow } from './repository.js';
-import { folderRecord, programAsFolderRecord, programUrl, type TreeNode, walkTree } from './support.js';
+import { type AssetRepository, folderName, isTreeRoot, type TokenOwner, type TokenRow } from './repository.js';
+import { folderRecord, programAsFolderRecord, programUrl, tokensUrl, type TreeNode, walkTree } from './support.js';
 import {
   assertWritable,
   WRITE,
@@ -34,19 +35,26 @@ const tokenTags = ['Marketo: Tokens'];
 const folderSchema = z.record(z.string(), z.unknown()).describe('Folder (FolderResponse)').meta({ id: 'AssetFolder' });
 const folderEnvelope = envelopeOf(folderSchema);
 const idResultEnvelope = envelopeOf(z.object({ id: z.number().int() }));
-const contentEnvelope = envelopeOf(z.object({ id: z.number().int(), type: z.enum(['Folder', 'Program']) }));
+const contentEnvelope = envelopeOf(
+  z
+    .object({ id: z.number().int(), type: z.string().describe('Folder, Program, Static List …') })
+    .meta({ id: 'FolderContent', description: 'FolderContentResponse' }),
+);
 const tokenEnvelope = envelopeOf(
-  z.object({
-    folder: z.object({ id: z.number().int(), type: z.enum(['Folder', 'Program']) }),
-    tokens: z.array(z.object({ name: z.string(), type: z.string(), value: z.string() })),
-  }),
+  z
+    .object({
+      folder: z.object({ type: z.enum(['Folder', 'Program']), value: z.number().int(), id: z.number().int() }),
+      tokens: z.array(z.object({ name: z.string(), type: z.string(), value: z.string(), computedUrl: z.string() })),
+    })
+    .meta({ id: 'Tokens', description: 'TokenResponse' }),
 );
 
-const idParams = z.object({ id: z.coerce.number().int() });
+const idParams = z.object({ id: requestIdValue });
 
 const browseQuery = z.object({
   root: folderRef.optional(),
-  maxDepth: z.coerce.number().int().min(1).max(100).default(2).describe('Levels below the root; default 2'),
+  // folders.md: "A value of 0 returns only the folder specified by root. The default is 2."
+  maxDepth: z.coerce.number().int().min(0).max(100).default(2).describe('Levels below the root; default 2'),
   workSpace: z.string().optional().describe('Workspace name'),
   ...pagingShape,
 });
@@ -99,7 +107,8 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
   ): TreeNode | undefined => {
     if (type === 'Folder') {
       const row = assets.folder(id);
-      return row && canSee(scope, row.workspace_id) ? { kind: 'Folder', row } : undefined;
+      // The tree roots are above every workspace: visible to every caller with an asset permission (issue 23).
+      return row && (isTreeRoot(row) || canSee(scope, row.workspace_id)) ? { kind: 'Folder', row } : undefined;
     }
     const row = assets.program(id);
     return row && canSee(scope, row.workspace_id) ? { kind: 'Program', row } : undefined;
@@ -142,10 +151,13 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       const { root, maxDepth, workSpace, offset, maxReturn } = request.query;
       const scope = scopeOf(request);
       const workspaceIds = browseWorkspaces(request, scope, workSpace);
+      // A workspace the caller cannot read (or none of that name): nothing of it, not even the roots above it.
+      if (workSpace !== undefined && workspaceIds.length === 0) return assetEnvelope(request.marketoRequestId(), []);
       let rootNode: TreeNode | undefined;
       if (root) {
         rootNode = visibleNode(assets, scope, root.id, root.type);
-        if (!rootNode || !workspaceIds.includes(rootNode.row.workspace_id)) {
+        const aboveWorkspaces = rootNode?.kind === 'Folder' && isTreeRoot(rootNode.row);
+        if (!rootNode || !(aboveWorkspaces || workspaceIds.includes(rootNode.row.workspace_id))) {
           return assetEnvelope(request.marketoRequestId(), []);
         }
       }
@@ -177,20 +189,21 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       const { name, type, root, workSpace } = request.query;
       const scope = scopeOf(request);
       const workspaceIds = browseWorkspaces(request, scope, workSpace);
+      if (workSpace !== undefined && workspaceIds.length === 0) return assetEnvelope(request.marketoRequestId(), []);
       let rootNode: TreeNode | undefined;
       if (root) {
         rootNode = visibleNode(assets, scope, root.id, root.type);
         if (!rootNode) return assetEnvelope(request.marketoRequestId(), []);
       }
-      // "Name performs an exact string match against the name field of folders" (folders.md).
+      // "Name performs an exact string match against the name field of folders" (folders.md); "Marketing
+      // Activities and Design Studio are root folders. Retrieve either root by name" (the tree roots).
       const wanted = name;
       const found = walkTree(assets, workspaceIds, {
         ...(rootNode ? { root: rootNode } : {}),
         maxDepth: Number.MAX_SAFE_INTEGER,
       }).filter(({ node }) => {
         if (type !== undefined && node.kind !== type) return false;
-        const shown = node.kind === 'Folder' && node.row.parent_id === null ? node.row.workspace_name : node.row.name;
-        return shown === wanted;
+        return (node.kind === 'Folder' ? folderName(node.row) : node.row.name) === wanted;
       });
       return assetEnvelope(
         request.marketoRequestId(),
@@ -226,7 +239,9 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       schema: {
         tags,
         summary: 'Get Folder Contents',
-        description: 'The folders and programs directly in the folder, as {id, type}.',
+        description:
+          'What is directly in the folder or program, as {id, type}: folders, programs, then the other assets ' +
+          '(Static List).',
         params: idParams,
         querystring: contentQuery,
         response: { 200: contentEnvelope },
@@ -235,9 +250,12 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
     async (request) => {
       const assets = assetsOf(request);
       const { type, offset, maxReturn } = request.query;
-      const node = visibleNode(assets, scopeOf(request), request.params.id, type);
-      // A program holds no folders or programs here.
-      const items = node && node.kind === 'Folder' ? assets.contents(node.row.id, maxReturn, offset) : [];
+      const scope = scopeOf(request);
+      const node = visibleNode(assets, scope, request.params.id, type);
+      // A program holds no folders or programs, but the assets in it (static lists).
+      const items = node
+        ? assets.contents({ kind: node.kind, id: node.row.id }, [...scope.readable], maxReturn, offset)
+        : [];
       return assetEnvelope(request.marketoRequestId(), items);
     },
   );
@@ -269,6 +287,8 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       const parent = assets.folder(input.parent.id);
       // Decision (README): a parent the caller cannot read is still there: creating into it is 603.
       if (!parent) throw new MarketoError('710', marketoMessage('710'));
+      // Decision (README): a tree root holds the workspaces' zones only; folders go into a zone or below.
+      if (isTreeRoot(parent)) throw businessRule(DETAIL_MESSAGES.treeRootHoldsWorkspaces, parent.id, parent.tree);
       assertWritable(scope, parent.workspace_id);
       if (assets.childByName(parent.id, input.name) !== undefined) {
         throw businessRule(DETAIL_MESSAGES.duplicateFolderName, input.name, parent.id);
@@ -380,20 +400,21 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
 
   // Tokens ------------------------------------------------------------------------------------------------------
 
-  /** Own tokens first, then those inherited from the folders above (nearest wins by name). */
-  const tokensWithInherited = (assets: AssetRepository, owner: TokenOwner, folderId: number): TokenRow[] => {
+  /** Own tokens first, then those inherited from the folders above (nearest wins by name), each with its page. */
+  const tokensWithInherited = (pod: string, assets: AssetRepository, owner: TokenOwner, folderId: number) => {
     const seen = new Set<string>();
-    const result: TokenRow[] = [];
-    const take = (tokens: TokenRow[]) => {
-      for (const token of tokens) {
+    const result: (TokenRow & { computedUrl: string })[] = [];
+    const take = (from: TokenOwner) => {
+      const computedUrl = tokensUrl(pod, from);
+      for (const token of assets.tokensOf(from)) {
         const key = token.name.toLowerCase();
         if (seen.has(key)) continue;
         seen.add(key);
-        result.push(token);
+        result.push({ name: token.name, type: token.type, value: token.value, computedUrl });
       }
     };
-    if (owner.programId !== null) take(assets.tokensOf(owner));
-    for (const ancestor of assets.ancestorIds(folderId)) take(assets.tokensOf({ folderId: ancestor, programId: null }));
+    if (owner.programId !== null) take(owner);
+    for (const ancestor of assets.ancestorIds(folderId)) take({ folderId: ancestor, programId: null });
     return result;
   };
 
@@ -401,19 +422,42 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
   const tokenOwner = (assets: AssetRepository, id: number, type: 'Folder' | 'Program') => {
     if (type === 'Folder') {
       const row = assets.folder(id);
-      return row && { owner: { folderId: id, programId: null }, folderId: id, workspaceId: row.workspace_id };
+      return (
+        row && {
+          owner: { folderId: id, programId: null },
+          folderId: id,
+          workspaceId: row.workspace_id,
+          treeRoot: isTreeRoot(row),
+        }
+      );
     }
     const row = assets.program(id);
-    return row && { owner: { folderId: null, programId: id }, folderId: row.folder_id, workspaceId: row.workspace_id };
+    return (
+      row && {
+        owner: { folderId: null, programId: id },
+        folderId: row.folder_id,
+        workspaceId: row.workspace_id,
+        treeRoot: false,
+      }
+    );
   };
 
+  /**
+   * tokens.md shows the folder as `{"type": "Folder", "value": 416}`, Adobe's spec as `{"id": 1001, "type":
+   * "Program"}`. Decision (README): both members, the same number, so a client written to either reads it.
+   */
   const tokenResult = (
-    assets: AssetRepository,
+    request: FastifyRequest,
     id: number,
     type: 'Folder' | 'Program',
     owner: TokenOwner,
     folderId: number,
-  ) => [{ folder: { id, type }, tokens: tokensWithInherited(assets, owner, folderId) }];
+  ) => [
+    {
+      folder: { type, value: id, id },
+      tokens: tokensWithInherited(request.ctx.config.POD, assetsOf(request), owner, folderId),
+    },
+  ];
 
   app.get(
     '/rest/asset/v1/folder/:id/tokens.json',
@@ -433,10 +477,12 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       const { id } = request.params;
       const { folderType } = request.query;
       const found = tokenOwner(assets, id, folderType);
-      if (!found || !canSee(scopeOf(request), found.workspaceId)) return assetEnvelope(request.marketoRequestId(), []);
+      if (!found || !(found.treeRoot || canSee(scopeOf(request), found.workspaceId))) {
+        return assetEnvelope(request.marketoRequestId(), []);
+      }
       return assetEnvelope(
         request.marketoRequestId(),
-        tokenResult(assets, id, folderType, found.owner, found.folderId),
+        tokenResult(request, id, folderType, found.owner, found.folderId),
       );
     },
   );
@@ -463,13 +509,15 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
       const { id } = request.params;
       const found = tokenOwner(assets, id, input.folderType);
       if (!found) notFound(scope, input.folderType, id, undefined);
+      // A tree root's tokens would reach every workspace's programs: none are kept there (issue 23).
+      if (found!.treeRoot) throw businessRule(DETAIL_MESSAGES.treeRootHoldsWorkspaces, id, assets.folder(id)!.tree);
       assertWritable(scope, found!.workspaceId);
       const problem = tokenValueProblem(input.type, input.value);
       if (problem) throw new MarketoError('1003', `Invalid value for value: ${problem}`);
       assets.upsertToken(found!.owner, { name: input.name, type: input.type, value: input.value });
       return assetEnvelope(
         request.marketoRequestId(),
-        tokenResult(assets, id, input.folderType, found!.owner, found!.folderId),
+        tokenResult(request, id, input.folderType, found!.owner, found!.folderId),
       );
     },
   );

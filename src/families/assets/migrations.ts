@@ -80,4 +80,37 @@ CREATE TABLE asset_tag_types (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    name: 'assets/002_tree_roots',
+    sql: `
+-- folders.md: "Marketing Activities and Design Studio are root folders"; its browse shows /Marketing Activities
+-- (parent null) with the workspace's zone /Marketing Activities/Default below it. Each tree gets one root folder
+-- (in the Default workspace, visible to every caller with an asset permission); the zones move below it. A database
+-- without zones yet (a new one) gets its roots from the family's built-in rows.
+DROP INDEX asset_folders_root;
+DROP INDEX asset_folders_by_parent;
+
+INSERT INTO asset_folders
+  (workspace_id, parent_id, tree, name, description, folder_type, is_system, created_at, updated_at)
+SELECT 1, NULL, t.value, t.value, 'Root node for the ' || t.value || ' app area', 'TreeRoot', 1,
+       (SELECT min(created_at) FROM asset_folders), (SELECT min(created_at) FROM asset_folders)
+FROM json_each('["Marketing Activities","Design Studio"]') t
+WHERE EXISTS (SELECT 1 FROM asset_folders)
+ORDER BY t.key;
+
+UPDATE asset_folders
+SET parent_id = (SELECT r.id FROM asset_folders r WHERE r.folder_type = 'TreeRoot' AND r.tree = asset_folders.tree)
+WHERE parent_id IS NULL AND folder_type = 'Zone';
+
+UPDATE asset_folders SET folder_type = 'Zone' WHERE folder_type = 'TreeRoot';
+
+-- A tree root: parent_id NULL. A workspace's zone: a Zone folder below it. Zones show their workspace's name, so
+-- the per-parent name rule leaves them out.
+CREATE UNIQUE INDEX asset_folders_tree_root ON asset_folders (tree) WHERE parent_id IS NULL;
+CREATE UNIQUE INDEX asset_folders_zone ON asset_folders (workspace_id, tree)
+  WHERE parent_id IS NOT NULL AND folder_type = 'Zone';
+CREATE UNIQUE INDEX asset_folders_by_parent ON asset_folders (parent_id, name)
+  WHERE parent_id IS NOT NULL AND folder_type <> 'Zone';
+`,
+  },
 ];

@@ -1,13 +1,14 @@
 import type { FastifyRequest } from 'fastify';
+import { requestIdValue } from '../../domain/record-ids.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { initialStatus, type ProgramType, programType } from './rules.js';
+import { CHANNEL_PROGRAM_TYPES, initialStatus, type ProgramType, programType } from './rules.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import type { FamilyRouteOptions } from '../../family.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
-import type { AssetRepository, FolderRow, ProgramRow } from './repository.js';
+import { type AssetRepository, type FolderRow, isTreeRoot, type ProgramRow } from './repository.js';
 import { channelRecord, programRecord, tagTypeRecord } from './support.js';
 import {
   assertWritable,
@@ -36,10 +37,28 @@ const catalogTags = ['Marketo: Channels and tags'];
 const programSchema = z.record(z.string(), z.unknown()).describe('Program (ProgramResponse)').meta({ id: 'Program' });
 const programEnvelope = envelopeOf(programSchema);
 const idResultEnvelope = envelopeOf(z.object({ id: z.number().int() }));
-const channelEnvelope = envelopeOf(z.record(z.string(), z.unknown()).describe('Channel'));
+const channelSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    applicableProgramType: z.enum(Object.values(CHANNEL_PROGRAM_TYPES) as [string, ...string[]]),
+    progressionStatuses: z.array(
+      z.object({
+        name: z.string(),
+        step: z.number().int(),
+        description: z.string().nullable(),
+        hidden: z.boolean(),
+        success: z.boolean(),
+      }),
+    ),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Channel', description: 'Channel (ChannelResponse)' });
+const channelEnvelope = envelopeOf(channelSchema);
 const tagTypeEnvelope = envelopeOf(z.record(z.string(), z.unknown()).describe('Tag type'));
 
-const idParams = z.object({ id: z.coerce.number().int() });
+const idParams = z.object({ id: requestIdValue });
 
 const browseQuery = z.object({
   filterType: z.enum(['id', 'programId', 'folderId', 'workspace']).optional(),
@@ -140,6 +159,7 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
     }
     const folder = assets.folder(ref.id);
     if (!folder) throw new MarketoError('710', marketoMessage('710'));
+    if (isTreeRoot(folder)) throw businessRule(DETAIL_MESSAGES.treeRootHoldsWorkspaces, folder.id, folder.tree);
     assertWritable(scope, folder.workspace_id);
     if (folder.tree !== MARKETING_ACTIVITIES) {
       throw new MarketoError(
@@ -399,7 +419,8 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
         summary: 'Clone Program',
         description:
           'Form parameters `name`, `folder`, `description`: a new program of the same type, channel, tags and ' +
-          'costs, with copies of its tokens. The source must be readable; the target folder writable.',
+          'costs, with copies of its tokens and its static lists (without members). The source must be readable; ' +
+          'the target folder writable.',
         params: idParams,
         body: formBody(cloneParams),
         response: { 200: programEnvelope },
@@ -414,7 +435,7 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
         throw new MarketoError('702', formatMessage(DETAIL_MESSAGES.assetNotFound, 'Program', request.params.id));
       const folder = targetFolder(assets, scope, input.folder);
       checkNameFree(assets, input.name);
-      const id = assets.transaction(() => {
+      const id = request.ctx.transaction(() => {
         const now = assets.now();
         const cloneId = assets.insertProgram({
           folderId: folder.id,
@@ -432,6 +453,13 @@ export const programRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposi
         for (const token of assets.tokensOf({ folderId: null, programId: source.id })) {
           assets.upsertToken({ folderId: null, programId: cloneId }, token);
         }
+        // The other asset families copy what they keep in the program (static lists).
+        request.ctx.events.programCloned({
+          sourceId: source.id,
+          cloneId,
+          cloneName: input.name,
+          workspaceId: folder.workspace_id,
+        });
         return cloneId;
       });
       return assetEnvelope(request.marketoRequestId(), [record(request, assets.program(id)!)]);

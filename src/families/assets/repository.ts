@@ -1,8 +1,9 @@
 import type { Clock } from '../../clock.js';
-import { type ProgramType, type ProgressionStatus, STANDARD_CHANNELS, type TokenType } from './rules.js';
+import { type ProgramType, progressionOf, type ProgressionStatus, STANDARD_CHANNELS, type TokenType } from './rules.js';
 import { type Database, type PreparedStatement, prepareOnUse } from '../../storage/database.js';
 import { type ForeignKey, schemaOf } from '../../storage/schema.js';
-import { TREES, type Tree } from '../../engines/assets/places.js';
+import { FOLDER_CONTENT_TYPES, TREES, type Tree } from '../../engines/assets/places.js';
+import { DEFAULT_WORKSPACE_ID } from '../../domain/model.js';
 
 export interface FolderRow {
   id: number;
@@ -97,9 +98,9 @@ const FOLDER_COLUMNS = `f.id, f.workspace_id, w.name AS workspace_name, f.parent
   f.folder_type, f.is_system, f.is_archive, f.created_at, f.updated_at
   FROM asset_folders f JOIN workspaces w ON w.id = f.workspace_id`;
 
-/** A program's folder name: a root folder shows its workspace's name (as Marketo's zone folders do). */
+/** A program's folder name: a zone shows its workspace's name (as Marketo's zone folders do). */
 export const PROGRAM_COLUMNS = `p.id, p.folder_id,
-  CASE WHEN f.parent_id IS NULL THEN w.name ELSE f.name END AS folder_name, p.workspace_id,
+  CASE WHEN f.folder_type = 'Zone' THEN w.name ELSE f.name END AS folder_name, p.workspace_id,
   w.name AS workspace_name, p.name, p.description, p.type, p.channel, p.status, p.tags, p.costs, p.start_date,
   p.end_date, p.created_at, p.updated_at
   FROM asset_programs p JOIN asset_folders f ON f.id = p.folder_id JOIN workspaces w ON w.id = p.workspace_id`;
@@ -118,6 +119,45 @@ export const BROWSE_PROGRAMS_SQL = `SELECT ${PROGRAM_COLUMNS}
     AND (@status IS NULL OR p.status = @status)
   ORDER BY p.id LIMIT @limit OFFSET @offset`;
 
+/** One of the two roots, `/Marketing Activities` and `/Design Studio` (folders.md): above every workspace. */
+export function isTreeRoot(row: FolderRow): boolean {
+  return row.parent_id === null;
+}
+
+/** A workspace's root in a tree, `/Marketing Activities/<workspace>` ("Zone"), shown by the workspace's name. */
+export function isZone(row: FolderRow): boolean {
+  return row.parent_id !== null && row.folder_type === 'Zone';
+}
+
+/** The name a folder shows: a zone's is its workspace's. */
+export function folderName(row: FolderRow): string {
+  return isZone(row) ? row.workspace_name : row.name;
+}
+
+interface ContentQuery {
+  id: number;
+  workspaces: string;
+  limit: number;
+  offset: number;
+}
+
+export interface FolderContent {
+  id: number;
+  type: string;
+}
+
+/** The `UNION ALL` arms listing the other families' assets in a folder or program (FOLDER_CONTENT_TYPES). */
+function contentsHeld(keys: readonly ForeignKey[], firstKind: number): string {
+  return keys
+    .filter((key) => FOLDER_CONTENT_TYPES[key.table] !== undefined)
+    .map(
+      (key, i) =>
+        `UNION ALL SELECT id, '${FOLDER_CONTENT_TYPES[key.table]}', ${firstKind + i} FROM "${key.table}"
+         WHERE "${key.column}" = :id`,
+    )
+    .join('\n');
+}
+
 /** The tables of this family that reference a folder. */
 const OWN_FOLDER_REFERENCES = new Set(['asset_folders', 'asset_programs', 'asset_tokens']);
 
@@ -130,6 +170,8 @@ export class AssetRepository {
    * (subfolders, programs, tokens), read from the schema, so a folder holding them is not empty and is not deleted.
    */
   private readonly heldElsewhere: readonly ForeignKey[];
+  /** The same for programs (a static list in a program). */
+  private readonly heldInPrograms: readonly ForeignKey[];
   private readonly heldCounts: { table: string; count: PreparedStatement<[number], { n: number }> }[];
 
   constructor(
@@ -140,26 +182,37 @@ export class AssetRepository {
     this.heldElsewhere = schemaOf(db)
       .referencesTo('asset_folders')
       .filter((key) => !OWN_FOLDER_REFERENCES.has(key.table));
+    this.heldInPrograms = schemaOf(db)
+      .referencesTo('asset_programs')
+      .filter((key) => !OWN_FOLDER_REFERENCES.has(key.table));
     this.heldCounts = this.heldElsewhere.map((key) => ({
       table: key.table,
       count: prepare<[number], { n: number }>(`SELECT count(*) AS n FROM "${key.table}" WHERE "${key.column}" = ?`),
     }));
     this.s = {
-      ensureRoots: prepare<[number, number]>(
+      // The two tree roots (in the Default workspace), then each workspace's zone below each of them.
+      ensureTreeRoots: prepare<[number, number]>(
         `INSERT OR IGNORE INTO asset_folders
            (workspace_id, parent_id, tree, name, description, folder_type, is_system, created_at, updated_at)
-         SELECT w.id, NULL, t.value, t.value, NULL, 'Zone', 1, ?, ?
-         FROM workspaces w, json_each('${JSON.stringify(TREES)}') t
-         ORDER BY w.id, t.key`,
+         SELECT ${DEFAULT_WORKSPACE_ID}, NULL, t.value, t.value, 'Root node for the ' || t.value || ' app area',
+                'Zone', 1, ?, ?
+         FROM json_each('${JSON.stringify(TREES)}') t ORDER BY t.key`,
+      ),
+      ensureZones: prepare<[number, number]>(
+        `INSERT OR IGNORE INTO asset_folders
+           (workspace_id, parent_id, tree, name, description, folder_type, is_system, created_at, updated_at)
+         SELECT w.id, r.id, r.tree, r.tree, NULL, 'Zone', 1, ?, ?
+         FROM workspaces w, asset_folders r WHERE r.parent_id IS NULL
+         ORDER BY w.id, r.id`,
       ),
       addRoots: prepare<[number, number, number]>(
         `INSERT OR IGNORE INTO asset_folders
            (workspace_id, parent_id, tree, name, description, folder_type, is_system, created_at, updated_at)
-         SELECT ?, NULL, t.value, t.value, NULL, 'Zone', 1, ?, ? FROM json_each('${JSON.stringify(TREES)}') t
-         ORDER BY t.key`,
+         SELECT ?, r.id, r.tree, r.tree, NULL, 'Zone', 1, ?, ? FROM asset_folders r WHERE r.parent_id IS NULL
+         ORDER BY r.id`,
       ),
       removeEmptyRoots: prepare<[number]>(
-        `DELETE FROM asset_folders WHERE workspace_id = ? AND parent_id IS NULL
+        `DELETE FROM asset_folders WHERE workspace_id = ? AND parent_id IS NOT NULL AND folder_type = 'Zone'
            AND NOT EXISTS (SELECT 1 FROM asset_folders c WHERE c.parent_id = asset_folders.id)
            AND NOT EXISTS (SELECT 1 FROM asset_programs p WHERE p.folder_id = asset_folders.id)
            ${this.heldElsewhere.map((key) => `AND NOT EXISTS (SELECT 1 FROM "${key.table}" x WHERE x."${key.column}" = asset_folders.id)`).join(' ')}`,
@@ -169,9 +222,17 @@ export class AssetRepository {
            (id, name, applicable_program_type, progression_statuses, built_in, created_at, updated_at)
          VALUES (?, ?, ?, ?, 1, ?, ?)`,
       ),
+      // A database made by an earlier release keeps its standard channels' ids and names; their type and statuses
+      // follow the catalog.
+      refreshChannel: prepare<[string, string, number, string]>(
+        `UPDATE asset_channels SET applicable_program_type = ?, progression_statuses = ?
+         WHERE id = ? AND name = ? AND built_in = 1`,
+      ),
       folder: prepare<[number], FolderRow>(`SELECT ${FOLDER_COLUMNS} WHERE f.id = ?`),
+      // The tree roots are above every workspace: in every workspace's tree.
       foldersIn: prepare<[string], FolderRow>(
-        `SELECT ${FOLDER_COLUMNS} WHERE f.workspace_id IN (SELECT value FROM json_each(?)) ORDER BY f.id`,
+        `SELECT ${FOLDER_COLUMNS}
+         WHERE f.workspace_id IN (SELECT value FROM json_each(?)) OR f.parent_id IS NULL ORDER BY f.id`,
       ),
       allFolders: prepare<[], FolderRow>(`SELECT ${FOLDER_COLUMNS} ORDER BY f.id`),
       ancestors: prepare<[number], { id: number; parent_id: number | null; name: string }>(
@@ -197,11 +258,23 @@ export class AssetRepository {
       ),
       deleteFolder: prepare<[number]>('DELETE FROM asset_folders WHERE id = ?'),
       renumberFolder: prepare<[number, number]>('UPDATE asset_folders SET id = ? WHERE id = ?'),
-      contents: prepare<[number, number, number, number], { id: number; type: 'Folder' | 'Program' }>(
+      reparentFolders: prepare<[number, number]>('UPDATE asset_folders SET parent_id = ? WHERE parent_id = ?'),
+      maxFolderId: prepare<[], { id: number | null }>('SELECT max(id) AS id FROM asset_folders'),
+      // Subfolders and programs only in the readable workspaces (a tree root holds every workspace's zone), then
+      // what the other asset families keep there, each of its own type.
+      folderContents: prepare<ContentQuery, FolderContent>(
         `SELECT id, type FROM (
-           SELECT id, 'Folder' AS type, 0 AS kind FROM asset_folders WHERE parent_id = ?
-           UNION ALL SELECT id, 'Program', 1 FROM asset_programs WHERE folder_id = ?)
-         ORDER BY kind, id LIMIT ? OFFSET ?`,
+           SELECT id, 'Folder' AS type, 0 AS kind FROM asset_folders
+           WHERE parent_id = :id AND workspace_id IN (SELECT value FROM json_each(:workspaces))
+           UNION ALL SELECT id, 'Program', 1 FROM asset_programs
+           WHERE folder_id = :id AND workspace_id IN (SELECT value FROM json_each(:workspaces))
+           ${contentsHeld(this.heldElsewhere, 2)})
+         ORDER BY kind, id LIMIT :limit OFFSET :offset`,
+      ),
+      programContents: prepare<ContentQuery, FolderContent>(
+        `SELECT id, type FROM (SELECT NULL AS id, NULL AS type, NULL AS kind WHERE :workspaces IS NULL
+           ${contentsHeld(this.heldInPrograms, 0)})
+         WHERE id IS NOT NULL ORDER BY kind, id LIMIT :limit OFFSET :offset`,
       ),
       childCounts: prepare<[number, number], { folders: number; programs: number }>(
         `SELECT (SELECT count(*) FROM asset_folders WHERE parent_id = ?) AS folders,
@@ -262,6 +335,8 @@ export class AssetRepository {
       channels: prepare<[number, number], ChannelRow>('SELECT * FROM asset_channels ORDER BY id LIMIT ? OFFSET ?'),
       allChannels: prepare<[], ChannelRow>('SELECT * FROM asset_channels ORDER BY id'),
       channelByName: prepare<[string], ChannelRow>('SELECT * FROM asset_channels WHERE name = ?'),
+      channelById: prepare<[number], ChannelRow>('SELECT * FROM asset_channels WHERE id = ?'),
+      deleteChannel: prepare<[number]>('DELETE FROM asset_channels WHERE id = ?'),
       insertChannel: prepare<[number | null, string, string, string, number, number]>(
         `INSERT INTO asset_channels (id, name, applicable_program_type, progression_statuses, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?)`,
@@ -288,16 +363,12 @@ export class AssetRepository {
   /** Every workspace's root folders and the standard channels, where missing. */
   ensureBuiltIns(): void {
     const now = this.clock.now();
-    this.s.ensureRoots.run(now, now);
+    this.s.ensureTreeRoots.run(now, now);
+    this.s.ensureZones.run(now, now);
     for (const channel of STANDARD_CHANNELS) {
-      this.s.ensureChannel.run(
-        channel.id,
-        channel.name,
-        channel.applicableProgramType,
-        JSON.stringify(channel.progressionStatuses),
-        now,
-        now,
-      );
+      const statuses = JSON.stringify(channel.progressionStatuses);
+      this.s.ensureChannel.run(channel.id, channel.name, channel.applicableProgramType, statuses, now, now);
+      this.s.refreshChannel.run(channel.applicableProgramType, statuses, channel.id, channel.name);
     }
   }
 
@@ -325,12 +396,16 @@ export class AssetRepository {
     return this.s.allFolders.all();
   }
 
-  /** The folder's path: `/Marketing Activities/<workspace>/A/B`; a program's is its folder's plus its name. */
+  /**
+   * The folder's path: `/Marketing Activities` for a tree root, `/Marketing Activities/<workspace>/A/B` below it; a
+   * program's is its folder's plus its name.
+   */
   folderPath(folder: FolderRow): string {
+    if (isTreeRoot(folder)) return `/${folder.tree}`;
     const chain = this.s.ancestors.all(folder.id);
-    // The first link is the root, shown by its workspace's name.
+    // The first links are the tree root and the zone, shown by its workspace's name.
     return `/${folder.tree}/${folder.workspace_name}${chain
-      .slice(1)
+      .slice(2)
       .map((link) => `/${link.name}`)
       .join('')}`;
   }
@@ -374,9 +449,23 @@ export class AssetRepository {
     this.s.deleteFolder.run(id);
   }
 
-  /** Gives a folder another id (a seed restoring a root folder's id, before anything is put in it). */
+  /**
+   * Gives a built-in folder another id (a seed restoring a root folder's id, before anything but zones is put in
+   * it): the zones below a tree root follow it. The caller defers foreign keys (`deferForeignKeys`) for it.
+   */
   renumberFolder(from: number, to: number): void {
     this.s.renumberFolder.run(to, from);
+    this.s.reparentFolders.run(to, from);
+  }
+
+  /** Checks foreign keys at the end of the transaction (a seed load renumbering root folders), not per statement. */
+  deferForeignKeys(): void {
+    this.db.pragma('defer_foreign_keys = ON');
+  }
+
+  /** An id above every folder's. */
+  nextFolderId(): number {
+    return (this.s.maxFolderId.get()!.id ?? 0) + 1;
   }
 
   childCounts(id: number): { folders: number; programs: number } {
@@ -391,8 +480,15 @@ export class AssetRepository {
       .map(({ table, n }) => `${table.replace(/_/g, ' ')}: ${n}`);
   }
 
-  contents(id: number, limit: number, offset: number): { id: number; type: 'Folder' | 'Program' }[] {
-    return this.s.contents.all(id, id, limit, offset);
+  /** What a folder or a program holds, as Get Folder Contents lists it, in the readable workspaces. */
+  contents(
+    node: { kind: 'Folder' | 'Program'; id: number },
+    workspaceIds: readonly number[],
+    limit: number,
+    offset: number,
+  ): FolderContent[] {
+    const query = { id: node.id, workspaces: JSON.stringify(workspaceIds), limit, offset };
+    return node.kind === 'Folder' ? this.s.folderContents.all(query) : this.s.programContents.all(query);
   }
 
   // Programs ------------------------------------------------------------------------------------------------------
@@ -509,6 +605,14 @@ export class AssetRepository {
     return this.s.channelByName.get(name);
   }
 
+  channelById(id: number): ChannelRow | undefined {
+    return this.s.channelById.get(id);
+  }
+
+  deleteChannel(id: number): void {
+    this.s.deleteChannel.run(id);
+  }
+
   insertChannel(channel: {
     id?: number | null;
     name: string;
@@ -520,7 +624,7 @@ export class AssetRepository {
       channel.id ?? null,
       channel.name,
       channel.applicableProgramType,
-      JSON.stringify(channel.progressionStatuses),
+      JSON.stringify(progressionOf(channel.progressionStatuses)),
       now,
       now,
     );

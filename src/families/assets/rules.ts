@@ -7,7 +7,10 @@
 export const PROGRAM_TYPES = ['Default', 'Event', 'Event with Webinar', 'Engagement', 'Email'] as const;
 export type ProgramType = (typeof PROGRAM_TYPES)[number];
 
-/** What create accepts for each type: the record's name and the spec's lower-case enum (default, event, webinar, nurture). */
+/**
+ * What create and seeds accept for each type: the record's name, the spec's lower-case enum (default, event, webinar,
+ * nurture) and the names channel and tag records use (program, email_batch).
+ */
 const PROGRAM_TYPE_ALIASES: Record<string, ProgramType> = {
   default: 'Default',
   program: 'Default',
@@ -17,6 +20,7 @@ const PROGRAM_TYPE_ALIASES: Record<string, ProgramType> = {
   engagement: 'Engagement',
   nurture: 'Engagement',
   email: 'Email',
+  email_batch: 'Email',
 };
 
 export function programType(value: string): ProgramType | undefined {
@@ -63,76 +67,94 @@ export function tokenValueProblem(type: TokenType, value: string): string | unde
   }
 }
 
-/** A channel's program member statuses (ChannelResponse.progressionStatuses). */
+/** A channel's program member statuses (ChannelResponse.progressionStatuses), in the order channels.md shows them. */
 export interface ProgressionStatus {
   name: string;
   step: number;
-  success: boolean;
-  hidden: boolean;
   description: string | null;
+  hidden: boolean;
+  success: boolean;
+}
+
+/**
+ * The type names a channel record carries in `applicableProgramType`: channels.md shows "program" for the channels
+ * of Default programs, and tags.md names the others ("[program,email_batch,nurture,event,webinar]").
+ */
+export const CHANNEL_PROGRAM_TYPES: Record<ProgramType, string> = {
+  Default: 'program',
+  Event: 'event',
+  'Event with Webinar': 'webinar',
+  Engagement: 'nurture',
+  Email: 'email_batch',
+};
+
+/** Every channel's progression starts with "Not in Program" at step 0 (channels.md). */
+export const NOT_IN_PROGRAM: ProgressionStatus = {
+  name: 'Not in Program',
+  step: 0,
+  description: null,
+  hidden: false,
+  success: false,
+};
+
+/** A channel's progression as Marketo shows it: "Not in Program" at step 0, then the given statuses. */
+export function progressionOf(statuses: readonly ProgressionStatus[]): ProgressionStatus[] {
+  return [NOT_IN_PROGRAM, ...statuses.filter((s) => s.name.toLowerCase() !== NOT_IN_PROGRAM.name.toLowerCase())];
 }
 
 const status = (step: number, name: string, success = false): ProgressionStatus => ({
   name,
   step,
-  success,
-  hidden: false,
   description: null,
+  hidden: false,
+  success,
 });
 
-/** The channels a new subscription has (Marketo's defaults, one per program type at least). */
-export const STANDARD_CHANNELS: readonly {
+const member = status(10, 'Member');
+const engaged = status(20, 'Engaged', true);
+/** The progression channels.md shows for "Online Advertising" (an event-like one: invited … attended). */
+const attendance = [
+  status(10, 'Invited'),
+  status(20, 'Registered'),
+  status(30, 'No Show'),
+  status(40, 'Attended', true),
+];
+
+export interface StandardChannel {
   id: number;
   name: string;
   applicableProgramType: ProgramType;
   progressionStatuses: ProgressionStatus[];
-}[] = [
-  {
-    id: 1,
-    name: 'Email Blast',
-    applicableProgramType: 'Default',
-    progressionStatuses: [status(10, 'Member'), status(20, 'Engaged', true)],
-  },
-  {
-    id: 2,
-    name: 'Online Advertising',
-    applicableProgramType: 'Default',
-    progressionStatuses: [status(10, 'Member'), status(20, 'Engaged', true)],
-  },
-  {
-    id: 3,
-    name: 'Content',
-    applicableProgramType: 'Default',
-    progressionStatuses: [status(10, 'Member'), status(20, 'Engaged', true)],
-  },
-  {
-    id: 4,
-    name: 'Operational',
-    applicableProgramType: 'Default',
-    progressionStatuses: [status(10, 'Member')],
-  },
-  {
-    id: 5,
-    name: 'Tradeshow',
-    applicableProgramType: 'Event',
-    progressionStatuses: [status(10, 'Not in Program'), status(20, 'Registered'), status(30, 'Attended', true)],
-  },
-  {
-    id: 6,
-    name: 'Webinar',
-    applicableProgramType: 'Event with Webinar',
-    progressionStatuses: [status(10, 'Invited'), status(20, 'Registered'), status(30, 'Attended', true)],
-  },
-  {
-    id: 7,
-    name: 'Nurture',
-    applicableProgramType: 'Engagement',
-    progressionStatuses: [status(10, 'Member'), status(20, 'Engaged', true)],
-  },
-  {
-    id: 8,
-    name: 'Email Send',
-    applicableProgramType: 'Email',
-    progressionStatuses: [status(10, 'Member'), status(20, 'Engaged', true)],
-  },
-];
+}
+
+/**
+ * The channels a new subscription has: at least one for each program type. Where channels.md shows a channel
+ * ("Blog", "Online Advertising") its progression is Adobe's; the others follow Marketo's defaults (Member, then
+ * Engaged as the success; an event's invitation to attendance). Ids 1–8 are the channels of earlier releases, kept.
+ */
+export const STANDARD_CHANNELS: readonly StandardChannel[] = (
+  [
+    { id: 1, name: 'Email Blast', applicableProgramType: 'Default', progressionStatuses: [member, engaged] },
+    { id: 2, name: 'Online Advertising', applicableProgramType: 'Default', progressionStatuses: attendance },
+    { id: 3, name: 'Content', applicableProgramType: 'Default', progressionStatuses: [member, engaged] },
+    { id: 4, name: 'Operational', applicableProgramType: 'Default', progressionStatuses: [member] },
+    { id: 5, name: 'Tradeshow', applicableProgramType: 'Event', progressionStatuses: attendance },
+    {
+      id: 6,
+      name: 'Webinar',
+      applicableProgramType: 'Event with Webinar',
+      progressionStatuses: [...attendance, status(50, 'Attended On-demand', true)],
+    },
+    { id: 7, name: 'Nurture', applicableProgramType: 'Engagement', progressionStatuses: [member, engaged] },
+    { id: 8, name: 'Email Send', applicableProgramType: 'Email', progressionStatuses: [member, engaged] },
+    {
+      id: 9,
+      name: 'Blog',
+      applicableProgramType: 'Default',
+      progressionStatuses: [status(10, 'Invited'), status(20, 'Visited Booth'), status(30, 'Influenced', true)],
+    },
+    { id: 10, name: 'List Import', applicableProgramType: 'Default', progressionStatuses: [member] },
+    { id: 11, name: 'Seminar', applicableProgramType: 'Event', progressionStatuses: attendance },
+    { id: 12, name: 'Newsletter', applicableProgramType: 'Email', progressionStatuses: [member, engaged] },
+  ] satisfies StandardChannel[]
+).map((channel) => ({ ...channel, progressionStatuses: progressionOf(channel.progressionStatuses) }));

@@ -1,14 +1,22 @@
 import { formatAssetDatetime } from '../../domain/datetime.js';
-import { PROGRAM_FOLDER_TYPES, type ProgressionStatus } from './rules.js';
-import type { AssetRepository, ChannelRow, FolderRow, ProgramRow, TagTypeRow } from './repository.js';
+import { CHANNEL_PROGRAM_TYPES, PROGRAM_FOLDER_TYPES, type ProgramType, type ProgressionStatus } from './rules.js';
+import {
+  type AssetRepository,
+  type ChannelRow,
+  folderName,
+  type FolderRow,
+  isTreeRoot,
+  type ProgramRow,
+  type TagTypeRow,
+} from './repository.js';
 
 // Records -------------------------------------------------------------------------------------------------------
 
 export function folderRecord(row: FolderRow, path: string) {
   return {
     id: row.id,
-    // A root shows its workspace's name (`/Marketing Activities/Default` is folder "Default").
-    name: row.parent_id === null ? row.workspace_name : row.name,
+    // A zone shows its workspace's name (`/Marketing Activities/Default` is folder "Default").
+    name: folderName(row),
     description: row.description,
     createdAt: formatAssetDatetime(row.created_at),
     updatedAt: formatAssetDatetime(row.updated_at),
@@ -48,6 +56,16 @@ export function programUrl(pod: string, id: number): string {
   return `https://app-${pod}.marketo.com/#PG${id}A1`;
 }
 
+/**
+ * The My Tokens page of a folder or program, a token's `computedUrl` (tokens.md: "https://app-abm.marketo.com/#MF1047C3").
+ * Decision (README): `#MF<folder id>C3` for a folder's, `#PG<program id>C3` for a program's.
+ */
+export function tokensUrl(pod: string, owner: { folderId: number | null; programId: number | null }): string {
+  return owner.folderId !== null
+    ? `https://app-${pod}.marketo.com/#MF${owner.folderId}C3`
+    : `https://app-${pod}.marketo.com/#PG${owner.programId}C3`;
+}
+
 export function programRecord(row: ProgramRow, pod: string) {
   return {
     id: row.id,
@@ -73,7 +91,7 @@ export function channelRecord(row: ChannelRow) {
   return {
     id: row.id,
     name: row.name,
-    applicableProgramType: row.applicable_program_type,
+    applicableProgramType: CHANNEL_PROGRAM_TYPES[row.applicable_program_type as ProgramType],
     progressionStatuses: JSON.parse(row.progression_statuses) as ProgressionStatus[],
     createdAt: formatAssetDatetime(row.created_at),
     updatedAt: formatAssetDatetime(row.updated_at),
@@ -100,8 +118,9 @@ export interface Placed {
 }
 
 /**
- * The folders and programs of `workspaceIds`, depth first from each root (the workspaces' root folders, or `root`),
- * down to `maxDepth` levels below it; siblings by id, folders before programs.
+ * The folders and programs of `workspaceIds`, depth first from each root (the two tree roots, `/Marketing
+ * Activities` and `/Design Studio`, or `root`), down to `maxDepth` levels below it; siblings by id, folders before
+ * programs. Below a tree root, only the zones of `workspaceIds`.
  */
 export function walkTree(
   repo: AssetRepository,
@@ -122,7 +141,9 @@ export function walkTree(
   const visit = (node: TreeNode, path: string, depth: number) => {
     placed.push({ node, path, depth });
     if (node.kind !== 'Folder' || depth >= options.maxDepth) return;
-    for (const child of children.get(node.row.id) ?? []) visit(child, `${path}/${child.row.name}`, depth + 1);
+    for (const child of children.get(node.row.id) ?? []) {
+      visit(child, `${path}/${child.kind === 'Folder' ? folderName(child.row) : child.row.name}`, depth + 1);
+    }
   };
   if (options.root) {
     const root = options.root;
@@ -132,9 +153,7 @@ export function walkTree(
         : `${repo.folderPath(repo.folder(root.row.folder_id)!)}/${root.row.name}`;
     visit(root, path, 0);
   } else {
-    for (const row of folders) {
-      if (row.parent_id === null) visit({ kind: 'Folder', row }, `/${row.tree}/${row.workspace_name}`, 0);
-    }
+    for (const row of folders) if (isTreeRoot(row)) visit({ kind: 'Folder', row }, `/${row.tree}`, 0);
   }
   return placed;
 }

@@ -1,4 +1,5 @@
 import type { PermissionKey } from '../../domain/permissions.js';
+import { MAX_RECORD_ID, requestIdValue, seedId } from '../../domain/record-ids.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -56,7 +57,7 @@ const fieldsParam = commaList(z.string())
   .describe('Comma-separated REST API field names')
   .meta({ example: ['email', 'firstName', 'leadPartitionId'] });
 
-const idInput = z.object({ id: z.coerce.number().int() });
+const idInput = z.object({ id: requestIdValue });
 
 const syncBody = z
   .object({
@@ -82,7 +83,7 @@ const deleteBody = z
   .object({ input: z.array(idInput).min(1).max(MAX_BATCH) })
   .meta({ example: { input: [{ id: 1 }, { id: 2 }] } })
   .nullish();
-const deleteQuery = z.object({ id: commaList(z.coerce.number().int()).optional() });
+const deleteQuery = z.object({ id: commaList(requestIdValue).optional() });
 
 const describeItem = z.object({
   id: z.number().int(),
@@ -108,10 +109,10 @@ const describe2Item = z.object({
   ),
 });
 
-const leadIdParams = z.object({ leadId: z.coerce.number().int() });
+const leadIdParams = z.object({ leadId: requestIdValue });
 const mergeQuery = z.object({
-  leadId: z.coerce.number().int().optional().describe('The losing lead'),
-  leadIds: commaList(z.coerce.number().int()).optional().describe('Losing leads, comma-separated'),
+  leadId: requestIdValue.optional().describe('The losing lead'),
+  leadIds: commaList(requestIdValue).optional().describe('Losing leads, comma-separated'),
   mergeInCRM: z.string().optional().describe('Accepted; there is no CRM'),
 });
 const associateQuery = z.object({ cookie: z.string().describe('The Munchkin cookie value') });
@@ -158,7 +159,7 @@ const partitionEnvelope = envelopeOf(partitionItem);
 const movePartitionsBody = z
   .object({
     input: z
-      .array(z.object({ id: z.coerce.number().int(), partitionName: z.string().min(1) }))
+      .array(z.object({ id: requestIdValue, partitionName: z.string().min(1) }))
       .min(1)
       .max(MAX_BATCH),
   })
@@ -489,8 +490,8 @@ function loadLeads(leads: LeadRepository, items: readonly Record<string, unknown
   items.forEach((lead, i) => {
     const path = `[${i}]`;
     const { id, partition = 'Default', createdAt, updatedAt, ...values } = lead;
-    if (id !== undefined && (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0)) {
-      fail(`${path}.id`, 'must be a positive integer');
+    if (id !== undefined && !seedId.safeParse(id).success) {
+      fail(`${path}.id`, `must be a positive integer, at most ${MAX_RECORD_ID} (Marketo's int32)`);
     }
     if (typeof partition !== 'string') fail(`${path}.partition`, 'must be a partition name');
     const partitionId = context.partitionId(partition as string);

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { requestIdValue } from '../../domain/record-ids.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MarketoError } from '../../domain/errors.js';
@@ -53,7 +54,7 @@ const staticListSchema = z
 const staticListEnvelope = envelopeOf(staticListSchema);
 const idResultEnvelope = envelopeOf(z.object({ id: z.number().int() }));
 
-const idParams = z.object({ id: z.coerce.number().int() });
+const idParams = z.object({ id: requestIdValue });
 const browseQuery = z.object({
   folder: folderRef.optional(),
   earliestUpdatedAt: datetimeParam,
@@ -131,6 +132,7 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
     }
     const folder = places.folder(ref.id);
     if (!folder) throw new MarketoError('710', marketoMessage('710'));
+    if (folder.treeRoot) throw businessRule(DETAIL_MESSAGES.treeRootHoldsWorkspaces, folder.id, folder.tree);
     assertWritable(scope, folder.workspaceId);
     if (folder.tree !== MARKETING_ACTIVITIES) {
       throw new MarketoError(

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requestIdValue, seedId } from '../../domain/record-ids.js';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ACTIVITY, type NewActivity } from '../../domain/activity-log.js';
@@ -16,6 +17,7 @@ import { staticListAssetRoutes } from './asset-routes.js';
 import { migrations } from './migrations.js';
 import { MARKETING_ACTIVITIES } from '../../engines/assets/places.js';
 import { formatDatetime } from '../../domain/datetime.js';
+import type { ClonedProgram } from '../../domain/core-events.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
 const WRITE: readonly PermissionKey[] = ['read-write-lead'];
@@ -60,15 +62,15 @@ const isMemberEnvelope = envelopeOf(recordResultOf(['memberof', 'notmemberof', '
 
 const batchSize = z.coerce.number().int().min(1).max(MAX_BATCH).default(MAX_BATCH);
 const listsQuery = z.object({
-  id: commaList(z.coerce.number().int()).optional().describe('List ids, comma-separated'),
+  id: commaList(requestIdValue).optional().describe('List ids, comma-separated'),
   name: commaList(z.string()).optional().describe('List names, comma-separated'),
   programName: commaList(z.string()).optional().describe('Program names: the lists in those programs'),
   workspaceName: commaList(z.string()).optional().describe('Workspace names, comma-separated'),
   batchSize,
   nextPageToken: z.string().optional(),
 });
-const listIdParams = z.object({ listId: z.coerce.number().int() });
-const leadIdParams = z.object({ leadId: z.coerce.number().int() });
+const listIdParams = z.object({ listId: requestIdValue });
+const leadIdParams = z.object({ leadId: requestIdValue });
 const listLeadsQuery = z.object({
   fields: commaList(z.string()).optional().describe('Comma-separated REST API field names'),
   batchSize,
@@ -86,13 +88,10 @@ const splitJoinedIds = (value: unknown): unknown =>
       ? value.flatMap((part) => (typeof part === 'string' ? part.split('&id=') : [part]))
       : value;
 const idsQuery = z.object({
-  id: z
-    .preprocess(splitJoinedIds, commaList(z.coerce.number().int()))
-    .optional()
-    .describe('Lead ids: ?id=1,2 or ?id=1&id=2'),
+  id: z.preprocess(splitJoinedIds, commaList(requestIdValue)).optional().describe('Lead ids: ?id=1,2 or ?id=1&id=2'),
 });
 const idsBody = z
-  .object({ input: z.array(z.object({ id: z.coerce.number().int() })).min(1) })
+  .object({ input: z.array(z.object({ id: requestIdValue })).min(1) })
   .meta({ example: { input: [{ id: 1 }, { id: 2 }] } })
   .nullish();
 const pagingQuery = z.object({ batchSize, nextPageToken: z.string().optional() });
@@ -244,27 +243,16 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
     const fields = leads.readFields(request.query.fields);
     const size = request.query.batchSize;
     const digest = queryDigest(['listLeads', list.id, fields.map((f) => f.name), size]);
-    let after = request.query.nextPageToken ? decodePageToken(request.query.nextPageToken, digest, ctx.clock.now()) : 0;
-    const readable = request.access.partitions('read', 'lead');
-    const found: Record<string, unknown>[] = [];
-    let lastId = 0;
-    let more = false;
-    // Members in lead id order, leads in partitions the caller cannot read left out.
-    for (;;) {
-      const chunk = lists.members(list.id, after, MAX_BATCH);
-      for (const leadId of chunk) {
-        const lead = leads.find(leadId);
-        if (!lead || !readable.has(lead.partitionId)) continue;
-        if (found.length === size) {
-          more = true;
-          break;
-        }
-        found.push(leads.record(lead, fields));
-        lastId = leadId;
-      }
-      if (more || chunk.length < MAX_BATCH) break;
-      after = chunk.at(-1)!;
-    }
+    const after = request.query.nextPageToken
+      ? decodePageToken(request.query.nextPageToken, digest, ctx.clock.now())
+      : 0;
+    // Members in lead id order, leads in partitions the caller cannot read left out: one more than the page, to
+    // tell whether more follow.
+    const ids = lists.visibleMembers(list.id, after, [...request.access.partitions('read', 'lead')], size + 1);
+    const more = ids.length > size;
+    const page = more ? ids.slice(0, size) : ids;
+    const found = page.map((leadId) => leads.record(leads.find(leadId)!, fields));
+    const lastId = page.at(-1) ?? 0;
     return successEnvelope(
       request.marketoRequestId(),
       found,
@@ -414,15 +402,15 @@ const listRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ListRepository>> = as
  * workspace name may hold a "/".
  */
 const listSeed = z.object({
-  id: z.number().int().positive().optional(),
+  id: seedId.optional(),
   name: z.string().min(1),
   description: z.string().optional(),
   workspace: z.string().optional(),
-  folder: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+  folder: z.union([seedId, z.string().min(1)]).optional(),
   program: z.string().min(1).optional(),
   createdAt: z.iso.datetime({ offset: true }).optional(),
   updatedAt: z.iso.datetime({ offset: true }).optional(),
-  leads: z.array(z.number().int().positive()).optional(),
+  leads: z.array(seedId).optional(),
 });
 type ListSeed = z.infer<typeof listSeed>;
 
@@ -443,6 +431,8 @@ function placesFor(context: SeedLoadContext) {
     if (item.folder !== undefined) {
       const folder = folderAt(item.folder);
       if (!folder) context.fail(`${path}.folder`, `no folder at ${JSON.stringify(item.folder)}`);
+      if (folder!.treeRoot)
+        context.fail(`${path}.folder`, `${JSON.stringify(item.folder)} holds only the workspaces' folders`);
       if (folder!.tree !== MARKETING_ACTIVITIES)
         context.fail(`${path}.folder`, `folder ${JSON.stringify(item.folder)} is not in Marketing Activities`);
       place = { workspaceId: folder!.workspaceId, folderId: folder!.id };
@@ -461,6 +451,24 @@ function placesFor(context: SeedLoadContext) {
   };
 }
 
+/**
+ * Clone Program copies the static lists in the program. Decision (README "Static lists"): each copy is empty (a
+ * clone copies the assets, not who is in them) and is named as Marketo shows a program's local asset,
+ * "<clone>.<list>", since list names are unique in the subscription; a name already taken refuses the clone (709).
+ */
+function copyListsOf(repo: ListRepository, clone: ClonedProgram): void {
+  for (const list of repo.inProgram(clone.sourceId)) {
+    const name = `${clone.cloneName}.${list.name}`;
+    if (repo.byName(name)) throw new MarketoError('709', formatMessage(DETAIL_MESSAGES.duplicateListName, name));
+    repo.insert({
+      workspaceId: clone.workspaceId,
+      programId: clone.cloneId,
+      name,
+      description: list.description,
+    });
+  }
+}
+
 /** Static lists and their members (issue 15): the lead-database routes here, the Asset API's in asset-routes.ts. */
 export const lists = defineFamily({
   key: 'lists',
@@ -471,6 +479,7 @@ export const lists = defineFamily({
   provides: (repo) => ({ staticLists: repo }),
   onCoreEvents: (repo) => ({
     leadMerging: (loserId, winnerId) => repo.moveMembers(loserId, winnerId),
+    programCloned: (clone) => copyListsOf(repo, clone),
   }),
   seed: {
     item: listSeed as z.ZodType<ListSeed>,

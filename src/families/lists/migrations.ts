@@ -39,10 +39,12 @@ CREATE INDEX static_list_members_by_lead ON static_list_members (lead_id, list_i
 ALTER TABLE static_lists ADD COLUMN folder_id INTEGER REFERENCES asset_folders (id) ON DELETE RESTRICT;
 ALTER TABLE static_lists ADD COLUMN program_id INTEGER REFERENCES asset_programs (id) ON DELETE CASCADE;
 
--- Lists made before this migration go to their workspace's Marketing Activities root.
+-- Lists made before this migration go to their workspace's Marketing Activities zone. (The assets family's
+-- migrations run first: by now the zones sit below the tree roots, assets/002_tree_roots.)
 UPDATE static_lists SET folder_id = (
   SELECT f.id FROM asset_folders f
-  WHERE f.workspace_id = static_lists.workspace_id AND f.parent_id IS NULL AND f.tree = 'Marketing Activities'
+  WHERE f.workspace_id = static_lists.workspace_id AND f.parent_id IS NOT NULL AND f.folder_type = 'Zone'
+    AND f.tree = 'Marketing Activities'
 );
 
 CREATE INDEX static_lists_by_folder ON static_lists (folder_id) WHERE folder_id IS NOT NULL;

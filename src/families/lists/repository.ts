@@ -43,7 +43,7 @@ const LIST_COLUMNS = `l.id AS id, l.workspace_id AS workspaceId, w.name AS works
 
 /**
  * Where a new list goes: a folder or a program, with that container's workspace; with neither, the workspace's
- * Marketing Activities root folder.
+ * zone in Marketing Activities (`/Marketing Activities/<workspace>`).
  */
 export interface ListPlace {
   workspaceId: number;
@@ -107,6 +107,7 @@ export class ListRepository implements StaticListMembers {
          ORDER BY l.id LIMIT :limit OFFSET :offset`,
       ),
       byName: prepareOnUse<[string], StaticList>(db, `SELECT ${LIST_COLUMNS} WHERE l.name = ? ORDER BY l.id LIMIT 1`),
+      inProgram: prepareOnUse<[number], StaticList>(db, `SELECT ${LIST_COLUMNS} WHERE l.program_id = ? ORDER BY l.id`),
       all: prepareOnUse<[], StaticList>(db, `SELECT ${LIST_COLUMNS} ORDER BY l.id`),
       insert: prepareOnUse<
         {
@@ -125,8 +126,8 @@ export class ListRepository implements StaticListMembers {
         `INSERT INTO static_lists (id, workspace_id, folder_id, program_id, name, description, created_at, updated_at)
          SELECT :id, :workspace, CASE WHEN :program IS NULL THEN coalesce(:folder, root.id) END, :program, :name,
                 :description, :createdAt, :updatedAt
-         FROM (SELECT (SELECT id FROM asset_folders WHERE workspace_id = :workspace AND parent_id IS NULL
-                         AND tree = 'Marketing Activities') AS id) AS root
+         FROM (SELECT (SELECT id FROM asset_folders WHERE workspace_id = :workspace AND parent_id IS NOT NULL
+                         AND folder_type = 'Zone' AND tree = 'Marketing Activities') AS id) AS root
          RETURNING id`,
       ),
       update: prepareOnUse<[string, string, number, number]>(
@@ -142,6 +143,14 @@ export class ListRepository implements StaticListMembers {
       members: prepareOnUse<[number, number, number], { leadId: number }>(
         db,
         'SELECT lead_id AS leadId FROM static_list_members WHERE list_id = ? AND lead_id > ? ORDER BY lead_id LIMIT ?',
+      ),
+      // The leads table is the leads family's: only its id and partition_id are read here, so a page of members
+      // is found in SQL, without reading the members the caller cannot see one by one.
+      visibleMembers: prepareOnUse<[number, number, string, number], { leadId: number }>(
+        db,
+        `SELECT m.lead_id AS leadId FROM static_list_members m JOIN leads l ON l.id = m.lead_id
+         WHERE m.list_id = ? AND m.lead_id > ? AND l.partition_id IN (SELECT value FROM json_each(?))
+         ORDER BY m.lead_id LIMIT ?`,
       ),
       allMembers: prepareOnUse<[number], { leadId: number }>(
         db,
@@ -202,6 +211,11 @@ export class ListRepository implements StaticListMembers {
     return this.s.byName.get(name);
   }
 
+  /** The lists in a program, in id order. */
+  inProgram(programId: number): StaticList[] {
+    return this.s.inProgram.all(programId);
+  }
+
   all(): StaticList[] {
     return this.s.all.all();
   }
@@ -245,6 +259,12 @@ export class ListRepository implements StaticListMembers {
   /** Member lead ids after `afterLeadId`, in id order. */
   members(listId: number, afterLeadId: number, limit: number): number[] {
     return this.s.members.all(listId, afterLeadId, limit).map((row) => row.leadId);
+  }
+
+  /** Up to `limit` member lead ids after `afterLeadId` whose leads are in `partitionIds`, in id order. */
+  visibleMembers(listId: number, afterLeadId: number, partitionIds: readonly number[], limit: number): number[] {
+    if (partitionIds.length === 0) return [];
+    return this.s.visibleMembers.all(listId, afterLeadId, JSON.stringify(partitionIds), limit).map((row) => row.leadId);
   }
 
   workspaceOf(listId: number): number | undefined {

@@ -192,9 +192,25 @@ export const harnessRoutes: FastifyPluginAsyncZod<{ seedSchema: AppContext['seed
         response: { 200: seedSchema, 401: problemResponses[401] },
       },
     },
-    // Streamed: the document is written as it is read (a snapshot of millions of activities is no one string).
-    async (request, reply) =>
-      reply.type('application/json; charset=utf-8').send(Readable.from(request.ctx.repos.subscription.snapshotJson())),
+    // Streamed: the document is written as it is read (a snapshot of millions of activities is no one string), from
+    // a copy of the database made before the first chunk, so it is of one point in time.
+    async (request, reply) => {
+      const chunks = request.ctx.repos.subscription.snapshotJson();
+      // The copy is made here: if it fails, the answer is an error, not a broken stream.
+      const first = await chunks.next();
+      async function* document() {
+        try {
+          if (!first.done) yield first.value;
+          yield* chunks;
+        } finally {
+          await chunks.return(undefined);
+        }
+      }
+      const stream = Readable.from(document());
+      // A client that goes away before the first read: the copy is removed all the same.
+      stream.once('close', () => void chunks.return(undefined));
+      return reply.type('application/json; charset=utf-8').send(stream);
+    },
   );
 
   app.get(

@@ -606,6 +606,12 @@ describe('activities in the seed, the snapshot and reset', () => {
         activities: [{ leadId: 1, partition: 'Nowhere', activityDate: '2026-01-01T00:00:00Z', activityTypeId: 1 }],
       }),
     ).rejects.toThrow('activities[0].partition: no partition named "Nowhere"');
+    // A date no paging token reaches (paging-tokens.md) is refused, as Add Custom Activities refuses it.
+    for (const activityDate of ['1969-07-20T20:17:00Z', '+010000-01-01T00:00:00Z']) {
+      await expect(newSeededInstance({ activities: [{ leadId: 1, activityDate, activityTypeId: 1 }] })).rejects.toThrow(
+        'activities[0].activityDate: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z',
+      );
+    }
   });
 });
 
@@ -683,6 +689,53 @@ describe('POST /rest/v1/activities/external.json (Add Custom Activities)', () =>
         attributes: [{ name: 'Minutes watched', apiName: 'minutes', value: 42 }],
       },
     ]);
+  });
+
+  // paging-tokens.md: a date token selects the activities at or after sinceDatetime; an activity no token reaches,
+  // or whose activityDate cannot be written back (year 10000 and later), is refused (1003) rather than kept.
+  it('refuses activity dates no paging token can address (before 1970, year 10000 on) with 1003; the edges are kept', async () => {
+    const [lead] = await seedLeads(sub, 'P2', [{ email: 'dates@example.com' }]);
+    const at = (activityDate: string) => ({
+      leadId: lead,
+      activityDate,
+      activityTypeId: 100001,
+      primaryAttributeValue: activityDate,
+    });
+    const body = await add([
+      at('1969-12-31T23:59:59Z'),
+      at('+010000-01-01T00:00:00Z'),
+      at('1970-01-01T00:00:00Z'),
+      at('9999-12-31T23:59:59Z'),
+    ]);
+    const invalid = (value: string) => ({
+      status: 'skipped',
+      reasons: [{ code: '1003', message: `Invalid value for parameter 'activityDate': '${value}'` }],
+    });
+    expect(body.result).toEqual([
+      invalid('1969-12-31T23:59:59Z'),
+      invalid('+010000-01-01T00:00:00Z'),
+      expect.objectContaining({ status: 'added' }),
+      expect.objectContaining({ status: 'added' }),
+    ]);
+    const read = await activities('100001', await dateToken('1970-01-01T00:00:00Z'));
+    expect(read.result.map((a: { activityDate: string }) => a.activityDate)).toEqual([
+      '1970-01-01T00:00:00Z',
+      '9999-12-31T23:59:59Z',
+    ]);
+  });
+
+  it('a date token before 1970 is accepted by the reads and starts at the beginning of the log', async () => {
+    const [lead] = await seedLeads(sub, 'P2', [{ email: 'early@example.com' }]);
+    expect(
+      (
+        await add([
+          { leadId: lead, activityDate: '1970-01-01T00:00:00Z', activityTypeId: 100001, primaryAttributeValue: 'x' },
+        ])
+      ).result[0].status,
+    ).toBe('added');
+    const token = await dateToken('1969-12-31T00:00:00Z');
+    const read = await get(`/rest/v1/activities.json?activityTypeIds=100001&nextPageToken=${token}`);
+    expect(read).toMatchObject({ success: true, result: [{ leadId: lead, activityDate: '1970-01-01T00:00:00Z' }] });
   });
 
   it('needs Read-Write Activity: a reader gets 603 and nothing is added', async () => {

@@ -98,7 +98,10 @@ describe('node-marketo-rest on the Asset API', () => {
       query: { folderType: 'Program' },
     });
     expect(tokens.result).toEqual([
-      { folder: { id, type: 'Program' }, tokens: [{ name: 'Speaker', type: 'text', value: 'Grace' }] },
+      {
+        folder: { type: 'Program', value: id, id },
+        tokens: [{ name: 'Speaker', type: 'text', value: 'Grace', computedUrl: expect.stringMatching(/#PG\d+C3$/) }],
+      },
     ]);
   });
 

@@ -16,6 +16,7 @@ const CREDENTIALS = {
   caller: { clientId: 'caller-client-id', clientSecret: 'caller-secret' },
   admin: { clientId: 'admin-client-id', clientSecret: 'admin-secret' },
   leadOnly: { clientId: 'lead-client-id', clientSecret: 'lead-secret' },
+  northOnly: { clientId: 'north-client-id', clientSecret: 'north-secret' },
 };
 
 function seed() {
@@ -36,11 +37,13 @@ function seed() {
       },
       { email: 'admin@example.com', roles: [{ role: 'Asset Writer', workspace: '*' }] },
       { email: 'leads@example.com', roles: [{ role: 'Lead Writer', workspace: '*' }] },
+      { email: 'north@example.com', roles: [{ role: 'Asset Reader', workspace: 'North' }] },
     ],
     services: [
       { name: 'Caller', user: 'caller@example.com', ...CREDENTIALS.caller },
       { name: 'Admin', user: 'admin@example.com', ...CREDENTIALS.admin },
       { name: 'Leads', user: 'leads@example.com', ...CREDENTIALS.leadOnly },
+      { name: 'North', user: 'north@example.com', ...CREDENTIALS.northOnly },
     ],
     assets: [
       {
@@ -117,7 +120,14 @@ function seed() {
 
 let app: FastifyInstance;
 let tokens: Record<keyof typeof CREDENTIALS, string>;
-let ids: { defaultMA: number; defaultDS: number; northMA: number; southMA: number };
+let ids: {
+  marketingActivities: number;
+  designStudio: number;
+  defaultMA: number;
+  defaultDS: number;
+  northMA: number;
+  southMA: number;
+};
 
 beforeEach(async () => {
   ({ app } = await newSeededInstance(seed(), {}, '2026-02-01T12:00:00Z'));
@@ -125,6 +135,7 @@ beforeEach(async () => {
     caller: await tokenFor(app, CREDENTIALS.caller),
     admin: await tokenFor(app, CREDENTIALS.admin),
     leadOnly: await tokenFor(app, CREDENTIALS.leadOnly),
+    northOnly: await tokenFor(app, CREDENTIALS.northOnly),
   };
   const roots = (await as('admin', 'GET', '/rest/asset/v1/folders.json?maxDepth=1&maxReturn=200')).result as {
     id: number;
@@ -132,6 +143,8 @@ beforeEach(async () => {
   }[];
   const root = (path: string) => roots.find((r) => r.path === path)!.id;
   ids = {
+    marketingActivities: root('/Marketing Activities'),
+    designStudio: root('/Design Studio'),
     defaultMA: root('/Marketing Activities/Default'),
     defaultDS: root('/Design Studio/Default'),
     northMA: root('/Marketing Activities/North'),
@@ -230,17 +243,35 @@ async function expectRefused(
   expect(strip(await everything())).toEqual(before);
 }
 
-describe('root folders: each workspace has its Marketing Activities and Design Studio roots', () => {
-  it('browse shows the roots of the workspaces the caller can read, as Marketo records them', async () => {
+describe('root folders: Marketing Activities and Design Studio, each workspace’s zone below each', () => {
+  it('browse starts at the two roots, with the zones of the workspaces the caller can read below them', async () => {
     const body = await as('caller', 'GET', '/rest/asset/v1/folders.json?maxDepth=1');
-    const roots = body.result!.filter((folder) => folder.parent === null);
-    expect(roots.map((r) => r.path)).toEqual([
+    expect(body.result!.map((r) => r.path)).toEqual([
+      '/Marketing Activities',
       '/Marketing Activities/Default',
-      '/Design Studio/Default',
       '/Marketing Activities/North',
+      '/Design Studio',
+      '/Design Studio/Default',
       '/Design Studio/North',
     ]);
-    expect(roots[0]).toEqual({
+    // folders.md's browse example: the root, parent null, and the workspace's zone below it.
+    expect(body.result![0]).toEqual({
+      id: ids.marketingActivities,
+      name: 'Marketing Activities',
+      description: 'Root node for the Marketing Activities app area',
+      createdAt: '2026-02-01T12:00:00Z+0000',
+      updatedAt: '2026-02-01T12:00:00Z+0000',
+      url: null,
+      folderId: { id: ids.marketingActivities, type: 'Folder' },
+      folderType: 'Zone',
+      parent: null,
+      path: '/Marketing Activities',
+      isArchive: false,
+      isSystem: true,
+      accessZoneId: 1,
+      workspace: 'Default',
+    });
+    expect(body.result![1]).toEqual({
       id: ids.defaultMA,
       name: 'Default',
       description: null,
@@ -249,7 +280,7 @@ describe('root folders: each workspace has its Marketing Activities and Design S
       url: null,
       folderId: { id: ids.defaultMA, type: 'Folder' },
       folderType: 'Zone',
-      parent: null,
+      parent: { id: ids.marketingActivities, type: 'Folder' },
       path: '/Marketing Activities/Default',
       isArchive: false,
       isSystem: true,
@@ -260,13 +291,94 @@ describe('root folders: each workspace has its Marketing Activities and Design S
     expect(body.result!.some((folder) => folder.workspace === 'South')).toBe(false);
   });
 
+  // folders.md: "Marketing Activities and Design Studio are root folders. Retrieve either root by name, and then use
+  // it to traverse the folder hierarchy" (marketorestpython's get_folder_by_name reads body['result']).
+  it('folders.md: a root found by name, then browsed; every caller with an asset permission sees it, zones by workspace', async () => {
+    for (const [name, id] of [
+      ['Marketing Activities', ids.marketingActivities],
+      ['Design Studio', ids.designStudio],
+    ] as const) {
+      const found = await as(
+        'northOnly',
+        'GET',
+        `/rest/asset/v1/folder/byName.json?name=${encodeURIComponent(name)}&type=Folder`,
+      );
+      expect(found.result!.map((f) => [f.id, f.path, f.parent])).toEqual([[id, `/${name}`, null]]);
+      const byId = await as('northOnly', 'GET', `/rest/asset/v1/folder/${id}.json?type=Folder`);
+      expect(byId.result![0]).toMatchObject({ id, name, folderType: 'Zone', isSystem: true });
+    }
+    const root = encodeURIComponent(JSON.stringify({ id: ids.marketingActivities, type: 'Folder' }));
+    const below = await as('northOnly', 'GET', `/rest/asset/v1/folders.json?root=${root}&maxDepth=1`);
+    expect(below.result!.map((f) => f.path)).toEqual(['/Marketing Activities', '/Marketing Activities/North']);
+    const content = await as(
+      'northOnly',
+      'GET',
+      `/rest/asset/v1/folder/${ids.marketingActivities}/content.json?type=Folder`,
+    );
+    expect(content.result).toEqual([{ id: ids.northMA, type: 'Folder' }]);
+    // maxDepth=0 "returns only the folder specified by root".
+    const only = await as('caller', 'GET', `/rest/asset/v1/folders.json?root=${root}&maxDepth=0`);
+    expect(only.result!.map((f) => f.id)).toEqual([ids.marketingActivities]);
+    // The zone of a workspace found by its name, below the root.
+    const zone = await as('caller', 'GET', `/rest/asset/v1/folder/byName.json?name=North&root=${root}&type=Folder`);
+    expect(zone.result!.map((f) => [f.id, f.parent])).toEqual([
+      [ids.northMA, { id: ids.marketingActivities, type: 'Folder' }],
+    ]);
+  });
+
+  it('a root holds only the zones: folders, programs, lists and tokens go below them (709); it cannot be changed', async () => {
+    const parent = JSON.stringify({ id: ids.marketingActivities, type: 'Folder' });
+    await expectRefused(
+      'admin',
+      'POST',
+      '/rest/asset/v1/folders.json',
+      { form: { name: 'Top', parent } },
+      '709',
+      /root of Marketing Activities/,
+    );
+    await expectRefused(
+      'admin',
+      'POST',
+      '/rest/asset/v1/programs.json',
+      { form: { name: 'Top', folder: parent, type: 'Default', channel: 'Content' } },
+      '709',
+    );
+    expectFailure(
+      await as('admin', 'POST', '/rest/asset/v1/staticLists.json', { form: { name: 'Top', folder: parent } }),
+      '709',
+    );
+    await expectRefused(
+      'admin',
+      'POST',
+      `/rest/asset/v1/folder/${ids.marketingActivities}/tokens.json`,
+      { form: { folderType: 'Folder', name: 'T', type: 'text', value: 'v' } },
+      '709',
+    );
+    await expectRefused(
+      'admin',
+      'POST',
+      `/rest/asset/v1/folder/${ids.designStudio}.json`,
+      { form: { type: 'Folder', name: 'X' } },
+      '709',
+    );
+    await expectRefused(
+      'admin',
+      'POST',
+      `/rest/asset/v1/folder/${ids.designStudio}/delete.json`,
+      { form: { type: 'Folder' } },
+      '709',
+    );
+  });
+
   it('a new workspace gets its roots; deleting it removes them, unless folders remain (409, nothing changes)', async () => {
     const created = await call(app, 'POST', '/admin/workspaces', { name: 'East' });
     expect(created.statusCode).toBe(201);
     const east = created.json().id as number;
     const listing = await as('admin', 'GET', '/rest/asset/v1/folders.json?workSpace=East');
     expect(listing.result!.map((f) => [f.path, f.folderType, f.accessZoneId])).toEqual([
+      ['/Marketing Activities', 'Zone', 1],
       ['/Marketing Activities/East', 'Zone', east],
+      ['/Design Studio', 'Zone', 1],
       ['/Design Studio/East', 'Zone', east],
     ]);
     expect((await call(app, 'DELETE', `/admin/workspaces/${east}`)).statusCode).toBe(204);
@@ -276,7 +388,15 @@ describe('root folders: each workspace has its Marketing Activities and Design S
     const refused = await call(app, 'DELETE', '/admin/workspaces/3');
     expect(refused.statusCode).toBe(409);
     expect(refused.json().detail).toMatch(/asset_folders/);
-    expect((await as('admin', 'GET', '/rest/asset/v1/folders.json?workSpace=South')).result).toHaveLength(4);
+    // Two levels below the roots: the zones and the folder Southern (its program lies a level further).
+    const south = await as('admin', 'GET', '/rest/asset/v1/folders.json?workSpace=South');
+    expect(south.result!.map((f) => f.path)).toEqual([
+      '/Marketing Activities',
+      '/Marketing Activities/South',
+      '/Marketing Activities/South/Southern',
+      '/Design Studio',
+      '/Design Studio/South',
+    ]);
   });
 });
 
@@ -313,9 +433,9 @@ describe('GET /rest/asset/v1/folders.json (browse)', () => {
       expect(page.warnings).toEqual([]);
       seen.push(...page.result.map((f) => f.id));
     }
-    // Default: 2 roots, 4 folders, 2 programs; North: 2 roots, 1 folder, 1 program.
-    expect(seen).toHaveLength(12);
-    expect(new Set(seen).size).toBe(12);
+    // The 2 roots; Default: 2 zones, 4 folders, 2 programs; North: 2 zones, 1 folder, 1 program.
+    expect(seen).toHaveLength(14);
+    expect(new Set(seen).size).toBe(14);
   });
 
   it('the workspace rule: a root or workSpace the caller cannot read answers no assets', async () => {
@@ -691,18 +811,44 @@ describe('My Tokens: /rest/asset/v1/folder/{id}/tokens.json', () => {
     const body = await as('caller', 'GET', '/rest/asset/v1/folder/1001/tokens.json?folderType=Program');
     expect(body.result).toEqual([
       {
-        folder: { id: 1001, type: 'Program' },
+        folder: { type: 'Program', value: 1001, id: 1001 },
         tokens: [
-          { name: 'Year', type: 'number', value: '2026' },
-          { name: 'Company', type: 'text', value: 'Acme' },
+          { name: 'Year', type: 'number', value: '2026', computedUrl: 'https://app-ab.marketo.com/#PG1001C3' },
+          { name: 'Company', type: 'text', value: 'Acme', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
         ],
       },
     ]);
     const folder = await as('caller', 'GET', '/rest/asset/v1/folder/101/tokens.json?folderType=Folder');
     expect(folder.result![0]!.tokens).toEqual([
-      { name: 'Company', type: 'text', value: 'Acme' },
-      { name: 'Year', type: 'number', value: '2025' },
+      { name: 'Company', type: 'text', value: 'Acme', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
+      { name: 'Year', type: 'number', value: '2025', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
     ]);
+  });
+
+  // tokens.md shows `"folder": {"type": "Folder", "value": 416}` and a computedUrl on each token, in Get Tokens and
+  // in Create Token; Adobe's swagger example shows `{"id": 1001, "type": "Program"}`: the record carries both.
+  it('tokens.md: the folder as {type, value} (and the spec’s id), each token with its computedUrl, on get and create', async () => {
+    const url = /^https:\/\/app-ab\.marketo\.com\/#MF100C3$/;
+    const read = await as('caller', 'GET', '/rest/asset/v1/folder/100/tokens.json?folderType=Folder');
+    expect(read.result).toEqual([
+      {
+        folder: { type: 'Folder', value: 100, id: 100 },
+        tokens: [
+          { name: 'Company', type: 'text', value: 'Acme', computedUrl: expect.stringMatching(url) },
+          { name: 'Year', type: 'number', value: '2025', computedUrl: expect.stringMatching(url) },
+        ],
+      },
+    ]);
+    const created = await as('caller', 'POST', '/rest/asset/v1/folder/100/tokens.json', {
+      form: { name: 'April Fools', type: 'date', value: '2015-04-01', folderType: 'Folder' },
+    });
+    expect(created.result![0]!.folder).toEqual({ type: 'Folder', value: 100, id: 100 });
+    expect(created.result![0]!.tokens).toContainEqual({
+      name: 'April Fools',
+      type: 'date',
+      value: '2015-04-01',
+      computedUrl: 'https://app-ab.marketo.com/#MF100C3',
+    });
   });
 
   it('the workspace rule, not found and bad input on get', async () => {
@@ -722,15 +868,20 @@ describe('My Tokens: /rest/asset/v1/folder/{id}/tokens.json', () => {
     const created = await as('caller', 'POST', '/rest/asset/v1/folder/1001/tokens.json', {
       form: { folderType: 'Program', type: 'rich text', name: 'Footer', value: '<p>Hi</p>' },
     });
-    expect(created.result![0]!.tokens).toContainEqual({ name: 'Footer', type: 'rich text', value: '<p>Hi</p>' });
+    expect(created.result![0]!.tokens).toContainEqual({
+      name: 'Footer',
+      type: 'rich text',
+      value: '<p>Hi</p>',
+      computedUrl: 'https://app-ab.marketo.com/#PG1001C3',
+    });
     await as('caller', 'POST', '/rest/asset/v1/folder/1001/tokens.json', {
       form: { folderType: 'Program', type: 'text', name: 'Footer', value: 'Bye' },
     });
     const stored = await as('caller', 'GET', '/rest/asset/v1/folder/1001/tokens.json?folderType=Program');
     expect(stored.result![0]!.tokens).toEqual([
-      { name: 'Year', type: 'number', value: '2026' },
-      { name: 'Footer', type: 'text', value: 'Bye' },
-      { name: 'Company', type: 'text', value: 'Acme' },
+      { name: 'Year', type: 'number', value: '2026', computedUrl: 'https://app-ab.marketo.com/#PG1001C3' },
+      { name: 'Footer', type: 'text', value: 'Bye', computedUrl: 'https://app-ab.marketo.com/#PG1001C3' },
+      { name: 'Company', type: 'text', value: 'Acme', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
     ]);
   });
 
@@ -786,7 +937,9 @@ describe('My Tokens: /rest/asset/v1/folder/{id}/tokens.json', () => {
     });
     expect(body.result).toEqual([{ id: 100 }]);
     const after = await as('caller', 'GET', '/rest/asset/v1/folder/100/tokens.json?folderType=Folder');
-    expect(after.result![0]!.tokens).toEqual([{ name: 'Year', type: 'number', value: '2025' }]);
+    expect(after.result![0]!.tokens).toEqual([
+      { name: 'Year', type: 'number', value: '2025', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
+    ]);
     await expectRefused(
       'caller',
       'POST',
@@ -1080,8 +1233,8 @@ describe('update, delete, clone, approve and unapprove a program', () => {
     const copied = await as('caller', 'GET', `/rest/asset/v1/folder/${id}/tokens.json?folderType=Program`);
     // No own tokens: only those of its new folders.
     expect(copied.result![0]!.tokens).toEqual([
-      { name: 'Company', type: 'text', value: 'Acme' },
-      { name: 'Year', type: 'number', value: '2025' },
+      { name: 'Company', type: 'text', value: 'Acme', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
+      { name: 'Year', type: 'number', value: '2025', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
     ]);
     const withTokens = await as('caller', 'POST', '/rest/asset/v1/program/1001/clone.json', {
       form: { name: 'Spring Copy', folder: '{"id":102,"type":"Folder"}' },
@@ -1091,9 +1244,10 @@ describe('update, delete, clone, approve and unapprove a program', () => {
       'GET',
       `/rest/asset/v1/folder/${withTokens.result![0]!.id}/tokens.json?folderType=Program`,
     );
+    const cloneId = withTokens.result![0]!.id as number;
     expect(cloneTokens.result![0]!.tokens).toEqual([
-      { name: 'Year', type: 'number', value: '2026' },
-      { name: 'Company', type: 'text', value: 'Acme' },
+      { name: 'Year', type: 'number', value: '2026', computedUrl: `https://app-ab.marketo.com/#PG${cloneId}C3` },
+      { name: 'Company', type: 'text', value: 'Acme', computedUrl: 'https://app-ab.marketo.com/#MF100C3' },
     ]);
   });
 
@@ -1148,13 +1302,114 @@ describe('update, delete, clone, approve and unapprove a program', () => {
 });
 
 describe('channels and tag types (subscription-wide catalogs)', () => {
+  // channels.md: Default programs' channels say "applicableProgramType": "program" (tags.md names the others:
+  // email_batch, nurture, event, webinar), and every progression starts with "Not in Program" at step 0.
+  it('channels.md: each program type has channels of its documented applicableProgramType, progressions from "Not in Program" at step 0', async () => {
+    const channels = (await as('caller', 'GET', '/rest/asset/v1/channels.json?maxReturn=200')).result!;
+    const types = new Set(channels.map((c) => c.applicableProgramType));
+    expect([...types].sort()).toEqual(['email_batch', 'event', 'nurture', 'program', 'webinar']);
+    for (const channel of channels) {
+      const statuses = channel.progressionStatuses as Record<string, unknown>[];
+      expect(statuses[0], String(channel.name)).toEqual({
+        name: 'Not in Program',
+        step: 0,
+        description: null,
+        hidden: false,
+        success: false,
+      });
+      expect(statuses.length, String(channel.name)).toBeGreaterThan(1);
+      for (const status of statuses) {
+        expect(Object.keys(status).sort()).toEqual(['description', 'hidden', 'name', 'step', 'success']);
+      }
+      expect(
+        statuses.some((s) => s.success === true) || channel.name === 'Operational' || channel.name === 'List Import',
+      ).toBe(true);
+    }
+    // channels.md's own examples.
+    expect(channels.find((c) => c.name === 'Online Advertising')).toMatchObject({
+      applicableProgramType: 'program',
+      progressionStatuses: [
+        { name: 'Not in Program', step: 0 },
+        { name: 'Invited', step: 10 },
+        { name: 'Registered', step: 20 },
+        { name: 'No Show', step: 30 },
+        { name: 'Attended', step: 40, success: true },
+      ],
+    });
+    // A client picks a channel for each type as the docs say, and creates the program with it.
+    const programTypes: [string, string][] = [
+      ['Default', 'program'],
+      ['Event', 'event'],
+      ['Event with Webinar', 'webinar'],
+      ['Engagement', 'nurture'],
+      ['Email', 'email_batch'],
+    ];
+    for (const [type, applicable] of programTypes) {
+      const channel = channels.find((c) => c.applicableProgramType === applicable)!;
+      const created = await as('caller', 'POST', '/rest/asset/v1/programs.json', {
+        form: {
+          name: `By the docs ${type}`,
+          folder: '{"id":100,"type":"Folder"}',
+          type,
+          channel: String(channel.name),
+        },
+      });
+      expect(created.success, JSON.stringify(created)).toBe(true);
+      expect(created.result![0]).toMatchObject({ type, channel: channel.name });
+    }
+  });
+
+  it('a seeded channel starts with "Not in Program"; its type may be named as programs or channel records name it', async () => {
+    const { app: seeded } = await newSeededInstance({
+      ...seed(),
+      assets: [
+        ...seed().assets,
+        {
+          kind: 'channel',
+          name: 'Roadshow',
+          applicableProgramType: 'Event',
+          progressionStatuses: [
+            { name: 'Registered', step: 10 },
+            { name: 'Attended', step: 20, success: true },
+          ],
+        },
+        {
+          kind: 'channel',
+          name: 'Podcast',
+          applicableProgramType: 'program',
+          progressionStatuses: [{ name: 'Listened', step: 10, success: true }],
+        },
+      ],
+    });
+    try {
+      const token = await tokenFor(seeded, CREDENTIALS.caller);
+      const read = async (name: string) =>
+        (
+          await call(seeded, 'GET', `/rest/asset/v1/channel/byName.json?name=${name}`, undefined, {
+            authorization: `Bearer ${token}`,
+          })
+        ).json().result[0];
+      expect(await read('Roadshow')).toMatchObject({
+        applicableProgramType: 'event',
+        progressionStatuses: [
+          { name: 'Not in Program', step: 0, success: false },
+          { name: 'Registered', step: 10, success: false, hidden: false, description: null },
+          { name: 'Attended', step: 20, success: true },
+        ],
+      });
+      expect((await read('Podcast')).applicableProgramType).toBe('program');
+    } finally {
+      await seeded.close();
+    }
+  });
+
   it('lists and finds by name; unknown names answer no assets; bad paging is 1003', async () => {
     const channels = await as('caller', 'GET', '/rest/asset/v1/channels.json?maxReturn=3');
     expect(channels.result!.map((c) => c.name)).toEqual(['Email Blast', 'Online Advertising', 'Content']);
     const webinar = await as('caller', 'GET', '/rest/asset/v1/channel/byName.json?name=webinar');
     expect(webinar.result![0]).toMatchObject({
       name: 'Webinar',
-      applicableProgramType: 'Event with Webinar',
+      applicableProgramType: 'webinar',
       progressionStatuses: expect.arrayContaining([expect.objectContaining({ name: 'Attended', success: true })]),
       createdAt: expect.stringMatching(ASSET_TIME),
     });
@@ -1215,30 +1470,79 @@ describe('a caller without any asset permission', () => {
 });
 
 describe('assets in a seed and a snapshot', () => {
-  it('a snapshot lists folders, programs and tokens by path, channels and tag types; built-in rows are left out', async () => {
+  it('a snapshot lists root folders, folders, programs and tokens by id, channels and tag types; built-in rows are left out', async () => {
     const snapshot = (await call(app, 'GET', '/admin/snapshot')).json().assets as Record<string, unknown>[];
     expect(snapshot.filter((item) => item.kind === 'channel')).toEqual([]);
+    expect(snapshot.filter((item) => item.kind === 'rootFolder')).toEqual([
+      { kind: 'rootFolder', tree: 'Marketing Activities', id: ids.marketingActivities },
+      { kind: 'rootFolder', tree: 'Design Studio', id: ids.designStudio },
+      { kind: 'rootFolder', tree: 'Marketing Activities', workspace: 'Default', id: ids.defaultMA },
+      { kind: 'rootFolder', tree: 'Design Studio', workspace: 'Default', id: ids.defaultDS },
+      { kind: 'rootFolder', tree: 'Marketing Activities', workspace: 'North', id: ids.northMA },
+      { kind: 'rootFolder', tree: 'Design Studio', workspace: 'North', id: expect.any(Number) },
+      { kind: 'rootFolder', tree: 'Marketing Activities', workspace: 'South', id: ids.southMA },
+      { kind: 'rootFolder', tree: 'Design Studio', workspace: 'South', id: expect.any(Number) },
+    ]);
     expect(snapshot.find((item) => item.kind === 'folder' && item.id === 101)).toEqual({
       kind: 'folder',
       id: 101,
       name: '2026',
-      parent: '/Marketing Activities/Default/Campaigns',
+      parent: 100,
       description: null,
       isArchive: false,
       createdAt: '2026-02-01T12:00:00.000Z',
       updatedAt: '2026-02-01T12:00:00.000Z',
     });
-    expect(snapshot).toContainEqual({
-      kind: 'token',
-      folder: '/Marketing Activities/Default/Campaigns/2026/Spring Newsletter',
-      name: 'Year',
-      type: 'number',
-      value: '2026',
-    });
-    // A folder made through the API after a workspace rename is snapshotted under the new name.
+    expect(snapshot.find((item) => item.kind === 'program' && item.id === 1001)).toMatchObject({ folder: 101 });
+    expect(snapshot).toContainEqual({ kind: 'token', program: 1001, name: 'Year', type: 'number', value: '2026' });
+    expect(snapshot).toContainEqual({ kind: 'token', folder: 100, name: 'Company', type: 'text', value: 'Acme' });
+    // After a workspace rename, its zones are snapshotted under the new name.
     expect((await call(app, 'PATCH', '/admin/workspaces/2', { name: 'Nord' })).statusCode).toBe(200);
     const renamed = (await call(app, 'GET', '/admin/snapshot')).json().assets as Record<string, unknown>[];
-    expect(renamed.find((item) => item.id === 200)).toMatchObject({ parent: '/Marketing Activities/Nord' });
+    expect(renamed).toContainEqual({
+      kind: 'rootFolder',
+      tree: 'Marketing Activities',
+      workspace: 'Nord',
+      id: ids.northMA,
+    });
+  });
+
+  it('a seed written by hand places by path, as README shows; a path that names two places must use ids', async () => {
+    const restored = await newSeededInstance({
+      workspaces: [{ name: 'A' }, { name: 'A/B' }],
+      assets: [
+        { kind: 'folder', id: 50, name: 'B', parent: '/Marketing Activities/A' },
+        // "/Marketing Activities/A/B" would name both A/B's zone and A's folder B: by id it names one.
+        { kind: 'folder', name: 'Inside', parent: 50 },
+        { kind: 'program', id: 60, name: 'P', folder: '/Marketing Activities/A', type: 'Default', channel: 'Content' },
+        { kind: 'token', program: 'P', name: 'T', type: 'text', value: 'program' },
+      ],
+    });
+    await restored.app.close();
+    await expect(
+      newSeededInstance({
+        workspaces: [{ name: 'A' }, { name: 'A/B' }],
+        assets: [
+          { kind: 'folder', name: 'B', parent: '/Marketing Activities/A' },
+          { kind: 'folder', name: 'Inside', parent: '/Marketing Activities/A/B' },
+        ],
+      }),
+    ).rejects.toThrow(/assets\[1\]\.parent: "\/Marketing Activities\/A\/B" names 2 folders: name the folder by its id/);
+    await expect(
+      newSeededInstance({
+        assets: [
+          { kind: 'folder', name: 'Twin', parent: '/Marketing Activities/Default' },
+          {
+            kind: 'program',
+            name: 'Twin',
+            folder: '/Marketing Activities/Default',
+            type: 'Default',
+            channel: 'Content',
+          },
+          { kind: 'token', folder: '/Marketing Activities/Default/Twin', name: 'T', type: 'text', value: 'v' },
+        ],
+      }),
+    ).rejects.toThrow(/assets\[2\]\.folder: .* names 2 places/);
   });
 
   it('a restored snapshot keeps every folder id, root folders of a workspace made after other folders included', async () => {
@@ -1264,6 +1568,38 @@ describe('assets in a seed and a snapshot', () => {
       const shape = (body: AssetBody) => body.result!.map((f) => [f.id, f.path, f.accessZoneId]);
       expect(shape(after.json())).toEqual(shape(before));
       expect(before.result!.some((f) => f.accessZoneId === east)).toBe(true);
+    } finally {
+      await restored.app.close();
+    }
+  });
+
+  it('a snapshot taken before the tree roots (zones at ids 1 and 2) still loads: the roots take free ids', async () => {
+    const restored = await newSeededInstance({
+      ...seed(),
+      assets: [
+        { kind: 'rootFolder', path: '/Marketing Activities/Default', id: 1 },
+        { kind: 'rootFolder', path: '/Design Studio/Default', id: 2 },
+        { kind: 'folder', id: 3, name: 'Old', parent: '/Marketing Activities/Default' },
+        { kind: 'folder', id: 4, name: 'Older', parent: '/Marketing Activities/Default/Old' },
+      ],
+    });
+    try {
+      const token = await tokenFor(restored.app, CREDENTIALS.admin);
+      const headers = { authorization: `Bearer ${token}` };
+      const listing = (
+        await call(restored.app, 'GET', '/rest/asset/v1/folders.json?maxDepth=10&maxReturn=200', undefined, headers)
+      ).json().result as { id: number; path: string; parent: { id: number } | null }[];
+      const at = (path: string) => listing.find((f) => f.path === path)!;
+      expect([at('/Marketing Activities/Default').id, at('/Design Studio/Default').id]).toEqual([1, 2]);
+      expect([at('/Marketing Activities/Default/Old').id, at('/Marketing Activities/Default/Old/Older').id]).toEqual([
+        3, 4,
+      ]);
+      const root = at('/Marketing Activities');
+      expect(root.parent).toBeNull();
+      expect(root.id).toBeGreaterThan(4);
+      expect(at('/Marketing Activities/Default').parent).toEqual({ id: root.id, type: 'Folder' });
+      expect(at('/Marketing Activities/North').parent).toEqual({ id: root.id, type: 'Folder' });
+      expect(new Set(listing.map((f) => f.id)).size).toBe(listing.length);
     } finally {
       await restored.app.close();
     }

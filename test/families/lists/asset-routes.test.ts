@@ -551,3 +551,67 @@ describe('asset form POSTs go straight to their route; a body that names another
     expect(await listIds()).not.toContain('Patched');
   });
 });
+
+describe('static lists in the folder tree: Get Folder Contents and Clone Program', () => {
+  // folders.md: Get Folder Contents returns "records for the contents of a given folder"; a list is an asset of a
+  // folder or a program (static-lists.md, folder {"id","type":"Folder"|"Program"}), named as Adobe's spec names it.
+  it('folder/{id}/content.json lists the static lists in a folder and in a program, after its folders and programs', async () => {
+    expect((await asWriter('GET', `/rest/asset/v1/folder/${F.defaultRoot}/content.json?type=Folder`)).result).toEqual([
+      { id: F.webinars, type: 'Folder' },
+      { id: F.program, type: 'Program' },
+      { id: 100, type: 'Static List' },
+    ]);
+    expect((await asWriter('GET', `/rest/asset/v1/folder/${F.webinars}/content.json?type=Folder`)).result).toEqual([
+      { id: 101, type: 'Static List' },
+    ]);
+    expect((await asWriter('GET', `/rest/asset/v1/folder/${F.program}/content.json?type=Program`)).result).toEqual([
+      { id: 102, type: 'Static List' },
+    ]);
+    const paged = await asWriter('GET', `/rest/asset/v1/folder/${F.defaultRoot}/content.json?type=Folder&offset=2`);
+    expect(paged.result).toEqual([{ id: 100, type: 'Static List' }]);
+    expect(await asWriter('GET', `/rest/asset/v1/folder/${F.defaultRoot}/content.json?type=Folder&offset=3`)).toEqual(
+      noAssets,
+    );
+  });
+
+  it('Clone Program copies the static lists in it, empty, named "<clone>.<list>" (list names are unique)', async () => {
+    const cloned = await asWriter('POST', `/rest/asset/v1/program/${F.program}/clone.json`, {
+      name: 'Autumn Launch',
+      folder: JSON.stringify({ id: F.webinars, type: 'Folder' }),
+    });
+    expect(cloned.success, JSON.stringify(cloned)).toBe(true);
+    const cloneId = cloned.result[0].id as number;
+    const program = encodeURIComponent(JSON.stringify({ id: cloneId, type: 'Program' }));
+    const copies = (await asWriter('GET', `/rest/asset/v1/staticLists.json?folder=${program}`)).result;
+    expect(copies).toEqual([
+      expect.objectContaining({
+        name: 'Autumn Launch.Booth scans',
+        description: 'Scanned',
+        folder: { id: cloneId, type: 'Program' },
+        workspace: 'Default',
+      }),
+    ]);
+    // The source's list is as it was; the copy has no members.
+    expect(
+      names(
+        await asWriter(
+          'GET',
+          `/rest/asset/v1/staticLists.json?folder=${encodeURIComponent(JSON.stringify({ id: F.program, type: 'Program' }))}`,
+        ),
+      ),
+    ).toEqual(['Booth scans']);
+    const members = await asWriter('GET', `/rest/v1/lists/${copies[0].id}/leads.json`);
+    expect(members.result).toEqual([]);
+    // A second clone whose copy's name is taken is refused whole: no program, no list.
+    await asWriter('POST', '/rest/asset/v1/staticLists.json', {
+      name: 'Winter Launch.Booth scans',
+      folder: JSON.stringify({ id: F.defaultRoot, type: 'Folder' }),
+    });
+    const refused = await asWriter('POST', `/rest/asset/v1/program/${F.program}/clone.json`, {
+      name: 'Winter Launch',
+      folder: JSON.stringify({ id: F.webinars, type: 'Folder' }),
+    });
+    expect(refused).toEqual(failure('709'));
+    expect(await asWriter('GET', '/rest/asset/v1/program/byName.json?name=Winter%20Launch')).toEqual(noAssets);
+  });
+});

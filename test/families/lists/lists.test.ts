@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lists } from '../../../src/families/lists/lists.js';
 import { call, newInstance } from '../../helpers.js';
 import { bearer, buildSubscription, REQUEST_ID, seedLeads, type Subscription } from '../../support/subscription.js';
@@ -199,6 +199,40 @@ describe('membership: add, remove, ismember, leads of a list', () => {
 
     await admin('POST', '/rest/v1/leads/delete.json', { input: [{ id: leads.a1 }] });
     expect(members(L.L2)).toEqual([leads.a2, leads.b, leads.c]);
+  });
+});
+
+describe('Get Leads by List pages over the partitions the caller can see (issue 23, item 12)', () => {
+  it('a caller who sees none of 2,000 members gets an empty page without the members being read one by one', async () => {
+    // 2,000 leads in P4 (workspace C, where the caller holds nothing), created 250 at a time.
+    const all: number[] = [];
+    for (let batch = 0; batch < 8; batch++) {
+      const input = Array.from({ length: 250 }, (_, i) => ({ email: `hidden-${batch}-${i}@example.com` }));
+      all.push(...(await seedLeads(sub, 'P4', input)));
+    }
+    const repo = sub.app.ctx.repo(lists);
+    for (const id of all) repo.add(L.L2, id);
+    const find = vi.spyOn(sub.app.ctx.port('leads'), 'find');
+    try {
+      const empty = await caller('GET', `/rest/v1/lists/${L.L2}/leads.json`);
+      expect(empty.result).toEqual([]);
+      expect(empty.moreResult).toBeUndefined();
+      // Only the leads of the page are read.
+      expect(find.mock.calls.length).toBeLessThanOrEqual(1);
+      await admin('POST', `/rest/v1/lists/${L.L2}/leads.json?id=${leads.a1},${leads.b}`);
+      find.mockClear();
+      const page = await caller('GET', `/rest/v1/lists/${L.L2}/leads.json?batchSize=1&fields=email`);
+      expect(page).toMatchObject({ moreResult: true, result: [{ id: leads.a1, email: 'a1@example.com' }] });
+      const next = await caller(
+        'GET',
+        `/rest/v1/lists/${L.L2}/leads.json?batchSize=1&fields=email&nextPageToken=${page.nextPageToken}`,
+      );
+      expect(next.result).toEqual([{ id: leads.b, email: 'b@example.com' }]);
+      expect(next.moreResult).toBeUndefined();
+      expect(find.mock.calls.length).toBeLessThanOrEqual(6);
+    } finally {
+      find.mockRestore();
+    }
   });
 });
 
