@@ -15,6 +15,8 @@ import { opportunities, opportunityRoles } from './families/crm/opportunities.js
 import { salesPersons } from './families/crm/sales-persons.js';
 import { lists } from './families/lists/lists.js';
 import { programMemberFields } from './families/program-members/program-member-fields.js';
+import { programMembers } from './families/program-members/members.js';
+import { campaigns } from './families/campaigns/campaigns.js';
 import { userManagement } from './families/user-management/user-management.js';
 
 /**
@@ -42,6 +44,8 @@ export const FAMILIES = [
   customObjectTypes,
   customObjects,
   programMemberFields,
+  programMembers,
+  campaigns,
   userManagement,
 ] as const satisfies readonly AnyFamily[];
 

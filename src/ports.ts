@@ -1,5 +1,6 @@
-import type { ActivityRecorder } from './domain/activity-log.js';
+import type { ActivityRecorder, NewActivity, WriteOrigin } from './domain/activity-log.js';
 import type { Lead, LeadValue } from './domain/model.js';
+import type { ProgramMembership } from './domain/program-members.js';
 import type { AssetPlaces } from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
 
@@ -18,6 +19,12 @@ export interface StaticListMembers {
   count(listId: number): number;
   /** Its members' lead ids. */
   leadIds(listId: number): number[];
+  /** The list, for a flow step that adds to it or removes from it. */
+  find(listId: number): { id: number; name: string; workspaceId: number } | undefined;
+  isMember(listId: number, leadId: number): boolean;
+  /** Membership changes; the caller records Add to List (24) and Remove from List (25). */
+  add(listId: number, leadId: number): void;
+  remove(listId: number, leadId: number): void;
 }
 
 /** The lead database as the other families read it (lists, the activity log, program members, campaigns…). */
@@ -40,6 +47,17 @@ export interface LeadDatabase {
    * duplicates, purplemeup.substack.com "Navigating Marketo Custom Objects and Person Partitions").
    */
   linkTarget(field: ObjectField, value: LeadValue): Lead | undefined;
+  /**
+   * Sets fields of a lead (a campaign flow's Change Data Value step), values already coerced to the fields' types:
+   * answers the Change Data Value activities (13) of the fields whose value changed, for the caller to record in its
+   * transaction, with `reason` as their Reason and Source.
+   */
+  changeFields(
+    lead: Lead,
+    values: Readonly<Record<string, LeadValue>>,
+    origin: WriteOrigin,
+    reason: string,
+  ): NewActivity[];
 }
 
 /** Companies as leads read them: a lead whose externalCompanyId names a company takes its company fields from it. */
@@ -63,6 +81,8 @@ export interface Ports {
   assetPlaces: AssetPlaces;
   /** Companies (the companies family), for the company fields of leads linked to one. */
   companies: CompanyDirectory;
+  /** Program members (the programMembers family): Push Lead and campaign flows set statuses through it. */
+  programMembers: ProgramMembership;
 }
 
 export type PortName = keyof Ports;

@@ -28,6 +28,8 @@ import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-schemas.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
 import { LeadRepository } from './repository.js';
+import { leadActivities } from './activities.js';
+import type { NewActivity } from '../../domain/activity-log.js';
 import { leadFields as leadFieldsFamily } from './lead-fields.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
@@ -549,6 +551,24 @@ export const leads = defineFamily({
               ? repo.find(value)
               : undefined
             : repo.latestBy(field.name, value),
+        changeFields: (lead, values, origin, reason) => {
+          const catalog = fields.catalog();
+          const changed: NewActivity[] = [];
+          const next = { ...lead.fields };
+          let email = lead.email;
+          for (const [name, value] of Object.entries(values)) {
+            const field = catalog.find(name);
+            if (!field) continue;
+            const old = (name === 'email' ? lead.email : lead.fields[name]) ?? null;
+            if (old === value) continue;
+            if (name === 'email') email = value as string | null;
+            else if (value === null) delete next[name];
+            else next[name] = value;
+            changed.push(leadActivities.changeDataValue(origin, lead, field, old, value, reason));
+          }
+          if (changed.length > 0) repo.update(lead.id, email, next);
+          return changed;
+        },
       },
     };
   },

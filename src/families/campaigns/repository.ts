@@ -1,0 +1,217 @@
+import type { Clock } from '../../clock.js';
+import type { CoreRepositories } from '../../family.js';
+import { type Database, prepareOnUse } from '../../storage/database.js';
+import type { FlowStep, SmartList } from './flow.js';
+
+/** A smart campaign row, with its program's name and its workspace's. */
+export interface Campaign {
+  id: number;
+  name: string;
+  description: string;
+  type: 'batch' | 'trigger';
+  workspaceId: number;
+  workspaceName: string;
+  programId: number | null;
+  programName: string | null;
+  folderId: number | null;
+  active: boolean;
+  /** Its trigger is "Campaign is Requested", source Web Service API. */
+  requestable: boolean;
+  smartList: SmartList;
+  flow: FlowStep[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewCampaign {
+  id?: number | null;
+  name: string;
+  description?: string;
+  type: 'batch' | 'trigger';
+  workspaceId: number;
+  programId?: number | null;
+  folderId?: number | null;
+  active: boolean;
+  requestable: boolean;
+  smartList: SmartList;
+  flow: FlowStep[];
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+export interface CampaignFilter {
+  workspaceIds: readonly number[];
+  ids?: readonly number[];
+  names?: readonly string[];
+  programNames?: readonly string[];
+  workspaceNames?: readonly string[];
+  triggerable?: boolean;
+}
+
+interface CampaignRow {
+  id: number;
+  name: string;
+  description: string;
+  type: 'batch' | 'trigger';
+  workspace_id: number;
+  workspace_name: string;
+  program_id: number | null;
+  program_name: string | null;
+  folder_id: number | null;
+  active: number;
+  requestable: number;
+  smart_list: string;
+  flow: string;
+  created_at: number;
+  updated_at: number;
+}
+
+const COLUMNS = `c.*, w.name AS workspace_name, p.name AS program_name
+  FROM campaigns c JOIN workspaces w ON w.id = c.workspace_id LEFT JOIN asset_programs p ON p.id = c.program_id`;
+
+const campaignOf = (row: CampaignRow): Campaign => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  type: row.type,
+  workspaceId: row.workspace_id,
+  workspaceName: row.workspace_name,
+  programId: row.program_id,
+  programName: row.program_name,
+  folderId: row.folder_id,
+  active: row.active === 1,
+  requestable: row.requestable === 1,
+  smartList: JSON.parse(row.smart_list) as SmartList,
+  flow: JSON.parse(row.flow) as FlowStep[],
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const json = (values: readonly unknown[] | undefined): string | null => (values ? JSON.stringify(values) : null);
+
+/** Smart campaigns (issue 26): every statement over the campaigns table. */
+export class CampaignRepository {
+  private readonly s;
+
+  constructor(
+    db: Database,
+    private readonly clock: Clock,
+    private readonly core: CoreRepositories,
+  ) {
+    this.s = {
+      find: prepareOnUse<[number], CampaignRow>(db, `SELECT ${COLUMNS} WHERE c.id = ?`),
+      page: prepareOnUse<
+        {
+          workspaces: string;
+          ids: string | null;
+          names: string | null;
+          programs: string | null;
+          wsNames: string | null;
+          triggerable: number | null;
+          after: number;
+          limit: number;
+        },
+        CampaignRow
+      >(
+        db,
+        `SELECT ${COLUMNS}
+         WHERE c.workspace_id IN (SELECT value FROM json_each(:workspaces)) AND c.id > :after
+           AND (:ids IS NULL OR c.id IN (SELECT value FROM json_each(:ids)))
+           AND (:names IS NULL OR lower(c.name) IN (SELECT lower(value) FROM json_each(:names)))
+           AND (:programs IS NULL OR lower(p.name) IN (SELECT lower(value) FROM json_each(:programs)))
+           AND (:wsNames IS NULL OR lower(w.name) IN (SELECT lower(value) FROM json_each(:wsNames)))
+           AND (:triggerable IS NULL OR (c.type = 'trigger' AND c.active = 1 AND c.requestable = 1) = :triggerable)
+         ORDER BY c.id LIMIT :limit`,
+      ),
+      all: prepareOnUse<[], CampaignRow>(db, `SELECT ${COLUMNS} ORDER BY c.id`),
+      insert: prepareOnUse<
+        [
+          number | null,
+          string,
+          string,
+          string,
+          number,
+          number | null,
+          number | null,
+          number,
+          number,
+          string,
+          string,
+          number,
+          number,
+        ],
+        { id: number }
+      >(
+        db,
+        `INSERT INTO campaigns (id, name, description, type, workspace_id, program_id, folder_id, active, requestable,
+           smart_list, flow, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      ),
+      update: prepareOnUse<[number, number, string, string, number, number]>(
+        db,
+        'UPDATE campaigns SET active = ?, requestable = ?, smart_list = ?, flow = ?, updated_at = ? WHERE id = ?',
+      ),
+    };
+  }
+
+  find(id: number): Campaign | undefined {
+    const row = this.s.find.get(id);
+    return row && campaignOf(row);
+  }
+
+  page(filter: CampaignFilter, afterId: number, limit: number): Campaign[] {
+    return this.s.page
+      .all({
+        workspaces: JSON.stringify(filter.workspaceIds),
+        ids: json(filter.ids),
+        names: json(filter.names),
+        programs: json(filter.programNames),
+        wsNames: json(filter.workspaceNames),
+        triggerable: filter.triggerable === undefined ? null : filter.triggerable ? 1 : 0,
+        after: afterId,
+        limit,
+      })
+      .map(campaignOf);
+  }
+
+  all(): Campaign[] {
+    return this.s.all.all().map(campaignOf);
+  }
+
+  insert(campaign: NewCampaign): number {
+    const now = this.clock.now();
+    const createdAt = campaign.createdAt ?? now;
+    return this.s.insert.get(
+      campaign.id ?? null,
+      campaign.name,
+      campaign.description ?? '',
+      campaign.type,
+      campaign.workspaceId,
+      campaign.programId ?? null,
+      campaign.folderId ?? null,
+      campaign.active ? 1 : 0,
+      campaign.requestable ? 1 : 0,
+      JSON.stringify(campaign.smartList),
+      JSON.stringify(campaign.flow),
+      createdAt,
+      campaign.updatedAt ?? createdAt,
+    )!.id;
+  }
+
+  /** What the admin plane may change: whether it runs, what it listens to, whom it qualifies, what it does. */
+  update(id: number, change: Pick<Campaign, 'active' | 'requestable' | 'smartList' | 'flow'>): void {
+    this.s.update.run(
+      change.active ? 1 : 0,
+      change.requestable ? 1 : 0,
+      JSON.stringify(change.smartList),
+      JSON.stringify(change.flow),
+      this.clock.now(),
+      id,
+    );
+  }
+
+  /** The partitions a campaign's workspace sees: the leads it may act on. */
+  partitionsOf(workspaceId: number): ReadonlySet<number> {
+    return new Set(this.core.workspaces.find(workspaceId)?.partitionIds ?? []);
+  }
+}
