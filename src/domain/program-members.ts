@@ -25,6 +25,8 @@ export interface StatusChange {
   statusName: string;
   /** Change Status in Progression's Reason attribute (Push Lead's `reason`, a flow step's campaign). */
   reason?: string;
+  /** Its Source attribute (Push Lead's `source`). */
+  source?: string;
   /** The campaign whose flow made the change (the activity's campaignId). */
   campaignId?: number | null;
 }

@@ -81,6 +81,7 @@ export function changeStatus(
       target.name,
       target.success,
       change.reason,
+      change.source,
     ),
   );
   return { outcome: 'changed' };
@@ -93,6 +94,7 @@ export function progressionActivity(
   newStatus: string,
   success: boolean,
   reason: string | undefined,
+  source?: string,
 ): NewActivity {
   return {
     leadId: change.lead.id,
@@ -105,6 +107,7 @@ export function progressionActivity(
       { name: 'New Status', value: newStatus },
       { name: 'Success', value: success },
       ...(reason !== undefined ? [{ name: 'Reason', value: reason }] : []),
+      ...(source !== undefined ? [{ name: 'Source', value: source }] : []),
     ],
     ...(change.campaignId !== undefined ? { campaignId: change.campaignId } : {}),
   };
