@@ -126,6 +126,19 @@ const scheduleBody = z
   .meta({ example: { input: { runAt: '2026-12-01T10:00:00Z', tokens: [{ name: '{{my.message}}', value: 'Hi' }] } } })
   .nullish();
 
+const leadParams = z.object({ leadId: requestIdValue });
+const membershipQuery = z.object({
+  earliestUpdatedAt: z.iso.datetime({ offset: true }).optional(),
+  latestUpdatedAt: z.iso.datetime({ offset: true }).optional(),
+  batchSize: z.coerce.number().int().min(1).max(MAX_BATCH).default(MAX_BATCH),
+  nextPageToken: z.string().optional(),
+});
+const membershipEnvelope = envelopeOf(
+  z
+    .object({ smartCampaignId: z.number().int(), createdAt: z.string(), updatedAt: z.string() })
+    .meta({ id: 'SmartCampaignMembership' }),
+);
+
 function campaignRecord(campaign: Campaign): z.infer<typeof campaignSchema> {
   return {
     id: campaign.id,
@@ -295,6 +308,52 @@ const campaignRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<CampaignRepositor
     },
   );
 
+  app.get(
+    '/rest/v1/leads/:leadId/smartCampaignMembership.json',
+    {
+      config: { permissions: ['read-only-assets'] },
+      schema: {
+        tags,
+        summary: 'Get Smart Campaigns by Lead Id',
+        description:
+          'The campaigns that ran for the lead, in workspaces where the caller holds Read-Only Assets; ' +
+          'earliestUpdatedAt/latestUpdatedAt bound updatedAt; an unseen lead is 1004.',
+        params: leadParams,
+        querystring: membershipQuery,
+        response: { 200: membershipEnvelope },
+      },
+    },
+    async (request) => {
+      const { ctx } = request;
+      const lead = ctx.port('leads').find(request.params.leadId);
+      if (!lead || !request.access.canRead(lead.partitionId, 'lead'))
+        throw new MarketoError('1004', marketoMessage('1004'));
+      const { earliestUpdatedAt, latestUpdatedAt, batchSize: size, nextPageToken } = request.query;
+      const from = earliestUpdatedAt !== undefined ? Date.parse(earliestUpdatedAt) : -Infinity;
+      const to = latestUpdatedAt !== undefined ? Date.parse(latestUpdatedAt) : Infinity;
+      const digest = queryDigest(['smartCampaignMembership', lead.id, from, to, size]);
+      const after = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
+      const workspaces = new Set(request.access.workspacesHolding('read-only-assets'));
+      const all = repo(request)
+        .membershipsOf(lead.id)
+        .filter(
+          (m) => m.campaignId > after && m.updatedAt >= from && m.updatedAt <= to && workspaces.has(m.workspaceId),
+        );
+      const rows = all.slice(0, size);
+      return successEnvelope(
+        request.marketoRequestId(),
+        rows.map((m) => ({
+          smartCampaignId: m.campaignId,
+          createdAt: formatDatetime(m.createdAt),
+          updatedAt: formatDatetime(m.updatedAt),
+        })),
+        all.length > size
+          ? { moreResult: true, nextPageToken: encodePageToken(rows.at(-1)!.campaignId, digest, ctx.clock.now()) }
+          : {},
+      );
+    },
+  );
+
   app.post(
     '/rest/v1/campaigns/:campaignId/trigger.json',
     {
@@ -419,6 +478,16 @@ const campaignSeed = z.strictObject({
   flow: flowSchema.default([]),
   createdAt: z.iso.datetime({ offset: true }).optional(),
   updatedAt: z.iso.datetime({ offset: true }).optional(),
+  members: z
+    .array(
+      z.strictObject({
+        leadId: seedId,
+        createdAt: z.iso.datetime({ offset: true }).optional(),
+        updatedAt: z.iso.datetime({ offset: true }).optional(),
+      }),
+    )
+    .optional()
+    .describe('The leads it has run for (Get Smart Campaigns by Lead Id)'),
 });
 type CampaignSeed = z.infer<typeof campaignSeed>;
 
@@ -540,11 +609,12 @@ const campaignAdminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<CampaignRepo
 
 function loadCampaigns(repo: CampaignRepository, items: readonly CampaignSeed[], context: SeedLoadContext): void {
   const places = context.port('assetPlaces');
+  const leads = context.port('leads');
   items.forEach((item, i) => {
     const path = `[${i}]`;
     const place = placementOf(places, item, (at, message) => context.fail(`${path}.${at}`, message));
     const createdAt = context.time(item.createdAt);
-    context.unique(path, () =>
+    const id = context.unique(path, () =>
       repo.insert({
         ...place,
         id: item.id ?? null,
@@ -559,16 +629,28 @@ function loadCampaigns(repo: CampaignRepository, items: readonly CampaignSeed[],
         updatedAt: context.time(item.updatedAt, createdAt),
       }),
     );
+    (item.members ?? []).forEach((member, j) => {
+      if (!leads.find(member.leadId)) context.fail(`${path}.members[${j}].leadId`, `no lead with id ${member.leadId}`);
+      const joined = context.time(member.createdAt);
+      context.unique(`${path}.members[${j}]`, () =>
+        repo.loadMember(id, {
+          leadId: member.leadId,
+          createdAt: joined,
+          updatedAt: context.time(member.updatedAt, joined),
+        }),
+      );
+    });
   });
 }
 
 /** Smart campaigns as the lead database shows them, Request and Schedule, and the flows they run (issue 26). */
 export const campaigns = defineFamily({
   key: 'campaigns',
-  tables: ['campaigns'],
+  tables: ['campaigns', 'campaign_members'],
   wireFormat: 'lead-database',
   migrations,
   repository: ({ db, clock, core }) => new CampaignRepository(db, clock, core),
+  onCoreEvents: (repo) => ({ leadMerging: (loserId, winnerId) => repo.moveMembers(loserId, winnerId) }),
   jobs: { flowResume: flowResumeJob, scheduledRun: scheduledRunJob },
   seed: {
     item: campaignSeed as unknown as z.ZodType<CampaignSeed>,
@@ -586,6 +668,11 @@ export const campaigns = defineFamily({
         flow: campaign.flow,
         createdAt: new Date(campaign.createdAt).toISOString(),
         updatedAt: new Date(campaign.updatedAt).toISOString(),
+        members: repo.membersOf(campaign.id).map((member) => ({
+          leadId: member.leadId,
+          createdAt: new Date(member.createdAt).toISOString(),
+          updatedAt: new Date(member.updatedAt).toISOString(),
+        })),
       })),
     example: [
       {
@@ -605,6 +692,7 @@ export const campaigns = defineFamily({
         type: 'batch',
         folder: '/Marketing Activities/Contract/Webinars',
         smartList: { leadIds: [40] },
+        members: [{ leadId: 40, createdAt: '2026-03-02T00:00:00Z' }],
       },
     ],
   },

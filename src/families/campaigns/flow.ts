@@ -119,6 +119,7 @@ export function runFlow(
     const lead = leads.find(id);
     return lead && partitions.has(lead.partitionId) ? [lead] : [];
   });
+  if (from === 0) for (const lead of current) env.repo.touchMember(campaign.id, lead.id);
   const logged: NewActivity[] = [];
   const record = (activity: NewActivity) => logged.push({ ...activity, campaignId: campaign.id });
   for (let index = from; index < campaign.flow.length && current.length > 0; index++) {

@@ -31,4 +31,20 @@ CREATE INDEX campaigns_by_program ON campaigns (program_id) WHERE program_id IS 
 CREATE INDEX campaigns_by_folder ON campaigns (folder_id) WHERE folder_id IS NOT NULL;
 `,
   },
+  {
+    name: 'campaigns/002_campaign_members',
+    sql: `
+-- The leads a campaign has run for (Get Smart Campaigns by Lead Id): the first and the latest time. A membership goes
+-- with its campaign and its lead.
+CREATE TABLE campaign_members (
+  campaign_id INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (campaign_id, lead_id)
+) WITHOUT ROWID;
+
+CREATE INDEX campaign_members_by_lead ON campaign_members (lead_id, campaign_id);
+`,
+  },
 ];

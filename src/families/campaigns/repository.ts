@@ -39,6 +39,14 @@ export interface NewCampaign {
   updatedAt?: number;
 }
 
+/** A lead's membership of a campaign (Get Smart Campaigns by Lead Id). */
+export interface CampaignMembership {
+  campaignId: number;
+  workspaceId: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface CampaignFilter {
   workspaceIds: readonly number[];
   ids?: readonly number[];
@@ -147,6 +155,31 @@ export class CampaignRepository {
            smart_list, flow, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       ),
+      touchMember: prepareOnUse<[number, number, number, number]>(
+        db,
+        `INSERT INTO campaign_members (campaign_id, lead_id, created_at, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (campaign_id, lead_id) DO UPDATE SET updated_at = excluded.updated_at`,
+      ),
+      membershipsOf: prepareOnUse<[number], CampaignMembership>(
+        db,
+        `SELECT m.campaign_id AS campaignId, c.workspace_id AS workspaceId, m.created_at AS createdAt,
+           m.updated_at AS updatedAt
+         FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id WHERE m.lead_id = ? ORDER BY m.campaign_id`,
+      ),
+      membersOf: prepareOnUse<[number], { leadId: number; createdAt: number; updatedAt: number }>(
+        db,
+        `SELECT lead_id AS leadId, created_at AS createdAt, updated_at AS updatedAt FROM campaign_members
+         WHERE campaign_id = ? ORDER BY lead_id`,
+      ),
+      loadMember: prepareOnUse<[number, number, number, number]>(
+        db,
+        'INSERT INTO campaign_members (campaign_id, lead_id, created_at, updated_at) VALUES (?, ?, ?, ?)',
+      ),
+      moveMembers: prepareOnUse<[number, number]>(
+        db,
+        'UPDATE OR IGNORE campaign_members SET lead_id = ? WHERE lead_id = ?',
+      ),
+      dropMembers: prepareOnUse<[number]>(db, 'DELETE FROM campaign_members WHERE lead_id = ?'),
       update: prepareOnUse<[number, number, string, string, number, number]>(
         db,
         'UPDATE campaigns SET active = ?, requestable = ?, smart_list = ?, flow = ?, updated_at = ? WHERE id = ?',
@@ -208,6 +241,30 @@ export class CampaignRepository {
       this.clock.now(),
       id,
     );
+  }
+
+  /** The campaign ran for the lead (now): a new membership, or its updatedAt moved on. */
+  touchMember(campaignId: number, leadId: number): void {
+    const now = this.clock.now();
+    this.s.touchMember.run(campaignId, leadId, now, now);
+  }
+
+  membershipsOf(leadId: number): CampaignMembership[] {
+    return this.s.membershipsOf.all(leadId);
+  }
+
+  membersOf(campaignId: number): { leadId: number; createdAt: number; updatedAt: number }[] {
+    return this.s.membersOf.all(campaignId);
+  }
+
+  loadMember(campaignId: number, member: { leadId: number; createdAt: number; updatedAt: number }): void {
+    this.s.loadMember.run(campaignId, member.leadId, member.createdAt, member.updatedAt);
+  }
+
+  /** A merge: the loser's memberships go to the winner, where the winner has none of that campaign. */
+  moveMembers(fromLeadId: number, toLeadId: number): void {
+    this.s.moveMembers.run(toLeadId, fromLeadId);
+    this.s.dropMembers.run(fromLeadId);
   }
 
   /** The partitions a campaign's workspace sees: the leads it may act on. */

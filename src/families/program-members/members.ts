@@ -132,6 +132,31 @@ const leadsByProgramQuery = z.object({
   nextPageToken: z.string().optional(),
 });
 
+const leadParams = z.object({ leadId: requestIdValue });
+const membershipQuery = z.object({
+  filterType: z.string().optional().describe('id: the programs named in filterValues'),
+  filterValues: commaList(z.string().regex(/^[0-9]+$/, 'a program id'))
+    .pipe(z.array(z.string()).max(MAX_BATCH))
+    .optional(),
+  earliestUpdatedAt: z.iso.datetime({ offset: true }).optional(),
+  latestUpdatedAt: z.iso.datetime({ offset: true }).optional(),
+  batchSize,
+  nextPageToken: z.string().optional(),
+});
+const membershipEnvelope = envelopeOf(
+  z
+    .object({
+      id: z.number().int(),
+      progressionStatus: z.string(),
+      isExhausted: z.boolean(),
+      acquiredBy: z.boolean(),
+      reachedSuccess: z.boolean(),
+      membershipDate: z.string(),
+      updatedAt: z.string(),
+    })
+    .meta({ id: 'ProgramMembership' }),
+);
+
 const notFound = (): MarketoError => new MarketoError('1013', marketoMessage('1013'));
 
 /** The program a call names, with its channel's progression; 1013 when there is none. */
@@ -463,6 +488,70 @@ const memberRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ProgramMemberReposi
         return out;
       });
       return successEnvelope(request.marketoRequestId(), results);
+    },
+  );
+
+  app.get(
+    '/rest/v1/leads/:leadId/programMembership.json',
+    {
+      config: { permissions: ['read-only-assets'] },
+      schema: {
+        tags,
+        summary: 'Get Program Membership by Lead Id',
+        description:
+          "The lead's memberships of programs in workspaces where the caller holds Read-Only Assets; filterType id " +
+          'narrows to programs; earliestUpdatedAt/latestUpdatedAt bound updatedAt; an unseen lead is 1004.',
+        params: leadParams,
+        querystring: membershipQuery,
+        response: { 200: membershipEnvelope },
+      },
+    },
+    async (request) => {
+      const { ctx } = request;
+      const lead = ctx.port('leads').find(request.params.leadId);
+      if (!lead || !request.access.canRead(lead.partitionId, 'lead'))
+        throw new MarketoError('1004', marketoMessage('1004'));
+      const {
+        filterType,
+        filterValues,
+        earliestUpdatedAt,
+        latestUpdatedAt,
+        batchSize: size,
+        nextPageToken,
+      } = request.query;
+      if (filterType !== undefined && filterType !== 'id')
+        throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.invalidParameter, 'filterType', filterType));
+      const programIds = filterType === 'id' ? new Set((filterValues ?? []).map(Number)) : undefined;
+      const from = earliestUpdatedAt !== undefined ? Date.parse(earliestUpdatedAt) : -Infinity;
+      const to = latestUpdatedAt !== undefined ? Date.parse(latestUpdatedAt) : Infinity;
+      const digest = queryDigest(['programMembership', lead.id, filterType, filterValues, from, to, size]);
+      const after = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
+      const places = ctx.port('assetPlaces');
+      const workspaces = new Set(request.access.workspacesHolding('read-only-assets'));
+      const all = repo(request)
+        .ofLead(lead.id)
+        .filter((member) => {
+          if (member.programId <= after || member.updatedAt < from || member.updatedAt > to) return false;
+          if (programIds && !programIds.has(member.programId)) return false;
+          const program = places.program(member.programId);
+          return program !== undefined && workspaces.has(program.workspaceId);
+        });
+      const rows = all.slice(0, size);
+      return successEnvelope(
+        request.marketoRequestId(),
+        rows.map((member) => ({
+          id: member.programId,
+          progressionStatus: member.statusName,
+          isExhausted: false,
+          acquiredBy: member.acquiredBy,
+          reachedSuccess: member.reachedSuccess,
+          membershipDate: formatDatetime(member.membershipDate),
+          updatedAt: formatDatetime(member.updatedAt),
+        })),
+        all.length > size
+          ? { moreResult: true, nextPageToken: encodePageToken(rows.at(-1)!.programId, digest, ctx.clock.now()) }
+          : {},
+      );
     },
   );
 

@@ -14,7 +14,13 @@ export const CAMPAIGN_SEED = {
   roles: [
     {
       name: 'Runner',
-      permissions: ['execute-campaign', 'read-only-campaign', 'read-write-lead', 'read-only-activity'],
+      permissions: [
+        'execute-campaign',
+        'read-only-campaign',
+        'read-write-lead',
+        'read-only-activity',
+        'read-only-assets',
+      ],
     },
     { name: 'Reader', permissions: ['read-only-activity'] },
   ],
@@ -367,5 +373,26 @@ describe('the admin plane declares campaigns and their flows', () => {
       ).statusCode,
     ).toBe(400);
     expect((await call(app, 'PATCH', '/admin/campaigns/9999', { active: true })).statusCode).toBe(404);
+  });
+});
+
+describe('GET /rest/v1/leads/{id}/smartCampaignMembership.json', () => {
+  beforeEach(fresh);
+
+  it('lists the campaigns that ran for the lead (first and latest run); unseen lead 1004; bad input; 603', async () => {
+    expect((await run('GET', '/rest/v1/leads/1/smartCampaignMembership.json')).result).toEqual([]);
+    await run('POST', '/rest/v1/campaigns/1001/trigger.json', { input: { leads: [{ id: 1 }] } });
+    await advance(60);
+    await run('POST', '/rest/v1/campaigns/1001/trigger.json', { input: { leads: [{ id: 1 }] } });
+    const [membership] = (await run('GET', '/rest/v1/leads/1/smartCampaignMembership.json')).result;
+    expect(membership).toEqual({
+      smartCampaignId: 1001,
+      createdAt: expect.stringMatching(/Z$/),
+      updatedAt: expect.stringMatching(/Z$/),
+    });
+    expect(Date.parse(membership.updatedAt) - Date.parse(membership.createdAt)).toBe(60_000);
+    expect(await run('GET', '/rest/v1/leads/3/smartCampaignMembership.json')).toEqual(error('1004'));
+    expect(await run('GET', '/rest/v1/leads/1/smartCampaignMembership.json?batchSize=x')).toEqual(error('1003'));
+    expect(await as(reader, 'GET', '/rest/v1/leads/1/smartCampaignMembership.json')).toEqual(error('603'));
   });
 });

@@ -14,7 +14,7 @@ const SEED = {
   workspaces: [{ name: 'Europe', partitions: ['EMEA'] }],
   roles: [
     { name: 'Writer', permissions: ['read-write-lead', 'read-only-activity'] },
-    { name: 'Reader', permissions: ['read-only-lead'] },
+    { name: 'Reader', permissions: ['read-only-lead', 'read-only-assets'] },
     { name: 'Nothing', permissions: ['read-only-activity'] },
   ],
   users: [
@@ -300,5 +300,30 @@ describe('the superseded routes: Get Leads by Program Id, Change Lead Program St
       await write('POST', '/rest/v1/leads/programs/9999/status.json', { status: 'Invited', input: [{ id: 2 }] }),
     ).toEqual(error('1013'));
     expect(await as('reader', 'POST', url, { status: 'Invited', input: [{ id: 2 }] })).toEqual(error('603'));
+  });
+});
+
+describe('GET /rest/v1/leads/{id}/programMembership.json', () => {
+  beforeEach(fresh);
+
+  it("the lead's memberships in the spec's Program shape, filtered by program id; unseen lead 1004; 603", async () => {
+    expect((await as('reader', 'GET', '/rest/v1/leads/2/programMembership.json')).result).toEqual([
+      {
+        id: P,
+        progressionStatus: 'Invited',
+        isExhausted: false,
+        acquiredBy: false,
+        reachedSuccess: false,
+        membershipDate: expect.stringMatching(/Z$/),
+        updatedAt: expect.stringMatching(/Z$/),
+      },
+    ]);
+    expect(
+      (await as('reader', 'GET', '/rest/v1/leads/2/programMembership.json?filterType=id&filterValues=1')).result,
+    ).toEqual([]);
+    expect((await as('reader', 'GET', '/rest/v1/leads/1/programMembership.json')).result).toEqual([]);
+    expect(await as('reader', 'GET', '/rest/v1/leads/3/programMembership.json')).toEqual(error('1004'));
+    expect(await as('reader', 'GET', '/rest/v1/leads/2/programMembership.json?filterType=name')).toEqual(error('1003'));
+    expect(await as('writer', 'GET', '/rest/v1/leads/2/programMembership.json')).toEqual(error('603'));
   });
 });
