@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WEB_SERVICE_API, type WriteOrigin } from '../../domain/activity-log.js';
-import { formatDatetime } from '../../domain/datetime.js';
+import { formatDatetime, parseUserManagementDatetime } from '../../domain/datetime.js';
 import { ConflictError, InvalidInputError, MarketoError, NotFoundError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import { decodePageToken, encodePageToken, queryDigest } from '../../domain/paging.js';
@@ -117,7 +117,10 @@ const scheduleBody = z
   .object({
     input: z
       .object({
-        runAt: z.iso.datetime({ offset: true }).optional(),
+        runAt: z
+          .string()
+          .optional()
+          .describe('ISO 8601 with an offset: 2026-03-28T18:05:00Z, or +0000 as smart-campaigns.md writes it'),
         tokens: z.array(token).optional(),
         cloneToProgramName: z.string().min(1).optional(),
       })
@@ -436,7 +439,9 @@ const campaignRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<CampaignRepositor
       if (input.cloneToProgramName !== undefined)
         throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.cloneNotSupported));
       const now = ctx.clock.now();
-      const runAt = input.runAt !== undefined ? Date.parse(input.runAt) : now + DEFAULT_RUN_DELAY_MS;
+      const runAt = input.runAt !== undefined ? parseUserManagementDatetime(input.runAt) : now + DEFAULT_RUN_DELAY_MS;
+      if (runAt === undefined)
+        throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.invalidParameter, 'runAt', input.runAt!));
       if (runAt < now || runAt > now + MAX_RUN_AHEAD_MS)
         throw new MarketoError('1042', DETAIL_MESSAGES.runAtOutOfRange);
       const env = { port: <K extends PortName>(name: K) => ctx.port(name) };
