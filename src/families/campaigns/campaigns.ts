@@ -5,7 +5,6 @@ import { WEB_SERVICE_API, type WriteOrigin } from '../../domain/activity-log.js'
 import { formatDatetime, parseUserManagementDatetime } from '../../domain/datetime.js';
 import { ConflictError, InvalidInputError, MarketoError, NotFoundError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
-import { decodePageToken, encodePageToken, queryDigest } from '../../domain/paging.js';
 import type { PermissionKey } from '../../domain/permissions.js';
 import { requestIdValue, seedId } from '../../domain/record-ids.js';
 import { MAX_BATCH } from '../../domain/results.js';
@@ -26,7 +25,8 @@ import {
   tokensFor,
 } from './flow.js';
 import { migrations } from './migrations.js';
-import { type Campaign, CampaignRepository } from './repository.js';
+import { type Campaign, type CampaignMembership, CampaignRepository } from './repository.js';
+import { keyedAfter, readableLead, tokenPage, updatedWithin } from '../../http/reads.js';
 
 const READ: readonly PermissionKey[] = ['read-only-campaign', 'read-write-campaign'];
 const EXECUTE: readonly PermissionKey[] = ['execute-campaign'];
@@ -266,28 +266,22 @@ const campaignRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<CampaignRepositor
       },
     },
     async (request) => {
-      const { ctx } = request;
-      const { id, name, programName, workspaceName, isTriggerable, batchSize: size, nextPageToken } = request.query;
-      const digest = queryDigest(['campaigns', id, name, programName, workspaceName, isTriggerable, size]);
-      const afterId = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
-      const page = repo(request).page(
-        {
-          workspaceIds: [...readableWorkspaces(request)],
-          ...(id ? { ids: id } : {}),
-          ...(name ? { names: name } : {}),
-          ...(programName ? { programNames: programName } : {}),
-          ...(workspaceName ? { workspaceNames: workspaceName } : {}),
-          ...(isTriggerable !== undefined ? { triggerable: isTriggerable === 'true' } : {}),
-        },
-        afterId,
-        size + 1,
-      );
-      const more = page.length > size;
-      const rows = more ? page.slice(0, size) : page;
-      return successEnvelope(
-        request.marketoRequestId(),
-        rows.map(campaignRecord),
-        more ? { moreResult: true, nextPageToken: encodePageToken(rows.at(-1)!.id, digest, ctx.clock.now()) } : {},
+      const { id, name, programName, workspaceName, isTriggerable, batchSize } = request.query;
+      const filter = {
+        workspaceIds: [...readableWorkspaces(request)],
+        ...(id ? { ids: id } : {}),
+        ...(name ? { names: name } : {}),
+        ...(programName ? { programNames: programName } : {}),
+        ...(workspaceName ? { workspaceNames: workspaceName } : {}),
+        ...(isTriggerable !== undefined ? { triggerable: isTriggerable === 'true' } : {}),
+      };
+      return tokenPage(
+        request,
+        request.query,
+        ['campaigns', id, name, programName, workspaceName, isTriggerable, batchSize],
+        (afterId, limit) => repo(request).page(filter, afterId, limit),
+        (campaign) => campaign.id,
+        campaignRecord,
       );
     },
   );
@@ -327,32 +321,25 @@ const campaignRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<CampaignRepositor
       },
     },
     async (request) => {
-      const { ctx } = request;
-      const lead = ctx.port('leads').find(request.params.leadId);
-      if (!lead || !request.access.canRead(lead.partitionId, 'lead'))
-        throw new MarketoError('1004', marketoMessage('1004'));
-      const { earliestUpdatedAt, latestUpdatedAt, batchSize: size, nextPageToken } = request.query;
-      const from = earliestUpdatedAt !== undefined ? Date.parse(earliestUpdatedAt) : -Infinity;
-      const to = latestUpdatedAt !== undefined ? Date.parse(latestUpdatedAt) : Infinity;
-      const digest = queryDigest(['smartCampaignMembership', lead.id, from, to, size]);
-      const after = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
+      const lead = readableLead(request, request.params.leadId);
+      const { earliestUpdatedAt, latestUpdatedAt } = request.query;
+      const within = updatedWithin(request.query);
       const workspaces = new Set(request.access.workspacesHolding('read-only-assets'));
-      const all = repo(request)
+      const memberships = repo(request)
         .membershipsOf(lead.id)
-        .filter(
-          (m) => m.campaignId > after && m.updatedAt >= from && m.updatedAt <= to && workspaces.has(m.workspaceId),
-        );
-      const rows = all.slice(0, size);
-      return successEnvelope(
-        request.marketoRequestId(),
-        rows.map((m) => ({
+        .filter((m) => within(m.updatedAt) && workspaces.has(m.workspaceId));
+      const keyOf = (m: CampaignMembership) => m.campaignId;
+      return tokenPage(
+        request,
+        request.query,
+        ['smartCampaignMembership', lead.id, earliestUpdatedAt, latestUpdatedAt, request.query.batchSize],
+        keyedAfter(memberships, keyOf),
+        keyOf,
+        (m) => ({
           smartCampaignId: m.campaignId,
           createdAt: formatDatetime(m.createdAt),
           updatedAt: formatDatetime(m.updatedAt),
-        })),
-        all.length > size
-          ? { moreResult: true, nextPageToken: encodePageToken(rows.at(-1)!.campaignId, digest, ctx.clock.now()) }
-          : {},
+        }),
       );
     },
   );

@@ -6,7 +6,6 @@ import { formatDatetime } from '../../domain/datetime.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage, reason } from '../../domain/marketo-codes.js';
 import type { Lead, LeadValue } from '../../domain/model.js';
-import { decodePageToken, encodePageToken, queryDigest } from '../../domain/paging.js';
 import type { PermissionKey } from '../../domain/permissions.js';
 import type { ProgramStatus } from '../../domain/program-members.js';
 import { requestIdValue, seedId } from '../../domain/record-ids.js';
@@ -17,6 +16,7 @@ import { defineFamily, type FamilyRouteOptions } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, reasonSchema } from '../../http/marketo-schemas.js';
 import { type ProgramMember, ProgramMemberRepository } from './member-repository.js';
+import { keyedAfter, readableLead, tokenPage, updatedWithin } from '../../http/reads.js';
 import { PROGRAM_MEMBER_FIELDS, programMemberFields } from './program-member-fields.js';
 import { changeStatus, progressionActivity, requireStatus } from './rules.js';
 
@@ -282,9 +282,8 @@ const memberRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ProgramMemberReposi
       },
     },
     async (request) => {
-      const { ctx } = request;
       const { program } = programOf(request, request.params.programId);
-      const { filterType, filterValues, startAt, endAt, batchSize: size, nextPageToken } = request.query;
+      const { filterType, filterValues, startAt, endAt } = request.query;
       const all = memberFields(request);
       const filterField = fieldNamed(all, filterType);
       const searchable =
@@ -300,27 +299,27 @@ const memberRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ProgramMemberReposi
         return field;
       });
       const condition = filterOf(filterField, filterValues);
-      const digest = queryDigest(['members', program.id, filterField.name, filterValues, startAt, endAt, size]);
-      const after = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
-      const page = repo(request).page({
-        programId: program.id,
-        partitionIds: [...request.access.partitions('read', 'lead')],
-        ...condition,
-        ...(startAt !== undefined ? { updatedFrom: Date.parse(startAt) } : {}),
-        ...(endAt !== undefined ? { updatedTo: Date.parse(endAt) } : {}),
-        afterLeadId: after,
-        limit: size + 1,
-      });
-      const more = page.length > size;
-      const rows = more ? page.slice(0, size) : page;
-      return successEnvelope(
-        request.marketoRequestId(),
-        rows.map((member, seq) => {
+      const partitionIds = [...request.access.partitions('read', 'lead')];
+      return tokenPage(
+        request,
+        request.query,
+        ['members', program.id, filterField.name, filterValues, startAt, endAt, request.query.batchSize],
+        (afterLeadId, limit) =>
+          repo(request).page({
+            programId: program.id,
+            partitionIds,
+            ...condition,
+            ...(startAt !== undefined ? { updatedFrom: Date.parse(startAt) } : {}),
+            ...(endAt !== undefined ? { updatedTo: Date.parse(endAt) } : {}),
+            afterLeadId,
+            limit,
+          }),
+        (member) => member.leadId,
+        (member, seq) => {
           const record: Record<string, LeadValue> = { seq, leadId: member.leadId };
           for (const field of fields) record[field.name] = memberValue(member, field, program.name);
           return record as { seq: number; leadId: number };
-        }),
-        more ? { moreResult: true, nextPageToken: encodePageToken(rows.at(-1)!.leadId, digest, ctx.clock.now()) } : {},
+        },
       );
     },
   );
@@ -507,39 +506,30 @@ const memberRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ProgramMemberReposi
       },
     },
     async (request) => {
-      const { ctx } = request;
-      const lead = ctx.port('leads').find(request.params.leadId);
-      if (!lead || !request.access.canRead(lead.partitionId, 'lead'))
-        throw new MarketoError('1004', marketoMessage('1004'));
-      const {
-        filterType,
-        filterValues,
-        earliestUpdatedAt,
-        latestUpdatedAt,
-        batchSize: size,
-        nextPageToken,
-      } = request.query;
+      const lead = readableLead(request, request.params.leadId);
+      const { filterType, filterValues, earliestUpdatedAt, latestUpdatedAt } = request.query;
       if (filterType !== undefined && filterType !== 'id')
         throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.invalidParameter, 'filterType', filterType));
       const programIds = filterType === 'id' ? new Set((filterValues ?? []).map(Number)) : undefined;
-      const from = earliestUpdatedAt !== undefined ? Date.parse(earliestUpdatedAt) : -Infinity;
-      const to = latestUpdatedAt !== undefined ? Date.parse(latestUpdatedAt) : Infinity;
-      const digest = queryDigest(['programMembership', lead.id, filterType, filterValues, from, to, size]);
-      const after = nextPageToken ? decodePageToken(nextPageToken, digest, ctx.clock.now()) : 0;
-      const places = ctx.port('assetPlaces');
+      const within = updatedWithin(request.query);
+      const places = request.ctx.port('assetPlaces');
       const workspaces = new Set(request.access.workspacesHolding('read-only-assets'));
-      const all = repo(request)
+      const memberships = repo(request)
         .ofLead(lead.id)
         .filter((member) => {
-          if (member.programId <= after || member.updatedAt < from || member.updatedAt > to) return false;
-          if (programIds && !programIds.has(member.programId)) return false;
+          if (!within(member.updatedAt) || (programIds && !programIds.has(member.programId))) return false;
           const program = places.program(member.programId);
           return program !== undefined && workspaces.has(program.workspaceId);
         });
-      const rows = all.slice(0, size);
-      return successEnvelope(
-        request.marketoRequestId(),
-        rows.map((member) => ({
+      const keyOf = (member: ProgramMember) => member.programId;
+      const digestOf = ['programMembership', lead.id, filterType, filterValues, earliestUpdatedAt, latestUpdatedAt];
+      return tokenPage(
+        request,
+        request.query,
+        [...digestOf, request.query.batchSize],
+        keyedAfter(memberships, keyOf),
+        keyOf,
+        (member) => ({
           id: member.programId,
           progressionStatus: member.statusName,
           isExhausted: false,
@@ -547,10 +537,7 @@ const memberRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ProgramMemberReposi
           reachedSuccess: member.reachedSuccess,
           membershipDate: formatDatetime(member.membershipDate),
           updatedAt: formatDatetime(member.updatedAt),
-        })),
-        all.length > size
-          ? { moreResult: true, nextPageToken: encodePageToken(rows.at(-1)!.programId, digest, ctx.clock.now()) }
-          : {},
+        }),
       );
     },
   );
@@ -569,26 +556,17 @@ const memberRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ProgramMemberReposi
       },
     },
     async (request) => {
-      const { ctx } = request;
       const { program } = programOf(request, request.params.programId);
-      const leads = ctx.port('leads');
+      const leads = request.ctx.port('leads');
       const fields = leads.readFields(request.query.fields);
-      const size = request.query.batchSize;
-      const digest = queryDigest(['leadsByProgram', program.id, fields.map((f) => f.name), size]);
-      const after = request.query.nextPageToken
-        ? decodePageToken(request.query.nextPageToken, digest, ctx.clock.now())
-        : 0;
-      const page = repo(request).page({
-        programId: program.id,
-        partitionIds: [...request.access.partitions('read', 'lead')],
-        afterLeadId: after,
-        limit: size + 1,
-      });
-      const more = page.length > size;
-      const rows = more ? page.slice(0, size) : page;
-      return successEnvelope(
-        request.marketoRequestId(),
-        rows.map((member) => ({
+      const partitionIds = [...request.access.partitions('read', 'lead')];
+      return tokenPage(
+        request,
+        request.query,
+        ['leadsByProgram', program.id, fields.map((f) => f.name), request.query.batchSize],
+        (afterLeadId, limit) => repo(request).page({ programId: program.id, partitionIds, afterLeadId, limit }),
+        (member) => member.leadId,
+        (member) => ({
           ...leads.record(leads.find(member.leadId)!, fields),
           membership: {
             acquiredBy: member.acquiredBy,
@@ -597,8 +575,7 @@ const memberRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ProgramMemberReposi
             progressionStatus: member.statusName,
             reachedSuccess: member.reachedSuccess,
           },
-        })),
-        more ? { moreResult: true, nextPageToken: encodePageToken(rows.at(-1)!.leadId, digest, ctx.clock.now()) } : {},
+        }),
       );
     },
   );
