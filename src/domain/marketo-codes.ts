@@ -190,6 +190,9 @@ export const DETAIL_MESSAGES = {
   campaignNotTriggerable: 'Trigger campaign %s is not active or has no Campaign is Requested trigger',
   batchCampaign: 'Campaign %s is a batch campaign: schedule it instead',
   notBatchCampaign: 'Campaign %s is a trigger campaign: request it instead',
+  /** Ours (709, Activate Smart Campaign): only a trigger campaign with a flow is activated. */
+  batchCampaignActivation: 'Smart campaign %s is a batch campaign: schedule it instead of activating it',
+  emptyFlow: 'Smart campaign %s has no flow steps to run',
   /** 1003, Request and Schedule Campaign: more leads or tokens than a call takes (smart-campaigns.md). */
   tooManyCampaignItems: "Parameter '%s' takes at most %s items",
   /** 1042 (error-codes.md): runAt in the past or more than two years ahead. */

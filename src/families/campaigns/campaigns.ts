@@ -25,6 +25,7 @@ import {
   tokensFor,
 } from './flow.js';
 import { migrations } from './migrations.js';
+import { smartCampaignAssetRoutes } from './asset-routes.js';
 import { type Campaign, type CampaignMembership, CampaignRepository } from './repository.js';
 import { keyedAfter, readableLead, tokenPage, updatedWithin } from '../../http/reads.js';
 
@@ -639,7 +640,7 @@ function loadCampaigns(repo: CampaignRepository, items: readonly CampaignSeed[],
 export const campaigns = defineFamily({
   key: 'campaigns',
   tables: ['campaigns', 'campaign_members'],
-  wireFormat: 'lead-database',
+  wireFormat: ['lead-database', 'asset'],
   migrations,
   repository: ({ db, clock, core }) => new CampaignRepository(db, clock, core),
   onCoreEvents: (repo) => ({ leadMerging: (loserId, winnerId) => repo.moveMembers(loserId, winnerId) }),
@@ -688,6 +689,9 @@ export const campaigns = defineFamily({
       },
     ],
   },
-  marketoRoutes: campaignRoutes,
+  marketoRoutes: async (app, options) => {
+    await app.register(campaignRoutes, options);
+    await app.register(smartCampaignAssetRoutes, options);
+  },
   adminRoutes: campaignAdminRoutes,
 });

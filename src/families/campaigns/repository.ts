@@ -132,6 +132,32 @@ export class CampaignRepository {
          ORDER BY c.id LIMIT :limit`,
       ),
       all: prepareOnUse<[], CampaignRow>(db, `SELECT ${COLUMNS} ORDER BY c.id`),
+      byName: prepareOnUse<[string], CampaignRow>(
+        db,
+        `SELECT ${COLUMNS} WHERE lower(c.name) = lower(?) ORDER BY c.id LIMIT 1`,
+      ),
+      browse: prepareOnUse<
+        {
+          workspaces: string;
+          folder: number | null;
+          program: number | null;
+          earliest: number | null;
+          latest: number | null;
+          active: number | null;
+          offset: number;
+          limit: number;
+        },
+        CampaignRow
+      >(
+        db,
+        `SELECT ${COLUMNS}
+         WHERE c.workspace_id IN (SELECT value FROM json_each(:workspaces))
+           AND (:folder IS NULL OR c.folder_id = :folder) AND (:program IS NULL OR c.program_id = :program)
+           AND (:earliest IS NULL OR c.updated_at >= :earliest) AND (:latest IS NULL OR c.updated_at <= :latest)
+           AND (:active IS NULL OR c.active = :active)
+         ORDER BY c.id LIMIT :limit OFFSET :offset`,
+      ),
+      hasRun: prepareOnUse<[number]>(db, 'SELECT 1 FROM campaign_members WHERE campaign_id = ? LIMIT 1'),
       insert: prepareOnUse<
         [
           number | null,
@@ -205,6 +231,42 @@ export class CampaignRepository {
         limit,
       })
       .map(campaignOf);
+  }
+
+  /** A campaign by name, without regard to case (the first, should two share it). */
+  byName(name: string): Campaign | undefined {
+    const row = this.s.byName.get(name);
+    return row && campaignOf(row);
+  }
+
+  /** The Asset API's browse: by id, in a folder or program, updated within a range, active or not, by offset. */
+  browse(query: {
+    workspaceIds: readonly number[];
+    folderId?: number;
+    programId?: number;
+    earliest?: number;
+    latest?: number;
+    active?: boolean;
+    offset: number;
+    limit: number;
+  }): Campaign[] {
+    return this.s.browse
+      .all({
+        workspaces: JSON.stringify(query.workspaceIds),
+        folder: query.folderId ?? null,
+        program: query.programId ?? null,
+        earliest: query.earliest ?? null,
+        latest: query.latest ?? null,
+        active: query.active === undefined ? null : query.active ? 1 : 0,
+        offset: query.offset,
+        limit: query.limit,
+      })
+      .map(campaignOf);
+  }
+
+  /** Whether the campaign has run for any lead. */
+  hasRun(id: number): boolean {
+    return this.s.hasRun.get(id) !== undefined;
   }
 
   all(): Campaign[] {

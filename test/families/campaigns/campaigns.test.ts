@@ -23,14 +23,17 @@ export const CAMPAIGN_SEED = {
       ],
     },
     { name: 'Reader', permissions: ['read-only-activity'] },
+    { name: 'Activator', permissions: ['activate-campaign', 'deactivate-campaign'] },
   ],
   users: [
     { email: 'runner@example.com', roles: [{ role: 'Runner', workspace: 'Default' }] },
     { email: 'reader@example.com', roles: [{ role: 'Reader', workspace: '*' }] },
+    { email: 'activator@example.com', roles: [{ role: 'Activator', workspace: 'Default' }] },
   ],
   services: [
     { name: 'Runner', user: 'runner@example.com', clientId: 'runner-id', clientSecret: 'runner-secret' },
     { name: 'Reader', user: 'reader@example.com', clientId: 'reader-id', clientSecret: 'reader-secret' },
+    { name: 'Activator', user: 'activator@example.com', clientId: 'activator-id', clientSecret: 'activator-secret' },
   ],
   leads: [
     { id: 1, email: 'ann@example.com', firstName: 'Ann' },
@@ -394,5 +397,86 @@ describe('GET /rest/v1/leads/{id}/smartCampaignMembership.json', () => {
     expect(await run('GET', '/rest/v1/leads/3/smartCampaignMembership.json')).toEqual(error('1004'));
     expect(await run('GET', '/rest/v1/leads/1/smartCampaignMembership.json?batchSize=x')).toEqual(error('1003'));
     expect(await as(reader, 'GET', '/rest/v1/leads/1/smartCampaignMembership.json')).toEqual(error('603'));
+  });
+});
+
+describe('the Asset API’s smart campaigns', () => {
+  beforeEach(fresh);
+
+  it('smartCampaigns.json, by id and by name: smart-campaigns.md’s record, in the caller’s workspaces', async () => {
+    const all = await run('GET', '/rest/asset/v1/smartCampaigns.json');
+    expect(all).toMatchObject({ success: true, errors: [], warnings: [] });
+    expect(all.result.map((c: { id: number }) => c.id)).toEqual([1001, 1002, 1003, 1005]);
+    const program = await programId();
+    expect(all.result[0]).toEqual({
+      id: 1001,
+      name: 'Register',
+      description: '',
+      type: 'trigger',
+      isSystem: false,
+      isActive: true,
+      isRequestable: true,
+      recurrence: { weekdayOnly: false },
+      qualificationRuleType: 'once',
+      isCommunicationLimitEnabled: false,
+      smartListId: 1001,
+      flowId: 1001,
+      parentProgramId: program,
+      folder: { id: program, type: 'Program' },
+      createdAt: expect.stringMatching(/Z\+0000$/),
+      updatedAt: expect.stringMatching(/Z\+0000$/),
+      workspace: 'Default',
+      computedUrl: expect.stringMatching(/#SC1001A1$/),
+      status: 'Active',
+    });
+    const ids = async (query: string) =>
+      ((await run('GET', `/rest/asset/v1/smartCampaigns.json?${query}`)).result ?? []).map((c: { id: number }) => c.id);
+    expect(await ids('isActive=false')).toEqual([1002, 1003]);
+    expect(await ids('maxReturn=2&offset=2')).toEqual([1003, 1005]);
+    expect(await ids(`folder=${encodeURIComponent(JSON.stringify({ id: program, type: 'Program' }))}`)).toHaveLength(4);
+    expect((await run('GET', '/rest/asset/v1/smartCampaign/byName.json?name=nightly')).result).toEqual([
+      expect.objectContaining({ id: 1003, type: 'batch', status: 'Never Run', isRequestable: false }),
+    ]);
+    expect((await run('GET', '/rest/asset/v1/smartCampaign/1002.json')).result).toEqual([
+      expect.objectContaining({ id: 1002, status: 'Inactive' }),
+    ]);
+  });
+
+  it('unknown or unseen: "No assets found"; bad input 1003; no asset permission 603', async () => {
+    const none = { success: true, errors: [], warnings: ['No assets found for the given search criteria.'] };
+    expect(await run('GET', '/rest/asset/v1/smartCampaign/9999.json')).toMatchObject(none);
+    expect(await run('GET', '/rest/asset/v1/smartCampaign/1004.json')).toMatchObject(none);
+    expect(await run('GET', '/rest/asset/v1/smartCampaign/byName.json')).toMatchObject({ success: false });
+    expect(await run('GET', '/rest/asset/v1/smartCampaigns.json?maxReturn=500')).toMatchObject({
+      success: false,
+      errors: [expect.objectContaining({ code: '1003' })],
+    });
+    expect(await as(reader, 'GET', '/rest/asset/v1/smartCampaigns.json')).toMatchObject({
+      success: false,
+      errors: [expect.objectContaining({ code: '603' })],
+    });
+  });
+
+  it('activate and deactivate (Activate / Deactivate Campaign): Request Campaign follows; batch 709; unknown 702', async () => {
+    const activator = await tokenFor(app, { clientId: 'activator-id', clientSecret: 'activator-secret' });
+    const post = (path: string) => as(activator, 'POST', path);
+    expect(await post('/rest/asset/v1/smartCampaign/1001/deactivate.json')).toMatchObject({
+      success: true,
+      result: [{ id: 1001 }],
+    });
+    expect(await run('POST', '/rest/v1/campaigns/1001/trigger.json', { input: { leads: [{ id: 1 }] } })).toEqual(
+      error('1003'),
+    );
+    expect(await post('/rest/asset/v1/smartCampaign/1001/activate.json')).toMatchObject({ success: true });
+    expect((await run('POST', '/rest/v1/campaigns/1001/trigger.json', { input: { leads: [{ id: 1 }] } })).success).toBe(
+      true,
+    );
+    const failure = (code: string) => ({ success: false, errors: [expect.objectContaining({ code })] });
+    expect(await post('/rest/asset/v1/smartCampaign/1003/activate.json')).toMatchObject(failure('709'));
+    expect(await post('/rest/asset/v1/smartCampaign/1002/activate.json')).toMatchObject(failure('709'));
+    expect(await post('/rest/asset/v1/smartCampaign/9999/activate.json')).toMatchObject(failure('702'));
+    expect(await post('/rest/asset/v1/smartCampaign/1004/deactivate.json')).toMatchObject(failure('603'));
+    expect(await post('/rest/asset/v1/smartCampaign/abc/activate.json')).toMatchObject(failure('1003'));
+    expect(await run('POST', '/rest/asset/v1/smartCampaign/1001/deactivate.json')).toMatchObject(failure('603'));
   });
 });
