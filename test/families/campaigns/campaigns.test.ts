@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { call, newSeededInstance, tokenFor } from '../../helpers.js';
+import { join } from 'node:path';
+import { buildApp } from '../../../src/app.js';
+import { frozenClock } from '../../../src/clock.js';
+import { testConfig } from '../../../src/config.js';
+import { MIGRATIONS } from '../../../src/families.js';
+import { openDatabase } from '../../../src/storage/database.js';
+import { call, makeTempDir, newSeededInstance, tokenFor } from '../../helpers.js';
 import { bearer, REQUEST_ID } from '../../support/subscription.js';
 import type { SeedInput } from '../../../src/seed.js';
 
@@ -478,5 +484,50 @@ describe('the Asset API’s smart campaigns', () => {
     expect(await post('/rest/asset/v1/smartCampaign/1004/deactivate.json')).toMatchObject(failure('603'));
     expect(await post('/rest/asset/v1/smartCampaign/abc/activate.json')).toMatchObject(failure('1003'));
     expect(await run('POST', '/rest/asset/v1/smartCampaign/1001/deactivate.json')).toMatchObject(failure('603'));
+  });
+});
+
+describe('scheduled runs and Waits survive a restart', () => {
+  it('a run the clock passed while the server was stopped runs at start; a Wait resumes after the restart', async () => {
+    const dir = makeTempDir();
+    try {
+      const path = join(dir.path, 'fake.db');
+      const firstDb = openDatabase(path, MIGRATIONS);
+      const first = await buildApp({
+        config: testConfig(),
+        db: firstDb,
+        clock: frozenClock('2026-01-15T12:00:00Z'),
+        seed: CAMPAIGN_SEED,
+      });
+      const token = await tokenFor(first, { clientId: 'runner-id', clientSecret: 'runner-secret' });
+      const post = (url: string, body: unknown) => call(first, 'POST', url, body, bearer(token));
+      expect((await post('/rest/v1/campaigns/1003/schedule.json', {})).json().success).toBe(true);
+      expect(
+        (await post('/rest/v1/campaigns/1001/trigger.json', { input: { leads: [{ id: 2 }] } })).json().success,
+      ).toBe(true);
+      await first.close();
+      if (firstDb.open) firstDb.close();
+
+      // Two hours later: the scheduled run (due at 12:05) and the Wait (due at 13:00) both fell due while stopped.
+      const secondDb = openDatabase(path, MIGRATIONS);
+      const second = await buildApp({
+        config: testConfig(),
+        db: secondDb,
+        clock: frozenClock('2026-01-15T14:00:00Z'),
+      });
+      try {
+        const snapshot = (await call(second, 'GET', '/admin/snapshot')).json();
+        expect(snapshot.leads.find((l: { id: number }) => l.id === 2)).toMatchObject({ title: 'Nightly Hello' });
+        expect(snapshot.programMembers).toEqual([
+          expect.objectContaining({ leadId: 2, status: 'Attended', reachedSuccess: true }),
+        ]);
+        expect(snapshot.jobs.map((job: { state: string }) => job.state)).toEqual(['Completed', 'Completed']);
+      } finally {
+        await second.close();
+        if (secondDb.open) secondDb.close();
+      }
+    } finally {
+      dir.remove();
+    }
   });
 });
