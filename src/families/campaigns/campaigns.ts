@@ -15,15 +15,7 @@ import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
 import { problemResponses } from '../../http/problem.js';
 import type { PortName, Ports } from '../../ports.js';
-import {
-  type FlowEnvironment,
-  flowSchema,
-  isRequestable,
-  requestActivity,
-  runFlow,
-  smartListSchema,
-  tokensFor,
-} from './flow.js';
+import { type FlowEnvironment, flowSchema, isRequestable, requestActivity, runFlow, smartListSchema } from './flow.js';
 import { migrations } from './migrations.js';
 import { smartCampaignAssetRoutes } from './asset-routes.js';
 import { type Campaign, type CampaignMembership, CampaignRepository } from './repository.js';
@@ -101,7 +93,9 @@ const campaignsQuery = z.object({
   nextPageToken: z.string().optional(),
 });
 const campaignParams = z.object({ campaignId: requestIdValue });
-const token = z.object({ name: z.string().min(1), value: z.string() });
+/** A token's value: at most 10,000 characters (decision; flow.ts bounds what a filled-in text can grow to). */
+const MAX_TOKEN_VALUE = 10_000;
+const token = z.object({ name: z.string().min(1).max(100), value: z.string().max(MAX_TOKEN_VALUE) });
 const triggerBody = z
   .object({
     input: z.object({
@@ -176,19 +170,19 @@ function originOf(request: FastifyRequest): WriteOrigin {
   return { requestId: request.marketoRequestId(), user: request.principal?.user.email ?? '' };
 }
 
-/** Tokens travel in job payloads as [name, value] pairs (JSON). */
-const tokenPairs = z.array(z.tuple([z.string(), z.string()])).max(MAX_TOKENS * 2);
+/** A run's requested tokens, as the call gave them (the program's My Tokens are read when the run goes on). */
+const requestedTokens = z.array(token).max(MAX_TOKENS);
 
 const resumePayload = z.object({
   campaignId: z.number().int(),
   leadIds: z.array(z.number().int()).max(1000),
   step: z.number().int().min(0),
-  tokens: tokenPairs,
+  tokens: requestedTokens,
   user: z.string(),
 });
 const runPayload = z.object({
   campaignId: z.number().int(),
-  tokens: tokenPairs,
+  tokens: requestedTokens,
   afterLeadId: z.number().int().min(0),
   user: z.string(),
 });
@@ -204,11 +198,11 @@ function environment(repo: CampaignRepository, ports: StepPorts, origin: WriteOr
     repo,
     port: (name) => ports.port(name),
     origin,
-    resumeLater: ({ campaignId, leadIds, step, minutes, tokens }) => {
+    resumeLater: ({ campaignId, leadIds, step, minutes, requested }) => {
       ports.jobs.schedule(flowResumeJob, {
         state: 'Waiting',
         dueAt: now + minutes * 60_000,
-        payload: { campaignId, leadIds, step, tokens: [...tokens], user: origin.user },
+        payload: { campaignId, leadIds, step, tokens: [...requested], user: origin.user },
       });
     },
   };
@@ -221,7 +215,7 @@ const flowResumeJob = defineJob({
     const campaign = context.repo.find(job.payload.campaignId);
     if (campaign) {
       const env = environment(context.repo, context, { requestId: '', user: job.payload.user }, job.dueAt);
-      runFlow(env, campaign, job.payload.leadIds, job.payload.step, new Map(job.payload.tokens));
+      runFlow(env, campaign, job.payload.leadIds, job.payload.step, job.payload.tokens);
     }
     return { state: 'Completed', dueAt: null };
   },
@@ -236,7 +230,7 @@ const scheduledRunJob = defineJob({
     const qualified = smartListLeads(context, campaign).filter((id) => id > job.payload.afterLeadId);
     const chunk = qualified.slice(0, RUN_CHUNK);
     const env = environment(context.repo, context, { requestId: '', user: job.payload.user }, job.dueAt);
-    runFlow(env, campaign, chunk, 0, new Map(job.payload.tokens));
+    runFlow(env, campaign, chunk, 0, job.payload.tokens);
     if (qualified.length > RUN_CHUNK) {
       return { state: 'Running', dueAt: job.dueAt, payload: { ...job.payload, afterLeadId: chunk.at(-1)! } };
     }
@@ -393,7 +387,7 @@ const campaignRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<CampaignRepositor
           campaign,
           requested.map((lead) => lead.id),
           0,
-          tokensFor(env, campaign, tokens),
+          tokens,
         );
       });
       return successEnvelope(request.marketoRequestId(), [{ id: campaign.id }]);
@@ -432,13 +426,12 @@ const campaignRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<CampaignRepositor
         throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.invalidParameter, 'runAt', input.runAt!));
       if (runAt < now || runAt > now + MAX_RUN_AHEAD_MS)
         throw new MarketoError('1042', DETAIL_MESSAGES.runAtOutOfRange);
-      const env = { port: <K extends PortName>(name: K) => ctx.port(name) };
       ctx.jobs.schedule(scheduledRunJob, {
         state: 'Scheduled',
         dueAt: runAt,
         payload: {
           campaignId: campaign.id,
-          tokens: [...tokensFor(env, campaign, tokens)],
+          tokens,
           afterLeadId: 0,
           user: originOf(request).user,
         },

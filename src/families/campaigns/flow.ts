@@ -14,24 +14,32 @@ import type { Campaign, CampaignRepository } from './repository.js';
  */
 
 const MAX_WAIT_MINUTES = 60 * 24 * 365;
+/**
+ * Memory stays bounded whatever a flow and a request hold (decision): a step's text is at most 2,000 characters and a
+ * token's value at most 10,000 (MAX_TOKEN_VALUE, campaigns.ts), so a text with every token filled in stays under
+ * 2,000 / 8 × 10,000 characters.
+ */
+const MAX_STEP_TEXT = 2000;
 
 export const flowStep = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('changeDataValue'),
     attribute: z.string().min(1).describe('A lead field by REST API name'),
-    value: z.union([z.string(), z.number(), z.boolean(), z.null()]).describe('May hold {{my.token}}s'),
+    value: z
+      .union([z.string().max(MAX_STEP_TEXT), z.number(), z.boolean(), z.null()])
+      .describe('May hold {{my.token}}s'),
   }),
   z.strictObject({ type: z.literal('addToList'), listId: seedId }),
   z.strictObject({ type: z.literal('removeFromList'), listId: seedId }),
   z.strictObject({
     type: z.literal('changeProgramStatus'),
     programId: seedId.optional().describe("The campaign's program when absent"),
-    status: z.string().min(1),
+    status: z.string().min(1).max(255),
   }),
   z.strictObject({
     type: z.literal('interestingMoment'),
     momentType: z.enum(['Web', 'Email', 'Milestone']).default('Milestone'),
-    description: z.string().min(1).max(2000).describe('May hold {{my.token}}s'),
+    description: z.string().min(1).max(MAX_STEP_TEXT).describe('May hold {{my.token}}s'),
   }),
   z.strictObject({ type: z.literal('wait'), minutes: z.number().int().min(1).max(MAX_WAIT_MINUTES) }),
   z.strictObject({ type: z.literal('requestCampaign'), campaignId: seedId }),
@@ -48,23 +56,34 @@ export type SmartList = z.infer<typeof smartListSchema>;
 
 /** `{{my.name}}` → value: the request's tokens over the program's My Tokens (smart-campaigns.md). */
 export type Tokens = ReadonlyMap<string, string>;
+/** A token as a call gives it (`{"name":"{{my.message}}","value":…}`); a run keeps these, the program's are read as it runs. */
+export interface RequestedToken {
+  name: string;
+  value: string;
+}
 
 export interface FlowEnvironment {
   repo: CampaignRepository;
   port<K extends PortName>(name: K): Ports[K];
   origin: WriteOrigin;
   /** Schedules the rest of the flow for these leads after a Wait (a job on the clock). */
-  resumeLater(resume: { campaignId: number; leadIds: number[]; step: number; minutes: number; tokens: Tokens }): void;
+  resumeLater(resume: {
+    campaignId: number;
+    leadIds: number[];
+    step: number;
+    minutes: number;
+    requested: readonly RequestedToken[];
+  }): void;
 }
 
 /** Request Campaign nests: past this depth a flow's Request Campaign step does nothing (a loop guard; decision). */
 const MAX_REQUEST_DEPTH = 5;
 
 /** The tokens a run of `campaign` sees: its program's My Tokens, overridden by the request's. */
-export function tokensFor(
+function tokensFor(
   env: Pick<FlowEnvironment, 'port'>,
   campaign: Campaign,
-  requested: readonly { name: string; value: string }[],
+  requested: readonly RequestedToken[],
 ): Map<string, string> {
   const tokens = new Map<string, string>();
   if (campaign.programId !== null) {
@@ -110,9 +129,10 @@ export function runFlow(
   campaign: Campaign,
   leadIds: readonly number[],
   from: number,
-  tokens: Tokens,
+  requested: readonly RequestedToken[],
   depth = 0,
 ): void {
+  const tokens = tokensFor(env, campaign, requested);
   const leads = env.port('leads');
   const partitions = env.repo.partitionsOf(campaign.workspaceId);
   let current = leadIds.flatMap((id) => {
@@ -130,7 +150,7 @@ export function runFlow(
         leadIds: current.map((lead) => lead.id),
         step: index + 1,
         minutes: step.minutes,
-        tokens,
+        requested,
       });
       break;
     }
@@ -226,7 +246,7 @@ function runStep(
       // Only an active requestable trigger campaign runs when requested (smart-campaigns.md).
       if (!target || !isRequestable(target) || depth >= MAX_REQUEST_DEPTH) return lead;
       record(requestActivity(target, lead, 'Marketo Flow Action', campaign.id));
-      runFlow(env, target, [lead.id], 0, tokensFor(env, target, []), depth + 1);
+      runFlow(env, target, [lead.id], 0, [], depth + 1);
       return env.port('leads').find(lead.id) ?? lead;
     }
   }

@@ -271,6 +271,11 @@ describe('POST /rest/v1/campaigns/{id}/trigger.json (Request Campaign)', () => {
     expect(await run('POST', '/rest/v1/campaigns/1001/trigger.json', { input: { leads, tokens } })).toEqual(
       error('1003'),
     );
+    // A token's value is at most 10,000 characters (memory stays bounded whatever a flow fills in).
+    const long = [{ name: '{{my.Greeting}}', value: 'x'.repeat(10_001) }];
+    expect(await run('POST', '/rest/v1/campaigns/1001/trigger.json', { input: { leads, tokens: long } })).toEqual(
+      error('1003'),
+    );
     expect(await lead(1)).toMatchObject({ middleName: null });
   });
 
