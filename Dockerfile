@@ -14,7 +14,11 @@ RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3 e
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+# One start writes the CLI's code cache beside it (scripts/bundle.ts), so that a container's start does not compile the
+# bundle again (the image's dist is not writable by the node user).
+RUN npm run build \
+  && (timeout 5 node dist/fake-marketo.mjs --memory --port 0 > /dev/null || true) \
+  && npm prune --omit=dev --ignore-scripts
 
 # Final stage: Node, the bundled CLI (its migrations inside) and the production dependencies it loads at run time.
 FROM node:20-slim

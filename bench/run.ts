@@ -3,7 +3,9 @@
 // generator (autocannon) and reads each server's CPU and memory from /proc.
 import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import type autocannon from 'autocannon';
 import { buildApp } from '../src/app.js';
@@ -28,12 +30,15 @@ import {
   visibleToBenchUser,
 } from './fixture.js';
 import {
+  BEFORE_MAIN,
+  BEFORE_ROUNDS,
   type BudgetCheck,
   budgetTable,
   CONNECTIONS,
   DURATION_SECONDS,
   expectMarketoAnswer,
   FAKE_MAIN,
+  FULL_GC_PRELOAD,
   freePort,
   type LoadResult,
   loadTable,
@@ -49,6 +54,8 @@ import {
   startCeiling,
   startFake,
   startMinimal,
+  type LoadScenario,
+  type ServerProcess,
   syncBatchBody,
   runBesideCeiling,
   WARMUP_SECONDS,
@@ -64,6 +71,9 @@ const LEADS = 100_000;
 /** Programs per workspace (3 workspaces; the bench user reads 2): 10 pages of 200 to browse. */
 const PROGRAMS_PER_WORKSPACE = 1000;
 const PROGRAM_PAGE = 200;
+/** Approved emails per workspace (3 workspaces; the bench user reads and writes 2): 10 pages of 200 to browse. */
+const EMAILS_PER_WORKSPACE = 1000;
+const EMAIL_PAGE = 200;
 const ACTIVITIES = Number(process.env.BENCH_ACTIVITIES ?? 1_000_000);
 /** Services that never had a token: enough for the first-token scenario at well over 20,000 tokens a second. */
 const FIRST_TOKEN_CLIENTS = Number(process.env.BENCH_FIRST_TOKEN_CLIENTS ?? 200_000);
@@ -82,12 +92,15 @@ const ADD_TO_LIST = 24;
  */
 const LIST_CALLS_PER_SECOND_AT_MOST = 1000;
 /** The visible leads (shuffled, as the other scenarios read them) in whole blocks of LIST_BATCH. */
+/** Add to List runs per server: one, or one per side-by-side round (BENCH_BEFORE). */
+const LIST_RUNS = Math.max(1, BEFORE_ROUNDS);
 const LIST_BLOCKS = ((ids) =>
   Array.from({ length: Math.floor(ids.length / LIST_BATCH) }, (_, i) =>
     ids.slice(i * LIST_BATCH, (i + 1) * LIST_BATCH),
   ))(shuffled(LEADS, visibleToBenchUser));
 /** One list for the pre-flight call, the others for the load. */
-const LISTS = 1 + Math.ceil((LIST_CALLS_PER_SECOND_AT_MOST * (WARMUP_SECONDS + DURATION_SECONDS)) / LIST_BLOCKS.length);
+const LISTS =
+  1 + Math.ceil((LIST_CALLS_PER_SECOND_AT_MOST * LIST_RUNS * (WARMUP_SECONDS + DURATION_SECONDS)) / LIST_BLOCKS.length);
 /**
  * Get Leads by List Id: lists of these sizes, of visible leads (disjoint slices of the shuffled ones), each a whole
  * number of pages of LIST_PAGE, so that every page read answers LIST_PAGE leads.
@@ -183,6 +196,27 @@ function campaignRunsWritten(
     throw new Error(`${name}, Request Campaign: ${requested} requested and ${changed} changed by ${calls} calls`);
   }
   return { calls, requested };
+}
+
+/** The scenarios run side by side with the build before (BENCH_BEFORE), by name. */
+const LEAD_GET = 'GET /rest/v1/lead/{id}.json';
+const LEAD_SYNC = 'POST /rest/v1/leads.json (300 records)';
+const ACTIVITY_PAGE = `GET /rest/v1/activities.json (date token, 300 of ${ACTIVITIES})`;
+const PROGRAM_BROWSE = `GET /rest/asset/v1/programs.json (${PROGRAM_PAGE} per page)`;
+const ADD_TO_LIST_NAME = `POST /rest/v1/lists/{id}/leads.json (add ${LIST_BATCH} leads)`;
+const SIDE_BY_SIDE = [LEAD_GET, LEAD_SYNC, ACTIVITY_PAGE, PROGRAM_BROWSE, ADD_TO_LIST_NAME];
+/** Each side-by-side scenario may serve this much less than on the build before (issue 22). */
+const BEFORE_BUDGET = 0.95;
+
+/**
+ * A build of the fake as the side-by-side scenarios drive it: the prefix of its rows' names, its token, its server
+ * (the main fake when absent) and its own Add to List calls (each build writes to its own copy of the lists).
+ */
+interface Build {
+  label: string;
+  auth: Record<string, string>;
+  target?: ServerProcess;
+  listAdds: ReturnType<typeof listAdds>;
 }
 
 /** Time from spawning the CLI to the answer of its first request (a token request with the printed credentials). */
@@ -289,14 +323,15 @@ interface ListAddsWritten {
 /**
  * Reads, once a server has let go of its database, what its Add to List calls wrote to the load's lists, and fails
  * unless every call added its 300 leads and wrote their 300 activities. The load generator stops with a few calls
- * of each of its two runs (warm-up and measured) still unanswered; the server still does them, or (cut off
- * mid-body) none of them.
+ * of each of its two runs (warm-up and measured) of each of the server's `runs` still unanswered; the server still
+ * does them, or (cut off mid-body) none of them.
  */
 function listAddsWritten(
   name: string,
   file: string,
   listIds: number[],
   adds: ReturnType<typeof listAdds>,
+  runs = 1,
 ): ListAddsWritten {
   const db = new BetterSqlite3(file, { readonly: true });
   const lists = JSON.stringify(listIds);
@@ -336,7 +371,7 @@ function listAddsWritten(
   if (partial.length > 0) {
     problems.push(`lists ${partial.map((list) => `${list.id} (${list.n})`).join(', ')} hold part of a block`);
   }
-  const unanswered = 2 * LIST_CONNECTIONS;
+  const unanswered = 2 * runs * LIST_CONNECTIONS;
   if (written.members > written.calls * LIST_BATCH || written.members < (written.calls - unanswered) * LIST_BATCH) {
     problems.push(`${written.members} members added by ${written.calls} calls of ${LIST_BATCH} new leads`);
   }
@@ -502,9 +537,14 @@ function heapAfterFullGc(log: string): [number, number][] {
 }
 
 async function memoryUnderLoad(dbFile: string, pool: number): Promise<MemoryRun> {
-  // Its own fake, started with --trace-gc: what the heap holds after each full collection is what is retained.
+  // Its own fake, started with --trace-gc: what the heap holds after each full collection is what is retained. A full
+  // collection every few seconds (bench/full-gc.ts) samples it whether or not V8 needed one.
   const logFile = join(WORK_DIR, 'memory.log');
-  const server = await startFake('fake-marketo (memory)', ['--db', dbFile], logFile, ['--trace-gc']);
+  const server = await startFake('fake-marketo (memory)', ['--db', dbFile], logFile, [
+    '--trace-gc',
+    '--expose-gc',
+    `--import=${pathToFileURL(FULL_GC_PRELOAD).href}`,
+  ]);
   const startedAtSeconds = performance.now() / 1000;
   const autocannonModule = (await import('autocannon')).default;
   const nextClient = cycle(Array.from({ length: pool }, (_, i) => poolClientId(FIRST_TOKEN_CLIENTS + 1 + i)));
@@ -578,7 +618,11 @@ async function main(): Promise<void> {
   const machine = await machineInfo();
   say(`# fake-marketo benchmark — ${new Date().toISOString()}`);
   say(
-    `Node ${machine.node} on ${machine.cores} × ${machine.cpus}; ${CONNECTIONS} connections, ${DURATION_SECONDS} s per scenario`,
+    `Node ${machine.node} on ${machine.cores} × ${machine.cpus}; ${CONNECTIONS} connections, ${DURATION_SECONDS} s per scenario; ` +
+      `load average ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(', ')}` +
+      (BEFORE_MAIN ? `; side by side with ${BEFORE_MAIN}` : ''),
   );
 
   const dbFile = join(WORK_DIR, 'bench.sqlite');
@@ -591,6 +635,7 @@ async function main(): Promise<void> {
     leads: LEADS,
     poolServices: FIRST_TOKEN_CLIENTS + memoryPool,
     programsPerWorkspace: PROGRAMS_PER_WORKSPACE,
+    emailsPerWorkspace: EMAILS_PER_WORKSPACE,
     activities: ACTIVITIES,
     lists: LISTS,
     memberLists: MEMBER_LISTS,
@@ -613,6 +658,20 @@ async function main(): Promise<void> {
   copyFileSync(dbFile, minimalDbFile);
   const minimalToken = 'minimal-route-token';
   const minimal = await startMinimal(minimalDbFile, minimalToken, join(WORK_DIR, 'minimal.log'));
+  // The build before (BENCH_BEFORE), on its own copy too: its writes go to its own lists and leads.
+  const beforeDbFile = join(WORK_DIR, 'before.sqlite');
+  let before: ServerProcess | undefined;
+  if (BEFORE_MAIN) {
+    for (const suffix of ['-wal', '-shm']) rmSync(beforeDbFile + suffix, { force: true });
+    copyFileSync(dbFile, beforeDbFile);
+    before = await startFake(
+      'fake-marketo (before)',
+      ['--db', beforeDbFile],
+      join(WORK_DIR, 'before.log'),
+      [],
+      BEFORE_MAIN,
+    );
+  }
   const ceiling = await startCeiling(join(WORK_DIR, 'ceiling.log'));
   const fake = await startFake('fake-marketo', ['--db', dbFile], join(WORK_DIR, 'fake.log'));
   // The fake and the minimal route each start from the same lists, on their own copy of the database, and make the
@@ -621,6 +680,7 @@ async function main(): Promise<void> {
   const listBodies = LIST_BLOCKS.map((block) => JSON.stringify({ input: block.map((id) => ({ id })) }));
   const fakeListAdds = listAdds(loadLists, listBodies);
   const minimalListAdds = listAdds(loadLists, listBodies);
+  const beforeListAdds = listAdds(loadLists, listBodies);
   const fakeFolders = folderCreates(fixture.folderParentIds);
   const minimalFolders = folderCreates(fixture.folderParentIds);
   const fakeCars = carSyncs();
@@ -638,6 +698,14 @@ async function main(): Promise<void> {
     const token = await accessToken(fake.url, BENCH_CLIENT);
     const deniedToken = await accessToken(fake.url, DENIED_CLIENT);
     const auth = { authorization: `Bearer ${token}` };
+    // This build and the one before, as the side-by-side scenarios drive them.
+    const thisBuild: Build = { label: '', auth, listAdds: fakeListAdds };
+    const beforeBuild: Build | undefined = before && {
+      label: 'before: ',
+      auth: { authorization: `Bearer ${await accessToken(before.url, BENCH_CLIENT)}` },
+      target: before,
+      listAdds: beforeListAdds,
+    };
     const visibleIds = shuffled(LEADS, visibleToBenchUser);
     const nextId = cycle(visibleIds);
     const leadPath = (id: number): string => `/rest/v1/lead/${id}.json`;
@@ -660,6 +728,8 @@ async function main(): Promise<void> {
       `/rest/v1/activities.json?nextPageToken=${dateTokens[index]}&activityTypeIds=${BENCH_ACTIVITY_TYPES.join(',')}&batchSize=300`;
 
     await expectMarketoAnswer(fake.url + leadPath(1), { headers: auth }, { success: true });
+    if (beforeBuild)
+      await expectMarketoAnswer(before!.url + leadPath(1), { headers: beforeBuild.auth }, { success: true });
     const minimalAuth = { authorization: `Bearer ${minimalToken}` };
     await expectMarketoAnswer(minimal.url + leadPath(1), { headers: minimalAuth }, { success: true });
     await expectMarketoAnswer(fake.url + emailQuery([1, 3, 4]), { headers: auth }, { success: true });
@@ -695,6 +765,53 @@ async function main(): Promise<void> {
     };
     if ((await page(fake.url + programsPath(3), auth)) !== (await page(minimal.url + programsPath(3), minimalAuth))) {
       throw new Error('the minimal program route answers other records than the fake');
+    }
+    // Get Emails, 200 per page: every page of the bench user's emails in turn; both answer the same records.
+    const emailPages = (EMAILS_PER_WORKSPACE * BENCH_READABLE_WORKSPACES.length) / EMAIL_PAGE;
+    const nextEmailPage = cycle(Array.from({ length: emailPages }, (_, i) => i));
+    const emailsPath = (page: number): string =>
+      `/rest/asset/v1/emails.json?maxReturn=${EMAIL_PAGE}&offset=${page * EMAIL_PAGE}`;
+    for (const at of [0, emailPages - 1]) {
+      const [fakePage, minimalPage] = [
+        await page(fake.url + emailsPath(at), auth),
+        await page(minimal.url + emailsPath(at), minimalAuth),
+      ];
+      if ((JSON.parse(fakePage) as unknown[]).length !== EMAIL_PAGE) throw new Error(`email page ${at} is not full`);
+      if (fakePage !== minimalPage) throw new Error('the minimal email browse answers other records than the fake');
+    }
+
+    // Update Email Content Section: the body of each email in turn, a new value per call (a draft beside the
+    // approved version on the first, then that draft changed), as a form body, on both servers.
+    const emailEditPath = (n: number) =>
+      `/rest/asset/v1/email/${fixture.emailIds[n % fixture.emailIds.length]}/content/body.json`;
+    const emailEditBody = (n: number) =>
+      `type=Text&value=${encodeURIComponent(`<p>Edit ${n}</p>`)}&textValue=Edit%20${n}`;
+    /** One server's calls: call n edits the nth email in turn. */
+    const emailEditCalls = () => {
+      let calls = 0;
+      return (request: autocannon.Request): autocannon.Request => {
+        const n = calls++;
+        return { ...request, path: emailEditPath(n), body: emailEditBody(n) };
+      };
+    };
+    for (const [url, headers] of [
+      [fake.url, auth],
+      [minimal.url, minimalAuth],
+    ] as const) {
+      const response = await fetch(url + emailEditPath(0), {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: emailEditBody(-1),
+      });
+      const text = await response.text();
+      if (!text.includes(`"result":[{"id":${fixture.emailIds[0]}}]`))
+        throw new Error(`pre-flight content update ${url}: ${text.slice(0, 300)}`);
+    }
+    const edited = (await (
+      await fetch(`${fake.url}/rest/asset/v1/email/${fixture.emailIds[0]}/content.json?status=draft`, { headers: auth })
+    ).json()) as { result?: { htmlId: string; value: { value: string }[] }[] };
+    if (edited.result?.find((item) => item.htmlId === 'body')?.value[0]?.value !== '<p>Edit -1</p>') {
+      throw new Error('the fake’s content update did not reach the email’s draft');
     }
 
     // Add to List: 300 new members answered "added" by both, the same results, and the members there to read.
@@ -864,7 +981,21 @@ async function main(): Promise<void> {
     let poolClient = 0;
     const nextFakeListPage = cycle(listPages);
     const nextMinimalListPage = cycle(listPages);
-    const scenarios = [
+    /** A scenario run alternately on this build and the one before (BENCH_BEFORE), BEFORE_ROUNDS times each. */
+    const sideBySide = (scenario: (build: Build) => LoadScenario): LoadScenario[] => {
+      if (!beforeBuild) return [scenario(thisBuild)];
+      const runs: LoadScenario[] = [];
+      for (let round = 1; round <= BEFORE_ROUNDS; round++) {
+        for (const build of [thisBuild, beforeBuild]) {
+          const run = scenario(build);
+          const name = `${build.label}${run.name}${round > 1 ? ` (round ${round})` : ''}`;
+          runs.push({ ...run, name, ceilingAfter: false });
+        }
+      }
+      runs.at(-1)!.ceilingAfter = true;
+      return runs;
+    };
+    const scenarios: LoadScenario[] = [
       { name: 'identity: same token', path: tokenQuery(BENCH_CLIENT) },
       {
         name: 'identity: first token',
@@ -875,12 +1006,13 @@ async function main(): Promise<void> {
           path: tokenQuery({ clientId: poolClientId(++poolClient), clientSecret: POOL_SECRET }),
         }),
       },
-      {
-        name: 'GET /rest/v1/lead/{id}.json',
+      ...sideBySide((build) => ({
+        name: LEAD_GET,
         path: leadPath(1),
-        headers: auth,
+        headers: build.auth,
+        target: build.target,
         setupRequest: (request: autocannon.Request) => ({ ...request, path: leadPath(nextId()) }),
-      },
+      })),
       {
         name: 'reference: minimal hand-written lead route',
         path: leadPath(1),
@@ -888,12 +1020,13 @@ async function main(): Promise<void> {
         target: minimal,
         setupRequest: (request: autocannon.Request) => ({ ...request, path: leadPath(nextId()) }),
       },
-      {
-        name: `GET /rest/asset/v1/programs.json (${PROGRAM_PAGE} per page)`,
+      ...sideBySide((build) => ({
+        name: PROGRAM_BROWSE,
         path: programsPath(0),
-        headers: auth,
+        headers: build.auth,
+        target: build.target,
         setupRequest: (request: autocannon.Request) => ({ ...request, path: programsPath(nextPage()) }),
-      },
+      })),
       {
         name: 'reference: minimal hand-written program browse',
         path: programsPath(0),
@@ -901,12 +1034,13 @@ async function main(): Promise<void> {
         target: minimal,
         setupRequest: (request: autocannon.Request) => ({ ...request, path: programsPath(nextPage()) }),
       },
-      {
-        name: `GET /rest/v1/activities.json (date token, 300 of ${ACTIVITIES})`,
+      ...sideBySide((build) => ({
+        name: ACTIVITY_PAGE,
         path: activitiesPath(),
-        headers: auth,
+        headers: build.auth,
+        target: build.target,
         setupRequest: (request: autocannon.Request) => ({ ...request, path: activitiesPath() }),
-      },
+      })),
       {
         name: 'reference: minimal hand-written activities route',
         path: activitiesPath(),
@@ -928,15 +1062,16 @@ async function main(): Promise<void> {
         setupRequest: (request: autocannon.Request) => ({ ...request, path: nextMinimalListPage() }),
       },
       // Before the sync, which adds leads and activities: both servers write Add to List over the same data.
-      {
-        name: `POST /rest/v1/lists/{id}/leads.json (add ${LIST_BATCH} leads)`,
+      ...sideBySide((build) => ({
+        name: ADD_TO_LIST_NAME,
         method: 'POST' as const,
         connections: LIST_CONNECTIONS,
         path: listPath(loadLists[0]!),
-        headers: { ...auth, 'content-type': 'application/json' },
+        headers: { ...build.auth, 'content-type': 'application/json' },
         body: listBodies[0],
-        setupRequest: fakeListAdds.setupRequest,
-      },
+        target: build.target,
+        setupRequest: build.listAdds.setupRequest,
+      })),
       {
         name: 'reference: minimal hand-written Add to List',
         method: 'POST' as const,
@@ -946,6 +1081,36 @@ async function main(): Promise<void> {
         body: listBodies[0],
         target: minimal,
         setupRequest: minimalListAdds.setupRequest,
+      },
+      {
+        name: `GET /rest/asset/v1/emails.json (${EMAIL_PAGE} per page)`,
+        path: emailsPath(0),
+        headers: auth,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: emailsPath(nextEmailPage()) }),
+      },
+      {
+        name: 'reference: minimal hand-written email browse',
+        path: emailsPath(0),
+        headers: minimalAuth,
+        target: minimal,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: emailsPath(nextEmailPage()) }),
+      },
+      {
+        name: 'POST /rest/asset/v1/email/{id}/content/{htmlId}.json (Update Email Content Section)',
+        method: 'POST' as const,
+        path: emailEditPath(0),
+        headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: emailEditBody(0),
+        setupRequest: emailEditCalls(),
+      },
+      {
+        name: 'reference: minimal hand-written content update',
+        method: 'POST' as const,
+        path: emailEditPath(0),
+        headers: { ...minimalAuth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: emailEditBody(0),
+        target: minimal,
+        setupRequest: emailEditCalls(),
       },
       {
         name: 'POST /rest/asset/v1/folders.json (Create Folder)',
@@ -1026,16 +1191,17 @@ async function main(): Promise<void> {
           path: emailQuery(Array.from({ length: 10 }, nextId)),
         }),
       },
-      {
-        name: 'POST /rest/v1/leads.json (300 records)',
+      ...sideBySide((build) => ({
+        name: LEAD_SYNC,
         method: 'POST' as const,
         // Marketo admits 10 concurrent calls; more syncing clients would only queue behind each other.
         connections: 10,
         path: '/rest/v1/leads.json',
-        headers: { ...auth, 'content-type': 'application/json' },
+        headers: { ...build.auth, 'content-type': 'application/json' },
         body: syncBody(),
+        target: build.target,
         setupRequest: (request: autocannon.Request) => ({ ...request, body: syncBody() }),
-      },
+      })),
       {
         name: 'denied (603)',
         path: leadPath(1),
@@ -1054,13 +1220,17 @@ async function main(): Promise<void> {
     ceilingRow = runs.ceilingRow;
   } finally {
     await fake.stop();
+    await before?.stop();
     await ceiling.stop();
     await minimal.stop();
   }
-  // What the Add to List calls wrote, read once both servers have let go of their files.
+  // What the Add to List calls wrote, read once the servers have let go of their files.
   const listAddRows = {
-    fake: listAddsWritten('fake-marketo', dbFile, loadLists, fakeListAdds),
+    fake: listAddsWritten('fake-marketo', dbFile, loadLists, fakeListAdds, LIST_RUNS),
     minimal: listAddsWritten('minimal route', minimalDbFile, loadLists, minimalListAdds),
+    ...(before
+      ? { before: listAddsWritten('the build before', beforeDbFile, loadLists, beforeListAdds, BEFORE_ROUNDS) }
+      : {}),
   };
   const folderRows = {
     fake: foldersWritten('fake-marketo', dbFile, fixture.folderParentIds, fakeFolders),
@@ -1101,6 +1271,12 @@ async function main(): Promise<void> {
   const folderCreate = byName('POST /rest/asset/v1/folders.json');
   const minimalFolderCreate = byName('reference: minimal hand-written Create Folder');
   const folderCreateVersusMinimal = folderCreate.rps / minimalFolderCreate.rps;
+  const emailBrowse = byName('GET /rest/asset/v1/emails.json');
+  const minimalEmailBrowse = byName('reference: minimal hand-written email browse');
+  const emailBrowseVersusMinimal = emailBrowse.rps / minimalEmailBrowse.rps;
+  const emailEdit = byName('POST /rest/asset/v1/email/');
+  const minimalEmailEdit = byName('reference: minimal hand-written content update');
+  const emailEditVersusMinimal = emailEdit.rps / minimalEmailEdit.rps;
   const activitiesVersusMinimal = activityPage.rps / minimalActivities.rps;
   const carQueryRun = byName(`GET ${carsPath}`);
   const minimalCarQuery = byName('reference: minimal hand-written custom object query');
@@ -1121,6 +1297,7 @@ async function main(): Promise<void> {
     ...results
       .filter(
         (result) =>
+          !result.name.startsWith('before: ') &&
           result !== minimalRoute &&
           result !== minimalPrograms &&
           result !== minimalActivities &&
@@ -1128,12 +1305,46 @@ async function main(): Promise<void> {
           result !== minimalListLeads &&
           result !== minimalFolderCreate &&
           result !== minimalCarQuery &&
-          result !== minimalCarSync,
+          result !== minimalCarSync &&
+          result !== minimalEmailBrowse &&
+          result !== minimalEmailEdit,
       )
       .map((result) => result.rssMaxBytes),
   );
 
+  /** Every run of a scenario on one build: the first round's row, then `(round n)`. */
+  const runsOf = (label: string, name: string): LoadResult[] =>
+    results.filter((result) => result.name === label + name || result.name.startsWith(`${label}${name} (round `));
+  const leadGetVersusMinimal = median(runsOf('', LEAD_GET).map((run) => run.rps)) / minimalRoute.rps;
+  // This build against the build before, round by round (each round runs both, back to back).
+  const sideBySide = before
+    ? SIDE_BY_SIDE.map((name) => {
+        const mine = runsOf('', name);
+        const theirs = runsOf('before: ', name);
+        const ratios = mine.map((run, i) => run.rps / theirs[i]!.rps);
+        return {
+          name,
+          rps: mine.map((run) => run.rps),
+          beforeRps: theirs.map((run) => run.rps),
+          cpuUsPerRequest: mine.map((run) => run.cpuUsPerRequest),
+          beforeCpuUsPerRequest: theirs.map((run) => run.cpuUsPerRequest),
+          ratios: ratios.map((ratio) => round(ratio, 3)),
+          median: round(median(ratios), 3),
+        };
+      })
+    : [];
+
   const checks: BudgetCheck[] = [
+    ...sideBySide.map((row) => ({
+      budget: `${row.name} ≥ ${BEFORE_BUDGET.toFixed(2)}× the build before`,
+      measured: `${row.median.toFixed(2)}× (rounds ${row.ratios.map((ratio) => ratio.toFixed(2)).join(', ')})`,
+      met: row.median >= BEFORE_BUDGET,
+    })),
+    {
+      budget: 'authorized lead GET ≥ 0.80× the minimal lead route',
+      measured: `${leadGetVersusMinimal.toFixed(2)}× (${Math.round(median(runsOf('', LEAD_GET).map((run) => run.rps)))} vs ${minimalRoute.rps} req/s)`,
+      met: leadGetVersusMinimal >= 0.8,
+    },
     {
       budget: 'authorized lead GET ≥ 0.60× ceiling',
       measured: `${leadGet.ratio!.toFixed(2)}× (${versusMinimal})`,
@@ -1154,6 +1365,16 @@ async function main(): Promise<void> {
       budget: `program browse (${PROGRAM_PAGE} per page) ≥ 0.80× the minimal program route`,
       measured: `${programsVersusMinimal.toFixed(2)}× (${Math.round(programBrowse.rps)} vs ${Math.round(minimalPrograms.rps)} req/s)`,
       met: programsVersusMinimal >= 0.8,
+    },
+    {
+      budget: `email browse (${EMAIL_PAGE} per page) ≥ 0.80× the minimal email route`,
+      measured: `${emailBrowseVersusMinimal.toFixed(2)}× (${Math.round(emailBrowse.rps)} vs ${Math.round(minimalEmailBrowse.rps)} req/s)`,
+      met: emailBrowseVersusMinimal >= 0.8,
+    },
+    {
+      budget: 'email content update ≥ 0.80× the minimal route',
+      measured: `${emailEditVersusMinimal.toFixed(2)}× (${Math.round(emailEdit.rps)} vs ${Math.round(minimalEmailEdit.rps)} req/s)`,
+      met: emailEditVersusMinimal >= 0.8,
     },
     {
       budget: `activity page (date token, 300 of ${ACTIVITIES}) ≥ 0.80× minimal route`,
@@ -1239,7 +1460,8 @@ async function main(): Promise<void> {
     `${rows.calls} calls (warm-up included), ${rows.members} members and ${rows.activities} Add to List activities written`;
   say(
     `Add to List rows: each call ${LIST_BATCH} leads new to its list (${LISTS - 1} lists × ${LIST_BLOCKS.length} blocks); ` +
-      `fake-marketo ${written(listAddRows.fake)}; minimal route ${written(listAddRows.minimal)}.`,
+      `fake-marketo ${written(listAddRows.fake)}; minimal route ${written(listAddRows.minimal)}` +
+      (listAddRows.before ? `; the build before ${written(listAddRows.before)}.` : '.'),
   );
   say(
     `Get Leads by List rows: the ${listPages.length} pages of ${LIST_PAGE} (first and token pages) of ${MEMBER_LIST_SIZES.length} lists ` +
@@ -1256,6 +1478,29 @@ async function main(): Promise<void> {
     `Custom object rows: ${CAR_RECORDS} cars of type ${BENCH_CUSTOM_OBJECT}; each sync ${CAR_UPDATES} updates and ` +
       `${CAR_BATCH - CAR_UPDATES} new cars; fake-marketo ${cars(carRows.fake)}; minimal route ${cars(carRows.minimal)}.`,
   );
+  if (before) {
+    say(`\n## Side by side with the build before (${BEFORE_MAIN}), ${BEFORE_ROUNDS} rounds each, alternately\n`);
+    const perRound = (values: number[]): string => values.join(' / ');
+    say(
+      markdownTable(
+        ['scenario', 'req/s', 'req/s before', 'server CPU µs/req', 'CPU µs/req before', '÷ before', 'median'],
+        sideBySide.map((row) => [
+          row.name,
+          perRound(row.rps),
+          perRound(row.beforeRps),
+          perRound(row.cpuUsPerRequest),
+          perRound(row.beforeCpuUsPerRequest),
+          row.ratios.map((ratio) => ratio.toFixed(2)).join(' / '),
+          `${row.median.toFixed(2)}×`,
+        ]),
+      ),
+    );
+    say(
+      `\nLoad average at the end: ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(', ')}.`,
+    );
+  }
   say('\n## Start, reset, memory\n');
   say(
     markdownTable(
@@ -1303,6 +1548,7 @@ async function main(): Promise<void> {
     folderRows,
     carRows,
     customObjects: CAR_RECORDS,
+    ...(before ? { sideBySide: { before: BEFORE_MAIN, rounds: BEFORE_ROUNDS, scenarios: sideBySide } } : {}),
     coldStartMs: coldStarts.map((ms) => round(ms, 1)),
     freshInstance: fresh,
     reset,

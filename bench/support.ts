@@ -18,6 +18,8 @@ export const RESULTS_DIR = join(ROOT, 'bench', 'results');
 export const FAKE_MAIN = join(ROOT, 'dist', 'fake-marketo.mjs');
 export const CEILING_MAIN = join(ROOT, 'dist', 'bench', 'ceiling-server.js');
 export const MINIMAL_MAIN = join(ROOT, 'dist', 'bench', 'minimal-server.js');
+/** A preload that makes a full collection every few seconds (bench/full-gc.ts). */
+export const FULL_GC_PRELOAD = join(ROOT, 'dist', 'bench', 'full-gc.js');
 
 /** Seconds each load scenario runs (BENCH_DURATION), with a short unrecorded warm-up first. */
 export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
@@ -134,17 +136,26 @@ export async function startMinimal(dbFile: string, token: string, logFile: strin
   });
 }
 
-/** The fake's CLI (`dist/fake-marketo.mjs`) on a free loopback port, with the given flags. */
+/**
+ * A second build of the fake to run side by side with this one (BENCH_BEFORE: the path of its bundled CLI, e.g.
+ * another checkout's `dist/fake-marketo.mjs`), or undefined.
+ */
+export const BEFORE_MAIN = process.env.BENCH_BEFORE || undefined;
+/** How many times each side-by-side scenario runs on each build, alternately (BENCH_BEFORE_ROUNDS). */
+export const BEFORE_ROUNDS = BEFORE_MAIN ? Math.max(1, Number(process.env.BENCH_BEFORE_ROUNDS ?? 2)) : 0;
+
+/** The fake's CLI (`dist/fake-marketo.mjs`, or `main`) on a free loopback port, with the given flags. */
 export async function startFake(
   name: string,
   flags: string[],
   logFile: string,
   nodeFlags: string[] = [],
+  main: string = FAKE_MAIN,
 ): Promise<ServerProcess> {
   const port = await freePort();
   return startServer({
     name,
-    args: [...nodeFlags, FAKE_MAIN, ...flags, '--host', '127.0.0.1', '--port', String(port)],
+    args: [...nodeFlags, main, ...flags, '--host', '127.0.0.1', '--port', String(port)],
     port,
     readyPath: '/openapi.json',
     logFile,
@@ -181,8 +192,13 @@ export interface LoadScenario {
   /** Seconds to run, when not DURATION_SECONDS (each first-token request uses up a client). */
   durationSeconds?: number;
   connections?: number;
-  /** The server to drive, when not the fake (the minimal reference route). */
+  /** The server to drive, when not the fake (the minimal reference route, the build before). */
   target?: ServerProcess;
+  /**
+   * false: no ceiling run right after this scenario; its ratio uses the ceiling runs around the group of scenarios
+   * it belongs to (runs of one scenario on two builds, back to back).
+   */
+  ceilingAfter?: boolean;
 }
 
 export interface LoadResult {
@@ -253,7 +269,8 @@ export function ceilingRun(server: ServerProcess): Promise<LoadResult> {
 
 /**
  * Runs each scenario with a ceiling run before the first and after each (the machine's speed drifts over minutes
- * on shared cores), and sets each scenario's ratio from the two ceiling runs around it.
+ * on shared cores), and sets each scenario's ratio from the two ceiling runs around it; a group of scenarios that
+ * say `ceilingAfter: false` (but its last) shares the ceiling runs around the group.
  */
 export async function runBesideCeiling(
   fake: ServerProcess,
@@ -264,12 +281,18 @@ export async function runBesideCeiling(
   say('Load: ceiling…');
   const ceilings = [await ceilingRun(ceiling)];
   const results: LoadResult[] = [];
-  for (const scenario of scenarios) {
-    say(`Load: ${scenario.name}… then the ceiling again`);
+  let group: LoadResult[] = [];
+  for (const [index, scenario] of scenarios.entries()) {
+    const ceilingAfter = scenario.ceilingAfter !== false || index === scenarios.length - 1;
+    say(`Load: ${scenario.name}…${ceilingAfter ? ' then the ceiling again' : ''}`);
     const result = await runLoad(scenario.target ?? fake, scenario);
-    ceilings.push(await ceilingRun(ceiling));
-    result.ratio = result.rps / ((ceilings.at(-2)!.rps + ceilings.at(-1)!.rps) / 2);
     results.push(result);
+    group.push(result);
+    if (!ceilingAfter) continue;
+    const before = ceilings.at(-1)!;
+    ceilings.push(await ceilingRun(ceiling));
+    for (const run of group) run.ratio = run.rps / ((before.rps + ceilings.at(-1)!.rps) / 2);
+    group = [];
   }
   const mean = (pick: (run: LoadResult) => number) =>
     Math.round(ceilings.reduce((sum, run) => sum + pick(run), 0) / ceilings.length);
@@ -284,8 +307,8 @@ export async function runBesideCeiling(
 
 export function ceilingNote(ceilings: LoadResult[]): string {
   return (
-    `Ceiling runs, before the first scenario and after each: ${ceilings.map((run) => run.rps).join(', ')} req/s; ` +
-    'each ratio uses the two runs around its scenario (the ceiling row shows their mean).'
+    `Ceiling runs, before the first scenario and after each (or each group of side-by-side runs): ${ceilings.map((run) => run.rps).join(', ')} req/s; ` +
+    'each ratio uses the two runs around its scenario or group (the ceiling row shows their mean).'
   );
 }
 
@@ -358,12 +381,15 @@ export async function machineInfo(): Promise<MachineInfo> {
   };
 }
 
-/** Writes the run's numbers as JSON under bench/results/ (ignored by git), also as `<kind>-latest.json`. */
-export function writeResults(kind: string, data: unknown): string {
+/**
+ * Writes the run's numbers as JSON under bench/results/ (ignored by git), also as `<kind>-latest.json`, with the
+ * report printed so far (its tables): `npm run performance:readme` puts each bench's latest report in README.
+ */
+export function writeResults(kind: string, data: object): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = join(RESULTS_DIR, `${kind}-${stamp}.json`);
-  const text = `${JSON.stringify(data, null, 2)}\n`;
+  const text = `${JSON.stringify({ ...data, report: printed.join('\n') }, null, 2)}\n`;
   writeFileSync(file, text);
   writeFileSync(join(RESULTS_DIR, `${kind}-latest.json`), text);
   return file;
@@ -387,7 +413,13 @@ export async function expectMarketoAnswer(
   }
 }
 
-export const say = (line: string): void => void process.stdout.write(`${line}\n`);
+/** What the bench printed, for its results file. */
+const printed: string[] = [];
+
+export const say = (line: string): void => {
+  printed.push(line);
+  process.stdout.write(`${line}\n`);
+};
 
 export function tokenQuery(client: { clientId: string; clientSecret: string }): string {
   return `/identity/oauth/token?grant_type=client_credentials&client_id=${client.clientId}&client_secret=${client.clientSecret}`;

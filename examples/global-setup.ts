@@ -11,6 +11,8 @@ export async function setup() {
   process.env.MARKETO_REST_URL = fake.restUrl;
   process.env.MARKETO_CLIENT_ID = clientId;
   process.env.MARKETO_CLIENT_SECRET = clientSecret;
+  // The server itself: a test file may ask it for a subscription of its own (examples/subscription-per-file.test.ts).
+  process.env.FAKE_MARKETO_SERVER = new URL(fake.baseUrl).origin;
 }
 
 export async function teardown() {

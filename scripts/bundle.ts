@@ -1,26 +1,82 @@
 // The CLI as one file: loading one bundle instead of several hundred modules takes a fifth off the cold start
 // (`npm run bench`). better-sqlite3 is native, and Swagger UI serves files from its own package folder, so both
 // stay outside. The migrations are code (each family's migrations.ts), so they are in the bundle.
+//
+// The bin (`dist/fake-marketo.mjs`) is a small loader; the program is `dist/fake-marketo.cjs`, compiled through V8's
+// code cache: compiling the multi-megabyte bundle was the largest part of a cold start, and grew with every family
+// (issue 32: start-up that does not grow with the API). Node 20 has no code cache for ES modules, hence CommonJS.
 import { build, type BuildOptions } from 'esbuild';
+import { writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BUNDLE = fileURLToPath(new URL('../dist/fake-marketo.mjs', import.meta.url));
 
-export function bundleOptions(outfile = BUNDLE): BuildOptions {
+/** The program beside a loader: `fake-marketo.mjs` → `fake-marketo.cjs`. */
+export const programOf = (loader: string): string => join(dirname(loader), basename(loader, '.mjs') + '.cjs');
+
+export function bundleOptions(loader = BUNDLE): BuildOptions {
   return {
     entryPoints: [fileURLToPath(new URL('../src/main.ts', import.meta.url))],
-    outfile,
+    outfile: programOf(loader),
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     external: ['better-sqlite3', '@fastify/swagger-ui'],
-    // Bundled CommonJS packages (Fastify, pino) call require(); the entry keeps its #! line.
-    banner: {
-      js: "import { createRequire as createRequireForBundle } from 'node:module';\nconst require = createRequireForBundle(import.meta.url);",
-    },
+    // import.meta.url (createRequire in the seed reader) is the program's own file URL.
+    banner: { js: '"use strict";\n' + "const __programUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__programUrl' },
     logLevel: 'warning',
   };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await build(bundleOptions());
+/**
+ * The loader: reads the program, compiles it with the code cache kept beside it (keyed by Node's version, as V8
+ * rejects another's), runs it as a CommonJS module, and — when there was no usable cache — writes one a second after
+ * the start, from what the start compiled (best effort: a read-only install just compiles every time).
+ */
+function loaderSource(program: string): string {
+  return `#!/usr/bin/env node
+// fake-marketo's CLI: runs ${program} through V8's code cache (scripts/bundle.ts says why).
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { constants, Script } from 'node:vm';
+
+const dir = dirname(fileURLToPath(import.meta.url));
+const program = join(dir, ${JSON.stringify(program)});
+const cacheFile = join(dir, \`.${program}.\${process.version}.\${process.arch}.cache\`);
+let cachedData;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {}
+// The program's first line is its #! line, which a function body cannot hold.
+const source = readFileSync(program, 'utf8').replace(/^#!.*/, '');
+const script = new Script(\`(function (exports, require, module, __filename, __dirname) {\${source}\\n})\`, {
+  filename: program,
+  cachedData,
+  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+});
+if (cachedData === undefined || script.cachedDataRejected) {
+  setTimeout(() => {
+    try {
+      const partial = \`\${cacheFile}.\${process.pid}\`;
+      writeFileSync(partial, script.createCachedData());
+      renameSync(partial, cacheFile);
+    } catch {}
+  }, 1000).unref();
+}
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(program), module, program, dir);
+`;
+}
+
+/** Builds the program and writes its loader at `loader`. */
+export async function buildBundle(loader = BUNDLE): Promise<void> {
+  await build(bundleOptions(loader));
+  writeFileSync(loader, loaderSource(basename(programOf(loader))), { mode: 0o755 });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildBundle();

@@ -19,7 +19,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "npm pack (prepare builds dist/)"
 TARBALL=$(npm pack --silent --pack-destination "$SCRATCH" | tail -n 1)
-tar -tzf "$SCRATCH/$TARBALL" | sed 's/^/  /' | grep -E 'package/(dist/fake-marketo.mjs|dist/src/index\.(js|d\.ts)|\.env\.example|dist/src/families\.js)' || true
+tar -tzf "$SCRATCH/$TARBALL" | sed 's/^/  /' | grep -E 'package/(dist/fake-marketo.(mjs|cjs)|dist/src/index\.(js|d\.ts)|\.env\.example|dist/src/families\.js)' || true
 
 step "npm install the tarball into a scratch CommonJS project (with typescript@$TS_VERSION and @types/node@20)"
 mkdir "$SCRATCH/consumer"

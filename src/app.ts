@@ -1,7 +1,7 @@
 import './http/fastify-types.js';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AdjustableClock } from './clock.js';
 import { checkConfig, type Config, testConfig } from './config.js';
@@ -9,7 +9,7 @@ import { type AppContext, createContext, type DemoSettings } from './context.js'
 import { adminGuard } from './http/admin-guard.js';
 import { registerLazyDocs } from './http/docs.js';
 import { NO_ACCESS } from './domain/access.js';
-import { UriTooLongError } from './domain/errors.js';
+import { NotFoundError, UriTooLongError } from './domain/errors.js';
 import { createRequestIds } from './http/envelope.js';
 import { identityClientId, injectFaults } from './http/faults.js';
 import { recordRequest, stampRequest } from './http/journal.js';
@@ -27,12 +27,14 @@ import { named } from './http/plugin-names.js';
 import { MAX_HEADER_BYTES, MAX_REQUEST_HEAD_BYTES, MIN_URI_LIMIT_BYTES, wireFormatOf } from './http/wire-formats.js';
 import { type Ids, randomIds } from './ids.js';
 import { initialiseSubscription } from './lifecycle.js';
+import { type OpenSubscription, Subscriptions, UNKNOWN_SUBSCRIPTION_PREFIX } from './subscriptions.js';
 import { SeedError } from './domain/seed.js';
 import { FAMILIES } from './families.js';
 import { type AnyFamily, familyRepo, migrationsOf } from './family.js';
 import { harnessRoutes } from './routes/admin/harness.js';
 import { leastPrivilegeRoutes } from './routes/admin/least-privilege.js';
 import { stubRoutes } from './routes/admin/stubs.js';
+import { subscriptionRoutes } from './routes/admin/subscriptions.js';
 import { permissionRoutes } from './routes/admin/permissions.js';
 import { partitionRoutes } from './routes/admin/partitions.js';
 import { roleRoutes } from './routes/admin/roles.js';
@@ -65,7 +67,10 @@ export interface BuildAppOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The root subscription's context (the one at `/`). */
     ctx: AppContext;
+    /** Every subscription this server holds, the root among them (src/subscriptions.ts). */
+    subscriptions: Subscriptions;
     /** This start created the subscription (an empty database got the seed or the demo): the banner shows secrets. */
     createdSubscription: boolean;
   }
@@ -91,6 +96,7 @@ for (const [name, plugin] of Object.entries({
   serviceRoutes,
   harnessRoutes,
   stubRoutes,
+  subscriptionRoutes,
   leastPrivilegeRoutes,
 })) {
   named(name, plugin);
@@ -128,7 +134,7 @@ function ignoredDemoSettings(
 /** The composition root: one Fastify instance with every plane registered. */
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const config = options.config ? checkConfig(options.config) : testConfig();
-  const families = options.families ?? FAMILIES;
+  const families: readonly AnyFamily[] = options.families ?? FAMILIES;
   // A bad seed throws a SeedError naming the path inside the document; nothing is loaded.
   const seed: Seed | undefined = options.seed
     ? parseSeed(options.seed, 'seed', families)
@@ -141,14 +147,37 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const ctx = createContext(config, db, clock, ids, families);
   ctx.repos.subscription.ensureSystemRows();
   const startedEmpty = ctx.repos.subscription.isEmpty();
+  const marketoRoutes = new MarketoRouteTable();
+  /** A subscription made at run time: in memory, from the migrated template, its seed (else the demo service). */
+  const openSubscription: OpenSubscription = (munchkinId, seedInput, settings) => {
+    const parsed = seedInput === undefined ? undefined : parseSeed(seedInput, 'seed', families);
+    const own = Object.keys(settings).length > 0 ? checkConfig({ ...config, ...settings }) : config;
+    const db = openDatabase(':memory:', migrationsOf(families));
+    const opened = createContext(own, db, new AdjustableClock(), ids, families, { munchkinId, ownsDatabase: true });
+    try {
+      opened.repos.subscription.ensureSystemRows();
+      initialiseSubscription(opened, {
+        ...(parsed ? { seed: parsed } : {}),
+        provisionDemo: parsed === undefined,
+        demo: { permissions: marketoRoutes.permissions(), ...demoSettings(own) },
+      });
+    } catch (error) {
+      opened.close();
+      throw error;
+    }
+    opened.jobs.start(reportJobFailure);
+    return opened;
+  };
+  const subscriptions = new Subscriptions(ctx, openSubscription);
 
+  const reportJobFailure = (error: unknown, job: unknown) =>
+    app.log.error({ err: error, job }, 'a job step failed; the job is marked Failed');
   const tunnelSecret = ids.uuid();
   const nextRequestId = createRequestIds(clock);
   // Kept on the request itself (a WeakMap per request would leave work for the full garbage collector).
-  function requestIdOf(this: { requestIdValue?: string }): string {
-    return (this.requestIdValue ??= nextRequestId());
+  function requestIdOf(this: { requestIdValue?: string; ctx?: AppContext }): string {
+    return (this.requestIdValue ??= nextRequestId(this.ctx?.clock));
   }
-  const marketoRoutes = new MarketoRouteTable();
 
   const app = Fastify({
     logger: {
@@ -170,9 +199,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     http: { maxHeaderSize: MAX_REQUEST_HEAD_BYTES },
     clientErrorHandler: answerClientError(nextRequestId),
     // Asset form POSTs go straight to a POST route (normalise.ts); the route table is complete once routes exist.
+    // The subscription a path names (`/123-ABC-456/rest/…`) is read first; then the path is normalised.
     rewriteUrl: createUrlRewriter(
       tunnelSecret,
       (path) => wireFormatOf(path).name === 'asset' && marketoRoutes.answers('POST', path),
+      (request, path) => subscriptions.route(request, path),
     ),
     routerOptions: { maxParamLength: 500 },
     // No HEAD twin per GET: Marketo documents no HEAD operation, and the twins were a third of the routes to build.
@@ -189,6 +220,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('ctx', ctx);
+  app.decorate('subscriptions', subscriptions);
   app.decorateRequest('marketoRequestId', requestIdOf);
   // Declared up front, so every request object has the same shape (V8 keeps property access fast).
   for (const property of [
@@ -206,6 +238,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     'redispatched',
     'stubId',
     'answeredAsIs',
+    'receivedBody',
+    'tunnelAnswered',
+    'unserved',
     'outcomes',
   ] as const) {
     app.decorateRequest(property, undefined);
@@ -217,7 +252,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // Root-level, so that unknown admin paths and wrong verbs are guarded too. One callback-style hook: it runs on
   // every request.
   const guardAdmin = adminGuard(config.ADMIN_TOKEN);
-  const stamp = stampRequest(ctx);
   app.addHook('onRequest', (request, reply, done) => {
     // Fastify keeps the URL as sent in originalUrl when rewriteUrl changed it.
     const url = (request.raw as { originalUrl?: string }).originalUrl ?? request.url;
@@ -229,12 +263,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     const denied = guardAdmin(request);
     if (denied) return done(denied);
     // The subscription the call is addressed to: its state is what every later step reads.
-    request.ctx = ctx;
+    request.ctx = subscriptions.of(request.raw);
     request.access = NO_ACCESS;
-    stamp(request);
+    stampRequest(request);
     // The parser takes heads as long as the longest URI (MAX_REQUEST_HEAD_BYTES); the headers keep their own limit.
     if (!tunnelled && headerBytes(request.raw.rawHeaders) > MAX_HEADER_BYTES) {
-      const answer = clientErrorAnswer(431, { method: request.method, path: url }, false, nextRequestId);
+      const answer = clientErrorAnswer(431, { method: request.method, path: url }, false, () =>
+        request.marketoRequestId(),
+      );
       // The parser's own answer to a head too large, given here: no route's response schema speaks for it.
       request.answeredAsIs = true;
       reply.code(answer.status).type(answer.type).header('connection', 'close').send(answer.body);
@@ -244,10 +280,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     if (request.receivedAt! >= request.ctx.jobs.nextDueAt) request.ctx.jobs.runDue();
     done();
   });
-  const journalHooks = recordRequest(ctx);
+  const journalHooks = recordRequest();
+  app.addHook('preValidation', journalHooks.preValidation);
   app.addHook('onResponse', journalHooks.onResponse);
   app.addHook('onRequestAbort', journalHooks.onRequestAbort);
   app.addHook('onClose', async () => {
+    subscriptions.closeOthers();
     ctx.close();
     if (!options.db) db.close();
   });
@@ -259,19 +297,29 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     transformObject: openapiTransformObject,
   });
   registerLazyDocs(app, '/docs');
+  // A Munchkin id no subscription has: 404, naming it, in every plane's place.
+  app.all(
+    `${UNKNOWN_SUBSCRIPTION_PREFIX}/:munchkinId/*`,
+    { schema: { hide: true } },
+    async (request: FastifyRequest<{ Params: { munchkinId: string } }>) => {
+      throw new NotFoundError('Subscription', request.params.munchkinId);
+    },
+  );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(named('healthRoutes', healthRoutes), { database: db.memory ? 'memory' : 'file' });
   await app.register(named('consoleRoutes', consoleRoutes));
 
   await app.register(
     named('identityPlane', async (identity: FastifyInstance) => {
-      identity.addHook('preHandler', injectFaults(ctx, identityClientId));
+      identity.addHook('preHandler', injectFaults(identityClientId));
       await identity.register(identityRoutes);
     }),
   );
 
-  const redispatch = registerFormTunnel(app, marketoRoutes, tunnelSecret);
-  await app.register(marketoPlane(ctx, marketoRoutes, redispatch));
+  const redispatch = registerFormTunnel(app, marketoRoutes, tunnelSecret, (request) =>
+    subscriptions.prefixOf(request.ctx),
+  );
+  await app.register(marketoPlane(config, families, marketoRoutes, redispatch));
 
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {
     admin.addHook('preValidation', refuseDeepBodies);
@@ -281,12 +329,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     await admin.register(roleRoutes);
     await admin.register(userRoutes);
     await admin.register(serviceRoutes);
-    for (const [index, { family }] of ctx.families.entries()) {
+    for (const [index, family] of families.entries()) {
       if (family.adminRoutes) {
         await admin.register(named(`${family.key}Admin`, family.adminRoutes), { repo: familyRepo(index) });
       }
     }
     await admin.register(harnessRoutes, { seedSchema: ctx.seedSchema });
+    await admin.register(subscriptionRoutes, { subscriptions });
     await admin.register(stubRoutes, { marketoRoutes });
     await admin.register(leastPrivilegeRoutes);
   });
@@ -327,7 +376,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   if (ignoredDemo) app.log.warn(ignoredDemo);
 
   // What fell due while the server was stopped runs now; from here on the clock drives the jobs.
-  ctx.jobs.start((error, job) => app.log.error({ err: error, job }, 'a job step failed; the job is marked Failed'));
+  ctx.jobs.start(reportJobFailure);
   return app;
 }
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { plainMessage, valueAt } from './domain/validation-wording.js';
 import { z } from 'zod';
 import { isPermissionKey, type PermissionKey } from './domain/permissions.js';
 import { clientCredential } from './domain/seed.js';
@@ -39,11 +40,27 @@ export const configSchema = z
     // Marketo stopped accepting ?access_token= on 2026-08-31 (marketo-reference.md §1.4).
     ACCESS_TOKEN_QUERY: z.enum(['reject', 'accept']).default('reject'),
     TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+    // The root subscription's Munchkin id: it answers at `/` and at `/<MUNCHKIN_ID>/` (src/subscriptions.ts).
+    MUNCHKIN_ID: z
+      .string()
+      .regex(/^[0-9]{3}-[A-Z]{3}-[0-9]{3}$/, 'must look like 123-ABC-456')
+      .default('000-AAA-000'),
     POD: z
       .string()
       .regex(/^[a-z0-9]{1,8}$/, 'must be 1-8 lowercase letters or digits')
       .default('ab'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Bulk extract (src/families/bulk-extract): how long an enqueued job stays Queued (when a slot is free) and
+    // Processing, on the fake's clock. 0: the next call sees the next state, so a client's polling loop ends at once.
+    BULK_EXTRACT_QUEUED_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
+    BULK_EXTRACT_PROCESSING_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
+    // "Default Daily Export Allocation: 500MB" (bulk-extract.md), shared by every entity; 1 MB = 1,000,000 bytes.
+    BULK_EXTRACT_DAILY_QUOTA_MB: z.coerce.number().int().min(1).max(1_000_000).default(500),
+    // "Bulk Extract endpoints are not aware of Marketo workspaces" (bulk-extract.md): every partition's records by
+    // default; "partitions" applies the caller's partition visibility, as Get Leads does.
+    BULK_EXTRACT_SCOPE: z.enum(['all', 'partitions']).default('all'),
+    // The updatedAt lead filter "is unavailable for some subscription types" → 1035 (bulk-lead-extract.md).
+    BULK_EXTRACT_UPDATED_AT_FILTER: z.enum(['supported', 'unsupported']).default('supported'),
     // Every Marketo-plane answer checked against its route's response schema (src/http/response-checks.ts): the test
     // suite runs with "fail"; off by default, since it costs a parse of every answer.
     RESPONSE_CHECKS: z.enum(['off', 'fail']).default('off'),
@@ -121,8 +138,16 @@ const SETTING_HELP: Record<keyof Config, { flag?: string; help: string }> = {
   },
   ACCESS_TOKEN_QUERY: { help: 'the legacy ?access_token= on REST calls: reject or accept' },
   TOKEN_TTL_SECONDS: { help: 'access token lifetime in seconds' },
+  MUNCHKIN_ID: {
+    help: "the root subscription's Munchkin id (it also answers at /); others: POST /admin/subscriptions",
+  },
   POD: { help: 'pod suffix of access tokens (<uuid>:<pod>)' },
   LOG_LEVEL: { help: 'fatal, error, warn, info, debug, trace or silent' },
+  BULK_EXTRACT_QUEUED_SECONDS: { help: 'seconds a bulk extract job stays Queued before it processes (fake clock)' },
+  BULK_EXTRACT_PROCESSING_SECONDS: { help: 'seconds a bulk extract job stays Processing (fake clock)' },
+  BULK_EXTRACT_DAILY_QUOTA_MB: { help: 'bulk extract bytes a day (1 MB = 10^6 bytes), then 1029' },
+  BULK_EXTRACT_SCOPE: { help: "all (every partition, as Marketo), or partitions: the caller's partitions only" },
+  BULK_EXTRACT_UPDATED_AT_FILTER: { help: 'supported, or unsupported: the updatedAt lead filter answers 1035' },
   RESPONSE_CHECKS: { help: "off, or fail: a Marketo answer that does not match its route's schema becomes HTTP 500" },
   DEMO_CLIENT_ID: { help: "the demo service's client id (empty database, no seed); generated when unset" },
   DEMO_CLIENT_SECRET: { help: "the demo service's client secret (empty database, no seed); generated when unset" },
@@ -146,6 +171,7 @@ function usage(): string {
     }),
     row('--memory', 'a throwaway in-memory database (same as --db :memory:)'),
     row('-h, --help', 'show this help'),
+    row('-v, --version', 'print the version and exit'),
     '',
     'Environment variables without a flag:',
     ...keys.flatMap((key) => {
@@ -163,6 +189,7 @@ export const CLI_USAGE = usage();
 
 export interface ParsedCommandLine {
   help: boolean;
+  version: boolean;
   overrides: Record<string, string>;
 }
 
@@ -177,6 +204,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       'admin-token': { type: 'string' },
       memory: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
     strict: true,
   });
@@ -186,7 +214,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
     if (typeof value === 'string') overrides[variable] = value;
   }
   if (values.memory) overrides.DATABASE_PATH = ':memory:';
-  return { help: values.help === true, overrides };
+  return { help: values.help === true, version: values.version === true, overrides };
 }
 
 /** The one place that reads settings: environment first, command-line flags over it. */
@@ -220,7 +248,7 @@ export function checkConfig(source: Record<string, unknown>, labels: Record<stri
     ? []
     : parsed.error.issues.map((issue) => {
         const path = issue.path.join('.');
-        return `${labels[path] ?? (path || 'config')}: ${issue.message}`;
+        return `${labels[path] ?? (path || 'config')}: ${plainMessage(issue.message, valueAt(present, issue.path))}`;
       });
   if (unknown.length > 0 || !parsed.success) throw new ConfigError([...unknown, ...issues]);
   return parsed.data;

@@ -60,6 +60,8 @@ export interface Baseline {
 
 /** Everything route modules need, handed to them as plugin options. */
 export interface AppContext {
+  /** The subscription's Munchkin id: its base URL is `<server>/<munchkinId>` (src/subscriptions.ts). */
+  munchkinId: string;
   config: Config;
   clock: AdjustableClock;
   ids: Ids;
@@ -88,12 +90,20 @@ export interface AppContext {
   close(): void;
 }
 
+/** Which subscription a context is, and whether its database is its own to close. */
+export interface ContextOptions {
+  munchkinId: string;
+  /** Close the database with the context (a subscription opened in memory); a caller's database stays open. */
+  ownsDatabase?: boolean;
+}
+
 export function createContext(
   config: Config,
   db: Database,
   clock: AdjustableClock,
   ids: Ids,
   familyList: readonly AnyFamily[],
+  { munchkinId = config.MUNCHKIN_ID, ownsDatabase = false }: Partial<ContextOptions> = {},
 ): AppContext {
   const events = new CoreEvents();
   const guard = new ReferenceGuard(db);
@@ -116,13 +126,19 @@ export function createContext(
   const ports: Partial<Ports> = {};
   const providers = new Map<PortName, string>();
   const keys = new Set<string>();
+  const findPort = <K extends PortName>(name: K): Ports[K] | undefined => ports[name] as Ports[K] | undefined;
+  const port = <K extends PortName>(name: K): Ports[K] => {
+    const provided = findPort(name);
+    if (!provided) throw new Error(`no registered resource family provides the port "${name}" (src/families.ts)`);
+    return provided as Ports[K];
+  };
   for (const family of familyList) {
     // The key names the family's part of every snapshot: two with one key would overwrite each other's rows.
     if (keys.has(family.key)) throw new Error(`two resource families have the key "${family.key}" (src/families.ts)`);
     if (family.key === JOBS_KEY)
       throw new Error(`"${JOBS_KEY}" names the core's jobs in snapshots; no family may have it`);
     keys.add(family.key);
-    const infra = { db, clock, ids, repo, core };
+    const infra = { db, clock, ids, repo, core, port, findPort };
     const familyRepo: unknown = family.repository(infra);
     repoOf.set(family, familyRepo);
     families.push({ family, repo: familyRepo });
@@ -136,12 +152,6 @@ export function createContext(
     }
     Object.assign(ports, provided);
   }
-  const findPort = <K extends PortName>(name: K): Ports[K] | undefined => ports[name] as Ports[K] | undefined;
-  const port = <K extends PortName>(name: K): Ports[K] => {
-    const provided = findPort(name);
-    if (!provided) throw new Error(`no registered resource family provides the port "${name}" (src/families.ts)`);
-    return provided as Ports[K];
-  };
   const jobs = new JobRunner(
     db,
     clock,
@@ -175,6 +185,7 @@ export function createContext(
           services: new ServiceRepository(copy, clock, ids, { flush: () => {} }),
         };
       },
+      jobs,
     ),
   };
   const access = new AccessCache({
@@ -195,6 +206,7 @@ export function createContext(
     ledger: new DecisionLedger(config.LEAST_PRIVILEGE_MAX_BYTES),
   };
   return {
+    munchkinId,
     config,
     clock,
     ids,
@@ -214,6 +226,7 @@ export function createContext(
       jobs.stop();
       tokens.flush();
       stopWatching();
+      if (ownsDatabase) db.close();
     },
   };
 }

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { stringify as toYaml } from 'yaml';
 import type { AppContext } from './context.js';
 import { InvalidInputError } from './domain/errors.js';
@@ -121,11 +120,15 @@ export class LeastPrivilegeError extends Error {
 }
 
 /**
- * Closes the app; with LEAST_PRIVILEGE_CHECK=fail, first reads what the ledger says of every integration (the database
- * is still open) and answers the error to report, if any.
+ * Closes a subscription (`close`: the app, or the subscription's removal from a shared server); with
+ * LEAST_PRIVILEGE_CHECK=fail, first reads what its ledger says of every integration (the database is still open) and
+ * answers the error to report, if any.
  */
-export async function closeWithLeastPrivilegeCheck(app: FastifyInstance): Promise<LeastPrivilegeError | undefined> {
-  const findings = app.ctx.config.LEAST_PRIVILEGE_CHECK === 'fail' ? unusedPermissionFindings(app.ctx) : [];
-  await app.close();
+export async function closeWithLeastPrivilegeCheck(
+  ctx: AppContext,
+  close: () => Promise<void>,
+): Promise<LeastPrivilegeError | undefined> {
+  const findings = ctx.config.LEAST_PRIVILEGE_CHECK === 'fail' ? unusedPermissionFindings(ctx) : [];
+  await close();
   return findings.length > 0 ? new LeastPrivilegeError(findings) : undefined;
 }

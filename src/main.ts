@@ -6,6 +6,7 @@ import { SeedError } from './domain/seed.js';
 import { closeWithLeastPrivilegeCheck } from './least-privilege.js';
 import { terminalLogStream } from './log-format.js';
 import type { Service } from './storage/services.js';
+import { VERSION } from './version.js';
 
 const SHOWN_SERVICES = 5;
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
@@ -59,6 +60,10 @@ async function main(): Promise<void> {
       process.stdout.write(CLI_USAGE);
       return;
     }
+    if (commandLine.version) {
+      process.stdout.write(`${VERSION}\n`);
+      return;
+    }
     config = loadConfig(process.env, commandLine.overrides);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -82,7 +87,7 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     // LEAST_PRIVILEGE_CHECK=fail: integrations holding permissions they never used fail the run.
-    const unused = await closeWithLeastPrivilegeCheck(app);
+    const unused = await closeWithLeastPrivilegeCheck(app.ctx, () => app.close());
     if (unused) process.stderr.write(`fake-marketo: ${unused.message}\n`);
     process.exit(unused ? 1 : 0);
   };

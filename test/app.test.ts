@@ -8,6 +8,7 @@ import {
   expectProblem,
   journalEntries,
   newInstance,
+  newLoggedInstance,
   provisionService,
   type Provisioned,
   tokenUrl,
@@ -15,12 +16,7 @@ import {
 
 describe('the log (LOG_LEVEL=debug, where every request is logged)', () => {
   it('records identity requests but never a client secret, right or wrong, in the query or the body', async () => {
-    const lines: string[] = [];
-    const app = await buildApp({
-      config: testConfig({ LOG_LEVEL: 'debug' }),
-      clock: frozenClock(),
-      logStream: { write: (line) => lines.push(line) },
-    });
+    const { app, lines } = await newLoggedInstance('debug');
     try {
       const secret = 'LogSecret0123456789abcdefABCDEF';
       const wrongSecret = 'WrongLogSecret0123456789abcdef';

@@ -36,8 +36,14 @@ describe('loadConfig', () => {
       LEAST_PRIVILEGE_CHECK: 'off',
       ACCESS_TOKEN_QUERY: 'reject',
       TOKEN_TTL_SECONDS: 3600,
+      MUNCHKIN_ID: '000-AAA-000',
       POD: 'ab',
       LOG_LEVEL: 'info',
+      BULK_EXTRACT_QUEUED_SECONDS: 0,
+      BULK_EXTRACT_PROCESSING_SECONDS: 0,
+      BULK_EXTRACT_DAILY_QUOTA_MB: 500,
+      BULK_EXTRACT_SCOPE: 'all',
+      BULK_EXTRACT_UPDATED_AT_FILTER: 'supported',
       RESPONSE_CHECKS: 'off',
     });
   });
@@ -104,10 +110,13 @@ describe('parseCommandLine', () => {
   it('maps flags to variables; --memory means DATABASE_PATH=:memory:', () => {
     expect(parseCommandLine(['--memory', '--port', '0', '--host', '::1', '--admin-token', 'tok-12345678'])).toEqual({
       help: false,
+      version: false,
       overrides: { DATABASE_PATH: ':memory:', PORT: '0', HOST: '::1', ADMIN_TOKEN: 'tok-12345678' },
     });
     expect(parseCommandLine(['--db', '/tmp/x.sqlite']).overrides).toEqual({ DATABASE_PATH: '/tmp/x.sqlite' });
     expect(parseCommandLine(['--help']).help).toBe(true);
+    expect(parseCommandLine(['--version']).version).toBe(true);
+    expect(parseCommandLine(['-v']).version).toBe(true);
   });
 
   it('refuses unknown flags', () => {
@@ -131,7 +140,7 @@ describe('--help (CLI_USAGE)', () => {
   });
 
   it('lists every flag parseCommandLine takes, and points to .env.example', () => {
-    for (const flag of ['--host', '--port', '--db', '--memory', '--seed', '--admin-token', '--help']) {
+    for (const flag of ['--host', '--port', '--db', '--memory', '--seed', '--admin-token', '--help', '--version']) {
       expect(CLI_USAGE).toContain(flag);
     }
     expect(CLI_USAGE).toContain('.env.example');

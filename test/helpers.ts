@@ -20,8 +20,27 @@ export async function newInstance(config: Partial<Config> = {}): Promise<TestIns
   return { app, clock };
 }
 
+/** A fresh in-memory instance whose log lines (JSON) are kept in `lines`, at `level` (info by default). */
+export async function newLoggedInstance(
+  level: Config['LOG_LEVEL'] = 'info',
+): Promise<TestInstance & { lines: string[] }> {
+  const lines: string[] = [];
+  const clock = frozenClock();
+  const app = await buildApp({
+    config: testConfig({ LOG_LEVEL: level }),
+    clock,
+    logStream: { write: (line) => lines.push(line) },
+  });
+  return { app, clock, lines };
+}
+
+/** What answers an injected request: an app, or a started fake (whose inject addresses its own subscription). */
+export interface Injects {
+  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
 export async function call(
-  app: FastifyInstance,
+  app: Injects,
   method: InjectOptions['method'],
   url: string,
   payload?: unknown,
@@ -171,10 +190,7 @@ export async function newSeededInstance(
 }
 
 /** An access token for any client id and secret (e.g. a seeded service's fixed credentials). */
-export async function tokenFor(
-  app: FastifyInstance,
-  credentials: { clientId: string; clientSecret: string },
-): Promise<string> {
+export async function tokenFor(app: Injects, credentials: { clientId: string; clientSecret: string }): Promise<string> {
   const response = await call(app, 'GET', tokenUrl(credentials));
   if (response.statusCode !== 200) throw new Error(`token failed: ${response.statusCode} ${response.body}`);
   return response.json().access_token;

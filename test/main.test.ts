@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundleOptions } from '../scripts/bundle.js';
+import { buildBundle } from '../scripts/bundle.js';
 
 /**
  * The CLI as a user runs it (`npx tsx src/main.ts`), here as `node --import tsx src/main.ts` so that the
@@ -159,6 +158,12 @@ describe('src/main.ts', () => {
     expect(server.stdout()).toContain('--memory');
   });
 
+  it('--version prints the package version and exits 0 (issue 23, item 19)', async () => {
+    const server = start(['--version']);
+    expect(await server.exited).toBe(0);
+    expect(server.stdout()).toBe(`${JSON.parse(readFileSync('package.json', 'utf8')).version}\n`);
+  });
+
   it('on first start prints the demo credentials and a curl line that gets a token', async () => {
     const server = start(['--memory', '--port', '0'], { LOG_LEVEL: 'silent' });
     const [, url] = await waitFor(server, CURL_LINE);
@@ -286,7 +291,7 @@ describe('the bundled CLI (dist/fake-marketo.mjs, the package bin)', () => {
   // Built here from the sources with the same options as `npm run build`, so the test never runs a stale bundle.
   const bundle = join(ROOT, 'dist', 'test-bundle', 'fake-marketo.mjs');
   beforeAll(async () => {
-    await build(bundleOptions(bundle));
+    await buildBundle(bundle);
   }, 60_000);
 
   it('starts on a file database, answers a token request and a lead call, and serves Swagger UI', async () => {
@@ -429,6 +434,87 @@ describe('acknowledged tokens survive kill -9 (issue 11)', () => {
       );
     }
     expect(lost).toEqual([]);
+  }, 30_000);
+});
+
+describe('acknowledged imports survive kill -9 (issue 25)', () => {
+  it('an import answered Queued is there after a kill -9 and completes; what it imported is there after another', async () => {
+    const dir = tempDir();
+    const seedFile = join(dir, 'seed.json');
+    const client = { clientId: 'import-client', clientSecret: 'import-secret' };
+    writeFileSync(
+      seedFile,
+      JSON.stringify({
+        roles: [{ name: 'Importer', permissions: ['read-write-lead'] }],
+        users: [{ email: 'importer@example.com', roles: [{ role: 'Importer', workspace: 'Default' }] }],
+        services: [{ name: 'Importer', user: 'importer@example.com', ...client }],
+      }),
+    );
+    const env = { PORT: '0', DATABASE_PATH: join(dir, 'import.sqlite'), SEED_FILE: seedFile, LOG_LEVEL: 'silent' };
+    const bearer = async (base: string) => {
+      const query = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+      });
+      const { access_token } = (await (await fetch(`${base}/identity/oauth/token?${query}`)).json()) as {
+        access_token: string;
+      };
+      return { authorization: `Bearer ${access_token}` };
+    };
+    const rows = Array.from({ length: 300 }, (_, i) => `kill${i}@example.com,Row ${i}`);
+    const form = new FormData();
+    form.append('file', new Blob([`email,firstName\n${rows.join('\n')}\n`], { type: 'text/csv' }), 'leads.csv');
+
+    const first = start([], env);
+    const firstUrl = (await waitFor(first, LISTENING))[1]!;
+    const queued = (await (
+      await fetch(`${firstUrl}/bulk/v1/leads.json?format=csv`, {
+        method: 'POST',
+        headers: await bearer(firstUrl),
+        body: form,
+      })
+    ).json()) as { result: { batchId: number; status: string }[] };
+    expect(queued.result[0]!.status).toBe('Queued');
+    const { batchId } = queued.result[0]!;
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = start([], env);
+    const secondUrl = (await waitFor(second, LISTENING))[1]!;
+    const status = async (base: string) =>
+      (
+        (await (
+          await fetch(`${base}/bulk/v1/leads/batch/${batchId}.json`, { headers: await bearer(base) })
+        ).json()) as {
+          result: { status: string; numOfLeadsProcessed: number }[];
+        }
+      ).result[0]!;
+    expect((await status(secondUrl)).status).toMatch(/^(Queued|Importing|Complete)$/);
+    // The fake's clock past the queue: each call then runs the import's steps.
+    await fetch(`${secondUrl}/admin/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceSeconds: 10 }),
+    });
+    let done = await status(secondUrl);
+    for (let polls = 0; done.status !== 'Complete' && polls < 50; polls++) done = await status(secondUrl);
+    expect(done).toMatchObject({ status: 'Complete', numOfLeadsProcessed: 300 });
+    second.child.kill('SIGKILL');
+    await second.exited;
+
+    const third = start([], env);
+    const thirdUrl = (await waitFor(third, LISTENING))[1]!;
+    expect(await status(thirdUrl)).toMatchObject({ status: 'Complete', numOfLeadsProcessed: 300 });
+    const found = (await (
+      await fetch(
+        `${thirdUrl}/rest/v1/leads.json?filterType=email&filterValues=kill0@example.com,kill299@example.com`,
+        {
+          headers: await bearer(thirdUrl),
+        },
+      )
+    ).json()) as { result: { email: string }[] };
+    expect(found.result.map((lead) => lead.email)).toEqual(['kill0@example.com', 'kill299@example.com']);
   }, 30_000);
 });
 

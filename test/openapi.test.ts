@@ -12,6 +12,22 @@ describe('openapi/', () => {
     expect(readFileSync(OPENAPI_PATH, 'utf8')).toBe(generated);
   });
 
+  // Issue 23, item 19: the description once named /rest/v1 "leads, lead partitions, usage and error stats".
+  it('describes each Marketo API it serves with every resource served there', () => {
+    const document = JSON.parse(readFileSync(OPENAPI_PATH, 'utf8'));
+    const description: string = document.info.description;
+    for (const [path, operations] of Object.entries<Record<string, { tags?: string[] }>>(document.paths)) {
+      const api = /^\/(rest\/asset\/v\d|rest\/v\d|bulk\/v\d|userservice\/management\/v\d)\//.exec(path)?.[1];
+      if (!api) continue;
+      const named = new RegExp(`\`/${api.replaceAll('/', '\\/')}\` \\(([^)]*)\\)`).exec(description)?.[1];
+      expect(named, `${api} in the description`).toBeDefined();
+      for (const operation of Object.values(operations)) {
+        for (const tag of operation.tags ?? [])
+          expect(named!.split(', '), path).toContain(tag.replace(/^Marketo: /, ''));
+      }
+    }
+  });
+
   it('shows every admin and identity route in Swagger UI at /docs', async () => {
     const app = await buildApp();
     const page = await app.inject({ method: 'GET', url: '/docs/' });
@@ -56,12 +72,11 @@ describe('openapi/', () => {
     expect(Object.keys(spec.components.securitySchemes).sort()).toEqual(['adminToken', 'marketoAccessToken']);
     for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(spec.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
-        const expected =
-          path.startsWith('/rest/') || path.startsWith('/userservice/')
-            ? [{ marketoAccessToken: [] }]
-            : path.startsWith('/admin') || path.startsWith('/data/')
-              ? [{ adminToken: [] }]
-              : undefined;
+        const expected = /^\/(rest|bulk|userservice)\//.test(path)
+          ? [{ marketoAccessToken: [] }]
+          : path.startsWith('/admin') || path.startsWith('/data/')
+            ? [{ adminToken: [] }]
+            : undefined;
         expect(operation.security, `${method} ${path}`).toEqual(expected);
       }
     }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, SETTINGS } from '../src/config.js';
+import { clientCredential } from '../src/domain/seed.js';
 import { START_OPTIONS } from '../src/start.js';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
@@ -38,6 +39,35 @@ describe('README', () => {
     const scripts = JSON.parse(read('package.json')).scripts;
     expect(scripts.start).toBe('node dist/fake-marketo.mjs');
     expect(section('## Quick start')).toContain('`npm start` runs the built bin, `dist/fake-marketo.mjs`');
+  });
+
+  it('gives shell commands that run as written: no <placeholder>, the tarball npm pack makes (issue 23, item 19)', () => {
+    const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map(([, block]) => block!).join('\n');
+    expect(commands).not.toMatch(/<[A-Za-z_-]+>/);
+    const { name, version } = JSON.parse(read('package.json'));
+    for (const [tarball] of commands.matchAll(/[\w-]+-\d+\.\d+\.\d+\.tgz/g))
+      expect(tarball).toBe(`${name}-${version}.tgz`);
+    expect(section('### Install it in your project')).toContain(`${name}-${version}.tgz`);
+  });
+
+  // What npm 11.19 on Node 20.20 printed for a plain install of package.json's dependencies (issue 23, item 19: README
+  // named the packages the overrides pin, not the ones npm warns about).
+  it('names the packages npm warns about on Node 20 when installed into another project', () => {
+    const quickStart = section('## Quick start');
+    expect(quickStart).toContain('`EBADENGINE` for `cookie@2`');
+    expect(quickStart).toContain('`content-disposition@3`');
+  });
+
+  // Issue 23, item 19: seeds refused client ids under 8 characters and README did not say so.
+  it('states the rule for fixed client ids and secrets, as the seed schema applies it', () => {
+    const [, min, max, chars] = /each (\d+)-(\d+) letters, digits or `([^`]+)`/.exec(readme) ?? [];
+    expect(min, 'the rule in README').toBeDefined();
+    const allowed = `a${chars!.replaceAll(' ', '')}`;
+    expect(clientCredential.safeParse('a'.repeat(Number(min))).success).toBe(true);
+    expect(clientCredential.safeParse('a'.repeat(Number(min) - 1)).success).toBe(false);
+    expect(clientCredential.safeParse('a'.repeat(Number(max) + 1)).success).toBe(false);
+    expect(clientCredential.safeParse(allowed.padEnd(Number(min), '0')).success).toBe(true);
+    expect(clientCredential.safeParse('abcdefgh/').success).toBe(false);
   });
 
   it('names scripts that exist', () => {

@@ -11,6 +11,7 @@ import {
   testConfig,
 } from '../src/index.js';
 import { makeTempDir, SAMPLE_CREDENTIALS, sampleSeed } from './helpers.js';
+import { DEMO_SERVICE_NAME } from '../src/lifecycle.js';
 
 /** The programmatic entry point, over a real port, as a test suite of an integration would use it. */
 
@@ -63,16 +64,20 @@ async function leadEmails(fake: FakeMarketo, accessToken: string): Promise<unkno
 }
 
 describe('startFakeMarketo', () => {
-  it('starts an in-memory instance on a free port and says where: url, identityUrl, restUrl', async () => {
+  it('starts an in-memory subscription on a free port and says where: url (its Munchkin id), identityUrl, restUrl', async () => {
     const fake = await start();
-    expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\d{3}-[A-Z]{3}-\d{3}$/);
+    expect(fake.url.endsWith(`/${fake.munchkinId}`)).toBe(true);
+    expect(fake.baseUrl).toBe(fake.url);
     expect(Number(new URL(fake.url).port)).toBeGreaterThan(0);
     expect(fake.identityUrl).toBe(`${fake.url}/identity`);
     expect(fake.restUrl).toBe(`${fake.url}/rest`);
 
     const { status, body } = await getJson(`${fake.url}/admin/snapshot`);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ roles: [], users: [], services: [], leads: [] });
+    // Without a seed, the demo service the CLI provisions (issue 23, item 17), and nothing else.
+    expect(body).toMatchObject({ leads: [] });
+    expect(body.services.map((service: { name: string }) => service.name)).toEqual([DEMO_SERVICE_NAME]);
 
     // Each instance has its own database: a second one does not see the first one's data.
     const created = await fetch(`${fake.url}/admin/partitions`, {
@@ -203,6 +208,39 @@ describe('startFakeMarketo', () => {
       signal: timeout(),
     });
     expect(allowed.status).toBe(200);
+  });
+
+  it('subscriptions in one process share a server, each isolated; close() removes only its own (issue 32)', async () => {
+    const one = await start({ seed: sampleSeed() });
+    const two = await start({ seed: sampleSeed() });
+    expect(new URL(one.url).origin).toBe(new URL(two.url).origin);
+    expect(one.munchkinId).not.toBe(two.munchkinId);
+    const tokenOne = await token(one, 'Writer Service');
+    const synced = await fetch(`${one.restUrl}/v1/leads.json`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOne}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: [{ email: 'only-in-one@example.com' }] }),
+      signal: timeout(),
+    });
+    expect(((await synced.json()) as { success: boolean }).success).toBe(true);
+    expect(await leadEmails(one, tokenOne)).toContain('only-in-one@example.com');
+    const tokenTwo = await token(two, 'Writer Service');
+    expect(await leadEmails(two, tokenTwo)).not.toContain('only-in-one@example.com');
+    // One's token is not two's.
+    expect(await leadEmails(two, tokenOne)).toEqual([{ code: '601', message: 'Access token invalid' }]);
+    // inject reaches the subscription without a socket.
+    const injected = await one.inject({ method: 'GET', url: '/admin/clock' });
+    expect(injected.statusCode).toBe(200);
+    await one.close();
+    expect((await getJson(`${one.url}/admin/clock`)).status).toBe(404);
+    expect(await leadEmails(two, tokenTwo)).toEqual(['ann@example.com', 'eve@example.com', 'ken@example.com']);
+  });
+
+  it('a port or a server-wide setting gives a subscription a server of its own', async () => {
+    const shared = await start();
+    const own = await start({ config: { LOG_LEVEL: 'silent', RESPONSE_CHECKS: 'fail' } });
+    expect(new URL(own.url).origin).not.toBe(new URL(shared.url).origin);
+    expect(new URL(own.url).pathname).toBe('/');
   });
 
   it('close() stops listening', async () => {

@@ -40,21 +40,21 @@ export class CallerAccess {
   ) {}
 
   /**
-   * The decision for a route; `route` is the route's config object, the same one on every call, and `scope` the API
-   * its path belongs to. `first` says it was worked out now: the first such call since the caller's access last
-   * changed.
+   * The decision for a route worked out since the caller's access last changed, if any; `route` is the route's config
+   * object (or the permissions a stub declares), the same one on every call.
    */
-  decide(
-    route: object,
-    permissions: readonly string[],
-    requireAll: boolean | undefined,
-    scope?: ApiScope,
-  ): { decision: Decision; first: boolean } {
-    const known = this.decisions.get(route);
-    if (known) return { decision: known, first: false };
+  decided(route: object): Decision | undefined {
+    return this.decisions.get(route);
+  }
+
+  /**
+   * Works the decision for a route out, and keeps it for the next calls (`decided`); `scope` is the API the route's
+   * path belongs to.
+   */
+  decide(route: object, permissions: readonly string[], requireAll: boolean | undefined, scope?: ApiScope): Decision {
     const decision = decide(scope === undefined ? this.effective : this.scoped(scope), permissions, requireAll);
     this.decisions.set(route, decision);
-    return { decision, first: true };
+    return decision;
   }
 
   private scoped(scope: ApiScope): Map<number, Set<string>> {

@@ -19,8 +19,8 @@ export interface JournalEntry {
   /** Per-record outcomes of a Marketo answer: how many records of `result` had each status (`created: 2, skipped: 1`). */
   outcomes?: Record<string, number>;
   /**
-   * The request body as received (JSON, or a form body as its fields), client_secret and access_token redacted; a
-   * string when it was cut to fit the entry (`truncated`).
+   * The request body as received (JSON, a form body as its fields, a text body as text), client_secret and
+   * access_token redacted (`redactBodyText`); a string when it was cut to fit the entry (`truncated`).
    */
   body?: unknown;
   durationMs: number;
@@ -135,24 +135,121 @@ export function recordOutcomes(payload: unknown): Record<string, number> | undef
   return counts;
 }
 
-/** Secrets in a body: object keys named client_secret or access_token, at any depth. */
-function redactBody(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactBody);
-  if (value === null || typeof value !== 'object') return value;
-  const redacted: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const [key, item] of Object.entries(value)) {
-    redacted[key] = SECRET_PARAMS.has(key.toLowerCase()) ? '[redacted]' : redactBody(item);
-  }
-  return redacted;
+/*
+ * Secrets in a body (issue 23, item 8): the value of every key named client_secret or access_token (any case), at any
+ * depth and whatever the value is (a string, a number, an object, an array). A text body (text/plain, e.g. a token
+ * request sent with the wrong content type) is searched as text: its form pairs (`client_secret=…`, the name decoded)
+ * and its JSON members (`"client_secret": …`). A body too long for its entry is redacted before it is cut.
+ */
+const REDACTED = '[redacted]';
+
+function isSecretName(name: string): boolean {
+  return SECRET_PARAMS.has(name.toLowerCase());
 }
 
-/** A cut body is no longer JSON: its secrets are found as text. */
-const SECRET_IN_TEXT = /("(?:client_secret|access_token)"\s*:\s*)"(?:[^"\\]|\\.)*("?)/gi;
+/** `name=value` pairs of a form-encoded text, split at `&` and line ends. */
+const FORM_PAIR = /(^|[&\r\n])([^=&\r\n]*)=([^&\r\n]*)/g;
+
+function formName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).trim();
+  } catch {
+    return raw.trim();
+  }
+}
+
+/** The end of the JSON string that starts at `start` (a `"`): the index after its closing quote, or the text's end. */
+function endOfString(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 0x5c) i++;
+    else if (char === 0x22) return i + 1;
+  }
+  return text.length;
+}
+
+/** The end of the JSON value that starts at `start` (or of as much of it as the text holds). */
+function endOfValue(text: string, start: number): number {
+  const first = text[start];
+  if (first === '"') return endOfString(text, start);
+  if (first === '{' || first === '[') {
+    let depth = 0;
+    for (let i = start; i < text.length; i++) {
+      const char = text[i];
+      if (char === '"') i = endOfString(text, i) - 1;
+      else if (char === '{' || char === '[') depth++;
+      else if ((char === '}' || char === ']') && --depth === 0) return i + 1;
+    }
+    return text.length;
+  }
+  let i = start;
+  while (i < text.length && !',}] \t\r\n'.includes(text[i]!)) i++;
+  return i;
+}
+
+function skipSpace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  return i;
+}
+
+/** The member name a JSON string spells (escapes decoded), or undefined when it is cut or malformed. */
+function jsonName(literal: string): string | undefined {
+  try {
+    const name: unknown = JSON.parse(literal);
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const SECRET_LITERAL_MAX = 2 + 6 * 'client_secret'.length;
+
+/** JSON (or JSON cut short) with the value of every secret member replaced; one pass over the text. */
+export function redactJsonText(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '"') continue;
+    const end = endOfString(text, i);
+    const colon = skipSpace(text, end);
+    // A secret's name is 12 or 13 characters, each at most a 6-character escape: longer names need no decoding.
+    if (text[colon] === ':' && end - i <= SECRET_LITERAL_MAX) {
+      const name = jsonName(text.slice(i, end));
+      if (name !== undefined && isSecretName(name)) {
+        const valueStart = skipSpace(text, colon + 1);
+        out += `${text.slice(copied, valueStart)}"${REDACTED}"`;
+        copied = endOfValue(text, valueStart);
+        i = copied - 1;
+        continue;
+      }
+    }
+    i = end - 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** A text body with the secrets of its form pairs and of its JSON members replaced. */
+export function redactText(text: string): string {
+  const pairs = text.includes('=')
+    ? text.replace(FORM_PAIR, (pair, start: string, name: string) =>
+        isSecretName(formName(name)) ? `${start}${name}=${REDACTED}` : pair,
+      )
+    : text;
+  return pairs.includes('"') ? redactJsonText(pairs) : pairs;
+}
+
+/**
+ * A body's JSON text with its secrets redacted: a text body (a JSON string) searched as text, anything else member by
+ * member, in one pass over the text (no recursion, however deep the body).
+ */
+function redactBodyText(text: string): string {
+  return text.startsWith('"') ? JSON.stringify(redactText(JSON.parse(text) as string)) : redactJsonText(text);
+}
 
 function bodyOf(record: JournalRecord): unknown {
-  const text = record.bodyText!;
-  if (record.bodyCut) return text.replace(SECRET_IN_TEXT, '$1"[redacted]$2');
-  return redactBody(JSON.parse(text));
+  // A cut body was redacted before it was cut (Journal.cutBody), and is no longer JSON.
+  return record.bodyCut ? record.bodyText : JSON.parse(redactBodyText(record.bodyText!));
 }
 
 /** The query as sent (before validation adds defaults), repeated keys as arrays. */
@@ -228,17 +325,32 @@ function cutQuery(url: string, budget: number): Record<string, string | string[]
   return cut;
 }
 
-interface Slot {
-  id: number;
-  record: JournalRecord;
-  /** What the entry is counted as against JOURNAL_MAX_BYTES (and an answer's 8 MiB). */
-  bytes: number;
-  entry?: JournalEntry;
-}
-
-/** The request journal: a ring bounded in entries and in bytes, the oldest entries dropped first. */
+/**
+ * The request journal: a ring bounded in entries and in bytes, the oldest entries dropped first. Kept in columns, one
+ * array per field growing up to the capacity, rather than an object per entry: a recorded request leaves no new object
+ * here but its URL (and body text), so a full ring of a busy instance costs the garbage collector next to nothing to
+ * age and keep. An entry's id is its position in the order of recording (the newest is `lastId`).
+ */
 export class Journal {
-  private slots: (Slot | undefined)[];
+  private atMs: number[] = [];
+  private url: (string | undefined)[] = [];
+  private method: string[] = [];
+  private status: number[] = [];
+  private marketoCode: (string | undefined)[] = [];
+  private clientId: (string | undefined)[] = [];
+  private userId: (number | undefined)[] = [];
+  private decision: (Decision | undefined)[] = [];
+  private faultId: (string | undefined)[] = [];
+  private stubId: (string | undefined)[] = [];
+  private outcomes: (Record<string, number> | undefined)[] = [];
+  private bodyText: (string | undefined)[] = [];
+  private durationMs: number[] = [];
+  private cutQuery: (Record<string, string | string[]> | undefined)[] = [];
+  private bodyCut: boolean[] = [];
+  /** What each entry is counted as against JOURNAL_MAX_BYTES (and an answer's 8 MiB). */
+  private bytesOf: number[] = [];
+  /** The entry as GET /admin/requests shows it, made on its first read. */
+  private entries: (JournalEntry | undefined)[] = [];
   private next = 0;
   private count = 0;
   private lastId = 0;
@@ -247,9 +359,7 @@ export class Journal {
   constructor(
     private capacity: number,
     private readonly maxBytes: number = Number.POSITIVE_INFINITY,
-  ) {
-    this.slots = new Array(capacity);
-  }
+  ) {}
 
   record(record: JournalRecord): void {
     // Only a long URL can hold more than an entry keeps (a character is at least one byte).
@@ -263,9 +373,27 @@ export class Journal {
       2 * (record.bodyText?.length ?? 0) +
       ENTRY_OVERHEAD_BYTES;
     while (this.count > 0 && (this.count === this.capacity || this.bytes + bytes > this.maxBytes)) this.dropOldest();
-    this.slots[this.next] = { id: ++this.lastId, record, bytes };
+    const at = this.next;
+    this.atMs[at] = record.atMs;
+    this.url[at] = record.url;
+    this.method[at] = record.method;
+    this.status[at] = record.status;
+    this.marketoCode[at] = record.marketoCode;
+    this.clientId[at] = record.clientId;
+    this.userId[at] = record.userId;
+    this.decision[at] = record.decision;
+    this.faultId[at] = record.faultId;
+    this.stubId[at] = record.stubId;
+    this.outcomes[at] = record.outcomes;
+    this.bodyText[at] = record.bodyText;
+    this.durationMs[at] = record.durationMs;
+    this.cutQuery[at] = record.cutQuery;
+    this.bodyCut[at] = record.bodyCut === true;
+    this.bytesOf[at] = bytes;
+    this.entries[at] = undefined;
+    this.lastId++;
     this.bytes += bytes;
-    this.next = (this.next + 1) % this.capacity;
+    this.next = (at + 1) % this.capacity;
     this.count++;
   }
 
@@ -277,8 +405,8 @@ export class Journal {
     const found: JournalEntry[] = [];
     let bytes = 0;
     for (let i = 1; i <= this.count && found.length < limit; i++) {
-      const slot = this.slots[(this.next - i + this.capacity) % this.capacity]!;
-      const entry = (slot.entry ??= toEntry(slot.id, slot.record));
+      const at = (this.next - i + this.capacity) % this.capacity;
+      const entry = (this.entries[at] ??= toEntry(this.lastId - i + 1, this.recordAt(at)));
       if (method !== undefined && entry.method !== method) continue;
       if (filter.clientId !== undefined && entry.clientId !== filter.clientId) continue;
       if (filter.code !== undefined && entry.marketoCode !== filter.code) continue;
@@ -290,9 +418,9 @@ export class Journal {
       ) {
         continue;
       }
-      if (filter.since !== undefined && slot.record.atMs < filter.since) continue;
-      if (bytes + slot.bytes > ANSWER_MAX_BYTES) return { items: found, stoppedEarly: true };
-      bytes += slot.bytes;
+      if (filter.since !== undefined && this.atMs[at]! < filter.since) continue;
+      if (bytes + this.bytesOf[at]! > ANSWER_MAX_BYTES) return { items: found, stoppedEarly: true };
+      bytes += this.bytesOf[at]!;
       found.push(entry);
     }
     return { items: found };
@@ -308,16 +436,62 @@ export class Journal {
   }
 
   clear(): void {
-    this.slots = new Array(this.capacity);
+    for (const column of [
+      'atMs',
+      'url',
+      'method',
+      'status',
+      'marketoCode',
+      'clientId',
+      'userId',
+      'decision',
+      'faultId',
+      'stubId',
+      'outcomes',
+      'bodyText',
+      'durationMs',
+      'cutQuery',
+      'bodyCut',
+      'bytesOf',
+      'entries',
+    ] as const) {
+      this[column] = [];
+    }
     this.next = 0;
     this.count = 0;
     this.bytes = 0;
   }
 
+  /** The record kept at a position, as it was recorded (cut where it was too long). */
+  private recordAt(at: number): JournalRecord {
+    return {
+      atMs: this.atMs[at]!,
+      url: this.url[at]!,
+      method: this.method[at]!,
+      status: this.status[at]!,
+      marketoCode: this.marketoCode[at],
+      clientId: this.clientId[at],
+      userId: this.userId[at],
+      decision: this.decision[at],
+      faultId: this.faultId[at],
+      stubId: this.stubId[at],
+      outcomes: this.outcomes[at],
+      bodyText: this.bodyText[at],
+      durationMs: this.durationMs[at]!,
+      ...(this.cutQuery[at] ? { cutQuery: this.cutQuery[at] } : {}),
+      ...(this.bodyCut[at] ? { bodyCut: true as const } : {}),
+    };
+  }
+
   private dropOldest(): void {
-    const index = (this.next - this.count + this.capacity) % this.capacity;
-    this.bytes -= this.slots[index]!.bytes;
-    this.slots[index] = undefined;
+    const at = (this.next - this.count + this.capacity) % this.capacity;
+    this.bytes -= this.bytesOf[at]!;
+    // What may be large goes now, whether or not the position is written again soon.
+    this.url[at] = undefined;
+    this.bodyText[at] = undefined;
+    this.cutQuery[at] = undefined;
+    this.outcomes[at] = undefined;
+    this.entries[at] = undefined;
     this.count--;
   }
 
@@ -326,7 +500,8 @@ export class Journal {
     const queryBytes = record.cutQuery ? ENTRY_QUERY_MAX_BYTES : Buffer.byteLength(record.url);
     const budget = Math.max(0, ENTRY_QUERY_MAX_BYTES - queryBytes);
     if (Buffer.byteLength(record.bodyText!) <= budget) return;
-    record.bodyText = cutUtf8(record.bodyText!, budget);
+    // Cut text is no longer JSON: its secrets go first, whatever their values are.
+    record.bodyText = cutUtf8(redactBodyText(record.bodyText!), budget);
     record.bodyCut = true;
   }
 

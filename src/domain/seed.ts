@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { plainMessage, valueAt } from './validation-wording.js';
 import { MAX_ACTIVITY_ID, seedId } from './record-ids.js';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -123,7 +124,10 @@ export function parseSeedWith<S extends z.ZodType>(schema: S, document: unknown,
   const parsed = schema.safeParse(document ?? {});
   if (!parsed.success) {
     throw new SeedError(
-      parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+      parsed.error.issues.map((issue) => ({
+        path: formatPath(issue.path),
+        message: plainMessage(issue.message, valueAt(document, issue.path)),
+      })),
       source,
     );
   }

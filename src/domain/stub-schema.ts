@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_JSON_DEPTH, pathTooDeep } from './depth.js';
+import { pathGlob } from './glob.js';
 import { API_PERMISSION_KEYS, type PermissionKey } from './permissions.js';
 import type { StubInput } from './stubs.js';
 
@@ -11,6 +12,7 @@ import type { StubInput } from './stubs.js';
 const MARKETO_PATH = /^\/(rest|bulk|userservice)(\/|$)/;
 // A header name (RFC 9110 token) and a value without line breaks; framing headers are Fastify's to set.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection']);
 
 const permissionKey = z.enum(API_PERMISSION_KEYS as [PermissionKey, ...PermissionKey[]]);
@@ -26,10 +28,9 @@ const stubResponseSchema = z
           .string()
           .regex(HEADER_NAME, 'a header name')
           .refine((name) => !FRAMING_HEADERS.has(name.toLowerCase()), 'set by the server'),
-        z
-          .string()
-          .max(4096)
-          .regex(/^[^\r\n]*$/, 'no line breaks'),
+        // What Node sends in a header (else every matching call would answer 500, ERR_INVALID_CHAR): Latin-1 text,
+        // tab allowed, no other control character (line breaks included).
+        z.string().max(4096).regex(HEADER_VALUE, 'Latin-1 characters only, and no control characters but tab'),
       )
       .optional(),
     body: z.unknown().optional().describe('A JSON body'),
@@ -49,9 +50,7 @@ export const stubInputSchema = z
       .describe('Default: stub-N'),
     match: z.strictObject({
       method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
-      path: z
-        .string()
-        .max(500)
+      path: pathGlob
         .regex(MARKETO_PATH, 'a Marketo path: /rest/…, /bulk/… or /userservice/…')
         .describe('Glob: * within a segment, ** across segments, e.g. /rest/v1/lists/*/leads.json'),
       query: z.record(z.string().min(1), z.string()).optional().describe('Parameters the query must have'),

@@ -1,5 +1,4 @@
 import type { FastifyContextConfig, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
 import { MarketoError } from '../domain/errors.js';
 import { logsEveryRequest } from './journal.js';
 import { recordDecision } from './least-privilege.js';
@@ -12,32 +11,27 @@ import { apiScopeOf } from './wire-formats.js';
  * `request.access` for record-level scoping. `config` is the route's config, given when the gate is set on the route (reading it
  * through request.routeOptions builds an object per call).
  */
-export function authorize(ctx: AppContext) {
-  return (request: FastifyRequest, config: FastifyContextConfig): MarketoError | undefined => {
-    const principal = request.principal!;
-    const caller = ctx.access.caller(principal.user.id);
-    const { decision, first } = caller.decide(
-      config,
-      config.permissions ?? [],
-      config.requireAll,
-      apiScopeOf(request.url),
-    );
-    request.decision = decision;
-    request.access = caller.context;
-    recordDecision(request, config, decision);
-    if (!decision.allowed) {
-      // Once per caller and route until their access changes (a client retrying would flood the log); every
-      // denial is in the journal, and in the log at debug.
-      if (first || logsEveryRequest(request)) {
-        request.log.info(
-          { clientId: principal.service.clientId, userId: principal.user.id, decision },
-          `access denied: ${decision.reason}`,
-        );
-      }
-      return ACCESS_DENIED;
+export function authorize(request: FastifyRequest, config: FastifyContextConfig): MarketoError | undefined {
+  const principal = request.principal!;
+  const caller = request.ctx.access.caller(principal.user.id);
+  // Known after the first call (no object made per call): the decision stands until the caller's access changes.
+  const known = caller.decided(config);
+  const decision = known ?? caller.decide(config, config.permissions ?? [], config.requireAll, apiScopeOf(request.url));
+  request.decision = decision;
+  request.access = caller.context;
+  recordDecision(request, config, decision);
+  if (!decision.allowed) {
+    // Once per caller and route until their access changes (a client retrying would flood the log); every
+    // denial is in the journal, and in the log at debug.
+    if (!known || logsEveryRequest(request)) {
+      request.log.info(
+        { clientId: principal.service.clientId, userId: principal.user.id, decision },
+        `access denied: ${decision.reason}`,
+      );
     }
-    return undefined;
-  };
+    return ACCESS_DENIED;
+  }
+  return undefined;
 }
 
 const ACCESS_DENIED = new MarketoError('603', 'Access denied');

@@ -1,6 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
-import { wireFormatOf } from './wire-formats.js';
 
 export interface MarketoErrorItem {
   code: string;
@@ -19,13 +17,15 @@ export interface MarketoEnvelope {
 
 /**
  * Marketo request ids: `<1–5 hex>#<epoch ms in lowercase hex>`, e.g. `e42b#14272d07d78` (marketo-reference.md §2.2).
+ * The time is on the clock of the subscription the call is addressed to; `defaultClock` for a call that reached none
+ * (a request the HTTP parser refused).
  */
-export function createRequestIds(clock: Clock): () => string {
+export function createRequestIds(defaultClock: Clock): (clock?: Clock) => string {
   let counter = 0;
   // Calls within one millisecond share the time part (a number in hex is slow to format).
   let lastNow = NaN;
   let nowHex = '';
-  return () => {
+  return (clock = defaultClock) => {
     counter = (counter % 0xfffff) + 1;
     const now = clock.now();
     if (now !== lastNow) {
@@ -55,9 +55,4 @@ export function successEnvelope<T>(
   if (paging.moreResult) envelope.moreResult = true;
   if (paging.nextPageToken !== undefined) envelope.nextPageToken = paging.nextPageToken;
   return envelope;
-}
-
-/** Answers a response-level Marketo error in the wire format of the request's path (wire-formats.ts). */
-export function sendMarketoFailure(request: FastifyRequest, reply: FastifyReply, code: string, message: string) {
-  return wireFormatOf(request.url).fail(request, reply, code, message);
 }

@@ -10,7 +10,8 @@ import {
   UnauthorizedError,
   UriTooLongError,
 } from '../domain/errors.js';
-import { sendMarketoFailure } from './envelope.js';
+import { plainMessage, valueAt } from '../domain/validation-wording.js';
+import { sendMarketoFailure } from './wire-formats.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { planeOf } from './planes.js';
 import { problem } from './problem.js';
@@ -22,17 +23,23 @@ const MARKETO_CODE_FOR_FASTIFY_ERROR: Record<string, { code: string; message: st
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: '609', message: 'Invalid JSON' },
 };
 
-function fieldProblems(error: FastifyError): FieldProblem[] {
+/** The value sent where a validation issue points (`/input/0/email` of the body), or undefined. */
+function sentValue(request: FastifyRequest, context: string | undefined, instancePath: string): unknown {
+  const parts: Record<string, unknown> = { body: request.body, querystring: request.query, params: request.params };
+  return context === undefined ? undefined : valueAt(parts[context], instancePath.split('/').filter(Boolean));
+}
+
+function fieldProblems(error: FastifyError, request: FastifyRequest): FieldProblem[] {
   if (!hasZodFastifySchemaValidationErrors(error)) return [];
   const where = error.validationContext ?? 'request';
   return error.validation.map((issue) => ({
     path: `${where}${issue.instancePath === '/' ? '' : issue.instancePath.replaceAll('/', '.')}`,
-    message: issue.message,
+    message: plainMessage(issue.message, sentValue(request, error.validationContext, issue.instancePath)),
   }));
 }
 
 /** A missing parameter is 701 "<name> cannot be blank"; any other bad value 1003 (error-codes.md). */
-function marketoValidationError(error: FastifyError): { code: string; message: string } {
+function marketoValidationError(error: FastifyError, request: FastifyRequest): { code: string; message: string } {
   const issue = hasZodFastifySchemaValidationErrors(error) ? error.validation[0] : undefined;
   if (!issue) return { code: '1003', message: 'Invalid data' };
   const name = issue.instancePath.split('/').filter(Boolean)[0] ?? error.validationContext ?? 'request';
@@ -40,7 +47,8 @@ function marketoValidationError(error: FastifyError): { code: string; message: s
     return { code: '701', message: `${name} cannot be blank` };
   }
   const where = issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || name;
-  return { code: '1003', message: `Invalid value for ${where}: ${issue.message}` };
+  const plain = plainMessage(issue.message, sentValue(request, error.validationContext, issue.instancePath));
+  return { code: '1003', message: `Invalid value for ${where}: ${plain}` };
 }
 
 function isJsonSyntaxError(error: FastifyError): boolean {
@@ -54,13 +62,13 @@ export function sendProblem(reply: FastifyReply, status: number, detail: string,
     .send(problem(status, detail, errors));
 }
 
-function handleAdminError(error: FastifyError, reply: FastifyReply) {
+function handleAdminError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof InvalidInputError) return sendProblem(reply, 400, error.message, error.fields);
   if (error instanceof NotFoundError) return sendProblem(reply, 404, error.message);
   if (error instanceof ConflictError) return sendProblem(reply, 409, error.message);
   if (error instanceof UnauthorizedError) return sendProblem(reply, 401, error.message);
   if (hasZodFastifySchemaValidationErrors(error)) {
-    return sendProblem(reply, 400, 'The request does not match the schema', fieldProblems(error));
+    return sendProblem(reply, 400, 'The request does not match the schema', fieldProblems(error, request));
   }
   if (isJsonSyntaxError(error)) return sendProblem(reply, 400, 'The body is not valid JSON');
   const status = error.statusCode ?? 500;
@@ -81,7 +89,7 @@ function handleMarketoError(error: FastifyError, request: FastifyRequest, reply:
   if (mapped) return sendMarketoFailure(request, reply, mapped.code, mapped.message);
   if (isJsonSyntaxError(error)) return sendMarketoFailure(request, reply, '609', 'Invalid JSON');
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const { code, message } = marketoValidationError(error);
+    const { code, message } = marketoValidationError(error, request);
     return sendMarketoFailure(request, reply, code, message);
   }
   const status = error.statusCode ?? 500;
@@ -124,7 +132,7 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 
   switch (planeOf(request.url)) {
     case 'admin':
-      return handleAdminError(error, reply);
+      return handleAdminError(error, request, reply);
     case 'identity':
       return handleIdentityError(error, reply);
     case 'marketo':
@@ -132,19 +140,38 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
 }
 
-/** A Marketo path no route (and no stub) answers: 605 for a known path asked with another verb, else 610. */
+/** The response header that marks a 610 as the fake's, not Marketo's: the endpoint is not served here. */
+export const NOT_SERVED_HEADER = 'x-fake-marketo-not-served';
+/** How much of the path the header repeats (the log has all of it). */
+const NOT_SERVED_PATH_MAX = 256;
+
+/**
+ * A Marketo path no route (and no stub) answers: 605 for a known path asked with another verb, else 610. A 610 is
+ * Marketo's body, but the fake says it did not serve the endpoint (issue 23, item 18): a response header, and an
+ * info-level log line with the stub that would answer it.
+ */
 export function answerNotFound(request: FastifyRequest, reply: FastifyReply, marketoRoutes: MarketoRouteTable) {
   const path = request.url.split('?')[0]!;
   // A known path asked with another verb is 605; an unknown path 610 (error-codes.md).
-  const [code, message] =
-    marketoRoutes.methodsFor(path).size > 0
-      ? ['605', 'HTTP Method not supported']
-      : ['610', 'Requested resource not found'];
-  return sendMarketoFailure(request, reply, code, message);
+  if (marketoRoutes.methodsFor(path).size > 0) {
+    return sendMarketoFailure(request, reply, '605', 'HTTP Method not supported');
+  }
+  const shown = path.length > NOT_SERVED_PATH_MAX ? `${path.slice(0, NOT_SERVED_PATH_MAX)}…` : path;
+  reply.header(NOT_SERVED_HEADER, `${request.method} ${shown.replace(/[^\x20-\x7e]/g, '?')}`);
+  const stub = { match: { method: request.method, path }, respond: { body: { success: true, result: [] } } };
+  request.log.info(
+    { method: request.method, path, clientId: request.principal?.service.clientId, marketoCode: '610' },
+    `${request.method} ${path} is not served by fake-marketo (answered 610, as Marketo answers an unknown path); ` +
+      `to answer it, add a stub: POST /admin/stubs ${JSON.stringify(stub)}`,
+  );
+  return sendMarketoFailure(request, reply, '610', 'Requested resource not found');
 }
 
 export function registerErrorHandling(app: FastifyInstance, marketoRoutes: MarketoRouteTable): void {
-  app.setErrorHandler(handleError);
+  // A call to an endpoint the fake does not serve is 610 whatever its body (it is read only for the journal).
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    request.unserved ? answerNotFound(request, reply, marketoRoutes) : handleError(error, request, reply),
+  );
 
   app.setNotFoundHandler((request, reply) => {
     switch (planeOf(request.url)) {

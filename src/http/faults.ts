@@ -1,17 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
-import { faultMessage } from '../domain/faults.js';
-import { sendMarketoFailure } from './envelope.js';
+import { faultMessage, INJECTED_JOB_FAILURE } from '../domain/faults.js';
+import { sendMarketoFailure } from './wire-formats.js';
 
 /**
  * Hook for injected faults (onRequest on the Marketo plane, preHandler on the identity endpoint, whose client id
  * may be in a form body): a matching rule answers with its Marketo error
- * or HTTP status, or delays the call and lets it run. `clientIdOf` says who calls on this plane.
+ * or HTTP status, or delays the call and lets it run, or marks the job the call enqueues to fail. `clientIdOf` says who calls on this plane.
  */
-export function injectFaults(ctx: AppContext, clientIdOf: (request: FastifyRequest) => string | undefined) {
-  const { faults } = ctx.harness;
+export function injectFaults(clientIdOf: (request: FastifyRequest) => string | undefined) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const { faults } = request.ctx.harness;
     if (faults.empty) return;
     const clientId = faults.matchesClientIds ? clientIdOf(request) : undefined;
     const rule = faults.fire(request.method, request.url.split('?')[0]!, clientId);
@@ -22,6 +21,11 @@ export function injectFaults(ctx: AppContext, clientIdOf: (request: FastifyReque
     const asJson = () => reply.serializer((payload) => JSON.stringify(payload));
     if ('delayMs' in respond) {
       await sleep(respond.delayMs);
+      return;
+    }
+    if ('failJob' in respond) {
+      // The call goes on; the route that enqueues a job marks it to fail (src/families/bulk-extract).
+      request.injectedJobFailure = respond.failJob.message ?? INJECTED_JOB_FAILURE;
       return;
     }
     if ('marketoError' in respond) {

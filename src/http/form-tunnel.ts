@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendMarketoFailure } from './envelope.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { FORM_TUNNEL_PREFIX, TUNNEL_HEADER, TUNNELLED_METHODS, UNSUPPORTED_METHOD_PREFIX } from './normalise.js';
-import { wireFormatOf } from './wire-formats.js';
+import { authenticate } from './authenticate.js';
+import { sendMarketoFailure, wireFormatOf } from './wire-formats.js';
 
 type FormBody = Record<string, string | string[] | undefined>;
 
@@ -14,6 +14,21 @@ function appendAll(params: URLSearchParams, body: FormBody, skip: string): void 
     if (key === skip || value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) params.append(key, item);
   }
+}
+
+/**
+ * A form POST to a write that takes JSON: 612 (error-codes.md: "add Content-Type: application/json"), after the token
+ * is checked as for any call (601/602 first), and recorded in the journal as the POST it is, with its client id.
+ */
+function refuseFormWrite(request: FastifyRequest, reply: FastifyReply, path: string): FastifyReply {
+  const unauthenticated = authenticate(request.ctx.config)(request);
+  request.tunnelAnswered = true;
+  if (unauthenticated) return sendMarketoFailure(request, reply, unauthenticated.code, unauthenticated.message);
+  request.log.info(
+    { path, marketoCode: '612' },
+    `a form-encoded POST to ${path}, which takes JSON: 612 (send Content-Type: application/json, or _method=GET for a query)`,
+  );
+  return sendMarketoFailure(request, reply, '612', 'Invalid Content Type');
 }
 
 /** Answers a parsed form POST with the call it stands for, run again through the whole pipeline. */
@@ -32,12 +47,19 @@ export function formBodyNeedsTunnel(body: unknown): boolean {
 }
 
 /**
- * The form tunnel: a form POST is a query when `_method` says so, or when the path has a GET operation and
- * no `_method` is given ("POST /rest/v1/leads.json is a query with a form body"). The body's parameters join
- * the query and the request is dispatched again through the whole pipeline. Asset form POSTs skip it unless their
+ * The form tunnel: a form POST is the query or the delete its `_method` names (in the query or the body), its
+ * parameters joining the query, dispatched again through the whole pipeline. Without `_method` (or with
+ * `_method=POST`), a form POST is a write in the wrong format outside the Asset API: 612 Invalid Content Type, as
+ * Marketo answers a body the operation does not take. Asset form POSTs skip it unless their
  * body needs it (normalise.ts `PostsDirectly`); `redispatch` serves those too.
  */
-export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTable, tunnelSecret: string): Redispatch {
+export function registerFormTunnel(
+  app: FastifyInstance,
+  routes: MarketoRouteTable,
+  tunnelSecret: string,
+  /** The path prefix that addresses the request's subscription (`/123-ABC-456`, or empty): the call stays its own. */
+  subscriptionPrefix: (request: FastifyRequest) => string = () => '',
+): Redispatch {
   /** Answers `request` (a form POST to `rawUrl`, body parsed) with the call it stands for, run again in full. */
   async function redispatch(request: FastifyRequest, reply: FastifyReply, rawUrl: string): Promise<FastifyReply> {
     const queryStart = rawUrl.indexOf('?');
@@ -46,13 +68,22 @@ export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTab
     const body = (request.body ?? {}) as FormBody;
     const declared = params.get('_method')?.toUpperCase() ?? bodyMethod(body);
     if (declared !== undefined && !TUNNELLED_METHODS.has(declared)) {
+      request.tunnelAnswered = true;
       return sendMarketoFailure(request, reply, '605', 'HTTP Method not supported');
     }
     // On the Asset API a form POST is a create or an update (assets.md: bodies are form-encoded); only `_method=GET`
     // makes it a query there. Decision (README): accepted although Adobe says the Asset API stopped taking `_method`
     // in 2020 (node-marketo-rest still sends it), a deliberate leniency.
-    const method =
-      declared ?? (wireFormatOf(path).name !== 'asset' && routes.methodsFor(path).has('GET') ? 'GET' : 'POST');
+    const method = declared ?? 'POST';
+    // Elsewhere a write takes JSON: a form body is a query or a delete only when `_method` says so, else Marketo's
+    // 612 (issue 23, item 15: `curl -d '{"input":[…]}'` sends a form body, which was read as the path's GET, so
+    // Add to List answered success and added nothing).
+    // An operation that takes no body (Enqueue and Cancel Export Job) is that POST whatever the form holds:
+    // node-marketo-rest enqueues with a form body `_method=POST`, which Marketo takes. Its parameters join the query.
+    const bodiless = method === 'POST' && routes.takesNoBody('POST', path);
+    if (method === 'POST' && !bodiless && wireFormatOf(path).name !== 'asset') {
+      return refuseFormWrite(request, reply, path);
+    }
     params.delete('_method');
 
     const headers: Record<string, string> = {};
@@ -62,7 +93,7 @@ export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTab
     headers[TUNNEL_HEADER] = tunnelSecret;
 
     let payload: string | undefined;
-    if (method === 'POST') {
+    if (method === 'POST' && !bodiless) {
       const form = new URLSearchParams();
       appendAll(form, body, '_method');
       payload = form.toString();
@@ -73,7 +104,7 @@ export function registerFormTunnel(app: FastifyInstance, routes: MarketoRouteTab
     const query = params.toString();
     const inner = await app.inject({
       method: method as 'GET',
-      url: query ? `${path}?${query}` : path,
+      url: `${subscriptionPrefix(request)}${path}${query ? `?${query}` : ''}`,
       headers,
       ...(payload !== undefined ? { payload } : {}),
     });

@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import type { AppContext } from '../context.js';
 import { redactUrl } from '../domain/journal.js';
 import { identityClientId } from './faults.js';
 import { FORM_TUNNEL_PREFIX } from './normalise.js';
@@ -19,20 +18,17 @@ function bodyText(body: unknown): string | undefined {
   }
 }
 
-/** Part of the onRequest hook: remembers when (on the instance's clock) a request arrived. */
-export function stampRequest(ctx: AppContext) {
-  return (request: FastifyRequest): void => {
-    request.receivedAt = ctx.clock.now();
-  };
+/** Part of the onRequest hook, once `request.ctx` is set: remembers when (on its subscription's clock) a request arrived. */
+export function stampRequest(request: FastifyRequest): void {
+  request.receivedAt = request.ctx.clock.now();
 }
 
 /**
  * One journal entry per identity and Marketo-plane request (the form tunnel's outer request is recorded as the
- * request it dispatches), and the daily usage and error counts behind /stats. Use `onResponse` and
+ * request it dispatches), with its body as received (`preValidation`), and the daily usage and error counts behind /stats. Use `onResponse` and
  * `onRequestAbort`; a request is recorded once, an aborted one with status 499.
  */
-export function recordRequest(ctx: AppContext) {
-  const { journal, usage } = ctx.harness;
+export function recordRequest() {
   const record = (request: FastifyRequest, status: number, durationMs: number): void => {
     // Every request at debug; at info only denials and failures are logged (the journal keeps every call).
     if (logsEveryRequest(request)) {
@@ -42,15 +38,18 @@ export function recordRequest(ctx: AppContext) {
       );
     }
     const plane = planeOf(request.url);
-    if (plane === 'admin' || request.url.startsWith(FORM_TUNNEL_PREFIX) || request.redispatched) return;
+    const tunnelled = request.url.startsWith(FORM_TUNNEL_PREFIX);
+    if (plane === 'admin' || (tunnelled && !request.tunnelAnswered) || request.redispatched) return;
     const at = request.receivedAt;
     if (at === undefined) return;
     request.receivedAt = undefined;
+    // A stamped request was addressed to a subscription: its journal and usage counts are that subscription's.
+    const { journal, usage } = request.ctx.harness;
     const principal = request.principal;
     const clientId = principal?.service.clientId ?? (plane === 'identity' ? identityClientId(request) : undefined);
     journal.record({
       atMs: at,
-      url: request.url,
+      url: tunnelled ? request.url.slice(FORM_TUNNEL_PREFIX.length) : request.url,
       method: request.method,
       status,
       marketoCode: request.marketoCode,
@@ -60,13 +59,21 @@ export function recordRequest(ctx: AppContext) {
       faultId: request.faultId || undefined,
       stubId: request.stubId,
       outcomes: request.outcomes,
-      // As text now (a handler's objects may change later); parsed and redacted only when the journal is read.
-      bodyText: bodyText(request.body),
+      // As received (not as validated), as text now (a handler's objects may change later); parsed and redacted
+      // only when the journal is read.
+      // A multipart form is read after the root's preValidation (by the plane's parser or a route's own): its body
+      // as read then.
+      bodyText: bodyText(request.receivedBody ?? request.body),
       durationMs: Math.round(durationMs * 100) / 100,
     });
     if (plane === 'marketo' && principal) usage.record(at, principal.user.email, request.marketoCode);
   };
   return {
+    /** Root preValidation (it runs before every route's own): keeps the body as parsed, before validation. */
+    preValidation: (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      request.receivedBody = request.body;
+      done();
+    },
     onResponse: (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
       record(request, reply.statusCode, reply.elapsedTime);
       done();

@@ -3,6 +3,8 @@ import { isMarketoPath } from './marketo-routes.js';
 
 /**
  * Request normalisation, before routing:
+ * - a leading Munchkin id (`/123-ABC-456/rest/…`) names the subscription the call is for: it is removed
+ *   (src/subscriptions.ts);
  * - percent-escaped unreserved characters are decoded (`/%61dmin` is `/admin`, RFC 3986 §6.2.2.2), so every
  *   check on the path sees the path the router will match;
  * - on the Marketo plane, `/rest/../bulk/v1/...` and `//` resolve to their plain path (clients such as
@@ -53,11 +55,18 @@ export type PostsDirectly = (path: string) => boolean;
 /** The form POSTs the rewriter sent straight to their route: their gate waits for the body. */
 export const directFormPosts = new WeakSet<IncomingMessage>();
 
-export function createUrlRewriter(tunnelSecret: string, postsDirectly: PostsDirectly = () => false) {
+/** The path without the subscription it names (src/subscriptions.ts), the request remembered as that one's. */
+export type SubscriptionPath = (request: IncomingMessage, path: string) => string;
+
+export function createUrlRewriter(
+  tunnelSecret: string,
+  postsDirectly: PostsDirectly = () => false,
+  subscriptionPath: SubscriptionPath = (_request, path) => path,
+) {
   return (request: IncomingMessage): string => {
     const url = request.url ?? '/';
     const queryStart = url.indexOf('?');
-    const rawPath = decodeUnreserved(queryStart < 0 ? url : url.slice(0, queryStart));
+    const rawPath = subscriptionPath(request, decodeUnreserved(queryStart < 0 ? url : url.slice(0, queryStart)));
     const query = queryStart < 0 ? '' : url.slice(queryStart);
     if (!isMarketoPath(rawPath)) return rawPath + query;
     const path = normalisePath(rawPath);

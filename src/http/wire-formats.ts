@@ -92,6 +92,11 @@ export function wireFormatOf(url: string): WireFormat {
   return LEAD_DATABASE;
 }
 
+/** Answers a response-level Marketo error in the wire format of the request's path. */
+export function sendMarketoFailure(request: FastifyRequest, reply: FastifyReply, code: string, message: string) {
+  return wireFormatOf(request.url).fail(request, reply, code, message);
+}
+
 /**
  * The API whose calls an Access Admin permission may also unlock (src/domain/permissions.ts): the User Management API
  * needs Access Users; every other path counts Access API permissions only.

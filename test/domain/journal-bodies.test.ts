@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ENTRY_QUERY_MAX_BYTES, Journal, type JournalRecord } from '../../src/domain/journal.js';
+import { ENTRY_QUERY_MAX_BYTES, Journal } from '../../src/domain/journal.js';
+import { journalRecord } from '../support/journal.js';
 
-function record(url: string, bodyText: string | undefined): JournalRecord {
-  return {
-    atMs: 0,
-    url,
-    method: 'POST',
-    status: 200,
-    marketoCode: undefined,
-    clientId: undefined,
-    userId: undefined,
-    decision: undefined,
-    faultId: undefined,
-    stubId: undefined,
-    outcomes: undefined,
-    durationMs: 1,
-    bodyText,
-  };
-}
+const record = journalRecord;
 
 describe('request bodies in the journal (issue 17)', () => {
   it('count against JOURNAL_MAX_BYTES: big bodies push the oldest entries out', () => {

@@ -562,7 +562,7 @@ const BAD_SEEDS: { name: string; seed: SeedInput; path: string; message: string 
     name: 'a custom field of an unknown type',
     seed: { ...base(), leadFields: [{ name: 'tier', displayName: 'Tier', dataType: 'text' as 'string' }] },
     path: 'leadFields[0].dataType',
-    message: 'Invalid option',
+    message: 'must be one of',
   },
   {
     name: 'a lead in an unknown partition',

@@ -356,7 +356,7 @@ describe('jobs on the clock', () => {
     const job = { family: 'tallies', kind: 'tally', state: 'Queued', payload: { lines: 1 } };
     for (const [bad, path, message] of [
       [{ kind: 'tallyho' }, 'jobs[0].kind', 'no registered family "tallies" declares a job kind "tallyho"'],
-      [{ payload: { lines: 0 } }, 'jobs[0].payload.lines', 'Too small: expected number to be >=1'],
+      [{ payload: { lines: 0 } }, 'jobs[0].payload.lines', 'must be at least 1'],
       [{ owner: 'carl@example.com' }, 'jobs[0].owner', 'no user with email "carl@example.com"'],
     ] as const) {
       await expect(instance({ seed: { ...SEED, jobs: [{ ...job, ...bad }] } })).rejects.toMatchObject({

@@ -711,10 +711,59 @@ describe('seed and snapshot parts', () => {
       [{ gadgets: [{ serial: 'X', colour: 'red' }] }, 'gadgets[0].colour'],
       [{ gadgets: [{ name: 'no serial' }] }, 'gadgets[0].serial'],
       [{ gadgets: [{ serial: 'X', partition: 'Nowhere' }] }, 'gadgets[0].partition'],
+      // Marketo's ids are int32 (record-ids.ts): later ids stay exact.
+      [{ gadgets: [{ id: 2 ** 31, serial: 'X' }] }, 'gadgets[0].id: must be a positive integer, at most 2147483647'],
       [{ gadgets: [{ serial: 'X' }, { serial: 'x' }] }, 'gadgets[1]'],
       [{ bolts: [{ maker: 'M', size: 1, gadget: 'none' }] }, 'bolts[0]'],
     ] as const) {
       await expect(seeded(document), path).rejects.toThrow(path);
     }
+  });
+});
+
+describe('ids: decimal integers only (src/domain/record-ids.ts, issue 23 item 11)', () => {
+  it('"0x1", "1e0", "1.0" and true name no record in a query, a sync by idField or a delete, and change nothing', async () => {
+    const created = await marketo('POST', '/rest/v1/gadgets.json', writer, {
+      input: [{ serial: 'ID-1', name: 'Exact', weight: 1 }],
+    });
+    const id = created.result[0].id as number;
+    expect(id).toBeGreaterThan(0);
+    for (const bad of ['0x1', '1e0', '1.0', 'true']) {
+      const query = await marketo(
+        'GET',
+        `/rest/v1/gadgets.json?filterType=id&filterValues=${encodeURIComponent(bad)}`,
+        writer,
+      );
+      expect(query, bad).toMatchObject({ success: false, errors: [{ code: '1003' }] });
+    }
+    const before = (await call(app, 'GET', '/admin/snapshot')).json().gadgets;
+    const hexId = `0x${id.toString(16)}`;
+    const sync = await marketo('POST', '/rest/v1/gadgets.json', writer, {
+      action: 'updateOnly',
+      dedupeBy: 'idField',
+      input: [
+        { id: hexId, name: 'Hex' },
+        { id: true, name: 'Bool' },
+        { serial: 'ID-1', weight: '0x10' },
+      ],
+    });
+    expect(sync.result.map((row: { reasons?: { code: string }[] }) => row.reasons?.[0]?.code)).toEqual([
+      '1003',
+      '1003',
+      '1003',
+    ]);
+    const deleted = await marketo('POST', '/rest/v1/gadgets/delete.json', writer, {
+      deleteBy: 'idField',
+      input: [{ id: hexId }, { id: `${id}e0` }],
+    });
+    expect(deleted.result.map((row: { status: string }) => row.status)).toEqual(['skipped', 'skipped']);
+    expect((await call(app, 'GET', '/admin/snapshot')).json().gadgets).toEqual(before);
+    // Decimal digits still name the record.
+    const byDigits = await marketo(
+      'GET',
+      `/rest/v1/gadgets.json?filterType=id&filterValues=${id}&fields=weight`,
+      writer,
+    );
+    expect(byDigits.result).toEqual([{ seq: 0, id, weight: 1 }]);
   });
 });

@@ -1,10 +1,7 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
-import { frozenClock } from '../../src/clock.js';
-import { testConfig } from '../../src/config.js';
-import { accessToken, call, newInstance, provisionService } from '../helpers.js';
+import { accessToken, call, newInstance, newLoggedInstance, provisionService } from '../helpers.js';
 import { bearer, REQUEST_ID } from '../support/subscription.js';
 
 /** Inputs a second read of the code found dangerous: each must get its plane's answer, never a crash or a 500. */
@@ -133,12 +130,7 @@ describe('percent-encoded paths', () => {
 
 describe('secrets, journal and limits', () => {
   it('never logs a secret sent under a percent-encoded parameter name', async () => {
-    const lines: string[] = [];
-    const app = await buildApp({
-      config: testConfig({ LOG_LEVEL: 'info' }),
-      clock: frozenClock(),
-      logStream: { write: (line) => lines.push(line) },
-    });
+    const { app, lines } = await newLoggedInstance();
     apps.push(app);
     const service = await provisionService(app, { permissions: ['read-only-lead'] });
     const response = await call(

@@ -8,7 +8,7 @@ import { testConfig } from '../../src/config.js';
 import { FAMILIES } from '../../src/families.js';
 import { defineFamily } from '../../src/family.js';
 import type { PermissionKey } from '../../src/domain/permissions.js';
-import { accessToken, call, journalEntries, newInstance, provisionService } from '../helpers.js';
+import { accessToken, call, journalEntries, newInstance, newLoggedInstance, provisionService } from '../helpers.js';
 import { bearer, buildSubscription, REQUEST_ID, seedLeads } from '../support/subscription.js';
 
 const apps: { close(): Promise<unknown> }[] = [];
@@ -70,12 +70,7 @@ describe('permission evaluation on the Marketo plane', () => {
   });
 
   it('logs each denial with the permission needed, the workspaces and what the user holds', async () => {
-    const lines: string[] = [];
-    const app = await buildApp({
-      config: testConfig({ LOG_LEVEL: 'info' }),
-      clock: frozenClock(),
-      logStream: { write: (line) => lines.push(line) },
-    });
+    const { app, lines } = await newLoggedInstance();
     apps.push(app);
     const service = await provisionService(app, { permissions: ['read-only-company'], workspaceIds: [1] });
     const token = await accessToken(app, service);
@@ -188,6 +183,23 @@ describe('authentication', () => {
     expect(
       (await call(app, 'GET', '/rest/v1/leads/partitions.json', undefined, bearer(token))).json().errors[0].code,
     ).toBe('601');
+  });
+
+  it('says in the log why a valid ?access_token= is 601 under ACCESS_TOKEN_QUERY=reject (issue 23, item 19)', async () => {
+    const { app, lines } = await newLoggedInstance();
+    apps.push(app);
+    const service = await provisionService(app, { permissions: ['read-only-lead'] });
+    const token = await accessToken(app, service);
+    const answer = await call(app, 'GET', `/rest/v1/leads/partitions.json?access_token=${encodeURIComponent(token)}`);
+    expect(answer.json().errors).toEqual([{ code: '601', message: 'Access token invalid' }]);
+    const [line] = lines.map((text) => JSON.parse(text)).filter((entry) => /access_token= ignored/.test(entry.msg));
+    expect(line).toMatchObject({ level: 30, path: '/rest/v1/leads/partitions.json', marketoCode: '601' });
+    expect(line.msg).toContain('ACCESS_TOKEN_QUERY=reject');
+    expect(lines.join('\n')).not.toContain(token);
+    // A call without any token is not one that needs explaining.
+    const before = lines.length;
+    await call(app, 'GET', '/rest/v1/leads/partitions.json');
+    expect(lines.slice(before).join('\n')).not.toContain('access_token= ignored');
   });
 
   it('rejects ?access_token= by default (removed by Marketo on 2026-08-31) and accepts it when configured', async () => {
@@ -328,11 +340,19 @@ const SPEC_PATH = fileURLToPath(new URL('../../../shared/marketo-specs/swagger-m
 /** Adobe's "Required Permissions:" text, normalised to catalog display names. */
 function specPermissions(description: string): string[] {
   const text = /Required Permissions:\s*([^\n<]*)/.exec(description)?.[1] ?? '';
-  return text
-    .split(/,| or /)
-    .map((name) => name.trim().replace(/^Read-Only Asset$/, 'Read-Only Assets'))
-    .filter((name) => name !== '' && name !== 'None')
-    .sort();
+  return (
+    text
+      .split(/,| or /)
+      // Adobe's spelling slips: "Read-Only Asset", and "Read-Write Named Opportunity" on the opportunity operations.
+      .map((name) =>
+        name
+          .trim()
+          .replace(/^Read-Only Asset$/, 'Read-Only Assets')
+          .replace(/^Read-Write Named Opportunity$/, 'Read-Write Opportunity'),
+      )
+      .filter((name) => name !== '' && name !== 'None')
+      .sort()
+  );
 }
 
 describe.skipIf(!existsSync(SPEC_PATH))("x-marketo-permissions matches Adobe's specs", () => {

@@ -217,7 +217,8 @@ describe('3. a sync whose upload spans POST /admin/reset', () => {
 });
 
 describe('4. the journal is bounded in bytes', () => {
-  const bigForm = (n: number) => `filterType=email&filterValues=${'a'.repeat(1_000_000)}${n}`;
+  // A long query sent as a form body, tunnelled by its `_method=GET` (without it, 612: issue 23, item 15).
+  const bigForm = (n: number) => `_method=GET&filterType=email&filterValues=${'a'.repeat(1_000_000)}${n}`;
 
   it('an entry keeps at most 64 KiB of query, says truncated, and the journal holds at most JOURNAL_MAX_BYTES', async () => {
     const { app } = await instance({ JOURNAL_MAX_BYTES: 1024 * 1024 });

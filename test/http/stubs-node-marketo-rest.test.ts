@@ -86,15 +86,15 @@ describe('stubbed static lists through node-marketo-rest', () => {
 
   it('reset removes stubs added since and restores the seed’s; the snapshot lists them', async () => {
     fake.stub({ id: 'extra', match: { path: '/rest/v1/programs.json' }, respond: { body: {} } });
-    const before = (await fake.app.inject({ method: 'GET', url: '/admin/snapshot' })).json();
+    const before = (await fake.inject({ method: 'GET', url: '/admin/snapshot' })).json();
     expect(before.stubs.map((stub: { id: string }) => stub.id)).toEqual(['lists', 'extra']);
     await fake.reset();
-    const after = (await fake.app.inject({ method: 'GET', url: '/admin/stubs' })).json();
+    const after = (await fake.inject({ method: 'GET', url: '/admin/stubs' })).json();
     expect(after.items).toMatchObject([{ id: 'lists', source: 'seed', hits: 0 }]);
     // A snapshot with its stubs starts an instance that answers the same.
     const restored = await startFakeMarketo({ seed: before });
     try {
-      const ids = (await restored.app.inject({ method: 'GET', url: '/admin/stubs' })).json().items;
+      const ids = (await restored.inject({ method: 'GET', url: '/admin/stubs' })).json().items;
       expect(ids.map((stub: { id: string }) => stub.id)).toEqual(['extra', 'lists']);
     } finally {
       await restored.close();
@@ -107,6 +107,10 @@ describe('stubs in a seed', () => {
     await expect(
       startFakeMarketo({ seed: { stubs: [{ match: { path: '/rest/x' }, respond: { status: 700 } }] } }),
     ).rejects.toThrow(/stubs\[0\]\.respond\.status/);
+    // A header value Node cannot send (issue 23, item 9).
+    await expect(
+      startFakeMarketo({ seed: { stubs: [{ match: { path: '/rest/x' }, respond: { headers: { x: 'ab\u2028' } } }] } }),
+    ).rejects.toThrow(/stubs\[0\]\.respond\.headers\.x/);
     const twice = { id: 'a', match: { path: '/rest/x' }, respond: {} };
     await expect(startFakeMarketo({ seed: { stubs: [twice, twice] } })).rejects.toThrow(
       /stubs\[1\]\.id: id a is taken/,

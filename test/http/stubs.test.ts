@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { buildApp } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
 import {
@@ -10,6 +12,7 @@ import {
   failingPaths,
   makeTempDir,
   newInstance,
+  newLoggedInstance,
   provisionService,
   type Provisioned,
 } from '../helpers.js';
@@ -31,6 +34,64 @@ beforeEach(async () => {
   ({ app } = await newInstance());
   service = await provisionService(app, { permissions: ['read-write-lead'] });
   token = await accessToken(app, service);
+});
+
+// Issue 23, item 18: an endpoint the fake does not serve answered Marketo's 610 and nothing said it was the fake's;
+// the journal had neither its body nor its client id.
+describe('an endpoint the fake does not serve', () => {
+  it('keeps the 610 body, says so in a header and an info log line with the stub to add, and journals body and client', async () => {
+    const { app: logged, lines } = await newLoggedInstance();
+    try {
+      const caller = await provisionService(logged, { permissions: ['read-write-lead'] });
+      const headers = { authorization: `Bearer ${await accessToken(logged, caller)}` };
+      const sent = { input: [{ name: 'Acme', client_secret: 'hidden' }] };
+      const answer = await call(logged, 'POST', '/rest/v1/gizmos.json?dedupeBy=name', sent, headers);
+      expect(answer.statusCode).toBe(200);
+      expect(answer.json()).toEqual({
+        requestId: expect.any(String),
+        success: false,
+        errors: [{ code: '610', message: 'Requested resource not found' }],
+      });
+      expect(answer.headers['x-fake-marketo-not-served']).toBe('POST /rest/v1/gizmos.json');
+      const [entry] = (await call(logged, 'GET', '/admin/requests?limit=1')).json().items;
+      expect(entry).toMatchObject({
+        method: 'POST',
+        path: '/rest/v1/gizmos.json',
+        marketoCode: '610',
+        clientId: caller.clientId,
+        body: { input: [{ name: 'Acme', client_secret: '[redacted]' }] },
+      });
+      const line = lines.map((text) => JSON.parse(text)).find((item) => /not served by fake-marketo/.test(item.msg));
+      expect(line).toMatchObject({ level: 30, path: '/rest/v1/gizmos.json', clientId: caller.clientId });
+      // The stub it names answers the call once added.
+      const stub = JSON.parse(/add a stub: POST \/admin\/stubs (.*)$/.exec(line.msg)![1]!);
+      expect((await call(logged, 'POST', '/admin/stubs', stub)).statusCode).toBe(201);
+      const stubbed = await call(logged, 'POST', '/rest/v1/gizmos.json?dedupeBy=name', sent, headers);
+      expect(stubbed.json()).toEqual({ success: true, result: [] });
+      expect(lines.join('\n')).not.toContain('hidden');
+    } finally {
+      await logged.close();
+    }
+  });
+
+  it('is 610 without a token or with a body it cannot parse; a known path with another verb stays 605, unmarked', async () => {
+    expect((await call(app, 'GET', '/rest/v1/nope.json')).json().errors[0].code).toBe('610');
+    const badJson = await app.inject({
+      method: 'POST',
+      url: '/rest/v1/nope.json',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      payload: '{"input":',
+    });
+    expect(badJson.json().errors).toEqual([{ code: '610', message: 'Requested resource not found' }]);
+    expect(badJson.headers['x-fake-marketo-not-served']).toBe('POST /rest/v1/nope.json');
+    const text = await call(app, 'POST', '/bulk/v1/nope.json', 'a,b', { ...auth(), 'content-type': 'text/csv' });
+    expect(text.json().errors[0].code).toBe('610');
+    const wrongVerb = await call(app, 'PUT', '/rest/v1/leads.json', undefined, auth());
+    expect(wrongVerb.json().errors[0].code).toBe('605');
+    expect(wrongVerb.headers['x-fake-marketo-not-served']).toBeUndefined();
+    const [anonymous] = (await call(app, 'GET', '/admin/requests?path=/rest/v1/nope.json&method=GET')).json().items;
+    expect(anonymous.clientId).toBeUndefined();
+  });
 });
 
 describe('stubs on an unknown path', () => {
@@ -92,20 +153,17 @@ describe('stubs on an unknown path', () => {
       },
       respond: { body: { which: 'other client' } },
     });
-    const post = (body: unknown, url = '/rest/v1/gizmoList/12/gizmos.json') =>
-      call(app, 'POST', url, body, auth());
+    const post = (body: unknown, url = '/rest/v1/gizmoList/12/gizmos.json') => call(app, 'POST', url, body, auth());
     expect((await post({ input: [{ id: 7 }] })).json()).toEqual({ which: 'lead 7' });
     expect((await post({ input: [{ id: 8 }] })).json()).toEqual({ which: 'any' });
-    expect(
-      (await post({ input: [{ id: 7 }] }, '/rest/v1/gizmoList/12/gizmos.json?batchSize=5')).json(),
-    ).toEqual({
+    expect((await post({ input: [{ id: 7 }] }, '/rest/v1/gizmoList/12/gizmos.json?batchSize=5')).json()).toEqual({
       which: 'lead 7',
     });
-    expect(
-      (await call(app, 'GET', '/rest/v1/gizmoList/12/gizmos.json?batchSize=5', undefined, auth())).json(),
-    ).toEqual({
-      which: 'any',
-    });
+    expect((await call(app, 'GET', '/rest/v1/gizmoList/12/gizmos.json?batchSize=5', undefined, auth())).json()).toEqual(
+      {
+        which: 'any',
+      },
+    );
   });
 
   it('answers a text body with its status and headers (a bulk export file)', async () => {
@@ -235,6 +293,47 @@ describe('stubs on a real route, faults and sequences', () => {
     expect(real.json().result.length).toBeGreaterThan(0);
   });
 
+  it('a stub that needs no token, run out while a fault delayed the call: the real route answers as without it (601)', async () => {
+    await addStub({
+      match: { path: '/rest/v1/leads/describe.json' },
+      responses: [{ body: { first: true } }],
+      whenDone: 'fall-through',
+      authenticate: false,
+    });
+    await call(app, 'POST', '/admin/faults', {
+      match: { path: '/rest/v1/leads/describe.json' },
+      respond: { delayMs: 50 },
+    });
+    // Both calls choose the stub before the delay; the first one after it takes its only answer.
+    const answers = await Promise.all([1, 2].map(() => call(app, 'GET', '/rest/v1/leads/describe.json')));
+    expect(answers.map((answer) => answer.json())).toEqual([
+      { first: true },
+      expect.objectContaining({ success: false, errors: [{ code: '601', message: 'Access token invalid' }] }),
+    ]);
+  });
+
+  it('logs a denial by a stub’s own permissions once per caller, as a route’s (a retrying client does not flood it)', async () => {
+    const { app: logged, lines } = await newLoggedInstance();
+    try {
+      app = logged;
+      token = await accessToken(app, await provisionService(app, { permissions: ['read-only-assets'] }));
+      await addStub({
+        match: { path: '/rest/v1/gizmoLists.json' },
+        respond: { body: LISTS },
+        permissions: ['read-only-lead'],
+      });
+      for (let i = 0; i < 3; i++) {
+        const denied = await call(app, 'GET', '/rest/v1/gizmoLists.json', undefined, auth());
+        expect(denied.json()).toMatchObject({ success: false, errors: [{ code: '603' }] });
+      }
+      const denials = lines.filter((line) => (JSON.parse(line) as { msg: string }).msg.startsWith('access denied'));
+      expect(denials).toHaveLength(1);
+      expect(denials[0]).toContain('needs Read-Only Lead in at least one workspace');
+    } finally {
+      await logged.close();
+    }
+  });
+
   it('holds and releases the concurrency slot on a stubbed unknown path', async () => {
     await call(app, 'PUT', '/admin/limits', { enabled: true, concurrency: 1 });
     await addStub({ match: { path: '/rest/v1/gizmoLists.json' }, respond: { body: LISTS } });
@@ -264,6 +363,25 @@ describe('/admin/stubs input', () => {
       'body.respond.headers.Content-Length',
     ],
     ['status', { match: { path: '/rest/x' }, respond: { status: 99 } }, 'body.respond.status'],
+    // Node refuses to send these (ERR_INVALID_CHAR): every matching call answered 500 (issue 23, item 9).
+    [
+      'non-Latin-1 header value',
+      { match: { path: '/rest/x' }, respond: { headers: { x: 'Ω' } } },
+      'body.respond.headers.x',
+    ],
+    [
+      'control character',
+      { match: { path: '/rest/x' }, respond: { headers: { x: 'a\u0001' } } },
+      'body.respond.headers.x',
+    ],
+    ['DEL', { match: { path: '/rest/x' }, respond: { headers: { x: '\u007f' } } }, 'body.respond.headers.x'],
+    [
+      'bad header in a sequence',
+      { match: { path: '/rest/x' }, responses: [{}, { headers: { x: '😀' } }] },
+      'body.responses.1.headers.x',
+    ],
+    ['a glob of more than 16 segments', { match: { path: `/rest${'/*'.repeat(16)}` }, respond: {} }, 'body.match.path'],
+    ['a glob too long', { match: { path: `/rest/${'a'.repeat(500)}` }, respond: {} }, 'body.match.path'],
     ['whenDone alone', { match: { path: '/rest/x' }, respond: {}, whenDone: 'fall-through' }, 'body.whenDone'],
     [
       'no auth but permissions',
@@ -275,6 +393,13 @@ describe('/admin/stubs input', () => {
     const problem = expectProblem(await call(app, 'POST', '/admin/stubs', body), 400);
     expect(failingPaths(problem).join(' ')).toContain(path);
     expect((await call(app, 'GET', '/admin/stubs')).json().items).toEqual([]);
+  });
+
+  it('takes header values Node can send: Latin-1 text and tabs', async () => {
+    await addStub({ match: { path: '/rest/x' }, respond: { headers: { 'x-latin': 'café\tñ' }, body: {} } });
+    const response = await call(app, 'GET', '/rest/x', undefined, auth());
+    expect(response.statusCode).toBe(200);
+    expect(Buffer.from(response.headers['x-latin'] as string, 'latin1').toString('latin1')).toBe('café\tñ');
   });
 
   it('refuses a body too deep, bad JSON and a taken id with 400', async () => {
@@ -308,13 +433,7 @@ describe('the journal for verification', () => {
       match: { method: 'POST', path: '/rest/v1/gizmoList/*/gizmos.json' },
       respond: { body: { requestId: 'a#1', success: false, errors: [{ code: '1004', message: 'Lead not found' }] } },
     });
-    await call(
-      app,
-      'POST',
-      '/rest/v1/gizmoList/12/gizmos.json',
-      { input: [{ id: 7 }], access_token: 'leak' },
-      auth(),
-    );
+    await call(app, 'POST', '/rest/v1/gizmoList/12/gizmos.json', { input: [{ id: 7 }], access_token: 'leak' }, auth());
     await call(app, 'GET', '/rest/v1/leads/describe.json', undefined, auth());
     const filtered = async (query: string) =>
       (await call(app, 'GET', `/admin/requests?${query}`)).json().items as Record<string, unknown>[];
@@ -345,6 +464,45 @@ describe('the journal for verification', () => {
     expect(identity!.body).toMatchObject({ client_secret: '[redacted]' });
   });
 
+  // Issue 23, item 7: routed calls were recorded as validated (defaults added, unknown fields dropped, values
+  // coerced), stubbed ones as sent, so `verify` saw two different things.
+  it('records the body as received, routed or stubbed alike', async () => {
+    const sent = {
+      input: [{ email: 'raw@example.com', id: undefined, score: '12', notAField: { nested: [1, 'two'] } }],
+      extra: true,
+    };
+    const asSent = JSON.parse(JSON.stringify(sent));
+    await addStub({ match: { method: 'POST', path: '/rest/v1/namedAccounts.json' }, respond: { body: {} } });
+    await call(app, 'POST', '/rest/v1/namedAccounts.json', sent, auth());
+    await call(app, 'POST', '/rest/v1/leads.json', sent, auth());
+    await call(
+      app,
+      'POST',
+      '/rest/v1/leads.json',
+      { action: 'createOnly', lookupField: 'email', input: [{ email: 'n@example.com', numberOfEmployees: '5' }] },
+      auth(),
+    );
+    // A form body, on a route that validates it (an Asset API create).
+    await app.inject({
+      method: 'POST',
+      url: '/rest/asset/v1/folders.json',
+      headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'name=Raw&parent=%7B%22id%22%3A1%2C%22type%22%3A%22Folder%22%7D&unknown=1',
+    });
+    const [form, typed, routed, stubbed] = (await call(app, 'GET', '/admin/requests?limit=4')).json().items;
+    expect(stubbed).toMatchObject({ path: '/rest/v1/namedAccounts.json', body: asSent });
+    expect(routed).toMatchObject({ path: '/rest/v1/leads.json', body: asSent });
+    expect(typed.body).toEqual({
+      action: 'createOnly',
+      lookupField: 'email',
+      input: [{ email: 'n@example.com', numberOfEmployees: '5' }],
+    });
+    expect(form).toMatchObject({
+      path: '/rest/asset/v1/folders.json',
+      body: { name: 'Raw', parent: '{"id":1,"type":"Folder"}', unknown: '1' },
+    });
+  });
+
   it('counts the per-record outcomes of an answer, stubbed or real', async () => {
     await addStub({
       match: { method: 'POST', path: '/rest/v1/gizmoList/*/gizmos.json' },
@@ -360,13 +518,7 @@ describe('the journal for verification', () => {
         },
       },
     });
-    await call(
-      app,
-      'POST',
-      '/rest/v1/gizmoList/12/gizmos.json',
-      { input: [{ id: 1 }, { id: 2 }, { id: 3 }] },
-      auth(),
-    );
+    await call(app, 'POST', '/rest/v1/gizmoList/12/gizmos.json', { input: [{ id: 1 }, { id: 2 }, { id: 3 }] }, auth());
     const sync = await call(
       app,
       'POST',
@@ -407,6 +559,39 @@ describe('the journal for verification', () => {
     expect(typeof entry.body).toBe('string');
     expect(Buffer.byteLength(entry.body)).toBeLessThanOrEqual(64 * 1024);
     expect(entry.body.startsWith('{"input":[{"id":7}]')).toBe(true);
+  });
+});
+
+describe("README's stubs section", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('#### Stubs'), readme.indexOf('\n### ', readme.indexOf('#### Stubs')));
+
+  // It said static lists and programs were not implemented, and stubbed GET /rest/v1/lists.json (issue 23, item 19).
+  it('stubs, in its examples, paths the fake does not serve', async () => {
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const { stubs } = parseYaml(yaml) as { stubs: unknown[] };
+    expect(stubs.length).toBeGreaterThan(0);
+    for (const stub of stubs) expect((await addStub(stub)).shadows).toEqual([]);
+    const code = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    const [, method, path] = /match: \{ method: '(\w+)', path: '([^']+)' \}/.exec(code)!;
+    const [, verifiedPath] = /fake\.verify\(\{ method: '\w+', path: '([^']+)' \}/.exec(code)!;
+    expect((await addStub({ match: { method, path }, respond: { body: {} } })).shadows).toEqual([]);
+    // The call the code example verifies, as a client sends it (an Asset API form body), and the body it shows.
+    const shown = JSON.parse(
+      /call\.body; \/\/ (.*)/
+        .exec(code)![1]!
+        .replace(/(\w+):/g, '"$1":')
+        .replace(/'/g, '"'),
+    ) as Record<string, string>;
+    const sent = await app.inject({
+      method: 'POST',
+      url: verifiedPath!,
+      headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(shown).toString(),
+    });
+    expect(sent.statusCode).toBe(200);
+    const [entry] = (await call(app, 'GET', `/admin/requests?path=${verifiedPath}`)).json().items;
+    expect(entry.body).toEqual(shown);
   });
 });
 

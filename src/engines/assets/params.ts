@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { plainMessage, valueAt } from '../../domain/validation-wording.js';
 import { requestIdValue } from '../../domain/record-ids.js';
 import { z } from 'zod';
 import { MarketoError } from '../../domain/errors.js';
@@ -65,10 +66,12 @@ export function writeParams<T extends z.ZodType>(schema: T, request: FastifyRequ
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const name = String(issue.path[0] ?? 'request');
-  if (issue.code === 'invalid_type' && merged[name] === undefined) {
+  // A parameter not given at all "cannot be blank", whatever its schema would have checked next.
+  if (merged[name] === undefined) {
     throw new MarketoError('701', marketoMessage('701', name));
   }
-  throw new MarketoError('1003', `Invalid value for ${issue.path.join('.') || name}: ${issue.message}`);
+  const plain = plainMessage(issue.message, valueAt(merged, issue.path));
+  throw new MarketoError('1003', `Invalid value for ${issue.path.join('.') || name}: ${plain}`);
 }
 
 /** Documents a write's form parameters; the handler reads them from the body and the query (writeParams). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainMessage, valueAt } from '../../domain/validation-wording.js';
 import { formatPath } from '../../domain/seed.js';
 import { defineFamily } from '../../family.js';
 import type { FamilyInstance } from '../../storage/subscription.js';
@@ -52,7 +53,10 @@ export function jobsSeedPart(runner: JobRunner): FamilyInstance {
           const parsed = kind!.payload.safeParse(item.payload);
           if (!parsed.success) {
             const issue = parsed.error.issues[0]!;
-            fail(`[${i}].${formatPath(['payload', ...issue.path])}`, issue.message);
+            fail(
+              `[${i}].${formatPath(['payload', ...issue.path])}`,
+              plainMessage(issue.message, valueAt(item.payload, issue.path)),
+            );
           }
           let ownerId: number | null = null;
           if (item.owner !== undefined) {

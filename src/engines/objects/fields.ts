@@ -1,4 +1,5 @@
 import { formatDatetime } from '../../domain/datetime.js';
+import { decimalId } from '../../domain/record-ids.js';
 
 /**
  * Fields of Marketo's object APIs (leads, companies, opportunities, custom objects…): their data types, a catalog
@@ -110,10 +111,19 @@ export type Coerced = { ok: true; value: string | number | boolean | null } | { 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Decimal notation only: "0x1", "0b1", " 1" and "Infinity" are not numbers (as src/domain/record-ids.ts has it for ids). */
+const DECIMAL_NUMBER = /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
+
 function asNumber(raw: unknown): number | undefined {
   if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
-  if (typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
+  if (typeof raw === 'string' && DECIMAL_NUMBER.test(raw) && Number.isFinite(Number(raw))) return Number(raw);
   return undefined;
+}
+
+/** A JSON integer or decimal digits, as an id is (integer fields hold ids and links: "1e0" names no record). */
+function asInteger(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) ? raw : undefined;
+  return typeof raw === 'string' ? decimalId(raw) : undefined;
 }
 
 /**
@@ -125,8 +135,8 @@ export function coerceFieldValue(field: ObjectField, raw: unknown): Coerced {
   switch (field.dataType) {
     case 'integer':
     case 'score': {
-      const n = asNumber(raw);
-      return n !== undefined && Number.isSafeInteger(n) ? { ok: true, value: n } : { ok: false };
+      const n = asInteger(raw);
+      return n !== undefined ? { ok: true, value: n } : { ok: false };
     }
     case 'float':
     case 'currency':

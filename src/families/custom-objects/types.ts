@@ -7,7 +7,7 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import type { PermissionKey } from '../../domain/permissions.js';
 import type { FieldDataType } from '../../engines/objects/fields.js';
 import type { ObjectEnv } from '../../engines/objects/object-rules.js';
-import { describeOf, relationshipSchema } from '../../engines/objects/object-schemas.js';
+import { describeField, describeOf, relationshipSchema } from '../../engines/objects/object-schemas.js';
 import { defineFamily, type FamilyRouteOptions } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
@@ -170,15 +170,6 @@ function itemOf(type: StoredType): TypeItem {
   };
 }
 
-const describeField = z.object({
-  name: z.string(),
-  displayName: z.string(),
-  description: z.string().optional(),
-  dataType: z.string(),
-  length: z.number().int().optional(),
-  updateable: z.boolean(),
-  crmManaged: z.boolean(),
-});
 /** A type as the schema API describes it (custom-objects.md "Describe Type"); a never-approved draft has no times. */
 const typeDescribeSchema = z
   .object({
@@ -279,8 +270,10 @@ const deleteFieldBody = z.object({
     .min(1)
     .max(50),
 });
+// The spec's UpdateCustomObjectTypeFieldRequest, flat: an unknown key or no change at all is refused rather than
+// saved as a draft that changes nothing.
 const updateFieldBody = z
-  .object({
+  .strictObject({
     name: z.string().optional(),
     displayName: z.string().trim().min(1).max(255).optional(),
     description: z.string().max(2000).optional(),
@@ -288,6 +281,7 @@ const updateFieldBody = z
     isDedupeField: z.boolean().optional(),
     relatedTo: typeFieldSchema.shape.relatedTo,
   })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), 'names no change')
   .meta({ example: { displayName: 'Very Long Title', dataType: 'text' } });
 const fieldParams = apiNameParams.extend({ fieldApiName: z.string().min(1) });
 const dataTypesEnvelope = envelopeOf(z.enum(FIELD_DATA_TYPES));

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { plainMessage, valueAt } from '../../domain/validation-wording.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseUserManagementDatetime } from '../../domain/datetime.js';
@@ -212,7 +213,8 @@ function rolesBodyProblem(input: unknown): string {
   if (!issue || (!Array.isArray(input) && (typeof input !== 'object' || input === null)))
     return DETAIL_MESSAGES.rolesBody;
   const path = issue.path.map(String).join('.');
-  return path ? `${path}: ${issue.message}` : `${issue.message} (${DETAIL_MESSAGES.rolesBody})`;
+  const plain = plainMessage(issue.message, valueAt(input, issue.path));
+  return path ? `${path}: ${plain}` : `${plain} (${DETAIL_MESSAGES.rolesBody})`;
 }
 
 const rolesBody = z

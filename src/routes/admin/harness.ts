@@ -1,8 +1,11 @@
+import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { pathGlob } from '../../domain/glob.js';
+import { isMarketoCode } from '../../domain/marketo-codes.js';
 import { resetToBaseline } from '../../lifecycle.js';
 import { problemResponses } from '../../http/problem.js';
 
@@ -45,26 +48,32 @@ const clockSchema = z.object({
   mode: z.enum(['real', 'offset', 'frozen']),
 });
 
+const CLOCK_SHAPES =
+  'give exactly one of {"advanceSeconds": <seconds, within 10 years>}, {"set": "<ISO 8601 date-time>"} or ' +
+  '{"mode": "real" | "frozen"}';
+
 const clockChange = z
-  .union([
-    z.strictObject({
-      advanceSeconds: z
-        .number()
-        .finite()
-        .min(-10 * 365 * 24 * 3600)
-        .max(10 * 365 * 24 * 3600),
-    }),
-    z.strictObject({ set: z.iso.datetime({ offset: true }).describe('ISO 8601 date-time') }),
-    z.strictObject({ mode: z.enum(['real', 'frozen']).describe('real: back to real time; frozen: stop the clock') }),
-  ])
+  .union(
+    [
+      z.strictObject({
+        advanceSeconds: z
+          .number()
+          .finite()
+          .min(-10 * 365 * 24 * 3600)
+          .max(10 * 365 * 24 * 3600),
+      }),
+      z.strictObject({ set: z.iso.datetime({ offset: true }).describe('ISO 8601 date-time') }),
+      z.strictObject({ mode: z.enum(['real', 'frozen']).describe('real: back to real time; frozen: stop the clock') }),
+    ],
+    // Which of the three shapes was meant is not known: say what the three are (issue 23, item 19).
+    { error: CLOCK_SHAPES },
+  )
   .meta({ example: { advanceSeconds: 3600 } });
 
 const faultMatch = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
-  path: z
-    .string()
+  path: pathGlob
     .startsWith('/')
-    .max(500)
     .optional()
     .describe('Glob: * within a segment, ** across segments, e.g. /rest/v1/leads*'),
   clientId: z.string().min(1).optional(),
@@ -73,12 +82,27 @@ const faultMatch = z.strictObject({
 const faultRespond = z.union([
   z.strictObject({
     marketoError: z.strictObject({
-      code: z.string().regex(/^\d{3,4}$/, 'a Marketo code such as 606, 611, 615 or 1029'),
+      code: z
+        .string()
+        .refine(isMarketoCode, 'a code Marketo answers with (error-codes.md), such as 606, 611, 615 or 1029'),
       message: z.string().max(500).optional(),
     }),
   }),
-  z.strictObject({ httpStatus: z.number().int().min(200).max(599), body: z.unknown().optional() }),
+  z.strictObject({
+    httpStatus: z
+      .number()
+      .int()
+      .min(200)
+      .max(599)
+      .refine((status) => STATUS_CODES[status] !== undefined, 'an HTTP status (RFC 9110 and the registered ones)'),
+    body: z.unknown().optional(),
+  }),
   z.strictObject({ delayMs: z.number().int().min(0).max(60_000) }),
+  z
+    .strictObject({ failJob: z.strictObject({ message: z.string().min(1).max(1000).optional() }) })
+    .describe(
+      'The call is answered as usual; the job it enqueues (bulk extract enqueue) fails when it begins processing',
+    ),
 ]);
 
 const faultInput = z
@@ -135,7 +159,7 @@ const journalQuery = z.object({
   clientId: z.string().optional(),
   code: z.string().optional().describe('The Marketo code of the answer, e.g. 603'),
   stubId: z.string().optional(),
-  path: z.string().optional().describe('Glob: * within a segment, ** across'),
+  path: pathGlob.optional().describe('Glob: * within a segment, ** across'),
   decision: z.enum(['allowed', 'denied']).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { clientCredential } from '../../domain/seed.js';
 import { z } from 'zod';
 import { deletedResponse, problemResponses } from '../../http/problem.js';
 import { descriptionSchema, idParams, nameSchema } from '../../http/schemas.js';
@@ -18,11 +19,8 @@ const serviceDetails = serviceSummary
   .extend({ clientSecret: z.string().describe('Shown by "View Details"') })
   .meta({ id: 'Service' });
 
-const credential = z
-  .string()
-  .min(8, 'must be at least 8 characters')
-  .max(128)
-  .regex(/^[A-Za-z0-9._~:-]+$/, 'letters, digits and . _ ~ : - only');
+/** Fixed credentials follow the seed's rule (README, "Seed file"): one rule wherever a client id is given. */
+const credential = clientCredential;
 
 const serviceInput = z
   .strictObject({

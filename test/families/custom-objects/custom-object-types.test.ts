@@ -450,3 +450,15 @@ describe('state', () => {
     expect(list.result!.map((type) => type.apiName)).toEqual(['course', 'car', 'pet_c']);
   });
 });
+
+describe('Update Custom Object Type Field: the spec’s flat body', () => {
+  it('an unknown key or no change is refused (1003) and makes no draft', async () => {
+    for (const body of [{ input: { displayName: 'Wrapped' } }, {}]) {
+      expect(
+        await marketo(crm, designer, 'POST', '/rest/v1/customobjects/schema/course/courseID/updateField.json', body),
+      ).toMatchObject({ success: false, errors: [{ code: '1003' }] });
+    }
+    const described = await marketo(crm, viewer, 'GET', '/rest/v1/customobjects/schema/course/describe.json');
+    expect(described.result![0]).toMatchObject({ state: 'approved' });
+  });
+});

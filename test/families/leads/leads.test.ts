@@ -161,6 +161,11 @@ describe('Sync Leads POST /rest/v1/leads.json', () => {
         { status: 'skipped', reasons: [{ code: '1008', message: `Access denied to partition '${partitionName}'` }] },
       ]);
     }
+    // A mistyped partition says it does not exist (issue 23, item 19), and creates nothing.
+    const mistyped = await sync({ partitionName: 'Nope', input: [{ email: 'new-nope@example.com' }] });
+    expect(mistyped.result).toEqual([
+      { status: 'skipped', reasons: [{ code: '1008', message: "Partition 'Nope' does not exist" }] },
+    ]);
     const p4 = await call(
       sub.app,
       'GET',
@@ -406,12 +411,11 @@ describe('Get Leads by Filter Type GET /rest/v1/leads.json', () => {
     });
   });
 
-  it('is also a POST with _method=GET and a form body, or a form POST without _method (long queries)', async () => {
+  it('is also a POST with _method=GET and a form body (long queries)', async () => {
     const [a] = await seedLeads(sub, 'Default', [{ email: 'ann@example.com' }]);
     for (const [url, form] of [
       ['/rest/v1/leads.json?_method=GET', 'filterType=email&filterValues=ann@example.com'],
       ['/rest/v1/leads.json', '_method=GET&filterType=email&filterValues=ann@example.com'],
-      ['/rest/v1/leads.json', 'filterType=email&filterValues=ann@example.com'],
     ] as const) {
       const response = await call(sub.app, 'POST', url, form, {
         ...bearer(sub.caller.token),
@@ -422,6 +426,21 @@ describe('Get Leads by Filter Type GET /rest/v1/leads.json', () => {
         `${url} ${form}`,
       ).toEqual([a]);
     }
+    // Without `_method`, a form body is no query: a write in the wrong format, 612 (issue 23, item 15).
+    const unmarked = await call(
+      sub.app,
+      'POST',
+      '/rest/v1/leads.json',
+      'filterType=email&filterValues=ann@example.com',
+      {
+        ...bearer(sub.caller.token),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+    );
+    expect(unmarked.json()).toMatchObject({
+      success: false,
+      errors: [{ code: '612', message: 'Invalid Content Type' }],
+    });
   });
 });
 
@@ -453,7 +472,8 @@ describe('Lead partitions /rest/v1/leads/partitions.json', () => {
       { id: inP1, status: 'skipped', reasons: [{ code: '1008', message: "Access denied to partition 'P3'" }] },
       { id: inP3, status: 'skipped', reasons: [{ code: '1008', message: "Access denied to partition 'P3'" }] },
       { id: inP4, status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] },
-      { id: inP1, status: 'skipped', reasons: [{ code: '1008', message: "Access denied to partition 'Nowhere'" }] },
+      // A mistyped name: the same code, and it says there is no such partition (issue 23, item 19).
+      { id: inP1, status: 'skipped', reasons: [{ code: '1008', message: "Partition 'Nowhere' does not exist" }] },
     ]);
     expect((await leadById(inP1!, 'leadPartitionId')).leadPartitionId).toBe(sub.partitions.P2);
     expect((await leadById(inP3!, 'leadPartitionId')).leadPartitionId).toBe(sub.partitions.P3);

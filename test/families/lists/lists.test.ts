@@ -202,6 +202,58 @@ describe('membership: add, remove, ismember, leads of a list', () => {
   });
 });
 
+// Issue 23, item 15: `curl -d '{"input":[…]}'` sends its JSON as a form body (no Content-Type given). The form tunnel
+// read it as the path's GET: Add to List answered success with the list's members and added nothing, and the journal
+// recorded a GET. Marketo answers a body the operation does not take with 612 Invalid Content Type.
+describe('a JSON body sent as a form (curl -d without a Content-Type)', () => {
+  const curlD = (token: string | undefined, url: string, json: unknown) =>
+    call(sub.app, 'POST', url, JSON.stringify(json), {
+      ...(token ? bearer(token) : {}),
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+
+  it('Add to List is 612 and adds nothing; the journal records the POST, its client id and its body', async () => {
+    const answer = await curlD(sub.caller.token, `/rest/v1/lists/${L.L1}/leads.json`, { input: [{ id: leads.a1 }] });
+    expect(answer.json()).toEqual({
+      requestId: expect.any(String),
+      success: false,
+      errors: [{ code: '612', message: 'Invalid Content Type' }],
+    });
+    expect(members(L.L1)).toEqual([]);
+    const [entry] = (await call(sub.app, 'GET', '/admin/requests?limit=1')).json().items;
+    expect(entry).toMatchObject({
+      method: 'POST',
+      path: `/rest/v1/lists/${L.L1}/leads.json`,
+      marketoCode: '612',
+      clientId: sub.caller.clientId,
+      body: { [JSON.stringify({ input: [{ id: leads.a1 }] })]: '' },
+    });
+  });
+
+  it('Sync Leads is 612 (was 701 filterType cannot be blank), and creates nothing', async () => {
+    const answer = await curlD(sub.caller.token, '/rest/v1/leads.json', { input: [{ email: 'curl@example.com' }] });
+    expect(answer.json().errors).toEqual([{ code: '612', message: 'Invalid Content Type' }]);
+    const found = await caller('GET', '/rest/v1/leads.json?filterType=email&filterValues=curl@example.com');
+    expect(found.result).toEqual([]);
+  });
+
+  it('a token is checked first (601), and _method=GET or DELETE still tunnels the form as that call', async () => {
+    expect((await curlD(undefined, '/rest/v1/leads.json', { input: [] })).json().errors[0].code).toBe('601');
+    const form = (token: string, url: string, body: string) =>
+      call(sub.app, 'POST', url, body, { ...bearer(token), 'content-type': 'application/x-www-form-urlencoded' });
+    await caller('POST', `/rest/v1/lists/${L.L1}/leads.json`, { input: [{ id: leads.a1 }, { id: leads.a2 }] });
+    const read = await form(sub.caller.token, `/rest/v1/lists/${L.L1}/leads.json`, '_method=GET&fields=email');
+    expect(read.json().result.map((lead: { id: number }) => lead.id)).toEqual([leads.a1, leads.a2]);
+    const removed = await form(sub.caller.token, `/rest/v1/lists/${L.L1}/leads.json?id=${leads.a2}`, '_method=DELETE');
+    expect(removed.json()).toMatchObject({ success: true, result: [{ id: leads.a2, status: 'removed' }] });
+    expect(members(L.L1)).toEqual([leads.a1]);
+    // `_method=POST` names the write itself: still a form body the write does not take.
+    const posted = await form(sub.caller.token, `/rest/v1/lists/${L.L1}/leads.json?id=${leads.a2}`, '_method=POST');
+    expect(posted.json().errors).toEqual([{ code: '612', message: 'Invalid Content Type' }]);
+    expect(members(L.L1)).toEqual([leads.a1]);
+  });
+});
+
 describe('Get Leads by List pages over the partitions the caller can see (issue 23, item 12)', () => {
   it('a caller who sees none of 2,000 members gets an empty page without the members being read one by one', async () => {
     // 2,000 leads in P4 (workspace C, where the caller holds nothing), created 250 at a time.

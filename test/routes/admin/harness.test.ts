@@ -920,8 +920,15 @@ describe('/admin/clock', () => {
     const { app } = await track(newInstance());
     await moveClock(app, { advanceSeconds: 5 });
     const before = await clockOf(app);
-    expectProblem(await call(app, 'POST', '/admin/clock', body), 400);
-    expect(await clockOf(app)).toEqual(before);
+    const problem = expectProblem(await call(app, 'POST', '/admin/clock', body), 400);
+    // Each says what would be taken, never a bare "Invalid input" (issue 23, item 19).
+    for (const { message } of problem.errors ?? []) expect(message).not.toBe('Invalid input');
+    if (['{}', '{"advanceSecs":10}', '{"mode":"slow"}'].includes(JSON.stringify(body))) {
+      expect(problem.errors?.[0]?.message).toContain('give exactly one of {"advanceSeconds"');
+    }
+    // A frozen clock's offsetSeconds is counted from real time, so it moves on its own: the state is now and mode.
+    const after = await clockOf(app);
+    expect({ now: after.now, mode: after.mode }).toEqual({ now: before.now, mode: before.mode });
   });
 
   it('rejects a body that is not JSON with 400', async () => {
@@ -1259,6 +1266,11 @@ describe('/admin/faults', () => {
     ['a path without a leading /', { match: { path: 'rest/v1/leads.json' }, respond: { httpStatus: 503 } }],
     ['an unknown method', { match: { method: 'FETCH', path: '/rest/**' }, respond: { httpStatus: 503 } }],
     ['an HTTP status out of range', { match: { path: '/rest/**' }, respond: { httpStatus: 99 } }],
+    // Only what Marketo and HTTP define (issue 23, item 19: 999 was served).
+    ['a code Marketo does not have', { match: { path: '/rest/**' }, respond: { marketoError: { code: '999' } } }],
+    ['a code of five digits', { match: { path: '/rest/**' }, respond: { marketoError: { code: '60601' } } }],
+    ['an HTTP status HTTP does not define', { match: { path: '/rest/**' }, respond: { httpStatus: 299 } }],
+    ['a glob of 17 segments', { match: { path: `/rest${'/*'.repeat(16)}` }, respond: { httpStatus: 503 } }],
     ['a negative delay', { match: { path: '/rest/**' }, respond: { delayMs: -5 } }],
     ['an unknown key', { match: { path: '/rest/**' }, respond: { httpStatus: 503 }, priority: 1 }],
     ['an unknown match key', { match: { url: '/rest/**' }, respond: { httpStatus: 503 } }],
@@ -1268,6 +1280,20 @@ describe('/admin/faults', () => {
     expectProblem(await call(app, 'POST', '/admin/faults', rule), 400);
     expect(await faultList(app)).toEqual([]);
     expect((await rest(app, writer, 'GET', '/rest/v1/lead/1.json')).success).toBe(true);
+  });
+
+  it('takes every code of Marketo’s catalog, response or record level, and any HTTP status', async () => {
+    const { app } = await sample();
+    for (const respond of [
+      { marketoError: { code: '1029' } },
+      { marketoError: { code: '718' } },
+      { marketoError: { code: '1004' } },
+      { httpStatus: 429 },
+      { httpStatus: 418 },
+    ]) {
+      const response = await call(app, 'POST', '/admin/faults', { match: { path: '/rest/x' }, respond });
+      expect(response.statusCode, response.body).toBe(201);
+    }
   });
 });
 

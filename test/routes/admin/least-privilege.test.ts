@@ -379,8 +379,8 @@ describe('the admin guard', () => {
 describe('LEAST_PRIVILEGE_CHECK=fail', () => {
   it('fake.close() rejects naming each integration that holds permissions it never used; closed all the same', async () => {
     const fake = await startFakeMarketo({ seed: seed(), config: { LEAST_PRIVILEGE_CHECK: 'fail' } });
-    const ci = bearer(await tokenFor(fake.app, CI));
-    expect((await call(fake.app, 'GET', READ_LEADS, undefined, ci)).json().success).toBe(true);
+    const ci = bearer(await tokenFor(fake, CI));
+    expect((await call(fake, 'GET', READ_LEADS, undefined, ci)).json().success).toBe(true);
     const error = await fake.close().then(
       () => undefined,
       (reason: unknown) => reason,
@@ -401,14 +401,8 @@ describe('LEAST_PRIVILEGE_CHECK=fail', () => {
       services: [{ name: 'CI', user: 'sync@example.com', ...CI }],
     };
     const strict = await startFakeMarketo({ seed: exact, config: { LEAST_PRIVILEGE_CHECK: 'fail' } });
-    const token = bearer(await tokenFor(strict.app, CI));
-    const write = await call(
-      strict.app,
-      'POST',
-      '/rest/v1/leads.json',
-      { input: [{ email: 'new@example.com' }] },
-      token,
-    );
+    const token = bearer(await tokenFor(strict, CI));
+    const write = await call(strict, 'POST', '/rest/v1/leads.json', { input: [{ email: 'new@example.com' }] }, token);
     expect(write.json().success).toBe(true);
     await expect(strict.close()).resolves.toBeUndefined();
     const lax = await startFakeMarketo({ seed: seed() });
