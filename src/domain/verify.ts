@@ -1,5 +1,23 @@
 import type { JournalEntry, JournalFilter } from './journal.js';
 import { compileGlob } from './glob.js';
+import { newBudget } from './matchers.js';
+import { CompiledPattern, type Miss, type RequestFacts, type RequestPattern } from './request-pattern.js';
+
+/** What `verify` looks for: the journal's filter and the stubs' matchers (query, headers, body, bodyPatterns). */
+export type VerifyFilter = JournalFilter & Pick<RequestPattern, 'query' | 'headers' | 'body' | 'bodyPatterns'>;
+
+/** A journal entry as the stubs' matchers see a call (its body as the journal kept it, secrets redacted). */
+export function entryFacts(entry: JournalEntry): RequestFacts {
+  return {
+    method: entry.method,
+    path: entry.path,
+    query: entry.query,
+    headers: entry.headers,
+    body: entry.body,
+    clientId: entry.clientId,
+    ...(entry.truncated ? { bodyCut: true } : {}),
+  };
+}
 
 /** How many matching requests a `verify` expects: exactly N, or a range. */
 export type ExpectedCount = number | { atLeast?: number; atMost?: number };
@@ -7,7 +25,7 @@ export type ExpectedCount = number | { atLeast?: number; atMost?: number };
 type Criterion = { name: string; wanted: string; test: (entry: JournalEntry) => boolean };
 
 /** The filter's conditions one by one, so a near miss can say which of them it failed. */
-function criteria(filter: JournalFilter): Criterion[] {
+function criteria(filter: VerifyFilter): Criterion[] {
   const list: Criterion[] = [];
   if (filter.method !== undefined) {
     const method = filter.method.toUpperCase();
@@ -58,15 +76,44 @@ function describeEntry(entry: JournalEntry): string {
  * number is as expected; otherwise an Error saying what was expected, what was found, and the requests that came
  * closest (those failing the fewest of the filter's conditions, with the conditions they failed).
  */
+function describeMiss(miss: Miss): string {
+  return miss.actual === undefined ? miss.part : `${miss.part} (wanted ${miss.expected}, got ${miss.actual})`;
+}
+
+/**
+ * WireMock's `verify`: the requests in `entries` (the journal, newest first) that match `filter` — the journal's
+ * conditions and the stubs' matchers (a MatcherError for a matcher that cannot be taken) — when their number is as
+ * expected; otherwise an Error saying what was expected, what was found, and the requests that came closest (those
+ * failing the fewest conditions, with the conditions they failed and, for matchers, what they had).
+ */
 export function verifyRequests(
   entries: readonly JournalEntry[],
-  filter: JournalFilter,
+  filter: VerifyFilter,
   expected: ExpectedCount = { atLeast: 1 },
 ): JournalEntry[] {
-  const conditions = criteria(filter);
+  const pattern = new CompiledPattern({
+    ...(filter.query ? { query: filter.query } : {}),
+    ...(filter.headers ? { headers: filter.headers } : {}),
+    ...(filter.body !== undefined ? { body: filter.body } : {}),
+    ...(filter.bodyPatterns ? { bodyPatterns: filter.bodyPatterns } : {}),
+  });
+  const listed = criteria(filter);
+  const conditions = [
+    ...listed.map((condition) => ({ name: condition.name, wanted: condition.wanted })),
+    ...pattern.parts().map((part) => ({ name: part.name, wanted: part.expected })),
+  ];
   const since = filter.since;
   const inTime = since === undefined ? entries : entries.filter((entry) => Date.parse(entry.at) >= since);
-  const scored = inTime.map((entry) => ({ entry, failed: conditions.filter((condition) => !condition.test(entry)) }));
+  const budget = newBudget();
+  const scored = inTime.map((entry) => ({
+    entry,
+    failed: [
+      ...listed
+        .filter((condition) => !condition.test(entry))
+        .map((condition): Miss => ({ part: condition.name, expected: condition.wanted })),
+      ...(pattern.size > 0 ? pattern.misses(entryFacts(entry), {}, budget) : []),
+    ],
+  }));
   const matching = scored.filter((item) => item.failed.length === 0).map((item) => item.entry);
   if (countMatches(expected, matching.length)) return matching;
   const wanted = conditions.map((condition) => `${condition.name}=${condition.wanted}`).join(', ') || 'any request';
@@ -81,10 +128,7 @@ export function verifyRequests(
   if (close.length > 0) {
     lines.push(
       'Closest:',
-      ...close.map(
-        (item) =>
-          `  ${describeEntry(item.entry)}: differs in ${item.failed.map((condition) => condition.name).join(', ')}`,
-      ),
+      ...close.map((item) => `  ${describeEntry(item.entry)}: differs in ${item.failed.map(describeMiss).join(', ')}`),
     );
   } else if (matching.length === 0) {
     lines.push(
