@@ -96,6 +96,9 @@ function literal(text: string): Literal {
 
 /** `?(@… op value)`, from after `[?(` to before `)]`. */
 function filterStep(body: string): Step {
+  if (/^@[^'"]*[<>]/.test(body.trim())) {
+    throw new JsonPathError("a filter compares with == or != only, as [?(@.tier == 'gold')]");
+  }
   const comparison = /^(@[^=!]*?)\s*(==|!=)\s*(.+)$/.exec(body.trim());
   const left = (comparison ? comparison[1]! : body).trim();
   if (!left.startsWith('@')) throw new JsonPathError(`a filter starts with @, as [?(@.email == 'x')]`);

@@ -271,7 +271,7 @@ export class Stubs {
   scenarios(): { name: string; state: string; states: string[] }[] {
     return [...this.scenarioStates].map(([name, state]) => {
       const states = new Set([SCENARIO_START]);
-      for (const { stub } of this.stubs) {
+      for (const { stub } of [...this.stubs].sort((a, b) => a.order - b.order)) {
         if (stub.scenarioName !== name) continue;
         if (stub.requiredScenarioState !== undefined) states.add(stub.requiredScenarioState);
         if (stub.newScenarioState !== undefined) states.add(stub.newScenarioState);
