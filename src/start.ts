@@ -197,9 +197,11 @@ export async function startFakeMarketo(options: StartOptions = {}): Promise<Fake
   } else {
     const server = await sharedServer(startConfig({}));
     app = server.app;
-    const settings = Object.fromEntries(
+    const settings: Record<string, unknown> = Object.fromEntries(
       Object.entries(options.config ?? {}).filter(([, value]) => value !== undefined),
     );
+    // The stubs directory is the subscription's, not the server's.
+    if (config.STUBS_DIR !== undefined) settings.STUBS_DIR = config.STUBS_DIR;
     ctx = app.subscriptions.create({ ...(seed ? { seed } : {}), settings });
     server.open++;
     base = `${server.url}/${ctx.munchkinId}`;

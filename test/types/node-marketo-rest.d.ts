@@ -102,6 +102,8 @@ declare module 'node-marketo-rest' {
         path: string,
         options?: { query?: Record<string, unknown>; data?: Record<string, unknown> },
       ): Promise<Response>;
+      /** A JSON body (restler's postJson), as lib/api/list.js sends addLeadsToList. */
+      postJson(path: string, data: unknown, options?: { query?: Record<string, unknown> }): Promise<Response>;
     }
   }
 
