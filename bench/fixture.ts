@@ -2,11 +2,17 @@
 // them, a service whose user has none (603), and leads spread evenly over the partitions.
 import { leads } from '../src/families/leads/leads.js';
 import { assets } from '../src/families/assets/assets.js';
+import { isZone } from '../src/families/assets/repository.js';
 import { activities } from '../src/families/activities/activities.js';
 import { lists } from '../src/families/lists/lists.js';
 import { customObjects } from '../src/families/custom-objects/records.js';
 import { customObjectTypes } from '../src/families/custom-objects/types.js';
 import { dedupeKey } from '../src/engines/objects/object-type.js';
+import { contentOf } from '../src/families/emails/content.js';
+import { defaultEmailFields } from '../src/families/emails/emails.js';
+import { emails } from '../src/families/emails/emails-family.js';
+import { templateFieldsOf } from '../src/families/emails/repositories.js';
+import { emailTemplates } from '../src/families/emails/templates.js';
 import type { NewActivity } from '../src/domain/activity-log.js';
 import { rmSync } from 'node:fs';
 import { buildApp } from '../src/app.js';
@@ -113,6 +119,8 @@ export interface FixtureOptions {
   poolServices: number;
   /** Programs per workspace, in its Marketing Activities root (the bench user reads Default and Americas). */
   programsPerWorkspace?: number;
+  /** Approved emails per workspace, in its Design Studio root, each from the workspace's template (one per workspace). */
+  emailsPerWorkspace?: number;
   /** Activities spread evenly over the leads and over ACTIVITY_SPAN_MS before now. */
   activities?: number;
   /** Empty static lists, in turn in the workspaces the bench user writes leads in (Default, Americas). */
@@ -162,6 +170,8 @@ export async function buildFixture(options: FixtureOptions): Promise<{
   listIds: number[];
   memberListIds: number[];
   folderParentIds: number[];
+  /** The emails in the workspaces the bench user reads and writes. */
+  emailIds: number[];
 }> {
   const started = performance.now();
   for (const suffix of ['', '-wal', '-shm']) rmSync(options.path + suffix, { force: true });
@@ -183,7 +193,7 @@ export async function buildFixture(options: FixtureOptions): Promise<{
     });
   }
   const assetRepo = app.ctx.repo(assets);
-  const roots = assetRepo.allFolders().filter((f) => f.parent_id === null && f.tree === 'Marketing Activities');
+  const roots = assetRepo.allFolders().filter((f) => isZone(f) && f.tree === 'Marketing Activities');
   transaction(() => {
     for (let n = 1; n <= (options.programsPerWorkspace ?? 0); n++) {
       for (const root of roots) {
@@ -256,6 +266,7 @@ export async function buildFixture(options: FixtureOptions): Promise<{
       });
     }
   }
+  const emailIds = benchEmails(app, options.emailsPerWorkspace ?? 0);
   const activityCount = options.activities ?? 0;
   const start = Date.now() - ACTIVITY_SPAN_MS;
   if (activityCount > 0) {
@@ -286,5 +297,61 @@ export async function buildFixture(options: FixtureOptions): Promise<{
     listIds,
     memberListIds,
     folderParentIds,
+    emailIds,
   };
+}
+
+/** The template of the bench's emails: three editable sections (Email Editor 1.0). */
+export const BENCH_EMAIL_TEMPLATE = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{{my.Title}}</title></head>
+<body>
+<div class="mktEditable" id="greeting"><h1>Hello {{lead.First Name:default=there}}</h1></div>
+<div class="mktEditable" id="body"><p>${'Bench copy. '.repeat(40)}</p></div>
+<div class="mktEditable" id="footer"><p>You received this because you subscribed.</p></div>
+</body></html>`;
+
+/** Approved emails in each workspace's Design Studio zone (`/Design Studio/<workspace>`), made as Create Email and Approve Draft would. */
+function benchEmails(app: Awaited<ReturnType<typeof buildApp>>, perWorkspace: number): number[] {
+  if (perWorkspace === 0) return [];
+  const templates = app.ctx.repo(emailTemplates);
+  const mails = app.ctx.repo(emails);
+  const roots = app.ctx
+    .repo(assets)
+    .allFolders()
+    .filter((f) => isZone(f) && f.tree === 'Design Studio');
+  const ids: number[] = [];
+  app.ctx.transaction(() => {
+    for (const root of roots) {
+      const place = { folderId: root.id, programId: null, workspaceId: root.workspace_id };
+      const templateId = templates.rows.insert({ name: 'Bench template', description: '', place, meta: {} });
+      const at = Date.UTC(2026, 0, 1);
+      const version = { createdAt: at, updatedAt: at };
+      templates.machine.restore(templateId, {
+        status: 'approved',
+        fields: templateFieldsOf(BENCH_EMAIL_TEMPLATE),
+        content: { html: BENCH_EMAIL_TEMPLATE },
+        ...version,
+      });
+      for (let n = 1; n <= perWorkspace; n++) {
+        const id = mails.rows.insert({ name: `Bench email ${n}`, description: `Bench email ${n}`, place, meta: {} });
+        const text = (value: string) => ({ type: 'Text' as const, value });
+        mails.machine.restore(id, {
+          status: 'approved',
+          fields: {
+            ...defaultEmailFields(),
+            subject: text(`Bench subject ${n}`),
+            fromName: text('Bench'),
+            fromEmail: text('bench@example.com'),
+            replyEmail: text('replies@example.com'),
+            template: templateId,
+            version: 1,
+          },
+          content: contentOf(BENCH_EMAIL_TEMPLATE),
+          ...version,
+        });
+        if (BENCH_READABLE_WORKSPACES.includes(root.workspace_id)) ids.push(id);
+      }
+    }
+  });
+  return ids;
 }

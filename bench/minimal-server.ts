@@ -1,8 +1,9 @@
 // The issue's yardstick, run beside the fake: a minimal hand-written Marketo route — bearer token, SQLite primary-key
 // lookup, Marketo envelope — and nothing else (no permissions, partitions, limits, journal or validation). Beside it,
 // the same for a program browse: the fake's SQL over the same data, the asset envelope, the record built by hand;
-// for a page of activities; for the leads of a static list; for two writes, Add to List and Create Folder; and for
-// custom objects, a sync of 300 records and a query by the dedupe field.
+// for a page of activities; for the leads of a static list; for a page of emails; for three writes, Add to List,
+// Create Folder and Update Email Content Section; and for custom objects, a sync of 300 records and a query by the
+// dedupe field.
 import formbody from '@fastify/formbody';
 import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
@@ -11,6 +12,7 @@ import { encodePageToken, fromBase32 as pageTokenText, queryDigest } from '../sr
 import { BROWSE_PROGRAMS_SQL, type FolderRow, type ProgramRow } from '../src/families/assets/repository.js';
 import { LEAD_COLUMNS, type LeadRow } from '../src/families/leads/repository.js';
 import { BENCH_READABLE_WORKSPACES } from './fixture.js';
+import { browseAssetsSql, findAssetSql } from '../src/engines/assets/asset-rows.js';
 import { formatDatetime } from '../src/domain/datetime.js';
 import { objectSql } from '../src/engines/objects/object-repository.js';
 import { randomUUID } from 'node:crypto';
@@ -352,6 +354,7 @@ const createFolder = db.transaction((parentId: number, name: string, description
     now,
   )!;
   const row = selectFolder.get(id)!;
+  // The chain starts at the tree root and the zone (shown by its workspace name, as the fake does).
   const chain = selectAncestors.all(row.id);
   // The first links are the tree root and the zone, shown by its workspace's name (as AssetRepository.folderPath).
   const path = `/${row.tree}/${row.workspace_name}${chain
@@ -488,6 +491,143 @@ app.get<{ Params: { name: string }; Querystring: { filterType: string; filterVal
     return { requestId, result, success: true };
   },
 );
+// Get Emails: the fake's browse statement over the same rows (the email row, its workspace and folder, the version
+// it shows), the asset envelope, the record built by hand from the version's fields.
+interface EmailBrowseRow {
+  id: number;
+  name: string;
+  description: string;
+  folder_id: number | null;
+  program_id: number | null;
+  workspace_name: string;
+  folder_name: string;
+  created_at: number;
+  updated_at: number;
+  status: string;
+  fields: string;
+  version_updated_at: number;
+}
+const browseEmails = db.prepare<[Record<string, unknown>], EmailBrowseRow>(browseAssetsSql('emails', 'Email'));
+app.get<{ Querystring: { offset?: string; maxReturn?: string } }>('/rest/asset/v1/emails.json', async (request) => {
+  const requestId = `${(++counter).toString(16)}#${Date.now().toString(16)}`;
+  if (request.headers.authorization !== `Bearer ${token}`) {
+    return { requestId, success: false, errors: [{ code: '601', message: 'Access token invalid' }], warnings: [] };
+  }
+  const rows = browseEmails.all({
+    workspaces,
+    status: null,
+    folder: null,
+    program: null,
+    earliest: null,
+    latest: null,
+    limit: Number(request.query.maxReturn ?? 20),
+    offset: Number(request.query.offset ?? 0),
+  });
+  if (rows.length === 0) {
+    return { requestId, success: true, errors: [], warnings: ['No assets found for the given search criteria.'] };
+  }
+  const result = rows.map((row) => {
+    const fields = JSON.parse(row.fields) as Record<string, unknown>;
+    return {
+      id: row.id,
+      name: row.name,
+      description: row.description,
+      createdAt: assetTime(row.created_at),
+      updatedAt: assetTime(Math.max(row.updated_at, row.version_updated_at)),
+      url: `https://app-ab.marketo.com/#EM${row.id}A1LA1`,
+      subject: fields.subject,
+      fromName: fields.fromName,
+      fromEmail: fields.fromEmail,
+      replyEmail: fields.replyEmail,
+      folder:
+        row.program_id !== null
+          ? { type: 'Program', value: row.program_id, folderName: row.folder_name }
+          : { type: 'Folder', value: row.folder_id, folderName: row.folder_name },
+      operational: fields.operational,
+      textOnly: fields.textOnly,
+      publishToMSI: fields.publishToMSI,
+      webView: fields.webView,
+      status: row.status,
+      template: fields.template,
+      workspace: row.workspace_name,
+      isOpenTrackingDisabled: fields.isOpenTrackingDisabled,
+      version: fields.version,
+      autoCopyToText: fields.autoCopyToText,
+      ccFields: fields.ccFields,
+      preHeader: fields.preHeader,
+    };
+  });
+  return { requestId, success: true, errors: [], warnings: [], result };
+});
+
+// Update Email Content Section: the fake's statements (the email row; which versions it has; the draft, else the
+// approved version; the draft written with the section changed; its uses replaced) in one transaction, and the
+// asset envelope with the id.
+const selectEmail = db.prepare<[number], { id: number; workspace_id: number }>(findAssetSql('emails'));
+const emailStatuses = db.prepare<[number], { status: string }>(
+  "SELECT status FROM asset_versions WHERE asset_type = 'Email' AND asset_id = ? ORDER BY status",
+);
+const emailVersion = db.prepare<[number, string], { fields: string; content: string; created_at: number }>(
+  `SELECT v.status, v.fields, c.content, v.created_at, v.updated_at
+   FROM asset_versions v JOIN asset_version_contents c USING (asset_type, asset_id, status)
+   WHERE v.asset_type = 'Email' AND v.asset_id = ? AND v.status = ?`,
+);
+const putVersion = db.prepare(
+  `INSERT INTO asset_versions (asset_type, asset_id, status, fields, created_at, updated_at)
+   VALUES ('Email', ?, 'draft', ?, ?, ?) ON CONFLICT DO UPDATE SET fields = excluded.fields,
+     created_at = excluded.created_at, updated_at = excluded.updated_at`,
+);
+const putContent = db.prepare(
+  `INSERT INTO asset_version_contents (asset_type, asset_id, status, content) VALUES ('Email', ?, 'draft', ?)
+   ON CONFLICT DO UPDATE SET content = excluded.content`,
+);
+const dropUses = db.prepare(
+  "DELETE FROM asset_uses WHERE user_type = 'Email' AND user_id = ? AND user_status = 'draft'",
+);
+const addUse = db.prepare(
+  `INSERT OR IGNORE INTO asset_uses (user_type, user_id, user_status, used_type, used_id)
+   VALUES ('Email', ?, 'draft', ?, ?)`,
+);
+interface SectionValue {
+  htmlId: string;
+  contentType: string;
+  html: string;
+  text: string | null;
+  snippetId?: number;
+}
+const updateSection = db.transaction((id: number, htmlId: string, html: string, text: string | null) => {
+  if (!selectEmail.get(id)) return { code: '702', message: `Email ${id} not found` };
+  const statuses = emailStatuses.all(id).map((row) => row.status);
+  const base = emailVersion.get(id, statuses.includes('draft') ? 'draft' : 'approved')!;
+  const fields = JSON.parse(base.fields) as { template: number | null };
+  const content = JSON.parse(base.content) as { sections: SectionValue[] };
+  const at = content.sections.findIndex((section) => section.htmlId === htmlId);
+  if (at < 0) return { code: '702', message: `No section '${htmlId}' in Email ${id}` };
+  content.sections[at] = { htmlId, contentType: 'Text', html, text };
+  const now = Date.now();
+  putVersion.run(id, JSON.stringify(fields), statuses.includes('draft') ? base.created_at : now, now);
+  putContent.run(id, JSON.stringify(content));
+  dropUses.run(id);
+  if (fields.template !== null) addUse.run(id, 'Email Template', fields.template);
+  for (const section of content.sections) {
+    if (section.snippetId !== undefined) addUse.run(id, 'Snippet', section.snippetId);
+  }
+  return undefined;
+});
+app.post<{ Params: { id: string; htmlId: string }; Body: { type?: string; value?: string; textValue?: string } }>(
+  '/rest/asset/v1/email/:id/content/:htmlId.json',
+  async (request) => {
+    const requestId = `${(++counter).toString(16)}#${Date.now().toString(16)}`;
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      return { requestId, success: false, errors: [{ code: '601', message: 'Access token invalid' }], warnings: [] };
+    }
+    const id = Number(request.params.id);
+    const failed = updateSection(id, request.params.htmlId, request.body.value ?? '', request.body.textValue ?? null);
+    if (failed) return { requestId, success: false, errors: [failed], warnings: [] };
+    return { requestId, success: true, errors: [], warnings: [], result: [{ id }] };
+  },
+);
+
 await app.listen({ host: '127.0.0.1', port: Number(portArgument ?? 0) });
 // Closed before exiting: the log is checkpointed into the file, which the bench then reads (rows written).
 process.on(

@@ -69,6 +69,9 @@ const LEADS = 100_000;
 /** Programs per workspace (3 workspaces; the bench user reads 2): 10 pages of 200 to browse. */
 const PROGRAMS_PER_WORKSPACE = 1000;
 const PROGRAM_PAGE = 200;
+/** Approved emails per workspace (3 workspaces; the bench user reads and writes 2): 10 pages of 200 to browse. */
+const EMAILS_PER_WORKSPACE = 1000;
+const EMAIL_PAGE = 200;
 const ACTIVITIES = Number(process.env.BENCH_ACTIVITIES ?? 1_000_000);
 /** Services that never had a token: enough for the first-token scenario at well over 20,000 tokens a second. */
 const FIRST_TOKEN_CLIENTS = Number(process.env.BENCH_FIRST_TOKEN_CLIENTS ?? 200_000);
@@ -567,6 +570,7 @@ async function main(): Promise<void> {
     leads: LEADS,
     poolServices: FIRST_TOKEN_CLIENTS + memoryPool,
     programsPerWorkspace: PROGRAMS_PER_WORKSPACE,
+    emailsPerWorkspace: EMAILS_PER_WORKSPACE,
     activities: ACTIVITIES,
     lists: LISTS,
     memberLists: MEMBER_LISTS,
@@ -694,6 +698,53 @@ async function main(): Promise<void> {
     };
     if ((await page(fake.url + programsPath(3), auth)) !== (await page(minimal.url + programsPath(3), minimalAuth))) {
       throw new Error('the minimal program route answers other records than the fake');
+    }
+    // Get Emails, 200 per page: every page of the bench user's emails in turn; both answer the same records.
+    const emailPages = (EMAILS_PER_WORKSPACE * BENCH_READABLE_WORKSPACES.length) / EMAIL_PAGE;
+    const nextEmailPage = cycle(Array.from({ length: emailPages }, (_, i) => i));
+    const emailsPath = (page: number): string =>
+      `/rest/asset/v1/emails.json?maxReturn=${EMAIL_PAGE}&offset=${page * EMAIL_PAGE}`;
+    for (const at of [0, emailPages - 1]) {
+      const [fakePage, minimalPage] = [
+        await page(fake.url + emailsPath(at), auth),
+        await page(minimal.url + emailsPath(at), minimalAuth),
+      ];
+      if ((JSON.parse(fakePage) as unknown[]).length !== EMAIL_PAGE) throw new Error(`email page ${at} is not full`);
+      if (fakePage !== minimalPage) throw new Error('the minimal email browse answers other records than the fake');
+    }
+
+    // Update Email Content Section: the body of each email in turn, a new value per call (a draft beside the
+    // approved version on the first, then that draft changed), as a form body, on both servers.
+    const emailEditPath = (n: number) =>
+      `/rest/asset/v1/email/${fixture.emailIds[n % fixture.emailIds.length]}/content/body.json`;
+    const emailEditBody = (n: number) =>
+      `type=Text&value=${encodeURIComponent(`<p>Edit ${n}</p>`)}&textValue=Edit%20${n}`;
+    /** One server's calls: call n edits the nth email in turn. */
+    const emailEditCalls = () => {
+      let calls = 0;
+      return (request: autocannon.Request): autocannon.Request => {
+        const n = calls++;
+        return { ...request, path: emailEditPath(n), body: emailEditBody(n) };
+      };
+    };
+    for (const [url, headers] of [
+      [fake.url, auth],
+      [minimal.url, minimalAuth],
+    ] as const) {
+      const response = await fetch(url + emailEditPath(0), {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: emailEditBody(-1),
+      });
+      const text = await response.text();
+      if (!text.includes(`"result":[{"id":${fixture.emailIds[0]}}]`))
+        throw new Error(`pre-flight content update ${url}: ${text.slice(0, 300)}`);
+    }
+    const edited = (await (
+      await fetch(`${fake.url}/rest/asset/v1/email/${fixture.emailIds[0]}/content.json?status=draft`, { headers: auth })
+    ).json()) as { result?: { htmlId: string; value: { value: string }[] }[] };
+    if (edited.result?.find((item) => item.htmlId === 'body')?.value[0]?.value !== '<p>Edit -1</p>') {
+      throw new Error('the fake’s content update did not reach the email’s draft');
     }
 
     // Add to List: 300 new members answered "added" by both, the same results, and the members there to read.
@@ -938,6 +989,36 @@ async function main(): Promise<void> {
         setupRequest: minimalListAdds.setupRequest,
       },
       {
+        name: `GET /rest/asset/v1/emails.json (${EMAIL_PAGE} per page)`,
+        path: emailsPath(0),
+        headers: auth,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: emailsPath(nextEmailPage()) }),
+      },
+      {
+        name: 'reference: minimal hand-written email browse',
+        path: emailsPath(0),
+        headers: minimalAuth,
+        target: minimal,
+        setupRequest: (request: autocannon.Request) => ({ ...request, path: emailsPath(nextEmailPage()) }),
+      },
+      {
+        name: 'POST /rest/asset/v1/email/{id}/content/{htmlId}.json (Update Email Content Section)',
+        method: 'POST' as const,
+        path: emailEditPath(0),
+        headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: emailEditBody(0),
+        setupRequest: emailEditCalls(),
+      },
+      {
+        name: 'reference: minimal hand-written content update',
+        method: 'POST' as const,
+        path: emailEditPath(0),
+        headers: { ...minimalAuth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: emailEditBody(0),
+        target: minimal,
+        setupRequest: emailEditCalls(),
+      },
+      {
         name: 'POST /rest/asset/v1/folders.json (Create Folder)',
         method: 'POST' as const,
         connections: FOLDER_CONNECTIONS,
@@ -1073,6 +1154,12 @@ async function main(): Promise<void> {
   const folderCreate = byName('POST /rest/asset/v1/folders.json');
   const minimalFolderCreate = byName('reference: minimal hand-written Create Folder');
   const folderCreateVersusMinimal = folderCreate.rps / minimalFolderCreate.rps;
+  const emailBrowse = byName('GET /rest/asset/v1/emails.json');
+  const minimalEmailBrowse = byName('reference: minimal hand-written email browse');
+  const emailBrowseVersusMinimal = emailBrowse.rps / minimalEmailBrowse.rps;
+  const emailEdit = byName('POST /rest/asset/v1/email/');
+  const minimalEmailEdit = byName('reference: minimal hand-written content update');
+  const emailEditVersusMinimal = emailEdit.rps / minimalEmailEdit.rps;
   const activitiesVersusMinimal = activityPage.rps / minimalActivities.rps;
   const carQueryRun = byName(`GET ${carsPath}`);
   const minimalCarQuery = byName('reference: minimal hand-written custom object query');
@@ -1098,7 +1185,9 @@ async function main(): Promise<void> {
           result !== minimalListLeads &&
           result !== minimalFolderCreate &&
           result !== minimalCarQuery &&
-          result !== minimalCarSync,
+          result !== minimalCarSync &&
+          result !== minimalEmailBrowse &&
+          result !== minimalEmailEdit,
       )
       .map((result) => result.rssMaxBytes),
   );
@@ -1156,6 +1245,16 @@ async function main(): Promise<void> {
       budget: `program browse (${PROGRAM_PAGE} per page) ≥ 0.80× the minimal program route`,
       measured: `${programsVersusMinimal.toFixed(2)}× (${Math.round(programBrowse.rps)} vs ${Math.round(minimalPrograms.rps)} req/s)`,
       met: programsVersusMinimal >= 0.8,
+    },
+    {
+      budget: `email browse (${EMAIL_PAGE} per page) ≥ 0.80× the minimal email route`,
+      measured: `${emailBrowseVersusMinimal.toFixed(2)}× (${Math.round(emailBrowse.rps)} vs ${Math.round(minimalEmailBrowse.rps)} req/s)`,
+      met: emailBrowseVersusMinimal >= 0.8,
+    },
+    {
+      budget: 'email content update ≥ 0.80× the minimal route',
+      measured: `${emailEditVersusMinimal.toFixed(2)}× (${Math.round(emailEdit.rps)} vs ${Math.round(minimalEmailEdit.rps)} req/s)`,
+      met: emailEditVersusMinimal >= 0.8,
     },
     {
       budget: `activity page (date token, 300 of ${ACTIVITIES}) ≥ 0.80× minimal route`,

@@ -10,6 +10,17 @@ import { AdjustableClock } from '../src/clock.js';
 import { openDatabase } from '../src/storage/database.js';
 import { type LeadFilter, LeadRepository } from '../src/families/leads/repository.js';
 import { encodePosition } from '../src/families/activities/positions.js';
+import { type BulkImportResult, bulkImportBesideSync } from './bulk-import.js';
+import {
+  bulkExports,
+  EXPORT_TABLE_HEADER,
+  exportBudgets,
+  type ExportRun,
+  exportRows,
+  exportWindows,
+  sqliteBaselines,
+  sqliteVersion,
+} from './bulk-extract.js';
 import {
   ACTIVITY_SPAN_MS,
   BENCH_ACTIVITY_TYPES,
@@ -62,6 +73,8 @@ const SYNC_BATCH = 300;
 /** Marketo admits 10 concurrent calls per subscription; more syncing clients would only queue (and time out). */
 const SYNC_CONNECTIONS = Number(process.env.BENCH_SCALE_SYNC_CONNECTIONS ?? 10);
 const RSS_BUDGET_BYTES = 300 * 1024 * 1024;
+/** Rows of the bulk import, and of the Sync Leads run it is measured against (issue 25). */
+const IMPORT_ROWS = Number(process.env.BENCH_SCALE_IMPORT_ROWS ?? 100_000);
 const WORK_DIR = join(RESULTS_DIR, 'work');
 
 interface RepoTiming {
@@ -154,14 +167,20 @@ async function main(): Promise<void> {
   );
 
   const dbFile = join(WORK_DIR, 'scale.sqlite');
+  const sqlite3 = sqliteVersion();
   say(`\nBuilding the subscription: ${LEADS} leads in 3 partitions, ${ACTIVITIES} activities…`);
+  const leadsFrom = Date.now();
   const fixture = await buildFixture({ path: dbFile, leads: LEADS, poolServices: 0, activities: ACTIVITIES });
+  const windows = exportWindows({ ...fixture, leadsFrom, leadsTo: Date.now() }, ACTIVITIES);
   say(`  built in ${round(fixture.seconds, 1)} s`);
 
   const visible = shuffled(LEADS, visibleToBenchUser);
 
   say(`\nRepository lookups (${Math.min(REPO_LOOKUPS, visible.length)} random visible leads each)…`);
   const repo = repositoryLookups(dbFile, visible);
+
+  say(`\nsqlite3 ${sqlite3} -csv: the rows and columns of the two bulk exports, from the same file…`);
+  const baselines = await sqliteBaselines(dbFile, windows);
 
   const ceiling = await startCeiling(join(WORK_DIR, 'scale-ceiling.log'));
   const results: LoadResult[] = [];
@@ -170,6 +189,8 @@ async function main(): Promise<void> {
   let ceilings: LoadResult[] = [];
   let ceilingRow: LoadResult;
   let idleRss: number;
+  let exports: ExportRun[] = [];
+  let bulk: BulkImportResult;
   try {
     const startStarted = performance.now();
     fake = await startFake('fake-marketo', ['--db', dbFile], join(WORK_DIR, 'scale-fake.log'));
@@ -256,6 +277,12 @@ async function main(): Promise<void> {
     results.push(...runs.results);
     ceilings = runs.ceilings;
     ceilingRow = runs.ceilingRow;
+
+    say('\nBulk exports (create, enqueue, status until Completed, the file downloaded)…');
+    exports = await bulkExports(fake, auth, windows, baselines);
+    const importRows = Math.min(IMPORT_ROWS, visible.length - (visible.length % 2));
+    say(`\nBulk import: ${importRows} rows, and Sync Leads over ${importRows} rows of the same kind…`);
+    bulk = await bulkImportBesideSync(fake, auth, visible.slice(0, importRows).map(leadEmail), SYNC_CONNECTIONS);
   } finally {
     await fake?.stop();
     await ceiling.stop();
@@ -284,10 +311,21 @@ async function main(): Promise<void> {
       met: benchPageCpu !== undefined && activityPage.cpuUsPerRequest <= 2 * benchPageCpu,
     },
     {
+      budget: `at ${leadsLabel} leads: a ${bulk.rows.toLocaleString('en-US')}-row lead import ≥ 0.80× Sync Leads' rows/s`,
+      measured: `${bulk.ratio.toFixed(2)}× (${bulk.import.rowsPerSecond} against ${bulk.sync.rowsPerSecond} rows/s)`,
+      met: bulk.ratio >= 0.8,
+    },
+    {
+      budget: `at ${leadsLabel} leads: RSS < 300 MB during the bulk import`,
+      measured: mb(bulk.import.rssMaxBytes),
+      met: bulk.import.rssMaxBytes < RSS_BUDGET_BYTES,
+    },
+    {
       budget: `at ${leadsLabel} leads: RSS < 300 MB`,
       measured: `${mb(loadRss)} (highest seen; idle ${mb(idleRss)})`,
       met: loadRss < RSS_BUDGET_BYTES,
     },
+    ...exportBudgets(exports),
   ];
 
   say(`\n## Throughput at ${leadsLabel} leads (same run, same machine)\n`);
@@ -295,6 +333,35 @@ async function main(): Promise<void> {
   say(`\n${ceilingNote(ceilings)}`);
   say(
     `Sync: ${sync.rps} batches/s × ${SYNC_BATCH} = ${sync.rps * SYNC_BATCH} records/s (half updates of existing leads, half new leads; ${sync.requests * (SYNC_BATCH / 2)} leads created in the measured run; ${SYNC_CONNECTIONS} connections, Marketo's concurrency limit).`,
+  );
+  say(`\n## Bulk extract at ${leadsLabel} leads (one export at a time, against sqlite3 ${sqlite3} -csv)\n`);
+  say(markdownTable(EXPORT_TABLE_HEADER, exportRows(exports)));
+  say(`\n## Bulk import at ${leadsLabel} leads\n`);
+  say(
+    markdownTable(
+      ['path', 'rows', 'seconds', 'rows/s', 'server CPU ms', 'notes'],
+      [
+        [
+          `POST /rest/v1/leads.json (${SYNC_BATCH} records a call)`,
+          bulk.rows,
+          bulk.sync.seconds,
+          bulk.sync.rowsPerSecond,
+          bulk.sync.cpuMs,
+          `${bulk.sync.calls} calls, ${bulk.sync.connections} at a time`,
+        ],
+        [
+          'POST /bulk/v1/leads.json, one file',
+          bulk.rows,
+          bulk.import.seconds,
+          bulk.import.rowsPerSecond,
+          bulk.import.cpuMs,
+          `from the upload (${mb(bulk.fileBytes)}, checked whole on arrival: ${bulk.import.uploadMs} ms) to Complete, the queue's 2 s of fake time skipped by moving the clock, polled every 25 ms (${bulk.import.polls} polls); RSS ≤ ${mb(bulk.import.rssMaxBytes)}`,
+        ],
+      ],
+    ),
+  );
+  say(
+    `\nHalf of each run's rows update an existing lead (a new title: a Change Data Value each), half create one (New Lead); the two runs take disjoint leads, so neither finds the other's. Import ÷ sync: ${bulk.ratio}×.`,
   );
   say(`\n## Repository lookups at ${leadsLabel} leads (in process, no HTTP)\n`);
   say(
@@ -335,7 +402,9 @@ async function main(): Promise<void> {
     ceiling: { runs: ceilings, meanRps: ceilingRow.rps },
     scenarios: results,
     syncRecordsPerSecond: sync.rps * SYNC_BATCH,
+    bulkImport: bulk,
     rss: { idleBytes: idleRss, underLoadBytes: loadRss },
+    bulkExports: exports,
     budgets: checks,
   });
   say(`\nResults: ${file}`);

@@ -316,7 +316,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     }),
   );
 
-  const redispatch = registerFormTunnel(app, tunnelSecret, (request) => subscriptions.prefixOf(request.ctx));
+  const redispatch = registerFormTunnel(app, marketoRoutes, tunnelSecret, (request) =>
+    subscriptions.prefixOf(request.ctx),
+  );
   await app.register(marketoPlane(config, families, marketoRoutes, redispatch));
 
   const adminPlane = named('adminPlane', async (admin: FastifyInstance) => {

@@ -52,6 +52,17 @@ export const configSchema = z
       .regex(/^[a-z0-9]{1,8}$/, 'must be 1-8 lowercase letters or digits')
       .default('ab'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Bulk extract (src/families/bulk-extract): how long an enqueued job stays Queued (when a slot is free) and
+    // Processing, on the fake's clock. 0: the next call sees the next state, so a client's polling loop ends at once.
+    BULK_EXTRACT_QUEUED_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
+    BULK_EXTRACT_PROCESSING_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
+    // "Default Daily Export Allocation: 500MB" (bulk-extract.md), shared by every entity; 1 MB = 1,000,000 bytes.
+    BULK_EXTRACT_DAILY_QUOTA_MB: z.coerce.number().int().min(1).max(1_000_000).default(500),
+    // "Bulk Extract endpoints are not aware of Marketo workspaces" (bulk-extract.md): every partition's records by
+    // default; "partitions" applies the caller's partition visibility, as Get Leads does.
+    BULK_EXTRACT_SCOPE: z.enum(['all', 'partitions']).default('all'),
+    // The updatedAt lead filter "is unavailable for some subscription types" → 1035 (bulk-lead-extract.md).
+    BULK_EXTRACT_UPDATED_AT_FILTER: z.enum(['supported', 'unsupported']).default('supported'),
     // Every Marketo-plane answer checked against its route's response schema (src/http/response-checks.ts): the test
     // suite runs with "fail"; off by default, since it costs a parse of every answer.
     RESPONSE_CHECKS: z.enum(['off', 'fail']).default('off'),
@@ -139,6 +150,11 @@ const SETTING_HELP: Record<keyof Config, { flag?: string; help: string }> = {
   },
   POD: { help: 'pod suffix of access tokens (<uuid>:<pod>)' },
   LOG_LEVEL: { help: 'fatal, error, warn, info, debug, trace or silent' },
+  BULK_EXTRACT_QUEUED_SECONDS: { help: 'seconds a bulk extract job stays Queued before it processes (fake clock)' },
+  BULK_EXTRACT_PROCESSING_SECONDS: { help: 'seconds a bulk extract job stays Processing (fake clock)' },
+  BULK_EXTRACT_DAILY_QUOTA_MB: { help: 'bulk extract bytes a day (1 MB = 10^6 bytes), then 1029' },
+  BULK_EXTRACT_SCOPE: { help: "all (every partition, as Marketo), or partitions: the caller's partitions only" },
+  BULK_EXTRACT_UPDATED_AT_FILTER: { help: 'supported, or unsupported: the updatedAt lead filter answers 1035' },
   RESPONSE_CHECKS: { help: "off, or fail: a Marketo answer that does not match its route's schema becomes HTTP 500" },
   DEMO_CLIENT_ID: { help: "the demo service's client id (empty database, no seed); generated when unset" },
   DEMO_CLIENT_SECRET: { help: "the demo service's client secret (empty database, no seed); generated when unset" },

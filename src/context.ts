@@ -128,13 +128,19 @@ export function createContext(
   const ports: Partial<Ports> = {};
   const providers = new Map<PortName, string>();
   const keys = new Set<string>();
+  const findPort = <K extends PortName>(name: K): Ports[K] | undefined => ports[name] as Ports[K] | undefined;
+  const port = <K extends PortName>(name: K): Ports[K] => {
+    const provided = findPort(name);
+    if (!provided) throw new Error(`no registered resource family provides the port "${name}" (src/families.ts)`);
+    return provided as Ports[K];
+  };
   for (const family of familyList) {
     // The key names the family's part of every snapshot: two with one key would overwrite each other's rows.
     if (keys.has(family.key)) throw new Error(`two resource families have the key "${family.key}" (src/families.ts)`);
     if (family.key === JOBS_KEY)
       throw new Error(`"${JOBS_KEY}" names the core's jobs in snapshots; no family may have it`);
     keys.add(family.key);
-    const infra = { db, clock, ids, repo, core };
+    const infra = { db, clock, ids, repo, core, port, findPort };
     const familyRepo: unknown = family.repository(infra);
     repoOf.set(family, familyRepo);
     families.push({ family, repo: familyRepo });
@@ -148,12 +154,6 @@ export function createContext(
     }
     Object.assign(ports, provided);
   }
-  const findPort = <K extends PortName>(name: K): Ports[K] | undefined => ports[name] as Ports[K] | undefined;
-  const port = <K extends PortName>(name: K): Ports[K] => {
-    const provided = findPort(name);
-    if (!provided) throw new Error(`no registered resource family provides the port "${name}" (src/families.ts)`);
-    return provided as Ports[K];
-  };
   const jobs = new JobRunner(
     db,
     clock,
@@ -187,6 +187,7 @@ export function createContext(
           services: new ServiceRepository(copy, clock, ids, { flush: () => {} }),
         };
       },
+      jobs,
     ),
   };
   const access = new AccessCache({

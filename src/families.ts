@@ -2,9 +2,11 @@ import { type AnyFamily, migrationsOf } from './family.js';
 import { activities } from './families/activities/activities.js';
 import { activityTypes } from './families/activities/activity-types.js';
 import { assets } from './families/assets/assets.js';
+import { bulkImport } from './families/bulk-import/bulk-import.js';
 import { customObjects } from './families/custom-objects/records.js';
 import { customObjectSettings } from './families/custom-objects/settings.js';
 import { customObjectTypes } from './families/custom-objects/types.js';
+import { bulkExtract } from './families/bulk-extract/bulk-extract.js';
 import { leadFields } from './families/leads/lead-fields.js';
 import { leads } from './families/leads/leads.js';
 import { companies } from './families/crm/companies.js';
@@ -15,6 +17,13 @@ import { opportunities, opportunityRoles } from './families/crm/opportunities.js
 import { salesPersons } from './families/crm/sales-persons.js';
 import { lists } from './families/lists/lists.js';
 import { programMemberFields } from './families/program-members/program-member-fields.js';
+import { segmentations } from './families/segmentations/segmentations.js';
+import { emailTemplates } from './families/emails/templates.js';
+import { snippets } from './families/emails/snippets.js';
+import { emails } from './families/emails/emails-family.js';
+import { landingPageTemplates } from './families/landing-pages/templates.js';
+import { landingPages } from './families/landing-pages/landing-pages.js';
+import { forms } from './families/landing-pages/forms.js';
 import { userManagement } from './families/user-management/user-management.js';
 
 /**
@@ -42,7 +51,16 @@ export const FAMILIES = [
   customObjectTypes,
   customObjects,
   programMemberFields,
+  segmentations,
+  emailTemplates,
+  snippets,
+  emails,
+  landingPageTemplates,
+  landingPages,
+  forms,
+  bulkExtract,
   userManagement,
+  bulkImport,
 ] as const satisfies readonly AnyFamily[];
 
 /** The schema of the registered families: the core's migrations, then each family's. */

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { AdjustableClock } from './clock.js';
 import type { CoreEventHandlers } from './domain/core-events.js';
-import type { JobKinds } from './engines/jobs/kinds.js';
+import type { JobKinds, Jobs } from './engines/jobs/kinds.js';
 import type { PortName, Ports } from './ports.js';
 import type { Ids } from './ids.js';
 import type { WireFormatName } from './http/wire-formats.js';
@@ -42,6 +42,10 @@ export interface FamilyInfra {
   core: CoreRepositories;
   /** The repository of a family registered before this one (of the same folder: folders never import each other). */
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
+  /** What another family offers (src/ports.ts), asked for when used (a port's methods), not while repositories are built. */
+  port<K extends PortName>(name: K): Ports[K];
+  /** The same, or undefined when no registered family provides it. */
+  findPort<K extends PortName>(name: K): Ports[K] | undefined;
 }
 
 // Repo appears in parameter positions, so `unknown` would not accept every family; `any` is the top type here.
@@ -56,6 +60,13 @@ export interface SeedLoadContext {
   time(value: string | undefined, fallback?: number): number;
   partitionId(name: string): number | undefined;
   workspaceId(name: string): number | undefined;
+  /** A user the seed defines, by email without regard to case (a job's owner). */
+  userId(email: string): number | undefined;
+  /**
+   * The jobs, loaded before every family's rows (the document's `jobs:`): a family's rows name their job, or an item
+   * that describes a job whole schedules it here.
+   */
+  jobs: Jobs;
   /** A family of the same folder, loaded before this one. */
   repo<F extends AnyFamily>(family: F): RepoOf<F>;
   /** What another family offers (src/ports.ts), loaded before this one. */
@@ -85,6 +96,8 @@ export interface FamilySeed<Repo, Item> {
   snapshot(repo: Repo, context: SnapshotContext): Iterable<Item>;
   /** A few items (as a user writes them) that the contract test loads, snapshots and loads again. */
   example: readonly unknown[];
+  /** The jobs (the seed's `jobs` part) that the example's items name, for a family whose rows belong to jobs. */
+  exampleJobs?: readonly unknown[];
 }
 
 /**

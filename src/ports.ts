@@ -1,6 +1,14 @@
 import type { ActivityRecorder } from './domain/activity-log.js';
+import type { ActivityExport, CustomObjectExport, LeadExport, ProgramMemberExport } from './domain/bulk-export.js';
+import type {
+  CustomObjectImportBatch,
+  ImportColumns,
+  ImportRowOutcome,
+  ProgramMemberImportBatch,
+} from './domain/bulk-import.js';
+import type { LeadImportBatch, LeadImportOutcome } from './domain/lead-import.js';
 import type { Lead, LeadValue } from './domain/model.js';
-import type { AssetPlaces } from './engines/assets/places.js';
+import type { AssetForms, AssetPlaces, AssetSegmentations, AssetTokens } from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
 
 /**
@@ -10,7 +18,7 @@ import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
  * (test/architecture.test.ts).
  */
 
-/** A static list as the other families need it (the activity log's `listId` filter). */
+/** A static list as the other families need it (the activity log's `listId` filter, bulk lead export's list filters). */
 export interface StaticListMembers {
   /** The list's workspace, or undefined when there is no such list. */
   workspaceOf(listId: number): number | undefined;
@@ -18,6 +26,16 @@ export interface StaticListMembers {
   count(listId: number): number;
   /** Its members' lead ids. */
   leadIds(listId: number): number[];
+  /** Up to `limit` member lead ids after `afterLeadId`, in id order (a bulk export reads a big list in chunks). */
+  members(listId: number, afterLeadId: number, limit: number): number[];
+  /** The list of that name, without regard to case (a bulk export's `staticListName`). */
+  byName(name: string): { id: number; workspaceId: number } | undefined;
+  /**
+   * Adds leads to the list as Add to List does, within the caller's transaction: one Add to List (24) for each lead
+   * not yet a member, dated `at` (the clock's now when absent). Answers how many were added; none when there is no
+   * such list.
+   */
+  addMembers(listId: number, leads: readonly { id: number; partitionId: number }[], at?: number): number;
 }
 
 /** The lead database as the other families read it (lists, the activity log, program members, campaigns…). */
@@ -52,6 +70,50 @@ export interface CompanyDirectory {
   has(id: number): boolean;
 }
 
+/** Writes into the lead database by Sync Leads' rules, for another family's rows (a bulk import's file). */
+export interface LeadImport {
+  /** The lookup field's name as the catalog spells it; response-level 1011 when it cannot be one (as Sync Leads). */
+  lookupField(name: string): string;
+  /**
+   * Each row matched, created or updated as Sync Leads does it, with its activities (New Lead, Change Data Value),
+   * within the caller's transaction; one outcome per row, in order.
+   */
+  importRows(batch: LeadImportBatch): LeadImportOutcome[];
+}
+
+/**
+ * Rows of a bulk custom object import written into the records of an approved type (the custom-objects family), by
+ * Sync Custom Objects' rules: insert or update by the type's dedupe fields (bulk-custom-object-import.md).
+ */
+export interface CustomObjectImport {
+  /**
+   * The approved type's API name as stored, or the MarketoError a Sync Custom Objects call of it answers first,
+   * thrown (1026 while custom objects are off, 1013 for no approved type of that name).
+   */
+  typeName(apiName: string): string;
+  /** The type's field for each column the header names (the provider decides what a column naming none does). */
+  columns(apiName: string, header: readonly string[]): ImportColumns;
+  /** Each row written within the caller's transaction, dated `at`; one outcome per row, in order. */
+  importRows(batch: CustomObjectImportBatch): ImportRowOutcome[];
+}
+
+/**
+ * Rows of a bulk program member import (the program members family): each row's lead found by email (created when
+ * new) and made a member of the program with the status, with its custom program member fields
+ * (bulk-program-member-import.md).
+ */
+export interface ProgramMemberImport {
+  /**
+   * The status as the program's channel spells it, or the MarketoError the import answers, thrown: 1013 for no
+   * program in `workspaces` (where the caller holds Read-Write Lead), 1025 for a status the channel does not have.
+   */
+  check(request: { programId: number; statusName: string; workspaces: readonly number[] }): string;
+  /** The lead or custom program member field each column names, or why the whole import fails. */
+  columns(header: readonly string[]): ImportColumns;
+  /** Each row written within the caller's transaction, dated `at`; one outcome per row, in order. */
+  importRows(batch: ProgramMemberImportBatch): ImportRowOutcome[];
+}
+
 export interface Ports {
   /** The activity log (the activities family): where every write records its activities. */
   activityLog: ActivityRecorder;
@@ -59,10 +121,37 @@ export interface Ports {
   staticLists: StaticListMembers;
   /** Leads and their fields (the leads family). */
   leads: LeadDatabase;
+  /** Rows synced into the lead database by Sync Leads' rules (the leads family; used by bulk import). */
+  leadImport: LeadImport;
+  /** Rows written into custom object records (the custom-objects family; used by bulk import). */
+  customObjectImport: CustomObjectImport;
+  /** Rows written as program members (the program members family; used by bulk import). */
+  programMemberImport: ProgramMemberImport;
   /** Folders and programs, where assets live (the assets family). */
   assetPlaces: AssetPlaces;
   /** Companies (the companies family), for the company fields of leads linked to one. */
   companies: CompanyDirectory;
+  /** My Tokens of folders and programs, own and inherited, as emails render them (the assets family). */
+  assetTokens: AssetTokens;
+  /** Segmentations and their segments, which dynamic content varies by (the segmentations family). */
+  segmentations: AssetSegmentations;
+  /** Leads a chunk at a time, as a bulk export file shows them (the leads family). */
+  leadExport: LeadExport;
+  /** Activities a chunk at a time, as a bulk export file shows them (the activities family). */
+  activityExport: ActivityExport;
+  /** Program members a chunk at a time, as a bulk export file shows them (the program members family). */
+  programMemberExport: ProgramMemberExport;
+  /** Custom object records a chunk at a time, as a bulk export file shows them (the custom objects family). */
+  customObjectExport: CustomObjectExport;
+  /** Forms, as Submit Form reads them (the forms family). */
+  forms: AssetForms;
+  /** Program member custom fields, which forms can hold (the program member fields family). */
+  programMemberFields: ProgramMemberFieldCatalog;
+}
+
+/** The program member custom fields (Create Program Member Fields makes them). */
+export interface ProgramMemberFieldCatalog {
+  customFields(): readonly ObjectField[];
 }
 
 export type PortName = keyof Ports;

@@ -39,6 +39,11 @@ describe('loadConfig', () => {
       MUNCHKIN_ID: '000-AAA-000',
       POD: 'ab',
       LOG_LEVEL: 'info',
+      BULK_EXTRACT_QUEUED_SECONDS: 0,
+      BULK_EXTRACT_PROCESSING_SECONDS: 0,
+      BULK_EXTRACT_DAILY_QUOTA_MB: 500,
+      BULK_EXTRACT_SCOPE: 'all',
+      BULK_EXTRACT_UPDATED_AT_FILTER: 'supported',
       RESPONSE_CHECKS: 'off',
     });
   });

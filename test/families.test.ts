@@ -149,6 +149,8 @@ function examplesSeed(families: readonly AnyFamily[]): Record<string, unknown> {
     partitions: [{ name: 'Contract' }],
     workspaces: [{ name: 'Contract', partitions: ['Contract'] }],
     ...Object.fromEntries(families.flatMap((f) => (f.seed ? [[f.key, f.seed.example]] : []))),
+    // The jobs that examples name (a family whose rows belong to jobs).
+    jobs: families.flatMap((f) => f.seed?.exampleJobs ?? []),
   };
 }
 

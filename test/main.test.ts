@@ -437,6 +437,87 @@ describe('acknowledged tokens survive kill -9 (issue 11)', () => {
   }, 30_000);
 });
 
+describe('acknowledged imports survive kill -9 (issue 25)', () => {
+  it('an import answered Queued is there after a kill -9 and completes; what it imported is there after another', async () => {
+    const dir = tempDir();
+    const seedFile = join(dir, 'seed.json');
+    const client = { clientId: 'import-client', clientSecret: 'import-secret' };
+    writeFileSync(
+      seedFile,
+      JSON.stringify({
+        roles: [{ name: 'Importer', permissions: ['read-write-lead'] }],
+        users: [{ email: 'importer@example.com', roles: [{ role: 'Importer', workspace: 'Default' }] }],
+        services: [{ name: 'Importer', user: 'importer@example.com', ...client }],
+      }),
+    );
+    const env = { PORT: '0', DATABASE_PATH: join(dir, 'import.sqlite'), SEED_FILE: seedFile, LOG_LEVEL: 'silent' };
+    const bearer = async (base: string) => {
+      const query = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+      });
+      const { access_token } = (await (await fetch(`${base}/identity/oauth/token?${query}`)).json()) as {
+        access_token: string;
+      };
+      return { authorization: `Bearer ${access_token}` };
+    };
+    const rows = Array.from({ length: 300 }, (_, i) => `kill${i}@example.com,Row ${i}`);
+    const form = new FormData();
+    form.append('file', new Blob([`email,firstName\n${rows.join('\n')}\n`], { type: 'text/csv' }), 'leads.csv');
+
+    const first = start([], env);
+    const firstUrl = (await waitFor(first, LISTENING))[1]!;
+    const queued = (await (
+      await fetch(`${firstUrl}/bulk/v1/leads.json?format=csv`, {
+        method: 'POST',
+        headers: await bearer(firstUrl),
+        body: form,
+      })
+    ).json()) as { result: { batchId: number; status: string }[] };
+    expect(queued.result[0]!.status).toBe('Queued');
+    const { batchId } = queued.result[0]!;
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = start([], env);
+    const secondUrl = (await waitFor(second, LISTENING))[1]!;
+    const status = async (base: string) =>
+      (
+        (await (
+          await fetch(`${base}/bulk/v1/leads/batch/${batchId}.json`, { headers: await bearer(base) })
+        ).json()) as {
+          result: { status: string; numOfLeadsProcessed: number }[];
+        }
+      ).result[0]!;
+    expect((await status(secondUrl)).status).toMatch(/^(Queued|Importing|Complete)$/);
+    // The fake's clock past the queue: each call then runs the import's steps.
+    await fetch(`${secondUrl}/admin/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceSeconds: 10 }),
+    });
+    let done = await status(secondUrl);
+    for (let polls = 0; done.status !== 'Complete' && polls < 50; polls++) done = await status(secondUrl);
+    expect(done).toMatchObject({ status: 'Complete', numOfLeadsProcessed: 300 });
+    second.child.kill('SIGKILL');
+    await second.exited;
+
+    const third = start([], env);
+    const thirdUrl = (await waitFor(third, LISTENING))[1]!;
+    expect(await status(thirdUrl)).toMatchObject({ status: 'Complete', numOfLeadsProcessed: 300 });
+    const found = (await (
+      await fetch(
+        `${thirdUrl}/rest/v1/leads.json?filterType=email&filterValues=kill0@example.com,kill299@example.com`,
+        {
+          headers: await bearer(thirdUrl),
+        },
+      )
+    ).json()) as { result: { email: string }[] };
+    expect(found.result.map((lead) => lead.email)).toEqual(['kill0@example.com', 'kill299@example.com']);
+  }, 30_000);
+});
+
 describe('LEAST_PRIVILEGE_CHECK=fail (issue 31)', () => {
   const DEMO = { DEMO_CLIENT_ID: 'ci-client-id', DEMO_CLIENT_SECRET: 'ci-client-secret-0123456789' };
 

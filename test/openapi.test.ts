@@ -72,12 +72,11 @@ describe('openapi/', () => {
     expect(Object.keys(spec.components.securitySchemes).sort()).toEqual(['adminToken', 'marketoAccessToken']);
     for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(spec.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
-        const expected =
-          path.startsWith('/rest/') || path.startsWith('/userservice/')
-            ? [{ marketoAccessToken: [] }]
-            : path.startsWith('/admin') || path.startsWith('/data/')
-              ? [{ adminToken: [] }]
-              : undefined;
+        const expected = /^\/(rest|bulk|userservice)\//.test(path)
+          ? [{ marketoAccessToken: [] }]
+          : path.startsWith('/admin') || path.startsWith('/data/')
+            ? [{ adminToken: [] }]
+            : undefined;
         expect(operation.security, `${method} ${path}`).toEqual(expected);
       }
     }

@@ -2,7 +2,9 @@ import { consoleApp } from './script.js';
 
 /**
  * What GET /console serves: one HTML page, its stylesheet and its script, all static. The page holds no secret and no
- * data: the script reads everything from the admin plane, with the admin token when the server asks for one.
+ * data: the script reads everything from the admin plane, with the admin token when the server asks for one. Its links
+ * are relative, and the script calls the admin plane beside the page, so `/123-ABC-456/console` manages that
+ * subscription (issue 32).
  */
 
 export const CONSOLE_HTML = `<!doctype html>
@@ -12,8 +14,8 @@ export const CONSOLE_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>fake-marketo: admin console</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/console/console.css">
-<script src="/console/console.js" defer></script>
+<link rel="stylesheet" href="console/console.css">
+<script src="console/console.js" defer></script>
 </head>
 <body>
 <header>

@@ -221,8 +221,11 @@ export function consoleApp(): void {
   }
 
   /** One admin-plane call: JSON in and out (text for YAML), problem+json answers thrown, 401 asks for the token. */
+  // The subscription the page belongs to: `/123-ABC-456/console` calls `/123-ABC-456/admin/…`, `/console` the root's.
+  const base = location.pathname.slice(0, Math.max(0, location.pathname.lastIndexOf('/console')));
+
   async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(path, {
+    const response = await fetch(base + path, {
       method,
       headers: {
         accept: 'application/json, application/yaml',

@@ -6,6 +6,7 @@
 
 /** Ids of the standard types the fake's writes record (the catalog is the activities family's). */
 export const ACTIVITY = {
+  fillOutForm: 2,
   newLead: 12,
   addToList: 24,
   removeFromList: 25,
@@ -59,6 +60,8 @@ export interface ActivityRecorder {
 export interface WriteOrigin {
   requestId: string;
   user: string;
+  /** The API method, when another than the write's own (a bulk import's rows are synced, through importLead). */
+  method?: string;
 }
 
 /** "Web service API": the Reason and Source of a change made through the REST API (Adobe activities.md example). */
@@ -67,7 +70,7 @@ export const WEB_SERVICE_API = 'Web service API';
 /** The attributes every write through the API records (airbyte's New Lead records, marketo-usage.md §4.1). */
 export function apiWriteAttributes(origin: WriteOrigin, method: string): ActivityAttribute[] {
   return [
-    { name: 'API Method Name', value: method },
+    { name: 'API Method Name', value: origin.method ?? method },
     { name: 'Modifying User', value: origin.user },
     { name: 'Request Id', value: origin.requestId },
   ];

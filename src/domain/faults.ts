@@ -1,9 +1,19 @@
 import { compileGlob, type PathMatcher } from './glob.js';
 import { formatMessage, RESPONSE_MESSAGES, type ResponseCode } from './marketo-codes.js';
 
-/** What an injected fault answers: a Marketo error, a bare HTTP status, or a delay before the real answer. */
+/**
+ * What an injected fault answers: a Marketo error, a bare HTTP status, or a delay before the real answer; or
+ * `failJob`: the call is answered as usual, and the job it enqueues (a bulk extract's enqueue) fails when it begins
+ * processing, with `message` as its error. On a call that enqueues no job, `failJob` changes nothing.
+ */
 export type FaultResponse =
-  { marketoError: { code: string; message?: string } } | { httpStatus: number; body?: unknown } | { delayMs: number };
+  | { marketoError: { code: string; message?: string } }
+  | { httpStatus: number; body?: unknown }
+  | { delayMs: number }
+  | { failJob: { message?: string } };
+
+/** The error of a job failed by a `failJob` fault that names none. */
+export const INJECTED_JOB_FAILURE = 'Injected fault: the job failed';
 
 export interface FaultRuleInput {
   match: { method?: string; path?: string; clientId?: string };

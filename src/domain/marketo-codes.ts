@@ -87,6 +87,8 @@ export type RecordCode = keyof typeof RECORD_MESSAGES;
  * cases Adobe leaves without one.
  */
 export const DETAIL_MESSAGES = {
+  /** 610 for a program member import while no family provides program members (README "Bulk import"). */
+  noProgramMemberImport: 'Program member import is not available: this fake has no program members yet',
   /** 1003 at response level for Get Leads by Filter Type past 1,000 matches (leads.md). */
   tooManyResults: 'Too many results match the filter',
   listTooLarge: 'Static list %s has %s or more leads: filter by leadIds instead',
@@ -134,6 +136,31 @@ export const DETAIL_MESSAGES = {
   notAnEmailProgram: 'Program %s is a %s program; only email programs are approved and unapproved',
   alreadyApproved: 'Program %s is already approved',
   notApproved: 'Program %s is not approved',
+  /** Ours (709): the approval machine's refusals (src/engines/assets/approval.ts); %s names the asset, "Email 12". */
+  noDraftToApprove: '%s has no draft to approve',
+  notApprovable: '%s cannot be approved: %s',
+  usesUnapproved: '%s cannot be approved: it uses %s, which must be approved first',
+  assetNotApproved: '%s is not approved',
+  inUseByApproved: '%s cannot be unapproved: it is used by %s',
+  noDraftToDiscard: '%s has no draft to discard',
+  draftOnlyDiscard: '%s has no approved version: a draft-only asset can be deleted, not discarded',
+  deleteApproved: '%s is approved: unapprove it before deleting it',
+  deleteInUse: '%s cannot be deleted: it is used by %s',
+  /** Ours (711, 709): where versioned assets go, and their names (unique in a folder or program). */
+  assetNotInProgram: '%s cannot go in a program: they go in %s folders',
+  assetInWrongTree: '%s cannot go in folder %s (%s): they go in %s folders',
+  duplicateAssetName: "%s name '%s' is already taken in folder or program %s",
+  /** Ours (709, 702): dynamic content asked of what has none; a segment of another segmentation. */
+  notDynamic: '%s has no dynamic content',
+  segmentNotInSegmentation: 'Segment %s is not a segment of segmentation %s',
+  /** Ours (702, 709): email content sections, modules and full content. */
+  sectionNotFound: "No section, module or variable '%s' in %s",
+  duplicateSection: "Section '%s' already exists in %s",
+  noModuleContainer: '%s has no module container (an element with class mktoContainer)',
+  badModulePositions: '%s: positions must name each of its modules once (%s)',
+  linkedToTemplate: '%s is linked to template %s: its full content cannot be replaced (edit its sections instead)',
+  fullContentDynamic: '%s has dynamic content: its full content cannot be replaced',
+  scriptInHtml: '%s: the HTML holds a <script> element',
   /** Ours (702): a token delete naming no token of the folder. */
   tokenNotFound: "No token named '%s' of type '%s' in %s %s",
   /** Ours: a list parameter with more values than the call takes (activityTypeIds ≤ 10, leadIds ≤ 30). */
@@ -142,6 +169,33 @@ export const DETAIL_MESSAGES = {
   invalidParameter: "Invalid value for parameter '%s': '%s'",
   /** Ours: a custom activity's attribute that its type does not declare. */
   unknownAttribute: "Attribute '%s' is not declared by activity type '%s'",
+  /** 1029 (error-codes.md lists the three texts of 1029; the quota one as Marketo sends it, Airbyte's test_source). */
+  jobAlreadyQueued: 'Job already queued',
+  exportQuotaExceeded: 'Export daily quota %sMB exceeded.',
+  /** 1035, as bulk-extract.md words it. */
+  unsupportedFilter: 'Unsupported filter type for target subscription',
+  /** Ours (1003): what a bulk extract job's definition got wrong. */
+  exportRequired: "Export parameter '%s' is required",
+  exportFilterRequired: 'An export job needs a filter: one of %s',
+  exportOneFilter: 'Only one filter type may be used in an export job, not %s',
+  exportUnknownFilter: "Unknown filter type '%s': use %s",
+  exportRangeTooLong: "The date range of filter '%s' spans more than 31 days",
+  exportRangeReversed: "The date range of filter '%s' ends before it starts",
+  exportHeaderNotAField: "columnHeaderNames names '%s', which is not an exported field",
+  exportDeleteLead: 'Delete Lead activities (type 37) are not exported: use Get Deleted Leads',
+  exportPrimaryNeedsTypes: 'primaryAttributeValueIds needs activityTypeIds of one asset group: %s',
+  exportFilterNotServed: "Filter '%s' is not served by this fake: use %s",
+  /** Ours (1013): an export job that is not the caller's, or not of this kind, is not found. */
+  exportNotFound: 'Export job %s not found',
+  /** Ours (1003): enqueue and cancel of a job past them. */
+  exportNotCreated: 'Export job %s is %s: only a Created job can be enqueued',
+  exportFinished: 'Export job %s is %s: it can no longer be cancelled',
+  /** Ours (1013): a static list filter naming no list (the caller may see). */
+  listNotFound: 'Static list %s not found',
+  /** Ours (1013): a program member export naming no program. */
+  programNotFound: 'Program %s not found',
+  /** Ours (610): an export whose records no registered family provides (an app built with fewer families). */
+  exportEntityNotServed: 'Requested resource not found: no registered family provides %s (%s)',
   /** Ours (1003, object APIs): "idField mode is not compatible with createOnly mode" (lead-database.md). */
   idFieldWithCreateOnly: "dedupeBy 'idField' cannot be used with action 'createOnly'",
   /** 1003, object APIs: a record names itself by its id field under dedupeBy dedupeFields (real text, RudderStack). */

@@ -5,6 +5,14 @@ import { USER_MANAGEMENT, wireFormatOf } from './wire-formats.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+function firstString(value: unknown): string | undefined {
+  return typeof value === 'string'
+    ? value
+    : Array.isArray(value) && typeof value[0] === 'string'
+      ? value[0]
+      : undefined;
+}
+
 function tokenOf(request: FastifyRequest, acceptQueryToken: boolean): string | undefined {
   const header = request.headers.authorization;
   if (header) return BEARER.exec(header)?.[1];
@@ -13,12 +21,24 @@ function tokenOf(request: FastifyRequest, acceptQueryToken: boolean): string | u
   if (!acceptQueryToken || wireFormatOf(request.url) === USER_MANAGEMENT) return undefined;
   // The legacy ?access_token= (or form field, which the form tunnel moves into the query).
   const query = request.query as Record<string, unknown> | undefined;
-  const value = query?.access_token;
-  return typeof value === 'string'
-    ? value
-    : Array.isArray(value) && typeof value[0] === 'string'
-      ? value[0]
-      : undefined;
+  return firstString(query?.access_token) ?? bodyToken(request);
+}
+
+/** A multipart form's `access_token` field, on a route that takes one (config.tokenInBody), once its body is read. */
+function bodyToken(request: FastifyRequest): string | undefined {
+  if (request.routeOptions.config?.tokenInBody !== true) return undefined;
+  const body = request.body as Record<string, unknown> | undefined;
+  return body && typeof body === 'object' ? firstString(body.access_token) : undefined;
+}
+
+/** Whether the gate must wait for the body to find the caller's token (a form field of a tokenInBody route). */
+export function tokenMayBeInBody(request: FastifyRequest, acceptQueryToken: boolean): boolean {
+  if (!acceptQueryToken || request.headers.authorization !== undefined) return false;
+  if (firstString((request.query as Record<string, unknown> | undefined)?.access_token) !== undefined) return false;
+  return (
+    request.routeOptions.config?.tokenInBody === true &&
+    request.headers['content-type']?.startsWith('multipart/') === true
+  );
 }
 
 /**

@@ -22,6 +22,8 @@ declare module 'fastify' {
     marketoCode?: string;
     /** The injected fault that answered or delayed this request. */
     faultId?: string;
+    /** A `failJob` fault matched this call: the job it enqueues fails with this error when it begins processing. */
+    injectedJobFailure?: string;
     /** When the limits admitted this call (counted against the rate window). */
     limitAdmittedAt?: number;
     /** When (on the instance's clock) the request arrived; cleared once it is journaled. */
@@ -56,7 +58,27 @@ declare module 'fastify' {
     /** Marketo plane: permission keys of which any one unlocks the route (all of them when `requireAll`). */
     permissions?: readonly PermissionKey[];
     requireAll?: boolean;
+    /**
+     * More permissions Adobe requires when a parameter is passed (Get Email Full Content with `leadId`: Read-Only
+     * Lead). Documented in OpenAPI; the handler asks `request.access` for them, for the record it names.
+     */
+    permissionsWhen?: { parameter: string; permissions: readonly PermissionKey[] };
+    /**
+     * Marketo plane: the multipart parser's limits on this route, over the plane's (src/http/multipart.ts); the parts
+     * together stay within the route's `bodyLimit`.
+     */
+    multipartLimits?: { fileSize?: number; files?: number; fields?: number; parts?: number; fieldSize?: number };
     /** The Marketo plane's catch-all routes (stubs on unknown paths): no gate, not in the route table or OpenAPI. */
     catchAll?: boolean;
+    /**
+     * A multipart route whose form may carry the legacy `access_token` field (RudderStack's bulk import sends it
+     * there, after the file): with ACCESS_TOKEN_QUERY=accept and no other token, the gate waits for the body.
+     */
+    tokenInBody?: boolean;
+    /**
+     * The route reads its multipart form itself (bulk import: the file kept as bytes, with its name and type, up to
+     * 10 MB): the plane's parser leaves the body to it.
+     */
+    ownMultipart?: boolean;
   }
 }

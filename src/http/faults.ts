@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { faultMessage } from '../domain/faults.js';
+import { faultMessage, INJECTED_JOB_FAILURE } from '../domain/faults.js';
 import { sendMarketoFailure } from './wire-formats.js';
 
 /**
  * Hook for injected faults (onRequest on the Marketo plane, preHandler on the identity endpoint, whose client id
  * may be in a form body): a matching rule answers with its Marketo error
- * or HTTP status, or delays the call and lets it run. `clientIdOf` says who calls on this plane.
+ * or HTTP status, or delays the call and lets it run, or marks the job the call enqueues to fail. `clientIdOf` says who calls on this plane.
  */
 export function injectFaults(clientIdOf: (request: FastifyRequest) => string | undefined) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -21,6 +21,11 @@ export function injectFaults(clientIdOf: (request: FastifyRequest) => string | u
     const asJson = () => reply.serializer((payload) => JSON.stringify(payload));
     if ('delayMs' in respond) {
       await sleep(respond.delayMs);
+      return;
+    }
+    if ('failJob' in respond) {
+      // The call goes on; the route that enqueues a job marks it to fail (src/families/bulk-extract).
+      request.injectedJobFailure = respond.failJob.message ?? INJECTED_JOB_FAILURE;
       return;
     }
     if ('marketoError' in respond) {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { MarketoRouteTable } from './marketo-routes.js';
 import { FORM_TUNNEL_PREFIX, TUNNEL_HEADER, TUNNELLED_METHODS, UNSUPPORTED_METHOD_PREFIX } from './normalise.js';
 import { authenticate } from './authenticate.js';
 import { sendMarketoFailure, wireFormatOf } from './wire-formats.js';
@@ -54,6 +55,7 @@ export function formBodyNeedsTunnel(body: unknown): boolean {
  */
 export function registerFormTunnel(
   app: FastifyInstance,
+  routes: MarketoRouteTable,
   tunnelSecret: string,
   /** The path prefix that addresses the request's subscription (`/123-ABC-456`, or empty): the call stays its own. */
   subscriptionPrefix: (request: FastifyRequest) => string = () => '',
@@ -76,7 +78,10 @@ export function registerFormTunnel(
     // Elsewhere a write takes JSON: a form body is a query or a delete only when `_method` says so, else Marketo's
     // 612 (issue 23, item 15: `curl -d '{"input":[…]}'` sends a form body, which was read as the path's GET, so
     // Add to List answered success and added nothing).
-    if (method === 'POST' && wireFormatOf(path).name !== 'asset') {
+    // An operation that takes no body (Enqueue and Cancel Export Job) is that POST whatever the form holds:
+    // node-marketo-rest enqueues with a form body `_method=POST`, which Marketo takes. Its parameters join the query.
+    const bodiless = method === 'POST' && routes.takesNoBody('POST', path);
+    if (method === 'POST' && !bodiless && wireFormatOf(path).name !== 'asset') {
       return refuseFormWrite(request, reply, path);
     }
     params.delete('_method');
@@ -88,7 +93,7 @@ export function registerFormTunnel(
     headers[TUNNEL_HEADER] = tunnelSecret;
 
     let payload: string | undefined;
-    if (method === 'POST') {
+    if (method === 'POST' && !bodiless) {
       const form = new URLSearchParams();
       appendAll(form, body, '_method');
       payload = form.toString();

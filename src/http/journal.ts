@@ -63,7 +63,9 @@ export function recordRequest() {
       outcomes: request.outcomes,
       // As received (not as validated), as text now (a handler's objects may change later); parsed and redacted
       // only when the journal is read.
-      bodyText: bodyText(request.receivedBody),
+      // A multipart form is read after the root's preValidation (by the plane's parser or a route's own): its body
+      // as read then.
+      bodyText: bodyText(request.receivedBody ?? request.body),
       durationMs: Math.round(durationMs * 100) / 100,
     });
     if (plane === 'marketo' && principal) usage.record(at, principal.user.email, request.marketoCode);

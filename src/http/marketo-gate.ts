@@ -9,7 +9,7 @@ import type {
 import type { Config } from '../config.js';
 import { MarketoError } from '../domain/errors.js';
 import type { Stub } from '../domain/stubs.js';
-import { authenticate } from './authenticate.js';
+import { authenticate, tokenMayBeInBody } from './authenticate.js';
 import { authorize } from './authorize.js';
 import { answerNotFound } from './error-handler.js';
 import { injectFaults } from './faults.js';
@@ -62,6 +62,7 @@ const pathOf = (request: FastifyRequest): string => request.url.split('?')[0]!;
  */
 export function marketoGate(config: Config, routeTable: MarketoRouteTable, redispatch: Redispatch) {
   const authenticateCall = authenticate(config);
+  const acceptQueryToken = config.ACCESS_TOKEN_QUERY === 'accept';
   const fault = injectFaults((request) => request.principal?.service.clientId);
 
   const authorizeFor = (request: FastifyRequest, judgement: Judgement): MarketoError | undefined =>
@@ -133,9 +134,13 @@ export function marketoGate(config: Config, routeTable: MarketoRouteTable, redis
             request.formPending = true;
             return done();
           }
-          // A stub may answer: the steps wait for the body, which a stub may match on.
+          // A stub may answer, or the token may be a field of the multipart form: the steps wait for the body,
+          // which a stub may match on and which may hold the token.
           const { stubs } = request.ctx.harness;
-          if (!stubs.empty && stubs.mayMatch(request.method, pathOf(request))) {
+          if (
+            (!stubs.empty && stubs.mayMatch(request.method, pathOf(request))) ||
+            (config.tokenInBody === true && tokenMayBeInBody(request, acceptQueryToken))
+          ) {
             request.stubPending = true;
             return done();
           }

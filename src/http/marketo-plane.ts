@@ -11,13 +11,14 @@ import { checkResponses } from './response-checks.js';
 import type { Redispatch } from './form-tunnel.js';
 import { apiScopeOf, wireFormatOf } from './wire-formats.js';
 import { usableOnApi } from '../domain/permissions.js';
+import { acceptMultipart } from './multipart.js';
 
 /**
  * The Marketo plane's policy, for every route registered in it (the core's and each family's): Marketo's wire format
- * (no schema-driven serializer, JSON and form bodies only), the gate on each route with the permissions it declares,
- * the limits released on response, and the route table behind 605/610 and the form tunnel. Registered once for every
- * subscription: its hooks read a call's state from `request.ctx`, and only the settings and the families' list are
- * taken here.
+ * (no schema-driven serializer; JSON, form and multipart bodies), the gate on each route with the permissions it
+ * declares, the limits released on response, and the route table behind 605/610 and the form tunnel. Registered once
+ * for every subscription: its hooks read a call's state from `request.ctx`, and only the settings and the families'
+ * list are taken here.
  */
 export function marketoPlane(
   config: Config,
@@ -30,6 +31,9 @@ export function marketoPlane(
     marketo.setSerializerCompiler(() => (data) => JSON.stringify(data));
     // Marketo takes JSON and form bodies; anything else is 612 Invalid Content Type.
     marketo.removeContentTypeParser('text/plain');
+    // …and multipart/form-data, as the Asset API takes HTML documents and files: before any route (its hook runs
+    // ahead of the routes' own preValidation steps).
+    await acceptMultipart(marketo);
     const gate = marketoGate(config, routeTable, redispatch);
     marketo.addHook('onRoute', (route) => {
       if (route.config?.catchAll) return;
@@ -44,7 +48,10 @@ export function marketoPlane(
           `Marketo route ${String(route.method)} ${route.url} declares ${misplaced.join(', ')}, which grants no API access there`,
         );
       }
-      for (const method of [route.method].flat()) routeTable.add(method, route.url, route.config.permissions);
+      const takesBody = route.schema?.body !== undefined;
+      for (const method of [route.method].flat()) {
+        routeTable.add(method, route.url, route.config.permissions, takesBody);
+      }
       // Set on each route, before its own hooks, with the route's permissions at hand.
       const gated = gate.route(route.config);
       route.onRequest = [gated.onRequest, ...[route.onRequest ?? []].flat()];

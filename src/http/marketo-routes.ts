@@ -7,10 +7,10 @@ const readWriteOf = (key: PermissionKey) => key.replace(/^read-only-/, 'read-wri
  * from an unknown path (610), and whether a form POST to a path is a tunnelled query.
  */
 export class MarketoRouteTable {
-  private readonly routes: { pattern: RegExp; method: string; url: string }[] = [];
+  private readonly routes: { pattern: RegExp; method: string; url: string; takesBody: boolean }[] = [];
   private readonly declared = new Set<PermissionKey>();
 
-  add(method: string, url: string, permissions: readonly PermissionKey[] = []): void {
+  add(method: string, url: string, permissions: readonly PermissionKey[] = [], takesBody = true): void {
     for (const key of permissions) this.declared.add(key);
     const source = url
       .split('/')
@@ -21,7 +21,7 @@ export class MarketoRouteTable {
           .join(''),
       )
       .join('/');
-    this.routes.push({ pattern: new RegExp(`^${source}$`), method, url });
+    this.routes.push({ pattern: new RegExp(`^${source}$`), method, url, takesBody });
   }
 
   /**
@@ -42,6 +42,12 @@ export class MarketoRouteTable {
   /** Whether a concrete path answers to `method` (stops at the first route that does). */
   answers(method: string, path: string): boolean {
     return this.routes.some((route) => route.method === method && route.pattern.test(path));
+  }
+
+  /** Whether a concrete path answers to `method` with an operation that takes no body (Enqueue Export Job). */
+  takesNoBody(method: string, path: string): boolean {
+    const route = this.routes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
+    return route !== undefined && !route.takesBody;
   }
 
   /** The methods a concrete path answers to (empty when no Marketo route matches it). */

@@ -49,6 +49,14 @@ export function openapiTransform(input: TransformInput) {
         security: [{ marketoAccessToken: [] }],
         'x-marketo-permissions': permissions.map(permissionName),
         ...(input.route.config?.requireAll === true ? { 'x-marketo-permissions-all': true } : {}),
+        ...(input.route.config?.permissionsWhen
+          ? {
+              'x-marketo-permissions-when': {
+                parameter: input.route.config.permissionsWhen.parameter,
+                permissions: input.route.config.permissionsWhen.permissions.map(permissionName),
+              },
+            }
+          : {}),
       },
     };
   }
@@ -109,7 +117,8 @@ const USER_MANAGEMENT_RESPONSES: Record<string, string> = {
 };
 
 function responseDescription(path: string, status: string): string | undefined {
-  if (path.startsWith('/rest/')) return status === '200' ? MARKETO_ENVELOPE : undefined;
+  // The bulk paths answer in the same envelope (a bulk import's files are described by their routes).
+  if (path.startsWith('/rest/') || path.startsWith('/bulk/')) return status === '200' ? MARKETO_ENVELOPE : undefined;
   if (path.startsWith('/userservice/')) return USER_MANAGEMENT_RESPONSES[status];
   if (path.startsWith('/identity/')) return IDENTITY_RESPONSES[status];
   return ADMIN_RESPONSES[status];

@@ -19,6 +19,7 @@ import {
 } from '../domain/model.js';
 import { isPermissionKey, PERMISSIONS } from '../domain/permissions.js';
 import { ALL_WORKSPACES_NAME, type SeedDocument, SeedError } from '../domain/seed.js';
+import type { Jobs } from '../engines/jobs/kinds.js';
 import type { AnyFamily, CoreRepositories, FamilyInfra, RepoOf, SeedLoadContext, SnapshotContext } from '../family.js';
 import type { Ids } from '../ids.js';
 import type { PortName, Ports } from '../ports.js';
@@ -107,6 +108,8 @@ export class SubscriptionStore {
     private readonly coreOver: (db: Database) => CoreRepositories = () => {
       throw new Error('this store reads no copy');
     },
+    /** The jobs, for a family's seed that schedules one (SeedLoadContext.jobs). */
+    private readonly jobs?: Jobs,
   ) {
     const prepare = (sql: string): PreparedStatement => prepareOnUse(db, sql);
     this.statements = {
@@ -376,6 +379,7 @@ export class SubscriptionStore {
       );
     });
 
+    const jobs = this.jobs;
     for (const { family, repo } of this.families) {
       if (!family.seed) continue;
       const items = ((seed as Record<string, unknown>)[family.key] ?? []) as unknown[];
@@ -384,6 +388,11 @@ export class SubscriptionStore {
         time: (value, fallback = now) => (value === undefined ? fallback : Date.parse(value)),
         partitionId: (name) => partitionIds.get(name.toLowerCase()),
         workspaceId: (name) => workspaceIds.get(name.toLowerCase()),
+        userId: (email) => users.get(email.toLowerCase())?.id,
+        get jobs(): Jobs {
+          if (!jobs) throw new Error('this subscription store was built without the jobs');
+          return jobs;
+        },
         repo: this.repo,
         port: this.port,
         fail: (path, message) => fail(`${family.key}${path}`, message),
@@ -433,14 +442,15 @@ export class SubscriptionStore {
     const ports: Partial<Ports> = {};
     const families: FamilyInstance[] = [];
     const core = this.coreOver(db);
+    const port = <K extends PortName>(name: K): Ports[K] => ports[name] as Ports[K];
+    const findPort = <K extends PortName>(name: K): Ports[K] | undefined => ports[name] as Ports[K] | undefined;
     for (const { family } of this.families) {
-      const infra: FamilyInfra = { db, clock: this.clock, ids: this.ids, repo, core };
+      const infra: FamilyInfra = { db, clock: this.clock, ids: this.ids, repo, core, port, findPort };
       const familyRepo: unknown = family.repository(infra);
       repos.set(family, familyRepo);
       families.push({ family, repo: familyRepo });
       Object.assign(ports, family.provides?.(familyRepo, infra));
     }
-    const port = <K extends PortName>(name: K): Ports[K] => ports[name] as Ports[K];
     const stubs = this.stubs();
     return new SubscriptionStore(
       db,

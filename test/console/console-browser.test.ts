@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium)(`the admin console in Chromium${SKIPPED}`, () => {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return response.json();
+    return response.status === 204 ? undefined : response.json();
   };
 
   /** The screen has been drawn from the admin plane. */
@@ -237,5 +237,31 @@ describe.skipIf(!hasChromium)(`the admin console in Chromium${SKIPPED}`, () => {
     await page.click('#role-save');
     await expect.poll(() => page.textContent('#messages')).toContain('409');
     expect(pageErrors).toEqual([]);
+  });
+
+  it("at a subscription's base URL, manages that subscription only (issue 32)", async () => {
+    const created = await admin('POST', '/admin/subscriptions', {
+      seed: { roles: [{ name: 'Only In This Subscription', permissions: ['read-only-lead'] }] },
+    });
+    try {
+      await page.goto(`${created.baseUrl}/console`);
+      await page.waitForSelector('#admin-token');
+      await page.fill('#admin-token', ADMIN_TOKEN);
+      await page.click('#sign-in-submit');
+      await page.waitForSelector('#roles');
+      await expect.poll(() => page.textContent('#roles')).toContain('Only In This Subscription');
+      // The root's roles (made by the tests above) are not this subscription's.
+      expect(await page.textContent('#roles')).not.toContain('<img src=x');
+      await page.click('#new-role');
+      await page.fill('#role-name', 'Made Here');
+      await page.click('#role-save');
+      await expect
+        .poll(async () => JSON.stringify(await admin('GET', `/${created.munchkinId}/admin/roles`)))
+        .toContain('Made Here');
+      expect(JSON.stringify(await admin('GET', '/admin/roles'))).not.toContain('Made Here');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await admin('DELETE', `/admin/subscriptions/${created.munchkinId}`);
+    }
   });
 });

@@ -57,7 +57,8 @@ describe('GET /console', () => {
     expect(policy).toContain("frame-ancestors 'none'");
     expect(policy).not.toContain('unsafe');
     const scripts = [...response.body.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
-    expect(scripts).toEqual(['<script src="/console/console.js" defer>']);
+    // Relative, so that `/123-ABC-456/console` loads its own (issue 32).
+    expect(scripts).toEqual(['<script src="console/console.js" defer>']);
   });
 
   it('the script is JavaScript a browser can run, and reads the state through /admin only', async () => {

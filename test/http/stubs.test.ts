@@ -577,22 +577,21 @@ describe("README's stubs section", () => {
     const [, verifiedPath] = /fake\.verify\(\{ method: '\w+', path: '([^']+)' \}/.exec(code)!;
     expect((await addStub({ match: { method, path }, respond: { body: {} } })).shadows).toEqual([]);
     // The call the code example verifies, as a client sends it (an Asset API form body), and the body it shows.
+    const shown = JSON.parse(
+      /call\.body; \/\/ (.*)/
+        .exec(code)![1]!
+        .replace(/(\w+):/g, '"$1":')
+        .replace(/'/g, '"'),
+    ) as Record<string, string>;
     const sent = await app.inject({
       method: 'POST',
       url: verifiedPath!,
       headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'fieldId=Email',
+      payload: new URLSearchParams(shown).toString(),
     });
     expect(sent.statusCode).toBe(200);
     const [entry] = (await call(app, 'GET', `/admin/requests?path=${verifiedPath}`)).json().items;
-    expect(entry.body).toEqual(
-      JSON.parse(
-        /call\.body; \/\/ (.*)/
-          .exec(code)![1]!
-          .replace(/(\w+):/g, '"$1":')
-          .replace(/'/g, '"'),
-      ),
-    );
+    expect(entry.body).toEqual(shown);
   });
 });
 

@@ -87,6 +87,31 @@ declare module 'node-marketo-rest' {
       getLeads(listId: number, options?: { fields?: string | string[]; batchSize?: number }): Promise<Page>;
     }
 
+    /**
+     * Bulk extract (lib/api/bulkLeadExtract.js, bulkActivityExtract.js; issue 24). Paths are `/../bulk/v1/…` below the
+     * endpoint. create: postJson; enqueue and cancel: a form POST with `_method=POST`; status and file: GET with a form
+     * body `_method=GET`. statusTilCompleted polls status, waiting 30 s (its own fixed retry) while Queued or
+     * Processing; get = create, enqueue, statusTilCompleted.
+     */
+    interface BulkExtract {
+      enqueue(exportId: string): Promise<Response>;
+      status(exportId: string): Promise<Response>;
+      statusTilCompleted(exportId: string): Promise<Response>;
+      cancel(exportId: string): Promise<Response>;
+      /** The file's text (restler parses no CSV). */
+      file(exportId: string): Promise<string>;
+    }
+
+    interface BulkLeadExtract extends BulkExtract {
+      create(fields: string[], filter: Record<string, unknown>, options?: Record<string, unknown>): Promise<Response>;
+      get(fields: string[], filter: Record<string, unknown>, options?: Record<string, unknown>): Promise<Response>;
+    }
+
+    interface BulkActivityExtract extends BulkExtract {
+      create(filter: Record<string, unknown>, options?: Record<string, unknown>): Promise<Response>;
+      get(filter: Record<string, unknown>, options?: Record<string, unknown>): Promise<Response>;
+    }
+
     interface Connection {
       /** The cached identity answer; the client sends its access_token until a call fails with 601/602. */
       _tokenData: TokenData | null;
@@ -112,6 +137,8 @@ declare module 'node-marketo-rest' {
     lead: Marketo.Lead;
     activities: Marketo.Activities;
     list: Marketo.List;
+    bulkLeadExtract: Marketo.BulkLeadExtract;
+    bulkActivityExtract: Marketo.BulkActivityExtract;
     _connection: Marketo.Connection;
     /** Always asks the identity endpoint again and caches the answer. */
     getOAuthToken(): Promise<Marketo.TokenData>;

@@ -66,7 +66,8 @@ export function writeParams<T extends z.ZodType>(schema: T, request: FastifyRequ
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const name = String(issue.path[0] ?? 'request');
-  if (issue.code === 'invalid_type' && merged[name] === undefined) {
+  // A parameter not given at all "cannot be blank", whatever its schema would have checked next.
+  if (merged[name] === undefined) {
     throw new MarketoError('701', marketoMessage('701', name));
   }
   const plain = plainMessage(issue.message, valueAt(merged, issue.path));

@@ -16,6 +16,7 @@ export const MARKETING_ACTIVITIES: Tree = 'Marketing Activities';
 /** A folder as another asset family needs it: its tree and workspace decide what may go in it, and who sees it. */
 export interface AssetFolder {
   id: number;
+  /** A workspace's zone shows its workspace's name (`/Design Studio/Default` is folder "Default"). */
   name: string;
   tree: Tree;
   workspaceId: number;
@@ -55,4 +56,63 @@ export interface AssetPlaces {
  */
 export const FOLDER_CONTENT_TYPES: Readonly<Record<string, string>> = {
   static_lists: 'Static List',
+  // folders.md lists the Design Studio folder types: Email, Email Template, Landing Page, Snippet, File …
+  emails: 'Email',
+  email_templates: 'Email Template',
+  snippets: 'Snippet',
+  landing_page_templates: 'Landing Page Template',
+  landing_pages: 'Landing Page',
+  forms: 'Form',
 };
+
+/** A My Token as a rendered asset fills it in (`{{my.Name}}`). */
+export interface AssetToken {
+  name: string;
+  type: string;
+  value: string;
+}
+
+/** Where an asset sits, for its tokens: a folder or a program. */
+export type AssetPlace = { folderId: number } | { programId: number };
+
+export interface AssetTokens {
+  /**
+   * The tokens an asset in `place` sees: the program's or folder's own, then those of the folders above it, the
+   * nearest of a name winning (as Get Tokens by Folder Id lists them).
+   */
+  tokensFor(place: AssetPlace): AssetToken[];
+}
+
+/** A segment of a segmentation: leads in none of the others are in its "Default" segment (dynamic-content.md). */
+export interface AssetSegment {
+  id: number;
+  name: string;
+}
+
+/** A segmentation as dynamic content needs it: its workspace and its segments, Default last. */
+export interface AssetSegmentation {
+  id: number;
+  name: string;
+  workspaceId: number;
+  segments: readonly AssetSegment[];
+}
+
+export interface AssetSegmentations {
+  segmentation(id: number): AssetSegmentation | undefined;
+}
+
+/** A form as Submit Form (`/rest/v1/leads/submitForm.json`) needs it: where it is and the fields it has. */
+export interface FormForSubmission {
+  id: number;
+  name: string;
+  workspaceId: number;
+  programId: number | null;
+  /** The form's field ids (`FirstName`, `Email`: lead fields' REST names with a capital), fieldsets' included. */
+  fieldIds: string[];
+}
+
+/** The forms family's forms, for Submit Form. */
+export interface AssetForms {
+  /** The form's shown version (approved, else the draft), or undefined when there is no such form. */
+  submission(formId: number): FormForSubmission | undefined;
+}

@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import type { CoreEventHandlers } from '../../domain/core-events.js';
 import { MarketoError } from '../../domain/errors.js';
 import { MAX_RECORD_ID, seedId } from '../../domain/record-ids.js';
 import { marketoMessage } from '../../domain/marketo-codes.js';
@@ -9,12 +11,14 @@ import { MAX_BATCH, type RecordStatus } from '../../domain/results.js';
 import {
   defineFamily,
   type Family,
+  type FamilyInfra,
   type FamilyRouteOptions,
   type SeedLoadContext,
   type SnapshotContext,
 } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
+import type { JobKinds } from '../jobs/kinds.js';
 import type { Ports } from '../../ports.js';
 import type { Migration } from '../../storage/migrations.js';
 import { coerceFieldValue, type ObjectField } from './fields.js';
@@ -109,9 +113,18 @@ export interface ObjectFamilyConfig<K extends string> {
    */
   schemaFields?: { object: string };
   /** Ports the family offers the others (src/ports.ts), over its repository. */
-  provides?(repo: ObjectRepository): Partial<Ports>;
+  provides?(repo: ObjectRepository, infra: FamilyInfra): Partial<Ports>;
   /** Routes the family adds beside the engine's (named account list members, the custom object list…). */
   extraRoutes?: FastifyPluginAsyncZod<FamilyRouteOptions<ObjectRepository>>;
+  /** Reactions to core events (a lead merge, a partition deleted), over the family's repository. */
+  onCoreEvents?(repo: ObjectRepository): CoreEventHandlers;
+  /** Timed work on the fake's clock (src/engines/jobs/): the family's job kinds, stepped with its repository. */
+  jobs?: JobKinds<ObjectRepository>;
+  /**
+   * Runs after a Sync call creates a record, in the call's transaction (a job scheduled for the record commits with
+   * it). Not for seeds (a snapshot brings its jobs back in its `jobs` part) nor for an update.
+   */
+  created?(record: ObjectRecord, ctx: AppContext): void;
 }
 
 const SYNC_ACTIONS = ['createOnly', 'updateOnly', 'createOrUpdate'] as const;
@@ -150,6 +163,8 @@ export function objectFamily<K extends string>(
     wireFormat: 'lead-database',
     ...(config.migrations ? { migrations: config.migrations } : {}),
     ...(config.provides ? { provides: config.provides } : {}),
+    ...(config.onCoreEvents ? { onCoreEvents: config.onCoreEvents } : {}),
+    ...(config.jobs ? { jobs: config.jobs } : {}),
     repository: ({ db, clock, ids }) => new ObjectRepository(db, clock, ids, config.table),
     seed: {
       item: z.record(z.string(), z.unknown()),
@@ -282,7 +297,21 @@ function objectRoutes<K extends string>(
           dedupeBy: 'dedupeFields' | 'idField';
           input: unknown[];
         };
-        const results = syncObjects(objectCall(config, request, repo(request), type), { action, dedupeBy, input });
+        const records = repo(request);
+        const results = records.transaction(() => {
+          const synced = syncObjects(objectCall(config, request, records, type), { action, dedupeBy, input });
+          if (config.created) {
+            for (const result of synced) {
+              if (result.status !== 'created') continue;
+              const record =
+                'id' in result
+                  ? records.find(type.typeId, result.id)
+                  : records.findByGuid(type.typeId, result.marketoGUID);
+              config.created(record!, request.ctx);
+            }
+          }
+          return synced;
+        });
         return successEnvelope(request.marketoRequestId(), results);
       },
     );

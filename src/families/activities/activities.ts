@@ -16,6 +16,7 @@ import { type ActivityPage, ActivityRepository, type ActivityRow } from './repos
 import { activityTypes } from './activity-types.js';
 import type { ActivityTypeRepository } from './activity-types-repository.js';
 import { ACTIVITY, ACTIVITY_DATES, isActivityDate } from '../../domain/activity-log.js';
+import { ActivityExportReader } from './export.js';
 
 /**
  * The activity log on the Marketo plane (activities.md, paging-tokens.md; marketo-reference.md §6.2): date tokens,
@@ -562,7 +563,10 @@ export const activities = defineFamily({
   tables: ['activities'],
   wireFormat: 'lead-database',
   repository: ({ db, clock }) => new ActivityRepository(db, clock),
-  provides: (repo) => ({ activityLog: repo }),
+  provides: (repo, infra) => ({
+    activityLog: repo,
+    activityExport: new ActivityExportReader(infra.db, infra.repo(activityTypes)),
+  }),
   seed: {
     item: activitySeed,
     load: loadActivities,

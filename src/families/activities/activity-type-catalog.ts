@@ -44,7 +44,7 @@ type Standard = [id: number, name: string, primary?: ActivityTypeAttribute, attr
 
 const STANDARD: Standard[] = [
   [1, 'Visit Webpage', integer('Webpage ID'), [...WEB, text('Webpage URL')]],
-  [2, 'Fill Out Form', integer('Webform ID')],
+  [2, 'Fill Out Form', integer('Webform ID'), [...WEB, text('Form Fields'), integer('Webpage ID')]],
   [3, 'Click Link', integer('Link ID'), [...WEB, integer('Webpage ID')]],
   [6, 'Send Email', integer('Mailing ID')],
   [7, 'Email Delivered', integer('Mailing ID')],

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { defineFamily, type FamilyRouteOptions } from '../../family.js';
-import type { AssetFolder, AssetPlaces, AssetProgram } from '../../engines/assets/places.js';
+import type { AssetFolder, AssetPlace, AssetPlaces, AssetProgram, AssetToken } from '../../engines/assets/places.js';
 import { migrations } from './migrations.js';
 import { AssetRepository, folderName, type FolderRow, isTreeRoot, type ProgramRow } from './repository.js';
 import { folderRoutes } from './folders.js';
@@ -33,6 +33,20 @@ const placedProgram = (row: ProgramRow): AssetProgram => ({
   workspaceName: row.workspace_name,
 });
 
+const strip = (tokens: readonly AssetToken[]): AssetToken[] =>
+  tokens.map(({ name, type, value }) => ({ name, type, value }));
+
+/** The tokens an asset in a folder or program sees (the `assetTokens` port); none when the place is gone. */
+function tokensFor(repo: AssetRepository, place: AssetPlace): AssetToken[] {
+  if ('programId' in place) {
+    const program = repo.program(place.programId);
+    return program ? strip(repo.tokensWithInherited({ folderId: null, programId: program.id }, program.folder_id)) : [];
+  }
+  return repo.folder(place.folderId)
+    ? strip(repo.tokensWithInherited({ folderId: place.folderId, programId: null }, place.folderId))
+    : [];
+}
+
 /** Folders and programs as the other asset families place their assets in them (the `assetPlaces` port). */
 function assetPlacesOf(repo: AssetRepository): AssetPlaces {
   return {
@@ -55,11 +69,26 @@ function assetPlacesOf(repo: AssetRepository): AssetPlaces {
 /** Folders, programs and tokens (Asset API), scoped by the workspace each lives in. */
 export const assets = defineFamily({
   key: 'assets',
-  tables: ['asset_folders', 'asset_programs', 'asset_tokens', 'asset_channels', 'asset_tag_types'],
+  // asset_versions, asset_version_contents and asset_uses hold the approval machine's state (src/engines/assets/version-store.ts): declared
+  // here, so that they exist before any versioned asset family's tables; written, seeded and snapshotted by each of
+  // those families through the machine.
+  tables: [
+    'asset_folders',
+    'asset_programs',
+    'asset_tokens',
+    'asset_channels',
+    'asset_tag_types',
+    'asset_versions',
+    'asset_version_contents',
+    'asset_uses',
+  ],
   wireFormat: 'asset',
   migrations,
   repository: ({ db, clock }) => new AssetRepository(db, clock),
-  provides: (repo) => ({ assetPlaces: assetPlacesOf(repo) }),
+  provides: (repo) => ({
+    assetPlaces: assetPlacesOf(repo),
+    assetTokens: { tokensFor: (place) => tokensFor(repo, place) },
+  }),
   seed: { item: assetItem, load: loadAssets, snapshot: snapshotAssets, example: assetSeedExample },
   builtIns: {
     // The two tree roots, each workspace's zones and the standard channels.

@@ -8,7 +8,7 @@ import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/mar
 import type { FamilyRouteOptions } from '../../family.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
-import { type AssetRepository, folderName, isTreeRoot, type TokenOwner, type TokenRow } from './repository.js';
+import { type AssetRepository, folderName, isTreeRoot, type TokenOwner } from './repository.js';
 import { folderRecord, programAsFolderRecord, programUrl, tokensUrl, type TreeNode, walkTree } from './support.js';
 import {
   assertWritable,
@@ -400,24 +400,6 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
 
   // Tokens ------------------------------------------------------------------------------------------------------
 
-  /** Own tokens first, then those inherited from the folders above (nearest wins by name), each with its page. */
-  const tokensWithInherited = (pod: string, assets: AssetRepository, owner: TokenOwner, folderId: number) => {
-    const seen = new Set<string>();
-    const result: (TokenRow & { computedUrl: string })[] = [];
-    const take = (from: TokenOwner) => {
-      const computedUrl = tokensUrl(pod, from);
-      for (const token of assets.tokensOf(from)) {
-        const key = token.name.toLowerCase();
-        if (seen.has(key)) continue;
-        seen.add(key);
-        result.push({ name: token.name, type: token.type, value: token.value, computedUrl });
-      }
-    };
-    if (owner.programId !== null) take(owner);
-    for (const ancestor of assets.ancestorIds(folderId)) take({ folderId: ancestor, programId: null });
-    return result;
-  };
-
   /** The owner of tokens a call names, with the folder whose ancestors it inherits from and its workspace. */
   const tokenOwner = (assets: AssetRepository, id: number, type: 'Folder' | 'Program') => {
     if (type === 'Folder') {
@@ -455,7 +437,9 @@ export const folderRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<AssetReposit
   ) => [
     {
       folder: { type, value: id, id },
-      tokens: tokensWithInherited(request.ctx.config.POD, assetsOf(request), owner, folderId),
+      tokens: assetsOf(request)
+        .tokensWithInherited(owner, folderId)
+        .map(({ holder, ...token }) => ({ ...token, computedUrl: tokensUrl(request.ctx.config.POD, holder) })),
     },
   ];
 

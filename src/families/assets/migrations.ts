@@ -1,4 +1,5 @@
 import type { Migration } from '../../storage/migrations.js';
+import { APPROVAL_MIGRATION } from '../../engines/assets/version-store.js';
 
 /** The assets family's tables: folders, programs, channels, tags and tokens. */
 export const migrations: readonly Migration[] = [
@@ -113,4 +114,5 @@ CREATE UNIQUE INDEX asset_folders_by_parent ON asset_folders (parent_id, name)
   WHERE parent_id IS NOT NULL AND folder_type <> 'Zone';
 `,
   },
+  APPROVAL_MIGRATION,
 ];

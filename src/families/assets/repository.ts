@@ -578,6 +578,26 @@ export class AssetRepository {
       .reverse();
   }
 
+  /**
+   * Own tokens first (a program's), then those of `folderId` and the folders above it; the nearest of a name wins.
+   * Each with the folder or program that holds it (Get Tokens shows its page).
+   */
+  tokensWithInherited(owner: TokenOwner, folderId: number): (TokenRow & { holder: TokenOwner })[] {
+    const seen = new Set<string>();
+    const result: (TokenRow & { holder: TokenOwner })[] = [];
+    const take = (holder: TokenOwner) => {
+      for (const token of this.tokensOf(holder)) {
+        const key = token.name.toLowerCase();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        result.push({ name: token.name, type: token.type, value: token.value, holder });
+      }
+    };
+    if (owner.programId !== null) take(owner);
+    for (const ancestor of this.ancestorIds(folderId)) take({ folderId: ancestor, programId: null });
+    return result;
+  }
+
   upsertToken(owner: TokenOwner, token: TokenRow): void {
     if (owner.folderId !== null) this.s.upsertFolderToken.run(owner.folderId, token.name, token.type, token.value);
     else this.s.upsertProgramToken.run(owner.programId!, token.name, token.type, token.value);

@@ -11,7 +11,9 @@ import { dedupeKey, type FieldValue, type ObjectType } from '../../engines/objec
 import type { FamilyRouteOptions } from '../../family.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
-import { requireCustomObjects } from './settings.js';
+import { CustomObjectExportReader } from './export.js';
+import { customObjectImportPort } from './record-import.js';
+import { customObjectSettings, requireCustomObjects } from './settings.js';
 import { customObjectTypes, linkTargets } from './types.js';
 
 /**
@@ -131,4 +133,14 @@ export const customObjects = objectFamily({
   record: { schemaId: 'CustomObject', standardFields: [] },
   example: [{ type: 'car_c', vin: '19UYA31581L000000', leadId: 40, year: 2003 }],
   extraRoutes: listRoutes,
+  // Bulk import writes records through its port; bulk extract reads the records linked to leads through the other
+  // (src/families/bulk-extract/custom-objects.ts).
+  provides: (repo, infra) => ({
+    customObjectImport: customObjectImportPort(repo, infra, { recordType, hooks: { link } }),
+    customObjectExport: new CustomObjectExportReader(
+      infra.db,
+      infra.repo(customObjectTypes),
+      infra.repo(customObjectSettings),
+    ),
+  }),
 });

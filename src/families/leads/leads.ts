@@ -7,13 +7,15 @@ import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import { formatDatetime } from '../../domain/datetime.js';
 import { coerceFieldValue } from '../../engines/objects/fields.js';
-import type { LeadField } from './lead-field-catalog.js';
+import type { LeadField, LeadFieldCatalog } from './lead-field-catalog.js';
 import type { Lead, LeadValue } from '../../domain/model.js';
 import {
   associateLead,
   deleteLeads,
   filterColumn,
+  importLeads,
   leadRecord,
+  lookupField,
   type LeadRules,
   MAX_BATCH,
   mergeLeads,
@@ -21,13 +23,18 @@ import {
   type PartitionScope,
   readFields,
   searchableField,
+  submitForm,
   syncLeads,
 } from './rules.js';
 import { decodePageToken, encodePageToken, queryDigest } from '../../domain/paging.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultSchema } from '../../http/marketo-schemas.js';
 import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
+import type { ActivityRecorder, WriteOrigin } from '../../domain/activity-log.js';
+import type { CompanyDirectory } from '../../ports.js';
+import type { PartitionRepository } from '../../storage/partitions.js';
 import { LeadRepository } from './repository.js';
+import { LeadExportReader } from './export.js';
 import { leadFields as leadFieldsFamily } from './lead-fields.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
@@ -156,6 +163,28 @@ const deleteSchema = { tags, querystring: deleteQuery, body: deleteBody, respons
 const describeEnvelope = envelopeOf(describeItem);
 const describe2Envelope = envelopeOf(describe2Item);
 const partitionEnvelope = envelopeOf(partitionItem);
+const submittedForm = z.object({
+  leadFormFields: z
+    .record(z.string().max(255), z.union([z.string().max(65536), z.number(), z.boolean(), z.null()]))
+    .refine((fields) => Object.keys(fields).length <= 500, 'at most 500 fields'),
+  visitorData: z
+    .object({
+      pageURL: z.string().max(2048).optional(),
+      queryString: z.string().max(2048).optional(),
+      leadClientIpAddress: z.string().max(64).optional(),
+      userAgentString: z.string().max(2048).optional(),
+    })
+    .optional(),
+  cookie: z.string().max(1024).optional(),
+});
+type SubmittedForm = z.infer<typeof submittedForm>;
+const submitFormBody = z
+  .object({
+    formId: requestIdValue,
+    programId: requestIdValue.optional(),
+    input: z.array(submittedForm).length(1).describe('Exactly one item ("Single array item", swagger-mapi.json)'),
+  })
+  .meta({ example: { formId: 1001, input: [{ leadFormFields: { email: 'kim@example.com', firstName: 'Kim' } }] } });
 const movePartitionsBody = z
   .object({
     input: z
@@ -167,20 +196,44 @@ const movePartitionsBody = z
 
 function rulesOf(request: FastifyRequest, leads: LeadRepository): LeadRules {
   const { ctx } = request;
-  const { partitions } = ctx.repos;
-  const leadFields = ctx.repo(leadFieldsFamily);
+  return rulesWith(
+    leads,
+    ctx.repo(leadFieldsFamily).catalog(),
+    ctx.repos.partitions,
+    // The log reached through its port: the lead rules know only the ActivityRecorder interface.
+    ctx.port('activityLog'),
+    { requestId: request.marketoRequestId(), user: request.principal?.user.email ?? '' },
+    (loserId, winnerId) => ctx.events.leadMerging(loserId, winnerId),
+    ctx.findPort('companies'),
+  );
+}
+
+/** The lead rules over their parts: a route's (from the request) or the leadImport port's (from the infra). */
+function rulesWith(
+  leads: LeadRepository,
+  catalog: LeadFieldCatalog,
+  partitions: Pick<PartitionRepository, 'find' | 'findByName'>,
+  activities: ActivityRecorder,
+  origin: WriteOrigin,
+  leadMerging: LeadRules['leadMerging'],
+  companies: CompanyDirectory | undefined,
+): LeadRules {
   return {
     leads,
-    catalog: leadFields.catalog(),
+    catalog,
     partitionByName: (name) => partitions.findByName(name),
     partitionName: (id) => partitions.find(id)?.name ?? String(id),
-    // The log reached through its port: the lead rules know only the ActivityRecorder interface.
-    activities: ctx.port('activityLog'),
-    origin: { requestId: request.marketoRequestId(), user: request.principal?.user.email ?? '' },
-    leadMerging: (loserId, winnerId) => ctx.events.leadMerging(loserId, winnerId),
-    companies: ctx.findPort('companies'),
+    activities,
+    origin,
+    leadMerging,
+    companies,
   };
 }
+
+/** An import syncs records and merges none. */
+const NO_MERGES: LeadRules['leadMerging'] = () => {
+  throw new Error('a lead import merges no leads');
+};
 
 /**
  * A lead linked to a company reads its company fields from it: "Leads linked to a company record inherit values
@@ -440,6 +493,52 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
   );
 
   app.post(
+    '/rest/v1/leads/submitForm.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Submit Form',
+        description:
+          'One `input` item: `leadFormFields` (REST names of fields on the form, `email` required) and ' +
+          '`visitorData`. The lead of that email takes the values, or a new one is made in the primary partition ' +
+          "of the form's workspace; a Fill Out Form activity (2) names the form. 1013 when there is no such form.",
+        body: submitFormBody,
+        response: { 200: recordResultEnvelope },
+      },
+    },
+    async (request) => {
+      const { formId, programId, input } = request.body;
+      const { ctx } = request;
+      const form = ctx.findPort('forms')?.submission(formId);
+      if (!form) throw new MarketoError('1013', formatMessage(DETAIL_MESSAGES.assetNotFound, 'Form', formId));
+      // Decision (README): program membership is not kept yet (program members, issue 26); the program must exist.
+      if (programId !== undefined && !ctx.port('assetPlaces').program(programId)) {
+        throw new MarketoError('1013', formatMessage(DETAIL_MESSAGES.assetNotFound, 'Program', programId));
+      }
+      const [{ leadFormFields, visitorData = {} }] = input as [SubmittedForm];
+      const web = (name: string, value: string | undefined) => ({ name, value: value ?? null });
+      const result = submitForm(rulesOf(request, repo(request)), scopeOf(request), {
+        formId: form.id,
+        formName: form.name,
+        formFields: new Set(form.fieldIds.map((id) => id.toLowerCase())),
+        // "New leads are created in the primary partition for the workspace in which the form resides" (leads.md).
+        partitionId: ctx.repos.workspaces.find(form.workspaceId)?.partitionIds[0],
+        values: leadFormFields,
+        attributes: [
+          web('Client IP Address', visitorData.leadClientIpAddress),
+          { name: 'Form Fields', value: JSON.stringify(leadFormFields) },
+          web('Query Parameters', visitorData.queryString),
+          web('Referrer URL', visitorData.pageURL),
+          web('User Agent', visitorData.userAgentString),
+          { name: 'Webpage ID', value: null },
+        ],
+      });
+      return successEnvelope(request.marketoRequestId(), [result]);
+    },
+  );
+
+  app.post(
     '/rest/v1/leads/:leadId/merge.json',
     {
       config: { permissions: WRITE },
@@ -549,6 +648,23 @@ export const leads = defineFamily({
               ? repo.find(value)
               : undefined
             : repo.latestBy(field.name, value),
+      },
+      leadExport: new LeadExportReader(infra.db, () => fields.catalog()),
+      leadImport: {
+        lookupField: (name) => lookupField(fields.catalog(), name).name,
+        importRows: (batch) =>
+          importLeads(
+            rulesWith(
+              repo,
+              fields.catalog(),
+              infra.core.partitions,
+              infra.port('activityLog'),
+              batch.origin,
+              NO_MERGES,
+              infra.findPort('companies'),
+            ),
+            batch,
+          ),
       },
     };
   },

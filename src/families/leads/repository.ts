@@ -211,14 +211,13 @@ export class LeadRepository implements LeadStore {
     return statements;
   }
 
-  insert(partitionId: number, email: string | null, fields: Record<string, LeadValue>): Lead {
-    const now = this.clock.now();
-    const { id } = this.insertRow.get(partitionId, email, JSON.stringify(fields), now, now)!;
+  insert(partitionId: number, email: string | null, fields: Record<string, LeadValue>, at = this.clock.now()): Lead {
+    const { id } = this.insertRow.get(partitionId, email, JSON.stringify(fields), at, at)!;
     return this.find(id)!;
   }
 
-  update(id: number, email: string | null, fields: Record<string, LeadValue>): Lead {
-    this.updateRow.run(email, JSON.stringify(fields), this.clock.now(), id);
+  update(id: number, email: string | null, fields: Record<string, LeadValue>, at = this.clock.now()): Lead {
+    this.updateRow.run(email, JSON.stringify(fields), at, id);
     return this.find(id)!;
   }
 

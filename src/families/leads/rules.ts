@@ -1,4 +1,10 @@
-import type { ActivityRecorder, NewActivity, WriteOrigin } from '../../domain/activity-log.js';
+import {
+  ACTIVITY,
+  type ActivityAttribute,
+  type ActivityRecorder,
+  type NewActivity,
+  type WriteOrigin,
+} from '../../domain/activity-log.js';
 import type { CompanyDirectory } from '../../ports.js';
 import { formatDatetime } from '../../domain/datetime.js';
 import { coerceFieldValue } from '../../engines/objects/fields.js';
@@ -13,6 +19,7 @@ export type { Reason };
 /** What a lead write answers per record. */
 export type RecordResult = AnyRecordResult<'created' | 'updated' | 'deleted'>;
 import { MAX_JSON_DEPTH, pathTooDeep } from '../../domain/depth.js';
+import type { LeadImportBatch, LeadImportOutcome, PartitionScope } from '../../domain/lead-import.js';
 
 /**
  * Lead rules of the lead database (marketo-reference.md §3.3, §4.3, §6.1): record-level results in input
@@ -28,11 +35,7 @@ export interface SyncRequest {
   input: Record<string, unknown>[];
 }
 
-/** The caller's partitions, from request.access. */
-export interface PartitionScope {
-  readable: ReadonlySet<number>;
-  writable: ReadonlySet<number>;
-}
+export type { PartitionScope };
 
 /** How a filter field is stored: its own column, or a case-insensitive string / a number in the JSON object. */
 export type LeadColumn = 'id' | 'email' | 'partition' | 'json-text' | 'json-number';
@@ -50,8 +53,9 @@ export interface LeadFilter {
 export interface LeadStore {
   find(id: number): Lead | undefined;
   page(filter: LeadFilter, afterId: number, limit: number): Lead[];
-  insert(partitionId: number, email: string | null, fields: Record<string, LeadValue>): Lead;
-  update(id: number, email: string | null, fields: Record<string, LeadValue>): Lead;
+  /** `at`: the write's time (the clock's now when absent), its createdAt and updatedAt. */
+  insert(partitionId: number, email: string | null, fields: Record<string, LeadValue>, at?: number): Lead;
+  update(id: number, email: string | null, fields: Record<string, LeadValue>, at?: number): Lead;
   movePartition(id: number, partitionId: number): void;
   delete(id: number): void;
   transaction<T>(work: () => T): T;
@@ -106,9 +110,63 @@ export function searchableField(catalog: LeadFieldCatalog, name: string): LeadFi
   return field;
 }
 
+/** A field Sync Leads and bulk import can match records on: searchable, and not the partition. */
+export function lookupField(catalog: LeadFieldCatalog, name: string): LeadField {
+  const lookup = searchableField(catalog, name);
+  if (lookup.name === 'leadPartitionId') throw fieldNotSupported(name);
+  return lookup;
+}
+
+/** What a bulk import learns of each record besides its result: the lead's partition, and the record's warnings. */
+interface ImportNotes {
+  partitionIds: number[];
+  warnings: (Reason[] | undefined)[];
+  /** When the writes happen. */
+  at: number;
+}
+
 export function syncLeads(rules: LeadRules, scope: PartitionScope, request: SyncRequest): RecordResult[] {
-  const lookup = searchableField(rules.catalog, request.lookupField);
-  if (lookup.name === 'leadPartitionId') throw fieldNotSupported(request.lookupField);
+  return syncRecords(rules, scope, request);
+}
+
+/**
+ * A bulk import's rows, synced as Sync Leads syncs records: createOrUpdate, or updateOnly when the lookup field is
+ * `id` ("Specify id to perform an update only operation", bulk-lead-import.md), with the same matching, partitions,
+ * reasons and activities (the API Method Name the origin's). An email the address check refuses is kept and warned
+ * about, the row imported (Segment, from a live instance: "invalid emails become warnings (row still imported)").
+ */
+export function importLeads(rules: LeadRules, batch: LeadImportBatch): LeadImportOutcome[] {
+  const notes: ImportNotes = { partitionIds: [], warnings: [], at: batch.at };
+  const results = syncRecords(
+    rules,
+    batch.scope,
+    {
+      action: batch.lookupField === 'id' ? 'updateOnly' : 'createOrUpdate',
+      lookupField: batch.lookupField,
+      ...(batch.partitionName !== undefined ? { partitionName: batch.partitionName } : {}),
+      input: batch.rows as Record<string, unknown>[],
+    },
+    notes,
+  );
+  return results.map((result, i): LeadImportOutcome => {
+    if (result.status === 'skipped') return { status: 'failed', reasons: result.reasons };
+    return {
+      status: result.status === 'created' ? 'created' : 'updated',
+      leadId: result.id,
+      partitionId: notes.partitionIds[i]!,
+      warnings: notes.warnings[i] ?? [],
+    };
+  });
+}
+
+function syncRecords(
+  rules: LeadRules,
+  scope: PartitionScope,
+  request: SyncRequest,
+  notes?: ImportNotes,
+): RecordResult[] {
+  const lookup = lookupField(rules.catalog, request.lookupField);
+  const at = notes?.at;
   const usesPartitionName = request.action !== 'updateOnly' && request.partitionName !== undefined;
 
   const targetPartition = (): number => {
@@ -128,8 +186,9 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
 
   const recorded: NewActivity[] = [];
 
-  const syncOne = (record: Record<string, unknown>): RecordResult => {
-    const values = parseRecord(rules.catalog, record, request.action);
+  const syncOne = (record: Record<string, unknown>, index: number): RecordResult => {
+    const warn = notes && ((warning: Reason) => (notes.warnings[index] ??= []).push(warning));
+    const values = parseRecord(rules.catalog, record, request.action, warn);
     const lookupValue = lookup.name === 'id' ? values.id : values.fields[lookup.name];
     let match: Lead | undefined;
     if (request.action !== 'createDuplicate' && lookupValue !== undefined && lookupValue !== null) {
@@ -142,44 +201,133 @@ export function syncLeads(rules: LeadRules, scope: PartitionScope, request: Sync
 
     if (match) {
       if (request.action === 'createOnly') throw new Skip('1005');
-      if (!scope.writable.has(match.partitionId)) throw accessDenied(rules.partitionName(match.partitionId));
-      const fields = { ...match.fields };
-      for (const [name, value] of Object.entries(values.fields)) {
-        if (name === 'email') continue;
-        if (value === null) delete fields[name];
-        else fields[name] = value;
-      }
-      const email = 'email' in values.fields ? (values.fields.email as string | null) : match.email;
-      recordChanges(rules, match, values.fields, recorded);
-      return { id: rules.leads.update(match.id, email, fields).id, status: 'updated' };
+      const updated = updateLead(rules, scope, match, values.fields, recorded, at);
+      if (notes) notes.partitionIds[index] = match.partitionId;
+      return updated;
     }
     if (request.action === 'updateOnly') throw new Skip('1004');
     const partitionId = targetPartition();
-    const { email = null, ...fields } = values.fields;
-    for (const name of Object.keys(fields)) if (fields[name] === null) delete fields[name];
-    const created = rules.leads.insert(partitionId, email as string | null, fields);
-    recorded.push(
-      leadActivities.newLead(rules.origin, {
-        id: created.id,
-        partitionId,
-        label: leadLabel(created.id, email as string | null, fields),
-      }),
-    );
-    return { id: created.id, status: 'created' };
+    if (notes) notes.partitionIds[index] = partitionId;
+    return createLead(rules, partitionId, values.fields, recorded, at);
   };
 
   return rules.leads.transaction(() => {
-    const results = request.input.map((record): RecordResult => {
+    const results = request.input.map((record, index): RecordResult => {
       try {
-        return syncOne(record);
+        return syncOne(record, index);
       } catch (error) {
-        if (error instanceof Skip) return skipped(error.reason);
+        if (error instanceof Skip) {
+          // A skipped record is not imported: its warnings go with it.
+          if (notes) notes.warnings[index] = undefined;
+          return skipped(error.reason);
+        }
         throw error;
       }
     });
+    if (at !== undefined) for (const activity of recorded) activity.activityDate = at;
     // One batch into the log, inside the sync's transaction: the leads and their activities land together.
     if (recorded.length > 0) rules.activities.record(recorded);
     return results;
+  });
+}
+
+/** A matched lead takes the values given (null empties a field); its changes go in the log. */
+function updateLead(
+  rules: LeadRules,
+  scope: PartitionScope,
+  match: Lead,
+  values: Record<string, LeadValue>,
+  recorded: NewActivity[],
+  at?: number,
+): RecordResult & { id: number } {
+  if (!scope.writable.has(match.partitionId)) throw accessDenied(rules.partitionName(match.partitionId));
+  const fields = { ...match.fields };
+  for (const [name, value] of Object.entries(values)) {
+    if (name === 'email') continue;
+    if (value === null) delete fields[name];
+    else fields[name] = value;
+  }
+  const email = 'email' in values ? (values.email as string | null) : match.email;
+  recordChanges(rules, match, values, recorded);
+  return { id: rules.leads.update(match.id, email, fields, at).id, status: 'updated' };
+}
+
+/** A new lead in `partitionId`, with its New Lead activity. */
+function createLead(
+  rules: LeadRules,
+  partitionId: number,
+  values: Record<string, LeadValue>,
+  recorded: NewActivity[],
+  at?: number,
+): RecordResult & { id: number } {
+  const { email = null, ...fields } = values;
+  for (const name of Object.keys(fields)) if (fields[name] === null) delete fields[name];
+  const created = rules.leads.insert(partitionId, email as string | null, fields, at);
+  recorded.push(
+    leadActivities.newLead(rules.origin, {
+      id: created.id,
+      partitionId,
+      label: leadLabel(created.id, email as string | null, fields),
+    }),
+  );
+  return { id: created.id, status: 'created' };
+}
+
+/** A form fill out through the API: the form, the lead's values, and what the visitor's page tells. */
+export interface FormSubmission {
+  formId: number;
+  formName: string;
+  /** The form's fields, by lead field name in lower case: a value for a field the form has not is skipped. */
+  formFields: ReadonlySet<string>;
+  /** Where a new lead goes: the primary partition of the form's workspace (leads.md, Submit Form). */
+  partitionId: number | undefined;
+  values: Record<string, unknown>;
+  /** The Fill Out Form activity's attributes from the visitor data (Client IP Address, Referrer URL, …). */
+  attributes: readonly ActivityAttribute[];
+}
+
+/**
+ * Submit Form (leads.md): the lead of that email (among the partitions the caller reads) takes the values, or a new
+ * one is made in the form's workspace's primary partition; a Fill Out Form activity (2) names the form. One
+ * record result; a value for a field that is not on the form, or no email, skips it (1003, Decision, README).
+ */
+export function submitForm(rules: LeadRules, scope: PartitionScope, submission: FormSubmission): RecordResult {
+  return rules.leads.transaction(() => {
+    try {
+      for (const name of Object.keys(submission.values)) {
+        if (!submission.formFields.has(name.toLowerCase())) {
+          throw new Skip('1003', `Field '${name}' is not on form ${submission.formId}`);
+        }
+      }
+      const values = parseRecord(rules.catalog, submission.values, 'createOrUpdate');
+      const email = values.fields.email;
+      if (typeof email !== 'string' || email === '') throw new Skip('1003', 'email is required');
+      const match = findMatch(rules, scope, searchableField(rules.catalog, 'email'), email, undefined);
+      if (rules.companies) refuseCompanyFields(rules.companies, values.fields, match);
+      const recorded: NewActivity[] = [];
+      let result: RecordResult & { id: number };
+      if (match) result = updateLead(rules, scope, match, values.fields, recorded);
+      else {
+        const partitionId = submission.partitionId;
+        if (partitionId === undefined || !scope.writable.has(partitionId)) {
+          throw accessDenied(rules.partitionName(partitionId ?? DEFAULT_PARTITION_ID));
+        }
+        result = createLead(rules, partitionId, values.fields, recorded);
+      }
+      recorded.push({
+        leadId: result.id,
+        partitionId: rules.leads.find(result.id)!.partitionId,
+        typeId: ACTIVITY.fillOutForm,
+        primaryAttributeValueId: submission.formId,
+        primaryAttributeValue: submission.formName,
+        attributes: submission.attributes,
+      });
+      rules.activities.record(recorded);
+      return result;
+    } catch (error) {
+      if (error instanceof Skip) return skipped(error.reason);
+      throw error;
+    }
   });
 }
 
@@ -227,6 +375,7 @@ function parseRecord(
   catalog: LeadFieldCatalog,
   record: Record<string, unknown>,
   action: SyncAction,
+  warn?: (warning: Reason) => void,
 ): { id?: number; fields: Record<string, LeadValue> } {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
     throw new Skip('1003');
@@ -256,11 +405,25 @@ function parseRecord(
     const coerced = coerceFieldValue(field, raw);
     if (!coerced.ok) {
       const shown = shownValue(raw);
-      throw new Skip('1003', formatMessage(DETAIL_MESSAGES.invalidFieldValue, field.name, shown));
+      const message = formatMessage(DETAIL_MESSAGES.invalidFieldValue, field.name, shown);
+      if (warn && field.dataType === 'email' && keepsAsEmail(field, raw)) {
+        warn(reason('1003', message));
+        fields[field.name] = raw;
+        continue;
+      }
+      throw new Skip('1003', message);
     }
     fields[field.name] = coerced.value;
   }
   return { ...(id !== undefined ? { id } : {}), fields };
+}
+
+/**
+ * Whether a bulk import keeps an email the address check refused (with a warning): printable ASCII that fits the
+ * field. A non-ASCII or too long one still fails its row, as Marketo "accepts ASCII addresses only" (leads.md).
+ */
+function keepsAsEmail(field: LeadField, raw: unknown): raw is string {
+  return typeof raw === 'string' && /^[\x20-\x7e]+$/.test(raw) && raw.length <= (field.length ?? 255);
 }
 
 /** A rejected value as a message shows it, at most 200 characters of it. */

@@ -10,7 +10,8 @@ import type { PermissionKey } from '../../domain/permissions.js';
 import { MAX_BATCH, type RecordResult, skipped } from '../../domain/results.js';
 import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf, recordResultOf } from '../../http/marketo-schemas.js';
-import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
+import { defineFamily, type FamilyInfra, type FamilyRouteOptions, type SeedLoadContext } from '../../family.js';
+import type { StaticListMembers } from '../../ports.js';
 import type { AssetFolder } from '../../engines/assets/places.js';
 import { type ListPlace, ListRepository, type StaticList } from './repository.js';
 import { staticListAssetRoutes } from './asset-routes.js';
@@ -135,6 +136,50 @@ function idsOf(body: z.infer<typeof idsBody>, query: z.infer<typeof idsQuery>): 
 
 type Change = 'add' | 'remove';
 
+/** What a membership change records: Add to List (24) or Remove from List (25), the list as primary attribute. */
+function membershipActivity(
+  list: StaticList,
+  lead: { id: number; partitionId: number },
+  change: Change,
+  at?: number,
+): NewActivity {
+  return {
+    leadId: lead.id,
+    partitionId: lead.partitionId,
+    typeId: change === 'add' ? ACTIVITY.addToList : ACTIVITY.removeFromList,
+    primaryAttributeValueId: list.id,
+    primaryAttributeValue: list.name,
+    attributes: [],
+    ...(at !== undefined ? { activityDate: at } : {}),
+  };
+}
+
+/**
+ * The staticLists port: the repository's reads, and members added by another family's write (a bulk import's
+ * `listId`), with the Add to List activities the route records.
+ */
+function staticListsPort(repo: ListRepository, infra: FamilyInfra): StaticListMembers {
+  return {
+    workspaceOf: (listId) => repo.workspaceOf(listId),
+    count: (listId) => repo.count(listId),
+    leadIds: (listId) => repo.leadIds(listId),
+    members: (listId, afterLeadId, limit) => repo.members(listId, afterLeadId, limit),
+    byName: (name) => repo.byName(name),
+    addMembers(listId, leads, at) {
+      const list = repo.find(listId);
+      if (!list) return 0;
+      const logged: NewActivity[] = [];
+      for (const lead of leads) {
+        if (repo.isMember(listId, lead.id)) continue;
+        repo.add(listId, lead.id, at);
+        logged.push(membershipActivity(list, lead, 'add', at));
+      }
+      if (logged.length > 0) infra.port('activityLog').record(logged);
+      return logged.length;
+    },
+  };
+}
+
 function changeMembership(
   lists: ListRepository,
   request: FastifyRequest,
@@ -157,16 +202,7 @@ function changeMembership(
       if (change === 'remove' && !member) return skipped(reason('1015'), id);
       if (change === 'add' && !member) lists.add(list.id, id);
       if (change === 'remove') lists.remove(list.id, id);
-      if ((change === 'add') !== member) {
-        logged.push({
-          leadId: id,
-          partitionId: lead.partitionId,
-          typeId: change === 'add' ? ACTIVITY.addToList : ACTIVITY.removeFromList,
-          primaryAttributeValueId: list.id,
-          primaryAttributeValue: list.name,
-          attributes: [],
-        });
-      }
+      if ((change === 'add') !== member) logged.push(membershipActivity(list, lead, change));
       return { id, status: change === 'add' ? 'added' : 'removed' };
     });
     if (logged.length > 0) ctx.port('activityLog').record(logged);
@@ -476,7 +512,7 @@ export const lists = defineFamily({
   wireFormat: ['lead-database', 'asset'],
   migrations,
   repository: ({ db, clock }) => new ListRepository(db, clock),
-  provides: (repo) => ({ staticLists: repo }),
+  provides: (repo, infra) => ({ staticLists: staticListsPort(repo, infra) }),
   onCoreEvents: (repo) => ({
     leadMerging: (loserId, winnerId) => repo.moveMembers(loserId, winnerId),
     programCloned: (clone) => copyListsOf(repo, clone),

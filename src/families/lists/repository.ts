@@ -53,8 +53,8 @@ export interface ListPlace {
 
 const json = (values: readonly unknown[] | undefined): string | null => (values ? JSON.stringify(values) : null);
 
-/** Static lists and their members (issue 15). */
-export class ListRepository implements StaticListMembers {
+/** Static lists and their members (issue 15); the staticLists port adds what records activities (lists.ts). */
+export class ListRepository implements Omit<StaticListMembers, 'addMembers'> {
   private readonly s;
 
   constructor(
@@ -284,8 +284,9 @@ export class ListRepository implements StaticListMembers {
     return this.s.isMember.get(listId, leadId) !== undefined;
   }
 
-  add(listId: number, leadId: number): void {
-    this.s.add.run(listId, leadId, this.clock.now());
+  /** `at`: when the lead joined (the clock's now when absent). */
+  add(listId: number, leadId: number, at: number = this.clock.now()): void {
+    this.s.add.run(listId, leadId, at);
   }
 
   remove(listId: number, leadId: number): void {

@@ -79,6 +79,8 @@ export const programMemberFields = defineFamily({
   wireFormat: 'lead-database',
   migrations,
   repository: ({ db, clock }) => new ProgramMemberFieldRepository(db, clock),
+  // Forms hold program member custom fields (Get Available Form Program Member Fields).
+  provides: (repo) => ({ programMemberFields: { customFields: () => repo.customFields(() => false) } }),
   seed: {
     item: fieldItem,
     load(repo, items, { now, fail, unique }) {

@@ -106,6 +106,11 @@ const faultRespond = z.union([
     body: z.unknown().optional(),
   }),
   z.strictObject({ delayMs: z.number().int().min(0).max(60_000) }),
+  z
+    .strictObject({ failJob: z.strictObject({ message: z.string().min(1).max(1000).optional() }) })
+    .describe(
+      'The call is answered as usual; the job it enqueues (bulk extract enqueue) fails when it begins processing',
+    ),
 ]);
 
 const faultInput = z

@@ -1,0 +1,17 @@
+import { assetRowsSql } from '../../engines/assets/asset-rows.js';
+import type { Migration } from '../../storage/migrations.js';
+
+/**
+ * The emails folder's tables: email templates, snippets and emails (issue 28), each an asset row of the one shape
+ * (src/engines/assets/asset-rows.ts) whose versions live in the approval machine's tables.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    name: 'emails/001_email_assets',
+    sql: [
+      assetRowsSql('email_templates', 'Email Template'),
+      assetRowsSql('snippets', 'Snippet'),
+      assetRowsSql('emails', 'Email'),
+    ].join('\n'),
+  },
+];
