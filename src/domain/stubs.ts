@@ -1,6 +1,5 @@
-import type { BodyPattern, ValuePattern } from './matchers.js';
 import type { PermissionKey } from './permissions.js';
-import { CompiledPattern, type Miss, type RequestFacts } from './request-pattern.js';
+import { CompiledPattern, type Miss, type RequestFacts, type RequestPattern } from './request-pattern.js';
 import { type CompiledTemplate, compileTemplate, isTemplate } from './stub-template.js';
 
 export { containsJson } from './request-pattern.js';
@@ -24,18 +23,9 @@ export interface StubResponse {
   template?: boolean;
 }
 
-export interface StubMatch {
-  method?: string;
+/** What a stub matches (src/domain/request-pattern.ts): a path glob always, and any of the other parts. */
+export interface StubMatch extends RequestPattern {
   path: string;
-  /** Each parameter given here must be in the request's query with this value (a text), or pass the matcher. */
-  query?: Record<string, ValuePattern>;
-  /** Each header given here (any case) must equal the text, or pass the matcher. */
-  headers?: Record<string, ValuePattern>;
-  clientId?: string;
-  /** Every key given here must be in the JSON body with a matching value (objects: a subset; arrays: item by item). */
-  body?: unknown;
-  /** Body matchers, every one of which must hold. */
-  bodyPatterns?: BodyPattern[];
 }
 
 export interface StubInput {
