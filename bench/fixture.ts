@@ -53,6 +53,14 @@ export function benchCar(n: number): Record<string, string | number> {
   return { vin: benchVin(n), make: `Make ${n % 40}`, model: `Model ${n % 400}`, year: 1990 + (n % 35), color: 'red' };
 }
 
+/**
+ * Request Campaign (issue 26): a trigger campaign in the Default workspace (so acting on the Default partition's leads,
+ * n % 3 === 0) whose flow changes one field (title, to the call's {{my.run}} token) and adds to a list.
+ */
+export const BENCH_CAMPAIGN = 5001;
+export const BENCH_CAMPAIGN_LIST = 90_001;
+export const inCampaignReach = (n: number): boolean => n % 3 === 0;
+
 export function benchSeed(leadCount = 0): SeedInput {
   return {
     partitions: [{ name: 'Americas' }, { name: 'EMEA' }],
@@ -67,6 +75,7 @@ export function benchSeed(leadCount = 0): SeedInput {
       // Create Folder, in the bench's folder parents (Default and Americas).
       { name: 'Folder Writer', permissions: ['read-write-assets'] },
       { name: 'Custom Object Sync', permissions: ['read-write-custom-object'] },
+      { name: 'Campaign Runner', permissions: ['execute-campaign'] },
     ],
     users: [
       {
@@ -79,6 +88,7 @@ export function benchSeed(leadCount = 0): SeedInput {
           { role: 'Folder Writer', workspace: 'Default' },
           { role: 'Folder Writer', workspace: 'Americas' },
           { role: 'Custom Object Sync', workspace: 'Default' },
+          { role: 'Campaign Runner', workspace: 'Default' },
         ],
       },
       {
@@ -103,6 +113,20 @@ export function benchSeed(leadCount = 0): SeedInput {
           { name: 'model', displayName: 'Model', dataType: 'string' },
           { name: 'year', displayName: 'Year', dataType: 'integer' },
           { name: 'color', displayName: 'Color', dataType: 'string' },
+        ],
+      },
+    ],
+    lists: [{ id: BENCH_CAMPAIGN_LIST, name: 'Bench campaign list', workspace: 'Default' }],
+    campaigns: [
+      {
+        id: BENCH_CAMPAIGN,
+        name: 'Bench request',
+        type: 'trigger',
+        folder: '/Marketing Activities/Default',
+        active: true,
+        flow: [
+          { type: 'changeDataValue', attribute: 'title', value: '{{my.run}}' },
+          { type: 'addToList', listId: BENCH_CAMPAIGN_LIST },
         ],
       },
     ],

@@ -7,11 +7,11 @@
 import formbody from '@fastify/formbody';
 import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
-import { DEFAULT_READ_FIELDS } from '../src/families/leads/lead-field-catalog.js';
+import { DEFAULT_READ_FIELDS, STANDARD_FIELDS } from '../src/families/leads/lead-field-catalog.js';
 import { encodePageToken, fromBase32 as pageTokenText, queryDigest } from '../src/domain/paging.js';
 import { BROWSE_PROGRAMS_SQL, type FolderRow, type ProgramRow } from '../src/families/assets/repository.js';
 import { LEAD_COLUMNS, type LeadRow } from '../src/families/leads/repository.js';
-import { BENCH_READABLE_WORKSPACES } from './fixture.js';
+import { BENCH_CAMPAIGN_LIST, BENCH_READABLE_WORKSPACES } from './fixture.js';
 import { browseAssetsSql, findAssetSql } from '../src/engines/assets/asset-rows.js';
 import { formatDatetime } from '../src/domain/datetime.js';
 import { objectSql } from '../src/engines/objects/object-repository.js';
@@ -627,6 +627,103 @@ app.post<{ Params: { id: string; htmlId: string }; Body: { type?: string; value?
     return { requestId, success: true, errors: [], warnings: [], result: [{ id }] };
   },
 );
+
+// Request Campaign (issue 26): the writes and activities the fake's flow makes, in one transaction, for a campaign
+// whose flow changes one field (title, to the call's {{my.run}} token) and adds to a list: the campaign row, its
+// workspace's partitions, then for each lead the lead row, Request Campaign (47), the campaign membership, the field
+// (the lead row written, Change Data Value 13 with its attributes and field), the list membership and Add to List
+// (24). Left out: roles and permissions (Execute Campaign in the campaign's workspace), body validation, the 100-lead
+// and 100-token limits, the flow as data (its two steps are written out), the journal.
+const selectCampaign = db.prepare<[number], { id: number; name: string; workspaceId: number; active: number }>(
+  'SELECT id, name, workspace_id AS workspaceId, active FROM campaigns WHERE id = ?',
+);
+const selectWorkspacePartitions = db.prepare<[number], { partitionId: number }>(
+  'SELECT partition_id AS partitionId FROM workspace_partitions WHERE workspace_id = ?',
+);
+const touchCampaignMember = db.prepare<[number, number, number, number]>(
+  `INSERT INTO campaign_members (campaign_id, lead_id, created_at, updated_at) VALUES (?, ?, ?, ?)
+   ON CONFLICT (campaign_id, lead_id) DO UPDATE SET updated_at = excluded.updated_at`,
+);
+const updateLeadFields = db.prepare<[string, number, number]>(
+  'UPDATE leads SET fields = ?, updated_at = ? WHERE id = ?',
+);
+const insertFieldActivity = db.prepare<[number, number, number, number, number, string, string, string, string]>(
+  `INSERT INTO activities (activity_date, lead_id, partition_id, type_id, campaign_id, primary_value_id,
+  primary_value, attributes, field_name, fields) VALUES (?, ?, ?, 13, ?, ?, ?, ?, ?, ?)`,
+);
+const insertCampaignActivity = db.prepare<[number, number, number, number, number, number, string, string]>(
+  `INSERT INTO activities (activity_date, lead_id, partition_id, type_id, campaign_id, primary_value_id,
+  primary_value, attributes, field_name, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`,
+);
+/** The bench campaign's flow, written out: title (lead field id) to the run's token, then add to the list. */
+const TITLE_FIELD = STANDARD_FIELDS.find((field) => field.name === 'title')!;
+const CAMPAIGN_LIST = BENCH_CAMPAIGN_LIST;
+const requestCampaign = db.transaction(
+  (campaign: { id: number; name: string; workspaceId: number }, ids: number[], title: string, user: string) => {
+    const now = Date.now();
+    const partitions = new Set(selectWorkspacePartitions.all(campaign.workspaceId).map((row) => row.partitionId));
+    const list = selectList.get(CAMPAIGN_LIST)!;
+    const source = JSON.stringify([{ name: 'Source', value: 'Web service API' }]);
+    const reason = `Smart campaign: ${campaign.name}`;
+    for (const id of new Set(ids)) {
+      const lead = selectLeadRow.get(id);
+      if (!lead || !partitions.has(lead[1])) continue;
+      insertCampaignActivity.run(now, id, lead[1], 47, campaign.id, campaign.id, campaign.name, source);
+      touchCampaignMember.run(campaign.id, id, now, now);
+      const fields = JSON.parse(lead[3] as string) as Record<string, unknown>;
+      const old = (fields.title as string | undefined) ?? null;
+      if (old !== title) {
+        fields.title = title;
+        updateLeadFields.run(JSON.stringify(fields), now, id);
+        const attributes = [
+          { name: 'New Value', value: title },
+          { name: 'Old Value', value: old },
+          { name: 'Reason', value: reason },
+          { name: 'Source', value: reason },
+          { name: 'API Method Name', value: 'syncLead' },
+          { name: 'Modifying User', value: user },
+          { name: 'Request Id', value: '' },
+        ];
+        const field = [{ id: TITLE_FIELD.id, name: 'title', newValue: title, oldValue: old }];
+        insertFieldActivity.run(
+          now,
+          id,
+          lead[1],
+          campaign.id,
+          TITLE_FIELD.id,
+          TITLE_FIELD.displayName,
+          JSON.stringify(attributes),
+          'title',
+          JSON.stringify(field),
+        );
+      }
+      if (isMember.get(list.id, id) === undefined) {
+        insertMember.run(list.id, id, now);
+        insertCampaignActivity.run(now, id, lead[1], ADD_TO_LIST, campaign.id, list.id, list.name, '[]');
+      }
+    }
+  },
+);
+app.post<{
+  Params: { campaignId: string };
+  Body: { input: { leads: { id: number }[]; tokens?: { name: string; value: string }[] } };
+}>('/rest/v1/campaigns/:campaignId/trigger.json', async (request) => {
+  const requestId = `${(++counter).toString(16)}#${Date.now().toString(16)}`;
+  if (request.headers.authorization !== `Bearer ${token}`) {
+    return { requestId, success: false, errors: [{ code: '601', message: 'Access token invalid' }] };
+  }
+  const campaign = selectCampaign.get(Number(request.params.campaignId));
+  if (!campaign) return { requestId, success: false, errors: [{ code: '1013', message: 'Object not found' }] };
+  if (campaign.active !== 1) return { requestId, success: false, errors: [{ code: '1003', message: 'Invalid data' }] };
+  const run = request.body.input.tokens?.find((t) => t.name === '{{my.run}}')?.value ?? '{{my.run}}';
+  requestCampaign(
+    campaign,
+    request.body.input.leads.map((lead) => lead.id),
+    run,
+    'bench@example.com',
+  );
+  return { requestId, result: [{ id: campaign.id }], success: true };
+});
 
 await app.listen({ host: '127.0.0.1', port: Number(portArgument ?? 0) });
 // Closed before exiting: the log is checkpointed into the file, which the bench then reads (rows written).

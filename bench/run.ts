@@ -14,6 +14,7 @@ import { fromBase32 } from '../src/domain/paging.js';
 import {
   ACTIVITY_SPAN_MS,
   BENCH_ACTIVITY_TYPES,
+  BENCH_CAMPAIGN,
   BENCH_CLIENT,
   BENCH_CUSTOM_OBJECT,
   benchCar,
@@ -22,6 +23,7 @@ import {
   benchSeed,
   buildFixture,
   DENIED_CLIENT,
+  inCampaignReach,
   leadEmail,
   POOL_SECRET,
   poolClientId,
@@ -132,6 +134,69 @@ const CAR_CONNECTIONS = 10;
 const CAR_QUERY_VALUES = 10;
 const NEW_VIN_PREFIX = 'NEWVIN';
 const carsPath = `/rest/v1/customobjects/${BENCH_CUSTOM_OBJECT}.json`;
+/**
+ * Request Campaign (issue 26): 100 leads a call (Marketo's most), of the campaign's reach (the Default partition),
+ * each call the next block and its own {{my.run}} token, so that every call changes the field of all its leads; 10
+ * calls at a time (Marketo admits 10). The flow changes title and adds to a list (bench/fixture.ts).
+ */
+const CAMPAIGN_BATCH = 100;
+const CAMPAIGN_CONNECTIONS = 10;
+const CAMPAIGN_BLOCKS = ((ids) =>
+  Array.from({ length: Math.floor(ids.length / CAMPAIGN_BATCH) }, (_, i) =>
+    ids.slice(i * CAMPAIGN_BATCH, (i + 1) * CAMPAIGN_BATCH),
+  ))(shuffled(LEADS, inCampaignReach));
+const campaignPath = `/rest/v1/campaigns/${BENCH_CAMPAIGN}/trigger.json`;
+
+/** Request Campaign calls, counted, each to the next block of leads with a token of its own. */
+function campaignRequests(label: string) {
+  let calls = 0;
+  const block = cycle(CAMPAIGN_BLOCKS.map((_, i) => i));
+  const body = (): string => {
+    const leads = CAMPAIGN_BLOCKS[block()]!.map((id) => ({ id }));
+    calls++;
+    return JSON.stringify({ input: { leads, tokens: [{ name: '{{my.run}}', value: `${label} run ${calls}` }] } });
+  };
+  return {
+    calls: () => calls,
+    body,
+    setupRequest: (request: autocannon.Request): autocannon.Request => ({ ...request, body: body() }),
+  };
+}
+
+/**
+ * Reads, once a server has let go of its database, what its Request Campaign calls wrote: one Request Campaign (47)
+ * and one Change Data Value (13) per lead of every answered call (up to the calls still unanswered when the load
+ * generator stopped), all by the bench campaign.
+ */
+function campaignRunsWritten(
+  name: string,
+  file: string,
+  requests: ReturnType<typeof campaignRequests>,
+): { calls: number; requested: number } {
+  const db = new BetterSqlite3(file, { readonly: true });
+  let counts: { requested: number; changed: number };
+  try {
+    counts = db
+      .prepare(
+        `SELECT sum(type_id = 47) AS requested, sum(type_id = 13) AS changed FROM activities WHERE campaign_id = ?`,
+      )
+      .get(BENCH_CAMPAIGN) as { requested: number; changed: number };
+  } finally {
+    db.close();
+  }
+  const calls = requests.calls();
+  const unanswered = 2 * CAMPAIGN_CONNECTIONS;
+  const { requested, changed } = counts;
+  if (
+    requested !== changed ||
+    requested > calls * CAMPAIGN_BATCH ||
+    requested < (calls - unanswered) * CAMPAIGN_BATCH ||
+    requested % CAMPAIGN_BATCH !== 0
+  ) {
+    throw new Error(`${name}, Request Campaign: ${requested} requested and ${changed} changed by ${calls} calls`);
+  }
+  return { calls, requested };
+}
 
 /** The scenarios run side by side with the build before (BENCH_BEFORE), by name. */
 const LEAD_GET = 'GET /rest/v1/lead/{id}.json';
@@ -620,6 +685,8 @@ async function main(): Promise<void> {
   const minimalFolders = folderCreates(fixture.folderParentIds);
   const fakeCars = carSyncs();
   const minimalCars = carSyncs();
+  const fakeCampaigns = campaignRequests('fake');
+  const minimalCampaigns = campaignRequests('minimal');
   const listPages: string[] = [];
   const results: LoadResult[] = [];
   // The machine's speed drifts over minutes (shared cores): each scenario is compared with the ceiling measured
@@ -772,6 +839,33 @@ async function main(): Promise<void> {
     ).json()) as { result?: unknown[]; moreResult?: boolean };
     if (members.result?.length !== LIST_BATCH || members.moreResult) {
       throw new Error(`the list the fake added ${LIST_BATCH} leads to reads ${members.result?.length} members`);
+    }
+
+    // Request Campaign: both answer the campaign's id alike, and the fake's leads read the field the flow set.
+    const campaignAnswers: string[] = [];
+    for (const [url, headers, requests] of [
+      [fake.url, auth, fakeCampaigns],
+      [minimal.url, minimalAuth, minimalCampaigns],
+    ] as const) {
+      const response = await fetch(url + campaignPath, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: requests.body(),
+      });
+      const text = await response.text();
+      if (response.status !== 200 || !text.includes('"success":true')) {
+        throw new Error(`pre-flight Request Campaign ${url}: ${text.slice(0, 500)}`);
+      }
+      campaignAnswers.push(text.replace(/"requestId":"[^"]*",?/, ''));
+    }
+    if (campaignAnswers[0] !== campaignAnswers[1]) {
+      throw new Error(`the minimal Request Campaign route answers other than the fake: ${campaignAnswers.join(' / ')}`);
+    }
+    const requestedLead = (await (
+      await fetch(`${fake.url}/rest/v1/lead/${CAMPAIGN_BLOCKS[0]![0]}.json?fields=title`, { headers: auth })
+    ).json()) as { result?: { title?: string }[] };
+    if (requestedLead.result?.[0]?.title !== 'fake run 1') {
+      throw new Error(`the requested lead reads title ${JSON.stringify(requestedLead.result)}, not the flow's`);
     }
 
     // Get Leads by List Id: every page of the member lists, first pages and token pages, with the tokens the fake
@@ -1038,6 +1132,25 @@ async function main(): Promise<void> {
         setupRequest: minimalFolders.setupRequest,
       },
       {
+        name: `POST ${campaignPath} (Request Campaign, ${CAMPAIGN_BATCH} leads)`,
+        method: 'POST' as const,
+        connections: CAMPAIGN_CONNECTIONS,
+        path: campaignPath,
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: fakeCampaigns.body(),
+        setupRequest: fakeCampaigns.setupRequest,
+      },
+      {
+        name: 'reference: minimal hand-written Request Campaign',
+        method: 'POST' as const,
+        connections: CAMPAIGN_CONNECTIONS,
+        path: campaignPath,
+        headers: { ...minimalAuth, 'content-type': 'application/json' },
+        body: minimalCampaigns.body(),
+        target: minimal,
+        setupRequest: minimalCampaigns.setupRequest,
+      },
+      {
         name: `GET ${carsPath} (${CAR_QUERY_VALUES} vins, the dedupe field)`,
         path: carQuery(),
         headers: auth,
@@ -1127,6 +1240,10 @@ async function main(): Promise<void> {
     fake: carsWritten('fake-marketo', dbFile, fakeCars),
     minimal: carsWritten('minimal route', minimalDbFile, minimalCars),
   };
+  const campaignRows = {
+    fake: campaignRunsWritten('fake-marketo', dbFile, fakeCampaigns),
+    minimal: campaignRunsWritten('minimal route', minimalDbFile, minimalCampaigns),
+  };
   say(`Memory: ${MEMORY_SECONDS} s of token + lead calls while the clock jumps an hour every 2 s…`);
   const memory = await memoryUnderLoad(dbFile, memoryPool);
 
@@ -1167,6 +1284,9 @@ async function main(): Promise<void> {
   const carSync = byName(`POST ${carsPath}`);
   const minimalCarSync = byName('reference: minimal hand-written custom object sync');
   const carSyncVersusMinimal = carSync.rps / minimalCarSync.rps;
+  const campaignRequest = byName(`POST ${campaignPath}`);
+  const minimalCampaignRequest = byName('reference: minimal hand-written Request Campaign');
+  const campaignVersusMinimal = campaignRequest.rps / minimalCampaignRequest.rps;
   const syncRecordsVersusCeiling = sync.ratio! * 300;
   const versusMinimal = `minimal hand-written route ${minimalRoute.ratio!.toFixed(2)}×`;
   const denied = byName('denied');
@@ -1280,6 +1400,13 @@ async function main(): Promise<void> {
       budget: `custom object sync of ${CAR_BATCH} records ≥ 0.80× the minimal route`,
       measured: `${carSyncVersusMinimal.toFixed(2)}× (${carSync.rps} vs ${minimalCarSync.rps} req/s)`,
       met: carSyncVersusMinimal >= 0.8,
+    },
+    {
+      budget: `Request Campaign for ${CAMPAIGN_BATCH} leads (a field changed, a list added to) ≥ 0.80× the minimal route`,
+      measured:
+        `${campaignVersusMinimal.toFixed(2)}× (${campaignRequest.rps} vs ${minimalCampaignRequest.rps} req/s; ` +
+        `${campaignRows.fake.requested} and ${campaignRows.minimal.requested} leads requested)`,
+      met: campaignVersusMinimal >= 0.8,
     },
     {
       budget: 'create a folder ≥ 0.80× the minimal route',

@@ -17,6 +17,8 @@ import { opportunities, opportunityRoles } from './families/crm/opportunities.js
 import { salesPersons } from './families/crm/sales-persons.js';
 import { lists } from './families/lists/lists.js';
 import { programMemberFields } from './families/program-members/program-member-fields.js';
+import { programMembers } from './families/program-members/members.js';
+import { campaigns } from './families/campaigns/campaigns.js';
 import { segmentations } from './families/segmentations/segmentations.js';
 import { emailTemplates } from './families/emails/templates.js';
 import { snippets } from './families/emails/snippets.js';
@@ -59,6 +61,8 @@ export const FAMILIES = [
   landingPages,
   forms,
   bulkExtract,
+  programMembers,
+  campaigns,
   userManagement,
   bulkImport,
 ] as const satisfies readonly AnyFamily[];

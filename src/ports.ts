@@ -1,4 +1,4 @@
-import type { ActivityRecorder } from './domain/activity-log.js';
+import type { ActivityRecorder, NewActivity, WriteOrigin } from './domain/activity-log.js';
 import type { ActivityExport, CustomObjectExport, LeadExport, ProgramMemberExport } from './domain/bulk-export.js';
 import type {
   CustomObjectImportBatch,
@@ -8,6 +8,7 @@ import type {
 } from './domain/bulk-import.js';
 import type { LeadImportBatch, LeadImportOutcome } from './domain/lead-import.js';
 import type { Lead, LeadValue } from './domain/model.js';
+import type { ProgramMembership } from './domain/program-members.js';
 import type { AssetForms, AssetPlaces, AssetSegmentations, AssetTokens } from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
 
@@ -26,6 +27,12 @@ export interface StaticListMembers {
   count(listId: number): number;
   /** Its members' lead ids. */
   leadIds(listId: number): number[];
+  /** The list, for a flow step that adds to it or removes from it. */
+  find(listId: number): { id: number; name: string; workspaceId: number } | undefined;
+  isMember(listId: number, leadId: number): boolean;
+  /** Membership changes; the caller records Add to List (24) and Remove from List (25). */
+  add(listId: number, leadId: number): void;
+  remove(listId: number, leadId: number): void;
   /** Up to `limit` member lead ids after `afterLeadId`, in id order (a bulk export reads a big list in chunks). */
   members(listId: number, afterLeadId: number, limit: number): number[];
   /** The list of that name, without regard to case (a bulk export's `staticListName`). */
@@ -58,6 +65,17 @@ export interface LeadDatabase {
    * duplicates, purplemeup.substack.com "Navigating Marketo Custom Objects and Person Partitions").
    */
   linkTarget(field: ObjectField, value: LeadValue): Lead | undefined;
+  /**
+   * Sets fields of a lead (a campaign flow's Change Data Value step), values already coerced to the fields' types:
+   * answers the Change Data Value activities (13) of the fields whose value changed, for the caller to record in its
+   * transaction, with `reason` as their Reason and Source.
+   */
+  changeFields(
+    lead: Lead,
+    values: Readonly<Record<string, LeadValue>>,
+    origin: WriteOrigin,
+    reason: string,
+  ): NewActivity[];
 }
 
 /** Companies as leads read them: a lead whose externalCompanyId names a company takes its company fields from it. */
@@ -131,6 +149,8 @@ export interface Ports {
   assetPlaces: AssetPlaces;
   /** Companies (the companies family), for the company fields of leads linked to one. */
   companies: CompanyDirectory;
+  /** Program members (the programMembers family): Push Lead and campaign flows set statuses through it. */
+  programMembers: ProgramMembership;
   /** My Tokens of folders and programs, own and inherited, as emails render them (the assets family). */
   assetTokens: AssetTokens;
   /** Segmentations and their segments, which dynamic content varies by (the segmentations family). */

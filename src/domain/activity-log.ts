@@ -14,6 +14,9 @@ export const ACTIVITY = {
   mergeLeads: 32,
   deleteLead: 37,
   changeLeadPartition: 100,
+  interestingMoment: 46,
+  requestCampaign: 47,
+  changeStatusInProgression: 104,
 } as const;
 
 export interface ActivityAttribute {

@@ -246,6 +246,25 @@ export const DETAIL_MESSAGES = {
   invalidDisplayName: "Invalid displayName '%s': letters, digits, spaces and _ only",
   tooManyCustomFields: 'The object has at most %s custom fields',
   fieldAttributeNotUpdateable: "%s of field '%s' cannot be updated",
+  /** Ours (1003, program members): a status that is not one of the program's channel (channels.md). */
+  unknownProgramStatus: "Invalid status '%s' for program %s: not a status of its channel",
+  /** Ours (1003, program members): statuses move forward only ("a later step than the current one", Workato's docs). */
+  statusBackwards: "Status '%s' comes before the member's status '%s' in the program's progression",
+  /** Ours (1013, program members): a delete naming a lead that is no member. */
+  notAProgramMember: 'Lead %s is not a member of program %s',
+  /** 1003, Request Campaign (smart-campaigns.md): only an active trigger campaign "Campaign is Requested" runs. */
+  campaignNotTriggerable: 'Trigger campaign %s is not active or has no Campaign is Requested trigger',
+  batchCampaign: 'Campaign %s is a batch campaign: schedule it instead',
+  notBatchCampaign: 'Campaign %s is a trigger campaign: request it instead',
+  /** Ours (709, Activate Smart Campaign): only a trigger campaign with a flow is activated. */
+  batchCampaignActivation: 'Smart campaign %s is a batch campaign: schedule it instead of activating it',
+  emptyFlow: 'Smart campaign %s has no flow steps to run',
+  /** 1003, Request and Schedule Campaign: more leads or tokens than a call takes (smart-campaigns.md). */
+  tooManyCampaignItems: "Parameter '%s' takes at most %s items",
+  /** 1042 (error-codes.md): runAt in the past or more than two years ahead. */
+  runAtOutOfRange: 'runAt must be between now and two years from now',
+  /** Ours (1003, Schedule Campaign): the fake does not clone a program from a schedule. */
+  cloneNotSupported: 'cloneToProgramName is not supported by this fake: clone the program, then schedule its campaign',
   /** Ours (User Management API, 610 → HTTP 404): no user, or not one in the state the operation acts on. */
   userNotFound: "User '%s' not found",
   userPending: "User '%s' has not accepted the invitation: it is a pending user (see users/%s/invite.json)",

@@ -343,12 +343,14 @@ function specPermissions(description: string): string[] {
   return (
     text
       .split(/,| or /)
-      // Adobe's spelling slips: "Read-Only Asset", and "Read-Write Named Opportunity" on the opportunity operations.
+      // Adobe's spelling slips: "Read-Only Asset", "Read-Write Named Opportunity" on the opportunity operations, and
+      // "Read-Only Campaigns" on the campaign operations.
       .map((name) =>
         name
           .trim()
           .replace(/^Read-Only Asset$/, 'Read-Only Assets')
-          .replace(/^Read-Write Named Opportunity$/, 'Read-Write Opportunity'),
+          .replace(/^Read-Write Named Opportunity$/, 'Read-Write Opportunity')
+          .replace(/^Read-(Only|Write) Campaigns$/, 'Read-$1 Campaign'),
       )
       .filter((name) => name !== '' && name !== 'None')
       .sort()

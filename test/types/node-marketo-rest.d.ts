@@ -67,6 +67,18 @@ declare module 'node-marketo-rest' {
       getActivityTypes(): Promise<Response>;
     }
 
+    /** Campaigns (lib/api/campaign.js; issue 26, test/families/campaigns/campaigns-clients.test.ts). */
+    interface Campaign {
+      /** POST campaigns/{id}/trigger.json, JSON {"input":{"leads","tokens"},"_method":"POST"}. */
+      request(
+        campaignId: number,
+        leads: { id: number }[],
+        tokens?: { name: string; value: string }[],
+      ): Promise<Response>;
+      /** GET campaigns.json, the options (with `_method=GET`) as restler `data`: a form body on a GET. */
+      getCampaigns(options?: Record<string, unknown>): Promise<Page>;
+    }
+
     /** A page with the client's own `nextPage()` when Marketo says more follow. */
     type Page = Response & { nextPage?: () => Promise<Page> };
 
@@ -137,6 +149,7 @@ declare module 'node-marketo-rest' {
     lead: Marketo.Lead;
     activities: Marketo.Activities;
     list: Marketo.List;
+    campaign: Marketo.Campaign;
     bulkLeadExtract: Marketo.BulkLeadExtract;
     bulkActivityExtract: Marketo.BulkActivityExtract;
     _connection: Marketo.Connection;

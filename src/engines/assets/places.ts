@@ -1,3 +1,5 @@
+import type { ProgramStatus } from '../../domain/program-members.js';
+
 /**
  * Where assets live: the two trees, their folders and programs, each in a workspace. The assets family owns them and
  * offers them to the other asset families through the `assetPlaces` port (src/domain/ports.ts), so that a list, an
@@ -46,6 +48,10 @@ export interface AssetPlaces {
    * by path: read once per load, not per item.
    */
   folderPaths(): ReadonlyMap<string, AssetFolder>;
+  /** The program's channel progression, "Not in Program" first (channels.md); undefined when there is no program. */
+  progressionOf(programId: number): ProgramStatus[] | undefined;
+  /** The program's My Tokens by name (`{{my.name}}`), for a campaign in it. */
+  tokensOf(programId: number): ReadonlyMap<string, string>;
 }
 
 /**

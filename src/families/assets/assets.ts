@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { defineFamily, type FamilyRouteOptions } from '../../family.js';
 import type { AssetFolder, AssetPlace, AssetPlaces, AssetProgram, AssetToken } from '../../engines/assets/places.js';
 import { migrations } from './migrations.js';
+import { NOT_IN_PROGRAM, type ProgressionStatus } from './rules.js';
 import { AssetRepository, folderName, type FolderRow, isTreeRoot, type ProgramRow } from './repository.js';
 import { folderRoutes } from './folders.js';
 import { programRoutes } from './programs.js';
@@ -63,6 +64,16 @@ function assetPlacesOf(repo: AssetRepository): AssetPlaces {
       return row && placedProgram(row);
     },
     folderPaths: () => new Map(repo.allFolders().map((row) => [repo.folderPath(row).toLowerCase(), placedFolder(row)])),
+    progressionOf: (programId) => {
+      const program = repo.program(programId);
+      const channel = program && repo.channelByName(program.channel);
+      if (!program) return undefined;
+      // A program keeps its channel's name; a channel gone from the catalog leaves "Not in Program" alone.
+      const statuses = channel ? (JSON.parse(channel.progression_statuses) as ProgressionStatus[]) : [NOT_IN_PROGRAM];
+      return statuses.map(({ name, step, success }) => ({ name, step, success }));
+    },
+    tokensOf: (programId) =>
+      new Map(repo.tokensOf({ folderId: null, programId }).map((token) => [token.name.toLowerCase(), token.value])),
   };
 }
 

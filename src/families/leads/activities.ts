@@ -36,6 +36,8 @@ export const leadActivities = {
     field: { id: number; name: string; displayName: string },
     oldValue: LeadValue | undefined,
     newValue: LeadValue | undefined,
+    /** A campaign's flow writes its own Reason and Source; the API's writes say "Web service API". */
+    reason: string = WEB_SERVICE_API,
   ): NewActivity {
     const shown = (value: LeadValue | undefined): string | null =>
       value === undefined || value === null ? null : String(value);
@@ -48,8 +50,8 @@ export const leadActivities = {
       attributes: [
         { name: 'New Value', value: shown(newValue) },
         { name: 'Old Value', value: shown(oldValue) },
-        { name: 'Reason', value: WEB_SERVICE_API },
-        { name: 'Source', value: WEB_SERVICE_API },
+        { name: 'Reason', value: reason },
+        { name: 'Source', value: reason },
         ...apiWriteAttributes(origin, 'syncLead'),
       ],
       field: { id: field.id, name: field.name, newValue: shown(newValue), oldValue: shown(oldValue) },

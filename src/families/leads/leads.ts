@@ -34,6 +34,9 @@ import type { ActivityRecorder, WriteOrigin } from '../../domain/activity-log.js
 import type { CompanyDirectory } from '../../ports.js';
 import type { PartitionRepository } from '../../storage/partitions.js';
 import { LeadRepository } from './repository.js';
+import { leadActivities } from './activities.js';
+import type { NewActivity } from '../../domain/activity-log.js';
+import { NOT_IN_PROGRAM_STATUS, type ProgramStatus } from '../../domain/program-members.js';
 import { LeadExportReader } from './export.js';
 import { leadFields as leadFieldsFamily } from './lead-fields.js';
 
@@ -193,6 +196,38 @@ const movePartitionsBody = z
       .max(MAX_BATCH),
   })
   .meta({ example: { input: [{ id: 1, partitionName: 'Mexico' }] } });
+
+const pushBody = z
+  .object({
+    programName: z.string().min(1),
+    programStatus: z.string().min(1).optional(),
+    lookupField: z.string().default('email'),
+    partitionName: z.string().optional(),
+    source: z.string().max(255).optional(),
+    reason: z.string().max(255).optional(),
+    input: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_BATCH),
+  })
+  .meta({
+    example: {
+      programName: 'Webinar 2026',
+      programStatus: 'Registered',
+      source: 'Webinar form',
+      reason: 'Signed up',
+      input: [{ email: 'ana@example.mx', firstName: 'Ana' }],
+    },
+  });
+
+/**
+ * The status Push Lead gives: programStatus, a status of the program's channel (else 1003, as Sync Program Member
+ * Status); without it, the first status after "Not in Program" (decision, README "Program members").
+ */
+function pushStatus(progression: readonly ProgramStatus[], asked: string | undefined, programId: number): string {
+  const statuses = progression.filter((status) => status.name !== NOT_IN_PROGRAM_STATUS);
+  if (asked === undefined) return statuses[0]?.name ?? NOT_IN_PROGRAM_STATUS;
+  const status = statuses.find((candidate) => candidate.name.toLowerCase() === asked.trim().toLowerCase());
+  if (!status) throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.unknownProgramStatus, asked, programId));
+  return status.name;
+}
 
 function rulesOf(request: FastifyRequest, leads: LeadRepository): LeadRules {
   const { ctx } = request;
@@ -493,6 +528,61 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
   );
 
   app.post(
+    '/rest/v1/leads/push.json',
+    {
+      config: { permissions: WRITE },
+      schema: {
+        tags,
+        summary: 'Push Lead',
+        description:
+          'Upserts up to 300 leads (createOrUpdate on lookupField, default email) and makes them members of the ' +
+          "program at programStatus (a status of its channel; default the channel's first), with source and reason.",
+        body: pushBody,
+        response: { 200: recordResultEnvelope },
+      },
+    },
+    async (request) => {
+      const { ctx } = request;
+      const { programName, programStatus, lookupField, partitionName, source, reason, input } = request.body;
+      const places = ctx.port('assetPlaces');
+      const program = places.programByName(programName);
+      const progression = program && places.progressionOf(program.id);
+      if (!program || !progression) throw new MarketoError('1013', marketoMessage('1013'));
+      const status = pushStatus(progression, programStatus, program.id);
+      // mktToken associates an email click with the lead (leads.md): the fake has no email clicks to join.
+      const records = input.map(({ mktToken: _token, ...fields }) => fields);
+      const results = ctx.transaction(() => {
+        const synced = syncLeads(rulesOf(request, repo(request)), scopeOf(request), {
+          action: 'createOrUpdate',
+          lookupField,
+          ...(partitionName !== undefined ? { partitionName } : {}),
+          input: records,
+        });
+        const logged: NewActivity[] = [];
+        const members = ctx.port('programMembers');
+        for (const result of synced) {
+          if (result.status === 'skipped') continue;
+          const lead = repo(request).find(result.id)!;
+          members.changeStatus(
+            {
+              program,
+              progression,
+              lead,
+              statusName: status,
+              ...(reason !== undefined ? { reason } : {}),
+              ...(source !== undefined ? { source } : {}),
+            },
+            (activity) => logged.push(activity),
+          );
+        }
+        if (logged.length > 0) ctx.port('activityLog').record(logged);
+        return synced;
+      });
+      return successEnvelope(request.marketoRequestId(), results);
+    },
+  );
+
+  app.post(
     '/rest/v1/leads/submitForm.json',
     {
       config: { permissions: WRITE },
@@ -648,6 +738,24 @@ export const leads = defineFamily({
               ? repo.find(value)
               : undefined
             : repo.latestBy(field.name, value),
+        changeFields: (lead, values, origin, reason) => {
+          const catalog = fields.catalog();
+          const changed: NewActivity[] = [];
+          const next = { ...lead.fields };
+          let email = lead.email;
+          for (const [name, value] of Object.entries(values)) {
+            const field = catalog.find(name);
+            if (!field) continue;
+            const old = (name === 'email' ? lead.email : lead.fields[name]) ?? null;
+            if (old === value) continue;
+            if (name === 'email') email = value as string | null;
+            else if (value === null) delete next[name];
+            else next[name] = value;
+            changed.push(leadActivities.changeDataValue(origin, lead, field, old, value, reason));
+          }
+          if (changed.length > 0) repo.update(lead.id, email, next);
+          return changed;
+        },
       },
       leadExport: new LeadExportReader(infra.db, () => fields.catalog()),
       leadImport: {

@@ -155,8 +155,8 @@ function membershipActivity(
 }
 
 /**
- * The staticLists port: the repository's reads, and members added by another family's write (a bulk import's
- * `listId`), with the Add to List activities the route records.
+ * The staticLists port: the repository's reads, single memberships a campaign flow changes, and members added by
+ * another family's write (a bulk import's `listId`), with the Add to List activities the route records.
  */
 function staticListsPort(repo: ListRepository, infra: FamilyInfra): StaticListMembers {
   return {
@@ -165,6 +165,10 @@ function staticListsPort(repo: ListRepository, infra: FamilyInfra): StaticListMe
     leadIds: (listId) => repo.leadIds(listId),
     members: (listId, afterLeadId, limit) => repo.members(listId, afterLeadId, limit),
     byName: (name) => repo.byName(name),
+    find: (listId) => repo.find(listId),
+    isMember: (listId, leadId) => repo.isMember(listId, leadId),
+    add: (listId, leadId) => repo.add(listId, leadId),
+    remove: (listId, leadId) => repo.remove(listId, leadId),
     addMembers(listId, leads, at) {
       const list = repo.find(listId);
       if (!list) return 0;

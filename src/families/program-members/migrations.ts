@@ -4,4 +4,28 @@ import type { Migration } from '../../storage/migrations.js';
 /** Program members' fields (issue 27): the custom ones and the standard ones' metadata, as the lead fields' tables. */
 export const migrations: readonly Migration[] = [
   { name: 'program-members/001_fields', sql: fieldTablesSql('program_member_fields', 'program_member_field_settings') },
+  {
+    name: 'program-members/002_members',
+    sql: `
+-- Program members (issue 26): a lead's membership of a program, at a status of the program's channel. A member goes
+-- with its program and with its lead. custom_fields holds the custom program member fields' values (JSON object).
+CREATE TABLE program_members (
+  program_id INTEGER NOT NULL REFERENCES asset_programs (id) ON DELETE CASCADE,
+  lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+  status_name TEXT NOT NULL,
+  status_step INTEGER NOT NULL,
+  status_reason TEXT,
+  reached_success INTEGER NOT NULL DEFAULT 0,
+  reached_success_at INTEGER,
+  acquired_by INTEGER NOT NULL DEFAULT 0,
+  custom_fields TEXT NOT NULL DEFAULT '{}',
+  membership_date INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (program_id, lead_id)
+) WITHOUT ROWID;
+
+CREATE INDEX program_members_by_lead ON program_members (lead_id, program_id);
+`,
+  },
 ];

@@ -1,0 +1,114 @@
+import { ACTIVITY, type NewActivity } from '../../domain/activity-log.js';
+import { MarketoError } from '../../domain/errors.js';
+import { DETAIL_MESSAGES, formatMessage } from '../../domain/marketo-codes.js';
+import {
+  NOT_IN_PROGRAM_STATUS,
+  type ProgramStatus,
+  type StatusChange,
+  type StatusOutcome,
+} from '../../domain/program-members.js';
+import type { ProgramMemberRepository } from './member-repository.js';
+
+/**
+ * The rules of a member's status, in one place (issue 26; README "Program members"):
+ * - a status is one of the program's channel progression (channels.md), named without regard to case; "Not in
+ *   Program" is no status a member holds (Delete Program Members takes a lead out);
+ * - a status moves forward only: a status of a lower step than the member's is skipped with 1003 (Workato's Change
+ *   lead program status: "must be a later step than the current one, otherwise the status is not changed");
+ * - the same status again changes nothing and writes nothing;
+ * - reachedSuccess, once reached, stays (a later status of no success does not take it back);
+ * - each change writes Change Status in Progression (104), old status → new ("Not in Program" for a new member).
+ */
+
+/** The progression's status of that name, or undefined (not a status of the channel, or "Not in Program"). */
+export function statusOf(progression: readonly ProgramStatus[], name: string): ProgramStatus | undefined {
+  const wanted = name.trim().toLowerCase();
+  if (wanted === NOT_IN_PROGRAM_STATUS.toLowerCase()) return undefined;
+  return progression.find((status) => status.name.toLowerCase() === wanted);
+}
+
+/** The status a whole call asks for (Sync Program Member Status, Push Lead): response-level 1003 when not one. */
+export function requireStatus(progression: readonly ProgramStatus[], name: string, programId: number): ProgramStatus {
+  const status = statusOf(progression, name);
+  if (!status) throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.unknownProgramStatus, name, programId));
+  return status;
+}
+
+export function changeStatus(
+  members: ProgramMemberRepository,
+  change: StatusChange,
+  record: (activity: NewActivity) => void,
+): StatusOutcome {
+  const target = statusOf(change.progression, change.statusName);
+  if (!target) {
+    return {
+      outcome: 'skipped',
+      code: '1003',
+      message: formatMessage(DETAIL_MESSAGES.unknownProgramStatus, change.statusName, change.program.id),
+    };
+  }
+  const member = members.find(change.program.id, change.lead.id);
+  if (member && member.statusName === target.name) return { outcome: 'unchanged' };
+  if (member && target.step < member.statusStep) {
+    return {
+      outcome: 'skipped',
+      code: '1003',
+      message: formatMessage(DETAIL_MESSAGES.statusBackwards, target.name, member.statusName),
+    };
+  }
+  const now = members.now();
+  const reachedNow = target.success && !(member?.reachedSuccess ?? false);
+  const next = {
+    programId: change.program.id,
+    leadId: change.lead.id,
+    statusName: target.name,
+    statusStep: target.step,
+    statusReason: change.reason ?? member?.statusReason ?? null,
+    reachedSuccess: (member?.reachedSuccess ?? false) || target.success,
+    reachedSuccessAt: reachedNow ? now : (member?.reachedSuccessAt ?? null),
+    acquiredBy: member?.acquiredBy ?? change.campaignId !== undefined,
+    customFields: member?.customFields ?? {},
+    membershipDate: member?.membershipDate ?? now,
+    createdAt: member?.createdAt ?? now,
+    updatedAt: now,
+  };
+  if (member) members.update(next);
+  else members.insert(next);
+  record(
+    progressionActivity(
+      change,
+      member?.statusName ?? NOT_IN_PROGRAM_STATUS,
+      target.name,
+      target.success,
+      change.reason,
+      change.source,
+    ),
+  );
+  return { outcome: 'changed' };
+}
+
+/** Change Status in Progression (104): primary attribute the program, Old Status and New Status (activities.md). */
+export function progressionActivity(
+  change: Pick<StatusChange, 'program' | 'lead' | 'campaignId'>,
+  oldStatus: string,
+  newStatus: string,
+  success: boolean,
+  reason: string | undefined,
+  source?: string,
+): NewActivity {
+  return {
+    leadId: change.lead.id,
+    partitionId: change.lead.partitionId,
+    typeId: ACTIVITY.changeStatusInProgression,
+    primaryAttributeValueId: change.program.id,
+    primaryAttributeValue: change.program.name,
+    attributes: [
+      { name: 'Old Status', value: oldStatus },
+      { name: 'New Status', value: newStatus },
+      { name: 'Success', value: success },
+      ...(reason !== undefined ? [{ name: 'Reason', value: reason }] : []),
+      ...(source !== undefined ? [{ name: 'Source', value: source }] : []),
+    ],
+    ...(change.campaignId !== undefined ? { campaignId: change.campaignId } : {}),
+  };
+}
