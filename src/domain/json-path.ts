@@ -198,11 +198,15 @@ function keep(step: Extract<Step, { kind: 'filter' }>, item: unknown): boolean {
   return step.op === '==' ? value === step.value : value !== step.value;
 }
 
-/** Every node at `path` in `document` (document order); none when nothing is there. */
-export function selectJsonPath(path: JsonPath, document: unknown): unknown[] {
+/**
+ * Every node at `path` in `document` (document order); none when nothing is there. `spend` is told the work done as
+ * it is done (the nodes looked at), so that a caller's budget stops a selection that grows too costly.
+ */
+export function selectJsonPath(path: JsonPath, document: unknown, spend: (work: number) => void = () => {}): unknown[] {
   let nodes: unknown[] = document === undefined ? [] : [document];
   for (const step of path.steps) {
     const next: unknown[] = [];
+    spend(nodes.length);
     switch (step.kind) {
       case 'member':
       case 'index':
@@ -212,10 +216,18 @@ export function selectJsonPath(path: JsonPath, document: unknown): unknown[] {
         }
         break;
       case 'wildcard':
-        for (const node of nodes) for (const item of children(node)) next.push(item);
+        for (const node of nodes) {
+          const items = children(node);
+          spend(items.length);
+          for (const item of items) next.push(item);
+        }
         break;
       case 'filter':
-        for (const node of nodes) for (const item of children(node)) if (keep(step, item)) next.push(item);
+        for (const node of nodes) {
+          const items = children(node);
+          spend(items.length * (step.path.length + 1));
+          for (const item of items) if (keep(step, item)) next.push(item);
+        }
         break;
       case 'descend': {
         // Each container is walked once, however many of the nodes it sits below.
@@ -226,6 +238,7 @@ export function selectJsonPath(path: JsonPath, document: unknown): unknown[] {
           if (node === null || typeof node !== 'object' || seen.has(node)) continue;
           seen.add(node);
           const items = children(node);
+          spend(items.length + 1);
           if (step.name === undefined) for (const item of items) next.push(item);
           else if (isObject(node) && Object.hasOwn(node, step.name)) next.push(node[step.name]);
           for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);

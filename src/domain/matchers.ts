@@ -90,17 +90,30 @@ export function compileValue(pattern: ValuePattern): CompiledValue {
     };
   }
   if ('contains' in pattern) {
-    return { expected: `contains ${shown(pattern.contains)}`, test: (value) => !!value?.includes(pattern.contains) };
+    return {
+      expected: `contains ${shown(pattern.contains)}`,
+      test: (value, budget) => value !== undefined && scanned(value, budget) && value.includes(pattern.contains),
+    };
   }
   if ('matches' in pattern) {
     const regex = compileRegex(pattern.matches);
-    return { expected: `matches /${pattern.matches}/`, test: (value) => value !== undefined && regex.matches(value) };
+    return {
+      expected: `matches /${pattern.matches}/`,
+      test: (value, budget) => value !== undefined && scanned(value, budget) && regex.matches(value),
+    };
   }
   const regex = compileRegex(pattern.doesNotMatch);
   return {
     expected: `doesNotMatch /${pattern.doesNotMatch}/`,
-    test: (value) => value !== undefined && !regex.matches(value),
+    test: (value, budget) => value !== undefined && scanned(value, budget) && !regex.matches(value),
   };
+}
+
+/** A text about to be searched (linear in its length) is paid for by its length: true once paid. */
+const CHARACTERS_PER_STEP = 32;
+function scanned(text: string, budget: Budget): true {
+  spend(budget, Math.ceil(text.length / CHARACTERS_PER_STEP));
+  return true;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -174,27 +187,50 @@ function expectedJson(pattern: JsonEquality): unknown {
   }
 }
 
-/** A compiled body matcher: the body as parsed (JSON, form fields) or text. */
-export interface CompiledBody {
-  test(body: unknown, budget: Budget): boolean;
-  expected: string;
-}
+/**
+ * A call's body as the body matchers read it, each form worked out once for all the matchers of all the stubs a call
+ * is held against: as parsed (JSON, form fields) or text, as text and as JSON.
+ */
+export class BodyView {
+  private text_: string | undefined | null = null;
+  private json_: { value: unknown } | undefined;
 
-/** The body as text: a text body as it is, any other as compact JSON (a form body: its fields as JSON). */
-export function bodyText(body: unknown): string | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string') return body;
-  return JSON.stringify(body);
-}
+  constructor(readonly value: unknown) {}
 
-/** A body as JSON: parsed already, or a text that holds JSON. */
-function bodyJson(body: unknown): unknown {
-  if (typeof body !== 'string') return body;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return undefined;
+  /** A text body as it is, any other as compact JSON (a form body: its fields as JSON); undefined: no body. */
+  get text(): string | undefined {
+    if (this.text_ === null) {
+      this.text_ =
+        this.value === undefined || this.value === null
+          ? undefined
+          : typeof this.value === 'string'
+            ? this.value
+            : JSON.stringify(this.value);
+    }
+    return this.text_;
   }
+
+  /** The body as JSON: parsed already, or a text that holds JSON (else undefined). */
+  get json(): unknown {
+    if (!this.json_) {
+      let value: unknown = this.value;
+      if (typeof value === 'string') {
+        try {
+          value = JSON.parse(value) as unknown;
+        } catch {
+          value = undefined;
+        }
+      }
+      this.json_ = { value };
+    }
+    return this.json_.value;
+  }
+}
+
+/** A compiled body matcher. */
+export interface CompiledBody {
+  test(body: BodyView, budget: Budget): boolean;
+  expected: string;
 }
 
 function compileJsonEquality(pattern: JsonEquality): (value: unknown, budget: Budget) => boolean {
@@ -215,6 +251,10 @@ function jsonEqualityName(pattern: JsonEquality): string {
   return `equalToJson ${text.length > 200 ? `${text.slice(0, 200)}…` : text}${options.length ? ` (${options.join(', ')})` : ''}`;
 }
 
+/** The values a JSON path selects in the body, the selection paid for as it goes. */
+const select = (path: JsonPath, body: BodyView, budget: Budget) =>
+  selectJsonPath(path, body.json, (work) => spend(budget, work));
+
 function compileJsonPathMatcher(spec: string | JsonPathMatcher): CompiledBody {
   const expression = typeof spec === 'string' ? spec : spec.expression;
   let path: JsonPath;
@@ -228,25 +268,21 @@ function compileJsonPathMatcher(spec: string | JsonPathMatcher): CompiledBody {
   if (Object.keys(rest).length === 0) {
     return {
       expected: `matchesJsonPath ${expression}`,
-      test: (body, budget) => {
-        const found = selectJsonPath(path, bodyJson(body));
-        spend(budget, found.length);
-        return found.length > 0;
-      },
+      test: (body, budget) => select(path, body, budget).length > 0,
     };
   }
   if ('equalToJson' in rest) {
     const equal = compileJsonEquality(rest as JsonEquality);
     return {
       expected: `matchesJsonPath ${expression} ${jsonEqualityName(rest as JsonEquality)}`,
-      test: (body, budget) => selectJsonPath(path, bodyJson(body)).some((value) => equal(value, budget)),
+      test: (body, budget) => select(path, body, budget).some((value) => equal(value, budget)),
     };
   }
   const value = compileValue(rest as ValueMatcher);
   return {
     expected: `matchesJsonPath ${expression} ${value.expected}`,
     test: (body, budget) =>
-      selectJsonPath(path, bodyJson(body)).some((found) =>
+      select(path, body, budget).some((found) =>
         value.test(typeof found === 'string' ? found : JSON.stringify(found), budget),
       ),
   };
@@ -256,10 +292,10 @@ export function compileBody(pattern: BodyPattern): CompiledBody {
   if ('matchesJsonPath' in pattern) return compileJsonPathMatcher(pattern.matchesJsonPath);
   if ('equalToJson' in pattern) {
     const equal = compileJsonEquality(pattern);
-    return { expected: jsonEqualityName(pattern), test: (body, budget) => equal(bodyJson(body), budget) };
+    return { expected: jsonEqualityName(pattern), test: (body, budget) => equal(body.json, budget) };
   }
   const value = compileValue(pattern);
-  return { expected: value.expected, test: (body, budget) => value.test(bodyText(body), budget) };
+  return { expected: value.expected, test: (body, budget) => value.test(body.text, budget) };
 }
 
 /** Runs a test within the budget: over it, a miss that says so rather than a slow answer. */

@@ -1,6 +1,7 @@
 import { compileGlob } from './glob.js';
 import {
   type BodyPattern,
+  BodyView,
   type Budget,
   type CompiledBody,
   type CompiledValue,
@@ -92,10 +93,18 @@ function valuePart(name: string, matcher: CompiledValue, read: (facts: RequestFa
   };
 }
 
+// One view of a call's body for every body matcher it is held against (its text and JSON worked out once).
+const bodyViews = new WeakMap<RequestFacts, BodyView>();
+
+function bodyView(facts: RequestFacts): BodyView {
+  let view = bodyViews.get(facts);
+  if (!view) bodyViews.set(facts, (view = new BodyView(facts.body)));
+  return view;
+}
+
 function bodyDescription(facts: RequestFacts): string {
   if (facts.body === undefined) return 'no body';
-  const text = typeof facts.body === 'string' ? facts.body : JSON.stringify(facts.body);
-  return `${shownText(text)}${facts.bodyCut ? ' (cut by the journal)' : ''}`;
+  return `${shownText(bodyView(facts).text ?? String(facts.body))}${facts.bodyCut ? ' (cut by the journal)' : ''}`;
 }
 
 function bodyPart(index: number, matcher: CompiledBody): Part {
@@ -103,7 +112,7 @@ function bodyPart(index: number, matcher: CompiledBody): Part {
     name: `bodyPatterns[${index}]`,
     expected: matcher.expected,
     check(facts, budget) {
-      const passed = withinBudget(() => matcher.test(facts.body, budget));
+      const passed = withinBudget(() => matcher.test(bodyView(facts), budget));
       if (passed === true) return undefined;
       return { actual: passed === 'over budget' ? 'not compared: over the matching budget' : bodyDescription(facts) };
     },

@@ -278,15 +278,20 @@ export class Stubs {
   }
 
   /**
-   * The stubs that came closest to answering a call that none answered, fewest misses first (then in the order they
-   * are tried), at most `limit`: each with the parts of it the call failed, its used-up `times` and a scenario in
-   * another state included.
+   * The stubs that came closest to answering a call that none answered, at most `limit`: each with the parts of it
+   * the call failed, its used-up `times` and a scenario in another state included. Closest first: a stub on the
+   * call's path before one on another path, then one of its method, then the fewest misses, then in the order they
+   * are tried (a decision of issue 33: as WireMock's distance, the URL weighs most — a stub on another path that
+   * misses nothing else is not closer than the call's own stub with a header wrong).
    */
   nearMisses(facts: RequestFacts, limit = 3): NearMiss[] {
-    const scored = this.stubs.map((active) => ({ stubId: active.stub.id, misses: this.missesOf(active, facts) }));
+    const scored = this.stubs.map((active, index) => {
+      const misses = this.missesOf(active, facts);
+      const missed = (part: string) => (misses.some((miss) => miss.part === part) ? 1 : 0);
+      return { stubId: active.stub.id, misses, path: missed('path'), method: missed('method'), index };
+    });
     return scored
-      .map((item, index) => ({ ...item, index }))
-      .sort((a, b) => a.misses.length - b.misses.length || a.index - b.index)
+      .sort((a, b) => a.path - b.path || a.method - b.method || a.misses.length - b.misses.length || a.index - b.index)
       .slice(0, limit)
       .map(({ stubId, misses }) => ({ stubId, misses }));
   }

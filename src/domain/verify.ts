@@ -71,11 +71,6 @@ function describeEntry(entry: JournalEntry): string {
   return `${entry.method} ${entry.path}${code}${who}${stub}`;
 }
 
-/**
- * WireMock's `verify`, simply: the requests in `entries` (the journal, newest first) that match `filter`, when their
- * number is as expected; otherwise an Error saying what was expected, what was found, and the requests that came
- * closest (those failing the fewest of the filter's conditions, with the conditions they failed).
- */
 function describeMiss(miss: Miss): string {
   return miss.actual === undefined ? miss.part : `${miss.part} (wanted ${miss.expected}, got ${miss.actual})`;
 }
@@ -104,14 +99,15 @@ export function verifyRequests(
   ];
   const since = filter.since;
   const inTime = since === undefined ? entries : entries.filter((entry) => Date.parse(entry.at) >= since);
-  const budget = newBudget();
+  // Each entry is held against the matchers with a budget of its own, as each call was against a stub's: with one
+  // budget for all, the later entries would be "over budget" once the earlier ones had spent it, whatever they hold.
   const scored = inTime.map((entry) => ({
     entry,
     failed: [
       ...listed
         .filter((condition) => !condition.test(entry))
         .map((condition): Miss => ({ part: condition.name, expected: condition.wanted })),
-      ...(pattern.size > 0 ? pattern.misses(entryFacts(entry), {}, budget) : []),
+      ...(pattern.size > 0 ? pattern.misses(entryFacts(entry), {}, newBudget()) : []),
     ],
   }));
   const matching = scored.filter((item) => item.failed.length === 0).map((item) => item.entry);

@@ -500,6 +500,12 @@ describe('GET /admin/requests/unmatched', () => {
       respond: { body: { ok: 2 } },
     });
     await addStub({ id: 'far', match: { method: 'GET', path: '/rest/v1/other/*.json' }, respond: { body: { ok: 3 } } });
+    // The newest, and one miss only — its path: still not as close as the call's own path's stubs.
+    await addStub({
+      id: 'elsewhere',
+      match: { method: 'POST', path: '/rest/v1/elsewhere.json' },
+      respond: { body: { ok: 4 } },
+    });
     // Served: by a stub, and by a real route — neither is listed.
     expect((await post('/rest/v1/gizmos.json', { input: [{ email: 'a@b.c' }] })).json()).toEqual({ ok: 2 });
     expect((await get('/rest/v1/leads/describe.json')).json().success).toBe(true);
@@ -545,15 +551,21 @@ describe('GET /admin/requests/unmatched', () => {
       },
       { stubId: 'by-header', misses: [{ part: 'headers.x-tenant', expected: 'equalTo "acme"', actual: '"globex"' }] },
       {
-        stubId: 'far',
-        misses: [
-          { part: 'method', expected: 'GET', actual: 'POST' },
-          { part: 'path', expected: '/rest/v1/other/*.json', actual: '/rest/v1/gizmos.json' },
-        ],
+        stubId: 'elsewhere',
+        misses: [{ part: 'path', expected: '/rest/v1/elsewhere.json', actual: '/rest/v1/gizmos.json' }],
       },
+    ]);
+    // The stub missing both method and path comes last of all.
+    const wider = (await call(app, 'GET', '/admin/requests/unmatched?nearMisses=4')).json().items[1];
+    expect(wider.nearMisses.map((miss: { stubId: string }) => miss.stubId)).toEqual([
+      'by-body',
+      'by-header',
+      'elsewhere',
+      'far',
     ]);
     expect((await call(app, 'GET', '/admin/requests?limit=10')).json().items).toHaveLength(5);
     expectProblem(await call(app, 'GET', '/admin/requests/unmatched?limit=0'), 400);
+    expectProblem(await call(app, 'GET', '/admin/requests/unmatched?nearMisses=21'), 400);
   });
 });
 

@@ -50,6 +50,7 @@ const unmatchedList = z.object({
 
 const unmatchedQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  nearMisses: z.coerce.number().int().min(0).max(20).default(3).describe('How many closest stubs per call'),
 });
 
 const savedList = z.object({
@@ -205,7 +206,12 @@ export const stubRoutes: FastifyPluginAsyncZod<{ marketoRoutes: MarketoRouteTabl
       serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (request) => ({
-      items: unmatchedRequests(request.ctx.harness.journal, request.ctx.harness.stubs, request.query.limit),
+      items: unmatchedRequests(
+        request.ctx.harness.journal,
+        request.ctx.harness.stubs,
+        request.query.limit,
+        request.query.nearMisses,
+      ),
     }),
   );
 
