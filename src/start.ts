@@ -9,7 +9,7 @@ import { formatPath } from './domain/seed.js';
 import { stubInputSchema } from './domain/stub-schema.js';
 import { isRefusal, type Stub, type StubInput } from './domain/stubs.js';
 import { type UnmatchedRequest, unmatchedRequests } from './domain/unmatched.js';
-import { type ExpectedCount, type VerifyFilter, verifyRequests } from './domain/verify.js';
+import { type ExpectedCount, type VerifyFilter, verifyJournal } from './domain/verify.js';
 import { closeWithLeastPrivilegeCheck } from './least-privilege.js';
 import { DEMO_SERVICE_NAME, resetToBaseline } from './lifecycle.js';
 import { readSeedFile, type SeedInput } from './seed.js';
@@ -239,8 +239,9 @@ export async function startFakeMarketo(options: StartOptions = {}): Promise<Fake
       return ctx.harness.journal.list(filter).items;
     },
     verify(filter, expected) {
-      const { journal } = ctx.harness;
-      return verifyRequests(journal.list({ limit: journal.size || 1 }).items, filter, expected);
+      const result = verifyJournal(ctx.harness.journal, filter, expected);
+      if (!result.verified) throw new Error(result.message);
+      return result.matching;
     },
     unmatched(limit = 100) {
       return unmatchedRequests(ctx.harness.journal, ctx.harness.stubs, limit);

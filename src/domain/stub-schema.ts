@@ -122,6 +122,29 @@ const stubResponseSchema = z
     }
   });
 
+/** The matchers a stub and a verification share (query, headers, the body's subset and its patterns). */
+export const requestMatchers = {
+  query: valuePatterns.optional().describe('Parameters: a text the value equals, or a matcher'),
+  headers: valuePatterns.optional().describe('Headers (any case): a text the value equals, or a matcher'),
+  clientId: z.string().min(1).optional(),
+  body: z
+    .unknown()
+    .optional()
+    .refine(deepEnough, { message: `nested deeper than ${MAX_JSON_DEPTH} levels` })
+    .describe('A JSON subset the body must contain'),
+  bodyPatterns: z
+    .array(bodyPattern)
+    .max(32)
+    .optional()
+    .superRefine((patterns, issues) => {
+      patterns?.forEach((pattern, i) => {
+        const problem = matcherIssue(() => compileBody(pattern));
+        if (problem) issues.addIssue({ code: 'custom', path: [i], message: problem });
+      });
+    })
+    .describe(`Body matchers, all of which must hold: ${BODY_PATTERNS}`),
+};
+
 export const stubInputSchema = z
   .strictObject({
     id: z
@@ -134,25 +157,7 @@ export const stubInputSchema = z
       path: pathGlob
         .regex(MARKETO_PATH, 'a Marketo path: /rest/…, /bulk/… or /userservice/…')
         .describe('Glob: * within a segment, ** across segments, e.g. /rest/v1/lists/*/leads.json'),
-      query: valuePatterns.optional().describe('Parameters: a text the value equals, or a matcher'),
-      headers: valuePatterns.optional().describe('Headers (any case): a text the value equals, or a matcher'),
-      clientId: z.string().min(1).optional(),
-      body: z
-        .unknown()
-        .optional()
-        .refine(deepEnough, { message: `nested deeper than ${MAX_JSON_DEPTH} levels` })
-        .describe('A JSON subset the body must contain'),
-      bodyPatterns: z
-        .array(bodyPattern)
-        .max(32)
-        .optional()
-        .superRefine((patterns, issues) => {
-          patterns?.forEach((pattern, i) => {
-            const problem = matcherIssue(() => compileBody(pattern));
-            if (problem) issues.addIssue({ code: 'custom', path: [i], message: problem });
-          });
-        })
-        .describe(`Body matchers, all of which must hold: ${BODY_PATTERNS}`),
+      ...requestMatchers,
     }),
     respond: stubResponseSchema.optional(),
     responses: z.array(stubResponseSchema).min(1).max(1000).optional().describe('Answers given in turn'),

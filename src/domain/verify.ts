@@ -1,4 +1,4 @@
-import type { JournalEntry, JournalFilter } from './journal.js';
+import type { Journal, JournalEntry, JournalFilter } from './journal.js';
 import { compileGlob } from './glob.js';
 import { newBudget } from './matchers.js';
 import { CompiledPattern, type Miss, type RequestFacts, type RequestPattern } from './request-pattern.js';
@@ -75,17 +75,30 @@ function describeMiss(miss: Miss): string {
   return miss.actual === undefined ? miss.part : `${miss.part} (wanted ${miss.expected}, got ${miss.actual})`;
 }
 
+/** What a verification found: whether the count held, the matching entries, the closest others, and what it says. */
+export interface Verification {
+  verified: boolean;
+  /** What was asked, in words: "exactly 1 request(s) matching path=/rest/v1/leads.json". */
+  expected: string;
+  /** The matching entries, newest first. */
+  matching: JournalEntry[];
+  /** The entries that failed the fewest conditions (at most 5), with the conditions they failed. */
+  closest: { entry: JournalEntry; misses: Miss[] }[];
+  /** The failure as `verify` throws it (expected, found, closest); undefined when verified. */
+  message: string | undefined;
+}
+
 /**
  * WireMock's `verify`: the requests in `entries` (the journal, newest first) that match `filter` — the journal's
- * conditions and the stubs' matchers (a MatcherError for a matcher that cannot be taken) — when their number is as
- * expected; otherwise an Error saying what was expected, what was found, and the requests that came closest (those
- * failing the fewest conditions, with the conditions they failed and, for matchers, what they had).
+ * conditions and the stubs' matchers (a MatcherError for a matcher that cannot be taken) — counted against
+ * `expected`; when the count is wrong, a message saying what was expected, what was found, and the requests that came
+ * closest (those failing the fewest conditions, with the conditions they failed and, for matchers, what they had).
  */
-export function verifyRequests(
+export function verification(
   entries: readonly JournalEntry[],
   filter: VerifyFilter,
   expected: ExpectedCount = { atLeast: 1 },
-): JournalEntry[] {
+): Verification {
   const pattern = new CompiledPattern({
     ...(filter.query ? { query: filter.query } : {}),
     ...(filter.headers ? { headers: filter.headers } : {}),
@@ -111,15 +124,17 @@ export function verifyRequests(
     ],
   }));
   const matching = scored.filter((item) => item.failed.length === 0).map((item) => item.entry);
-  if (countMatches(expected, matching.length)) return matching;
   const wanted = conditions.map((condition) => `${condition.name}=${condition.wanted}`).join(', ') || 'any request';
-  const lines = [
-    `fake-marketo: expected ${describeCount(expected)} request(s) matching ${wanted}; found ${matching.length}.`,
-  ];
+  const asked = `${describeCount(expected)} request(s) matching ${wanted}`;
   const close = scored
     .filter((item) => item.failed.length > 0 && item.failed.length < conditions.length)
     .sort((a, b) => a.failed.length - b.failed.length)
     .slice(0, 5);
+  const closest = close.map((item) => ({ entry: item.entry, misses: item.failed }));
+  if (countMatches(expected, matching.length)) {
+    return { verified: true, expected: asked, matching, closest, message: undefined };
+  }
+  const lines = [`fake-marketo: expected ${asked}; found ${matching.length}.`];
   if (matching.length > 0) lines.push('Matching:', ...matching.slice(0, 5).map((entry) => `  ${describeEntry(entry)}`));
   if (close.length > 0) {
     lines.push(
@@ -133,5 +148,20 @@ export function verifyRequests(
         : `Nothing came close; the latest: ${inTime.slice(0, 3).map(describeEntry).join('; ')}`,
     );
   }
-  throw new Error(lines.join('\n'));
+  return { verified: false, expected: asked, matching, closest, message: lines.join('\n') };
 }
+
+/** The requests `verification` found when the count held; otherwise an Error with its message. */
+export function verifyRequests(
+  entries: readonly JournalEntry[],
+  filter: VerifyFilter,
+  expected?: ExpectedCount,
+): JournalEntry[] {
+  const result = verification(entries, filter, expected);
+  if (!result.verified) throw new Error(result.message);
+  return result.matching;
+}
+
+/** A verification over everything the journal holds (fake.verify, POST /admin/requests/verify). */
+export const verifyJournal = (journal: Journal, filter: VerifyFilter, expected?: ExpectedCount): Verification =>
+  verification(journal.list({ limit: journal.size || 1 }).items, filter, expected);

@@ -120,6 +120,27 @@ describe('stub files, node-marketo-rest and marketorestpython over a real port',
       result: [{ seq: 0, id: 1, status: 'updated' }],
     });
     expect(await post({ action: 'createOnly', input: [] })).toMatchObject({ errors: [{ code: '610' }] });
+    // A Python test verifies over HTTP: the same matchers, the answer a verdict.
+    const verify = (body: unknown) =>
+      fetch(`${fake.url}/admin/requests/verify`, {
+        method: 'POST',
+        headers: { 'Content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(body),
+      }).then((response) => response.json());
+    expect(
+      await verify({
+        path: '/rest/v1/gizmos.json',
+        bodyPatterns: [{ equalToJson: { input: [{ status: 'updated' }] }, ignoreExtraElements: true }],
+        count: 1,
+      }),
+    ).toMatchObject({ verified: true, found: 1, items: [{ stubId: 'gizmo-sync', clientId: 'gizmo-client' }] });
+    expect(await verify({ path: '/rest/v1/gizmos.json', stubId: 'gizmo-sync', count: 2 })).toMatchObject({
+      verified: false,
+      found: 1,
+      message: expect.stringContaining(
+        'expected exactly 2 request(s) matching path=/rest/v1/gizmos.json, stubId=gizmo-sync; found 1.',
+      ),
+    });
     const [unmatched] = fake.unmatched();
     expect(unmatched).toMatchObject({
       method: 'POST',

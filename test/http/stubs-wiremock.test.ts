@@ -569,6 +569,59 @@ describe('GET /admin/requests/unmatched', () => {
   });
 });
 
+describe('POST /admin/requests/verify', () => {
+  it('counts the journalled calls that match the stubs’ matchers; a count that does not hold is verified false, naming the closest', async () => {
+    await addStub({ match: { method: 'POST', path: '/rest/v1/gizmos.json' }, respond: { body: { success: true } } });
+    await post('/rest/v1/gizmos.json?mode=sync', { action: 'createOnly', input: [{ email: 'a@acme.com' }] });
+    await post('/rest/v1/gizmos.json?mode=sync', { action: 'updateOnly', input: [{ email: 'b@globex.com' }] });
+    const verify = (body: unknown) => call(app, 'POST', '/admin/requests/verify', body);
+    const held = await verify({
+      method: 'POST',
+      path: '/rest/v1/gizmos.json',
+      query: { mode: 'sync' },
+      headers: { 'Content-Type': { contains: 'json' } },
+      bodyPatterns: [{ matchesJsonPath: { expression: '$.input[*].email', matches: '.*@acme\\.com' } }],
+      count: 1,
+    });
+    expect(held.statusCode).toBe(200);
+    expect(held.json()).toMatchObject({
+      verified: true,
+      found: 1,
+      items: [{ method: 'POST', body: { action: 'createOnly' }, stubId: expect.any(String) }],
+    });
+    expect(held.json().message).toBeUndefined();
+    const failed = (
+      await verify({ path: '/rest/v1/gizmos.json', body: { action: 'deleteOnly' }, count: { atLeast: 1 } })
+    ).json();
+    expect(failed).toMatchObject({ verified: false, found: 0, items: [] });
+    expect(failed.expected).toBe(
+      'at least 1 request(s) matching path=/rest/v1/gizmos.json, body=contains the JSON {"action":"deleteOnly"}',
+    );
+    expect(failed.message).toMatch(
+      /^fake-marketo: expected at least 1 request\(s\) .*; found 0\.\nClosest:\n {2}POST \/rest\/v1\/gizmos\.json/,
+    );
+    expect(failed.closest).toHaveLength(2);
+    expect(failed.closest[0].misses).toEqual([
+      {
+        part: 'body',
+        expected: 'contains the JSON {"action":"deleteOnly"}',
+        actual: expect.stringContaining('updateOnly'),
+      },
+    ]);
+    // Too many is not verified either.
+    expect((await verify({ path: '/rest/v1/gizmos.json', count: 1 })).json()).toMatchObject({
+      verified: false,
+      found: 2,
+    });
+    // Bad input: a matcher that could backtrack, an unknown member, a negative count — 400 naming the field.
+    expect((await expectProblem(await verify({ headers: { a: { matches: '(a)\\1' } } }), 400)).errors?.[0]?.path).toBe(
+      'body.headers.a',
+    );
+    expect((await expectProblem(await verify({ url: '/rest' }), 400)).errors?.[0]?.path).toBe('body');
+    expect((await expectProblem(await verify({ count: -1 }), 400)).errors?.[0]?.path).toBe('body.count');
+  });
+});
+
 describe('bounds', () => {
   it('a stub over 1 MiB is refused, naming the bound (the admin plane’s body limit comes first: 413)', async () => {
     const stubs = new Stubs();

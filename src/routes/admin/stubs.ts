@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { compileGlob } from '../../domain/glob.js';
-import { stubInputSchema } from '../../domain/stub-schema.js';
+import { compileGlob, pathGlob } from '../../domain/glob.js';
+import { requestMatchers, stubInputSchema } from '../../domain/stub-schema.js';
 import { isRefusal, type Stub, type StubInput, type StubRefusal } from '../../domain/stubs.js';
 import { unmatchedRequests } from '../../domain/unmatched.js';
+import { verifyJournal } from '../../domain/verify.js';
 import type { MarketoRouteTable } from '../../http/marketo-routes.js';
 import { problemResponses } from '../../http/problem.js';
 import { writeStubFiles } from '../../stub-files.js';
@@ -51,6 +52,45 @@ const unmatchedList = z.object({
 const unmatchedQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   nearMisses: z.coerce.number().int().min(0).max(20).default(3).describe('How many closest stubs per call'),
+});
+
+const VERIFY_ITEMS_MAX = 100;
+
+const verifyRequest = z
+  .strictObject({
+    method: z.string().min(1).optional(),
+    path: pathGlob.optional().describe('Glob: * within a segment, ** across'),
+    decision: z.enum(['allowed', 'denied']).optional(),
+    code: z.string().optional().describe('The Marketo code of the answer, e.g. 603'),
+    stubId: z.string().optional(),
+    since: z.iso.datetime({ offset: true }).optional(),
+    ...requestMatchers,
+    count: z
+      .union([
+        z.number().int().min(0),
+        z.strictObject({ atLeast: z.number().int().min(0).optional(), atMost: z.number().int().min(0).optional() }),
+      ])
+      .optional()
+      .describe('How many requests must match: exactly N, or {atLeast, atMost}; default {atLeast: 1}'),
+  })
+  .meta({
+    example: {
+      method: 'POST',
+      path: '/rest/v1/gizmos.json',
+      bodyPatterns: [{ matchesJsonPath: { expression: '$.input[0].email', contains: '@' } }],
+      count: 1,
+    },
+  });
+
+const verifyAnswer = z.object({
+  verified: z.boolean().describe('Whether as many requests matched as asked'),
+  expected: z.string().describe('What was asked, in words'),
+  found: z.number().int().describe('How many requests matched'),
+  message: z.string().optional().describe('When not verified: what was expected, what was found, the closest'),
+  items: z.array(journalEntrySchema).describe(`The matching requests, newest first (at most ${VERIFY_ITEMS_MAX})`),
+  closest: z
+    .array(z.object({ entry: journalEntrySchema, misses: z.array(missSchema) }))
+    .describe('The requests that failed the fewest conditions (at most 5), with the conditions they failed'),
 });
 
 const savedList = z.object({
@@ -213,6 +253,36 @@ export const stubRoutes: FastifyPluginAsyncZod<{ marketoRoutes: MarketoRouteTabl
         request.query.nearMisses,
       ),
     }),
+  );
+
+  app.post(
+    '/requests/verify',
+    {
+      schema: {
+        tags,
+        summary: 'WireMock’s verify: how many journalled requests match the stubs’ matchers, and the closest others',
+        body: verifyRequest,
+        response: { 200: verifyAnswer, ...problemResponses },
+      },
+      serializerCompiler: () => (data) => JSON.stringify(data),
+    },
+    // A count that does not hold is an answer, not an error (README "Decisions"): 200 with verified false.
+    async (request) => {
+      const { count, since, ...filter } = request.body;
+      const result = verifyJournal(
+        request.ctx.harness.journal,
+        { ...filter, ...(since ? { since: Date.parse(since) } : {}) },
+        count,
+      );
+      return {
+        verified: result.verified,
+        expected: result.expected,
+        found: result.matching.length,
+        ...(result.message !== undefined ? { message: result.message } : {}),
+        items: result.matching.slice(0, VERIFY_ITEMS_MAX),
+        closest: result.closest,
+      };
+    },
   );
 
   app.get(
