@@ -36,8 +36,16 @@ export type JsonPathMatcher = { expression: string } & (ValueMatcher | JsonEqual
 export type BodyPattern =
   Exclude<ValueMatcher, { absent: true }> | JsonEquality | { matchesJsonPath: string | JsonPathMatcher };
 
-/** The longest regular expression taken. */
+/** The longest regular expression taken, and the largest program it may compile to (RE2 instructions). */
 export const PATTERN_MAX_LENGTH = 1000;
+export const PATTERN_PROGRAM_MAX = 2000;
+
+/**
+ * What a compiled regular expression holds, about: measured with re2js 2.10 (`abc` 3.9 KB, `.{100}` 9.8 KB,
+ * `[a-z]{1000}` 78 KB). Counted in its stub's bytes, so that the stubs' bound holds for what they compile to:
+ * `a{1000}` is 7 characters of JSON and 78 KB compiled.
+ */
+export const regexBytes = (regex: RE2JS) => 4096 + 80 * regex.programSize();
 /** What one JSON comparison (equalToJson) may cost, in values compared. */
 export const MATCH_STEPS_MAX = 1_000_000;
 
@@ -62,12 +70,15 @@ function spend(budget: Budget, steps = 1): void {
 export interface CompiledValue {
   test(value: string | undefined, budget: Budget): boolean;
   expected: string;
+  /** What it holds in memory past its JSON, about (a regular expression's compiled program). */
+  bytes?: number;
 }
 
 function compileRegex(pattern: string): RE2JS {
   if (pattern.length > PATTERN_MAX_LENGTH) throw new MatcherError(`at most ${PATTERN_MAX_LENGTH} characters`);
+  let regex: RE2JS;
   try {
-    return RE2JS.compile(pattern);
+    regex = RE2JS.compile(pattern);
   } catch (error) {
     // RE2 refuses what would need backtracking (backreferences, lookaround) with a syntax error naming it.
     throw new MatcherError(
@@ -75,6 +86,12 @@ function compileRegex(pattern: string): RE2JS {
         'backreferences or lookaround)',
     );
   }
+  if (regex.programSize() > PATTERN_PROGRAM_MAX) {
+    throw new MatcherError(
+      `compiles to ${regex.programSize()} instructions, more than ${PATTERN_PROGRAM_MAX} (a large repeat count?)`,
+    );
+  }
+  return regex;
 }
 
 const shown = (text: string) => JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
@@ -99,12 +116,14 @@ export function compileValue(pattern: ValuePattern): CompiledValue {
     const regex = compileRegex(pattern.matches);
     return {
       expected: `matches /${pattern.matches}/`,
+      bytes: regexBytes(regex),
       test: (value, budget) => value !== undefined && scanned(value, budget) && regex.matches(value),
     };
   }
   const regex = compileRegex(pattern.doesNotMatch);
   return {
     expected: `doesNotMatch /${pattern.doesNotMatch}/`,
+    bytes: regexBytes(regex),
     test: (value, budget) => value !== undefined && scanned(value, budget) && !regex.matches(value),
   };
 }
@@ -231,6 +250,8 @@ export class BodyView {
 export interface CompiledBody {
   test(body: BodyView, budget: Budget): boolean;
   expected: string;
+  /** As CompiledValue's. */
+  bytes?: number;
 }
 
 function compileJsonEquality(pattern: JsonEquality): (value: unknown, budget: Budget) => boolean {
@@ -281,6 +302,7 @@ function compileJsonPathMatcher(spec: string | JsonPathMatcher): CompiledBody {
   const value = compileValue(rest as ValueMatcher);
   return {
     expected: `matchesJsonPath ${expression} ${value.expected}`,
+    ...(value.bytes ? { bytes: value.bytes } : {}),
     test: (body, budget) =>
       select(path, body, budget).some((found) =>
         value.test(typeof found === 'string' ? found : JSON.stringify(found), budget),
@@ -295,7 +317,7 @@ export function compileBody(pattern: BodyPattern): CompiledBody {
     return { expected: jsonEqualityName(pattern), test: (body, budget) => equal(body.json, budget) };
   }
   const value = compileValue(pattern);
-  return { expected: value.expected, test: (body, budget) => value.test(body.text, budget) };
+  return { ...value, test: (body, budget) => value.test(body.text, budget) };
 }
 
 /** Runs a test within the budget: over it, a miss that says so rather than a slow answer. */

@@ -73,6 +73,8 @@ export function containsJson(actual: unknown, expected: unknown): boolean {
 interface Part {
   name: string;
   expected: string;
+  /** What its compiled matcher holds in memory, about (CompiledValue.bytes). */
+  bytes?: number;
   /** undefined: passes; otherwise what the call had (for the near miss). */
   check(facts: RequestFacts, budget: Budget): { actual?: string } | undefined;
 }
@@ -84,6 +86,7 @@ function valuePart(name: string, matcher: CompiledValue, read: (facts: RequestFa
   return {
     name,
     expected: matcher.expected,
+    ...(matcher.bytes ? { bytes: matcher.bytes } : {}),
     check(facts, budget) {
       const values = read(facts);
       const passed = withinBudget(() => testValues(matcher, values, budget));
@@ -111,6 +114,7 @@ function bodyPart(index: number, matcher: CompiledBody): Part {
   return {
     name: `bodyPatterns[${index}]`,
     expected: matcher.expected,
+    ...(matcher.bytes ? { bytes: matcher.bytes } : {}),
     check(facts, budget) {
       const passed = withinBudget(() => matcher.test(bodyView(facts), budget));
       if (passed === true) return undefined;
@@ -210,6 +214,11 @@ export class CompiledPattern {
   /** The parts, by name and what each expects. */
   parts(): { name: string; expected: string }[] {
     return this.parts_.map(({ name, expected }) => ({ name, expected }));
+  }
+
+  /** What its compiled matchers hold in memory past the pattern's JSON, about (its regular expressions). */
+  get compiledBytes(): number {
+    return this.parts_.reduce((sum, part) => sum + (part.bytes ?? 0), 0);
   }
 
   /** How many parts the pattern has (a call failing all of them did not come close). */

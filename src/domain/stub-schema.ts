@@ -81,12 +81,22 @@ function matcherIssue(compile: () => unknown): string | undefined {
   }
 }
 
-const valuePatterns = z.record(z.string().min(1).max(256), valuePattern).superRefine((patterns, issues) => {
-  for (const [name, pattern] of Object.entries(patterns)) {
-    const problem = matcherIssue(() => compileValue(pattern));
-    if (problem) issues.addIssue({ code: 'custom', path: [name], message: problem });
-  }
-});
+/** The most headers, or query parameters, one pattern names (as bodyPatterns): each may be a regular expression. */
+export const NAMED_VALUES_MAX = 32;
+
+const valuePatterns = z
+  .record(z.string().min(1).max(256), valuePattern)
+  // Counted before any is compiled.
+  .refine((patterns) => Object.keys(patterns).length <= NAMED_VALUES_MAX, {
+    message: `at most ${NAMED_VALUES_MAX} names`,
+    abort: true,
+  })
+  .superRefine((patterns, issues) => {
+    for (const [name, pattern] of Object.entries(patterns)) {
+      const problem = matcherIssue(() => compileValue(pattern));
+      if (problem) issues.addIssue({ code: 'custom', path: [name], message: problem });
+    }
+  });
 
 const stubResponseSchema = z
   .strictObject({

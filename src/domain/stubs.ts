@@ -1,6 +1,6 @@
 import type { PermissionKey } from './permissions.js';
 import { CompiledPattern, type Miss, type RequestFacts, type RequestPattern } from './request-pattern.js';
-import { type CompiledTemplate, compileTemplate, isTemplate } from './stub-template.js';
+import { type CompiledTemplate, compileTemplate, isTemplate, TemplateError } from './stub-template.js';
 
 export { containsJson } from './request-pattern.js';
 
@@ -66,11 +66,14 @@ export const DEFAULT_PRIORITY = 5;
 export const SCENARIO_START = 'Started';
 
 /*
- * Bounds (issue 33; README "Decisions"): a stub is at most STUB_MAX_BYTES as JSON, the stubs of a subscription at most
- * STUBS_MAX_BYTES and STUBS_MAX_COUNT together; past them a new stub is refused (400 naming the bound).
+ * Bounds (issue 33; README "Decisions"): a stub is at most STUB_MAX_BYTES as JSON, and holds at most
+ * STUB_HELD_MAX_BYTES counting what its matchers and templates compile to (`heldBytes`: a regular expression or a
+ * template may hold many times its text); the stubs of a subscription hold at most STUBS_MAX_BYTES and are at most
+ * STUBS_MAX_COUNT together. Past them a new stub is refused (400 naming the bound).
  */
 export const STUB_MAX_BYTES = 1024 * 1024;
-export const STUBS_MAX_BYTES = 32 * 1024 * 1024;
+export const STUB_HELD_MAX_BYTES = 8 * 1024 * 1024;
+export const STUBS_MAX_BYTES = 64 * 1024 * 1024;
 export const STUBS_MAX_COUNT = 10_000;
 
 /** A response's templates, compiled once: its header values, its text, and its body with each text a template. */
@@ -78,6 +81,8 @@ export interface ResponseTemplates {
   headers: Record<string, CompiledTemplate | string>;
   text: CompiledTemplate | undefined;
   body: unknown;
+  /** What they hold compiled, about (CompiledTemplate.bytes). */
+  bytes: number;
 }
 
 /** The body with each text that uses the template language replaced by its compiled template. */
@@ -85,31 +90,44 @@ export class TemplateLeaf {
   constructor(readonly template: CompiledTemplate) {}
 }
 
-function compileBodyTemplates(value: unknown): unknown {
-  if (typeof value === 'string') return isTemplate(value) ? new TemplateLeaf(compileTemplate(value)) : value;
-  if (Array.isArray(value)) return value.map(compileBodyTemplates);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      Object.defineProperty(out, key, { value: compileBodyTemplates(item), enumerable: true, writable: true });
+/** Compiles templates one by one, refusing as soon as they would hold more than a stub may (not once all are made). */
+class TemplateCompiler {
+  bytes = 0;
+
+  compile(text: string): CompiledTemplate {
+    const template = compileTemplate(text);
+    this.bytes += template.bytes;
+    if (this.bytes > STUB_HELD_MAX_BYTES) {
+      throw new TemplateError(`the templates would hold more than ${STUB_HELD_MAX_BYTES} bytes compiled`);
     }
-    return out;
+    return template;
   }
-  return value;
+
+  body(value: unknown): unknown {
+    if (typeof value === 'string') return isTemplate(value) ? new TemplateLeaf(this.compile(value)) : value;
+    if (Array.isArray(value)) return value.map((item) => this.body(item));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) {
+        Object.defineProperty(out, key, { value: this.body(item), enumerable: true, writable: true });
+      }
+      return out;
+    }
+    return value;
+  }
 }
 
 /** The templates of a response (TemplateError when one cannot be taken); undefined when it is not templated. */
 export function compileResponseTemplates(response: StubResponse): ResponseTemplates | undefined {
   if (!response.template) return undefined;
+  const compiler = new TemplateCompiler();
   const headers: Record<string, CompiledTemplate | string> = {};
   for (const [name, value] of Object.entries(response.headers ?? {})) {
-    headers[name] = isTemplate(value) ? compileTemplate(value) : value;
+    headers[name] = isTemplate(value) ? compiler.compile(value) : value;
   }
-  return {
-    headers,
-    text: response.text !== undefined ? compileTemplate(response.text) : undefined,
-    body: compileBodyTemplates(response.body),
-  };
+  const text = response.text !== undefined ? compiler.compile(response.text) : undefined;
+  const body = compiler.body(response.body);
+  return { headers, text, body, bytes: compiler.bytes };
 }
 
 interface ActiveStub {
@@ -150,17 +168,35 @@ export class Stubs {
     const bytes = Buffer.byteLength(JSON.stringify(input));
     if (bytes > STUB_MAX_BYTES) return { path: '', message: `A stub is at most ${STUB_MAX_BYTES} bytes as JSON` };
     if (this.stubs.length >= STUBS_MAX_COUNT) return { path: '', message: `At most ${STUBS_MAX_COUNT} stubs` };
-    if (this.bytes + bytes > STUBS_MAX_BYTES) {
-      return { path: '', message: `The stubs hold at most ${STUBS_MAX_BYTES} bytes as JSON in all` };
-    }
     const pattern = new CompiledPattern(input.match);
     const templates = new Map<StubResponse, ResponseTemplates>();
     let id = input.id;
     while (id === undefined || this.stubs.some((active) => active.stub.id === id)) id = `stub-${++this.lastId}`;
     const stub: Stub = { ...structuredClone(input), id, source, hits: 0 };
+    const overHeld = {
+      path: '',
+      message: `A stub holds at most ${STUB_HELD_MAX_BYTES} bytes with its matchers and templates compiled`,
+    };
+    let held = bytes + pattern.compiledBytes;
+    if (held > STUB_HELD_MAX_BYTES) return overHeld;
     for (const response of stub.respond ? [stub.respond] : (stub.responses ?? [])) {
-      const compiled = compileResponseTemplates(response);
-      if (compiled) templates.set(response, compiled);
+      let compiled: ResponseTemplates | undefined;
+      try {
+        compiled = compileResponseTemplates(response);
+      } catch (error) {
+        if (error instanceof TemplateError) return { path: 'respond.template', message: error.message };
+        throw error;
+      }
+      if (!compiled) continue;
+      templates.set(response, compiled);
+      held += compiled.bytes;
+      if (held > STUB_HELD_MAX_BYTES) return overHeld;
+    }
+    if (this.bytes + held > STUBS_MAX_BYTES) {
+      return {
+        path: '',
+        message: `The stubs hold at most ${STUBS_MAX_BYTES} bytes in all, their matchers and templates compiled`,
+      };
     }
     const active: ActiveStub = {
       stub,
@@ -168,11 +204,11 @@ export class Stubs {
       templates,
       priority: input.priority ?? DEFAULT_PRIORITY,
       order: ++this.order,
-      bytes,
+      bytes: held,
     };
     const at = this.stubs.findIndex((other) => other.priority >= active.priority);
     this.stubs.splice(at < 0 ? this.stubs.length : at, 0, active);
-    this.bytes += bytes;
+    this.bytes += held;
     if (stub.scenarioName !== undefined && !this.scenarioStates.has(stub.scenarioName)) {
       this.scenarioStates.set(stub.scenarioName, SCENARIO_START);
     }

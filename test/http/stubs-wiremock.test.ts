@@ -631,6 +631,53 @@ describe('bounds', () => {
     expectProblem(await call(app, 'POST', '/admin/stubs', big), 413);
   });
 
+  it('counts what matchers and templates compile to: a stub over 8 MiB held, or the stubs over 64 MiB, are refused', async () => {
+    // 25 characters of JSON each, about 162 KB compiled each (re2js 2.10).
+    const heavy = (count: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`x-${i}`, { matches: '[a-z]{990}[a-z]{990}' }]));
+    const stubs = new Stubs();
+    const tooMuch = { match: { path: '/rest/v1/gizmos.json', headers: heavy(32), query: heavy(32) }, respond: {} };
+    expect(JSON.stringify(tooMuch).length).toBeLessThan(4096);
+    expect(stubs.add(tooMuch, 'admin')).toEqual({
+      path: '',
+      message: 'A stub holds at most 8388608 bytes with its matchers and templates compiled',
+    });
+    const added = [];
+    for (let i = 0; i < 14; i++)
+      added.push(stubs.add({ match: { path: '/rest/v1/gizmos.json', headers: heavy(32) }, respond: {} }, 'admin'));
+    expect(added.slice(0, 12).every((stub) => 'hits' in stub)).toBe(true);
+    expect(added.at(-1)).toEqual({
+      path: '',
+      message: 'The stubs hold at most 67108864 bytes in all, their matchers and templates compiled',
+    });
+    // Over the admin plane: refused at validation, naming the field; a regular expression compiling too large too.
+    const leaves = Array.from({ length: 20_000 }, () => '{{request.path}}');
+    expect(
+      (await refused({ match: { path: '/rest/v1/gizmos.json' }, respond: { template: true, body: leaves } })).errors,
+    ).toEqual([
+      {
+        path: 'body.respond.template',
+        message: 'a template: the templates would hold more than 8388608 bytes compiled',
+      },
+    ]);
+    expect(
+      (
+        await refused({
+          match: { path: '/rest/v1/gizmos.json', headers: { a: { matches: '.{1000}.{1000}.{1000}' } } },
+          respond: {},
+        })
+      ).errors,
+    ).toEqual([
+      {
+        path: 'body.match.headers.a',
+        message: 'compiles to 3002 instructions, more than 2000 (a large repeat count?)',
+      },
+    ]);
+    expect((await refused({ match: { path: '/rest/v1/gizmos.json', query: heavy(33) }, respond: {} })).errors).toEqual([
+      { path: 'body.match.query', message: 'at most 32 names' },
+    ]);
+  });
+
   it('the journal keeps at most 16 KiB of a request’s headers, marking the entry truncated', async () => {
     const headers: Record<string, string> = { ...auth() };
     for (let i = 0; i < 40; i++) headers[`x-big-${i}`] = 'v'.repeat(1000);
