@@ -162,7 +162,8 @@ const limitsChange = z.strictObject({
   dailyQuota: limitSettings.shape.dailyQuota.optional(),
 });
 
-const journalQuery = z.object({
+/** The journal's conditions, as GET /admin/requests and POST /admin/requests/verify take them. */
+export const journalFilterFields = {
   method: z.string().optional(),
   clientId: z.string().optional(),
   code: z.string().optional().describe('The Marketo code of the answer, e.g. 603'),
@@ -170,6 +171,10 @@ const journalQuery = z.object({
   path: pathGlob.optional().describe('Glob: * within a segment, ** across'),
   decision: z.enum(['allowed', 'denied']).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
+};
+
+const journalQuery = z.object({
+  ...journalFilterFields,
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
 });
 

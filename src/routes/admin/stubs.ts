@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { compileGlob, pathGlob } from '../../domain/glob.js';
+import { compileGlob } from '../../domain/glob.js';
 import { requestMatchers, stubInputSchema } from '../../domain/stub-schema.js';
 import { isRefusal, type Stub, type StubInput, type StubRefusal } from '../../domain/stubs.js';
 import { unmatchedRequests } from '../../domain/unmatched.js';
@@ -10,7 +10,7 @@ import { verifyJournal } from '../../domain/verify.js';
 import type { MarketoRouteTable } from '../../http/marketo-routes.js';
 import { problemResponses } from '../../http/problem.js';
 import { writeStubFiles } from '../../stub-files.js';
-import { journalEntrySchema } from './harness.js';
+import { journalEntrySchema, journalFilterFields } from './harness.js';
 
 const tags = ['Admin: Test harness'];
 
@@ -58,12 +58,7 @@ const VERIFY_ITEMS_MAX = 100;
 
 const verifyRequest = z
   .strictObject({
-    method: z.string().min(1).optional(),
-    path: pathGlob.optional().describe('Glob: * within a segment, ** across'),
-    decision: z.enum(['allowed', 'denied']).optional(),
-    code: z.string().optional().describe('The Marketo code of the answer, e.g. 603'),
-    stubId: z.string().optional(),
-    since: z.iso.datetime({ offset: true }).optional(),
+    ...journalFilterFields,
     ...requestMatchers,
     count: z
       .union([
