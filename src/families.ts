@@ -25,6 +25,8 @@ import { snippets } from './families/emails/snippets.js';
 import { emails } from './families/emails/emails-family.js';
 import { landingPageTemplates } from './families/landing-pages/templates.js';
 import { landingPages } from './families/landing-pages/landing-pages.js';
+import { files } from './families/files/files.js';
+import { landingPageDomains, redirectRules } from './families/redirect-rules/redirect-rules.js';
 import { forms } from './families/landing-pages/forms.js';
 import { userManagement } from './families/user-management/user-management.js';
 
@@ -60,6 +62,9 @@ export const FAMILIES = [
   landingPageTemplates,
   landingPages,
   forms,
+  files,
+  landingPageDomains,
+  redirectRules,
   bulkExtract,
   programMembers,
   campaigns,
