@@ -326,7 +326,7 @@ export const v2Routes: FastifyPluginAsyncZod<FamilyRouteOptions<EmailRepository>
     segment: 'email',
     label: 'Email',
     plural: 'Emails',
-    tags: ['Marketo: Emails (v2)'],
+    tags: ['Marketo: Emails (New)'],
     ui: { access: 'Access Email', edit: 'Edit Email', approve: 'Approve Email', delete: 'Delete Email' },
     placement: EMAIL_PLACES,
     rows: (request) => repo(request).rows,
@@ -383,8 +383,8 @@ export const v2Routes: FastifyPluginAsyncZod<FamilyRouteOptions<EmailRepository>
       rename: (input) => ({ name: input?.name, description: input?.description }),
       edit: (request, row, input) => {
         if (!input) return undefined;
-        const { name: _name, description: _description, ...changes } = input;
-        if (Object.values(changes).every((value) => value === undefined)) return undefined;
+        const changes = [input.data, input.headers, input.settings, input.editorContext, input.templateId];
+        if (changes.every((value) => value === undefined)) return undefined;
         const template = input.templateId !== undefined ? templateFor(request, input.templateId) : undefined;
         return ({ fields, content }) => {
           const made = template
@@ -407,7 +407,11 @@ export const v2Routes: FastifyPluginAsyncZod<FamilyRouteOptions<EmailRepository>
             textOnly: input.settings?.isTextOnly ?? fields.textOnly,
             webView: input.settings?.isWebPageView ?? fields.webView,
             template: template ? template.id : made.unlinked ? null : fields.template,
-            version: template ? template.version.fields.version : fields.version,
+            version: template
+              ? template.version.fields.version
+              : made.unlinked
+                ? templateFieldsOf(made.content.html).version
+                : fields.version,
           };
           return { fields: designer ? { ...next, designer } : next, content: made.content };
         };
@@ -437,7 +441,7 @@ export const v2Routes: FastifyPluginAsyncZod<FamilyRouteOptions<EmailRepository>
     segment: 'emailtemplate',
     label: 'Email Template',
     plural: 'Email Templates',
-    tags: ['Marketo: Email Templates (v2)'],
+    tags: ['Marketo: Email Templates (New)'],
     ui: {
       access: 'Access Email Template',
       edit: 'Edit Email Template',
@@ -518,7 +522,7 @@ export const v2Routes: FastifyPluginAsyncZod<FamilyRouteOptions<EmailRepository>
     segment: 'fragment',
     label: 'Fragment',
     plural: 'Fragments',
-    tags: ['Marketo: Fragments (v2)'],
+    tags: ['Marketo: Fragments (New)'],
     ui: { access: 'Access Snippet', edit: 'Edit Snippet', approve: 'Approve Snippet', delete: 'Delete Snippet' },
     placement: FRAGMENT_PLACES,
     rows: (request) => repo(request).fragments.rows,

@@ -106,7 +106,8 @@ describe('emails through v2', () => {
     expect(created.result[0].data.text).toEqual({ body: 'Hi in text', syncFromHtml: false });
     const email = (await v1(`/rest/asset/v1/email/${id}.json`)).result![0];
     expect(email).toMatchObject({ template: null, folder: { type: 'Folder', folderName: 'Default' } });
-    const html = await v1(`/rest/asset/v1/email/${id}/fullContent.json?leadId=7`);
+    // With leadId it needs Read-Only Lead too: the approver holds it.
+    const html = await s.as('approver', 'GET', `/rest/asset/v1/email/${id}/fullContent.json?leadId=7`);
     expect(html.result![0].content).toContain('Hi Ada');
     const textVersion = await v1(`/rest/asset/v1/email/${id}/fullContent.json?type=Text`);
     expect(textVersion.result![0].content).toBe('Hi in text');
