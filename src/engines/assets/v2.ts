@@ -46,7 +46,18 @@ export const appTypeHeaders = z.looseObject({ 'x-app-type': appType.pipe(z.liter
 export const bulkAppTypeHeaders = z.looseObject({ 'x-app-type': appType.pipe(z.string().min(1)) });
 
 /** A v2 id: text of a whole number (`"51"`), or a number. */
-export const v2Id = requestIdValue.pipe(z.number().int().positive());
+export const v2Id = z
+  .unknown()
+  .transform((value, context) => {
+    // A missing id is 701 "cannot be blank", as any missing parameter (the union below would say 1003).
+    if (value === undefined) {
+      context.addIssue({ code: 'invalid_type', expected: 'string', message: 'Invalid input: expected string, received undefined' });
+      return z.NEVER;
+    }
+    return value;
+  })
+  .pipe(requestIdValue.pipe(z.number().int().positive()))
+  .meta({ description: 'An asset id: text of a whole number ("51") or a number' });
 export const v2IdParams = z.object({ id: v2Id });
 
 const assetIds = (max: number) =>
