@@ -51,7 +51,11 @@ export const v2Id = z
   .transform((value, context) => {
     // A missing id is 701 "cannot be blank", as any missing parameter (the union below would say 1003).
     if (value === undefined) {
-      context.addIssue({ code: 'invalid_type', expected: 'string', message: 'Invalid input: expected string, received undefined' });
+      context.addIssue({
+        code: 'invalid_type',
+        expected: 'string',
+        message: 'Invalid input: expected string, received undefined',
+      });
       return z.NEVER;
     }
     return value;
@@ -207,7 +211,14 @@ const done = (requestId: string) => ({ requestId, success: true as const, errors
 /** `status=approved&status=draft` (repeated), or one value; any case. */
 const statusList = z.preprocess(
   (value) => (Array.isArray(value) ? value : value === undefined ? undefined : [value]),
-  z.array(z.string().transform((value) => value.toLowerCase()).pipe(z.enum(['approved', 'draft']))).optional(),
+  z
+    .array(
+      z
+        .string()
+        .transform((value) => value.toLowerCase())
+        .pipe(z.enum(['approved', 'draft'])),
+    )
+    .optional(),
 );
 const flag = z.preprocess(
   (value) => (value === 'true' ? true : value === 'false' ? false : value),
@@ -263,8 +274,18 @@ export interface V2Type<Fields, Content, Create extends { name: string; descript
   machine(request: FastifyRequest): ApprovalMachine<Fields, Content>;
   summarySchema: z.ZodType;
   detailSchema: z.ZodType;
-  summary(request: FastifyRequest, row: AssetRow<unknown>, version: Version<Fields, unknown>, statuses: VersionStatus[]): unknown;
-  detail(request: FastifyRequest, row: AssetRow<unknown>, version: Version<Fields, Content>, statuses: VersionStatus[]): unknown;
+  summary(
+    request: FastifyRequest,
+    row: AssetRow<unknown>,
+    version: Version<Fields, unknown>,
+    statuses: VersionStatus[],
+  ): unknown;
+  detail(
+    request: FastifyRequest,
+    row: AssetRow<unknown>,
+    version: Version<Fields, Content>,
+    statuses: VersionStatus[],
+  ): unknown;
   create: {
     body: z.ZodType<Create>;
     description: string;
@@ -308,7 +329,8 @@ export function placeOfAppData(
     place = placeFor(places, scope, { id: appData.folderId, type: 'Folder' }, rule);
   } else if (appData.workspaceId !== undefined) {
     const workspace = request.ctx.repos.workspaces.find(appData.workspaceId);
-    if (!workspace) throw new MarketoError('702', formatMessage(MESSAGES.assetNotFound, 'Workspace', appData.workspaceId));
+    if (!workspace)
+      throw new MarketoError('702', formatMessage(MESSAGES.assetNotFound, 'Workspace', appData.workspaceId));
     const zone = places.folderPaths().get(`/design studio/${workspace.name.toLowerCase()}`);
     if (!zone) throw new MarketoError('702', formatMessage(MESSAGES.assetNotFound, 'Workspace', appData.workspaceId));
     place = placeFor(places, scope, { id: zone.id, type: 'Folder' }, rule);
@@ -322,10 +344,12 @@ export function placeOfAppData(
 }
 
 /** Every v2 operation of one type. */
-export function registerV2Routes<Fields, Content, Create extends { name: string; description?: string | undefined }, Update>(
-  app: FastifyInstance,
-  type: V2Type<Fields, Content, Create, Update>,
-): void {
+export function registerV2Routes<
+  Fields,
+  Content,
+  Create extends { name: string; description?: string | undefined },
+  Update,
+>(app: FastifyInstance, type: V2Type<Fields, Content, Create, Update>): void {
   const base = `/rest/asset/v2/${type.segment}`;
   const { tags } = type;
   const design = 'Access Design Studio';
@@ -352,7 +376,8 @@ export function registerV2Routes<Fields, Content, Create extends { name: string;
     return assetEnvelope(request.marketoRequestId(), [detailOf(request, row, status)!]);
   };
   /** An asset the caller can read, or none: unknown and unseen are alike. */
-  const readable = (request: FastifyRequest, scope: AssetScope, id: number) => visibleRow(type.rows(request), scope, id);
+  const readable = (request: FastifyRequest, scope: AssetScope, id: number) =>
+    visibleRow(type.rows(request), scope, id);
 
   app.post(
     base,
@@ -487,7 +512,9 @@ export function registerV2Routes<Fields, Content, Create extends { name: string;
       const place = placeFor(
         request.ctx.port('assetPlaces'),
         scope,
-        source.programId !== null ? { id: source.programId, type: 'Program' } : { id: source.folderId!, type: 'Folder' },
+        source.programId !== null
+          ? { id: source.programId, type: 'Program' }
+          : { id: source.folderId!, type: 'Folder' },
         type.placement,
       );
       const id = request.ctx.transaction(() => {
@@ -552,7 +579,13 @@ export function registerV2Routes<Fields, Content, Create extends { name: string;
         type.summary(
           request,
           row,
-          { status: row.status, fields: row.fields, content: undefined, createdAt: row.createdAt, updatedAt: row.versionUpdatedAt },
+          {
+            status: row.status,
+            fields: row.fields,
+            content: undefined,
+            createdAt: row.createdAt,
+            updatedAt: row.versionUpdatedAt,
+          },
           machine.statuses(row.id),
         ),
       );

@@ -347,7 +347,10 @@ const versionOf = (
   const createdAt = context.time(seed.createdAt, created);
   return {
     status,
-    fields: { ...templateFieldsOf(seed.content), ...(seed.editorType !== undefined ? { editorType: seed.editorType } : {}) },
+    fields: {
+      ...templateFieldsOf(seed.content),
+      ...(seed.editorType !== undefined ? { editorType: seed.editorType } : {}),
+    },
     content: { html: seed.content, ...(seed.text !== undefined ? { text: seed.text } : {}) },
     createdAt,
     updatedAt: context.time(seed.updatedAt, createdAt),

@@ -171,9 +171,7 @@ const emailDetailSchema = emailSummarySchema.extend({ data: v2DataSchema }).meta
 const templateSummarySchema = z
   .object({ ...v2RecordShape, version: z.union([z.literal(1), z.literal(2)]), appData: appDataSchema })
   .meta({ id: 'EmailTemplateV2' });
-const templateDetailSchema = templateSummarySchema
-  .extend({ data: v2DataSchema })
-  .meta({ id: 'EmailTemplateV2Detail' });
+const templateDetailSchema = templateSummarySchema.extend({ data: v2DataSchema }).meta({ id: 'EmailTemplateV2Detail' });
 const fragmentSummarySchema = z
   .object({
     ...v2RecordShape,

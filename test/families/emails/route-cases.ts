@@ -65,10 +65,26 @@ export const jsonRead = (
   bad: JsonRouteCase['bad'],
   valid?: unknown,
   method: 'GET' | 'POST' = 'GET',
-): JsonRouteCase => ({ method, path, denied: 'leadOnly', bad, ...(valid ? { valid } : {}), missing: 'nothing', write: false });
+): JsonRouteCase => ({
+  method,
+  path,
+  denied: 'leadOnly',
+  bad,
+  ...(valid ? { valid } : {}),
+  missing: 'nothing',
+  write: false,
+});
 export const jsonWrite = (
   path: string,
   bad: JsonRouteCase['bad'],
   valid?: unknown,
   missing: '702' | '710' = '702',
-): JsonRouteCase => ({ method: 'POST', path, denied: 'reader', bad, ...(valid ? { valid } : {}), missing, write: true });
+): JsonRouteCase => ({
+  method: 'POST',
+  path,
+  denied: 'reader',
+  bad,
+  ...(valid ? { valid } : {}),
+  missing,
+  write: true,
+});

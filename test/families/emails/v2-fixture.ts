@@ -18,7 +18,12 @@ export function v2Seed(): SeedInput {
         folder: 101,
         approved: { fragmentType: 'email', supportedChannels: ['email'], html: '<div class="hero">Hero</div>' },
       },
-      { id: 41, name: 'Draft fragment', folder: 101, draft: { fragmentType: 'email', supportedChannels: ['email'], html: '' } },
+      {
+        id: 41,
+        name: 'Draft fragment',
+        folder: 101,
+        draft: { fragmentType: 'email', supportedChannels: ['email'], html: '' },
+      },
     ],
   };
 }

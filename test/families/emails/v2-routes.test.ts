@@ -38,7 +38,11 @@ function routesOf(type: (typeof TYPES)[number]): JsonRouteCase[] {
     jsonRead(`${base}/{id}`, { id: 'abc', code: '1003' }),
     jsonWrite(`${base}/{id}/update`, { json: { name: ' ' }, code: '1003' }, { description: 'x' }),
     jsonWrite(`${base}/{id}/delete`, { id: 'abc', code: '1003' }),
-    jsonWrite(`${base}/clone`, { json: { assetId: type.id }, code: '701' }, { assetId: '{id}', newAsset: { name: 'C' } }),
+    jsonWrite(
+      `${base}/clone`,
+      { json: { assetId: type.id }, code: '701' },
+      { assetId: '{id}', newAsset: { name: 'C' } },
+    ),
     jsonRead(`${base}/filter`, { query: 'folderId=1', code: '701' }),
     jsonWrite(
       `${base}/state/transition`,
@@ -84,10 +88,17 @@ describe.each(TYPES)('v2 $segment', (type) => {
     });
 
     it(
-      route.missing === 'nothing' ? 'finds nothing for an asset that does not exist' : `answers ${route.missing} for a missing asset`,
+      route.missing === 'nothing'
+        ? 'finds nothing for an asset that does not exist'
+        : `answers ${route.missing} for a missing asset`,
       async () => {
         const who: Who = route.path.includes('state/transition') ? 'approver' : 'writer';
-        const answer = await s.v2Body(who, route.method, route.path.endsWith('/filter') ? `${url('999')}&folderId=4242` : url('999'), body('999'));
+        const answer = await s.v2Body(
+          who,
+          route.method,
+          route.path.endsWith('/filter') ? `${url('999')}&folderId=4242` : url('999'),
+          body('999'),
+        );
         if (route.missing === '702') {
           expect(answer).toEqual(failure('702', new RegExp(`^${type.label} 999 not found$`)));
         } else if (route.missing === '710') {
@@ -117,7 +128,12 @@ describe.each(TYPES)('v2 $segment', (type) => {
       const target = route.path.endsWith('/filter')
         ? `${route.path}?${route.bad.query}`
         : url(route.bad.id ?? type.id, route.bad.query);
-      const answer = await s.v2Body(who, route.method, target, route.method === 'POST' ? (route.bad.json ?? {}) : undefined);
+      const answer = await s.v2Body(
+        who,
+        route.method,
+        target,
+        route.method === 'POST' ? (route.bad.json ?? {}) : undefined,
+      );
       expect(answer).toEqual(failure(route.bad.code));
       expect(await snapshot()).toEqual(before);
     });

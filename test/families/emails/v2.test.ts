@@ -161,7 +161,10 @@ describe('emails through v2', () => {
 
   it('approves through state/transition with Approve Assets, by the email rules (email.md "Approve")', async () => {
     expect(
-      await s.v2Body('approver', 'POST', '/rest/asset/v2/email/state/transition', { contentId: '51', action: 'approve' }),
+      await s.v2Body('approver', 'POST', '/rest/asset/v2/email/state/transition', {
+        contentId: '51',
+        action: 'approve',
+      }),
     ).toEqual(failure('709', /Email 51 cannot be approved: it has no from name/));
     await s.v2Body('writer', 'POST', '/rest/asset/v2/email/51/update', {
       headers: { fromName: 'Ada', fromEmail: 'ada@example.com', replyEmail: 'ada@example.com' },
@@ -214,7 +217,10 @@ describe('emails through v2', () => {
     const seen = await v1(`/rest/asset/v1/email/${clone.result[0].id}.json`);
     expect(seen.result![0]).toMatchObject({ name: 'Launch copy', folder: { type: 'Program', value: 200 } });
     expect(
-      await s.v2Body('writer', 'POST', '/rest/asset/v2/email/clone', { assetId: '50', newAsset: { name: 'launch COPY' } }),
+      await s.v2Body('writer', 'POST', '/rest/asset/v2/email/clone', {
+        assetId: '50',
+        newAsset: { name: 'launch COPY' },
+      }),
     ).toEqual(failure('709', /already taken/));
   });
 
@@ -266,9 +272,7 @@ describe('emails through v2', () => {
     const fromTemplate = await list('templateId=11');
     expect(fromTemplate.result.items.map((email: { id: string }) => email.id)).toEqual(['53']);
     const inProgram = await list('folderId=200&folderType=Program');
-    expect(inProgram.result.items.map((email: { id: string }) => email.id)).toEqual(
-      expect.arrayContaining(['50']),
-    );
+    expect(inProgram.result.items.map((email: { id: string }) => email.id)).toEqual(expect.arrayContaining(['50']));
     const page = await list('pageSize=2&pageIndex=1');
     expect(page.result).toMatchObject({ totalItems: ids.length, pageSize: 2, currentPage: 1 });
     expect(page.result.items.map((email: { id: string }) => Number(email.id))).toEqual(ids.slice(2, 4));
@@ -284,8 +288,7 @@ describe('emails through v2', () => {
 
 describe('email templates through v2', () => {
   it('creates a template v1 reads and approves; its HTML as stored', async () => {
-    const html =
-      '<html><body><div class="mktoText" id="main" mktoName="Main">Hi</div></body></html>';
+    const html = '<html><body><div class="mktoText" id="main" mktoName="Main">Hi</div></body></html>';
     const created = await s.v2Body('writer', 'POST', '/rest/asset/v2/emailtemplate', {
       name: 'Designer template',
       appData: { folderId: '100' },
@@ -304,7 +307,13 @@ describe('email templates through v2', () => {
     const usedBy = await s.v2Body('writer', 'POST', '/rest/asset/v2/emailtemplate/usedby', { assetId: '10' });
     expect(usedBy.result).toEqual(
       expect.arrayContaining([
-        { id: '50', name: 'Launch', appData: { workspaceId: String(s.defaultWorkspace) }, contentType: 'email', externalId: '50' },
+        {
+          id: '50',
+          name: 'Launch',
+          appData: { workspaceId: String(s.defaultWorkspace) },
+          contentType: 'email',
+          externalId: '50',
+        },
       ]),
     );
     expect(usedBy.pageDetails).toEqual({ totalItems: usedBy.result.length, pageSize: 20, currentPage: 0 });
@@ -345,8 +354,12 @@ describe('email templates through v2', () => {
       failure('709', /Email Template 12 cannot be deleted: it is used by Email/),
     );
     expect(
-      (await s.v2Body('writer', 'POST', '/rest/asset/v2/emailtemplate/bulk/delete', { assetIds: ['12'], ignoreUsedBy: true }))
-        .success,
+      (
+        await s.v2Body('writer', 'POST', '/rest/asset/v2/emailtemplate/bulk/delete', {
+          assetIds: ['12'],
+          ignoreUsedBy: true,
+        })
+      ).success,
     ).toBe(true);
     expect((await v1('/rest/asset/v1/emailTemplate/12.json')).warnings).toEqual([NO_ASSETS]);
   });
@@ -367,7 +380,10 @@ describe('fragments', () => {
       data: { html: { body: '' } },
     });
     expect(
-      await s.v2Body('approver', 'POST', '/rest/asset/v2/fragment/state/transition', { contentId: id, action: 'approve' }),
+      await s.v2Body('approver', 'POST', '/rest/asset/v2/fragment/state/transition', {
+        contentId: id,
+        action: 'approve',
+      }),
     ).toEqual(failure('709', `Fragment ${id} cannot be approved: it has no content`));
     const updated = await s.v2Body('writer', 'POST', `/rest/asset/v2/fragment/${id}/update`, {
       name: 'Footer',
