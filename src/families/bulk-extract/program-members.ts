@@ -53,7 +53,7 @@ const programMembersBody = z
         programIds: z.array(z.number().int()).optional().describe('At most 10; the file then begins with programId'),
         isExhausted: z.boolean().optional(),
         nurtureCadence: z
-          .enum(Object.keys(CADENCE_SPELLINGS) as [keyof typeof CADENCE_SPELLINGS])
+          .enum(['paused', 'normal', 'pause', 'norm'])
           .optional()
           .describe('paused or normal (the reference page spells them pause and norm: both are taken)'),
         statusNames: z.array(z.string()).optional(),

@@ -1,7 +1,7 @@
 import { MarketoError } from '../../domain/errors.js';
 import { marketoMessage, reason } from '../../domain/marketo-codes.js';
 import { objectFamily } from '../../engines/objects/object-family.js';
-import { dedupeKey } from '../../engines/objects/object-type.js';
+import { dedupeKey, type FieldValue } from '../../engines/objects/object-type.js';
 import { crmTypes } from './crm-fields.js';
 import { refuseWhileCrmSyncs } from './crm-sync.js';
 import { salesPersons } from './sales-persons.js';
@@ -104,7 +104,7 @@ export const opportunityRoles = objectFamily({
       // Each role leaves the loser as it is read, so every page starts from the first.
       for (let page = repo.page(byLoser, 0, 300); page.length > 0; page = repo.page(byLoser, 0, 300)) {
         for (const role of page) {
-          const fields = { ...role.fields, leadId: winnerId };
+          const fields: Record<string, FieldValue> = { ...role.fields, leadId: winnerId };
           const key = dedupeKey(keyFields.map((name) => fields[name] ?? null));
           if (repo.findByKey(0, key)) repo.delete(role.id);
           else repo.relink(role, 'lead_id', winnerId, { dedupeKey: key, fields });

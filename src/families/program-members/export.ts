@@ -157,7 +157,7 @@ export class ProgramMemberExportReader implements ProgramMemberExport {
           }
         : { expression: `json_extract(m.custom_fields, ${path})` };
     });
-    statement = prepareOnUse(
+    statement = prepareOnUse<Record<string, unknown>, { text: string | null; records: number }>(
       this.infra.db,
       delimitedChunkSql(
         columns,

@@ -174,7 +174,7 @@ describe('a program member export, from create to file', () => {
     expect(await exported({ isExhausted: false })).toEqual(['1', '2', '4']);
     expect(await exported({ isExhausted: true })).toEqual([]);
     expect(await exported({ nurtureCadence: 'norm' })).toEqual([]);
-    expect(await exported({ statusNames: ['registered', 'Member'] })).toEqual(['1', '4']);
+    expect(await exported({ statusNames: ['registered', 'No Show'] })).toEqual(['1', '4']);
     expect(await exported({ updatedAt: { startAt: '2026-01-06T00:00:00Z', endAt: '2026-01-31T00:00:00Z' } })).toEqual([
       '2',
       '4',

@@ -1,6 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { frozenClock } from '../../../src/clock.js';
+import { programMemberImportJob } from '../../../src/families/bulk-import/program-member-import.js';
 import type { SeedInput } from '../../../src/seed.js';
 import {
+  call,
   activitiesSince,
   failure,
   type Importing,
@@ -106,7 +109,14 @@ describe('POST /bulk/v1/program/{programId}/members/import.json (Import Program 
     ]);
     const ids = [joanna!.id as number, tywin!.id as number];
     expect(await members(ids)).toEqual(
-      ids.map((leadId, seq) => ({ seq, leadId, statusName: 'On List', reachedSuccess: false })),
+      ids.map((leadId, seq) => ({
+        seq,
+        leadId,
+        statusName: 'On List',
+        reachedSuccess: false,
+        registrationCode: null,
+        tableNumber: null,
+      })),
     );
     const changes = (await activitiesSince(env, '104')).filter((a) => ids.includes(a.leadId as number));
     expect(changes.map((a) => [a.leadId, a.primaryAttributeValueId, a.primaryAttributeValue])).toEqual([
@@ -188,6 +198,8 @@ describe('POST /bulk/v1/program/{programId}/members/import.json (Import Program 
   });
 
   it('bad input changes nothing: 1013 unknown program or one outside the caller’s workspaces, 1025 unknown status, 701 without programMemberStatus or a file, 1003 a bad format or programId', async () => {
+    const imports = () => env.app.ctx.jobs.list(programMemberImportJob).length;
+    const before = imports();
     const post = async (url: string, data = form(LANNISTERS), who: Who = 'importer') =>
       failure(await env.marketo('POST', url, { who, ...data }));
     expect(await post('/bulk/v1/program/4242/members/import.json?programMemberStatus=Member')).toEqual({
@@ -221,7 +233,7 @@ describe('POST /bulk/v1/program/{programId}/members/import.json (Import Program 
     expect(await post('/bulk/v1/program/abc/members/import.json?programMemberStatus=Member')).toMatchObject({
       code: '1003',
     });
-    expect(await env.lead('Joanna@Lannister.com')).toEqual([]);
+    expect(imports()).toBe(before);
   });
 
   it('603 without Read-Write Lead, on the import and on its status, failures and warnings', async () => {
@@ -267,5 +279,30 @@ describe('POST /bulk/v1/program/{programId}/members/import.json (Import Program 
     const [lead] = await env.lead('form-field@example.com', 'id');
     expect(await members([lead!.id as number])).toMatchObject([{ statusName: 'Member' }]);
   });
-});
 
+  it('a Queued program member import is state: a snapshot fed to a fresh instance imports it there; reset empties it', async () => {
+    const { batchId } = (await submit('email,registrationCode\nsnap@example.com,S-1\n')).result[0];
+    const snapshot = (await call(env.app, 'GET', '/admin/snapshot')).json();
+    expect(snapshot.jobs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: batchId, family: 'bulkImport', kind: 'programMembers', state: 'Queued' }),
+      ]),
+    );
+    const restored = await importing({ seed: snapshot, clock: frozenClock(new Date(env.clock.now()).toISOString()) });
+    try {
+      await restored.finish();
+      const status = (await restored.marketo('GET', `/bulk/v1/program/members/import/${batchId}/status.json`)).json();
+      expect(status.result[0]).toMatchObject({ status: 'Complete', numOfLeadsProcessed: 1 });
+      const [lead] = await restored.lead('snap@example.com', 'id');
+      const url = `/rest/v1/programs/${PROGRAM}/members.json?filterType=leadId&filterValues=${lead!.id}&fields=statusName,registrationCode`;
+      expect((await restored.marketo('GET', url)).json().result).toEqual([
+        { seq: 0, leadId: lead!.id, statusName: 'On List', registrationCode: 'S-1' },
+      ]);
+    } finally {
+      await restored.app.close();
+    }
+    expect((await call(env.app, 'POST', '/admin/reset')).statusCode).toBe(204);
+    const gone = await env.marketo('GET', `/bulk/v1/program/members/import/${batchId}/status.json`);
+    expect(failure(gone)).toEqual({ code: '1013', message: 'Object not found' });
+  });
+});
