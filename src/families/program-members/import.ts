@@ -112,7 +112,9 @@ export function programMemberImportPort(
         memberValues.push(values);
         rowOf.push(i);
       });
-      const leads = infra.port('leadImport').importRows({ scope, origin, lookupField: LOOKUP_FIELD, rows: leadRows, at });
+      const leads = infra
+        .port('leadImport')
+        .importRows({ scope, origin, lookupField: LOOKUP_FIELD, rows: leadRows, at });
       const activities: NewActivity[] = [];
       leads.forEach((lead, k) => {
         const i = rowOf[k]!;

@@ -59,6 +59,9 @@ FROM program_members ORDER BY created_at, program_id, lead_id;
 DROP TABLE program_members;
 ALTER TABLE program_members_new RENAME TO program_members;
 CREATE INDEX program_members_by_lead ON program_members (lead_id, program_id);
+-- The copy of no rows left a sequence row at 0, which a new database would not have (reset and the empty check
+-- compare with one).
+DELETE FROM sqlite_sequence WHERE name = 'program_members' AND seq = 0;
 `,
   },
 ];

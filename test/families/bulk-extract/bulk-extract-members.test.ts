@@ -14,7 +14,14 @@ const PROGRAMS = { tradeshow: 1001, webinar: 1002, blast: 1003 } as const;
 const MEMBER_SEED = {
   ...SEED,
   assets: [
-    { kind: 'program', id: 1001, name: 'Tradeshow 2026', folder: '/Marketing Activities/Default', type: 'Event', channel: 'Tradeshow' },
+    {
+      kind: 'program',
+      id: 1001,
+      name: 'Tradeshow 2026',
+      folder: '/Marketing Activities/Default',
+      type: 'Event',
+      channel: 'Tradeshow',
+    },
     {
       kind: 'program',
       id: 1002,
@@ -23,7 +30,14 @@ const MEMBER_SEED = {
       type: 'Event with Webinar',
       channel: 'Webinar',
     },
-    { kind: 'program', id: 1003, name: 'Blast', folder: '/Marketing Activities/Default', type: 'Default', channel: 'Email Blast' },
+    {
+      kind: 'program',
+      id: 1003,
+      name: 'Blast',
+      folder: '/Marketing Activities/Default',
+      type: 'Default',
+      channel: 'Email Blast',
+    },
   ],
   programMemberFields: [{ name: 'registrationCode', displayName: 'Registration Code', dataType: 'string' }],
   programMembers: [
@@ -99,7 +113,17 @@ beforeEach(async () => {
 describe('a program member export, from create to file', () => {
   it('programId: lead and program member fields in the order asked, standard ones headed by their display names as bulk-program-member-extract.md’s file shows them', async () => {
     const body = {
-      fields: ['leadId', 'firstName', 'email', 'statusName', 'program', 'membershipDate', 'reachedSuccess', 'registrationCode', 'vip'],
+      fields: [
+        'leadId',
+        'firstName',
+        'email',
+        'statusName',
+        'program',
+        'membershipDate',
+        'reachedSuccess',
+        'registrationCode',
+        'vip',
+      ],
       filter: { programId: PROGRAMS.tradeshow },
     };
     const id = await bulk.create(PM, body);
@@ -419,7 +443,9 @@ describe('marketorestpython (client.py _create_bulk_export_job, _export_job_stat
     ).json();
     const jobId = created.result[0].exportId as string;
     expect(created.result).toEqual([{ exportId: jobId, format: 'CSV', status: 'Created', createdAt: T0 }]);
-    const queued = (await send('POST', `/bulk/v1/program/members/export/${jobId}/enqueue.json`, undefined, json)).json();
+    const queued = (
+      await send('POST', `/bulk/v1/program/members/export/${jobId}/enqueue.json`, undefined, json)
+    ).json();
     expect(queued.result[0]).toMatchObject({ status: 'Queued' });
     const status = (await send('GET', `/bulk/v1/program/members/export/${jobId}/status.json`, undefined, gzip)).json();
     const file = lines('Lead Id,email,Status', '3,hedy@example.com,Registered');
@@ -441,7 +467,9 @@ describe('marketorestpython (client.py _create_bulk_export_job, _export_job_stat
       )
     ).json();
     const jobId = created.result[0].exportId as string;
-    const cancelled = (await send('POST', `/bulk/v1/program/members/export/${jobId}/cancel.json`, undefined, json)).json();
+    const cancelled = (
+      await send('POST', `/bulk/v1/program/members/export/${jobId}/cancel.json`, undefined, json)
+    ).json();
     expect(cancelled.result).toEqual([{ exportId: jobId, format: 'CSV', status: 'Cancelled', createdAt: T0 }]);
   });
 });

@@ -37,15 +37,31 @@ const seed = {
         { name: 'Engaged', step: 30, success: true },
       ],
     },
-    { kind: 'program', id: PROGRAM, name: 'Lannister Gala', folder: '/Marketing Activities/Default', type: 'Default', channel: 'List Upload' },
-    { kind: 'program', id: EUROPE_PROGRAM, name: 'Euro Gala', folder: '/Marketing Activities/Europe', type: 'Default', channel: 'List Upload' },
+    {
+      kind: 'program',
+      id: PROGRAM,
+      name: 'Lannister Gala',
+      folder: '/Marketing Activities/Default',
+      type: 'Default',
+      channel: 'List Upload',
+    },
+    {
+      kind: 'program',
+      id: EUROPE_PROGRAM,
+      name: 'Euro Gala',
+      folder: '/Marketing Activities/Europe',
+      type: 'Default',
+      channel: 'List Upload',
+    },
   ],
   programMemberFields: [
     { name: 'registrationCode', displayName: 'Registration Code', dataType: 'string' },
     { name: 'tableNumber', displayName: 'Table Number', dataType: 'integer' },
   ],
   // ann is already Engaged in the gala: an import at On List does not move her back.
-  programMembers: [{ program: PROGRAM, leadId: LEAD.ann, status: 'Engaged', customFields: { registrationCode: 'A-0' } }],
+  programMembers: [
+    { program: PROGRAM, leadId: LEAD.ann, status: 'Engaged', customFields: { registrationCode: 'A-0' } },
+  ],
 } as unknown as SeedInput;
 
 let env: Importing;
@@ -145,7 +161,14 @@ describe('POST /bulk/v1/program/{programId}/members/import.json (Import Program 
     });
     expect(await env.lead('ann@example.com', 'id,firstName')).toEqual([{ id: LEAD.ann, firstName: 'Annie' }]);
     expect(await members([LEAD.ann])).toEqual([
-      { seq: 0, leadId: LEAD.ann, statusName: 'Engaged', registrationCode: 'A-1', tableNumber: 7, reachedSuccess: true },
+      {
+        seq: 0,
+        leadId: LEAD.ann,
+        statusName: 'Engaged',
+        registrationCode: 'A-1',
+        tableNumber: 7,
+        reachedSuccess: true,
+      },
     ]);
     const warnings = await env.marketo('GET', `/bulk/v1/program/members/import/${batchId}/warnings.json`);
     expect(warnings.headers['content-type']).toBe('text/csv;charset=UTF-8');
@@ -208,7 +231,11 @@ describe('POST /bulk/v1/program/{programId}/members/import.json (Import Program 
     });
     // local holds Read-Write Lead in Default only: the Europe program is not found for it.
     expect(
-      await post(`/bulk/v1/program/${EUROPE_PROGRAM}/members/import.json?programMemberStatus=Member`, form(LANNISTERS), 'local'),
+      await post(
+        `/bulk/v1/program/${EUROPE_PROGRAM}/members/import.json?programMemberStatus=Member`,
+        form(LANNISTERS),
+        'local',
+      ),
     ).toEqual({ code: '1013', message: 'Object not found' });
     expect(await post(`/bulk/v1/program/${PROGRAM}/members/import.json?programMemberStatus=Dancing`)).toEqual({
       code: '1025',
@@ -256,7 +283,9 @@ describe('POST /bulk/v1/program/{programId}/members/import.json (Import Program 
   it('a batch is its user’s: another user’s, an unknown batch and a lead import’s batch are 1013; failures before the end are 1019', async () => {
     const { batchId } = (await submit(LANNISTERS)).result[0];
     for (const file of ['status', 'failures', 'warnings']) {
-      const other = await env.marketo('GET', `/bulk/v1/program/members/import/${batchId}/${file}.json`, { who: 'other' });
+      const other = await env.marketo('GET', `/bulk/v1/program/members/import/${batchId}/${file}.json`, {
+        who: 'other',
+      });
       expect(failure(other)).toEqual({ code: '1013', message: 'Object not found' });
       const unknown = await env.marketo('GET', `/bulk/v1/program/members/import/999999/${file}.json`);
       expect(failure(unknown)).toEqual({ code: '1013', message: 'Object not found' });

@@ -38,7 +38,14 @@ const SEED = {
       type: 'Event with Webinar',
       channel: 'Webinar',
     },
-    { kind: 'program', id: TRADESHOW, name: 'Tradeshow 2026', folder: '/Marketing Activities/Default', type: 'Event', channel: 'Tradeshow' },
+    {
+      kind: 'program',
+      id: TRADESHOW,
+      name: 'Tradeshow 2026',
+      folder: '/Marketing Activities/Default',
+      type: 'Event',
+      channel: 'Tradeshow',
+    },
   ],
   programMemberFields: [{ name: 'registrationCode', displayName: 'Registration Code', dataType: 'string' }],
   programMembers: [
@@ -120,7 +127,11 @@ describe('Merge Leads moves what the loser holds to the winner', () => {
     expect(leads.sort()).toEqual([WINNER, 3]);
     const snapshot = (await call(app, 'GET', '/admin/snapshot')).json();
     expect(
-      snapshot.programMembers.map((m: { program: number; leadId: number; status: string }) => [m.program, m.leadId, m.status]),
+      snapshot.programMembers.map((m: { program: number; leadId: number; status: string }) => [
+        m.program,
+        m.leadId,
+        m.status,
+      ]),
     ).toEqual([
       [WEBINAR, WINNER, 'Registered'],
       [TRADESHOW, WINNER, 'Attended'],
