@@ -1,5 +1,5 @@
 import type { NewActivity } from '../../domain/activity-log.js';
-import type { ImportColumns, ImportRowOutcome } from '../../domain/bulk-import.js';
+import { columnsOfHeader, type ImportColumns, type ImportRowOutcome } from '../../domain/bulk-import.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
 import type { LeadValue } from '../../domain/model.js';
@@ -56,17 +56,8 @@ export function programMemberImportPort(
 
     columns(header): ImportColumns {
       const catalog = infra.port('leads').catalog();
-      const fields: (string | null)[] = [];
-      for (const column of header) {
-        const name = column.trim();
-        if (name === '') {
-          fields.push(null);
-          continue;
-        }
-        const field = customNamed(name) ?? catalog.find(name);
-        if (!field) return { problem: marketoMessage('1006', name) };
-        fields.push(field.name);
-      }
+      const fields = columnsOfHeader(header, (name) => (customNamed(name) ?? catalog.find(name))?.name);
+      if (!Array.isArray(fields)) return fields;
       if (!fields.includes(LOOKUP_FIELD)) return { problem: DETAIL_MESSAGES.importNeedsEmail };
       return fields;
     },
