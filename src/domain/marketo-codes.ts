@@ -88,7 +88,7 @@ export type RecordCode = keyof typeof RECORD_MESSAGES;
  */
 export const DETAIL_MESSAGES = {
   /** 610 for a program member import while no family provides program members (README "Bulk import"). */
-  noProgramMemberImport: 'Program member import is not available: this fake has no program members yet',
+  noProgramMemberImport: 'Program member import is not available: no registered family provides programMemberImport',
   /** 1003 at response level for Get Leads by Filter Type past 1,000 matches (leads.md). */
   tooManyResults: 'Too many results match the filter',
   listTooLarge: 'Static list %s has %s or more leads: filter by leadIds instead',
@@ -198,6 +198,9 @@ export const DETAIL_MESSAGES = {
   listNotFound: 'Static list %s not found',
   /** Ours (1013): a program member export naming no program. */
   programNotFound: 'Program %s not found',
+  importNeedsEmail: 'All records must include the email field',
+  importInvalidType: 'Invalid data type in field %s',
+  exportStatusNotFound: "Invalid data: status '%s' is in none of the programs' channels",
   /** Ours (610): an export whose records no registered family provides (an app built with fewer families). */
   exportEntityNotServed: 'Requested resource not found: no registered family provides %s (%s)',
   /** Ours (1003, object APIs): "idField mode is not compatible with createOnly mode" (lead-database.md). */
