@@ -161,6 +161,10 @@ export const DETAIL_MESSAGES = {
   linkedToTemplate: '%s is linked to template %s: its full content cannot be replaced (edit its sections instead)',
   fullContentDynamic: '%s has dynamic content: its full content cannot be replaced',
   scriptInHtml: '%s: the HTML holds a <script> element',
+  /** Ours (1003, 709): the v2 Asset API's appData and state transitions. */
+  v2AppDataPlace: 'appData must name a folderId, a programId or a workspaceId',
+  v2AppDataWorkspace: 'appData names a place in workspace %s, not workspace %s',
+  v2DraftExists: '%s already has a draft',
   /** Ours (702): a token delete naming no token of the folder. */
   tokenNotFound: "No token named '%s' of type '%s' in %s %s",
   /** Ours: a list parameter with more values than the call takes (activityTypeIds ≤ 10, leadIds ≤ 30). */
