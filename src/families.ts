@@ -23,6 +23,7 @@ import { segmentations } from './families/segmentations/segmentations.js';
 import { emailTemplates } from './families/emails/templates.js';
 import { snippets } from './families/emails/snippets.js';
 import { emails } from './families/emails/emails-family.js';
+import { fragments } from './families/emails/fragments.js';
 import { landingPageTemplates } from './families/landing-pages/templates.js';
 import { landingPages } from './families/landing-pages/landing-pages.js';
 import { files } from './families/files/files.js';
@@ -58,6 +59,7 @@ export const FAMILIES = [
   segmentations,
   emailTemplates,
   snippets,
+  fragments,
   emails,
   landingPageTemplates,
   landingPages,

@@ -88,7 +88,7 @@ export type RecordCode = keyof typeof RECORD_MESSAGES;
  */
 export const DETAIL_MESSAGES = {
   /** 610 for a program member import while no family provides program members (README "Bulk import"). */
-  noProgramMemberImport: 'Program member import is not available: this fake has no program members yet',
+  noProgramMemberImport: 'Program member import is not available: no registered family provides programMemberImport',
   /** 1003 at response level for Get Leads by Filter Type past 1,000 matches (leads.md). */
   tooManyResults: 'Too many results match the filter',
   listTooLarge: 'Static list %s has %s or more leads: filter by leadIds instead',
@@ -177,6 +177,10 @@ export const DETAIL_MESSAGES = {
   linkedToTemplate: '%s is linked to template %s: its full content cannot be replaced (edit its sections instead)',
   fullContentDynamic: '%s has dynamic content: its full content cannot be replaced',
   scriptInHtml: '%s: the HTML holds a <script> element',
+  /** Ours (1003, 709): the v2 Asset API's appData and state transitions. */
+  v2AppDataPlace: 'appData must name a folderId, a programId or a workspaceId',
+  v2AppDataWorkspace: 'appData names a place in workspace %s, not workspace %s',
+  v2DraftExists: '%s already has a draft',
   /** Ours (702): a token delete naming no token of the folder. */
   tokenNotFound: "No token named '%s' of type '%s' in %s %s",
   /** Ours: a list parameter with more values than the call takes (activityTypeIds ≤ 10, leadIds ≤ 30). */
@@ -210,6 +214,9 @@ export const DETAIL_MESSAGES = {
   listNotFound: 'Static list %s not found',
   /** Ours (1013): a program member export naming no program. */
   programNotFound: 'Program %s not found',
+  importNeedsEmail: 'All records must include the email field',
+  importInvalidType: 'Invalid data type in field %s',
+  exportStatusNotFound: "Invalid data: status '%s' is in none of the programs' channels",
   /** Ours (610): an export whose records no registered family provides (an app built with fewer families). */
   exportEntityNotServed: 'Requested resource not found: no registered family provides %s (%s)',
   /** Ours (1003, object APIs): "idField mode is not compatible with createOnly mode" (lead-database.md). */

@@ -62,6 +62,12 @@ declare module 'fastify' {
      */
     permissionsWhen?: { parameter: string; permissions: readonly PermissionKey[] };
     /**
+     * The Design Studio (UI) permissions Adobe names beside the API ones (the asset v2 operations: "Access Design
+     * Studio, Edit Email"), as Adobe names them. Documented in OpenAPI (`x-marketo-ui-permissions`), not checked: UI
+     * permissions do not apply to API-only users (custom-services.md).
+     */
+    uiPermissions?: readonly string[];
+    /**
      * Marketo plane: the multipart parser's limits on this route, over the plane's (src/http/multipart.ts); the parts
      * together stay within `totalBytes`, else the route's `bodyLimit` (which also bounds its JSON and form bodies).
      */

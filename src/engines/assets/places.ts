@@ -66,6 +66,7 @@ export const FOLDER_CONTENT_TYPES: Readonly<Record<string, string>> = {
   emails: 'Email',
   email_templates: 'Email Template',
   snippets: 'Snippet',
+  fragments: 'Fragment',
   landing_page_templates: 'Landing Page Template',
   landing_pages: 'Landing Page',
   forms: 'Form',
