@@ -26,6 +26,27 @@ export async function acceptMultipart(plane: FastifyInstance): Promise<void> {
   });
 }
 
+/** The form's parts other than the file (names, folders, options): far more than they ever take. */
+const FORM_FIELD_BYTES = 64 * 1024;
+
+/**
+ * A route's config for a form of one file, kept as bytes, of at most `maxFileBytes`, and a few small fields (Create
+ * File, bulk import): a file over it is HTTP 413, a second file 613.
+ */
+export function oneFileForm(maxFileBytes: number) {
+  return {
+    multipartFiles: 'bytes',
+    multipartLimits: {
+      fileSize: maxFileBytes,
+      files: 1,
+      fields: 16,
+      fieldSize: FORM_FIELD_BYTES,
+      parts: 17,
+      totalBytes: maxFileBytes + FORM_FIELD_BYTES,
+    },
+  } as const;
+}
+
 /** A file part of a form, on a route that keeps files as bytes (`config.multipartFiles: 'bytes'`). */
 export class UploadedFile {
   constructor(

@@ -1,7 +1,7 @@
 import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { MarketoError } from '../../domain/errors.js';
 import { marketoMessage } from '../../domain/marketo-codes.js';
-import type { UploadedFile } from '../../http/multipart.js';
+import { oneFileForm, type UploadedFile } from '../../http/multipart.js';
 
 /**
  * Bulk import's multipart/form-data bodies (bulk-import.md: "Upload files using HTTP multipart/form-data"), read by
@@ -16,25 +16,13 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** A parsed form: its text fields and its file. */
 export type ImportForm = Record<string, string | UploadedFile | undefined> & { file?: UploadedFile };
 
-/** The form's text fields together: far more than the parameters of any import. */
-const FIELD_BYTES = 64 * 1024;
-
 /**
  * What an import route tells the plane's parser: the file as bytes, one file of at most 10 MB, a few small fields;
  * a file over the limit is HTTP 413, as Marketo's gateway answers a body too large (error-codes.md), and a form with
  * more than one file 613 Invalid Multipart Request.
  */
-export const IMPORT_FORM: Pick<FastifyContextConfig, 'multipartFiles' | 'multipartLimits'> = {
-  multipartFiles: 'bytes',
-  multipartLimits: {
-    fileSize: MAX_FILE_BYTES,
-    files: 1,
-    fields: 16,
-    fieldSize: FIELD_BYTES,
-    parts: 17,
-    totalBytes: MAX_FILE_BYTES + FIELD_BYTES,
-  },
-};
+export const IMPORT_FORM: Pick<FastifyContextConfig, 'multipartFiles' | 'multipartLimits'> =
+  oneFileForm(MAX_FILE_BYTES);
 
 /** A POST to an import route that is not multipart is 612 Invalid Content Type (the plane parsed one that is). */
 export function refuseOtherBodies(app: FastifyInstance): void {

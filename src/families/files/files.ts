@@ -12,7 +12,7 @@ import { assertWritable, businessRule, canSee, READ, scopeOf, WRITE } from '../.
 import { idParams, type PlacementRule, placeFor } from '../../engines/assets/versioned.js';
 import { defineFamily, type FamilyRouteOptions } from '../../family.js';
 import { envelopeOf } from '../../http/marketo-schemas.js';
-import { type UploadedFile, uploadedFileParam } from '../../http/multipart.js';
+import { oneFileForm, type UploadedFile, uploadedFileParam } from '../../http/multipart.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
 import { migrations } from './migrations.js';
 import { type FileRow, FileRepository } from './repository.js';
@@ -30,21 +30,8 @@ import { type FileRow, FileRepository } from './repository.js';
  */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
-/** The form's other parts together (name, folder, description, insertOnly): far more than they ever take. */
-const FIELD_BYTES = 64 * 1024;
-
 /** What Create File and Update File Content tell the plane's parser: one file, kept as bytes, at most 100 MiB. */
-const UPLOAD = {
-  multipartFiles: 'bytes',
-  multipartLimits: {
-    fileSize: MAX_FILE_BYTES,
-    files: 1,
-    fields: 16,
-    fieldSize: FIELD_BYTES,
-    parts: 17,
-    totalBytes: MAX_FILE_BYTES + FIELD_BYTES,
-  },
-} as const;
+const UPLOAD = oneFileForm(MAX_FILE_BYTES);
 
 /** Files go in Design Studio folders ("Images and Files"), not in programs (ours: README "Files"). */
 const FILE_PLACES: PlacementRule = { what: 'Files', programs: false, trees: ['Design Studio'] };
