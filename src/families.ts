@@ -26,6 +26,8 @@ import { emails } from './families/emails/emails-family.js';
 import { fragments } from './families/emails/fragments.js';
 import { landingPageTemplates } from './families/landing-pages/templates.js';
 import { landingPages } from './families/landing-pages/landing-pages.js';
+import { files } from './families/files/files.js';
+import { landingPageDomains, redirectRules } from './families/redirect-rules/redirect-rules.js';
 import { forms } from './families/landing-pages/forms.js';
 import { userManagement } from './families/user-management/user-management.js';
 
@@ -62,6 +64,9 @@ export const FAMILIES = [
   landingPageTemplates,
   landingPages,
   forms,
+  files,
+  landingPageDomains,
+  redirectRules,
   bulkExtract,
   programMembers,
   campaigns,

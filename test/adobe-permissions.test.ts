@@ -90,10 +90,7 @@ const DECIDED: Record<string, { permissions: { anyOf: string[] }; reason: string
 };
 
 /** Keys Adobe's specs require that the catalog does not have yet (no route needs them yet). */
-const NOT_IN_CATALOG: Record<string, string> = {
-  'read-only-redirect-rules': 'landing page redirect rules and domains, not implemented',
-  'read-write-redirect-rules': 'landing page redirect rules, not implemented',
-};
+const NOT_IN_CATALOG: Record<string, string> = {};
 
 const MARKETO_PLANE = /^\/(rest|bulk|userservice)\//;
 const KEY_BY_NAME = new Map(PERMISSIONS.map((p) => [p.name, p.key]));

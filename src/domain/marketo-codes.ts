@@ -150,6 +150,22 @@ export const DETAIL_MESSAGES = {
   assetNotInProgram: '%s cannot go in a program: they go in %s folders',
   assetInWrongTree: '%s cannot go in folder %s (%s): they go in %s folders',
   duplicateAssetName: "%s name '%s' is already taken in folder or program %s",
+  /**
+   * 709, Create File: the uploaded part's filename is not the `name` parameter (the text marketorestpython's README
+   * quotes from Marketo's answer).
+   */
+  fileNameMismatch: 'Upload file name and/or extension is different from name in parameter',
+  /** Ours (709): Create File with insertOnly for a name a file has (names are unique in a subscription). */
+  fileExists: "A file named '%s' already exists (id %s)",
+  /** Ours (612): Create File and Update File Content take multipart/form-data only (files.md). */
+  fileNeedsMultipart: 'Invalid Content Type: files are uploaded as multipart/form-data',
+  /** Ours (1003, 702, 709): landing page redirect rules (landing-page-redirect-rules.md). */
+  notALandingPageDomain:
+    "Invalid value for hostname: '%s' is not a landing page domain or alias (Get Landing Page Domains)",
+  pathWithSlash: "Invalid value for redirectFrom.value: a path must not begin with '/' ('%s')",
+  duplicateRedirect: 'A redirect rule from %s already exists (id %s)',
+  redirectToItself: 'A redirect rule cannot redirect landing page %s to itself',
+  nothingToUpdate: 'hostname, redirectFrom or redirectTo cannot be blank',
   /** Ours (709, 702): dynamic content asked of what has none; a segment of another segmentation. */
   notDynamic: '%s has no dynamic content',
   segmentNotInSegmentation: 'Segment %s is not a segment of segmentation %s',
