@@ -534,7 +534,7 @@ describe('Submit Form (POST /rest/v1/leads/submitForm.json)', () => {
     });
     const joinedId = joined.result[0].id as number;
     expect(await membersOf(joinedId)).toEqual([
-      expect.objectContaining({ program: 'Spring Launch', leadId: joinedId, status: 'Member', customFields: {} }),
+      expect.objectContaining({ program: 200, leadId: joinedId, status: 'Member', customFields: {} }),
     ]);
     expect(await progressions(joinedId)).toEqual([
       expect.objectContaining({
@@ -556,7 +556,7 @@ describe('Submit Form (POST /rest/v1/leads/submitForm.json)', () => {
     });
     const dietId = diet.result[0].id as number;
     expect(await membersOf(dietId)).toEqual([
-      expect.objectContaining({ program: 'Spring Launch', status: 'Member', customFields: { dietaryNeeds: 'Vegan' } }),
+      expect.objectContaining({ program: 200, status: 'Member', customFields: { dietaryNeeds: 'Vegan' } }),
     ]);
     const lead = ((await snapshot()).leads as Record<string, unknown>[]).find((item) => item.id === dietId)!;
     expect(lead).toMatchObject({ firstName: 'Dee' });
