@@ -78,6 +78,13 @@ const ACTIVITIES = Number(process.env.BENCH_ACTIVITIES ?? 1_000_000);
 /** Services that never had a token: enough for the first-token scenario at well over 20,000 tokens a second. */
 const FIRST_TOKEN_CLIENTS = Number(process.env.BENCH_FIRST_TOKEN_CLIENTS ?? 200_000);
 const FIRST_TOKEN_SECONDS = Math.min(5, DURATION_SECONDS);
+/**
+ * For profiling one route: `BENCH_ONLY=<regex>` runs only the scenarios whose names match (the ceiling aside),
+ * skips start, reset and memory measures and budgets, and prints the throughput table; `BENCH_FAKE_NODE_FLAGS`
+ * (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) starts the fake's process with those Node flags.
+ */
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
+const FAKE_NODE_FLAGS = (process.env.BENCH_FAKE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
 /** Add to List: ids per call (Marketo's most), and calls at a time (Marketo admits 10, as for the sync). */
 const LIST_BATCH = 300;
@@ -644,13 +651,13 @@ async function main(): Promise<void> {
   });
   say(`  built in ${round(fixture.seconds, 1)} s`);
 
-  say('\nFresh in-process instances (buildApp + migrations, in-memory)…');
-  const fresh = await freshInstances(30);
-  say('Cold starts of the CLI…');
+  if (!ONLY) say('\nFresh in-process instances (buildApp + migrations, in-memory)…');
+  const fresh = ONLY ? { firstMs: NaN, medianMs: NaN, p95Ms: NaN } : await freshInstances(30);
   const coldStarts: number[] = [];
-  for (let i = 0; i < 7; i++) coldStarts.push(await coldStart());
-  say('Resets of a 1,000-lead seed…');
-  const reset = await resetTimes(30);
+  if (!ONLY) say('Cold starts of the CLI…');
+  for (let i = 0; i < (ONLY ? 0 : 7); i++) coldStarts.push(await coldStart());
+  if (!ONLY) say('Resets of a 1,000-lead seed…');
+  const reset = ONLY ? { medianMs: NaN, p95Ms: NaN, leadsAfter: NaN } : await resetTimes(30);
 
   // The minimal route reads a copy: the fake holds its database file exclusively.
   const minimalDbFile = join(WORK_DIR, 'minimal.sqlite');
@@ -673,7 +680,7 @@ async function main(): Promise<void> {
     );
   }
   const ceiling = await startCeiling(join(WORK_DIR, 'ceiling.log'));
-  const fake = await startFake('fake-marketo', ['--db', dbFile], join(WORK_DIR, 'fake.log'));
+  const fake = await startFake('fake-marketo', ['--db', dbFile], join(WORK_DIR, 'fake.log'), FAKE_NODE_FLAGS);
   // The fake and the minimal route each start from the same lists, on their own copy of the database, and make the
   // same calls in the same order.
   const [preflightList, ...loadLists] = fixture.listIds;
@@ -1214,7 +1221,8 @@ async function main(): Promise<void> {
       },
     ];
     say('');
-    const runs = await runBesideCeiling(fake, ceiling, scenarios, say);
+    const chosen = ONLY ? scenarios.filter((scenario) => ONLY.test(scenario.name)) : scenarios;
+    const runs = await runBesideCeiling(fake, ceiling, chosen, say);
     results.push(...runs.results);
     ceilings = runs.ceilings;
     ceilingRow = runs.ceilingRow;
@@ -1223,6 +1231,10 @@ async function main(): Promise<void> {
     await before?.stop();
     await ceiling.stop();
     await minimal.stop();
+  }
+  if (ONLY) {
+    say(loadTable([ceilingRow, ...results]));
+    return;
   }
   // What the Add to List calls wrote, read once the servers have let go of their files.
   const listAddRows = {

@@ -125,11 +125,14 @@ export async function startCeiling(logFile: string): Promise<ServerProcess> {
 }
 
 /** The minimal hand-written lead route (bench/minimal-server.ts) over its own copy of the database. */
+/** For profiling the minimal routes beside the fake (run.ts's BENCH_FAKE_NODE_FLAGS): Node flags for its process. */
+const MINIMAL_NODE_FLAGS = (process.env.BENCH_MINIMAL_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 export async function startMinimal(dbFile: string, token: string, logFile: string): Promise<ServerProcess> {
   const port = await freePort();
   return startServer({
     name: 'minimal route',
-    args: [MINIMAL_MAIN, dbFile, String(port), token],
+    args: [...MINIMAL_NODE_FLAGS, MINIMAL_MAIN, dbFile, String(port), token],
     port,
     readyPath: '/',
     logFile,
