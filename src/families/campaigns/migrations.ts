@@ -97,6 +97,8 @@ SELECT c.name, c.workspace_id, c.program_id, c.folder_id, c.id,
     ) || ']')),
   c.created_at, c.updated_at
 FROM campaigns c;
+-- No sequence row for an empty copy: a reset database is compared with a new one.
+DELETE FROM sqlite_sequence WHERE name = 'smart_lists' AND seq = 0;
 
 ALTER TABLE campaigns DROP COLUMN smart_list;
 `,
