@@ -5,7 +5,13 @@ import { DETAIL_MESSAGES, formatMessage } from '../../domain/marketo-codes.js';
 import { MarketoError } from '../../domain/errors.js';
 import { requestIdValue, seedId } from '../../domain/record-ids.js';
 import { MARKETING_ACTIVITIES } from '../../engines/assets/places.js';
-import { datetimeParam, folderRef, formBody, pagingShape, writeParams } from '../../engines/assets/params.js';
+import {
+  folderRef,
+  formBody,
+  placedBrowseFilter,
+  placedBrowseQuery,
+  writeParams,
+} from '../../engines/assets/params.js';
 import { assertWritable, businessRule, canSee, notFound, READ, scopeOf, WRITE } from '../../engines/assets/scope.js';
 import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
 import { type PlacementRule, placeFor } from '../../engines/assets/versioned.js';
@@ -41,12 +47,6 @@ const SMART_LIST_PLACES: PlacementRule = { what: 'smart lists', programs: true, 
 
 const idParams = z.object({ id: requestIdValue });
 const programParams = z.object({ programId: requestIdValue });
-const browseQuery = z.object({
-  folder: folderRef.optional(),
-  earliestUpdatedAt: datetimeParam,
-  latestUpdatedAt: datetimeParam,
-  ...pagingShape,
-});
 const byNameQuery = z.object({ name: z.string().min(1) });
 const cloneParams = z.object({
   name: z.string().trim().min(1).max(255),
@@ -75,7 +75,7 @@ const smartListRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<SmartListReposit
           "Users' smart lists of the workspaces the caller can read, by id; `folder` " +
           '({"id":…,"type":"Folder"|"Program"}) keeps those directly in it; `earliestUpdatedAt`/`latestUpdatedAt`; ' +
           '`offset`/`maxReturn`.',
-        querystring: browseQuery,
+        querystring: placedBrowseQuery,
         response: { 200: smartListEnvelope },
       },
     },
@@ -83,12 +83,7 @@ const smartListRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<SmartListReposit
       const q = request.query;
       const lists = repo(request).browse({
         workspaceIds: [...scopeOf(request).readable],
-        ...(q.folder?.type === 'Folder' ? { folderId: q.folder.id } : {}),
-        ...(q.folder?.type === 'Program' ? { programId: q.folder.id } : {}),
-        ...(q.earliestUpdatedAt !== undefined ? { earliest: q.earliestUpdatedAt } : {}),
-        ...(q.latestUpdatedAt !== undefined ? { latest: q.latestUpdatedAt } : {}),
-        offset: q.offset,
-        limit: q.maxReturn,
+        ...placedBrowseFilter(q),
       });
       return assetEnvelope(
         request.marketoRequestId(),
