@@ -109,10 +109,13 @@ export function createContext(
 ): AppContext {
   const events = new CoreEvents();
   const guard = new ReferenceGuard(db);
-  const repoOf = new Map<AnyFamily, unknown>();
+  // By key, not by object: a build may register a family's copy (tests drop a port from one), and its own folder's
+  // families still reach it; keys are unique in a build (checked below).
+  const repoOf = new Map<string, unknown>();
   const repo = <F extends AnyFamily>(family: F): RepoOf<F> => {
-    if (!repoOf.has(family)) throw new Error(`the resource family "${family.key}" is not registered (src/families.ts)`);
-    return repoOf.get(family) as RepoOf<F>;
+    if (!repoOf.has(family.key))
+      throw new Error(`the resource family "${family.key}" is not registered (src/families.ts)`);
+    return repoOf.get(family.key) as RepoOf<F>;
   };
   const stubs = new Stubs();
   const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
@@ -142,7 +145,7 @@ export function createContext(
     keys.add(family.key);
     const infra = { db, clock, ids, repo, core, port, findPort };
     const familyRepo: unknown = family.repository(infra);
-    repoOf.set(family, familyRepo);
+    repoOf.set(family.key, familyRepo);
     families.push({ family, repo: familyRepo });
     const handlers = family.onCoreEvents?.(familyRepo);
     if (handlers) events.subscribe(handlers);
