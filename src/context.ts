@@ -6,7 +6,7 @@ import { Faults } from './domain/faults.js';
 import { Journal } from './domain/journal.js';
 import { Limits, startingLimits } from './domain/limits.js';
 import type { PortName, Ports } from './ports.js';
-import { Stubs } from './domain/stubs.js';
+import { type StubInput, Stubs } from './domain/stubs.js';
 import type { PermissionKey } from './domain/permissions.js';
 import type { SeedDocument } from './domain/seed.js';
 import { UsageStats } from './domain/usage.js';
@@ -56,6 +56,8 @@ export interface Baseline {
   /** The demo service's credentials (and permissions), recreated as they were. */
   demo?: DemoSettings;
   clock: ReturnType<AdjustableClock['state']>;
+  /** The stubs of the stubs directory (STUBS_DIR): loaded at start, and those POST /admin/stubs/save wrote. */
+  fileStubs?: StubInput[];
 }
 
 /** Everything route modules need, handed to them as plugin options. */

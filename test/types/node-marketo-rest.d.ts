@@ -149,7 +149,10 @@ declare module 'node-marketo-rest' {
         path: string,
         options?: { query?: Record<string, unknown>; data?: Record<string, unknown> },
       ): Promise<Response>;
-      /** A JSON body (cog-marketo's createLead, deleteLeadById: `{ query: { _method: 'DELETE' } }`). */
+      /**
+       * A JSON body (restler's postJson), as lib/api/list.js sends addLeadsToList; cog-marketo's createLead and
+       * deleteLeadById (`{ query: { _method: 'DELETE' } }`).
+       */
       postJson(path: string, body: unknown, options?: { query?: Record<string, unknown> }): Promise<Response>;
     }
   }
