@@ -9,7 +9,13 @@ import type {
 import type { LeadImportBatch, LeadImportOutcome } from './domain/lead-import.js';
 import type { Lead, LeadValue } from './domain/model.js';
 import type { ProgramMembership } from './domain/program-members.js';
-import type { AssetForms, AssetPlaces, AssetSegmentations, AssetTokens } from './engines/assets/places.js';
+import type {
+  AssetForms,
+  AssetLandingPages,
+  AssetPlaces,
+  AssetSegmentations,
+  AssetTokens,
+} from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
 
 /**
@@ -43,6 +49,19 @@ export interface StaticListMembers {
    * such list.
    */
   addMembers(listId: number, leads: readonly { id: number; partitionId: number }[], at?: number): number;
+}
+
+/** Smart lists as bulk lead export reads them (the smartLists family): the leads their rules qualify. */
+export interface SmartListLeads {
+  /** Any smart list (a user's, a campaign's, a program's) and its workspace, or undefined when there is none. */
+  find(id: number): { id: number; workspaceId: number } | undefined;
+  /** A user's smart list of that name, without regard to case. */
+  byName(name: string): { id: number; workspaceId: number } | undefined;
+  /**
+   * Up to `limit` ids of the leads its rules qualify now, after `afterLeadId`, in id order; undefined when the
+   * fake does not evaluate its rules (or there is no such smart list).
+   */
+  members(id: number, afterLeadId: number, limit: number): number[] | undefined;
 }
 
 /** The lead database as the other families read it (lists, the activity log, program members, campaigns…). */
@@ -137,6 +156,8 @@ export interface Ports {
   activityLog: ActivityRecorder;
   /** Static lists and their members (the lists family). */
   staticLists: StaticListMembers;
+  /** Smart lists and the leads their rules qualify (the smartLists family; used by bulk lead export). */
+  smartLists: SmartListLeads;
   /** Leads and their fields (the leads family). */
   leads: LeadDatabase;
   /** Rows synced into the lead database by Sync Leads' rules (the leads family; used by bulk import). */
@@ -165,6 +186,8 @@ export interface Ports {
   customObjectExport: CustomObjectExport;
   /** Forms, as Submit Form reads them (the forms family). */
   forms: AssetForms;
+  /** Landing pages' addresses, as redirect rules point from and to them (the landing pages family). */
+  landingPages: AssetLandingPages;
   /** Program member custom fields, which forms can hold (the program member fields family). */
   programMemberFields: ProgramMemberFieldCatalog;
 }

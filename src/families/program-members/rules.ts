@@ -3,6 +3,7 @@ import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage } from '../../domain/marketo-codes.js';
 import {
   NOT_IN_PROGRAM_STATUS,
+  type ProgramMembership,
   type ProgramStatus,
   type StatusChange,
   type StatusOutcome,
@@ -34,10 +35,12 @@ export function requireStatus(progression: readonly ProgramStatus[], name: strin
   return status;
 }
 
+/** Sets a member's status by these rules; `at`: when it happens (a bulk import step's time), else the clock's now. */
 export function changeStatus(
   members: ProgramMemberRepository,
   change: StatusChange,
   record: (activity: NewActivity) => void,
+  at?: number,
 ): StatusOutcome {
   const target = statusOf(change.progression, change.statusName);
   if (!target) {
@@ -56,7 +59,7 @@ export function changeStatus(
       message: formatMessage(DETAIL_MESSAGES.statusBackwards, target.name, member.statusName),
     };
   }
-  const now = members.now();
+  const now = at ?? members.now();
   const reachedNow = target.success && !(member?.reachedSuccess ?? false);
   const next = {
     programId: change.program.id,
@@ -72,19 +75,49 @@ export function changeStatus(
     createdAt: member?.createdAt ?? now,
     updatedAt: now,
   };
-  if (member) members.update(next);
+  if (member) members.update(next, now);
   else members.insert(next);
-  record(
-    progressionActivity(
-      change,
-      member?.statusName ?? NOT_IN_PROGRAM_STATUS,
-      target.name,
-      target.success,
-      change.reason,
-      change.source,
-    ),
+  const activity = progressionActivity(
+    change,
+    member?.statusName ?? NOT_IN_PROGRAM_STATUS,
+    target.name,
+    target.success,
+    change.reason,
+    change.source,
   );
+  record(at !== undefined ? { ...activity, activityDate: at } : activity);
   return { outcome: 'changed' };
+}
+
+/**
+ * The lead a member of the program (a new member starts at the first status after "Not in Program", as Sync Program
+ * Member Data makes one), with these custom field values over its own.
+ */
+export function joinProgram(
+  members: ProgramMemberRepository,
+  change: Parameters<ProgramMembership['join']>[0],
+  record: (activity: NewActivity) => void,
+): 'created' | 'updated' {
+  const { program, progression, lead } = change;
+  let member = members.find(program.id, lead.id);
+  const created = !member;
+  if (!member) {
+    const first = progression[1] ?? progression[0]!;
+    changeStatus(
+      members,
+      {
+        program,
+        progression,
+        lead,
+        statusName: first.name,
+        ...(change.reason !== undefined ? { reason: change.reason } : {}),
+      },
+      record,
+    );
+    member = members.find(program.id, lead.id)!;
+  }
+  members.update({ ...member, customFields: { ...member.customFields, ...change.customFields } });
+  return created ? 'created' : 'updated';
 }
 
 /** Change Status in Progression (104): primary attribute the program, Old Status and New Status (activities.md). */
