@@ -223,9 +223,14 @@ export function syncObjects(
     return { seq, status: 'created', ...keyOf(type, created) };
   };
 
-  return request.input.map((raw, seq) => {
+  return eachRecord(request.input, syncOne);
+}
+
+/** Each record's result; a record's Skip is its skipped result, any other throw ends the call. */
+function eachRecord(input: readonly unknown[], one: (raw: unknown, seq: number) => ObjectResult): ObjectResult[] {
+  return input.map((raw, seq) => {
     try {
-      return syncOne(raw, seq);
+      return one(raw, seq);
     } catch (error) {
       if (error instanceof Skip) return objectSkipped(seq, error.reason);
       throw error;
@@ -275,14 +280,7 @@ export function deleteObjects(
     repo.delete(found.id);
     return { seq, status: 'deleted', ...keyOf(type, found) };
   };
-  return request.input.map((raw, seq) => {
-    try {
-      return deleteOne(raw, seq);
-    } catch (error) {
-      if (error instanceof Skip) return objectSkipped(seq, error.reason);
-      throw error;
-    }
-  });
+  return eachRecord(request.input, deleteOne);
 }
 
 export interface ObjectQuery {
