@@ -310,6 +310,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(named('healthRoutes', healthRoutes), { database: db.memory ? 'memory' : 'file' });
   await app.register(named('consoleRoutes', consoleRoutes));
+  // What the families serve publicly (a file's url), reached through the subscription's prefix like any call.
+  for (const [index, family] of families.entries()) {
+    if (family.publicRoutes) {
+      await app.register(named(`${family.key}Public`, family.publicRoutes), { repo: familyRepo(index) });
+    }
+  }
 
   await app.register(
     named('identityPlane', async (identity: FastifyInstance) => {

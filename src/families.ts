@@ -23,8 +23,11 @@ import { segmentations } from './families/segmentations/segmentations.js';
 import { emailTemplates } from './families/emails/templates.js';
 import { snippets } from './families/emails/snippets.js';
 import { emails } from './families/emails/emails-family.js';
+import { fragments } from './families/emails/fragments.js';
 import { landingPageTemplates } from './families/landing-pages/templates.js';
 import { landingPages } from './families/landing-pages/landing-pages.js';
+import { files } from './families/files/files.js';
+import { landingPageDomains, redirectRules } from './families/redirect-rules/redirect-rules.js';
 import { forms } from './families/landing-pages/forms.js';
 import { userManagement } from './families/user-management/user-management.js';
 
@@ -56,10 +59,14 @@ export const FAMILIES = [
   segmentations,
   emailTemplates,
   snippets,
+  fragments,
   emails,
   landingPageTemplates,
   landingPages,
   forms,
+  files,
+  landingPageDomains,
+  redirectRules,
   bulkExtract,
   programMembers,
   campaigns,

@@ -149,6 +149,11 @@ export interface Family<Key extends string = string, Repo = unknown, Item = unkn
   marketoRoutes?: FastifyPluginAsyncZod<FamilyRouteOptions<Repo>>;
   /** Admin-plane routes, under /admin. */
   adminRoutes?: FastifyPluginAsyncZod<FamilyRouteOptions<Repo>>;
+  /**
+   * Routes outside the planes, at the server's root, that take no token: what Marketo serves publicly (a file's
+   * url, `/rs/<Munchkin id>/images/<name>`). Their errors are in the admin plane's format.
+   */
+  publicRoutes?: FastifyPluginAsyncZod<FamilyRouteOptions<Repo>>;
 }
 
 /** The accessor a family's routes get for its repository: the family's place in the request's subscription. */

@@ -9,7 +9,13 @@ import type {
 import type { LeadImportBatch, LeadImportOutcome } from './domain/lead-import.js';
 import type { Lead, LeadValue } from './domain/model.js';
 import type { ProgramMembership } from './domain/program-members.js';
-import type { AssetForms, AssetPlaces, AssetSegmentations, AssetTokens } from './engines/assets/places.js';
+import type {
+  AssetForms,
+  AssetLandingPages,
+  AssetPlaces,
+  AssetSegmentations,
+  AssetTokens,
+} from './engines/assets/places.js';
 import type { FieldCatalog, ObjectField } from './engines/objects/fields.js';
 
 /**
@@ -165,6 +171,8 @@ export interface Ports {
   customObjectExport: CustomObjectExport;
   /** Forms, as Submit Form reads them (the forms family). */
   forms: AssetForms;
+  /** Landing pages' addresses, as redirect rules point from and to them (the landing pages family). */
+  landingPages: AssetLandingPages;
   /** Program member custom fields, which forms can hold (the program member fields family). */
   programMemberFields: ProgramMemberFieldCatalog;
 }

@@ -90,10 +90,7 @@ const DECIDED: Record<string, { permissions: { anyOf: string[] }; reason: string
 };
 
 /** Keys Adobe's specs require that the catalog does not have yet (no route needs them yet). */
-const NOT_IN_CATALOG: Record<string, string> = {
-  'read-only-redirect-rules': 'landing page redirect rules and domains, not implemented',
-  'read-write-redirect-rules': 'landing page redirect rules, not implemented',
-};
+const NOT_IN_CATALOG: Record<string, string> = {};
 
 const MARKETO_PLANE = /^\/(rest|bulk|userservice)\//;
 const KEY_BY_NAME = new Map(PERMISSIONS.map((p) => [p.name, p.key]));
@@ -113,8 +110,9 @@ function adobeRequirement(entry: Entry): Requirement | string {
   const decided = DECIDED[operationKey(entry.method, entry.path)];
   if (entry.permissions === null && decided) return requirement('anyOf', decided.permissions.anyOf);
   if (entry.permissions === null) return 'Adobe states no permission for it: decide, and write the decision here';
-  if (entry.ui !== undefined)
-    return `Adobe also requires UI permissions ${entry.ui.join(', ')}: decide how to model them`;
+  // The Design Studio permissions Adobe names beside the API ones (asset v2: "Access Design Studio, Edit Email") are
+  // UI permissions, which do not apply to API-only users (custom-services.md): the API part is compared here, the UI
+  // part with the route's x-marketo-ui-permissions below (README "Decisions", Asset API v2).
   const permissions = entry.permissions;
   return 'allOf' in permissions ? requirement('allOf', permissions.allOf) : requirement('anyOf', permissions.anyOf);
 }
@@ -125,6 +123,7 @@ function adobeRequirementOf(permissions: { anyOf: string[] } | { allOf: string[]
 
 interface DocumentedOperation {
   'x-marketo-permissions'?: string[];
+  'x-marketo-ui-permissions'?: string[];
   'x-marketo-permissions-all'?: boolean;
   'x-marketo-permissions-when'?: { parameter: string; permissions: string[] };
 }
@@ -220,6 +219,14 @@ describe("every Marketo-plane operation's x-marketo-permissions", () => {
       if (JSON.stringify(actual) !== JSON.stringify(expected)) {
         problems.push(`${key}: requires ${describeRequirement(actual)}; Adobe: ${describeRequirement(expected)}`);
       }
+      // The UI permissions Adobe names, exactly: documented on the route, none where Adobe names none.
+      const ui = operation['x-marketo-ui-permissions'];
+      const declaredUi = ui && [...new Set(ui.map(uiKeyOf))].sort();
+      if (JSON.stringify(declaredUi) !== JSON.stringify(entry.ui)) {
+        problems.push(
+          `${key}: declares UI permissions ${JSON.stringify(declaredUi)}; Adobe: ${JSON.stringify(entry.ui)}`,
+        );
+      }
       // "If leadId is passed in the request: Read-Only Lead, Read-Write Lead" (Get Email Full Content).
       const when = operation['x-marketo-permissions-when'];
       const wanted = entry.when && {
@@ -281,6 +288,11 @@ describe("every Marketo-plane operation's x-marketo-permissions", () => {
     expect(document.paths['/rest/v1/leads.json']?.get?.['x-marketo-permissions-all']).toBeUndefined();
   });
 });
+
+/** A UI permission's name as the table keys it ('Access Design Studio' → 'access-design-studio'). */
+function uiKeyOf(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
 
 function splitKey(key: string): [string, string] {
   const [method, path] = key.split(' ');

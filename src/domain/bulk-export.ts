@@ -39,9 +39,21 @@ export interface LeadWindowQuery extends LeadExportQuery {
   lastId: number;
 }
 
+/** A column of a chunk of a file as SQL (src/storage/delimited.ts): its expression; `plain`: never needs quotes. */
+export interface ExportColumnSql {
+  expression: string;
+  plain?: boolean;
+}
+
 export interface LeadExport {
   /** The highest lead id now (0 with no leads): an export's leads end there. */
   lastId(): number;
+  /**
+   * The SQL that reads these lead fields (as the catalog spells them) out of the row of `leads` named `alias`,
+   * written as this port's own files write them: for another family's export that joins its rows to their leads (a
+   * program member export's lead fields, bulk-program-member-extract.md).
+   */
+  fieldColumns(fields: readonly string[], alias: string): ExportColumnSql[];
   /**
    * Leads of the window after `afterId`, in id order. A read scans a bounded run of ids (matching or not), so it may
    * find none while `next` says more follow.
@@ -126,8 +138,15 @@ export interface ProgramMemberExport {
    * Member) or a lead field (Describe Lead2), without regard to case; undefined for neither.
    */
   field(name: string): string | undefined;
+  /**
+   * A column's header when columnHeaderNames does not rename it: bulk-program-member-extract.md's file names the
+   * standard program member fields by their display names ("Member Date", "Status"), the others by their names.
+   */
+  header(column: string): string;
   /** Whether a program of this id exists. */
   programExists(id: number): boolean;
+  /** The status names of the program's channel ("Not in Program" first); none for no program. */
+  statuses(programId: number): readonly string[];
   /** The highest membership id now (0 with none). */
   lastId(): number;
   /** Memberships of the query after `afterId`, in id order, a bounded scan at a time (`next` null: all read). */

@@ -1,4 +1,5 @@
 import type { WriteOrigin } from './activity-log.js';
+import { marketoMessage } from './marketo-codes.js';
 import type { PartitionScope } from './lead-import.js';
 
 /**
@@ -15,6 +16,29 @@ export type ImportRowOutcome = { imported: true; warnings: readonly string[] } |
  * target leaves out. Or why the whole import fails (an unknown lead field: bulk-import docs, issue 25).
  */
 export type ImportColumns = (string | null)[] | { problem: string };
+
+/**
+ * A header's columns as the target's field names, through `fieldNamed` (a name → the canonical one, or undefined).
+ * Decision (README "Bulk import"): header names are trimmed; a column without a name (a trailing delimiter) is left
+ * out. An unknown column fails the whole import, with Sync Leads' 1006 message.
+ */
+export function columnsOfHeader(
+  header: readonly string[],
+  fieldNamed: (name: string) => string | undefined,
+): ImportColumns {
+  const fields: (string | null)[] = [];
+  for (const column of header) {
+    const name = column.trim();
+    if (name === '') {
+      fields.push(null);
+      continue;
+    }
+    const field = fieldNamed(name);
+    if (field === undefined) return { problem: marketoMessage('1006', name) };
+    fields.push(field);
+  }
+  return fields;
+}
 
 /** A step's rows, field → the value as the file has it (empty cells left out: the field is kept as it is). */
 export type ImportRows = readonly Readonly<Record<string, string>>[];

@@ -88,7 +88,7 @@ export type RecordCode = keyof typeof RECORD_MESSAGES;
  */
 export const DETAIL_MESSAGES = {
   /** 610 for a program member import while no family provides program members (README "Bulk import"). */
-  noProgramMemberImport: 'Program member import is not available: this fake has no program members yet',
+  noProgramMemberImport: 'Program member import is not available: no registered family provides programMemberImport',
   /** 1003 at response level for Get Leads by Filter Type past 1,000 matches (leads.md). */
   tooManyResults: 'Too many results match the filter',
   listTooLarge: 'Static list %s has %s or more leads: filter by leadIds instead',
@@ -150,6 +150,22 @@ export const DETAIL_MESSAGES = {
   assetNotInProgram: '%s cannot go in a program: they go in %s folders',
   assetInWrongTree: '%s cannot go in folder %s (%s): they go in %s folders',
   duplicateAssetName: "%s name '%s' is already taken in folder or program %s",
+  /**
+   * 709, Create File: the uploaded part's filename is not the `name` parameter (the text marketorestpython's README
+   * quotes from Marketo's answer).
+   */
+  fileNameMismatch: 'Upload file name and/or extension is different from name in parameter',
+  /** Ours (709): Create File with insertOnly for a name a file has (names are unique in a subscription). */
+  fileExists: "A file named '%s' already exists (id %s)",
+  /** Ours (612): Create File and Update File Content take multipart/form-data only (files.md). */
+  fileNeedsMultipart: 'Invalid Content Type: files are uploaded as multipart/form-data',
+  /** Ours (1003, 702, 709): landing page redirect rules (landing-page-redirect-rules.md). */
+  notALandingPageDomain:
+    "Invalid value for hostname: '%s' is not a landing page domain or alias (Get Landing Page Domains)",
+  pathWithSlash: "Invalid value for redirectFrom.value: a path must not begin with '/' ('%s')",
+  duplicateRedirect: 'A redirect rule from %s already exists (id %s)',
+  redirectToItself: 'A redirect rule cannot redirect landing page %s to itself',
+  nothingToUpdate: 'hostname, redirectFrom or redirectTo cannot be blank',
   /** Ours (709, 702): dynamic content asked of what has none; a segment of another segmentation. */
   notDynamic: '%s has no dynamic content',
   segmentNotInSegmentation: 'Segment %s is not a segment of segmentation %s',
@@ -161,6 +177,10 @@ export const DETAIL_MESSAGES = {
   linkedToTemplate: '%s is linked to template %s: its full content cannot be replaced (edit its sections instead)',
   fullContentDynamic: '%s has dynamic content: its full content cannot be replaced',
   scriptInHtml: '%s: the HTML holds a <script> element',
+  /** Ours (1003, 709): the v2 Asset API's appData and state transitions. */
+  v2AppDataPlace: 'appData must name a folderId, a programId or a workspaceId',
+  v2AppDataWorkspace: 'appData names a place in workspace %s, not workspace %s',
+  v2DraftExists: '%s already has a draft',
   /** Ours (702): a token delete naming no token of the folder. */
   tokenNotFound: "No token named '%s' of type '%s' in %s %s",
   /** Ours: a list parameter with more values than the call takes (activityTypeIds ≤ 10, leadIds ≤ 30). */
@@ -194,6 +214,9 @@ export const DETAIL_MESSAGES = {
   listNotFound: 'Static list %s not found',
   /** Ours (1013): a program member export naming no program. */
   programNotFound: 'Program %s not found',
+  importNeedsEmail: 'All records must include the email field',
+  importInvalidType: 'Invalid data type in field %s',
+  exportStatusNotFound: "Invalid data: status '%s' is in none of the programs' channels",
   /** Ours (610): an export whose records no registered family provides (an app built with fewer families). */
   exportEntityNotServed: 'Requested resource not found: no registered family provides %s (%s)',
   /** Ours (1003, object APIs): "idField mode is not compatible with createOnly mode" (lead-database.md). */

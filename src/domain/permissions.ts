@@ -72,6 +72,8 @@ const ACCESS_API = [
   api('Activate Campaign', 'Activate smart campaigns'),
   api('Deactivate Campaign', 'Deactivate smart campaigns'),
   api('Access User Management API', 'Call the User Management API (with Access Users)'),
+  // Adobe's specs spell them "Read Only Redirect Rules" / "Read Write Redirect Rules" (marketo-reference.md §4.1).
+  ...pair('Redirect Rules', 'landing page redirect rules and landing page domains'),
 ] as const;
 
 const ACCESS_ADMIN = [

@@ -62,10 +62,28 @@ declare module 'fastify' {
      */
     permissionsWhen?: { parameter: string; permissions: readonly PermissionKey[] };
     /**
-     * Marketo plane: the multipart parser's limits on this route, over the plane's (src/http/multipart.ts); the parts
-     * together stay within the route's `bodyLimit`.
+     * The Design Studio (UI) permissions Adobe names beside the API ones (the asset v2 operations: "Access Design
+     * Studio, Edit Email"), as Adobe names them. Documented in OpenAPI (`x-marketo-ui-permissions`), not checked: UI
+     * permissions do not apply to API-only users (custom-services.md).
      */
-    multipartLimits?: { fileSize?: number; files?: number; fields?: number; parts?: number; fieldSize?: number };
+    uiPermissions?: readonly string[];
+    /**
+     * Marketo plane: the multipart parser's limits on this route, over the plane's (src/http/multipart.ts); the parts
+     * together stay within `totalBytes`, else the route's `bodyLimit` (which also bounds its JSON and form bodies).
+     */
+    multipartLimits?: {
+      fileSize?: number;
+      files?: number;
+      fields?: number;
+      parts?: number;
+      fieldSize?: number;
+      totalBytes?: number;
+    };
+    /**
+     * Marketo plane: how the route sees a multipart form's file parts: as UTF-8 text (the default: HTML documents),
+     * or as `UploadedFile`s, bytes with their filename and type (Create File, bulk import).
+     */
+    multipartFiles?: 'text' | 'bytes';
     /** The Marketo plane's catch-all routes (stubs on unknown paths): no gate, not in the route table or OpenAPI. */
     catchAll?: boolean;
     /**
@@ -73,10 +91,5 @@ declare module 'fastify' {
      * there, after the file): with ACCESS_TOKEN_QUERY=accept and no other token, the gate waits for the body.
      */
     tokenInBody?: boolean;
-    /**
-     * The route reads its multipart form itself (bulk import: the file kept as bytes, with its name and type, up to
-     * 10 MB): the plane's parser leaves the body to it.
-     */
-    ownMultipart?: boolean;
   }
 }

@@ -1,28 +1,72 @@
 import multipart from '@fastify/multipart';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { MarketoError } from '../domain/errors.js';
 import { marketoMessage } from '../domain/marketo-codes.js';
 
 /**
  * `multipart/form-data` bodies on the Marketo plane, as the Asset API takes HTML documents (Create Email Template,
- * Update Email Full Content: "a multipart/form-data type of POST", email-templates.md) and bulk import its files.
- * Parsed by @fastify/multipart, registered once here for the whole plane; a preValidation hook of the plane reads
- * every part into `request.body` before the routes' own steps, so a route sees parameters as from a form: each part
- * by its name (the last of a name wins), a field's text as sent, a file part's bytes as UTF-8 text, never interpreted.
+ * Update Email Full Content: "a multipart/form-data type of POST", email-templates.md) and files (Create File), and
+ * bulk import its files. Parsed by @fastify/multipart, registered once here for the whole plane; a preValidation
+ * hook of the plane reads every part into `request.body` before the routes' own steps, so a route sees parameters as
+ * from a form: each part by its name (the last of a name wins), a field's text as sent, a file part's bytes as UTF-8
+ * text, never interpreted — or, on a route that says `config.multipartFiles: 'bytes'` (Create File, bulk import), as
+ * an `UploadedFile`: its bytes as sent, its filename and its Content-Type.
  *
- * Bounded in bytes: the parts together are at most the route's body limit (the plane's 1 MB unless a route sets
- * `bodyLimit`), 413 past it as Fastify answers any body too large; a route may narrow or widen the parser's other
- * limits with `config.multipartLimits` (bulk import: one file of 10 MB). A body that is not multipart as it says,
- * or a file part that is not UTF-8, is 613 Invalid Multipart Request, saying why.
+ * Bounded in bytes: the parts together are at most `config.multipartLimits.totalBytes`, else the route's body limit
+ * (the plane's 1 MB unless a route sets `bodyLimit`), 413 past it as Fastify answers any body too large; a route may
+ * narrow or widen the parser's other limits with `config.multipartLimits` (bulk import: one file of 10 MB). A body
+ * that is not multipart as it says, or a file part that is not UTF-8 where text is wanted, is 613 Invalid Multipart
+ * Request, saying why.
  */
 export async function acceptMultipart(plane: FastifyInstance): Promise<void> {
   await plane.register(multipart, { throwFileSizeLimit: true });
   plane.addHook('preValidation', async (request) => {
-    if (request.routeOptions.config.ownMultipart !== true && request.isMultipart()) {
-      request.body = await readParts(request);
-    }
+    if (request.isMultipart()) request.body = await readParts(request);
   });
 }
+
+/** The form's parts other than the file (names, folders, options): far more than they ever take. */
+const FORM_FIELD_BYTES = 64 * 1024;
+
+/**
+ * A route's config for a form of one file, kept as bytes, of at most `maxFileBytes`, and a few small fields (Create
+ * File, bulk import): a file over it is HTTP 413, a second file 613.
+ */
+export function oneFileForm(maxFileBytes: number) {
+  return {
+    multipartFiles: 'bytes',
+    multipartLimits: {
+      fileSize: maxFileBytes,
+      files: 1,
+      fields: 16,
+      fieldSize: FORM_FIELD_BYTES,
+      parts: 17,
+      totalBytes: maxFileBytes + FORM_FIELD_BYTES,
+    },
+  } as const;
+}
+
+/** A file part of a form, on a route that keeps files as bytes (`config.multipartFiles: 'bytes'`). */
+export class UploadedFile {
+  constructor(
+    /** As the part's Content-Disposition names it; undefined when it names none. */
+    readonly filename: string | undefined,
+    /** The part's Content-Type; `text/plain` when it has none (RFC 7578 §4.4). */
+    readonly contentType: string,
+    readonly data: Buffer,
+  ) {}
+
+  /** What the request journal keeps of it: not its bytes. */
+  toJSON() {
+    return { filename: this.filename, contentType: this.contentType, bytes: this.data.length };
+  }
+}
+
+/** A file part as a route's body schema declares it (binary in OpenAPI). */
+export const uploadedFileParam = z
+  .custom<UploadedFile>((value) => value instanceof UploadedFile, 'must be a file: a multipart part with a filename')
+  .meta({ type: 'string', format: 'binary' });
 
 /** The parser's limits by default: enough for any Asset API form, few enough to bound the work on a hostile body. */
 const DEFAULT_LIMITS = { parts: 64, fields: 64, files: 8, fieldNameSize: 200, headerPairs: 64 };
@@ -58,7 +102,8 @@ function reasonOf(error: { code?: string; message?: string }): string {
 }
 
 async function readParts(request: FastifyRequest): Promise<Record<string, unknown>> {
-  const limit = request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit;
+  const { multipartLimits, multipartFiles } = request.routeOptions.config;
+  const limit = multipartLimits?.totalBytes ?? request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit;
   // A declared length past the limit is refused before any byte is read.
   if (Number(request.headers['content-length']) > limit) throw tooLarge();
   const body: Record<string, unknown> = {};
@@ -67,17 +112,19 @@ async function readParts(request: FastifyRequest): Promise<Record<string, unknow
     bytes += size;
     if (bytes > limit) throw tooLarge();
   };
-  const limits = {
-    ...DEFAULT_LIMITS,
-    fieldSize: limit,
-    fileSize: limit,
-    ...request.routeOptions.config.multipartLimits,
-  };
+  // busboy's limits: all but the total, which is counted here.
+  const parserLimits = { ...multipartLimits };
+  delete parserLimits.totalBytes;
+  const limits = { ...DEFAULT_LIMITS, fieldSize: limit, fileSize: limit, ...parserLimits };
   try {
     for await (const part of request.parts({ limits })) {
       if (part.type === 'file') {
         const data = await part.toBuffer();
         count(data.length);
+        if (multipartFiles === 'bytes') {
+          body[part.fieldname] = new UploadedFile(part.filename || undefined, part.mimetype, data);
+          continue;
+        }
         try {
           body[part.fieldname] = utf8.decode(data);
         } catch {

@@ -37,6 +37,7 @@ type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
  * zod → OpenAPI, plus `x-marketo-permissions` on every Marketo-plane operation: the display names of
  * the permissions declared in its route config, as Adobe's specs list them under "Required Permissions". Any one of
  * them suffices, unless the route says `requireAll`: then `x-marketo-permissions-all: true` says all are needed.
+ * `x-marketo-ui-permissions`: the Design Studio permissions Adobe also names (asset v2), documented, not checked.
  */
 export function openapiTransform(input: TransformInput) {
   const transformed = jsonSchemaTransform(input);
@@ -49,6 +50,7 @@ export function openapiTransform(input: TransformInput) {
         security: [{ marketoAccessToken: [] }],
         'x-marketo-permissions': permissions.map(permissionName),
         ...(input.route.config?.requireAll === true ? { 'x-marketo-permissions-all': true } : {}),
+        ...(input.route.config?.uiPermissions ? { 'x-marketo-ui-permissions': input.route.config.uiPermissions } : {}),
         ...(input.route.config?.permissionsWhen
           ? {
               'x-marketo-permissions-when': {

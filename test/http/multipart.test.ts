@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MarketoError } from '../../src/domain/errors.js';
-import { acceptMultipart } from '../../src/http/multipart.js';
+import { acceptMultipart, UploadedFile } from '../../src/http/multipart.js';
 
 /**
  * multipart/form-data bodies as the Asset API's clients send them, read by the Marketo plane's registration of
@@ -21,6 +21,20 @@ describe('the Marketo plane’s multipart bodies', () => {
     app.post('/wide', { bodyLimit: 4096, config: { multipartLimits: { files: 1 } } }, async (request) => ({
       body: request.body,
     }));
+    // Files as bytes, the form bounded by its own total (wider than the route's 1 KiB for JSON and forms).
+    app.post(
+      '/bytes',
+      { config: { multipartFiles: 'bytes', multipartLimits: { totalBytes: 4096, fileSize: 3000 } } },
+      async (request) => {
+        const parts = request.body as Record<string, unknown>;
+        return Object.fromEntries(
+          Object.entries(parts).map(([name, value]) => [
+            name,
+            value instanceof UploadedFile ? { ...value.toJSON(), hex: value.data.toString('hex') } : value,
+          ]),
+        );
+      },
+    );
     await app.ready();
   });
   afterAll(() => app.close());
@@ -115,5 +129,23 @@ describe('the Marketo plane’s multipart bodies', () => {
       code: '613',
       message: 'Invalid Multipart Request: too many parts (reach files limit)',
     });
+  });
+
+  it('keeps file parts as bytes with their filename and type where a route says so, bounded by its total', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nlogo.png\r\n'),
+      Buffer.from('--b\r\nContent-Disposition: form-data; name="c"; filename="dir/logo.png"\r\n'),
+      Buffer.from('Content-Type: image/png\r\n\r\n'),
+      Buffer.from([0xff, 0xfe, 0x00, 0x0d, 0x0a]),
+      Buffer.from('\r\n--b--'),
+    ]);
+    expect((await post(bytes, undefined, '/bytes')).json()).toEqual({
+      name: 'logo.png',
+      // busboy keeps the filename's last path segment.
+      c: { filename: 'logo.png', contentType: 'image/png', bytes: 5, hex: 'fffe000d0a' },
+    });
+    // Past the route's 1 KiB (its JSON limit) but within its form's total and file limit.
+    expect((await post(sized(3000, 'c.bin'), undefined, '/bytes')).json().c).toMatchObject({ bytes: 3000 });
+    expect((await post(sized(3001, 'c.bin'), undefined, '/bytes')).statusCode).toBe(413);
   });
 });

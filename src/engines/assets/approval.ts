@@ -103,6 +103,11 @@ export class ApprovalMachine<Fields, Content> {
     return { type: this.kind.type, id };
   }
 
+  /** Which versions the asset has, approved first (none: no such asset). */
+  statuses(id: number): VersionStatus[] {
+    return this.store.statuses(this.ref(id));
+  }
+
   versions(id: number): Versions<Fields, Content> {
     const ref = this.ref(id);
     const found: Versions<Fields, Content> = {};
@@ -212,12 +217,13 @@ export class ApprovalMachine<Fields, Content> {
 
   /**
    * Why the asset cannot be deleted: approved ("must be unapproved prior to deletion", assets.md), or in use by
-   * any version of another asset. Throws 709; returns when it can go.
+   * any version of another asset. Throws 709; returns when it can go. `ignoreDraftUsers` (the v2 bulk delete's
+   * `ignoreUsedBy`) lets drafts that use it go on naming it; an approved user still keeps it.
    */
-  assertDeletable(id: number): void {
+  assertDeletable(id: number, options: { ignoreDraftUsers?: boolean } = {}): void {
     const ref = this.ref(id);
     if (this.store.statuses(ref).includes('approved')) throw businessRule(DETAIL_MESSAGES.deleteApproved, nameOf(ref));
-    const users = this.store.usersOf(ref);
+    const users = this.store.usersOf(ref, options.ignoreDraftUsers === true ? 'approved' : undefined);
     if (users.length > 0) throw businessRule(DETAIL_MESSAGES.deleteInUse, nameOf(ref), listed(users));
   }
 

@@ -71,6 +71,27 @@ export interface AssetBrowse {
   limit: number;
 }
 
+/** The v2 filter (`…/filter`): one workspace, narrowed, sorted, a page of it and how many match. */
+export interface AssetFilter {
+  workspaceId: number;
+  folderId?: number | undefined;
+  programId?: number | undefined;
+  /** The versions shown: of these statuses (approved first when an asset has both); none: approved, else draft. */
+  statuses?: readonly VersionStatus[] | undefined;
+  /** A part of the name, any case. */
+  nameContains?: string | undefined;
+  createdFrom?: number | undefined;
+  createdTo?: number | undefined;
+  modifiedFrom?: number | undefined;
+  modifiedTo?: number | undefined;
+  /** A record field of the shown version equal to a value (`$.template` = 10). */
+  field?: { path: string; value: string | number } | undefined;
+  sortKey: 'id' | 'name' | 'createdAt' | 'modifiedAt';
+  descending: boolean;
+  offset: number;
+  limit: number;
+}
+
 interface Raw {
   id: number;
   name: string;
@@ -132,6 +153,42 @@ export function browseAssetsSql(table: string, type: AssetType): string {
   ORDER BY a.id LIMIT @limit OFFSET @offset`;
 }
 
+/** The v2 filter's FROM and WHERE over `table` (shared by its page and its count). */
+function filterFromSql(table: string, type: AssetType): string {
+  const quoted = type.replace(/'/g, "''");
+  return `FROM ${table} a JOIN asset_versions v ON v.asset_type = '${quoted}' AND v.asset_id = a.id AND v.status = (
+    SELECT min(x.status) FROM asset_versions x WHERE x.asset_type = '${quoted}' AND x.asset_id = a.id
+      AND (@statuses IS NULL OR x.status IN (SELECT value FROM json_each(@statuses))))
+  JOIN workspaces w ON w.id = a.workspace_id
+  LEFT JOIN asset_folders f ON f.id = a.folder_id LEFT JOIN asset_programs p ON p.id = a.program_id
+  WHERE a.workspace_id = @workspace
+    AND (@folder IS NULL OR a.folder_id = @folder)
+    AND (@program IS NULL OR a.program_id = @program)
+    AND (@name IS NULL OR instr(lower(a.name), lower(@name)) > 0)
+    AND (@createdFrom IS NULL OR a.created_at >= @createdFrom)
+    AND (@createdTo IS NULL OR a.created_at <= @createdTo)
+    AND (@modifiedFrom IS NULL OR max(a.updated_at, v.updated_at) >= @modifiedFrom)
+    AND (@modifiedTo IS NULL OR max(a.updated_at, v.updated_at) <= @modifiedTo)
+    AND (@fieldPath IS NULL OR json_extract(v.fields, @fieldPath) = @fieldValue)`;
+}
+
+const FILTER_SORT = `CASE @sortKey WHEN 'name' THEN lower(a.name) WHEN 'createdAt' THEN a.created_at
+  WHEN 'modifiedAt' THEN max(a.updated_at, v.updated_at) ELSE a.id END`;
+
+interface FilterParams {
+  workspace: number;
+  folder: number | null;
+  program: number | null;
+  statuses: string | null;
+  name: string | null;
+  createdFrom: number | null;
+  createdTo: number | null;
+  modifiedFrom: number | null;
+  modifiedTo: number | null;
+  fieldPath: string | null;
+  fieldValue: string | number | null;
+}
+
 const toRow = <Meta>(raw: Raw): AssetRow<Meta> => ({
   id: raw.id,
   name: raw.name,
@@ -174,6 +231,13 @@ export class AssetRows<Meta, Fields> {
         },
         BrowsedRaw
       >(browseAssetsSql(table, type)),
+      filter: prepare<FilterParams & { sortKey: string; descending: number; limit: number; offset: number }, BrowsedRaw>(
+        `SELECT ${SELECTED}, v.status, v.fields, v.updated_at AS version_updated_at ${filterFromSql(table, type)}
+         ORDER BY CASE WHEN @descending = 0 THEN ${FILTER_SORT} END ASC,
+           CASE WHEN @descending = 1 THEN ${FILTER_SORT} END DESC, a.id
+         LIMIT @limit OFFSET @offset`,
+      ),
+      filterCount: prepare<FilterParams, { n: number }>(`SELECT count(*) AS n ${filterFromSql(table, type)}`),
       nameInPlace: prepare<[number, number, string], { id: number }>(
         `SELECT id FROM ${table} WHERE ifnull(folder_id, 0) = ? AND ifnull(program_id, 0) = ? AND name = ?`,
       ),
@@ -223,6 +287,38 @@ export class AssetRows<Meta, Fields> {
         fields: JSON.parse(raw.fields) as Fields,
         versionUpdatedAt: raw.version_updated_at,
       }));
+  }
+
+  /** A page of the v2 filter's matches, in its order, and how many match in all. */
+  filter(filter: AssetFilter): { total: number; rows: BrowsedRow<Meta, Fields>[] } {
+    const params: FilterParams = {
+      workspace: filter.workspaceId,
+      folder: filter.folderId ?? null,
+      program: filter.programId ?? null,
+      statuses: filter.statuses && filter.statuses.length > 0 ? JSON.stringify(filter.statuses) : null,
+      name: filter.nameContains ?? null,
+      createdFrom: filter.createdFrom ?? null,
+      createdTo: filter.createdTo ?? null,
+      modifiedFrom: filter.modifiedFrom ?? null,
+      modifiedTo: filter.modifiedTo ?? null,
+      fieldPath: filter.field?.path ?? null,
+      fieldValue: filter.field?.value ?? null,
+    };
+    const rows = this.s.filter
+      .all({
+        ...params,
+        sortKey: filter.sortKey,
+        descending: filter.descending ? 1 : 0,
+        limit: filter.limit,
+        offset: filter.offset,
+      })
+      .map((raw) => ({
+        ...toRow<Meta>(raw),
+        status: raw.status,
+        fields: JSON.parse(raw.fields) as Fields,
+        versionUpdatedAt: raw.version_updated_at,
+      }));
+    return { total: this.s.filterCount.get(params)!.n, rows };
   }
 
   /** The id of the asset of that name in the place, if any (names compare without regard to case). */

@@ -66,9 +66,11 @@ export const FOLDER_CONTENT_TYPES: Readonly<Record<string, string>> = {
   emails: 'Email',
   email_templates: 'Email Template',
   snippets: 'Snippet',
+  fragments: 'Fragment',
   landing_page_templates: 'Landing Page Template',
   landing_pages: 'Landing Page',
   forms: 'Form',
+  files: 'File',
 };
 
 /** A My Token as a rendered asset fills it in (`{{my.Name}}`). */
@@ -121,4 +123,19 @@ export interface FormForSubmission {
 export interface AssetForms {
   /** The form's shown version (approved, else the draft), or undefined when there is no such form. */
   submission(formId: number): FormForSubmission | undefined;
+}
+
+/** A landing page as a redirect rule names it (landing-page-redirect-rules.md): where its address points. */
+export interface LandingPageAddress {
+  id: number;
+  name: string;
+  workspaceId: number;
+  /** The page's URL path without `.html`, from its shown version (approved, else the draft). */
+  urlPageName: string;
+}
+
+/** The landing pages family's pages, for redirect rules. */
+export interface AssetLandingPages {
+  /** The page, or undefined when there is no such page. */
+  page(id: number): LandingPageAddress | undefined;
 }

@@ -194,6 +194,7 @@ export class ObjectRepository {
   private readonly selectAll;
   private readonly countOfType;
   private readonly pages = new Map<string, PreparedStatement<Record<string, unknown>, Row>>();
+  private readonly relinks = new Map<string, PreparedStatement<Record<string, unknown>>>();
 
   constructor(
     private readonly db: Database,
@@ -286,6 +287,40 @@ export class ObjectRepository {
       updatedAt,
     });
     return { ...existing, fields: record.fields, updatedAt };
+  }
+
+  /**
+   * Moves a record to another value of one of its link columns (a lead merge's winner), with the key and fields that
+   * go with it; the other link columns are kept.
+   */
+  relink(
+    existing: ObjectRecord,
+    column: string,
+    value: LinkValue,
+    change: { dedupeKey: string; fields: Record<string, FieldValue> },
+  ): ObjectRecord {
+    if (!(this.table.linkColumns ?? []).includes(column)) {
+      throw new Error(`object table ${this.table.name} has no link column "${column}"`);
+    }
+    let statement = this.relinks.get(column);
+    if (!statement) {
+      // The column is one of the table's link columns, checked as identifiers by objectSql.
+      statement = prepareOnUse<Record<string, unknown>>(
+        this.db,
+        `UPDATE ${this.table.name} SET dedupe_key = @dedupeKey, fields = @fields, updated_at = @updatedAt,
+           ${column} = @value WHERE id = @id`,
+      );
+      this.relinks.set(column, statement);
+    }
+    const updatedAt = this.clock.now();
+    statement.run({
+      id: existing.id,
+      value,
+      dedupeKey: change.dedupeKey,
+      fields: JSON.stringify(change.fields),
+      updatedAt,
+    });
+    return { ...existing, fields: change.fields, updatedAt };
   }
 
   delete(id: number): void {

@@ -196,6 +196,8 @@ export function headersOf(
   columns: readonly string[],
   names: Record<string, string> | null | undefined,
   canonical: (name: string) => string | undefined,
+  /** A column's header when not renamed (its name when absent). */
+  header: (column: string, index: number) => string = (column) => column,
 ): string[] {
   const renamed = new Map<string, string>();
   for (const [key, header] of Object.entries(names ?? {})) {
@@ -204,7 +206,7 @@ export function headersOf(
       throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.exportHeaderNotAField, key));
     renamed.set(column, header);
   }
-  return columns.map((column) => renamed.get(column) ?? column);
+  return columns.map((column, i) => renamed.get(column) ?? header(column, i));
 }
 
 /** The visible partitions for the job, or null for all (BULK_EXTRACT_SCOPE, README). */

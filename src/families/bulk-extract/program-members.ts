@@ -28,6 +28,11 @@ const PROGRAM_MEMBER_FILTERS = ['programId', 'programIds', 'isExhausted', 'nurtu
 const MAX_PROGRAM_IDS = 10;
 
 const NURTURE_CADENCES = ['paused', 'normal'] as const;
+/**
+ * Adobe's two documents disagree: swagger-mapi.json's enum is paused/normal, bulk-program-member-extract.md's
+ * "Permissible values" pause/norm. Decision (README "Bulk extract"): both are taken, stored as the enum's.
+ */
+const CADENCE_SPELLINGS = { paused: 'paused', normal: 'normal', pause: 'paused', norm: 'normal' } as const;
 
 export const programMembersDefinition = z.strictObject({
   entity: z.literal('programMembers'),
@@ -47,7 +52,10 @@ const programMembersBody = z
         programId: z.number().int().optional(),
         programIds: z.array(z.number().int()).optional().describe('At most 10; the file then begins with programId'),
         isExhausted: z.boolean().optional(),
-        nurtureCadence: z.enum(NURTURE_CADENCES).optional(),
+        nurtureCadence: z
+          .enum(['paused', 'normal', 'pause', 'norm'])
+          .optional()
+          .describe('paused or normal (the reference page spells them pause and norm: both are taken)'),
         statusNames: z.array(z.string()).optional(),
         updatedAt: dateRange.optional(),
       })
@@ -100,7 +108,13 @@ export const programMembersEntity: ExportEntity = {
       if (!column) throw new MarketoError('1006', marketoMessage('1006', name));
       if (!columns.includes(column)) columns.push(column);
     }
-    const headers = headersOf(columns, body.columnHeaderNames, (name) => members.field(name));
+    // The added first column is "programId" ("An additional field \"programId\" is added … as the first field").
+    const headers = headersOf(
+      columns,
+      body.columnHeaderNames,
+      (name) => members.field(name),
+      (column, i) => (many && i === 0 ? PROGRAM_ID : members.header(column)),
+    );
     let updatedAt: ReturnType<typeof stored> | null = null;
     if (keys.includes('updatedAt')) {
       const window = parseWindow('updatedAt', filter.updatedAt);
@@ -112,9 +126,16 @@ export const programMembersEntity: ExportEntity = {
     }
     const isExhausted = keys.includes('isExhausted') ? (filter.isExhausted as boolean) : null;
     const nurtureCadence = keys.includes('nurtureCadence')
-      ? (filter.nurtureCadence as (typeof NURTURE_CADENCES)[number])
+      ? CADENCE_SPELLINGS[filter.nurtureCadence as keyof typeof CADENCE_SPELLINGS]
       : null;
     const statusNames = keys.includes('statusNames') ? [...new Set(filter.statusNames as string[])] : null;
+    // "If a status name is not found in any of the programs, "1003, Invalid Data" error is returned".
+    for (const name of statusNames ?? []) {
+      const known = programIds.some((id) =>
+        members.statuses(id).some((status) => status.toLowerCase() === name.toLowerCase()),
+      );
+      if (!known) throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.exportStatusNotFound, name));
+    }
     return {
       definition: {
         entity: 'programMembers',

@@ -22,6 +22,7 @@ import {
   batchRoutes,
 } from './import-routes.js';
 import type { ImportRepository } from './repository.js';
+import { IMPORT_FORM } from './multipart-form.js';
 
 /** Every bulk custom object import operation requires Read-Write Custom Object (swagger-mapi.json). */
 const WRITE: readonly PermissionKey[] = ['read-write-custom-object'];
@@ -106,7 +107,7 @@ export const customObjectImportRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<
   app.post(
     '/bulk/v1/customobjects/:apiName/import.json',
     {
-      config: { permissions: WRITE, tokenInBody: true, ownMultipart: true },
+      config: { permissions: WRITE, tokenInBody: true, ...IMPORT_FORM },
       schema: {
         tags,
         summary: 'Import Custom Objects',

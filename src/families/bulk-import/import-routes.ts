@@ -22,7 +22,8 @@ import {
   QUEUED_MS,
   queuedImports,
 } from './import-job.js';
-import { type ImportForm, MAX_FILE_BYTES, UploadedFile } from './multipart-form.js';
+import { UploadedFile, uploadedFileParam } from '../../http/multipart.js';
+import { type ImportForm, MAX_FILE_BYTES } from './multipart-form.js';
 import type { ImportRepository, ProblemKind } from './repository.js';
 
 /**
@@ -50,8 +51,7 @@ export const formatParam = z
 export function importBody<Shape extends z.ZodRawShape>(params: z.ZodObject<Shape>) {
   return params
     .extend({
-      file: z
-        .custom<UploadedFile>((value) => value instanceof UploadedFile, 'must be a file')
+      file: uploadedFileParam
         .optional()
         .meta({ type: 'string', format: 'binary', description: `The file to import, at most ${MAX_FILE_BYTES} bytes` }),
       access_token: z.string().optional().describe('The legacy token field (only with ACCESS_TOKEN_QUERY=accept)'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { marketoMessage } from '../../domain/marketo-codes.js';
+import { columnsOfHeader } from '../../domain/bulk-import.js';
 import {
   defineImportJob,
   importOrigin,
@@ -32,21 +32,7 @@ export const leadTarget: ImportTarget<LeadImportOptions> = {
   options: leadImportOptions,
   columns(header, _options, { port }) {
     const catalog = port('leads').catalog();
-    const fields: (string | null)[] = [];
-    for (const column of header) {
-      // Decision (README "Bulk import"): a lead file's header names are trimmed; a column without a name (a trailing
-      // delimiter) is left out.
-      const name = column.trim();
-      if (name === '') {
-        fields.push(null);
-        continue;
-      }
-      const field = catalog.find(name);
-      // An unknown column fails the whole import, with Sync Leads' 1006 message.
-      if (!field) return { problem: marketoMessage('1006', name) };
-      fields.push(field.name);
-    }
-    return fields;
+    return columnsOfHeader(header, (name) => catalog.find(name)?.name);
   },
   importRows(rows, options, { port, at }) {
     const outcomes = port('leadImport').importRows({

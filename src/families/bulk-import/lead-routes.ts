@@ -23,6 +23,7 @@ import {
 } from './import-routes.js';
 import { leadImportJob, type LeadImportOptions, leadTarget } from './lead-import.js';
 import type { ImportRepository } from './repository.js';
+import { IMPORT_FORM } from './multipart-form.js';
 
 /** Every bulk lead import operation requires Read-Write Lead (swagger-mapi.json). */
 const WRITE: readonly PermissionKey[] = ['read-write-lead'];
@@ -60,7 +61,7 @@ export const leadImportRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ImportRe
   app.post(
     '/bulk/v1/leads.json',
     {
-      config: { permissions: WRITE, tokenInBody: true, ownMultipart: true },
+      config: { permissions: WRITE, tokenInBody: true, ...IMPORT_FORM },
       schema: {
         tags,
         summary: 'Import Leads',

@@ -24,6 +24,7 @@ import {
   programMemberTarget,
 } from './program-member-import.js';
 import type { ImportRepository } from './repository.js';
+import { IMPORT_FORM } from './multipart-form.js';
 
 /** Every bulk program member import operation requires Read-Write Lead (swagger-mapi.json). */
 const WRITE: readonly PermissionKey[] = ['read-write-lead'];
@@ -54,7 +55,7 @@ export const programMemberImportRoutes: FastifyPluginAsyncZod<FamilyRouteOptions
   app.post(
     '/bulk/v1/program/:programId/members/import.json',
     {
-      config: { permissions: WRITE, tokenInBody: true, ownMultipart: true },
+      config: { permissions: WRITE, tokenInBody: true, ...IMPORT_FORM },
       schema: {
         tags,
         summary: 'Import Program Members',

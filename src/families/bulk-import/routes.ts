@@ -2,13 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FamilyRouteOptions } from '../../family.js';
 import { customObjectImportRoutes } from './custom-object-routes.js';
 import { leadImportRoutes } from './lead-routes.js';
-import { acceptImportForms } from './multipart-form.js';
+import { refuseOtherBodies } from './multipart-form.js';
 import { programMemberImportRoutes } from './program-member-routes.js';
 import type { ImportRepository } from './repository.js';
 
-/** Bulk import's routes (bulk-import.md): leads, custom objects and program members, over one multipart parser. */
+/** Bulk import's routes (bulk-import.md): leads, custom objects and program members, over the plane's multipart parser. */
 export const bulkImportRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ImportRepository>> = async (app, options) => {
-  await acceptImportForms(app);
+  refuseOtherBodies(app);
   await leadImportRoutes(app, options);
   await customObjectImportRoutes(app, options);
   await programMemberImportRoutes(app, options);

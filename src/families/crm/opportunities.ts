@@ -1,7 +1,7 @@
 import { MarketoError } from '../../domain/errors.js';
 import { marketoMessage, reason } from '../../domain/marketo-codes.js';
 import { objectFamily } from '../../engines/objects/object-family.js';
-import { dedupeKey } from '../../engines/objects/object-type.js';
+import { dedupeKey, type FieldValue } from '../../engines/objects/object-type.js';
 import { crmTypes } from './crm-fields.js';
 import { refuseWhileCrmSyncs } from './crm-sync.js';
 import { salesPersons } from './sales-persons.js';
@@ -93,6 +93,25 @@ export const opportunityRoles = objectFamily({
       return { links: [opportunity.id, lead.id] };
     },
   },
+  onCoreEvents: (repo) => ({
+    // A merge gives the loser's roles to the winner before the loser goes (else the lead_id cascade would delete
+    // them): "its field values, activities, and program memberships merged into this winning record"
+    // (nation.marketo.com, "Understanding Merges in Marketo"), as a CRM merge keeps a contact's roles. Decision
+    // (README "CRM objects"): a role the winner already holds on the same opportunity goes with the loser.
+    leadMerging(loserId, winnerId) {
+      const byLoser = { typeId: 0, column: { kind: 'link', column: 'lead_id' }, values: [loserId] } as const;
+      const keyFields = STANDARD_TYPES.opportunityRole.spec.dedupeFields;
+      // Each role leaves the loser as it is read, so every page starts from the first.
+      for (let page = repo.page(byLoser, 0, 300); page.length > 0; page = repo.page(byLoser, 0, 300)) {
+        for (const role of page) {
+          const fields: Record<string, FieldValue> = { ...role.fields, leadId: winnerId };
+          const key = dedupeKey(keyFields.map((name) => fields[name] ?? null));
+          if (repo.findByKey(0, key)) repo.delete(role.id);
+          else repo.relink(role, 'lead_id', winnerId, { dedupeKey: key, fields });
+        }
+      }
+    },
+  }),
   record: {
     schemaId: 'OpportunityRole',
     standardFields: STANDARD_TYPES.opportunityRole.spec.fields,

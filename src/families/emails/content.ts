@@ -97,6 +97,8 @@ export interface EmailContent {
   moduleNames: Record<string, string>;
   /** The counter behind dynamic content ids. */
   nextDynamicId: number;
+  /** A text version of its own, set through v2 (`data.text.body`); absent or null: made from the sections. */
+  text?: string | null;
 }
 
 // Reading a document ------------------------------------------------------------------------------------------------
@@ -428,8 +430,9 @@ function fillVariables(html: string, variables: readonly Variable[]): string {
   return html.replace(/\$\{([^}\s]+)\}/g, (whole, name: string) => values.get(name) ?? whole);
 }
 
-/** The email's text version: each section's text in document order, tokens filled. */
+/** The email's text version: its own text if it has one, else each section's text in document order, tokens filled. */
 export function renderText(content: EmailContent, context: RenderContext): string {
+  if (typeof content.text === 'string') return context.tokens(content.text);
   const parts = content.sections.flatMap((section) => {
     if (section.contentType === 'Text' || section.contentType === 'DynamicContent') return [sectionText(section)];
     if (section.contentType === 'Snippet' && section.snippetId !== undefined) {

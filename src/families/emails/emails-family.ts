@@ -6,7 +6,9 @@ import { defineFamily, type FamilyRouteOptions, type SeedLoadContext } from '../
 import { contentOf, editorVersion, type EmailContent, type HeaderField, type Section } from './content.js';
 import { defaultEmailFields, emailRoutes } from './emails.js';
 import { EmailRepository, type EmailVersionFields } from './repositories.js';
+import { fragments } from './fragments.js';
 import { snippets } from './snippets.js';
+import { v2Routes } from './v2.js';
 import { EMAIL_PLACES, iso, insertSeedRow, rowSnapshot, seedTime } from './support.js';
 import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
 import { assetDescription, assetName, emailTemplates } from './templates.js';
@@ -48,6 +50,16 @@ const contentSchema = z.strictObject({
   variables: z.array(z.strictObject({ name: z.string(), value: z.string(), moduleId: z.string().optional() })),
   moduleNames: z.record(z.string(), z.string()),
   nextDynamicId: z.number().int(),
+  text: z.string().nullable().optional(),
+});
+/** What the v2 API sets on an email that v1 has no field for (repositories.ts, EmailDesigner). */
+const designerSchema = z.strictObject({
+  ccEmails: z.array(z.string()),
+  enableUrlTracking: z.boolean(),
+  brandedDomain: z.string().nullable(),
+  dedicatedIp: z.string().nullable(),
+  editorType: z.string().nullable(),
+  dynamicContent: z.record(z.string(), z.unknown()).nullable(),
 });
 const versionSeed = z.strictObject({
   template: z.number().int().positive().nullable().optional().describe('Overrides the email’s template'),
@@ -86,6 +98,7 @@ const versionSeed = z.strictObject({
     .optional()
     .describe('By htmlId: its HTML, {html, text}, or {snippet: id}'),
   content: contentSchema.optional().describe('The whole content, as a snapshot writes it'),
+  designer: designerSchema.optional().describe('Settings the v2 API set'),
   createdAt: seedTime,
   updatedAt: seedTime,
 });
@@ -179,6 +192,7 @@ function versionOf(
     ccFields: seed.ccFields ?? null,
     template,
     version: editorVersion(content.html),
+    ...(seed.designer ? { designer: seed.designer } : {}),
   };
   const createdAt = context.time(seed.createdAt, created);
   return { status, fields, content, createdAt, updatedAt: context.time(seed.updatedAt, createdAt) };
@@ -207,6 +221,7 @@ function snapshotEmails(repo: EmailRepository): EmailSeed[] {
       preHeader: fields.preHeader,
       ccFields: fields.ccFields,
       content,
+      ...(fields.designer ? { designer: fields.designer } : {}),
       createdAt: iso(createdAt),
       updatedAt: iso(updatedAt),
     });
@@ -272,7 +287,8 @@ export const emails = defineFamily({
   key: 'emails',
   tables: ['emails'],
   wireFormat: 'asset',
-  repository: ({ db, clock, repo }) => new EmailRepository(db, clock, repo(emailTemplates), repo(snippets)),
+  repository: ({ db, clock, repo }) =>
+    new EmailRepository(db, clock, repo(emailTemplates), repo(snippets), repo(fragments)),
   seed: {
     item: emailSeed as z.ZodType<EmailSeed>,
     load: loadEmails,
@@ -300,6 +316,10 @@ export const emails = defineFamily({
     ],
   },
   reset: (repo) => repo.outbox.clear(),
-  marketoRoutes: emailRoutes,
+  // v1's email routes, and every v2 route of the folder (emails, templates, fragments), which share these repositories.
+  marketoRoutes: async (app, options) => {
+    await emailRoutes(app, options);
+    await v2Routes(app, options);
+  },
   adminRoutes: outboxRoutes,
 });

@@ -14,4 +14,6 @@ export const migrations: readonly Migration[] = [
       assetRowsSql('emails', 'Email'),
     ].join('\n'),
   },
+  // Fragments (issue 29): the new email designer's reusable blocks, an asset type of their own (asset v2 only).
+  { name: 'emails/002_fragments', sql: assetRowsSql('fragments', 'Fragment') },
 ];

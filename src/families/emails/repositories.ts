@@ -16,15 +16,20 @@ import { Outbox } from './outbox.js';
 export const TEMPLATE = 'Email Template';
 export const SNIPPET = 'Snippet';
 export const EMAIL = 'Email';
+export const FRAGMENT = 'Fragment';
 
 // Email templates ---------------------------------------------------------------------------------------------------
 
 /** A template version's record fields: its editor version (1 or 2), read from its HTML. */
 export interface TemplateFields {
   version: 1 | 2;
+  /** The new email designer's editor, when a v2 call named one (appData.editorType). */
+  editorType?: string | null;
 }
 export interface TemplateContent {
   html: string;
+  /** A text version set through v2 (`data.text.body`); absent or null: none. */
+  text?: string | null;
 }
 
 /** Email templates are HTML documents "with at least one editable section" (email-templates.md). */
@@ -99,12 +104,56 @@ export class SnippetRepository {
   }
 }
 
+// Fragments -------------------------------------------------------------------------------------------------------
+
+/** A fragment version's record fields (FragmentSettingsDTO, and the editor a v2 call named). */
+export interface FragmentFields {
+  fragmentType: string;
+  fragmentSubType: string | null;
+  supportedChannels: string[];
+  editorType: string | null;
+}
+export interface FragmentContent {
+  html: string;
+  text: string | null;
+  dynamicContent: Record<string, unknown> | null;
+}
+
+export const fragmentKind: AssetKind<FragmentFields, FragmentContent> = {
+  type: FRAGMENT,
+  // Decision (README): like a snippet, a fragment needs content to be approved.
+  approvalProblems: ({ content }) => (content.html.trim() === '' ? ['it has no content'] : []),
+  uses: () => [],
+};
+
+export class FragmentRepository {
+  readonly rows: AssetRows<Record<string, never>, FragmentFields>;
+  readonly machine: ApprovalMachine<FragmentFields, FragmentContent>;
+
+  constructor(db: Database, clock: Clock) {
+    this.rows = new AssetRows(db, clock, 'fragments', FRAGMENT);
+    this.machine = new ApprovalMachine(fragmentKind, new SqliteVersionStore(db), clock);
+  }
+}
+
 // Emails ------------------------------------------------------------------------------------------------------------
+
+/** What the v2 API (the new email designer) sets on an email that v1 has no field for. */
+export interface EmailDesigner {
+  ccEmails: string[];
+  enableUrlTracking: boolean;
+  brandedDomain: string | null;
+  dedicatedIp: string | null;
+  editorType: string | null;
+  dynamicContent: Record<string, unknown> | null;
+}
 
 /** An email version's record fields, and the template it was made from (null once its HTML is its own). */
 export interface EmailVersionFields extends EmailFields {
   template: number | null;
   version: 1 | 2;
+  /** Present once a v2 call set one of its settings. */
+  designer?: EmailDesigner;
 }
 
 const filled = (field: HeaderField | null) => field !== null && field.value.trim() !== '';
@@ -163,6 +212,7 @@ export class EmailRepository {
     clock: Clock,
     readonly templates: TemplateRepository,
     readonly snippets: SnippetRepository,
+    readonly fragments: FragmentRepository,
   ) {
     this.rows = new AssetRows(db, clock, 'emails', EMAIL);
     this.machine = new ApprovalMachine(emailKind, new SqliteVersionStore(db), clock);

@@ -319,7 +319,13 @@ const templateRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<TemplateRepositor
 
 // Seed --------------------------------------------------------------------------------------------------------------
 
-const versionSeed = z.strictObject({ content: z.string(), createdAt: seedTime, updatedAt: seedTime });
+const versionSeed = z.strictObject({
+  content: z.string(),
+  text: z.string().optional().describe('A text version (set through v2)'),
+  editorType: z.string().optional().describe('The new email designer’s editor (set through v2)'),
+  createdAt: seedTime,
+  updatedAt: seedTime,
+});
 const templateSeed = z.strictObject({
   id: seedId.optional(),
   name: assetName,
@@ -341,8 +347,11 @@ const versionOf = (
   const createdAt = context.time(seed.createdAt, created);
   return {
     status,
-    fields: templateFieldsOf(seed.content),
-    content: { html: seed.content },
+    fields: {
+      ...templateFieldsOf(seed.content),
+      ...(seed.editorType !== undefined ? { editorType: seed.editorType } : {}),
+    },
+    content: { html: seed.content, ...(seed.text !== undefined ? { text: seed.text } : {}) },
     createdAt,
     updatedAt: context.time(seed.updatedAt, createdAt),
   };
@@ -373,6 +382,8 @@ export const emailTemplates = defineFamily({
         const { approved, draft } = repo.machine.versions(row.id);
         const seedOf = (version: Version<TemplateFields, TemplateContent>) => ({
           content: version.content.html,
+          ...(typeof version.content.text === 'string' ? { text: version.content.text } : {}),
+          ...(typeof version.fields.editorType === 'string' ? { editorType: version.fields.editorType } : {}),
           createdAt: iso(version.createdAt),
           updatedAt: iso(version.updatedAt),
         });

@@ -959,6 +959,16 @@ export const landingPages = defineFamily({
   tables: ['landing_pages'],
   wireFormat: 'asset',
   repository: ({ db, clock, repo }) => new LandingPageRepository(db, clock, repo(landingPageTemplates)),
+  provides: (repo) => ({
+    landingPages: {
+      page(id) {
+        const row = repo.rows.find(id);
+        const version = row && repo.machine.shown(row.id);
+        if (!row || !version) return undefined;
+        return { id: row.id, name: row.name, workspaceId: row.workspaceId, urlPageName: version.fields.urlPageName };
+      },
+    },
+  }),
   seed: {
     item: pageSeed as z.ZodType<PageSeed>,
     load: loadPages,

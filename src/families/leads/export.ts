@@ -1,5 +1,11 @@
-import type { ExportRead, LeadExport, LeadExportQuery, LeadWindowQuery } from '../../domain/bulk-export.js';
-import type { FieldCatalog } from '../../engines/objects/fields.js';
+import type {
+  ExportColumnSql,
+  ExportRead,
+  LeadExport,
+  LeadExportQuery,
+  LeadWindowQuery,
+} from '../../domain/bulk-export.js';
+import type { FieldCatalog, ObjectField } from '../../engines/objects/fields.js';
 import { type Database, type PreparedStatement, prepareOnUse } from '../../storage/database.js';
 import { delimitedChunkSql } from '../../storage/delimited.js';
 
@@ -19,13 +25,35 @@ const ISO = (column: string) => `strftime('%Y-%m-%dT%H:%M:%SZ', ${column} / 1000
  * Fields that are columns of the row; the others are read from the `fields` JSON. Ids and dates never need quotes;
  * an email address may (`"a,b"@example.com` is one).
  */
-const ROW_COLUMNS: Readonly<Record<string, { expression: string; plain?: true }>> = {
-  id: { expression: 'id', plain: true },
-  email: { expression: 'email' },
-  leadPartitionId: { expression: 'partition_id', plain: true },
-  createdAt: { expression: ISO('created_at'), plain: true },
-  updatedAt: { expression: ISO('updated_at'), plain: true },
+const ROW_COLUMNS: Readonly<Record<string, (table: string) => ExportColumnSql>> = {
+  id: (t) => ({ expression: `${t}id`, plain: true }),
+  email: (t) => ({ expression: `${t}email` }),
+  leadPartitionId: (t) => ({ expression: `${t}partition_id`, plain: true }),
+  createdAt: (t) => ({ expression: ISO(`${t}created_at`), plain: true }),
+  updatedAt: (t) => ({ expression: ISO(`${t}updated_at`), plain: true }),
 };
+
+/**
+ * How a lead field is written: a column of the row, or read from its `fields` JSON at `path` (an SQL parameter or
+ * literal) — a boolean as JSON writes it (JSON true reads as 1 in SQL).
+ */
+function fieldColumn(field: ObjectField, table: string, path: string): { column: ExportColumnSql; kind: string } {
+  const row = ROW_COLUMNS[field.name];
+  if (row) return { column: row(table), kind: field.name };
+  if (field.dataType === 'boolean') {
+    return {
+      column: {
+        expression: `CASE json_type(${table}fields, ${path}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' END`,
+        plain: true,
+      },
+      kind: 'boolean',
+    };
+  }
+  return { column: { expression: `json_extract(${table}fields, ${path})` }, kind: 'json' };
+}
+
+/** Standard and custom field names are [A-Za-z][A-Za-z0-9_]*: a JSON path literal of one needs no escaping. */
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** The partitions condition, when the export has one (BULK_EXTRACT_SCOPE=partitions): none costs nothing a row. */
 const visibleSql = (scoped: boolean) =>
@@ -59,6 +87,15 @@ export class LeadExportReader implements LeadExport {
 
   lastId(): number {
     return this.maxId.get()?.id ?? 0;
+  }
+
+  fieldColumns(fields: readonly string[], alias: string): ExportColumnSql[] {
+    const catalog = this.catalog();
+    return fields.map((name) => {
+      const field = catalog.find(name);
+      if (!field || !FIELD_NAME.test(field.name)) throw new Error(`"${name}" is not a lead field`);
+      return fieldColumn(field, `${alias}.`, `'$.${field.name}'`).column;
+    });
   }
 
   windowRows(query: LeadWindowQuery, afterId: number): ExportRead<number> {
@@ -102,23 +139,11 @@ export class LeadExportReader implements LeadExport {
     const columns = fields.map((name, i) => {
       const field = catalog.find(name);
       if (!field) throw new Error(`"${name}" is not a lead field`);
-      const row = ROW_COLUMNS[field.name];
-      if (row) {
-        kinds.push(field.name);
-        return row;
-      }
-      // Standard and custom field names are [A-Za-z][A-Za-z0-9_]*: a plain JSON path, bound.
-      paths[`p${i}`] = `$.${field.name}`;
-      if (field.dataType === 'boolean') {
-        kinds.push('boolean');
-        // JSON true reads as 1 in SQL: written as JSON writes it.
-        return {
-          expression: `CASE json_type(fields, :p${i}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' END`,
-          plain: true,
-        };
-      }
-      kinds.push('json');
-      return { expression: `json_extract(fields, :p${i})` };
+      // A plain JSON path, bound: the statement's shape depends on the kinds only.
+      const { column, kind } = fieldColumn(field, '', `:p${i}`);
+      if (!ROW_COLUMNS[field.name]) paths[`p${i}`] = `$.${field.name}`;
+      kinds.push(kind);
+      return column;
     });
     const key = `${separator}:${scoped}:${kinds.join(',')}`;
     let statements = this.layouts.get(key);

@@ -14,6 +14,7 @@ import {
   deleteLeads,
   filterColumn,
   importLeads,
+  keepsAsEmail,
   leadRecord,
   lookupField,
   type LeadRules,
@@ -699,6 +700,12 @@ function loadLeads(leads: LeadRepository, items: readonly Record<string, unknown
       // The associated cookie is read-only to Sync Leads, but part of a lead's state (snapshots carry it).
       if (field!.readOnly && field!.name !== 'cookies') fail(`${path}.${key}`, 'is read only');
       const coerced = coerceFieldValue(field!, raw);
+      // An email a bulk import kept with a warning (printable ASCII the address check refused) is state a snapshot
+      // carries: the seed takes it back as the import did.
+      if (field!.name === 'email' && !coerced.ok && keepsAsEmail(field!, raw)) {
+        email = raw;
+        continue;
+      }
       if (!coerced.ok) fail(`${path}.${key}`, `invalid ${field!.dataType} value ${JSON.stringify(raw)}`);
       if (field!.name === 'email') email = coerced.ok ? (coerced.value as string | null) : null;
       else if (coerced.ok && coerced.value !== null) fields[field!.name] = coerced.value;

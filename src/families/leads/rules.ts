@@ -422,7 +422,7 @@ function parseRecord(
  * Whether a bulk import keeps an email the address check refused (with a warning): printable ASCII that fits the
  * field. A non-ASCII or too long one still fails its row, as Marketo "accepts ASCII addresses only" (leads.md).
  */
-function keepsAsEmail(field: LeadField, raw: unknown): raw is string {
+export function keepsAsEmail(field: LeadField, raw: unknown): raw is string {
   return typeof raw === 'string' && /^[\x20-\x7e]+$/.test(raw) && raw.length <= (field.length ?? 255);
 }
 

@@ -4,6 +4,8 @@ import { type Database, prepareOnUse } from '../../storage/database.js';
 
 /** A program member row. */
 export interface ProgramMember {
+  /** The membership's id: the order memberships were made in (a bulk export reads them by it). */
+  id: number;
   programId: number;
   leadId: number;
   statusName: string;
@@ -18,7 +20,11 @@ export interface ProgramMember {
   updatedAt: number;
 }
 
+/** A membership's values, without its id (a new one is given on insert, unless a seed names it). */
+export type MemberValues = Omit<ProgramMember, 'id'> & { id?: number };
+
 interface MemberRow {
+  id: number;
   program_id: number;
   lead_id: number;
   status_name: string;
@@ -49,6 +55,7 @@ export interface MemberFilter {
 }
 
 const memberOf = (row: MemberRow): ProgramMember => ({
+  id: row.id,
   programId: row.program_id,
   leadId: row.lead_id,
   statusName: row.status_name,
@@ -112,14 +119,29 @@ export class ProgramMemberRepository {
         db,
         'SELECT * FROM program_members WHERE lead_id = ? ORDER BY program_id',
       ),
-      all: prepareOnUse<[], MemberRow>(db, 'SELECT * FROM program_members ORDER BY program_id, lead_id'),
+      all: prepareOnUse<[], MemberRow>(db, 'SELECT * FROM program_members ORDER BY id'),
+      // A null id: the next one (AUTOINCREMENT).
       insert: prepareOnUse<
-        [number, number, string, number, string | null, number, number | null, number, string, number, number, number]
+        [
+          number | null,
+          number,
+          number,
+          string,
+          number,
+          string | null,
+          number,
+          number | null,
+          number,
+          string,
+          number,
+          number,
+          number,
+        ]
       >(
         db,
-        `INSERT INTO program_members (program_id, lead_id, status_name, status_step, status_reason, reached_success,
-           reached_success_at, acquired_by, custom_fields, membership_date, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO program_members (id, program_id, lead_id, status_name, status_step, status_reason,
+           reached_success, reached_success_at, acquired_by, custom_fields, membership_date, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       update: prepareOnUse<[string, number, string | null, number, number | null, string, number, number, number]>(
         db,
@@ -128,12 +150,9 @@ export class ProgramMemberRepository {
          WHERE program_id = ? AND lead_id = ?`,
       ),
       delete: prepareOnUse<[number, number]>(db, 'DELETE FROM program_members WHERE program_id = ? AND lead_id = ?'),
-      // A merge: the loser's memberships go to the winner, where the winner is not a member already.
-      moveMembers: prepareOnUse<[number, number]>(
-        db,
-        'UPDATE OR IGNORE program_members SET lead_id = ? WHERE lead_id = ?',
-      ),
-      dropMembers: prepareOnUse<[number]>(db, 'DELETE FROM program_members WHERE lead_id = ?'),
+      // A merge: a membership of the loser goes to the winner (keeping its id and dates).
+      moveMember: prepareOnUse<[number, number]>(db, 'UPDATE program_members SET lead_id = ? WHERE id = ?'),
+      deleteById: prepareOnUse<[number]>(db, 'DELETE FROM program_members WHERE id = ?'),
     };
   }
 
@@ -168,9 +187,10 @@ export class ProgramMemberRepository {
     return this.s.all.all().map(memberOf);
   }
 
-  /** A new member, or a snapshot's member back as it was. */
-  insert(member: ProgramMember): void {
+  /** A new member, or a snapshot's member back as it was (its id kept). */
+  insert(member: MemberValues): void {
     this.s.insert.run(
+      member.id ?? null,
       member.programId,
       member.leadId,
       member.statusName,
@@ -186,7 +206,8 @@ export class ProgramMemberRepository {
     );
   }
 
-  update(member: ProgramMember): void {
+  /** Writes a member's values, updated at `at` (the clock's now when absent). */
+  update(member: MemberValues, at?: number): void {
     this.s.update.run(
       member.statusName,
       member.statusStep,
@@ -194,7 +215,7 @@ export class ProgramMemberRepository {
       member.reachedSuccess ? 1 : 0,
       member.reachedSuccessAt,
       JSON.stringify(member.customFields),
-      this.clock.now(),
+      at ?? this.clock.now(),
       member.programId,
       member.leadId,
     );
@@ -204,9 +225,33 @@ export class ProgramMemberRepository {
     this.s.delete.run(programId, leadId);
   }
 
-  moveMembers(fromLeadId: number, toLeadId: number): void {
-    this.s.moveMembers.run(toLeadId, fromLeadId);
-    this.s.dropMembers.run(fromLeadId);
+  /**
+   * A merge (leadMerging, before the loser goes): the loser's memberships become the winner's, as "the other record
+   * is deleted, its field values, activities, and program memberships merged into this winning record"
+   * (nation.marketo.com, "Understanding Merges in Marketo"). Decision (README "Program members"): in a program where
+   * both are members the winner keeps the status further along the progression (the loser's when it is), success
+   * once either reached it, and its own membership date; no activity is written (the loser's history moves too).
+   */
+  mergeMembers(loserId: number, winnerId: number): void {
+    for (const lost of this.ofLead(loserId)) {
+      const kept = this.find(lost.programId, winnerId);
+      if (!kept) {
+        this.s.moveMember.run(winnerId, lost.id);
+        continue;
+      }
+      this.s.deleteById.run(lost.id);
+      const further = lost.statusStep > kept.statusStep ? lost : kept;
+      const successAt = [kept.reachedSuccessAt, lost.reachedSuccessAt].filter((at): at is number => at !== null);
+      this.update({
+        ...kept,
+        statusName: further.statusName,
+        statusStep: further.statusStep,
+        statusReason: further.statusReason,
+        reachedSuccess: kept.reachedSuccess || lost.reachedSuccess,
+        reachedSuccessAt: successAt.length > 0 ? Math.min(...successAt) : null,
+        customFields: { ...lost.customFields, ...kept.customFields },
+      });
+    }
   }
 
   now(): number {

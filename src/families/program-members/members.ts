@@ -19,6 +19,8 @@ import { type ProgramMember, ProgramMemberRepository } from './member-repository
 import { keyedAfter, readableLead, tokenPage, updatedWithin } from '../../http/reads.js';
 import { PROGRAM_MEMBER_FIELDS, programMemberFields } from './program-member-fields.js';
 import { changeStatus, progressionActivity, requireStatus } from './rules.js';
+import { ProgramMemberExportReader } from './export.js';
+import { programMemberImportPort } from './import.js';
 
 const READ: readonly PermissionKey[] = ['read-only-lead', 'read-write-lead'];
 const WRITE: readonly PermissionKey[] = ['read-write-lead'];
@@ -633,6 +635,8 @@ function setStatuses(
 
 /** A member in a seed: its program (id, or name as a user writes it), lead, status, and times. */
 const memberSeed = z.strictObject({
+  /** The membership's id (a snapshot keeps it: a bulk export on the way reads memberships by it); else the next. */
+  id: seedId.optional(),
   program: z.union([seedId, z.string().min(1)]),
   leadId: seedId,
   status: z.string().min(1),
@@ -647,19 +651,27 @@ const memberSeed = z.strictObject({
 });
 type MemberSeed = z.infer<typeof memberSeed>;
 
-/** Program members (issue 26): Describe, Get, Sync Status, Sync Data, Delete; the `programMembers` port. */
+/**
+ * Program members (issue 26): Describe, Get, Sync Status, Sync Data, Delete; the `programMembers` port, and the
+ * `programMemberExport` and `programMemberImport` ports bulk extract and bulk import read and write through (24, 25).
+ */
 export const programMembers = defineFamily({
   key: 'programMembers',
   tables: ['program_members'],
   wireFormat: 'lead-database',
   repository: ({ db, clock }) => new ProgramMemberRepository(db, clock),
-  provides: (repo) => ({
-    programMembers: {
-      changeStatus: (change, record) => changeStatus(repo, change, record),
-      isMember: (programId, leadId) => repo.find(programId, leadId) !== undefined,
-    },
-  }),
-  onCoreEvents: (repo) => ({ leadMerging: (loserId, winnerId) => repo.moveMembers(loserId, winnerId) }),
+  provides: (repo, infra) => {
+    const customFields = () => infra.repo(programMemberFields).customFields(() => false);
+    return {
+      programMembers: {
+        changeStatus: (change, record) => changeStatus(repo, change, record),
+        isMember: (programId, leadId) => repo.find(programId, leadId) !== undefined,
+      },
+      programMemberExport: new ProgramMemberExportReader(infra, customFields),
+      programMemberImport: programMemberImportPort(repo, infra, customFields),
+    };
+  },
+  onCoreEvents: (repo) => ({ leadMerging: (loserId, winnerId) => repo.mergeMembers(loserId, winnerId) }),
   seed: {
     item: memberSeed as z.ZodType<MemberSeed>,
     load(repo, items, context) {
@@ -680,6 +692,7 @@ export const programMembers = defineFamily({
         const reachedSuccess = item.reachedSuccess ?? status!.success;
         context.unique(path, () =>
           repo.insert({
+            ...(item.id !== undefined ? { id: item.id } : {}),
             programId: program!.id,
             leadId: item.leadId,
             statusName: status!.name,
@@ -698,6 +711,7 @@ export const programMembers = defineFamily({
     },
     snapshot: (repo) =>
       repo.all().map((member): MemberSeed => ({
+        id: member.id,
         program: member.programId,
         leadId: member.leadId,
         status: member.statusName,

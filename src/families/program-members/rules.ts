@@ -34,10 +34,12 @@ export function requireStatus(progression: readonly ProgramStatus[], name: strin
   return status;
 }
 
+/** Sets a member's status by these rules; `at`: when it happens (a bulk import step's time), else the clock's now. */
 export function changeStatus(
   members: ProgramMemberRepository,
   change: StatusChange,
   record: (activity: NewActivity) => void,
+  at?: number,
 ): StatusOutcome {
   const target = statusOf(change.progression, change.statusName);
   if (!target) {
@@ -56,7 +58,7 @@ export function changeStatus(
       message: formatMessage(DETAIL_MESSAGES.statusBackwards, target.name, member.statusName),
     };
   }
-  const now = members.now();
+  const now = at ?? members.now();
   const reachedNow = target.success && !(member?.reachedSuccess ?? false);
   const next = {
     programId: change.program.id,
@@ -72,18 +74,17 @@ export function changeStatus(
     createdAt: member?.createdAt ?? now,
     updatedAt: now,
   };
-  if (member) members.update(next);
+  if (member) members.update(next, now);
   else members.insert(next);
-  record(
-    progressionActivity(
-      change,
-      member?.statusName ?? NOT_IN_PROGRAM_STATUS,
-      target.name,
-      target.success,
-      change.reason,
-      change.source,
-    ),
+  const activity = progressionActivity(
+    change,
+    member?.statusName ?? NOT_IN_PROGRAM_STATUS,
+    target.name,
+    target.success,
+    change.reason,
+    change.source,
   );
+  record(at !== undefined ? { ...activity, activityDate: at } : activity);
   return { outcome: 'changed' };
 }
 

@@ -61,7 +61,7 @@ describe('program member import without a program members family', () => {
     );
     expect(failure(response)).toEqual({
       code: '610',
-      message: 'Program member import is not available: this fake has no program members yet',
+      message: 'Program member import is not available: no registered family provides programMemberImport',
     });
     expect(queued()).toBe(0);
   });

@@ -298,7 +298,8 @@ describe('POST /bulk/v1/leads.json (Import Leads)', () => {
     const cut = file(csv).payload.subarray(0, 60);
     expect(await post('/bulk/v1/leads.json', { ...file(csv), payload: cut })).toEqual({
       code: '613',
-      message: 'Invalid Multipart Request',
+      // The plane's parser says why (src/http/multipart.ts).
+      message: 'Invalid Multipart Request: no closing boundary after CR LF (the body ends first)',
     });
     const twoFiles = multipartForm([
       { name: 'file', filename: 'a.csv', data: csv },

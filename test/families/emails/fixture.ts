@@ -150,7 +150,7 @@ export interface Session {
     who: keyof typeof CREDENTIALS,
     method: 'GET' | 'POST',
     url: string,
-    payload?: string,
+    payload?: string | Buffer,
     headers?: Record<string, string>,
   ): Promise<LightMyRequestResponse>;
 }

@@ -41,3 +41,50 @@ export const approve = (path: string): RouteCase => ({
   bad: { code: '1003' },
   write: true,
 });
+
+/**
+ * A route of the v2 Asset API (`/rest/asset/v2/…`): JSON bodies and the `x-app-type` header. `bad` is a bad input (a
+ * query, a body, or an id in the path) and its code; `valid` a whole body, so that the missing asset is the only
+ * problem; `missing` what naming a missing asset answers (a read finds nothing; a write is 702, a create into a
+ * missing folder 710).
+ */
+export interface JsonRouteCase {
+  method: 'GET' | 'POST';
+  /** With the id of an existing asset in `{id}` (and `{missing}` for a body naming one). */
+  path: string;
+  denied: Who;
+  bad: { query?: string; json?: unknown; id?: string; code: string };
+  /** The body naming the asset to find: `{id}` in it is replaced by the id tried. */
+  valid?: unknown;
+  missing: 'nothing' | '702' | '710';
+  write: boolean;
+}
+
+export const jsonRead = (
+  path: string,
+  bad: JsonRouteCase['bad'],
+  valid?: unknown,
+  method: 'GET' | 'POST' = 'GET',
+): JsonRouteCase => ({
+  method,
+  path,
+  denied: 'leadOnly',
+  bad,
+  ...(valid ? { valid } : {}),
+  missing: 'nothing',
+  write: false,
+});
+export const jsonWrite = (
+  path: string,
+  bad: JsonRouteCase['bad'],
+  valid?: unknown,
+  missing: '702' | '710' = '702',
+): JsonRouteCase => ({
+  method: 'POST',
+  path,
+  denied: 'reader',
+  bad,
+  ...(valid ? { valid } : {}),
+  missing,
+  write: true,
+});
