@@ -80,9 +80,23 @@ script.runInThisContext()(module.exports, createRequire(program), module, progra
 `;
 }
 
-/** Builds the program and writes its loader at `loader`. */
+/**
+ * Builds the program and writes its loader at `loader`. The program may not hold an `import()`: on Node 20 a script
+ * compiled from V8's code cache loses its dynamic-import callback (`importModuleDynamically` is honoured only on the
+ * start that compiles), so an import() would reject with ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING on every later start.
+ * Load lazily with `createRequire` instead (src/http/docs.ts).
+ */
 export async function buildBundle(loader = BUNDLE): Promise<void> {
-  await build(bundleOptions(loader));
+  const { metafile } = await build({ ...bundleOptions(loader), metafile: true });
+  const dynamic = Object.values(metafile.outputs)
+    .flatMap((output) => output.imports)
+    .filter((imported) => imported.kind === 'dynamic-import');
+  if (dynamic.length > 0) {
+    throw new Error(
+      `the bundle imports ${dynamic.map((imported) => imported.path).join(', ')} with import(), which fails once ` +
+        'the program runs from the code cache; use createRequire (scripts/bundle.ts says why)',
+    );
+  }
   writeFileSync(loader, loaderSource(basename(programOf(loader))), { mode: 0o755 });
 }
 

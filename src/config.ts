@@ -19,6 +19,8 @@ export const configSchema = z
     DATABASE_PATH: z.string().min(1).default('./data/fake-marketo.sqlite'),
     ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(8, 'must be at least 8 characters').optional()),
     SEED_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),
+    // Stub files (*.json, *.yaml) loaded at start and on every reset; POST /admin/stubs/save writes there (issue 33).
+    STUBS_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
     RATE_LIMITS: z.enum(['off', 'marketo']).default('off'),
     JOURNAL_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1000),
     // Besides JOURNAL_LIMIT entries: what the journal holds in all, in bytes (32 MiB).
@@ -117,6 +119,7 @@ const FLAG_TO_VARIABLE = {
   port: 'PORT',
   db: 'DATABASE_PATH',
   seed: 'SEED_FILE',
+  stubs: 'STUBS_DIR',
   'admin-token': 'ADMIN_TOKEN',
 } as const;
 
@@ -126,6 +129,10 @@ const SETTING_HELP: Record<keyof Config, { flag?: string; help: string }> = {
   PORT: { flag: '--port <number>', help: 'port to listen on, 0 for any free port' },
   DATABASE_PATH: { flag: '--db <path>', help: 'SQLite database file, :memory: for a throwaway one' },
   SEED_FILE: { flag: '--seed <file>', help: 'YAML or JSON seed file, loaded into an empty database' },
+  STUBS_DIR: {
+    flag: '--stubs <dir>',
+    help: 'directory of stub files (*.json, *.yaml), loaded at start and on reset; POST /admin/stubs/save writes there',
+  },
   ADMIN_TOKEN: { flag: '--admin-token <token>', help: 'require "Authorization: Bearer <token>" on /admin' },
   RATE_LIMITS: { help: "off, or marketo: Marketo's rate limit (606), concurrency (615) and daily quota (607)" },
   JOURNAL_LIMIT: { help: 'how many requests GET /admin/requests keeps' },
@@ -201,6 +208,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       port: { type: 'string' },
       db: { type: 'string' },
       seed: { type: 'string' },
+      stubs: { type: 'string' },
       'admin-token': { type: 'string' },
       memory: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

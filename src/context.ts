@@ -6,7 +6,7 @@ import { Faults } from './domain/faults.js';
 import { Journal } from './domain/journal.js';
 import { Limits, startingLimits } from './domain/limits.js';
 import type { PortName, Ports } from './ports.js';
-import { Stubs } from './domain/stubs.js';
+import { type StubInput, Stubs } from './domain/stubs.js';
 import type { PermissionKey } from './domain/permissions.js';
 import type { SeedDocument } from './domain/seed.js';
 import { UsageStats } from './domain/usage.js';
@@ -56,6 +56,8 @@ export interface Baseline {
   /** The demo service's credentials (and permissions), recreated as they were. */
   demo?: DemoSettings;
   clock: ReturnType<AdjustableClock['state']>;
+  /** The stubs of the stubs directory (STUBS_DIR): loaded at start, and those POST /admin/stubs/save wrote. */
+  fileStubs?: StubInput[];
 }
 
 /** Everything route modules need, handed to them as plugin options. */
@@ -107,10 +109,13 @@ export function createContext(
 ): AppContext {
   const events = new CoreEvents();
   const guard = new ReferenceGuard(db);
-  const repoOf = new Map<AnyFamily, unknown>();
+  // By key, not by object: a build may register a family's copy (tests drop a port from one), and its own folder's
+  // families still reach it; keys are unique in a build (checked below).
+  const repoOf = new Map<string, unknown>();
   const repo = <F extends AnyFamily>(family: F): RepoOf<F> => {
-    if (!repoOf.has(family)) throw new Error(`the resource family "${family.key}" is not registered (src/families.ts)`);
-    return repoOf.get(family) as RepoOf<F>;
+    if (!repoOf.has(family.key))
+      throw new Error(`the resource family "${family.key}" is not registered (src/families.ts)`);
+    return repoOf.get(family.key) as RepoOf<F>;
   };
   const stubs = new Stubs();
   const tokens = new TokenRepository(db, clock, ids, { ttlSeconds: config.TOKEN_TTL_SECONDS, pod: config.POD });
@@ -140,7 +145,7 @@ export function createContext(
     keys.add(family.key);
     const infra = { db, clock, ids, repo, core, port, findPort };
     const familyRepo: unknown = family.repository(infra);
-    repoOf.set(family, familyRepo);
+    repoOf.set(family.key, familyRepo);
     families.push({ family, repo: familyRepo });
     const handlers = family.onCoreEvents?.(familyRepo);
     if (handlers) events.subscribe(handlers);

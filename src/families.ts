@@ -19,6 +19,7 @@ import { lists } from './families/lists/lists.js';
 import { programMemberFields } from './families/program-members/program-member-fields.js';
 import { programMembers } from './families/program-members/members.js';
 import { campaigns } from './families/campaigns/campaigns.js';
+import { smartLists } from './families/campaigns/smart-lists.js';
 import { segmentations } from './families/segmentations/segmentations.js';
 import { emailTemplates } from './families/emails/templates.js';
 import { snippets } from './families/emails/snippets.js';
@@ -69,6 +70,7 @@ export const FAMILIES = [
   redirectRules,
   bulkExtract,
   programMembers,
+  smartLists,
   campaigns,
   userManagement,
   bulkImport,

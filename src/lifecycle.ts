@@ -2,6 +2,8 @@ import type { AppContext, DemoSettings } from './context.js';
 import { startingLimits } from './domain/limits.js';
 import { DEFAULT_WORKSPACE_ID, type Service } from './domain/model.js';
 import type { SeedDocument } from './domain/seed.js';
+import type { StubInput, StubSource } from './domain/stubs.js';
+import { readStubsDir, StubFileError } from './stub-files.js';
 
 /**
  * The subscription's lifecycle: what a start finds or provisions, and what POST /admin/reset returns to. Database
@@ -72,8 +74,13 @@ export function initialiseSubscription(ctx: AppContext, start: StartState): bool
     });
   }
   ctx.baseline = { clock: ctx.clock.state() };
+  if (ctx.config.STUBS_DIR !== undefined)
+    ctx.baseline.fileStubs = readStubsDir(ctx.config.STUBS_DIR).map(({ input }) => input);
   // Stubs live in memory: a seed's are loaded at every start, whether or not its data was (it is on each reset).
-  ctx.harness.stubs.clear(start.seed?.stubs ?? []);
+  const refused = ctx.harness.stubs.clear(initialStubs(start.seed, ctx.baseline.fileStubs));
+  if (refused.length > 0) {
+    throw new StubFileError(refused.map((problem) => `${ctx.config.STUBS_DIR ?? 'seed'}: ${problem.message}`));
+  }
   if (start.seed) {
     ctx.baseline.seed = seeded ? withGeneratedCredentials(ctx, start.seed) : start.seed;
   } else if (start.provisionDemo) {
@@ -100,6 +107,17 @@ function withGeneratedCredentials(ctx: AppContext, seed: SeedDocument): SeedDocu
       return loaded ? { ...service, clientId: loaded.clientId, clientSecret: loaded.clientSecret } : service;
     }),
   };
+}
+
+/** The stubs a start and every reset begin with: the seed's, then the stubs directory's. */
+function initialStubs(
+  seed: SeedDocument | undefined,
+  fileStubs: readonly StubInput[] = [],
+): { input: StubInput; source: StubSource }[] {
+  return [
+    ...(seed?.stubs ?? []).map((input) => ({ input, source: 'seed' as const })),
+    ...fileStubs.map((input) => ({ input, source: 'file' as const })),
+  ];
 }
 
 class RolledBack extends Error {}
@@ -144,7 +162,7 @@ export function resetToBaseline(ctx: AppContext): void {
   journal.clear();
   faults.clear();
   // Stubs added since (admin, startFakeMarketo) go; the seed's come back, their sequences from the start.
-  stubs.clear(seed?.stubs ?? []);
+  stubs.clear(initialStubs(seed, ctx.baseline.fileStubs));
   usage.clear();
   limits.reset(startingLimits(ctx.config.RATE_LIMITS));
 }

@@ -51,6 +51,19 @@ export interface StaticListMembers {
   addMembers(listId: number, leads: readonly { id: number; partitionId: number }[], at?: number): number;
 }
 
+/** Smart lists as bulk lead export reads them (the smartLists family): the leads their rules qualify. */
+export interface SmartListLeads {
+  /** Any smart list (a user's, a campaign's, a program's) and its workspace, or undefined when there is none. */
+  find(id: number): { id: number; workspaceId: number } | undefined;
+  /** A user's smart list of that name, without regard to case. */
+  byName(name: string): { id: number; workspaceId: number } | undefined;
+  /**
+   * Up to `limit` ids of the leads its rules qualify now, after `afterLeadId`, in id order; undefined when the
+   * fake does not evaluate its rules (or there is no such smart list).
+   */
+  members(id: number, afterLeadId: number, limit: number): number[] | undefined;
+}
+
 /** The lead database as the other families read it (lists, the activity log, program members, campaigns…). */
 export interface LeadDatabase {
   find(id: number): Lead | undefined;
@@ -143,6 +156,8 @@ export interface Ports {
   activityLog: ActivityRecorder;
   /** Static lists and their members (the lists family). */
   staticLists: StaticListMembers;
+  /** Smart lists and the leads their rules qualify (the smartLists family; used by bulk lead export). */
+  smartLists: SmartListLeads;
   /** Leads and their fields (the leads family). */
   leads: LeadDatabase;
   /** Rows synced into the lead database by Sync Leads' rules (the leads family; used by bulk import). */

@@ -7,8 +7,9 @@ import { checkConfig, type Config, ConfigError, inProcessDefaults } from './conf
 import type { JournalEntry, JournalFilter } from './domain/journal.js';
 import { formatPath } from './domain/seed.js';
 import { stubInputSchema } from './domain/stub-schema.js';
-import type { Stub, StubInput } from './domain/stubs.js';
-import { type ExpectedCount, verifyRequests } from './domain/verify.js';
+import { isRefusal, type Stub, type StubInput } from './domain/stubs.js';
+import { type UnmatchedRequest, unmatchedRequests } from './domain/unmatched.js';
+import { type ExpectedCount, type VerifyFilter, verifyJournal } from './domain/verify.js';
 import { closeWithLeastPrivilegeCheck } from './least-privilege.js';
 import { DEMO_SERVICE_NAME, resetToBaseline } from './lifecycle.js';
 import { readSeedFile, type SeedInput } from './seed.js';
@@ -20,6 +21,11 @@ export interface StartOptions {
   port?: number;
   /** A server of its own on this address; any but a loopback one needs config.ADMIN_TOKEN. */
   host?: string;
+  /**
+   * A directory of stub files (`*.json`, `*.yaml`), loaded at start and on every reset; POST /admin/stubs/save
+   * writes there (the STUBS_DIR setting).
+   */
+  stubsDir?: string;
   /**
    * Any setting of the command line, by its variable name (README, Configuration), checked as the CLI checks it.
    * A server-wide one (HOST, PORT, DATABASE_PATH, ADMIN_TOKEN, LOG_LEVEL, RESPONSE_CHECKS, MUNCHKIN_ID, SEED_FILE)
@@ -42,7 +48,7 @@ const SERVER_SETTINGS: ReadonlySet<string> = new Set([
 ]);
 
 /** The options startFakeMarketo takes (README documents each). */
-export const START_OPTIONS = ['seed', 'port', 'host', 'config'];
+export const START_OPTIONS = ['seed', 'port', 'host', 'stubsDir', 'config'];
 
 /**
  * The settings of an instance started in code: the options are checked, and the settings go through the schema
@@ -57,13 +63,15 @@ export function startConfig(options: StartOptions): Config {
     if (!START_OPTIONS.includes(key))
       problems.push(`${key}: is not an option (the options are ${START_OPTIONS.join(', ')})`);
   }
-  const { seed, port, host, config } = options as Record<string, unknown>;
+  const { seed, port, host, stubsDir, config } = options as Record<string, unknown>;
   if (seed !== undefined && typeof seed !== 'string' && (typeof seed !== 'object' || seed === null)) {
     problems.push('seed: must be a seed document or the path of a YAML or JSON seed file');
   }
   if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {
     problems.push('config: must be an object of settings by variable name, e.g. { RATE_LIMITS: "marketo" }');
   }
+  if (stubsDir !== undefined && typeof stubsDir !== 'string')
+    problems.push('stubsDir: must be the path of a directory');
   if (problems.length > 0) throw new ConfigError(problems);
   const labels: Record<string, string> = {};
   const source: Record<string, unknown> = { ...inProcessDefaults(), PORT: 0 };
@@ -76,6 +84,10 @@ export function startConfig(options: StartOptions): Config {
   if (host !== undefined) {
     source.HOST = host;
     labels.HOST = 'host';
+  }
+  if (stubsDir !== undefined) {
+    source.STUBS_DIR = stubsDir;
+    labels.STUBS_DIR = 'stubsDir';
   }
   return checkConfig(source, labels);
 }
@@ -101,9 +113,15 @@ export interface FakeMarketo {
   requests(filter?: JournalFilter): JournalEntry[];
   /**
    * The requests matching `filter` (newest first) when there are as many as `expected` (default: at least one);
-   * otherwise throws an Error saying what was expected and which requests came close.
+   * otherwise throws an Error saying what was expected and which requests came close. The filter takes the stubs'
+   * matchers too: `query`, `headers`, `body` (a JSON subset), `bodyPatterns`.
    */
-  verify(filter: JournalFilter, expected?: ExpectedCount): JournalEntry[];
+  verify(filter: VerifyFilter, expected?: ExpectedCount): JournalEntry[];
+  /**
+   * The calls no route or stub served (605, 610), newest first (at most `limit`, default 100), each with the stubs
+   * that came closest and the parts of each it failed (as GET /admin/requests/unmatched).
+   */
+  unmatched(limit?: number): UnmatchedRequest[];
   /** Adds a stub (as POST /admin/stubs; the newest matching stub answers); removed by `reset()`. */
   stub(stub: StubInput): Stub;
   /** Removes one stub; false when there is none with that id. */
@@ -179,9 +197,11 @@ export async function startFakeMarketo(options: StartOptions = {}): Promise<Fake
   } else {
     const server = await sharedServer(startConfig({}));
     app = server.app;
-    const settings = Object.fromEntries(
+    const settings: Record<string, unknown> = Object.fromEntries(
       Object.entries(options.config ?? {}).filter(([, value]) => value !== undefined),
     );
+    // The stubs directory is the subscription's, not the server's.
+    if (config.STUBS_DIR !== undefined) settings.STUBS_DIR = config.STUBS_DIR;
     ctx = app.subscriptions.create({ ...(seed ? { seed } : {}), settings });
     server.open++;
     base = `${server.url}/${ctx.munchkinId}`;
@@ -219,8 +239,12 @@ export async function startFakeMarketo(options: StartOptions = {}): Promise<Fake
       return ctx.harness.journal.list(filter).items;
     },
     verify(filter, expected) {
-      const { journal } = ctx.harness;
-      return verifyRequests(journal.list({ limit: journal.size || 1 }).items, filter, expected);
+      const result = verifyJournal(ctx.harness.journal, filter, expected);
+      if (!result.verified) throw new Error(result.message);
+      return result.matching;
+    },
+    unmatched(limit = 100) {
+      return unmatchedRequests(ctx.harness.journal, ctx.harness.stubs, limit);
     },
     stub(stub) {
       const parsed = stubInputSchema.safeParse(stub);
@@ -232,7 +256,7 @@ export async function startFakeMarketo(options: StartOptions = {}): Promise<Fake
         throw new Error(`fake-marketo: invalid stub:\n${problems.join('\n')}`);
       }
       const added = ctx.harness.stubs.add(parsed.data, 'admin');
-      if (!added) throw new Error(`fake-marketo: a stub with id ${parsed.data.id} already exists`);
+      if (isRefusal(added)) throw new Error(`fake-marketo: ${added.message}`);
       return added;
     },
     removeStub(id) {

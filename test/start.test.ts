@@ -284,7 +284,7 @@ describe("startFakeMarketo options are checked like the CLI's settings", () => {
 
   it('an unknown option, a seed that is neither a document nor a path, and a config that is not an object', async () => {
     await expect(startFakeMarketo({ seedFile: 'x.yaml' } as never)).rejects.toThrow(
-      'seedFile: is not an option (the options are seed, port, host, config)',
+      'seedFile: is not an option (the options are seed, port, host, stubsDir, config)',
     );
     await expect(startFakeMarketo({ seed: 42 } as never)).rejects.toThrow(
       'seed: must be a seed document or the path of a YAML or JSON seed file',

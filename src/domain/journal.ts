@@ -16,6 +16,10 @@ export interface JournalEntry {
   faultId?: string;
   /** The stub that answered (issue 17). */
   stubId?: string;
+  /** No route or stub served the call: it was answered 610 (an unknown path) or 605 (a known path, another verb). */
+  unmatched?: true;
+  /** The request headers (lower-case names), the credentials of Authorization and Cookie redacted. */
+  headers?: Record<string, string | string[]>;
   /** Per-record outcomes of a Marketo answer: how many records of `result` had each status (`created: 2, skipped: 1`). */
   outcomes?: Record<string, number>;
   /**
@@ -54,6 +58,8 @@ export interface JournalFilter {
   stubId?: string;
   path?: string;
   decision?: 'allowed' | 'denied';
+  /** Only calls that no route or stub served. */
+  unmatched?: boolean;
   since?: number;
   limit?: number;
 }
@@ -98,14 +104,14 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, start)}?${pairs.join('&')}`;
 }
 
-type Optional = 'marketoCode' | 'clientId' | 'userId' | 'decision' | 'faultId' | 'stubId' | 'outcomes';
+type Optional = 'marketoCode' | 'clientId' | 'userId' | 'decision' | 'faultId' | 'stubId' | 'outcomes' | 'unmatched';
 
 /**
  * What is kept per request: the URL as received and the time as a number. The entry's path, redacted query and ISO
  * time are worked out when someone reads the journal, so recording costs next to nothing on the request path.
  * Every property is always present (undefined when absent), so that all records share one object shape.
  */
-export type JournalRecord = Omit<JournalEntry, 'id' | 'at' | 'path' | 'query' | 'body' | Optional> & {
+export type JournalRecord = Omit<JournalEntry, 'id' | 'at' | 'path' | 'query' | 'body' | 'headers' | Optional> & {
   [K in Optional]: JournalEntry[K] | undefined;
 } & {
   atMs: number;
@@ -116,7 +122,60 @@ export type JournalRecord = Omit<JournalEntry, 'id' | 'at' | 'path' | 'query' | 
   bodyText: string | undefined;
   /** Set by the journal when the body was cut to fit the entry. */
   bodyCut?: true;
+  /** The request's headers as Node parsed them (kept as they are; redacted when read). */
+  headers: Record<string, string | string[] | undefined> | undefined;
+  /** Set by the journal when the headers were over ENTRY_HEADERS_MAX_BYTES and cut. */
+  headersCut?: true;
 };
+
+/** What an entry keeps of the headers: Node's own limit for a request's headers (16 KiB); past it they are cut. */
+export const ENTRY_HEADERS_MAX_BYTES = 16 * 1024;
+
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+/**
+ * Headers as an entry shows them: the credentials of Authorization kept to their scheme, cookies redacted, and the
+ * fake's own `x-fake-marketo-*` headers left out.
+ */
+function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const redacted = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, value] of Object.entries(headers)) {
+    // The fake's own headers (the form tunnel's secret) are not the client's.
+    if (value === undefined || name.startsWith('x-fake-marketo-')) continue;
+    if (!CREDENTIAL_HEADERS.has(name)) {
+      redacted[name] = value;
+      continue;
+    }
+    const redact = (text: string) => (name === 'cookie' ? REDACTED : `${text.split(' ', 1)[0]} ${REDACTED}`);
+    redacted[name] = Array.isArray(value) ? value.map(redact) : redact(value);
+  }
+  return redacted;
+}
+
+/** The bytes of a request's headers, names and values; counted once per recorded request. */
+function headerBytes(headers: Record<string, string | string[] | undefined>): number {
+  let bytes = 0;
+  for (const name in headers) {
+    const value = headers[name];
+    bytes +=
+      name.length + (typeof value === 'string' ? value.length : Array.isArray(value) ? value.join('').length : 0);
+  }
+  return bytes;
+}
+
+/** The headers within ENTRY_HEADERS_MAX_BYTES, those past it left out (a request sent without a socket may be longer). */
+function cutHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const cut = Object.create(null) as Record<string, string | string[]>;
+  let left = ENTRY_HEADERS_MAX_BYTES;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join('') : value;
+    if (name.length + text.length > left) break;
+    left -= name.length + text.length;
+    cut[name] = Array.isArray(value) ? value.map((item) => flat(item)) : flat(value);
+  }
+  return cut;
+}
 
 /**
  * How many records of a Marketo answer's `result` had each status: only answers whose records carry one (writes), so a
@@ -281,9 +340,11 @@ function toEntry(id: number, record: JournalRecord): JournalEntry {
     ...(faultId !== undefined ? { faultId } : {}),
     ...(stubId !== undefined ? { stubId } : {}),
     ...(record.outcomes !== undefined ? { outcomes: record.outcomes } : {}),
+    ...(record.unmatched ? { unmatched: true as const } : {}),
+    ...(record.headers !== undefined ? { headers: redactHeaders(record.headers) } : {}),
     ...(record.bodyText !== undefined ? { body: bodyOf(record) } : {}),
     durationMs,
-    ...(record.cutQuery || record.bodyCut ? { truncated: true as const } : {}),
+    ...(record.cutQuery || record.bodyCut || record.headersCut ? { truncated: true as const } : {}),
   };
 }
 
@@ -342,6 +403,9 @@ export class Journal {
   private decision: (Decision | undefined)[] = [];
   private faultId: (string | undefined)[] = [];
   private stubId: (string | undefined)[] = [];
+  private unmatched: boolean[] = [];
+  private headers: (Record<string, string | string[] | undefined> | undefined)[] = [];
+  private headersCut: boolean[] = [];
   private outcomes: (Record<string, number> | undefined)[] = [];
   private bodyText: (string | undefined)[] = [];
   private durationMs: number[] = [];
@@ -367,7 +431,14 @@ export class Journal {
     const bodyLength = record.bodyText?.length ?? 0;
     // Only then can query and body together be over what an entry keeps.
     if (bodyLength > 0 && (record.url.length + bodyLength) * 3 > ENTRY_QUERY_MAX_BYTES) this.cutBody(record);
+    let headersBytes = record.headers ? headerBytes(record.headers) : 0;
+    if (headersBytes > ENTRY_HEADERS_MAX_BYTES) {
+      record.headers = cutHeaders(record.headers!);
+      record.headersCut = true;
+      headersBytes = headerBytes(record.headers);
+    }
     const bytes =
+      2 * headersBytes +
       2 * record.url.length +
       (record.cutQuery ? 2 * ENTRY_QUERY_MAX_BYTES : 0) +
       2 * (record.bodyText?.length ?? 0) +
@@ -384,6 +455,9 @@ export class Journal {
     this.decision[at] = record.decision;
     this.faultId[at] = record.faultId;
     this.stubId[at] = record.stubId;
+    this.unmatched[at] = record.unmatched === true;
+    this.headers[at] = record.headers;
+    this.headersCut[at] = record.headersCut === true;
     this.outcomes[at] = record.outcomes;
     this.bodyText[at] = record.bodyText;
     this.durationMs[at] = record.durationMs;
@@ -411,6 +485,7 @@ export class Journal {
       if (filter.clientId !== undefined && entry.clientId !== filter.clientId) continue;
       if (filter.code !== undefined && entry.marketoCode !== filter.code) continue;
       if (filter.stubId !== undefined && entry.stubId !== filter.stubId) continue;
+      if (filter.unmatched !== undefined && (entry.unmatched === true) !== filter.unmatched) continue;
       if (path && !path(entry.path)) continue;
       if (
         filter.decision &&
@@ -447,6 +522,9 @@ export class Journal {
       'decision',
       'faultId',
       'stubId',
+      'unmatched',
+      'headers',
+      'headersCut',
       'outcomes',
       'bodyText',
       'durationMs',
@@ -475,6 +553,9 @@ export class Journal {
       decision: this.decision[at],
       faultId: this.faultId[at],
       stubId: this.stubId[at],
+      unmatched: this.unmatched[at] ? true : undefined,
+      headers: this.headers[at],
+      ...(this.headersCut[at] ? { headersCut: true as const } : {}),
       outcomes: this.outcomes[at],
       bodyText: this.bodyText[at],
       durationMs: this.durationMs[at]!,
@@ -489,6 +570,7 @@ export class Journal {
     // What may be large goes now, whether or not the position is written again soon.
     this.url[at] = undefined;
     this.bodyText[at] = undefined;
+    this.headers[at] = undefined;
     this.cutQuery[at] = undefined;
     this.outcomes[at] = undefined;
     this.entries[at] = undefined;

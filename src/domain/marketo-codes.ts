@@ -212,6 +212,10 @@ export const DETAIL_MESSAGES = {
   exportFinished: 'Export job %s is %s: it can no longer be cancelled',
   /** Ours (1013): a static list filter naming no list (the caller may see). */
   listNotFound: 'Static list %s not found',
+  smartListNotFound: 'Smart list %s not found',
+  /** Ours (1035): the fake evaluates Member of List and Id filters, matched by All or Any (README "Smart lists"). */
+  smartListNotEvaluated:
+    'Smart list %s has rules this fake does not evaluate (it evaluates Member of List and Id filters, All or Any)',
   /** Ours (1013): a program member export naming no program. */
   programNotFound: 'Program %s not found',
   importNeedsEmail: 'All records must include the email field',
@@ -282,6 +286,15 @@ export const DETAIL_MESSAGES = {
   /** Ours (709, Activate Smart Campaign): only a trigger campaign with a flow is activated. */
   batchCampaignActivation: 'Smart campaign %s is a batch campaign: schedule it instead of activating it',
   emptyFlow: 'Smart campaign %s has no flow steps to run',
+  /** 1003, Submit Form (leads.md: "the specified program must be in the same workspace as the form"). */
+  programNotInFormWorkspace: 'Program %s is not in the workspace of form %s',
+  /** Ours (709, smart campaigns' writes): names are unique in a folder or program, without regard to case. */
+  activeCampaignDelete: 'Smart campaign %s is active: deactivate it before deleting it',
+  duplicateCampaignName: "A smart campaign named '%s' already exists in folder or program %s",
+  /** Ours (709, smart lists): users' smart list names are unique; a campaign's or program's own goes with it. */
+  duplicateSmartListName: "A smart list named '%s' already exists",
+  smartListOfCampaign: 'Smart list %s is the smart list of smart campaign %s: delete the campaign instead',
+  smartListOfProgram: 'Smart list %s is the smart list of program %s: it goes with the program',
   /** 1003, Request and Schedule Campaign: more leads or tokens than a call takes (smart-campaigns.md). */
   tooManyCampaignItems: "Parameter '%s' takes at most %s items",
   /** 1042 (error-codes.md): runAt in the past or more than two years ahead. */

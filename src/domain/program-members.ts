@@ -43,4 +43,15 @@ export interface ProgramMembership {
   changeStatus(change: StatusChange, record: (activity: NewActivity) => void): StatusOutcome;
   /** Whether the lead is a member of the program. */
   isMember(programId: number, leadId: number): boolean;
+  /**
+   * Makes the lead a member of the program at the first status after "Not in Program" when it is not one (its
+   * Change Status in Progression activity, 104, to `record`), and sets the member's custom fields (values already
+   * coerced to their fields' types), within the caller's transaction: Sync Program Member Data, Submit Form.
+   */
+  join(
+    change: Pick<StatusChange, 'program' | 'progression' | 'lead' | 'reason'> & {
+      customFields: Readonly<Record<string, string | number | boolean | null>>;
+    },
+    record: (activity: NewActivity) => void,
+  ): 'created' | 'updated';
 }

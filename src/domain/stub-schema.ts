@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { MAX_JSON_DEPTH, pathTooDeep } from './depth.js';
 import { pathGlob } from './glob.js';
 import { API_PERMISSION_KEYS, type PermissionKey } from './permissions.js';
-import type { StubInput } from './stubs.js';
+import { compileBody, compileValue, MatcherError } from './matchers.js';
+import { compileResponseTemplates, type StubInput, type StubResponse } from './stubs.js';
+import { TemplateError } from './stub-template.js';
 
 /**
  * A stub as a seed file and POST /admin/stubs give it (src/domain/stubs.ts says what each part does). Shared by the
@@ -18,6 +20,83 @@ const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connect
 const permissionKey = z.enum(API_PERMISSION_KEYS as [PermissionKey, ...PermissionKey[]]);
 
 const deepEnough = (value: unknown) => pathTooDeep(value, MAX_JSON_DEPTH - 4) === undefined;
+
+/** A matcher of one text value (a header, a query parameter), as WireMock spells them. */
+const valueMatcher = z.union(
+  [
+    z.strictObject({ equalTo: z.string(), caseInsensitive: z.boolean().optional() }),
+    z.strictObject({ contains: z.string() }),
+    z.strictObject({ matches: z.string().describe('RE2 syntax, the whole value') }),
+    z.strictObject({ doesNotMatch: z.string() }),
+    z.strictObject({ absent: z.literal(true) }),
+  ],
+  { error: 'a text, or one of {equalTo}, {contains}, {matches}, {doesNotMatch}, {absent: true}' },
+);
+
+const valuePattern = z.union([z.string(), valueMatcher], {
+  error: 'a text, or one of {equalTo}, {contains}, {matches}, {doesNotMatch}, {absent: true}',
+});
+
+const jsonEquality = {
+  equalToJson: z.unknown().refine((value) => value !== undefined, 'a JSON value, or a text holding one'),
+  ignoreArrayOrder: z.boolean().optional(),
+  ignoreExtraElements: z.boolean().optional(),
+};
+
+const jsonPathMatcher = z.union([
+  z.string(),
+  z.strictObject({ expression: z.string() }),
+  z.strictObject({ expression: z.string(), equalTo: z.string(), caseInsensitive: z.boolean().optional() }),
+  z.strictObject({ expression: z.string(), contains: z.string() }),
+  z.strictObject({ expression: z.string(), matches: z.string() }),
+  z.strictObject({ expression: z.string(), doesNotMatch: z.string() }),
+  z.strictObject({ expression: z.string(), ...jsonEquality }),
+]);
+
+const BODY_PATTERNS =
+  'one of {equalTo}, {contains}, {matches}, {doesNotMatch}, {equalToJson, ignoreArrayOrder?, ' +
+  'ignoreExtraElements?}, {matchesJsonPath}';
+
+const bodyPattern = z.union(
+  [
+    z.strictObject({ equalTo: z.string(), caseInsensitive: z.boolean().optional() }),
+    z.strictObject({ contains: z.string() }),
+    z.strictObject({ matches: z.string() }),
+    z.strictObject({ doesNotMatch: z.string() }),
+    z.strictObject(jsonEquality),
+    z.strictObject({ matchesJsonPath: jsonPathMatcher }),
+  ],
+  { error: BODY_PATTERNS },
+);
+
+/** A matcher's own problem (a regular expression RE2 refuses, a JSONPath outside the subset), as an issue. */
+function matcherIssue(compile: () => unknown): string | undefined {
+  try {
+    compile();
+    return undefined;
+  } catch (error) {
+    // Anything else is a matcher of no known shape, which the schema's own issue names (zod runs refinements on
+    // what failed to parse too).
+    return error instanceof MatcherError ? error.message : undefined;
+  }
+}
+
+/** The most headers, or query parameters, one pattern names (as bodyPatterns): each may be a regular expression. */
+export const NAMED_VALUES_MAX = 32;
+
+const valuePatterns = z
+  .record(z.string().min(1).max(256), valuePattern)
+  // Counted before any is compiled.
+  .refine((patterns) => Object.keys(patterns).length <= NAMED_VALUES_MAX, {
+    message: `at most ${NAMED_VALUES_MAX} names`,
+    abort: true,
+  })
+  .superRefine((patterns, issues) => {
+    for (const [name, pattern] of Object.entries(patterns)) {
+      const problem = matcherIssue(() => compileValue(pattern));
+      if (problem) issues.addIssue({ code: 'custom', path: [name], message: problem });
+    }
+  });
 
 const stubResponseSchema = z
   .strictObject({
@@ -35,11 +114,46 @@ const stubResponseSchema = z
       .optional(),
     body: z.unknown().optional().describe('A JSON body'),
     text: z.string().optional().describe('A text body (e.g. a CSV file); content-type text/plain unless given'),
+    template: z
+      .boolean()
+      .optional()
+      .describe('Header values, the text and the body’s texts are Handlebars templates of the request (README)'),
   })
   .refine((response) => response.body === undefined || response.text === undefined, {
     message: 'give body or text, not both',
   })
-  .refine((response) => deepEnough(response.body), { message: `nested deeper than ${MAX_JSON_DEPTH} levels` });
+  .refine((response) => deepEnough(response.body), { message: `nested deeper than ${MAX_JSON_DEPTH} levels` })
+  .superRefine((response, issues) => {
+    try {
+      compileResponseTemplates(response as StubResponse);
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      issues.addIssue({ code: 'custom', path: ['template'], message: `a template: ${error.message}` });
+    }
+  });
+
+/** The matchers a stub and a verification share (query, headers, the body's subset and its patterns). */
+export const requestMatchers = {
+  query: valuePatterns.optional().describe('Parameters: a text the value equals, or a matcher'),
+  headers: valuePatterns.optional().describe('Headers (any case): a text the value equals, or a matcher'),
+  clientId: z.string().min(1).optional(),
+  body: z
+    .unknown()
+    .optional()
+    .refine(deepEnough, { message: `nested deeper than ${MAX_JSON_DEPTH} levels` })
+    .describe('A JSON subset the body must contain'),
+  bodyPatterns: z
+    .array(bodyPattern)
+    .max(32)
+    .optional()
+    .superRefine((patterns, issues) => {
+      patterns?.forEach((pattern, i) => {
+        const problem = matcherIssue(() => compileBody(pattern));
+        if (problem) issues.addIssue({ code: 'custom', path: [i], message: problem });
+      });
+    })
+    .describe(`Body matchers, all of which must hold: ${BODY_PATTERNS}`),
+};
 
 export const stubInputSchema = z
   .strictObject({
@@ -53,13 +167,7 @@ export const stubInputSchema = z
       path: pathGlob
         .regex(MARKETO_PATH, 'a Marketo path: /rest/…, /bulk/… or /userservice/…')
         .describe('Glob: * within a segment, ** across segments, e.g. /rest/v1/lists/*/leads.json'),
-      query: z.record(z.string().min(1), z.string()).optional().describe('Parameters the query must have'),
-      clientId: z.string().min(1).optional(),
-      body: z
-        .unknown()
-        .optional()
-        .refine(deepEnough, { message: `nested deeper than ${MAX_JSON_DEPTH} levels` })
-        .describe('A JSON subset the body must contain'),
+      ...requestMatchers,
     }),
     respond: stubResponseSchema.optional(),
     responses: z.array(stubResponseSchema).min(1).max(1000).optional().describe('Answers given in turn'),
@@ -73,6 +181,11 @@ export const stubInputSchema = z
       .optional()
       .describe('Any one of these, in any workspace, or 603 (as a real route declares them)'),
     authenticate: z.boolean().optional().describe('false: no access token needed (default true)'),
+    priority: z.number().int().min(1).max(1000).optional().describe('1 is the highest; default 5'),
+    times: z.number().int().min(1).max(1_000_000).optional().describe('Answer this many calls, then fall through'),
+    scenarioName: z.string().min(1).max(200).optional(),
+    requiredScenarioState: z.string().min(1).max(200).optional().describe('Only while the scenario is in it'),
+    newScenarioState: z.string().min(1).max(200).optional().describe('The scenario’s state once this answered'),
   })
   .superRefine((stub, issues) => {
     if ((stub.respond === undefined) === (stub.responses === undefined)) {
@@ -80,6 +193,12 @@ export const stubInputSchema = z
     }
     if (stub.whenDone !== undefined && stub.responses === undefined) {
       issues.addIssue({ code: 'custom', path: ['whenDone'], message: 'only with responses' });
+    }
+    if (
+      stub.scenarioName === undefined &&
+      (stub.requiredScenarioState !== undefined || stub.newScenarioState !== undefined)
+    ) {
+      issues.addIssue({ code: 'custom', path: ['scenarioName'], message: 'a scenario state needs a scenarioName' });
     }
     if (stub.authenticate === false && stub.permissions !== undefined) {
       issues.addIssue({

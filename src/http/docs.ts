@@ -1,5 +1,6 @@
 import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createRequire } from 'node:module';
 import { sendProblem } from './error-handler.js';
 
 /**
@@ -7,10 +8,15 @@ import { sendProblem } from './error-handler.js';
  * the static-file server behind it was a sixth of the time to the first served request. It runs in an instance of
  * its own, over the OpenAPI document of `app`, which no longer changes once `app` is ready.
  */
+// Loaded with require, not import(): the bundled CLI runs through V8's code cache (scripts/bundle.ts), and on Node 20
+// a script compiled from that cache loses the dynamic-import callback, so an import() in it rejects with
+// ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING (/docs answered 500 on every start after the first). The plugin is CommonJS.
+const requireModule = createRequire(import.meta.url);
+
 export function registerLazyDocs(app: FastifyInstance, routePrefix: string): void {
   let docs: Promise<FastifyInstance> | undefined;
   const build = async (): Promise<FastifyInstance> => {
-    const { default: swaggerUi } = await import('@fastify/swagger-ui');
+    const swaggerUi = requireModule('@fastify/swagger-ui') as typeof import('@fastify/swagger-ui').default;
     const docsApp = Fastify({ logger: false });
     // An unknown path under the prefix answers as every unknown admin-plane path does.
     docsApp.setNotFoundHandler((request, reply) =>

@@ -152,6 +152,7 @@ const NOT_SERVED_PATH_MAX = 256;
  */
 export function answerNotFound(request: FastifyRequest, reply: FastifyReply, marketoRoutes: MarketoRouteTable) {
   const path = request.url.split('?')[0]!;
+  request.notServed = true;
   // A known path asked with another verb is 605; an unknown path 610 (error-codes.md).
   if (marketoRoutes.methodsFor(path).size > 0) {
     return sendMarketoFailure(request, reply, '605', 'HTTP Method not supported');

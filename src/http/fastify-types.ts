@@ -42,6 +42,8 @@ declare module 'fastify' {
     tunnelAnswered?: boolean;
     /** The stub that answered this request. */
     stubId?: string;
+    /** No route or stub served the call (answered 605 or 610): the journal lists it as unmatched. */
+    notServed?: true;
     /** Answered with what a fault rule says (an HTTP status and body), not with a route's answer. */
     answeredAsIs?: boolean;
     /**

@@ -58,6 +58,8 @@ export function recordRequest() {
       decision: request.decision,
       faultId: request.faultId || undefined,
       stubId: request.stubId,
+      unmatched: request.notServed,
+      headers: request.headers,
       outcomes: request.outcomes,
       // As received (not as validated), as text now (a handler's objects may change later); parsed and redacted
       // only when the journal is read.

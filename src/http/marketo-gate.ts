@@ -17,7 +17,7 @@ import { formBodyNeedsTunnel, type Redispatch } from './form-tunnel.js';
 import { enforceLimits } from './limits.js';
 import type { MarketoRouteTable } from './marketo-routes.js';
 import { directFormPosts } from './normalise.js';
-import { chooseStub, sendStubResponse, stubJudgement } from './stubs.js';
+import { chooseStub, requestFacts, sendStubResponse, stubJudgement } from './stubs.js';
 
 /**
  * What the gate checks of a call once it knows who calls: whether a missing, unknown or expired token stops it
@@ -101,9 +101,7 @@ export function marketoGate(config: Config, routeTable: MarketoRouteTable, redis
    */
   function passWithStubs(request: FastifyRequest, reply: FastifyReply, route: Judgement | undefined, done: Done) {
     const { stubs } = request.ctx.harness;
-    const candidates = stubs.empty
-      ? NO_STUBS
-      : stubs.candidates(request.method, pathOf(request), request.query, request.body);
+    const candidates = stubs.empty ? NO_STUBS : stubs.candidates(requestFacts(request));
     let stub: Stub | undefined;
     const choose: Choose = (unauthenticated) => {
       stub = candidates.length > 0 ? chooseStub(candidates, request, unauthenticated) : undefined;
@@ -116,8 +114,8 @@ export function marketoGate(config: Config, routeTable: MarketoRouteTable, redis
     };
     pass(request, reply, choose, 'arrival', (error) => {
       if (error || !stub) return done(error);
-      const response = stubs.take(stub.id);
-      if (response) return void sendStubResponse(request, reply, stub, response);
+      const taken = stubs.take(stub.id);
+      if (taken) return void sendStubResponse(request, reply, stub, taken.response, taken.templates);
       // The stub's sequence ran out while a fault delayed this call: as if it had not been there.
       if (!route) return void answerNotFound(request, reply, routeTable);
       pass(request, reply, route, 'again', done);

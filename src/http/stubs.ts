@@ -1,7 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MarketoError } from '../domain/errors.js';
-import type { Stub, StubResponse } from '../domain/stubs.js';
+import type { RequestFacts } from '../domain/request-pattern.js';
+import { type ResponseTemplates, type Stub, type StubResponse, TemplateLeaf } from '../domain/stubs.js';
+import { renderTemplate, type TemplateScope, TemplateOverrun, textOf } from '../domain/stub-template.js';
 import type { Judgement } from './marketo-gate.js';
+import { sendMarketoFailure } from './wire-formats.js';
 
 /**
  * Stubs on the Marketo plane (issue 17). The precedence (README "Decisions"): injected faults first, then stubs, then
@@ -44,9 +47,120 @@ export function stubJudgement(stub: Stub, route: Judgement | undefined): Judgeme
   return judgement;
 }
 
-/** The stub's answer: its status, headers, and a JSON or text body; a Marketo error code in the body is journalled. */
-export function sendStubResponse(request: FastifyRequest, reply: FastifyReply, stub: Stub, response: StubResponse) {
+/** A call as the stubs' matchers see it, at the gate: the client id is checked once the token is read. */
+export function requestFacts(request: FastifyRequest): RequestFacts {
+  return {
+    method: request.method,
+    path: request.url.split('?')[0]!,
+    query: request.query as Record<string, unknown> | undefined,
+    headers: request.headers,
+    body: request.body,
+    clientId: request.principal?.service.clientId,
+  };
+}
+
+/**
+ * What a template sees (README, "Templated answers"): the request — method, url, path, its segments, query,
+ * headers (lower-case names), body as parsed — and the caller: client id, API user, and the workspaces in which the
+ * permissions the call was checked against are held (every workspace the user has a role in when none were checked).
+ */
+function templateScope(request: FastifyRequest): TemplateScope {
+  const path = request.url.split('?')[0]!;
+  const principal = request.principal;
+  let caller: unknown = null;
+  if (principal) {
+    const { workspaces, users } = request.ctx.repos;
+    const ids = request.decision?.allowed
+      ? request.decision.workspaces
+      : [...users.permissionsByWorkspace(principal.user.id).keys()];
+    const names = workspaces
+      .list()
+      .filter((workspace) => ids.includes(workspace.id))
+      .map((workspace) => workspace.name);
+    caller = {
+      clientId: principal.service.clientId,
+      service: principal.service.name,
+      user: { id: principal.user.id, email: principal.user.email },
+      workspace: names[0] ?? null,
+      workspaces: names,
+    };
+  }
+  return {
+    request: {
+      method: request.method,
+      url: request.url,
+      path,
+      pathSegments: path.split('/').filter((segment) => segment !== ''),
+      query: { ...(request.query as object) },
+      headers: { ...request.headers },
+      body: request.body,
+    },
+    caller,
+    now: new Date(request.ctx.clock.now()).toISOString(),
+  };
+}
+
+/** The body's templates run, the rest kept; every template of one answer shares its bounds. */
+function renderBody(value: unknown, scope: TemplateScope, run: { steps: number; length: number }): unknown {
+  if (value instanceof TemplateLeaf) {
+    const rendered = renderTemplate(value.template, scope, run);
+    return value.template.single ? (rendered === undefined ? null : rendered) : rendered;
+  }
+  if (Array.isArray(value)) return value.map((item) => renderBody(item, scope, run));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      Object.defineProperty(out, key, { value: renderBody(item, scope, run), enumerable: true, writable: true });
+    }
+    return out;
+  }
+  return value;
+}
+
+// What Node sends in a header: a rendered value is cut at a line break or other control character.
+const UNSENDABLE = /[^\t\x20-\x7e\x80-\xff][\s\S]*$/;
+
+/** The answer with its templates run; a TemplateOverrun when a run went past its bounds. */
+function rendered(request: FastifyRequest, response: StubResponse, templates: ResponseTemplates): StubResponse {
+  const scope = templateScope(request);
+  const run = { steps: 0, length: 0 };
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(templates.headers)) {
+    headers[name] =
+      typeof value === 'string' ? value : textOf(renderTemplate(value, scope, run)).replace(UNSENDABLE, '');
+  }
+  return {
+    ...(response.status !== undefined ? { status: response.status } : {}),
+    headers,
+    ...(templates.text ? { text: textOf(renderTemplate(templates.text, scope, run)) } : {}),
+    ...(response.body !== undefined ? { body: renderBody(templates.body, scope, run) } : {}),
+  };
+}
+
+/**
+ * The stub's answer: its status, headers, and a JSON or text body, its templates run; a Marketo error code in the
+ * body is journalled. A template run past its bounds answers Marketo's 611 in the path's format, with a warning that
+ * names the stub (a decision of issue 33: the stub could not give its answer, so the fake says it failed).
+ */
+export function sendStubResponse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  stub: Stub,
+  given: StubResponse,
+  templates?: ResponseTemplates,
+) {
   request.stubId = stub.id;
+  let response = given;
+  if (templates) {
+    try {
+      response = rendered(request, given, templates);
+    } catch (error) {
+      if (!(error instanceof TemplateOverrun)) throw error;
+      request.log.warn({ stubId: stub.id }, `stub ${stub.id}: its template stopped: ${error.message}`);
+      reply.header('x-fake-marketo-template-error', error.message);
+      return sendMarketoFailure(request, reply, '611', 'System error');
+    }
+  }
   const headers = response.headers ?? {};
   const hasType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
   reply.code(response.status ?? 200).headers(headers);

@@ -14,6 +14,7 @@ import { randomIds } from '../../src/ids.js';
 import { openDatabase, prepareOnUse } from '../../src/storage/database.js';
 import { call, newInstance, tokenUrl } from '../helpers.js';
 import { type Migration, runMigrations } from '../../src/storage/migrations.js';
+import { rulesOfLegacy } from '../../src/families/campaigns/smart-list-rules.js';
 
 const MIGRATION_NAMES = MIGRATIONS.map((migration) => migration.name);
 
@@ -206,6 +207,58 @@ describe('migrations', () => {
           )
           .run(),
       ).toThrow(/UNIQUE/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('campaigns/003 gives each older campaign its smart list as rules, the ones its shorthand stood for', () => {
+    const older = MIGRATIONS.filter((m) => m.name !== 'campaigns/003_smart_lists');
+    const db = new BetterSqlite3(':memory:');
+    try {
+      db.pragma('foreign_keys = ON');
+      runMigrations(db, older);
+      db.prepare("INSERT OR IGNORE INTO workspaces (id, name, description) VALUES (1, 'Default', '')").run();
+      const folder = db
+        .prepare(
+          `INSERT INTO asset_folders (workspace_id, parent_id, tree, name, folder_type, is_system, created_at, updated_at)
+           VALUES (1, NULL, 'Marketing Activities', 'Marketing Activities', 'Zone', 1, 0, 0) RETURNING id`,
+        )
+        .get() as { id: number };
+      const legacies = [
+        { memberOfList: 12, leadIds: [3, 4] },
+        { memberOfList: 5 },
+        { leadIds: [9] },
+        {},
+        { leadIds: [] },
+      ];
+      const insert = db.prepare(
+        `INSERT INTO campaigns (name, type, workspace_id, folder_id, smart_list, created_at, updated_at)
+         VALUES (?, 'batch', 1, ?, ?, 10, 20) RETURNING id`,
+      );
+      const ids = legacies.map(
+        (legacy, i) => (insert.get(`Campaign ${i}`, folder.id, JSON.stringify(legacy)) as { id: number }).id,
+      );
+      expect(runMigrations(db, MIGRATIONS)).toEqual(['campaigns/003_smart_lists']);
+      const rows = db
+        .prepare(
+          'SELECT name, workspace_id, folder_id, campaign_id, rules, created_at, updated_at FROM smart_lists ORDER BY campaign_id',
+        )
+        .all() as { name: string; campaign_id: number; rules: string }[];
+      expect(rows.map((row) => row.campaign_id)).toEqual(ids);
+      rows.forEach((row, i) => {
+        expect(row).toMatchObject({
+          name: `Campaign ${i}`,
+          workspace_id: 1,
+          folder_id: folder.id,
+          created_at: 10,
+          updated_at: 20,
+        });
+        // The same rules a seed's shorthand gives today (smart-list-rules.ts), so both evaluate alike.
+        expect(JSON.parse(row.rules)).toEqual(JSON.parse(JSON.stringify(rulesOfLegacy(legacies[i]!))));
+      });
+      const columns = db.prepare("SELECT name FROM pragma_table_info('campaigns')").all() as { name: string }[];
+      expect(columns.map((column) => column.name)).not.toContain('smart_list');
     } finally {
       db.close();
     }

@@ -13,6 +13,8 @@ export function journalRecord(url: string, bodyText: string | undefined): Journa
     decision: undefined,
     faultId: undefined,
     stubId: undefined,
+    unmatched: undefined,
+    headers: undefined,
     outcomes: undefined,
     durationMs: 1,
     bodyText,

@@ -77,6 +77,16 @@ declare module 'node-marketo-rest' {
       ): Promise<Response>;
       /** GET campaigns.json, the options (with `_method=GET`) as restler `data`: a form body on a GET. */
       getCampaigns(options?: Record<string, unknown>): Promise<Page>;
+      /** GET asset smartCampaigns.json with the options and `_method=GET` in the query (cog-marketo's getCampaigns). */
+      getSmartCampaigns(options?: { maxReturn?: number; offset?: number }): Promise<Response>;
+    }
+
+    /** Smart lists (lib/api/smartList.js): a form POST with `_method=GET` on the asset path. */
+    interface SmartList {
+      /** POST asset smartLists.json, form body `_method=GET` and the options. */
+      find(options?: Record<string, unknown>): Promise<Response>;
+      /** POST asset smartList/{id}.json, form body `_method=GET` and the options. */
+      byId(smartListId: number, options?: Record<string, unknown>): Promise<Response>;
     }
 
     /** A page with the client's own `nextPage()` when Marketo says more follow. */
@@ -139,6 +149,11 @@ declare module 'node-marketo-rest' {
         path: string,
         options?: { query?: Record<string, unknown>; data?: Record<string, unknown> },
       ): Promise<Response>;
+      /**
+       * A JSON body (restler's postJson), as lib/api/list.js sends addLeadsToList; cog-marketo's createLead and
+       * deleteLeadById (`{ query: { _method: 'DELETE' } }`).
+       */
+      postJson(path: string, body: unknown, options?: { query?: Record<string, unknown> }): Promise<Response>;
     }
   }
 
@@ -148,6 +163,7 @@ declare module 'node-marketo-rest' {
     activities: Marketo.Activities;
     list: Marketo.List;
     campaign: Marketo.Campaign;
+    smartList: Marketo.SmartList;
     bulkLeadExtract: Marketo.BulkLeadExtract;
     bulkActivityExtract: Marketo.BulkActivityExtract;
     _connection: Marketo.Connection;

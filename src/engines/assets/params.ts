@@ -48,6 +48,26 @@ export const folderRef = objectParam(
 
 export const folderTypeParam = folderType;
 
+/** A browse of assets placed in folders and programs (static and smart lists): folder, update window, paging. */
+export const placedBrowseQuery = z.object({
+  folder: folderRef.optional(),
+  earliestUpdatedAt: datetimeParam,
+  latestUpdatedAt: datetimeParam,
+  ...pagingShape,
+});
+
+/** That browse's query as a repository's filter: a folder or a program, the update window, the page. */
+export function placedBrowseFilter(query: z.output<typeof placedBrowseQuery>) {
+  return {
+    ...(query.folder?.type === 'Folder' ? { folderId: query.folder.id } : {}),
+    ...(query.folder?.type === 'Program' ? { programId: query.folder.id } : {}),
+    ...(query.earliestUpdatedAt !== undefined ? { earliest: query.earliestUpdatedAt } : {}),
+    ...(query.latestUpdatedAt !== undefined ? { latest: query.latestUpdatedAt } : {}),
+    offset: query.offset,
+    limit: query.maxReturn,
+  };
+}
+
 /** Booleans as forms and clients send them: true/false, True/False (Python), 1/0. */
 export const booleanParam = z.preprocess((value) => {
   if (typeof value !== 'string') return value;

@@ -37,6 +37,7 @@ export const leadsDefinition = z.strictObject({
     z.strictObject({ createdAt: storedWindow }),
     z.strictObject({ updatedAt: storedWindow }),
     z.strictObject({ staticListId: z.number().int().positive() }),
+    z.strictObject({ smartListId: z.number().int().positive() }),
   ]),
 });
 
@@ -282,6 +283,26 @@ export function staticList(
   return found.id;
 }
 
+/**
+ * A lead export's smart list (`smartListId` or `smartListName`): one whose rules the fake evaluates (the smartLists
+ * port: Member of List and Id filters, matched by All or Any), else 1035; unknown, or with BULK_EXTRACT_SCOPE=partitions
+ * in a workspace where the caller does not read leads, 1013.
+ */
+function smartList(request: FastifyRequest, key: string, value: unknown): number {
+  const lists = request.ctx.findPort('smartLists');
+  // No smart lists family: this subscription has no smart list filter (bulk-extract.md's 1035).
+  if (!lists) throw new MarketoError('1035', DETAIL_MESSAGES.unsupportedFilter);
+  const found = key === 'smartListId' ? lists.find(value as number) : lists.byName(value as string);
+  const hidden =
+    found !== undefined &&
+    request.ctx.config.BULK_EXTRACT_SCOPE === 'partitions' &&
+    !request.access.workspaces('read', 'lead').includes(found.workspaceId);
+  if (!found || hidden) throw new MarketoError('1013', formatMessage(DETAIL_MESSAGES.smartListNotFound, String(value)));
+  if (lists.members(found.id, 0, 1) === undefined)
+    throw new MarketoError('1035', formatMessage(DETAIL_MESSAGES.smartListNotEvaluated, found.id));
+  return found.id;
+}
+
 export const leadsEntity: ExportEntity = {
   name: 'leads',
   path: '/bulk/v1/leads',
@@ -330,8 +351,7 @@ export const leadsEntity: ExportEntity = {
         filter = { staticListId: staticList(request, key, value) };
         break;
       default:
-        // Smart lists are not built: this subscription has no smart list filter (bulk-extract.md's 1035).
-        throw new MarketoError('1035', DETAIL_MESSAGES.unsupportedFilter);
+        filter = { smartListId: smartList(request, key, value) };
     }
     return { definition: { entity: 'leads', filter }, format, columns, headers };
   },
@@ -341,6 +361,12 @@ export const leadsEntity: ExportEntity = {
       // "members of the static list at the time that the job begins processing" (bulk-lead-extract.md).
       if (ports.findPort('staticLists')?.workspaceOf(definition.filter.staticListId) === undefined)
         return { fail: formatMessage(DETAIL_MESSAGES.listNotFound, definition.filter.staticListId) };
+      return { cursor: { after: 0 } };
+    }
+    if ('smartListId' in definition.filter) {
+      // The smart list deleted (or its rules changed to ones the fake does not evaluate) before processing began.
+      if (ports.findPort('smartLists')?.members(definition.filter.smartListId, 0, 1) === undefined)
+        return { fail: formatMessage(DETAIL_MESSAGES.smartListNotFound, definition.filter.smartListId) };
       return { cursor: { after: 0 } };
     }
     return { cursor: { lastId: ports.port('leadExport').lastId(), after: 0 } };
@@ -355,6 +381,18 @@ export const leadsEntity: ExportEntity = {
       const { members, next } = listMembers(ports, definition.filter.staticListId, after);
       const { text, records } = leads.rowsOf(query, members);
       return { text, records, next: next === null ? null : { after: next } };
+    }
+    if ('smartListId' in definition.filter) {
+      // The leads its rules qualify as each chunk is read (as a static list's members are read a chunk at a time).
+      const { after } = listCursor.parse(cursor);
+      const members =
+        ports.findPort('smartLists')?.members(definition.filter.smartListId, after, LIST_MEMBERS_PER_READ) ?? [];
+      const { text, records } = leads.rowsOf(query, members);
+      return {
+        text,
+        records,
+        next: members.length < LIST_MEMBERS_PER_READ ? null : { after: members.at(-1)! },
+      };
     }
     const { lastId, after } = idCursor.parse(cursor);
     const [column, window] =

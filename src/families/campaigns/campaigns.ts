@@ -15,7 +15,10 @@ import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
 import { problemResponses } from '../../http/problem.js';
 import type { PortName, Ports } from '../../ports.js';
-import { type FlowEnvironment, flowSchema, isRequestable, requestActivity, runFlow, smartListSchema } from './flow.js';
+import { type FlowEnvironment, flowSchema, isRequestable, requestActivity, runFlow } from './flow.js';
+import { rulesRecord } from './smart-list-records.js';
+import { declarationOf, declaredSmartList, EMPTY_RULES, qualifiedLeads, rulesOfDeclared } from './smart-list-rules.js';
+import { smartLists } from './smart-lists.js';
 import { migrations } from './migrations.js';
 import { smartCampaignAssetRoutes } from './asset-routes.js';
 import { type Campaign, type CampaignMembership, CampaignRepository } from './repository.js';
@@ -227,7 +230,7 @@ const scheduledRunJob = defineJob({
   step(job, context: JobStepContext<CampaignRepository>) {
     const campaign = context.repo.find(job.payload.campaignId);
     if (!campaign) return { state: 'Completed', dueAt: null };
-    const qualified = smartListLeads(context, campaign).filter((id) => id > job.payload.afterLeadId);
+    const qualified = smartListLeads(context, context.repo, campaign).filter((id) => id > job.payload.afterLeadId);
     const chunk = qualified.slice(0, RUN_CHUNK);
     const env = environment(context.repo, context, { requestId: '', user: job.payload.user }, job.dueAt);
     runFlow(env, campaign, chunk, 0, job.payload.tokens);
@@ -238,13 +241,13 @@ const scheduledRunJob = defineJob({
   },
 });
 
-/** The leads a batch campaign's smart list qualifies, in id order. */
-function smartListLeads(ports: Pick<StepPorts, 'port'>, campaign: Campaign): number[] {
-  const ids = new Set<number>(campaign.smartList.leadIds ?? []);
-  if (campaign.smartList.memberOfList !== undefined) {
-    for (const id of ports.port('staticLists').leadIds(campaign.smartList.memberOfList)) ids.add(id);
-  }
-  return [...ids].sort((a, b) => a - b);
+/**
+ * The leads a batch campaign's smart list qualifies, in id order: its own smart list's rules (the data Get Smart List
+ * by Smart Campaign Id reads), evaluated where the fake can (smart-list-rules.ts); rules it cannot evaluate qualify
+ * nobody.
+ */
+function smartListLeads(ports: Pick<StepPorts, 'port'>, repo: CampaignRepository, campaign: Campaign): number[] {
+  return qualifiedLeads(ports, repo.smartLists.ofCampaign(campaign.id)?.rules ?? EMPTY_RULES) ?? [];
 }
 
 const campaignRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<CampaignRepository>> = async (app, { repo }) => {
@@ -460,7 +463,10 @@ const campaignSeed = z.strictObject({
     .boolean()
     .default(true)
     .describe('A trigger campaign listens to "Campaign is Requested", source Web Service API'),
-  smartList: smartListSchema.default({}),
+  smartList: declaredSmartList
+    .default({})
+    .describe('Its smart list: rules as Get Smart List by Id reads them, or {"memberOfList", "leadIds"}'),
+  smartListId: seedId.optional().describe("Its smart list's id (snapshots keep it)"),
   flow: flowSchema.default([]),
   createdAt: z.iso.datetime({ offset: true }).optional(),
   updatedAt: z.iso.datetime({ offset: true }).optional(),
@@ -505,7 +511,7 @@ function placementOf(
 const flowChange = z.strictObject({
   active: z.boolean().optional(),
   requestable: z.boolean().optional(),
-  smartList: smartListSchema.optional(),
+  smartList: declaredSmartList.optional(),
   flow: flowSchema.optional(),
 });
 const adminCampaign = z.object({
@@ -517,13 +523,15 @@ const adminCampaign = z.object({
   folderId: z.number().int().nullable(),
   active: z.boolean(),
   requestable: z.boolean(),
-  smartList: smartListSchema,
+  smartListId: z.number().int(),
+  smartList: rulesRecord,
   flow: flowSchema,
 });
 const adminParams = z.object({ campaignId: z.coerce.number().int().min(1) });
 const adminTags = ['Campaigns'];
 
-function adminRecord(campaign: Campaign): z.infer<typeof adminCampaign> {
+function adminRecord(repo: CampaignRepository, campaign: Campaign): z.infer<typeof adminCampaign> {
+  const own = repo.smartLists.ofCampaign(campaign.id)!;
   return {
     id: campaign.id,
     name: campaign.name,
@@ -533,7 +541,8 @@ function adminRecord(campaign: Campaign): z.infer<typeof adminCampaign> {
     folderId: campaign.folderId,
     active: campaign.active,
     requestable: campaign.requestable,
-    smartList: campaign.smartList,
+    smartListId: own.id,
+    smartList: own.rules,
     flow: campaign.flow,
   };
 }
@@ -556,19 +565,26 @@ const campaignAdminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<CampaignRepo
       const place = placementOf(places, body, (path, message) => {
         throw new InvalidInputError(message, [{ path, message }]);
       });
-      if (body.id !== undefined && repo(request).find(body.id)) throw new ConflictError(`campaign ${body.id} exists`);
-      const id = repo(request).insert({
-        ...place,
-        id: body.id ?? null,
-        name: body.name,
-        ...(body.description !== undefined ? { description: body.description } : {}),
-        type: body.type,
-        active: body.active,
-        requestable: body.requestable,
-        smartList: body.smartList,
-        flow: body.flow,
-      });
-      return reply.code(201).send(adminRecord(repo(request).find(id)!));
+      const campaigns = repo(request);
+      if (body.id !== undefined && campaigns.find(body.id)) throw new ConflictError(`campaign ${body.id} exists`);
+      if (body.smartListId !== undefined && campaigns.smartLists.find(body.smartListId))
+        throw new ConflictError(`smart list ${body.smartListId} exists`);
+      const id = request.ctx.transaction(() =>
+        campaigns.create(
+          {
+            ...place,
+            id: body.id ?? null,
+            name: body.name,
+            ...(body.description !== undefined ? { description: body.description } : {}),
+            type: body.type,
+            active: body.active,
+            requestable: body.requestable,
+            flow: body.flow,
+          },
+          { id: body.smartListId ?? null, rules: rulesOfDeclared(body.smartList) },
+        ),
+      );
+      return reply.code(201).send(adminRecord(campaigns, campaigns.find(id)!));
     },
   );
 
@@ -587,11 +603,24 @@ const campaignAdminRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<CampaignRepo
       const campaigns = repo(request);
       const campaign = campaigns.find(request.params.campaignId);
       if (!campaign) throw new NotFoundError('campaign', request.params.campaignId);
-      campaigns.update(campaign.id, { ...campaign, ...request.body });
-      return adminRecord(campaigns.find(campaign.id)!);
+      const { smartList, ...change } = request.body;
+      request.ctx.transaction(() =>
+        campaigns.update(
+          campaign.id,
+          { ...campaign, ...change },
+          smartList !== undefined ? rulesOfDeclared(smartList) : undefined,
+        ),
+      );
+      return adminRecord(campaigns, campaigns.find(campaign.id)!);
     },
   );
 };
+
+/** A campaign's own smart list in seed form (its id kept). */
+function ownSmartList(repo: CampaignRepository, campaignId: number): Pick<CampaignSeed, 'smartListId' | 'smartList'> {
+  const own = repo.smartLists.ofCampaign(campaignId)!;
+  return { smartListId: own.id, smartList: declarationOf(own.rules) };
+}
 
 function loadCampaigns(repo: CampaignRepository, items: readonly CampaignSeed[], context: SeedLoadContext): void {
   const places = context.port('assetPlaces');
@@ -601,19 +630,21 @@ function loadCampaigns(repo: CampaignRepository, items: readonly CampaignSeed[],
     const place = placementOf(places, item, (at, message) => context.fail(`${path}.${at}`, message));
     const createdAt = context.time(item.createdAt);
     const id = context.unique(path, () =>
-      repo.insert({
-        ...place,
-        id: item.id ?? null,
-        name: item.name,
-        ...(item.description !== undefined ? { description: item.description } : {}),
-        type: item.type,
-        active: item.active,
-        requestable: item.requestable,
-        smartList: item.smartList,
-        flow: item.flow,
-        createdAt,
-        updatedAt: context.time(item.updatedAt, createdAt),
-      }),
+      repo.create(
+        {
+          ...place,
+          id: item.id ?? null,
+          name: item.name,
+          ...(item.description !== undefined ? { description: item.description } : {}),
+          type: item.type,
+          active: item.active,
+          requestable: item.requestable,
+          flow: item.flow,
+          createdAt,
+          updatedAt: context.time(item.updatedAt, createdAt),
+        },
+        { id: item.smartListId ?? null, rules: rulesOfDeclared(item.smartList) },
+      ),
     );
     (item.members ?? []).forEach((member, j) => {
       if (!leads.find(member.leadId)) context.fail(`${path}.members[${j}].leadId`, `no lead with id ${member.leadId}`);
@@ -635,7 +666,7 @@ export const campaigns = defineFamily({
   tables: ['campaigns', 'campaign_members'],
   wireFormat: ['lead-database', 'asset'],
   migrations,
-  repository: ({ db, clock, core }) => new CampaignRepository(db, clock, core),
+  repository: ({ db, clock, core, repo }) => new CampaignRepository(db, clock, core, repo(smartLists)),
   onCoreEvents: (repo) => ({ leadMerging: (loserId, winnerId) => repo.moveMembers(loserId, winnerId) }),
   jobs: { flowResume: flowResumeJob, scheduledRun: scheduledRunJob },
   seed: {
@@ -650,7 +681,7 @@ export const campaigns = defineFamily({
         ...(campaign.programId !== null ? { program: campaign.programId } : { folder: campaign.folderId! }),
         active: campaign.active,
         requestable: campaign.requestable,
-        smartList: campaign.smartList,
+        ...ownSmartList(repo, campaign.id),
         flow: campaign.flow,
         createdAt: new Date(campaign.createdAt).toISOString(),
         updatedAt: new Date(campaign.updatedAt).toISOString(),

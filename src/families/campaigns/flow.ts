@@ -47,13 +47,6 @@ export const flowStep = z.discriminatedUnion('type', [
 export type FlowStep = z.infer<typeof flowStep>;
 export const flowSchema = z.array(flowStep).max(100);
 
-/** A batch campaign's smart list: the leads it qualifies (members of a static list, and named leads). */
-export const smartListSchema = z.strictObject({
-  memberOfList: seedId.optional().describe('Leads in this static list'),
-  leadIds: z.array(seedId).max(1000).optional().describe('These leads'),
-});
-export type SmartList = z.infer<typeof smartListSchema>;
-
 /** `{{my.name}}` → value: the request's tokens over the program's My Tokens (smart-campaigns.md). */
 export type Tokens = ReadonlyMap<string, string>;
 /** A token as a call gives it (`{"name":"{{my.message}}","value":…}`); a run keeps these, the program's are read as it runs. */

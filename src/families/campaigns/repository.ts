@@ -1,7 +1,9 @@
 import type { Clock } from '../../clock.js';
 import type { CoreRepositories } from '../../family.js';
 import { type Database, prepareOnUse } from '../../storage/database.js';
-import type { FlowStep, SmartList } from './flow.js';
+import type { FlowStep } from './flow.js';
+import type { SmartListRepository } from './smart-list-repository.js';
+import { type SmartListRules, withRequestTrigger } from './smart-list-rules.js';
 
 /** A smart campaign row, with its program's name and its workspace's. */
 export interface Campaign {
@@ -17,7 +19,6 @@ export interface Campaign {
   active: boolean;
   /** Its trigger is "Campaign is Requested", source Web Service API. */
   requestable: boolean;
-  smartList: SmartList;
   flow: FlowStep[];
   createdAt: number;
   updatedAt: number;
@@ -33,7 +34,6 @@ export interface NewCampaign {
   folderId?: number | null;
   active: boolean;
   requestable: boolean;
-  smartList: SmartList;
   flow: FlowStep[];
   createdAt?: number;
   updatedAt?: number;
@@ -68,7 +68,6 @@ interface CampaignRow {
   folder_id: number | null;
   active: number;
   requestable: number;
-  smart_list: string;
   flow: string;
   created_at: number;
   updated_at: number;
@@ -89,7 +88,6 @@ const campaignOf = (row: CampaignRow): Campaign => ({
   folderId: row.folder_id,
   active: row.active === 1,
   requestable: row.requestable === 1,
-  smartList: JSON.parse(row.smart_list) as SmartList,
   flow: JSON.parse(row.flow) as FlowStep[],
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -105,6 +103,8 @@ export class CampaignRepository {
     db: Database,
     private readonly clock: Clock,
     private readonly core: CoreRepositories,
+    /** The smart lists of the same folder: each campaign has its own (smart-lists.ts). */
+    readonly smartLists: SmartListRepository,
   ) {
     this.s = {
       find: prepareOnUse<[number], CampaignRow>(db, `SELECT ${COLUMNS} WHERE c.id = ?`),
@@ -170,7 +170,6 @@ export class CampaignRepository {
           number,
           number,
           string,
-          string,
           number,
           number,
         ],
@@ -178,8 +177,8 @@ export class CampaignRepository {
       >(
         db,
         `INSERT INTO campaigns (id, name, description, type, workspace_id, program_id, folder_id, active, requestable,
-           smart_list, flow, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+           flow, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       ),
       touchMember: prepareOnUse<[number, number, number, number]>(
         db,
@@ -206,9 +205,18 @@ export class CampaignRepository {
         'UPDATE OR IGNORE campaign_members SET lead_id = ? WHERE lead_id = ?',
       ),
       dropMembers: prepareOnUse<[number]>(db, 'DELETE FROM campaign_members WHERE lead_id = ?'),
-      update: prepareOnUse<[number, number, string, string, number, number]>(
+      update: prepareOnUse<[number, number, string, number, number]>(
         db,
-        'UPDATE campaigns SET active = ?, requestable = ?, smart_list = ?, flow = ?, updated_at = ? WHERE id = ?',
+        'UPDATE campaigns SET active = ?, requestable = ?, flow = ?, updated_at = ? WHERE id = ?',
+      ),
+      describe: prepareOnUse<[string, string, number, number]>(
+        db,
+        'UPDATE campaigns SET name = ?, description = ?, updated_at = ? WHERE id = ?',
+      ),
+      delete: prepareOnUse<[number]>(db, 'DELETE FROM campaigns WHERE id = ?'),
+      nameInPlace: prepareOnUse<[number | null, number | null, string], { id: number }>(
+        db,
+        `SELECT id FROM campaigns WHERE program_id IS ? AND folder_id IS ? AND lower(name) = lower(?) LIMIT 1`,
       ),
     };
   }
@@ -286,23 +294,61 @@ export class CampaignRepository {
       campaign.folderId ?? null,
       campaign.active ? 1 : 0,
       campaign.requestable ? 1 : 0,
-      JSON.stringify(campaign.smartList),
       JSON.stringify(campaign.flow),
       createdAt,
       campaign.updatedAt ?? createdAt,
     )!.id;
   }
 
-  /** What the admin plane may change: whether it runs, what it listens to, whom it qualifies, what it does. */
-  update(id: number, change: Pick<Campaign, 'active' | 'requestable' | 'smartList' | 'flow'>): void {
+  /** A campaign with its own smart list (in its place, named as it), in the caller's transaction. */
+  create(campaign: NewCampaign, smartList: { id?: number | null; rules: SmartListRules }): number {
+    const id = this.insert(campaign);
+    const created = this.find(id)!;
+    this.smartLists.insert({
+      id: smartList.id ?? null,
+      name: created.name,
+      workspaceId: created.workspaceId,
+      programId: created.programId,
+      folderId: created.folderId,
+      campaignId: id,
+      rules: withRequestTrigger(smartList.rules, created),
+      createdAt: created.createdAt,
+      updatedAt: created.updatedAt,
+    });
+    return id;
+  }
+
+  /** What the admin plane may change: whether it runs, what it listens to, what it does (its smart list apart). */
+  update(id: number, change: Pick<Campaign, 'active' | 'requestable' | 'flow'>, rules?: SmartListRules): void {
     this.s.update.run(
       change.active ? 1 : 0,
       change.requestable ? 1 : 0,
-      JSON.stringify(change.smartList),
       JSON.stringify(change.flow),
       this.clock.now(),
       id,
     );
+    const own = this.smartLists.ofCampaign(id);
+    const campaign = this.find(id);
+    if (!own || !campaign) return;
+    const next = withRequestTrigger(rules ?? own.rules, campaign);
+    if (JSON.stringify(next) !== JSON.stringify(own.rules)) this.smartLists.setRules(own.id, next);
+  }
+
+  /** Update Smart Campaign: its name and description (its own smart list takes the name). */
+  describe(id: number, name: string, description: string): void {
+    this.s.describe.run(name, description, this.clock.now(), id);
+    const own = this.smartLists.ofCampaign(id);
+    if (own && own.name !== name) this.smartLists.rename(own.id, name);
+  }
+
+  /** Delete Smart Campaign: its smart list and memberships go with it (foreign keys). */
+  delete(id: number): void {
+    this.s.delete.run(id);
+  }
+
+  /** The campaign of that name in the folder or program, without regard to case. */
+  nameInPlace(place: { programId?: number | null; folderId?: number | null }, name: string): number | undefined {
+    return this.s.nameInPlace.get(place.programId ?? null, place.folderId ?? null, name)?.id;
   }
 
   /** The campaign ran for the lead (now): a new membership, or its updatedAt moved on. */

@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MarketoError } from '../../domain/errors.js';
-import { DETAIL_MESSAGES, formatMessage, marketoMessage } from '../../domain/marketo-codes.js';
+import { DETAIL_MESSAGES, formatMessage, marketoMessage, reason } from '../../domain/marketo-codes.js';
+import { skipped } from '../../domain/results.js';
 import { formatDatetime } from '../../domain/datetime.js';
 import { coerceFieldValue } from '../../engines/objects/fields.js';
 import type { LeadField, LeadFieldCatalog } from './lead-field-catalog.js';
@@ -38,6 +39,8 @@ import { LeadRepository } from './repository.js';
 import { leadActivities } from './activities.js';
 import type { NewActivity } from '../../domain/activity-log.js';
 import { NOT_IN_PROGRAM_STATUS, type ProgramStatus } from '../../domain/program-members.js';
+import type { AssetProgram, FormForSubmission } from '../../engines/assets/places.js';
+import type { Reason } from '../../domain/results.js';
 import { LeadExportReader } from './export.js';
 import { leadFields as leadFieldsFamily } from './lead-fields.js';
 
@@ -189,6 +192,52 @@ const submitFormBody = z
     input: z.array(submittedForm).length(1).describe('Exactly one item ("Single array item", swagger-mapi.json)'),
   })
   .meta({ example: { formId: 1001, input: [{ leadFormFields: { email: 'kim@example.com', firstName: 'Kim' } }] } });
+/**
+ * Submit Form's program membership (leads.md): with `programId` the lead joins that program, with the program member
+ * custom fields the form holds; without it, a form in a program puts the lead in its program when the form holds
+ * one or more program member custom fields; otherwise the lead joins no program. A new member starts at the first
+ * status after "Not in Program" (as Sync Program Member Data makes one). The values of those fields are the
+ * member's, not the lead's; one its field cannot hold skips the submission (1003).
+ */
+function formMembership(
+  request: FastifyRequest,
+  form: FormForSubmission,
+  program: AssetProgram | undefined,
+  values: Readonly<Record<string, unknown>>,
+):
+  | { reason: Reason }
+  | {
+      fields: ReadonlySet<string>;
+      join?: (lead: { id: number; partitionId: number }, recorded: NewActivity[]) => void;
+    } {
+  const { ctx } = request;
+  const onForm = new Set(form.fieldIds.map((id) => id.toLowerCase()));
+  const memberFields = (ctx.findPort('programMemberFields')?.customFields() ?? []).filter((field) =>
+    onForm.has(field.name.toLowerCase()),
+  );
+  const fields = new Set(memberFields.map((field) => field.name.toLowerCase()));
+  const customFields: Record<string, LeadValue> = {};
+  for (const [name, raw] of Object.entries(values)) {
+    const field = memberFields.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+    if (!field) continue;
+    const coerced = coerceFieldValue(field, raw);
+    if (!coerced.ok)
+      return { reason: reason('1003', formatMessage(DETAIL_MESSAGES.invalidFieldValue, name, String(raw))) };
+    customFields[field.name] = coerced.value;
+  }
+  const places = ctx.port('assetPlaces');
+  const target =
+    program ?? (form.programId !== null && memberFields.length > 0 ? places.program(form.programId) : undefined);
+  const progression = target && places.progressionOf(target.id);
+  const members = ctx.findPort('programMembers');
+  if (!target || !progression || !members) return { fields };
+  return {
+    fields,
+    join: (lead, recorded) =>
+      void members.join({ program: target, progression, lead, customFields }, (activity) => recorded.push(activity)),
+  };
+}
+
 const movePartitionsBody = z
   .object({
     input: z
@@ -603,11 +652,19 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
       const { ctx } = request;
       const form = ctx.findPort('forms')?.submission(formId);
       if (!form) throw new MarketoError('1013', formatMessage(DETAIL_MESSAGES.assetNotFound, 'Form', formId));
-      // Decision (README): program membership is not kept yet (program members, issue 26); the program must exist.
-      if (programId !== undefined && !ctx.port('assetPlaces').program(programId)) {
+      const places = ctx.port('assetPlaces');
+      const program = programId !== undefined ? places.program(programId) : undefined;
+      if (programId !== undefined && !program) {
         throw new MarketoError('1013', formatMessage(DETAIL_MESSAGES.assetNotFound, 'Program', programId));
       }
+      // leads.md: "the specified program must be in the same workspace as the form".
+      if (program && program.workspaceId !== form.workspaceId) {
+        throw new MarketoError('1003', formatMessage(DETAIL_MESSAGES.programNotInFormWorkspace, program.id, form.id));
+      }
       const [{ leadFormFields, visitorData = {} }] = input as [SubmittedForm];
+      const membership = formMembership(request, form, program, leadFormFields);
+      if ('reason' in membership)
+        return successEnvelope(request.marketoRequestId(), [skipped<'created' | 'updated'>(membership.reason)]);
       const web = (name: string, value: string | undefined) => ({ name, value: value ?? null });
       const result = submitForm(rulesOf(request, repo(request)), scopeOf(request), {
         formId: form.id,
@@ -624,6 +681,8 @@ const leadRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<LeadRepository>> = as
           web('User Agent', visitorData.userAgentString),
           { name: 'Webpage ID', value: null },
         ],
+        memberFields: membership.fields,
+        ...(membership.join ? { join: membership.join } : {}),
       });
       return successEnvelope(request.marketoRequestId(), [result]);
     },

@@ -284,6 +284,10 @@ export interface FormSubmission {
   values: Record<string, unknown>;
   /** The Fill Out Form activity's attributes from the visitor data (Client IP Address, Referrer URL, …). */
   attributes: readonly ActivityAttribute[];
+  /** The values that are program member custom fields (lower case): not lead fields, the `join` sets them. */
+  memberFields?: ReadonlySet<string>;
+  /** Program membership (leads.md, Submit Form): run for the lead after its upsert, in the same transaction. */
+  join?: (lead: { id: number; partitionId: number }, recorded: NewActivity[]) => void;
 }
 
 /**
@@ -299,7 +303,10 @@ export function submitForm(rules: LeadRules, scope: PartitionScope, submission: 
           throw new Skip('1003', `Field '${name}' is not on form ${submission.formId}`);
         }
       }
-      const values = parseRecord(rules.catalog, submission.values, 'createOrUpdate');
+      const leadValues = Object.fromEntries(
+        Object.entries(submission.values).filter(([name]) => !submission.memberFields?.has(name.toLowerCase())),
+      );
+      const values = parseRecord(rules.catalog, leadValues, 'createOrUpdate');
       const email = values.fields.email;
       if (typeof email !== 'string' || email === '') throw new Skip('1003', 'email is required');
       const match = findMatch(rules, scope, searchableField(rules.catalog, 'email'), email, undefined);
@@ -314,14 +321,16 @@ export function submitForm(rules: LeadRules, scope: PartitionScope, submission: 
         }
         result = createLead(rules, partitionId, values.fields, recorded);
       }
+      const partitionId = rules.leads.find(result.id)!.partitionId;
       recorded.push({
         leadId: result.id,
-        partitionId: rules.leads.find(result.id)!.partitionId,
+        partitionId,
         typeId: ACTIVITY.fillOutForm,
         primaryAttributeValueId: submission.formId,
         primaryAttributeValue: submission.formName,
         attributes: submission.attributes,
       });
+      submission.join?.({ id: result.id, partitionId }, recorded);
       rules.activities.record(recorded);
       return result;
     } catch (error) {

@@ -9,7 +9,13 @@ import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
 import type { ListPlace, ListRepository, StaticList } from './repository.js';
 import type { AssetPlaces } from '../../engines/assets/places.js';
-import { formBody, writeParams, pagingShape, datetimeParam, folderRef } from '../../engines/assets/params.js';
+import {
+  formBody,
+  writeParams,
+  folderRef,
+  placedBrowseFilter,
+  placedBrowseQuery,
+} from '../../engines/assets/params.js';
 import {
   assertWritable,
   WRITE,
@@ -55,12 +61,6 @@ const staticListEnvelope = envelopeOf(staticListSchema);
 const idResultEnvelope = envelopeOf(z.object({ id: z.number().int() }));
 
 const idParams = z.object({ id: requestIdValue });
-const browseQuery = z.object({
-  folder: folderRef.optional(),
-  earliestUpdatedAt: datetimeParam,
-  latestUpdatedAt: datetimeParam,
-  ...pagingShape,
-});
 const byNameQuery = z.object({ name: z.string().min(1) });
 const createParams = z.object({
   name: z.string().trim().min(1).max(255),
@@ -159,7 +159,7 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
         description:
           'Lists of the workspaces the caller can read, by id; `folder` ({"id":…,"type":"Folder"|"Program"}) keeps ' +
           'those directly in it; `earliestUpdatedAt`/`latestUpdatedAt`; `offset`/`maxReturn`.',
-        querystring: browseQuery,
+        querystring: placedBrowseQuery,
         response: { 200: staticListEnvelope },
       },
     },
@@ -168,12 +168,7 @@ export const staticListAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<Lis
       const q = request.query;
       const rows = lists.browse({
         workspaceIds: request.access.workspaces('read', 'assets'),
-        ...(q.folder?.type === 'Folder' ? { folderId: q.folder.id } : {}),
-        ...(q.folder?.type === 'Program' ? { programId: q.folder.id } : {}),
-        ...(q.earliestUpdatedAt !== undefined ? { earliest: q.earliestUpdatedAt } : {}),
-        ...(q.latestUpdatedAt !== undefined ? { latest: q.latestUpdatedAt } : {}),
-        offset: q.offset,
-        limit: q.maxReturn,
+        ...placedBrowseFilter(q),
       });
       return assetEnvelope(
         request.marketoRequestId(),

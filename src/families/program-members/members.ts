@@ -18,7 +18,7 @@ import { commaList, envelopeOf, reasonSchema } from '../../http/marketo-schemas.
 import { type ProgramMember, ProgramMemberRepository } from './member-repository.js';
 import { keyedAfter, readableLead, tokenPage, updatedWithin } from '../../http/reads.js';
 import { PROGRAM_MEMBER_FIELDS, programMemberFields } from './program-member-fields.js';
-import { changeStatus, progressionActivity, requireStatus } from './rules.js';
+import { changeStatus, joinProgram, progressionActivity, requireStatus } from './rules.js';
 import { ProgramMemberExportReader } from './export.js';
 import { programMemberImportPort } from './import.js';
 
@@ -472,18 +472,10 @@ const memberRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<ProgramMemberReposi
               return skip(reason('1003', formatMessage(DETAIL_MESSAGES.invalidFieldValue, name, String(raw))));
             values[field.name] = coerced.value;
           }
-          let member = members.find(program.id, lead.id);
-          const created = !member;
-          if (!member) {
-            // A new member starts at the first status after "Not in Program".
-            const first = progression[1] ?? progression[0]!;
-            changeStatus(members, { program, progression, lead, statusName: first.name }, (activity) =>
-              logged.push(activity),
-            );
-            member = members.find(program.id, lead.id)!;
-          }
-          members.update({ ...member, customFields: { ...member.customFields, ...values } });
-          return { seq, leadId, status: created ? ('created' as const) : ('updated' as const) };
+          const status = joinProgram(members, { program, progression, lead, customFields: values }, (activity) =>
+            logged.push(activity),
+          );
+          return { seq, leadId, status };
         });
         if (logged.length > 0) ctx.port('activityLog').record(logged);
         return out;
@@ -666,6 +658,7 @@ export const programMembers = defineFamily({
       programMembers: {
         changeStatus: (change, record) => changeStatus(repo, change, record),
         isMember: (programId, leadId) => repo.find(programId, leadId) !== undefined,
+        join: (change, record) => joinProgram(repo, change, record),
       },
       programMemberExport: new ProgramMemberExportReader(infra, customFields),
       programMemberImport: programMemberImportPort(repo, infra, customFields),

@@ -3,6 +3,7 @@ import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage } from '../../domain/marketo-codes.js';
 import {
   NOT_IN_PROGRAM_STATUS,
+  type ProgramMembership,
   type ProgramStatus,
   type StatusChange,
   type StatusOutcome,
@@ -86,6 +87,37 @@ export function changeStatus(
   );
   record(at !== undefined ? { ...activity, activityDate: at } : activity);
   return { outcome: 'changed' };
+}
+
+/**
+ * The lead a member of the program (a new member starts at the first status after "Not in Program", as Sync Program
+ * Member Data makes one), with these custom field values over its own.
+ */
+export function joinProgram(
+  members: ProgramMemberRepository,
+  change: Parameters<ProgramMembership['join']>[0],
+  record: (activity: NewActivity) => void,
+): 'created' | 'updated' {
+  const { program, progression, lead } = change;
+  let member = members.find(program.id, lead.id);
+  const created = !member;
+  if (!member) {
+    const first = progression[1] ?? progression[0]!;
+    changeStatus(
+      members,
+      {
+        program,
+        progression,
+        lead,
+        statusName: first.name,
+        ...(change.reason !== undefined ? { reason: change.reason } : {}),
+      },
+      record,
+    );
+    member = members.find(program.id, lead.id)!;
+  }
+  members.update({ ...member, customFields: { ...member.customFields, ...change.customFields } });
+  return created ? 'created' : 'updated';
 }
 
 /** Change Status in Progression (104): primary attribute the program, Old Status and New Status (activities.md). */

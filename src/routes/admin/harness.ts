@@ -18,7 +18,7 @@ const decisionSchema = z.object({
   reason: z.string(),
 });
 
-const journalEntrySchema = z
+export const journalEntrySchema = z
   .object({
     id: z.number().int(),
     at: z.string(),
@@ -32,13 +32,21 @@ const journalEntrySchema = z
     decision: decisionSchema.optional(),
     faultId: z.string().optional(),
     stubId: z.string().optional().describe('The stub that answered'),
+    unmatched: z.literal(true).optional().describe('No route or stub served the call (605 or 610)'),
+    headers: z
+      .record(z.string(), z.union([z.string(), z.array(z.string())]))
+      .optional()
+      .describe('The request headers, lower-case names; Authorization kept to its scheme, cookies redacted'),
     outcomes: z
       .record(z.string(), z.number().int())
       .optional()
       .describe('How many records of the answer’s result had each status'),
     body: z.unknown().optional().describe('The request body, secrets redacted (a string when cut)'),
     durationMs: z.number(),
-    truncated: z.literal(true).optional().describe('Query and body were over 64 KiB: they were cut'),
+    truncated: z
+      .literal(true)
+      .optional()
+      .describe('Query and body were over 64 KiB, or the headers over 16 KiB: they were cut'),
   })
   .meta({ id: 'JournalEntry' });
 
@@ -154,7 +162,8 @@ const limitsChange = z.strictObject({
   dailyQuota: limitSettings.shape.dailyQuota.optional(),
 });
 
-const journalQuery = z.object({
+/** The journal's conditions, as GET /admin/requests and POST /admin/requests/verify take them. */
+export const journalFilterFields = {
   method: z.string().optional(),
   clientId: z.string().optional(),
   code: z.string().optional().describe('The Marketo code of the answer, e.g. 603'),
@@ -162,6 +171,10 @@ const journalQuery = z.object({
   path: pathGlob.optional().describe('Glob: * within a segment, ** across'),
   decision: z.enum(['allowed', 'denied']).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
+};
+
+const journalQuery = z.object({
+  ...journalFilterFields,
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
 });
 

@@ -223,6 +223,23 @@ describe('a lead export, from create to file (bulk-lead-extract.md)', () => {
     expect(await bulk.fileText('leads', byName)).toBe(members);
   });
 
+  it('smartListId and smartListName export the leads its rules qualify (Member of List, Id; Any here)', async () => {
+    const qualified = lines(
+      'id,email',
+      '1,ada@example.com',
+      '2,grace@example.com',
+      '4,hidden@example.com',
+      '5,old@example.com',
+    );
+    const byId = await bulk.run('leads', { fields: ['id', 'email'], filter: { smartListId: 900 } });
+    expect(await bulk.fileText('leads', byId)).toBe(qualified);
+    const byName = await bulk.run('leads', {
+      fields: ['id', 'email'],
+      filter: { smartListName: 'newsletter or grace' },
+    });
+    expect(await bulk.fileText('leads', byName)).toBe(qualified);
+  });
+
   it('a list deleted before its job begins processing fails the job, saying so', async () => {
     const timed = await bulkInstance({ config: { BULK_EXTRACT_QUEUED_SECONDS: 60 } });
     try {
@@ -525,11 +542,18 @@ describe('bad definitions: each its code, and nothing is created', () => {
       "columnHeaderNames names 'phone', which is not an exported field",
     ],
     [
-      'a smart list (not built: this subscription has no smart list filter)',
+      'a smart list that does not exist',
       'leads',
       { fields: ['id'], filter: { smartListId: 4 } },
+      '1013',
+      'Smart list 4 not found',
+    ],
+    [
+      'a smart list whose rules the fake does not evaluate',
+      'leads',
+      { fields: ['id'], filter: { smartListName: 'Visitors' } },
       '1035',
-      'Unsupported filter type for target subscription',
+      'Smart list 901 has rules this fake does not evaluate (it evaluates Member of List and Id filters, All or Any)',
     ],
     [
       'a static list that does not exist',

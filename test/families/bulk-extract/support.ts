@@ -92,6 +92,26 @@ export const SEED = {
     },
   ],
   lists: [{ name: 'Newsletter', workspace: 'Default', leads: [1, 4, 5] }],
+  smartLists: [
+    {
+      id: 900,
+      name: 'Newsletter or Grace',
+      folder: '/Marketing Activities/Default',
+      rules: {
+        filterMatchType: 'any',
+        filters: [
+          { name: 'Member of List', operator: 'in', values: ['Newsletter'] },
+          { name: 'Id', operator: 'is', values: ['2'] },
+        ],
+      },
+    },
+    {
+      id: 901,
+      name: 'Visitors',
+      folder: '/Marketing Activities/Default',
+      rules: { filters: [{ name: 'Visited Web Page', operator: 'occurs', values: ['Landing Page'] }] },
+    },
+  ],
   activities: [
     {
       id: 101,

@@ -430,7 +430,8 @@ describe('the Asset API’s smart campaigns', () => {
       recurrence: { weekdayOnly: false },
       qualificationRuleType: 'once',
       isCommunicationLimitEnabled: false,
-      smartListId: 1001,
+      // Its own smart list: the first smart list the seed made (smart-campaigns.md's answers number them apart).
+      smartListId: 1,
       flowId: 1001,
       parentProgramId: program,
       folder: { id: program, type: 'Program' },

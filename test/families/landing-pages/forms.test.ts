@@ -509,6 +509,71 @@ describe('Submit Form (POST /rest/v1/leads/submitForm.json)', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('program membership, as leads.md says: programId adds the lead to that program; a form in a program adds it there when the form holds a program member custom field, whose value is the member’s', async () => {
+    type Member = { program: string | number; leadId: number; status: string; customFields: Record<string, unknown> };
+    const membersOf = async (leadId: number) =>
+      ((await snapshot()).programMembers as Member[]).filter((member) => member.leadId === leadId);
+    const progressions = async (leadId: number) =>
+      ((await snapshot()).activities as { leadId: number; activityTypeId: number; attributes: unknown[] }[]).filter(
+        (activity) => activity.leadId === leadId && activity.activityTypeId === 104,
+      );
+
+    // Form 83 is in Spring Launch but holds no program member custom field: "the lead is not added to the program".
+    const plain = await submit({
+      formId: 83,
+      input: [{ leadFormFields: { email: 'pm1@example.com', lastName: 'One' } }],
+    });
+    expect(plain.result).toEqual([{ id: expect.any(Number), status: 'created' }]);
+    expect(await membersOf(plain.result[0].id)).toEqual([]);
+
+    // programId: the lead joins the program at the first status after "Not in Program", with activity 104.
+    const joined = await submit({
+      formId: 80,
+      programId: 200,
+      input: [{ leadFormFields: { email: 'pm2@example.com' } }],
+    });
+    const joinedId = joined.result[0].id as number;
+    expect(await membersOf(joinedId)).toEqual([
+      expect.objectContaining({ program: 200, leadId: joinedId, status: 'Member', customFields: {} }),
+    ]);
+    expect(await progressions(joinedId)).toEqual([
+      expect.objectContaining({
+        attributes: expect.arrayContaining([
+          { name: 'Old Status', value: 'Not in Program' },
+          { name: 'New Status', value: 'Member' },
+        ]),
+      }),
+    ]);
+
+    // A form of the program holding Dietary Needs: no programId needed; the value is the member's, not the lead's.
+    const formId = await newForm('Diet form', "{'id': 200, 'type': Program}");
+    expect(
+      (await python('writer', `/rest/asset/v1/form/${formId}/fields.json`, { fieldId: 'dietaryNeeds' })).success,
+    ).toBe(true);
+    const diet = await submit({
+      formId,
+      input: [{ leadFormFields: { email: 'pm3@example.com', firstName: 'Dee', dietaryNeeds: 'Vegan' } }],
+    });
+    const dietId = diet.result[0].id as number;
+    expect(await membersOf(dietId)).toEqual([
+      expect.objectContaining({ program: 200, status: 'Member', customFields: { dietaryNeeds: 'Vegan' } }),
+    ]);
+    const lead = ((await snapshot()).leads as Record<string, unknown>[]).find((item) => item.id === dietId)!;
+    expect(lead).toMatchObject({ firstName: 'Dee' });
+    expect(lead).not.toHaveProperty('dietaryNeeds');
+    // A second submission updates the member's field and keeps one membership.
+    await submit({ formId, input: [{ leadFormFields: { email: 'pm3@example.com', dietaryNeeds: 'None' } }] });
+    expect(await membersOf(dietId)).toEqual([expect.objectContaining({ customFields: { dietaryNeeds: 'None' } })]);
+    expect(await progressions(dietId)).toHaveLength(1);
+
+    // "The specified program must be in the same workspace as the form": form 82 is in Other. Nothing changes.
+    const before = await snapshot();
+    expect(
+      await submit({ formId: 82, programId: 200, input: [{ leadFormFields: { email: 'pm4@example.com' } }] }),
+    ).toEqual(leadFailure('1003', 'Program 200 is not in the workspace of form 82'));
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('needs Read-Write Lead (603 in the lead database envelope)', async () => {
     expect(await submit({ formId: 80, input: [{ leadFormFields: { email: 'x@example.com' } }] }, 'writer')).toEqual(
       leadFailure('603', 'Access denied'),

@@ -662,6 +662,8 @@ describe('GET /admin/requests (the request journal)', () => {
       path: '/identity/oauth/token',
       query: { grant_type: 'client_credentials', client_id: 'writer-client-id', client_secret: '[redacted]' },
       clientId: 'writer-client-id',
+      // Issue 33: the request headers, for verify's and the near misses' header matchers.
+      headers: expect.objectContaining({ host: expect.any(String) }),
       durationMs: expect.any(Number),
     };
     expect(entries).toEqual([
@@ -692,9 +694,11 @@ describe('GET /admin/requests (the request journal)', () => {
       id: expect.any(Number),
       at: '2026-01-15T12:00:00.000Z',
       status: 200,
+      headers: expect.objectContaining({ authorization: 'Bearer [redacted]' }),
       durationMs: expect.any(Number),
     };
     expect(invalid).toEqual({ ...common, method: 'GET', path: '/rest/v1/lead/1.json', query: {}, marketoCode: '601' });
+    expect(JSON.stringify([invalid, denied, readerAllowed, writerAllowed])).not.toContain('not-a-token');
     expect(denied).toEqual({
       ...common,
       method: 'POST',
