@@ -408,7 +408,7 @@ const carTypes = new Map(
 );
 type CarRow = [number, number, string, null, string, number, number];
 const selectCarByKey = db.prepare<[Record<string, unknown>], CarRow>(carSql.selectByKey).raw();
-const insertCar = db.prepare<[Record<string, unknown>], { id: number }>(carSql.insert);
+const insertCar = db.prepare<[Record<string, unknown>]>(carSql.insert);
 const updateCar = db.prepare<[Record<string, unknown>]>(carSql.update);
 const pageCars = db.prepare<[Record<string, unknown>], CarRow>(carSql.page({ kind: 'dedupe' })).raw();
 const CAR_FIELDS = new Set(['vin', 'make', 'model', 'year', 'color']);
@@ -441,7 +441,7 @@ const syncCars = db.transaction((typeId: number, input: Record<string, unknown>[
       return { seq, status: 'updated', marketoGUID: found[2] };
     }
     const guid = randomUUID();
-    insertCar.get({
+    insertCar.run({
       typeId,
       guid,
       dedupeKey: key,

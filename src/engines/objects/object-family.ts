@@ -332,7 +332,10 @@ function objectRoutes<K extends string>(
       async (request) => {
         guard(request, 'write');
         const type = types.ofRequest(request);
-        const results = deleteObjects(objectCall(config, request, repo(request), type), request.body);
+        const records = repo(request);
+        const results = records.transaction(() =>
+          deleteObjects(objectCall(config, request, records, type), request.body),
+        );
         return successEnvelope(request.marketoRequestId(), results);
       },
     );

@@ -154,8 +154,11 @@ export function objectSql(table: ObjectTable) {
     selectByKeyIn: select(
       table.partitioned ? 'dedupe_key = @value AND partition_id IN (SELECT value FROM json_each(@partitions))' : '0',
     ),
-    insert: `INSERT INTO ${t} (${inserted.join(', ')}) VALUES (${params.join(', ')}) RETURNING id`,
-    load: `INSERT INTO ${t} (id, ${inserted.join(', ')}) VALUES (@id, ${params.join(', ')}) RETURNING id`,
+    // No RETURNING: SQLite runs it as a trigger, so each insert would open a statement journal — in memory until
+    // one outgrows 64 KiB, then (the connection holds its file exclusively) a temporary file kept open, which every
+    // later statement journal is written to. The new id is the statement's last insert rowid.
+    insert: `INSERT INTO ${t} (${inserted.join(', ')}) VALUES (${params.join(', ')})`,
+    load: `INSERT INTO ${t} (id, ${inserted.join(', ')}) VALUES (@id, ${params.join(', ')})`,
     update: `UPDATE ${t} SET dedupe_key = @dedupeKey, fields = @fields, updated_at = @updatedAt${linkSets} WHERE id = @id`,
     delete: `DELETE FROM ${t} WHERE id = ?`,
     selectAll: `SELECT ${columns} FROM ${t} ORDER BY id`,
@@ -208,8 +211,8 @@ export class ObjectRepository {
     this.selectByGuid = select(sql.selectByGuid);
     this.selectByKey = select(sql.selectByKey);
     this.selectByKeyIn = select(sql.selectByKeyIn);
-    this.insertRow = prepareOnUse<Record<string, unknown>, { id: number }>(db, sql.insert);
-    this.loadRow = prepareOnUse<Record<string, unknown>, { id: number }>(db, sql.load);
+    this.insertRow = prepareOnUse<Record<string, unknown>>(db, sql.insert);
+    this.loadRow = prepareOnUse<Record<string, unknown>>(db, sql.load);
     this.updateRow = prepareOnUse<Record<string, unknown>>(db, sql.update);
     this.deleteRow = prepareOnUse<[number]>(db, sql.delete);
     this.selectAll = prepareOnUse<[], Row>(db, sql.selectAll, { raw: true });
@@ -271,7 +274,9 @@ export class ObjectRepository {
   insert(record: NewObject): ObjectRecord {
     const now = this.clock.now();
     const guid = this.table.guid ? this.ids.uuid() : null;
-    const { id } = this.insertRow.get({ ...this.writeParams(record), guid, createdAt: now, updatedAt: now })!;
+    const id = Number(
+      this.insertRow.run({ ...this.writeParams(record), guid, createdAt: now, updatedAt: now }).lastInsertRowid,
+    );
     const { typeId, partitionId, fields } = record;
     return { id, typeId, marketoGUID: guid, partitionId, fields, createdAt: now, updatedAt: now };
   }
@@ -344,13 +349,14 @@ export class ObjectRepository {
 
   /** Inserts a record as a seed gives it; returns its id. */
   load(record: LoadedObject): number {
-    return this.loadRow.get({
+    const { lastInsertRowid } = this.loadRow.run({
       ...this.writeParams(record),
       id: record.id,
       guid: this.table.guid ? (record.marketoGUID ?? this.ids.uuid()) : null,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
-    })!.id;
+    });
+    return Number(lastInsertRowid);
   }
 
   private writeParams(record: NewObject): Record<string, unknown> {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { seedId } from '../../domain/record-ids.js';
-import type { Version, VersionStatus } from '../../engines/assets/approval.js';
-import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
+import { placeSeed } from '../../engines/assets/seed-places.js';
+import { versionedSeed } from '../../engines/assets/versioned-seed.js';
 import type { PlacementRule } from '../../engines/assets/versioned.js';
-import { defineFamily, type SeedLoadContext } from '../../family.js';
+import { defineFamily } from '../../family.js';
 import { type FragmentContent, type FragmentFields, FragmentRepository } from './repositories.js';
-import { iso, insertSeedRow, rowSnapshot, seedTime } from './support.js';
+import { seedTime } from './support.js';
 import { assetDescription, assetName } from './templates.js';
 
 /**
@@ -41,15 +41,10 @@ const fragmentSeed = z.strictObject({
 type FragmentSeed = z.infer<typeof fragmentSeed>;
 type VersionSeed = z.infer<typeof versionSeed>;
 
-function versionOf(
-  status: VersionStatus,
-  seed: VersionSeed,
-  context: SeedLoadContext,
-  created: number,
-): Version<FragmentFields, FragmentContent> {
-  const createdAt = context.time(seed.createdAt, created);
-  return {
-    status,
+const fragmentSeedPart = versionedSeed<FragmentSeed, VersionSeed, FragmentFields, FragmentContent>({
+  places: FRAGMENT_PLACES,
+  noun: 'a fragment',
+  version: (seed) => ({
     fields: {
       fragmentType: seed.fragmentType,
       fragmentSubType: seed.fragmentSubType ?? null,
@@ -57,21 +52,14 @@ function versionOf(
       editorType: seed.editorType ?? null,
     },
     content: { html: seed.html, text: seed.text ?? null, dynamicContent: seed.dynamicContent ?? null },
-    createdAt,
-    updatedAt: context.time(seed.updatedAt, createdAt),
-  };
-}
-
-function seedOf({ fields, content, createdAt, updatedAt }: Version<FragmentFields, FragmentContent>): VersionSeed {
-  return {
+  }),
+  seedOf: ({ fields, content }) => ({
     ...fields,
     html: content.html,
     text: content.text,
     dynamicContent: content.dynamicContent,
-    createdAt: iso(createdAt),
-    updatedAt: iso(updatedAt),
-  };
-}
+  }),
+});
 
 export const fragments = defineFamily({
   key: 'fragments',
@@ -80,26 +68,8 @@ export const fragments = defineFamily({
   repository: ({ db, clock }) => new FragmentRepository(db, clock),
   seed: {
     item: fragmentSeed as z.ZodType<FragmentSeed>,
-    load(repo, items, context) {
-      const placeOf = seedPlaces(context, FRAGMENT_PLACES);
-      items.forEach((item, i) => {
-        const path = `[${i}]`;
-        if (!item.approved && !item.draft) context.fail(path, 'a fragment has an approved version, a draft or both');
-        const place = placeOf(item, path);
-        const { id, createdAt } = insertSeedRow(repo.rows, item, place, context, path);
-        if (item.approved) repo.machine.restore(id, versionOf('approved', item.approved, context, createdAt));
-        if (item.draft) repo.machine.restore(id, versionOf('draft', item.draft, context, createdAt));
-      });
-    },
-    snapshot: (repo) =>
-      repo.rows.all().map((row): FragmentSeed => {
-        const { approved, draft } = repo.machine.versions(row.id);
-        return {
-          ...rowSnapshot(row),
-          ...(approved ? { approved: seedOf(approved) } : {}),
-          ...(draft ? { draft: seedOf(draft) } : {}),
-        };
-      }),
+    load: fragmentSeedPart.load,
+    snapshot: fragmentSeedPart.snapshot,
     example: [
       {
         id: 850,

@@ -5,7 +5,7 @@ import { requestIdValue, seedId } from '../../domain/record-ids.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage } from '../../domain/marketo-codes.js';
 import { formatAssetDatetime } from '../../domain/datetime.js';
-import type { Version, VersionStatus } from '../../engines/assets/approval.js';
+import type { VersionStatus } from '../../engines/assets/approval.js';
 import type { AssetRow } from '../../engines/assets/asset-rows.js';
 import { textOf } from '../../engines/assets/html.js';
 import type { AssetSegmentation } from '../../engines/assets/places.js';
@@ -31,8 +31,9 @@ import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
 import type { Variation } from './content.js';
 import { type SnippetContent, SnippetRepository } from './repositories.js';
-import { assetUrl, iso, insertSeedRow, rowSnapshot, seedTime, SNIPPET_PLACES } from './support.js';
-import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
+import { assetUrl, iso, seedTime, SNIPPET_PLACES } from './support.js';
+import { placeSeed } from '../../engines/assets/seed-places.js';
+import { versionedSeed } from '../../engines/assets/versioned-seed.js';
 import { assetDescription, assetName } from './templates.js';
 
 const tags = ['Marketo: Snippets'];
@@ -453,6 +454,39 @@ const snippetSeed = z.strictObject({
 });
 type SnippetSeed = z.infer<typeof snippetSeed>;
 
+const snippetSeedPart = versionedSeed<SnippetSeed, z.infer<typeof versionSeed>, Record<string, never>, SnippetContent>({
+  places: SNIPPET_PLACES,
+  noun: 'a snippet',
+  version: (seed, { status, path, createdAt, context }) => {
+    const dynamic = seed.dynamic ?? null;
+    if (dynamic && !context.port('segmentations').segmentation(dynamic.segmentationId)) {
+      context.fail(`${path}.${status}.dynamic.segmentationId`, `no segmentation ${dynamic.segmentationId}`);
+    }
+    return {
+      fields: {},
+      content: {
+        html: seed.html ?? null,
+        text: seed.text ?? null,
+        dynamic: dynamic && {
+          segmentationId: dynamic.segmentationId,
+          createdAt: context.time(dynamic.createdAt, createdAt),
+          updatedAt: context.time(dynamic.updatedAt, createdAt),
+          variations: dynamic.variations,
+        },
+      },
+    };
+  },
+  seedOf: ({ content }) => ({
+    html: content.html,
+    text: content.text,
+    dynamic: content.dynamic && {
+      ...content.dynamic,
+      createdAt: iso(content.dynamic.createdAt),
+      updatedAt: iso(content.dynamic.updatedAt),
+    },
+  }),
+});
+
 /** Snippets: reusable HTML (and text, or dynamic content by segment) that emails embed. */
 export const snippets = defineFamily({
   key: 'snippets',
@@ -461,60 +495,8 @@ export const snippets = defineFamily({
   repository: ({ db, clock }) => new SnippetRepository(db, clock),
   seed: {
     item: snippetSeed as z.ZodType<SnippetSeed>,
-    load(repo, items, context) {
-      const placeOf = seedPlaces(context, SNIPPET_PLACES);
-      items.forEach((item, i) => {
-        const path = `[${i}]`;
-        if (!item.approved && !item.draft) context.fail(path, 'a snippet has an approved version, a draft or both');
-        const place = placeOf(item, path);
-        const { id, createdAt } = insertSeedRow(repo.rows, item, place, context, path);
-        for (const status of ['approved', 'draft'] as const) {
-          const seed = item[status];
-          if (!seed) continue;
-          const versionCreated = context.time(seed.createdAt, createdAt);
-          const dynamic = seed.dynamic ?? null;
-          if (dynamic && !context.port('segmentations').segmentation(dynamic.segmentationId)) {
-            context.fail(`${path}.${status}.dynamic.segmentationId`, `no segmentation ${dynamic.segmentationId}`);
-          }
-          repo.machine.restore(id, {
-            status,
-            fields: {},
-            content: {
-              html: seed.html ?? null,
-              text: seed.text ?? null,
-              dynamic: dynamic && {
-                segmentationId: dynamic.segmentationId,
-                createdAt: context.time(dynamic.createdAt, versionCreated),
-                updatedAt: context.time(dynamic.updatedAt, versionCreated),
-                variations: dynamic.variations,
-              },
-            },
-            createdAt: versionCreated,
-            updatedAt: context.time(seed.updatedAt, versionCreated),
-          });
-        }
-      });
-    },
-    snapshot: (repo) =>
-      repo.rows.all().map((row): SnippetSeed => {
-        const { approved, draft } = repo.machine.versions(row.id);
-        const seedOf = ({ content, createdAt, updatedAt }: Version<Record<string, never>, SnippetContent>) => ({
-          html: content.html,
-          text: content.text,
-          dynamic: content.dynamic && {
-            ...content.dynamic,
-            createdAt: iso(content.dynamic.createdAt),
-            updatedAt: iso(content.dynamic.updatedAt),
-          },
-          createdAt: iso(createdAt),
-          updatedAt: iso(updatedAt),
-        });
-        return {
-          ...rowSnapshot(row),
-          ...(approved ? { approved: seedOf(approved) } : {}),
-          ...(draft ? { draft: seedOf(draft) } : {}),
-        };
-      }),
+    load: snippetSeedPart.load,
+    snapshot: snippetSeedPart.snapshot,
     example: [
       {
         id: 800,

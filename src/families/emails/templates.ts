@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { seedId } from '../../domain/record-ids.js';
-import type { Version, VersionStatus } from '../../engines/assets/approval.js';
+import type { VersionStatus } from '../../engines/assets/approval.js';
 import type { AssetRow } from '../../engines/assets/asset-rows.js';
 import { folderRef, formBody, pagingShape, writeParams } from '../../engines/assets/params.js';
 import { READ, scopeOf, WRITE } from '../../engines/assets/scope.js';
@@ -27,8 +27,9 @@ import { envelopeOf } from '../../http/marketo-schemas.js';
 import { assetEnvelope } from '../../http/wire-formats.js';
 import { migrations } from './migrations.js';
 import { type TemplateContent, type TemplateFields, templateFieldsOf, TemplateRepository } from './repositories.js';
-import { assetUrl, iso, insertSeedRow, rowSnapshot, seedTime, TEMPLATE_PLACES } from './support.js';
-import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
+import { assetUrl, seedTime, TEMPLATE_PLACES } from './support.js';
+import { placeSeed } from '../../engines/assets/seed-places.js';
+import { versionedSeed } from '../../engines/assets/versioned-seed.js';
 
 const tags = ['Marketo: Email Templates'];
 
@@ -338,24 +339,22 @@ const templateSeed = z.strictObject({
 });
 type TemplateSeed = z.infer<typeof templateSeed>;
 
-const versionOf = (
-  status: VersionStatus,
-  seed: z.infer<typeof versionSeed>,
-  context: { time(value: string | undefined, fallback?: number): number },
-  created: number,
-): Version<TemplateFields, TemplateContent> => {
-  const createdAt = context.time(seed.createdAt, created);
-  return {
-    status,
+const templateSeedPart = versionedSeed<TemplateSeed, z.infer<typeof versionSeed>, TemplateFields, TemplateContent>({
+  places: TEMPLATE_PLACES,
+  noun: 'a template',
+  version: (seed) => ({
     fields: {
       ...templateFieldsOf(seed.content),
       ...(seed.editorType !== undefined ? { editorType: seed.editorType } : {}),
     },
     content: { html: seed.content, ...(seed.text !== undefined ? { text: seed.text } : {}) },
-    createdAt,
-    updatedAt: context.time(seed.updatedAt, createdAt),
-  };
-};
+  }),
+  seedOf: ({ fields, content }) => ({
+    content: content.html,
+    ...(typeof content.text === 'string' ? { text: content.text } : {}),
+    ...(typeof fields.editorType === 'string' ? { editorType: fields.editorType } : {}),
+  }),
+});
 
 /** Email templates (v1 Asset API), each an HTML document with an approved version, a draft or both. */
 export const emailTemplates = defineFamily({
@@ -366,33 +365,8 @@ export const emailTemplates = defineFamily({
   repository: ({ db, clock }) => new TemplateRepository(db, clock),
   seed: {
     item: templateSeed as z.ZodType<TemplateSeed>,
-    load(repo, items, context) {
-      const placeOf = seedPlaces(context, TEMPLATE_PLACES);
-      items.forEach((item, i) => {
-        const path = `[${i}]`;
-        if (!item.approved && !item.draft) context.fail(path, 'a template has an approved version, a draft or both');
-        const place = placeOf(item, path);
-        const { id, createdAt } = insertSeedRow(repo.rows, item, place, context, path);
-        if (item.approved) repo.machine.restore(id, versionOf('approved', item.approved, context, createdAt));
-        if (item.draft) repo.machine.restore(id, versionOf('draft', item.draft, context, createdAt));
-      });
-    },
-    snapshot: (repo) =>
-      repo.rows.all().map((row): TemplateSeed => {
-        const { approved, draft } = repo.machine.versions(row.id);
-        const seedOf = (version: Version<TemplateFields, TemplateContent>) => ({
-          content: version.content.html,
-          ...(typeof version.content.text === 'string' ? { text: version.content.text } : {}),
-          ...(typeof version.fields.editorType === 'string' ? { editorType: version.fields.editorType } : {}),
-          createdAt: iso(version.createdAt),
-          updatedAt: iso(version.updatedAt),
-        });
-        return {
-          ...rowSnapshot(row),
-          ...(approved ? { approved: seedOf(approved) } : {}),
-          ...(draft ? { draft: seedOf(draft) } : {}),
-        };
-      }),
+    load: templateSeedPart.load,
+    snapshot: templateSeedPart.snapshot,
     example: [
       {
         id: 700,

@@ -5,16 +5,8 @@ import { formatAssetDatetime } from '../../domain/datetime.js';
 import { MarketoError } from '../../domain/errors.js';
 import { DETAIL_MESSAGES, formatMessage } from '../../domain/marketo-codes.js';
 import { seedId } from '../../domain/record-ids.js';
-import type { Version, VersionStatus } from '../../engines/assets/approval.js';
-import {
-  assetDescription,
-  assetName,
-  assetUrl,
-  insertSeedRow,
-  iso,
-  rowSnapshot,
-  seedTime,
-} from '../../engines/assets/asset-records.js';
+import type { VersionStatus } from '../../engines/assets/approval.js';
+import { assetDescription, assetName, assetUrl, seedTime } from '../../engines/assets/asset-records.js';
 import type { AssetRow } from '../../engines/assets/asset-rows.js';
 import {
   booleanParam,
@@ -25,7 +17,8 @@ import {
   writeParams,
 } from '../../engines/assets/params.js';
 import { canSee, READ, scopeOf, WRITE } from '../../engines/assets/scope.js';
-import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
+import { placeSeed } from '../../engines/assets/seed-places.js';
+import { versionedSeed } from '../../engines/assets/versioned-seed.js';
 import {
   cloneDraft,
   folderValue,
@@ -652,6 +645,21 @@ const formSeed = z.strictObject({
 });
 type FormSeed = z.infer<typeof formSeed>;
 
+const formSeedPart = versionedSeed<FormSeed, z.infer<typeof versionSeed>, FormFields, FormContent>({
+  places: FORM_PLACES,
+  noun: 'a form',
+  version: (seed, { status, path, context }) => {
+    const ids = everyField(seed.fields as FormField[]).map((field) => field.id.toLowerCase());
+    const twice = ids.find((fieldId, at) => ids.indexOf(fieldId) !== at);
+    if (twice) context.fail(`${path}.${status}.fields`, `the field '${twice}' is on the form twice`);
+    return {
+      fields: { ...DEFAULT_FORM, ...given(seed.settings ?? {}) } as FormFields,
+      content: { fields: seed.fields as FormField[] },
+    };
+  },
+  seedOf: ({ fields, content }) => ({ settings: fields, fields: content.fields }),
+});
+
 /** Forms: fields from the lead schema and settings, each version approved or a draft. */
 export const forms = defineFamily({
   key: 'forms',
@@ -676,44 +684,8 @@ export const forms = defineFamily({
   }),
   seed: {
     item: formSeed as z.ZodType<FormSeed>,
-    load(repo, items, context) {
-      const placeOf = seedPlaces(context, FORM_PLACES);
-      items.forEach((item, i) => {
-        const path = `[${i}]`;
-        if (!item.approved && !item.draft) context.fail(path, 'a form has an approved version, a draft or both');
-        const { id, createdAt } = insertSeedRow(repo.rows, item, placeOf(item, path), context, path);
-        for (const status of ['approved', 'draft'] as const) {
-          const seed = item[status];
-          if (!seed) continue;
-          const ids = everyField(seed.fields as FormField[]).map((field) => field.id.toLowerCase());
-          const twice = ids.find((fieldId, at) => ids.indexOf(fieldId) !== at);
-          if (twice) context.fail(`${path}.${status}.fields`, `the field '${twice}' is on the form twice`);
-          const at = context.time(seed.createdAt, createdAt);
-          repo.machine.restore(id, {
-            status,
-            fields: { ...DEFAULT_FORM, ...given(seed.settings ?? {}) } as FormFields,
-            content: { fields: seed.fields as FormField[] },
-            createdAt: at,
-            updatedAt: context.time(seed.updatedAt, at),
-          });
-        }
-      });
-    },
-    snapshot: (repo) =>
-      repo.rows.all().map((row): FormSeed => {
-        const { approved, draft } = repo.machine.versions(row.id);
-        const seedOf = (version: Version<FormFields, FormContent>) => ({
-          settings: version.fields,
-          fields: version.content.fields,
-          createdAt: iso(version.createdAt),
-          updatedAt: iso(version.updatedAt),
-        });
-        return {
-          ...rowSnapshot(row),
-          ...(approved ? { approved: seedOf(approved) } : {}),
-          ...(draft ? { draft: seedOf(draft) } : {}),
-        } as FormSeed;
-      }),
+    load: formSeedPart.load,
+    snapshot: formSeedPart.snapshot,
     example: [
       {
         id: 740,

@@ -3,20 +3,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { seedId } from '../../domain/record-ids.js';
 import { formatAssetDatetime } from '../../domain/datetime.js';
-import type { Version, VersionStatus } from '../../engines/assets/approval.js';
-import {
-  assetDescription,
-  assetName,
-  assetUrl,
-  insertSeedRow,
-  iso,
-  rowSnapshot,
-  seedTime,
-} from '../../engines/assets/asset-records.js';
+import type { VersionStatus } from '../../engines/assets/approval.js';
+import { assetDescription, assetName, assetUrl, seedTime } from '../../engines/assets/asset-records.js';
 import type { AssetRow } from '../../engines/assets/asset-rows.js';
 import { booleanParam, folderRef, formBody, writeParams } from '../../engines/assets/params.js';
 import { READ, scopeOf, WRITE } from '../../engines/assets/scope.js';
-import { placeSeed, seedPlaces } from '../../engines/assets/seed-places.js';
+import { placeSeed } from '../../engines/assets/seed-places.js';
+import { versionedSeed } from '../../engines/assets/versioned-seed.js';
 import {
   cloneDraft,
   folderValue,
@@ -314,6 +307,17 @@ const templateSeed = z.strictObject({
 });
 type TemplateSeed = z.infer<typeof templateSeed>;
 
+const templateSeedPart = versionedSeed<TemplateSeed, z.infer<typeof versionSeed>, LpTemplateFields, LpTemplateContent>({
+  places: LP_TEMPLATE_PLACES,
+  noun: 'a template',
+  version: (seed, { item }) => ({
+    fields: { templateType: item.templateType ?? 'freeForm', enableMunchkin: seed.enableMunchkin ?? true },
+    content: { html: seed.content },
+  }),
+  seedOf: ({ fields, content }) => ({ content: content.html, enableMunchkin: fields.enableMunchkin }),
+  itemOf: ({ approved, draft }) => ({ templateType: (approved ?? draft)!.fields.templateType }),
+});
+
 /** Landing page templates: guided (editable elements and variables) or free-form HTML documents. */
 export const landingPageTemplates = defineFamily({
   key: 'landingPageTemplates',
@@ -323,43 +327,8 @@ export const landingPageTemplates = defineFamily({
   repository: ({ db, clock }) => new LpTemplateRepository(db, clock),
   seed: {
     item: templateSeed as z.ZodType<TemplateSeed>,
-    load(repo, items, context) {
-      const placeOf = seedPlaces(context, LP_TEMPLATE_PLACES);
-      items.forEach((item, i) => {
-        const path = `[${i}]`;
-        if (!item.approved && !item.draft) context.fail(path, 'a template has an approved version, a draft or both');
-        const place = placeOf(item, path);
-        const { id, createdAt } = insertSeedRow(repo.rows, item, place, context, path);
-        for (const status of ['approved', 'draft'] as const) {
-          const seed = item[status];
-          if (!seed) continue;
-          const at = context.time(seed.createdAt, createdAt);
-          repo.machine.restore(id, {
-            status,
-            fields: { templateType: item.templateType ?? 'freeForm', enableMunchkin: seed.enableMunchkin ?? true },
-            content: { html: seed.content },
-            createdAt: at,
-            updatedAt: context.time(seed.updatedAt, at),
-          });
-        }
-      });
-    },
-    snapshot: (repo) =>
-      repo.rows.all().map((row): TemplateSeed => {
-        const { approved, draft } = repo.machine.versions(row.id);
-        const seedOf = (version: Version<LpTemplateFields, LpTemplateContent>) => ({
-          content: version.content.html,
-          enableMunchkin: version.fields.enableMunchkin,
-          createdAt: iso(version.createdAt),
-          updatedAt: iso(version.updatedAt),
-        });
-        return {
-          ...rowSnapshot(row),
-          templateType: (approved ?? draft)!.fields.templateType,
-          ...(approved ? { approved: seedOf(approved) } : {}),
-          ...(draft ? { draft: seedOf(draft) } : {}),
-        };
-      }),
+    load: templateSeedPart.load,
+    snapshot: templateSeedPart.snapshot,
     example: [
       {
         id: 720,
