@@ -76,6 +76,8 @@ const RSS_BUDGET_BYTES = 300 * 1024 * 1024;
 /** Rows of the bulk import, and of the Sync Leads run it is measured against (issue 25). */
 const IMPORT_ROWS = Number(process.env.BENCH_SCALE_IMPORT_ROWS ?? 100_000);
 const WORK_DIR = join(RESULTS_DIR, 'work');
+/** Node flags for the fake's process (as run.ts has them): `--heap-prof`, `--trace-gc`, a preload to sample memory… */
+const FAKE_NODE_FLAGS = (process.env.BENCH_FAKE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 interface RepoTiming {
   name: string;
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
   let bulk: BulkImportResult;
   try {
     const startStarted = performance.now();
-    fake = await startFake('fake-marketo', ['--db', dbFile], join(WORK_DIR, 'scale-fake.log'));
+    fake = await startFake('fake-marketo', ['--db', dbFile], join(WORK_DIR, 'scale-fake.log'), FAKE_NODE_FLAGS);
     startMs = performance.now() - startStarted;
     const token = await accessToken(fake.url, BENCH_CLIENT);
     idleRss = rssBytes(fake.pid);

@@ -43,7 +43,14 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { constants, Script } from 'node:vm';
+
+// The server's process (issue 25, docs/performance.md): V8 pretenures an allocation site whose objects survived, and
+// once a bulk export had made the lead rows' sites long-lived, every later sync and import allocated its short-lived
+// rows straight into the old generation. Set before the program is compiled: the code cache is checked against the
+// flags.
+setFlagsFromString('--no-allocation-site-pretenuring');
 
 const dir = dirname(fileURLToPath(import.meta.url));
 const program = join(dir, ${JSON.stringify(program)});

@@ -46,7 +46,7 @@ import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
 import { statsRoutes } from './routes/stats.js';
 import { parseSeed, readSeedFile, type Seed, type SeedInput } from './seed.js';
-import { type Database, openDatabase } from './storage/database.js';
+import { type Database, openDatabase, releaseMemory } from './storage/database.js';
 
 export interface BuildAppOptions {
   /** Settings; defaults to an in-memory, silent instance. */
@@ -166,6 +166,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       throw error;
     }
     opened.jobs.start(reportJobFailure);
+    // Most subscriptions of a server sit idle (issue 32): what their making prepared and read is not kept for them.
+    releaseMemory(db);
     return opened;
   };
   const subscriptions = new Subscriptions(ctx, openSubscription);

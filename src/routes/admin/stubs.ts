@@ -187,12 +187,14 @@ export const stubRoutes: FastifyPluginAsyncZod<{ marketoRoutes: MarketoRouteTabl
     {
       schema: {
         tags,
-        summary: 'Remove one stub',
+        summary: 'Remove one stub (until the next reset: its file, if any, stays)',
         params: stubIdParams,
         response: { 204: noContent, ...problemResponses },
       },
     },
     async (request, reply) => {
+      // Decision (README "Decisions"): until the next reset; a stub file in STUBS_DIR stays (WireMock deletes a
+      // persisted mapping's file — ours may hold several stubs, and the directory is the user's).
       if (!request.ctx.harness.stubs.remove(request.params.id)) throw new NotFoundError('Stub', request.params.id);
       return reply.code(204).send(null);
     },
