@@ -202,6 +202,9 @@ export function createContext(
     workspaces: () => repos.workspaces.list(),
   });
   const stopWatching = onAccessChange(db, () => access.invalidate());
+  // One wrapper for every write: db.transaction() builds four wrapper functions and their properties per call, about
+  // 5 µs of an Update Email Content Section's ~120 µs (issue 28's profile). Nested calls still become SAVEPOINTs.
+  const inTransaction = db.transaction(<T>(work: () => T): T => work()) as <T>(work: () => T) => T;
   const harness: Harness = {
     journal: new Journal(config.JOURNAL_LIMIT, config.JOURNAL_MAX_BYTES),
     faults: new Faults(),
@@ -226,7 +229,7 @@ export function createContext(
     access,
     harness,
     baseline: { clock: clock.state() },
-    transaction: (work) => db.transaction(work)(),
+    transaction: (work) => inTransaction(work),
     close: () => {
       jobs.stop();
       tokens.flush();

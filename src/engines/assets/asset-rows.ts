@@ -203,6 +203,25 @@ const toRow = <Meta>(raw: Raw): AssetRow<Meta> => ({
   updatedAt: raw.updated_at,
 });
 
+// One object per row, in one shape: a spread of toRow's object made two per row and cost a browse page of 200 about
+// 0.5 ms of copying and collection (issue 28's profile).
+const toBrowsedRow = <Meta, Fields>(raw: BrowsedRaw): BrowsedRow<Meta, Fields> => ({
+  id: raw.id,
+  name: raw.name,
+  description: raw.description,
+  folderId: raw.folder_id,
+  programId: raw.program_id,
+  workspaceId: raw.workspace_id,
+  workspaceName: raw.workspace_name,
+  folderName: raw.folder_name,
+  meta: JSON.parse(raw.meta) as Meta,
+  createdAt: raw.created_at,
+  updatedAt: raw.updated_at,
+  status: raw.status,
+  fields: JSON.parse(raw.fields) as Fields,
+  versionUpdatedAt: raw.version_updated_at,
+});
+
 /** Every statement on one type's asset rows. */
 export class AssetRows<Meta, Fields> {
   private readonly s;
@@ -281,12 +300,7 @@ export class AssetRows<Meta, Fields> {
         limit: filter.limit,
         offset: filter.offset,
       })
-      .map((raw) => ({
-        ...toRow<Meta>(raw),
-        status: raw.status,
-        fields: JSON.parse(raw.fields) as Fields,
-        versionUpdatedAt: raw.version_updated_at,
-      }));
+      .map((raw) => toBrowsedRow<Meta, Fields>(raw));
   }
 
   /** A page of the v2 filter's matches, in its order, and how many match in all. */
@@ -312,12 +326,7 @@ export class AssetRows<Meta, Fields> {
         limit: filter.limit,
         offset: filter.offset,
       })
-      .map((raw) => ({
-        ...toRow<Meta>(raw),
-        status: raw.status,
-        fields: JSON.parse(raw.fields) as Fields,
-        versionUpdatedAt: raw.version_updated_at,
-      }));
+      .map((raw) => toBrowsedRow<Meta, Fields>(raw));
     return { total: this.s.filterCount.get(params)!.n, rows };
   }
 
