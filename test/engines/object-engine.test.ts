@@ -249,6 +249,23 @@ describe('sync', () => {
     expect(read.result).toEqual([{ seq: 0, id: anvil, serial: 'S-100', name: 'Big anvil' }]);
   });
 
+  it('takes a field named twice in two spellings once, with the later value, on create and on update', async () => {
+    const created = await marketo('POST', '/rest/v1/gadgets.json', writer, {
+      input: [{ serial: 'S-150', Name: 'First', weight: 5, NAME: 'Second' }],
+    });
+    const id = created.result[0].id;
+    const read = (fields: string) =>
+      marketo('GET', `/rest/v1/gadgets.json?filterType=id&filterValues=${id}&fields=${fields}`, writer);
+    expect((await read('serial,name,weight')).result).toEqual([
+      { seq: 0, id, serial: 'S-150', name: 'Second', weight: 5 },
+    ]);
+    const updated = await marketo('POST', '/rest/v1/gadgets.json', writer, {
+      input: [{ SERIAL: 's-150', WEIGHT: 6, weight: null, name: 'Third' }],
+    });
+    expect(updated.result).toEqual([{ seq: 0, status: 'updated', id }]);
+    expect((await read('serial,name,weight')).result).toEqual([{ seq: 0, id, serial: 'S-150', name: 'Third' }]);
+  });
+
   it('createOnly skips an existing record (1017); updateOnly skips a missing one (1013)', async () => {
     await marketo('POST', '/rest/v1/gadgets.json', writer, { input: [{ serial: 'S-200', name: 'Vise' }] });
     const body = await marketo('POST', '/rest/v1/gadgets.json', writer, {

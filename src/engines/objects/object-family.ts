@@ -298,7 +298,7 @@ function objectRoutes<K extends string>(
           input: unknown[];
         };
         const records = repo(request);
-        const results = records.transaction(() => {
+        const results = request.ctx.transaction(() => {
           const synced = syncObjects(objectCall(config, request, records, type), { action, dedupeBy, input });
           if (config.created) {
             for (const result of synced) {
@@ -333,7 +333,7 @@ function objectRoutes<K extends string>(
         guard(request, 'write');
         const type = types.ofRequest(request);
         const records = repo(request);
-        const results = records.transaction(() =>
+        const results = request.ctx.transaction(() =>
           deleteObjects(objectCall(config, request, records, type), request.body),
         );
         return successEnvelope(request.marketoRequestId(), results);

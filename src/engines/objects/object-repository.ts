@@ -198,6 +198,8 @@ export class ObjectRepository {
   private readonly countOfType;
   private readonly pages = new Map<string, PreparedStatement<Record<string, unknown>, Row>>();
   private readonly relinks = new Map<string, PreparedStatement<Record<string, unknown>>>();
+  private readonly linkNames: readonly string[];
+  private inTransaction: ((work: () => unknown) => unknown) | undefined;
 
   constructor(
     private readonly db: Database,
@@ -217,6 +219,7 @@ export class ObjectRepository {
     this.deleteRow = prepareOnUse<[number]>(db, sql.delete);
     this.selectAll = prepareOnUse<[], Row>(db, sql.selectAll, { raw: true });
     this.countOfType = prepareOnUse<Record<string, unknown>, { n: number }>(db, sql.count);
+    this.linkNames = (table.linkColumns ?? []).map((_, i) => `link${i}`);
   }
 
   find(typeId: number, id: number): ObjectRecord | undefined {
@@ -274,24 +277,34 @@ export class ObjectRepository {
   insert(record: NewObject): ObjectRecord {
     const now = this.clock.now();
     const guid = this.table.guid ? this.ids.uuid() : null;
-    const id = Number(
-      this.insertRow.run({ ...this.writeParams(record), guid, createdAt: now, updatedAt: now }).lastInsertRowid,
-    );
     const { typeId, partitionId, fields } = record;
+    const params: Record<string, unknown> = {
+      typeId,
+      guid,
+      partitionId,
+      dedupeKey: record.dedupeKey,
+      fields: JSON.stringify(fields),
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.addLinks(params, record.links);
+    const id = Number(this.insertRow.run(params).lastInsertRowid);
     return { id, typeId, marketoGUID: guid, partitionId, fields, createdAt: now, updatedAt: now };
   }
 
   /** Writes a record's new key, fields and links over `existing`; answers it as stored. */
   update(existing: ObjectRecord, record: NewObject): ObjectRecord {
     const updatedAt = this.clock.now();
-    this.updateRow.run({
-      ...this.linkParams(record.links),
+    const params: Record<string, unknown> = {
       id: existing.id,
       dedupeKey: record.dedupeKey,
       fields: JSON.stringify(record.fields),
       updatedAt,
-    });
-    return { ...existing, fields: record.fields, updatedAt };
+    };
+    this.addLinks(params, record.links);
+    this.updateRow.run(params);
+    const { id, typeId, marketoGUID, partitionId, createdAt } = existing;
+    return { id, typeId, marketoGUID, partitionId, fields: record.fields, createdAt, updatedAt };
   }
 
   /**
@@ -337,9 +350,13 @@ export class ObjectRepository {
     return this.countOfType.get({ typeId })!.n;
   }
 
-  /** Runs `work` in one transaction. */
+  /**
+   * Runs `work` in one transaction, through one wrapper made on first use (db.transaction builds four functions and
+   * their properties each time; routes use ctx.transaction, which is the subscription's one).
+   */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    this.inTransaction ??= this.db.transaction((inner: () => unknown) => inner());
+    return this.inTransaction(work) as T;
   }
 
   /** Every record in id order, for a snapshot. */
@@ -349,29 +366,22 @@ export class ObjectRepository {
 
   /** Inserts a record as a seed gives it; returns its id. */
   load(record: LoadedObject): number {
-    const { lastInsertRowid } = this.loadRow.run({
-      ...this.writeParams(record),
+    const params: Record<string, unknown> = {
       id: record.id,
-      guid: this.table.guid ? (record.marketoGUID ?? this.ids.uuid()) : null,
-      createdAt: record.createdAt,
-      updatedAt: record.updatedAt,
-    });
-    return Number(lastInsertRowid);
-  }
-
-  private writeParams(record: NewObject): Record<string, unknown> {
-    return {
-      ...this.linkParams(record.links),
       typeId: record.typeId,
+      guid: this.table.guid ? (record.marketoGUID ?? this.ids.uuid()) : null,
       partitionId: record.partitionId,
       dedupeKey: record.dedupeKey,
       fields: JSON.stringify(record.fields),
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
     };
+    this.addLinks(params, record.links);
+    return Number(this.loadRow.run(params).lastInsertRowid);
   }
 
-  private linkParams(links: readonly LinkValue[]): Record<string, LinkValue> {
-    const params: Record<string, LinkValue> = {};
-    (this.table.linkColumns ?? []).forEach((_, i) => (params[`link${i}`] = links[i] ?? null));
-    return params;
+  /** The link columns' parameters (`@link0`…), added to a statement's named parameters. */
+  private addLinks(params: Record<string, unknown>, links: readonly LinkValue[]): void {
+    for (let i = 0; i < this.linkNames.length; i++) params[this.linkNames[i]!] = links[i] ?? null;
   }
 }

@@ -8,7 +8,7 @@ import { DEFAULT_PARTITION_ID } from '../../domain/model.js';
 import { MAX_BATCH, type ObjectResult, objectSkipped, type Reason } from '../../domain/results.js';
 import { coerceFieldValue, type ObjectField } from './fields.js';
 import type { LinkValue, ObjectColumn, ObjectFilter, ObjectRecord, ObjectRepository } from './object-repository.js';
-import { dedupeKey, type FieldValue, type ObjectType } from './object-type.js';
+import { dedupeKey, type FieldValue, type ObjectType, sameKeyValue } from './object-type.js';
 
 /**
  * The object APIs' rules (lead-database.md "Query", "Create and Update", "Delete"; marketo-reference.md §6.3):
@@ -138,25 +138,39 @@ export function syncObjects(
   const idField = type.catalog.find(type.idField)!;
   const seen = new Set<string>();
 
+  /** A sync result, its key as the type names records (`{seq, status, id}` or `{seq, status, marketoGUID}`). */
+  const resultOf = (seq: number, status: 'created' | 'updated', record: ObjectRecord): ObjectResult =>
+    type.idField === 'id' ? { seq, status, id: record.id } : { seq, status, marketoGUID: record.marketoGUID! };
+
   const syncOne = (raw: unknown, seq: number): ObjectResult => {
     if (!isPlainObject(raw)) return skip('1003');
     const tooDeep = pathTooDeep(raw);
     if (tooDeep) {
       skip('1003', `Invalid value for field '${tooDeep[0]}': nested deeper than ${MAX_JSON_DEPTH} levels`);
     }
-    // No prototype: a field named `constructor` is looked up as data.
-    const values = Object.create(null) as Record<string, FieldValue>;
+    // The fields given and their stored values, side by side in input order (a field given twice, in two cases,
+    // keeps its first place and its last value): each field is looked up in the catalog once, and no object keyed
+    // by name is built (one without a prototype, so that a field named `constructor` is data, is a dictionary, slow
+    // to walk, spread and stringify).
+    const given: ObjectField[] = [];
+    const values: FieldValue[] = [];
     let id: FieldValue | undefined;
-    for (const [name, value] of Object.entries(raw)) {
+    for (const name of Object.keys(raw)) {
       const field = type.catalog.find(name);
       if (!field) return skip('1006', marketoMessage('1006', name));
       if (field === idField) {
         if (dedupeBy !== 'idField') skip('1003', formatMessage(DETAIL_MESSAGES.idFieldOnlyWithIdField, field.name));
-        id = coerced(field, value);
+        id = coerced(field, raw[name]);
         continue;
       }
       if (type.unwritable.has(field.name)) skip('1003', formatMessage(DETAIL_MESSAGES.readOnlyField, field.name));
-      values[field.name] = coerced(field, value);
+      const value = coerced(field, raw[name]);
+      const at = given.indexOf(field);
+      if (at >= 0) values[at] = value;
+      else {
+        given.push(field);
+        values.push(value);
+      }
     }
 
     let existing: ObjectRecord | undefined;
@@ -166,7 +180,14 @@ export function syncObjects(
       lookup = `id:${String(id)}`;
       existing = byIdField(call, id);
     } else {
-      lookup = dedupeKey(keyValues(type.dedupeFields, values, type));
+      // Stored values coerce to themselves: the key is made of them as given.
+      const parts = type.dedupeFields.map((field) => {
+        const at = given.indexOf(field);
+        const value = at < 0 ? null : values[at]!;
+        if (value === null) skip('1002', marketoMessage('1002', field.name));
+        return value;
+      });
+      lookup = dedupeKey(parts);
       existing = byKey(call, lookup);
     }
     // The same key twice in one call: the later records are skipped (error-codes.md 1036).
@@ -179,12 +200,13 @@ export function syncObjects(
         return skip('1008', marketoMessage('1008', String(existing.partitionId)));
       }
       const fields = { ...existing.fields };
-      for (const [name, value] of Object.entries(values)) {
-        const field = type.catalog.find(name)!;
-        const before = fields[name] ?? null;
+      for (let i = 0; i < given.length; i++) {
+        const field = given[i]!;
+        const value = values[i]!;
+        const name = field.name;
         if (field.readOnly) {
           // Given on create only (describe: updateable false); the same value again is no change.
-          if (dedupeKey([before]) !== dedupeKey([value])) {
+          if (!sameKeyValue(fields[name] ?? null, value)) {
             skip('1003', formatMessage(DETAIL_MESSAGES.notUpdateableField, field.name));
           }
           continue;
@@ -195,10 +217,15 @@ export function syncObjects(
       for (const field of type.requiredOnCreate) {
         if (fields[field.name] === undefined) skip('1003', formatMessage(DETAIL_MESSAGES.requiredField, field.name));
       }
-      const key = dedupeKey(type.dedupeFields.map((field) => fields[field.name] ?? null));
-      if (key !== dedupeKey(type.dedupeFields.map((field) => existing!.fields[field.name] ?? null))) {
-        const other = byKey(call, key, existing.partitionId === null ? undefined : [existing.partitionId]);
-        if (other && other.id !== existing.id) return skip('1017');
+      // By the dedupe fields, the key stays the one the record was found by: each dedupe field was given a value,
+      // which is now the record's, or is not updateable and the same as the record's (sameKeyValue).
+      let key = lookup;
+      if (dedupeBy === 'idField') {
+        key = dedupeKey(type.dedupeFields.map((field) => fields[field.name] ?? null));
+        if (key !== dedupeKey(type.dedupeFields.map((field) => existing!.fields[field.name] ?? null))) {
+          const other = byKey(call, key, existing.partitionId === null ? undefined : [existing.partitionId]);
+          if (other && other.id !== existing.id) return skip('1017');
+        }
       }
       const links = linksOf(call, fields);
       const updated = repo.update(existing, {
@@ -208,19 +235,21 @@ export function syncObjects(
         fields,
         links,
       });
-      return { seq, status: 'updated', ...keyOf(type, updated) };
+      return resultOf(seq, 'updated', updated);
     }
 
     if (action === 'updateOnly' || dedupeBy === 'idField') return skip('1013');
-    for (const name of Object.keys(values)) if (values[name] === null) delete values[name];
+    // A field given null or "" is left out of a new record (a default of the type's stays).
     for (const field of type.requiredOnCreate) {
-      if (values[field.name] === undefined) skip('1002', marketoMessage('1002', field.name));
+      const at = given.indexOf(field);
+      if (at < 0 || values[at] === null) skip('1002', marketoMessage('1002', field.name));
     }
     const partitionId = call.scope ? partitionForCreate(call.scope) : null;
-    const links = linksOf(call, values);
-    const fields = { ...type.spec.createDefaults, ...values };
+    const fields: Record<string, FieldValue> = { ...type.spec.createDefaults };
+    for (let i = 0; i < given.length; i++) if (values[i] !== null) fields[given[i]!.name] = values[i]!;
+    const links = call.hooks.link ? linksOf(call, valuesGiven(given, values)) : [];
     const created = repo.insert({ typeId: type.typeId, partitionId, dedupeKey: lookup, fields, links });
-    return { seq, status: 'created', ...keyOf(type, created) };
+    return resultOf(seq, 'created', created);
   };
 
   return eachRecord(request.input, syncOne);
@@ -243,6 +272,14 @@ function linksOf(call: ObjectCall, values: Readonly<Record<string, FieldValue>>)
   const linked = call.hooks.link(values, call.env, call.type);
   if ('reason' in linked) throw new Skip(linked.reason);
   return linked.links;
+}
+
+/** The values given for a new record, by field name, without the nulls: what a family's link hook reads. */
+function valuesGiven(given: readonly ObjectField[], values: readonly FieldValue[]): Record<string, FieldValue> {
+  // No prototype: a field named `constructor` is looked up as data.
+  const byName = Object.create(null) as Record<string, FieldValue>;
+  for (let i = 0; i < given.length; i++) if (values[i] !== null) byName[given[i]!.name] = values[i]!;
+  return byName;
 }
 
 /**

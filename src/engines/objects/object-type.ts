@@ -159,3 +159,11 @@ function keyPart(value: FieldValue): FieldValue {
 export function dedupeKey(values: readonly FieldValue[]): string {
   return JSON.stringify(values.map(keyPart));
 }
+
+/**
+ * Whether two values make the same part of a dedupe key (`dedupeKey([a]) === dedupeKey([b])`), without building
+ * either key when they are alike.
+ */
+export function sameKeyValue(a: FieldValue, b: FieldValue): boolean {
+  return keyPart(a) === keyPart(b) || dedupeKey([a]) === dedupeKey([b]);
+}
