@@ -5,10 +5,19 @@ import { RECORD_STATUSES, type RecordStatus } from '../domain/results.js';
 export function commaList<T extends z.ZodType>(item: T) {
   return z.preprocess((value) => {
     if (value === undefined || value === null) return undefined;
-    const parts = (Array.isArray(value) ? value : [value]).flatMap((part) =>
-      typeof part === 'string' ? part.split(',') : [part],
-    );
-    return parts.map((part) => (typeof part === 'string' ? part.trim() : part)).filter((part) => part !== '');
+    // Each piece trimmed, the empty ones left out; in one loop, as every query's filterValues goes through it.
+    const parts: unknown[] = [];
+    for (const part of Array.isArray(value) ? (value as unknown[]) : [value]) {
+      if (typeof part !== 'string') {
+        parts.push(part);
+        continue;
+      }
+      for (const piece of part.split(',')) {
+        const trimmed = piece.trim();
+        if (trimmed !== '') parts.push(trimmed);
+      }
+    }
+    return parts;
   }, z.array(item));
 }
 

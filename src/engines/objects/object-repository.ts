@@ -245,13 +245,14 @@ export class ObjectRepository {
   /** Records matching the filter, in id order, after `afterId`; at most `limit` (≤ MAX_PAGE_ROWS). */
   page(filter: ObjectFilter, afterId: number, limit: number): ObjectRecord[] {
     if (limit > MAX_PAGE_ROWS) throw new RangeError(`a page holds at most ${MAX_PAGE_ROWS} records`);
-    const rows = this.pageStatement(filter).all({
+    const params: Record<string, unknown> = {
       typeId: filter.typeId,
       values: JSON.stringify(filter.values),
       after: afterId,
-      ...(filter.column.kind === 'json' ? { path: `$.${filter.column.field}` } : {}),
-      ...(this.table.partitioned ? { partitions: JSON.stringify(filter.partitionIds ?? []) } : {}),
-    });
+    };
+    if (filter.column.kind === 'json') params.path = `$.${filter.column.field}`;
+    if (this.table.partitioned) params.partitions = JSON.stringify(filter.partitionIds ?? []);
+    const rows = this.pageStatement(filter).all(params);
     if (rows.length > limit) rows.length = limit;
     return rows.map(toRecord);
   }

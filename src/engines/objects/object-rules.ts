@@ -436,15 +436,17 @@ export function queryObjects(
     values,
     ...(call.scope ? { partitionIds: [...call.scope.readable] } : {}),
   };
-  const digest = queryDigest([type.typeId, set.map((f) => f.name), values, fields.map((f) => f.name), query.batchSize]);
-  const afterId = query.nextPageToken ? decodePageToken(query.nextPageToken, digest, call.now) : 0;
+  // What a page token belongs to, worked out only for a call that reads or gives one.
+  const digest = () =>
+    queryDigest([type.typeId, set.map((f) => f.name), values, fields.map((f) => f.name), query.batchSize]);
+  const afterId = query.nextPageToken ? decodePageToken(query.nextPageToken, digest(), call.now) : 0;
   const page = repo.page(filter, afterId, query.batchSize + 1);
   const more = page.length > query.batchSize;
   const rows = more ? page.slice(0, query.batchSize) : page;
   return {
     records: rows.map((record, seq) => wireRecord(record, fields, seq)),
     moreResult: more,
-    ...(more ? { nextPageToken: encodePageToken(rows.at(-1)!.id, digest, call.now) } : {}),
+    ...(more ? { nextPageToken: encodePageToken(rows.at(-1)!.id, digest(), call.now) } : {}),
   };
 }
 
