@@ -330,6 +330,29 @@ describe('scenarios', () => {
       (await refused({ requiredScenarioState: 'x', match: { path: '/rest/v1/gizmos.json' }, respond: {} })).errors,
     ).toEqual([{ path: 'body.scenarioName', message: 'a scenario state needs a scenarioName' }]);
   });
+
+  it('a scenario goes with the last stub that names it (as WireMock drops it), so adding and removing stubs holds no more', async () => {
+    const named = (id: string, scenarioName: string) => ({
+      id,
+      scenarioName,
+      match: { path: '/rest/v1/gizmos.json' },
+      respond: { body: {} },
+    });
+    for (let i = 0; i < 3; i++) {
+      await addStub(named(`passing-${i}`, `passing scenario ${i}`));
+      expect((await call(app, 'DELETE', `/admin/stubs/passing-${i}`)).statusCode).toBe(204);
+    }
+    expect((await call(app, 'GET', '/admin/scenarios')).json()).toEqual({ items: [] });
+    expectProblem(await call(app, 'PUT', '/admin/scenarios/passing%20scenario%200/state', { state: 'x' }), 404);
+    // While another stub names it, the scenario and its state stay.
+    await addStub(named('first', 'shared'));
+    await addStub(named('second', 'shared'));
+    expect((await call(app, 'PUT', '/admin/scenarios/shared/state', { state: 'Halfway' })).statusCode).toBe(200);
+    expect((await call(app, 'DELETE', '/admin/stubs/first')).statusCode).toBe(204);
+    expect((await call(app, 'GET', '/admin/scenarios')).json()).toEqual({
+      items: [{ name: 'shared', state: 'Halfway', states: ['Started'] }],
+    });
+  });
 });
 
 describe('templated answers', () => {
