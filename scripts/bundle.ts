@@ -6,7 +6,7 @@
 // code cache: compiling the multi-megabyte bundle was the largest part of a cold start, and grew with every family
 // (issue 32: start-up that does not grow with the API). Node 20 has no code cache for ES modules, hence CommonJS.
 import { build, type BuildOptions } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,9 +59,8 @@ let cachedData;
 try {
   cachedData = readFileSync(cacheFile);
 } catch {}
-// The program's first line is its #! line, which a function body cannot hold.
-const source = readFileSync(program, 'utf8').replace(/^#!.*/, '');
-const script = new Script(\`(function (exports, require, module, __filename, __dirname) {\${source}\\n})\`, {
+// The program is one function expression in ASCII (buildBundle makes it so): read as is, no copy of its megabytes.
+const script = new Script(readFileSync(program, 'latin1'), {
   filename: program,
   cachedData,
   importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
@@ -78,6 +77,20 @@ if (cachedData === undefined || script.cachedDataRejected) {
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(program), module, program, dir);
 `;
+}
+
+/** The CommonJS wrapper the loader calls the program with, on the program's first line (its line numbers stay). */
+const PROGRAM_WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
+
+/**
+ * The bundle as the loader runs it: one function expression (the loader compiles the file's text as it is, instead of
+ * building a copy of its megabytes with the wrapper around it), in ASCII only (V8 keeps a one-byte string, half the
+ * size of a two-byte one; esbuild escapes non-ASCII characters in code, and these are the rest, in comments).
+ */
+function asProgram(bundled: string): string {
+  const body = bundled.startsWith('#!') ? bundled.slice(bundled.indexOf('\n') + 1) : bundled;
+  const ascii = body.replace(/[^\0-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${PROGRAM_WRAPPER}\n${ascii}\n})\n`;
 }
 
 /**
@@ -97,7 +110,9 @@ export async function buildBundle(loader = BUNDLE): Promise<void> {
         'the program runs from the code cache; use createRequire (scripts/bundle.ts says why)',
     );
   }
-  writeFileSync(loader, loaderSource(basename(programOf(loader))), { mode: 0o755 });
+  const program = programOf(loader);
+  writeFileSync(program, asProgram(readFileSync(program, 'utf8')));
+  writeFileSync(loader, loaderSource(basename(program)), { mode: 0o755 });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildBundle();

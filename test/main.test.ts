@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -325,8 +325,13 @@ describe('the bundled CLI (dist/fake-marketo.mjs, the package bin)', () => {
     await servesUsersCalls(first);
     await expect.poll(() => existsSync(codeCache), { timeout: 5_000, interval: 100 }).toBe(true);
     await stop(first);
+    const written = statSync(codeCache).mtimeMs;
     // Swagger UI is loaded on the first visit: from the cache, an import() would have lost its callback (a 500).
-    await servesUsersCalls(start(args('cached.sqlite'), { LOG_LEVEL: 'silent' }, [bundle]));
+    const cached = start(args('cached.sqlite'), { LOG_LEVEL: 'silent' }, [bundle]);
+    await servesUsersCalls(cached);
+    // The cache was used: a start whose cache V8 rejects writes a new one a second after it began.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(statSync(codeCache).mtimeMs).toBe(written);
   });
 });
 
