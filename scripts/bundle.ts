@@ -5,7 +5,7 @@
 // The bin (`dist/fake-marketo.mjs`) is a small loader; the program is `dist/fake-marketo.cjs`, compiled through V8's
 // code cache: compiling the multi-megabyte bundle was the largest part of a cold start, and grew with every family
 // (issue 32: start-up that does not grow with the API). Node 20 has no code cache for ES modules, hence CommonJS.
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,82 @@ export const BUNDLE = fileURLToPath(new URL('../dist/fake-marketo.mjs', import.m
 
 /** The program beside a loader: `fake-marketo.mjs` → `fake-marketo.cjs`. */
 export const programOf = (loader: string): string => join(dirname(loader), basename(loader, '.mjs') + '.cjs');
+
+/**
+ * find-my-way (Fastify's router) generates functions with `new Function` as routes are added: per route its params
+ * object and its constraint matcher, per static node of the tree its prefix test — about 1,800 at every start, which
+ * V8's code cache cannot keep (issue 32: about 12 ms of the cold start). In the bundle they are compiled on first use
+ * instead, the same functions, each replacing its stub once it has run: a route no request reaches never compiles
+ * them. Each replacement must match exactly once, so that a change in find-my-way fails the bundle build loudly rather
+ * than going unpatched; the library (dist/src) keeps find-my-way as it is.
+ */
+export const LAZY_ROUTER_FUNCTIONS: Record<string, [from: string, to: string][]> = {
+  'lib/handler-storage.js': [
+    [
+      '      _createParamsObject: this._compileCreateParamsObject(params)\n    }\n',
+      '      _createParamsObject: null\n    }\n' +
+        '    // fake-marketo (scripts/bundle.ts): compiled on first use.\n' +
+        '    const storage = this\n' +
+        '    let compiledParams = null\n' +
+        '    handlerObject._createParamsObject = function _createParamsObject (param0, param1, param2, param3, extraParams) {\n' +
+        '      compiledParams ??= storage._compileCreateParamsObject(params)\n' +
+        '      handlerObject._createParamsObject = compiledParams\n' +
+        '      return compiledParams(param0, param1, param2, param3, extraParams)\n' +
+        '    }\n',
+    ],
+    [
+      '      this._compileGetHandlerMatchingConstraints(constrainer, constraints)\n',
+      '      // fake-marketo (scripts/bundle.ts): compiled on first use.\n' +
+        '      this._getHandlerMatchingConstraints = function (derivedConstraints) {\n' +
+        '        this._compileGetHandlerMatchingConstraints(constrainer)\n' +
+        '        return this._getHandlerMatchingConstraints(derivedConstraints)\n' +
+        '      }\n',
+    ],
+  ],
+  'lib/node.js': [
+    [
+      '    this.matchPrefix = kind === NODE_TYPES.STATIC ? compilePrefixMatch(prefix) : null\n',
+      '    this.matchPrefix = kind === NODE_TYPES.STATIC ? lazyPrefixMatch(this, prefix) : null\n',
+    ],
+    [
+      '    this.matchPrefix = compilePrefixMatch(childPrefix)\n',
+      '    this.matchPrefix = lazyPrefixMatch(this, childPrefix)\n',
+    ],
+    [
+      '\nfunction compilePrefixMatch (prefix) {\n',
+      "\n// fake-marketo (scripts/bundle.ts): a static node's prefix test, compiled on first use.\n" +
+        'function lazyPrefixMatch (node, prefix) {\n' +
+        '  let compiled = null\n' +
+        '  return function matchPrefix (path, i) {\n' +
+        '    compiled ??= compilePrefixMatch(prefix)\n' +
+        '    if (node.matchPrefix === matchPrefix) node.matchPrefix = compiled\n' +
+        '    return compiled(path, i)\n' +
+        '  }\n' +
+        '}\n\n' +
+        'function compilePrefixMatch (prefix) {\n',
+    ],
+  ],
+};
+
+const lazyRouterFunctions: Plugin = {
+  name: 'lazy-router-functions',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]find-my-way[\\/]lib[\\/](handler-storage|node)\.js$/ }, (args) => {
+      const file = Object.keys(LAZY_ROUTER_FUNCTIONS).find((name) => args.path.endsWith(name))!;
+      let contents = readFileSync(args.path, 'utf8');
+      for (const [from, to] of LAZY_ROUTER_FUNCTIONS[file]!) {
+        const found = contents.split(from).length - 1;
+        if (found !== 1) {
+          throw new Error(
+            `find-my-way's ${file} has ${found} copies of the code scripts/bundle.ts makes lazy (${JSON.stringify(from.trim())}); update or drop the patch`,
+          );
+        }
+        contents = contents.replace(from, () => to);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
 
 export function bundleOptions(loader = BUNDLE): BuildOptions {
   return {
@@ -28,6 +104,7 @@ export function bundleOptions(loader = BUNDLE): BuildOptions {
     banner: { js: '"use strict";\n' + "const __programUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__programUrl' },
     logLevel: 'warning',
+    plugins: [lazyRouterFunctions],
   };
 }
 

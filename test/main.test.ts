@@ -307,7 +307,15 @@ describe('the bundled CLI (dist/fake-marketo.mjs, the package bin)', () => {
       headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ input: [{ email: 'bundle@example.com' }] }),
     });
-    expect(((await lead.json()) as { result: { status: string }[] }).result[0]!.status).toBe('created');
+    const [created] = ((await lead.json()) as { result: { id: number; status: string }[] }).result;
+    expect(created!.status).toBe('created');
+    // A route with a path parameter, through the router's functions the bundle compiles on first use.
+    const byId = await fetch(`${baseUrl}/rest/v1/lead/${created!.id}.json`, {
+      headers: { authorization: `Bearer ${token.access_token}` },
+    });
+    expect(((await byId.json()) as { result: { email: string }[] }).result).toEqual([
+      expect.objectContaining({ id: created!.id, email: 'bundle@example.com' }),
+    ]);
     const docs = await fetch(`${baseUrl}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');
