@@ -9,6 +9,9 @@ import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FAMILIES } from '../src/families.js';
+import { migrationsOf } from '../src/family.js';
+import { migrationsKey, openDatabase } from '../src/storage/database.js';
 
 export const BUNDLE = fileURLToPath(new URL('../dist/fake-marketo.mjs', import.meta.url));
 
@@ -91,6 +94,27 @@ const lazyRouterFunctions: Plugin = {
   },
 };
 
+/**
+ * The registry's migrations run once, here: the bundle carries the migrated in-memory database (about 200 KiB) in
+ * place of src/storage/bundled-image.ts, and a CLI start on `--memory` copies it instead of migrating
+ * (src/storage/database.ts, `bundledImage`).
+ */
+const bundledImage: Plugin = {
+  name: 'bundled-image',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]storage[\\/]bundled-image\.ts$/ }, () => {
+      const migrations = migrationsOf(FAMILIES);
+      const db = openDatabase(':memory:', migrations);
+      try {
+        const image = { migrations: migrationsKey(migrations), image: db.serialize().toString('base64') };
+        return { contents: `export const BUNDLED_IMAGE = ${JSON.stringify(image)};\n`, loader: 'js' };
+      } finally {
+        db.close();
+      }
+    });
+  },
+};
+
 export function bundleOptions(loader = BUNDLE): BuildOptions {
   return {
     entryPoints: [fileURLToPath(new URL('../src/main.ts', import.meta.url))],
@@ -104,7 +128,7 @@ export function bundleOptions(loader = BUNDLE): BuildOptions {
     banner: { js: '"use strict";\n' + "const __programUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__programUrl' },
     logLevel: 'warning',
-    plugins: [lazyRouterFunctions],
+    plugins: [lazyRouterFunctions, bundledImage],
   };
 }
 

@@ -325,7 +325,7 @@ describe('the bundled CLI (dist/fake-marketo.mjs, the package bin)', () => {
     expect(script).toContain('/admin/permissions');
   }
 
-  it('starts on a file database, answers a token request and a lead call, and serves Swagger UI — compiled, then again from the code cache the first start wrote', async () => {
+  it('starts on a file database, answers a token request and lead calls, and serves Swagger UI — compiled, then in memory from the code cache the first start wrote', async () => {
     const dir = tempDir();
     // A database each: a restart on one prints no secret (issue 11), and the token URL is what this test follows.
     const args = (name: string) => ['--db', join(dir, name), '--port', '0'];
@@ -335,7 +335,8 @@ describe('the bundled CLI (dist/fake-marketo.mjs, the package bin)', () => {
     await stop(first);
     const written = statSync(codeCache).mtimeMs;
     // Swagger UI is loaded on the first visit: from the cache, an import() would have lost its callback (a 500).
-    const cached = start(args('cached.sqlite'), { LOG_LEVEL: 'silent' }, [bundle]);
+    // In memory, the start copies the migrated database the bundle carries (scripts/bundle.ts).
+    const cached = start(['--memory', '--port', '0'], { LOG_LEVEL: 'silent' }, [bundle]);
     await servesUsersCalls(cached);
     // The cache was used: a start whose cache V8 rejects writes a new one a second after it began.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
