@@ -135,7 +135,8 @@ export function bundleOptions(loader = BUNDLE): BuildOptions {
 /**
  * The loader: reads the program, compiles it with the code cache kept beside it (keyed by Node's version, as V8
  * rejects another's), runs it as a CommonJS module, and — when there was no usable cache — writes one a second after
- * the start, from what the start compiled (best effort: a read-only install just compiles every time).
+ * the start, from what the start compiled (best effort: a read-only install just compiles every time); then turns
+ * V8's allocation-site pretenuring off for the rest of the process.
  */
 function loaderSource(program: string): string {
   return `#!/usr/bin/env node
@@ -146,12 +147,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { constants, Script } from 'node:vm';
-
-// The server's process (issue 25, docs/performance.md): V8 pretenures an allocation site whose objects survived, and
-// once a bulk export had made the lead rows' sites long-lived, every later sync and import allocated its short-lived
-// rows straight into the old generation. Set before the program is compiled: the code cache is checked against the
-// flags.
-setFlagsFromString('--no-allocation-site-pretenuring');
 
 const dir = dirname(fileURLToPath(import.meta.url));
 const program = join(dir, ${JSON.stringify(program)});
@@ -166,15 +161,23 @@ const script = new Script(readFileSync(program, 'latin1'), {
   cachedData,
   importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 });
-if (cachedData === undefined || script.cachedDataRejected) {
-  setTimeout(() => {
+const writeCache = cachedData === undefined || script.cachedDataRejected;
+setTimeout(() => {
+  if (writeCache) {
     try {
       const partial = \`\${cacheFile}.\${process.pid}\`;
       writeFileSync(partial, script.createCachedData());
       renameSync(partial, cacheFile);
     } catch {}
-  }, 1000).unref();
-}
+  }
+  // The server's process (issue 25, docs/performance.md): V8 pretenures an allocation site whose objects survived, and
+  // once a bulk export had made the lead rows' sites long-lived, every later sync and import allocated its short-lived
+  // rows straight into the old generation. Turned off once the start is over, after the cache is written: V8 checks
+  // a code cache against the flags it was made under, Node's own embedded cache of its built-in modules too, so set
+  // earlier it had every built-in module the start loads (http, https, http2, crypto…) compiled from source
+  // (issue 32), and set after the cache is made it would have the next start reject it.
+  setFlagsFromString('--no-allocation-site-pretenuring');
+}, 1000).unref();
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(program), module, program, dir);
 `;
