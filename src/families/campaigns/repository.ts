@@ -180,9 +180,11 @@ export class CampaignRepository {
            flow, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       ),
-      touchMember: prepareOnUse<[number, number, number, number]>(
+      // One statement for a run's leads (JSON array of ids); `WHERE true` lets SQLite read ON CONFLICT as the upsert's.
+      touchMembers: prepareOnUse<[number, number, number, string]>(
         db,
-        `INSERT INTO campaign_members (campaign_id, lead_id, created_at, updated_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO campaign_members (campaign_id, lead_id, created_at, updated_at)
+         SELECT ?, value, ?, ? FROM json_each(?) WHERE true
          ON CONFLICT (campaign_id, lead_id) DO UPDATE SET updated_at = excluded.updated_at`,
       ),
       membershipsOf: prepareOnUse<[number], CampaignMembership>(
@@ -351,10 +353,10 @@ export class CampaignRepository {
     return this.s.nameInPlace.get(place.programId ?? null, place.folderId ?? null, name)?.id;
   }
 
-  /** The campaign ran for the lead (now): a new membership, or its updatedAt moved on. */
-  touchMember(campaignId: number, leadId: number): void {
+  /** The campaign ran for the leads (now): a new membership for each, or its updatedAt moved on. */
+  touchMembers(campaignId: number, leadIds: readonly number[]): void {
     const now = this.clock.now();
-    this.s.touchMember.run(campaignId, leadId, now, now);
+    this.s.touchMembers.run(campaignId, now, now, JSON.stringify(leadIds));
   }
 
   membershipsOf(leadId: number): CampaignMembership[] {
