@@ -180,11 +180,9 @@ export class CampaignRepository {
            flow, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       ),
-      // One statement for a run's leads (JSON array of ids); `WHERE true` lets SQLite read ON CONFLICT as the upsert's.
-      touchMembers: prepareOnUse<[number, number, number, string]>(
+      touchMember: prepareOnUse<[number, number, number, number]>(
         db,
-        `INSERT INTO campaign_members (campaign_id, lead_id, created_at, updated_at)
-         SELECT ?, value, ?, ? FROM json_each(?) WHERE true
+        `INSERT INTO campaign_members (campaign_id, lead_id, created_at, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (campaign_id, lead_id) DO UPDATE SET updated_at = excluded.updated_at`,
       ),
       membershipsOf: prepareOnUse<[number], CampaignMembership>(
@@ -356,7 +354,7 @@ export class CampaignRepository {
   /** The campaign ran for the leads (now): a new membership for each, or its updatedAt moved on. */
   touchMembers(campaignId: number, leadIds: readonly number[]): void {
     const now = this.clock.now();
-    this.s.touchMembers.run(campaignId, now, now, JSON.stringify(leadIds));
+    for (const leadId of leadIds) this.s.touchMember.run(campaignId, leadId, now, now);
   }
 
   membershipsOf(leadId: number): CampaignMembership[] {
