@@ -20,10 +20,37 @@ import { marketoMessage } from '../domain/marketo-codes.js';
  * Request, saying why.
  */
 export async function acceptMultipart(plane: FastifyInstance): Promise<void> {
-  await plane.register(multipart, { throwFileSizeLimit: true });
-  plane.addHook('preValidation', async (request) => {
-    if (request.isMultipart()) request.body = await readParts(request);
+  await new Promise<void>((resolve, reject) =>
+    multipart(withoutTempFileCleanup(plane), { throwFileSizeLimit: true }, (error?: Error) =>
+      error ? reject(error) : resolve(),
+    ),
+  );
+  // Callback-style: an async hook would cost every request of the plane a promise and its microtasks (the lead GET's
+  // profile), while only a multipart body has anything to wait for.
+  plane.addHook('preValidation', (request, _reply, done) => {
+    if (!request.isMultipart()) return done();
+    readParts(request).then((body) => {
+      request.body = body;
+      done();
+    }, done);
   });
+}
+
+/**
+ * The plane as @fastify/multipart sees it, less the plugin's onRequest and onResponse hooks: they only delete the temp
+ * files of `request.saveRequestFiles()` (its disk mode), which nothing here calls (readParts keeps parts in memory),
+ * and as async hooks they cost every call of the plane two promises and a listener on the response — about a tenth
+ * of the lead GET's server CPU (issue 22's profile, 2026-12-07). Everything else goes to the plane unchanged.
+ */
+function withoutTempFileCleanup(plane: FastifyInstance): FastifyInstance {
+  const addHook = (name: string, hook: unknown) =>
+    name === 'onRequest' || name === 'onResponse'
+      ? facade
+      : (plane.addHook as (name: string, hook: unknown) => FastifyInstance)(name, hook);
+  const facade: FastifyInstance = new Proxy(plane, {
+    get: (target, key) => (key === 'addHook' ? addHook : Reflect.get(target, key, target)),
+  });
+  return facade;
 }
 
 /** The form's parts other than the file (names, folders, options): far more than they ever take. */

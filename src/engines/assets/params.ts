@@ -56,8 +56,22 @@ export const placedBrowseQuery = z.object({
   ...pagingShape,
 });
 
-/** That browse's query as a repository's filter: a folder or a program, the update window, the page. */
-export function placedBrowseFilter(query: z.output<typeof placedBrowseQuery>) {
+/**
+ * A repository's browse of assets placed in folders and programs, in the caller's workspaces: a folder or a program,
+ * the update window, the page (static lists, smart lists, smart campaigns).
+ */
+export interface PlacedBrowse {
+  workspaceIds: readonly number[];
+  folderId?: number;
+  programId?: number;
+  earliest?: number;
+  latest?: number;
+  offset: number;
+  limit: number;
+}
+
+/** That browse's query as a repository's filter, less the workspaces: a folder or a program, the window, the page. */
+export function placedBrowseFilter(query: z.output<typeof placedBrowseQuery>): Omit<PlacedBrowse, 'workspaceIds'> {
   return {
     ...(query.folder?.type === 'Folder' ? { folderId: query.folder.id } : {}),
     ...(query.folder?.type === 'Program' ? { programId: query.folder.id } : {}),

@@ -1,3 +1,4 @@
+import type { PlacedBrowse } from '../../engines/assets/params.js';
 import type { Clock } from '../../clock.js';
 import type { CoreRepositories } from '../../family.js';
 import { type Database, prepareOnUse } from '../../storage/database.js';
@@ -248,16 +249,7 @@ export class CampaignRepository {
   }
 
   /** The Asset API's browse: by id, in a folder or program, updated within a range, active or not, by offset. */
-  browse(query: {
-    workspaceIds: readonly number[];
-    folderId?: number;
-    programId?: number;
-    earliest?: number;
-    latest?: number;
-    active?: boolean;
-    offset: number;
-    limit: number;
-  }): Campaign[] {
+  browse(query: PlacedBrowse & { active?: boolean }): Campaign[] {
     return this.s.browse
       .all({
         workspaces: JSON.stringify(query.workspaceIds),

@@ -1,3 +1,4 @@
+import type { PlacedBrowse } from '../../engines/assets/params.js';
 import type { Clock } from '../../clock.js';
 import { type Database, prepareOnUse } from '../../storage/database.js';
 import type { SmartListRules } from './smart-list-rules.js';
@@ -168,15 +169,7 @@ export class SmartListRepository {
   }
 
   /** The Asset API's browse of users' smart lists: in a folder or program, updated within a range, by offset. */
-  browse(query: {
-    workspaceIds: readonly number[];
-    folderId?: number;
-    programId?: number;
-    earliest?: number;
-    latest?: number;
-    offset: number;
-    limit: number;
-  }): SmartList[] {
+  browse(query: PlacedBrowse): SmartList[] {
     return this.s.browse
       .all({
         workspaces: JSON.stringify(query.workspaceIds),

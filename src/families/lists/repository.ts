@@ -1,3 +1,4 @@
+import type { PlacedBrowse } from '../../engines/assets/params.js';
 import type { Clock } from '../../clock.js';
 import type { StaticListMembers } from '../../ports.js';
 import { type Database, prepareOnUse } from '../../storage/database.js';
@@ -23,17 +24,6 @@ export interface ListFilter {
   names?: readonly string[];
   workspaceNames?: readonly string[];
   programNames?: readonly string[];
-}
-
-/** The Asset API's browse: lists in a folder or a program, updated within a range, by offset. */
-export interface ListBrowse {
-  workspaceIds: readonly number[];
-  folderId?: number;
-  programId?: number;
-  earliest?: number;
-  latest?: number;
-  offset: number;
-  limit: number;
 }
 
 const LIST_COLUMNS = `l.id AS id, l.workspace_id AS workspaceId, w.name AS workspaceName, l.folder_id AS folderId,
@@ -194,7 +184,7 @@ export class ListRepository implements Omit<StaticListMembers, 'addMembers'> {
   }
 
   /** The Asset API's browse, in id order. */
-  browse(query: ListBrowse): StaticList[] {
+  browse(query: PlacedBrowse): StaticList[] {
     return this.s.browse.all({
       workspaces: JSON.stringify(query.workspaceIds),
       folder: query.folderId ?? null,
