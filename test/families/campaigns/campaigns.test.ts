@@ -473,7 +473,9 @@ describe('the Asset API’s smart campaigns', () => {
     });
     const ids = async (query: string) =>
       ((await run('GET', `/rest/asset/v1/smartCampaigns.json?${query}`)).result ?? []).map((c: { id: number }) => c.id);
-    expect(await ids('isActive=false')).toEqual([1002, 1003]);
+    // "Set true to return only active campaigns. Default false" (swagger-asset.json, Get Smart Campaigns).
+    expect(await ids('isActive=true')).toEqual([1001, 1005]);
+    expect(await ids('isActive=false')).toEqual([1001, 1002, 1003, 1005]);
     expect(await ids('maxReturn=2&offset=2')).toEqual([1003, 1005]);
     expect(await ids(`folder=${encodeURIComponent(JSON.stringify({ id: program, type: 'Program' }))}`)).toHaveLength(4);
     expect((await run('GET', '/rest/asset/v1/smartCampaign/byName.json?name=nightly')).result).toEqual([
