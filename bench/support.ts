@@ -79,6 +79,8 @@ export interface StartServerOptions {
   /** A path that answers once the server is up. */
   readyPath: string;
   logFile: string;
+  /** How often to ask readyPath until it answers (default 25 ms); a timed start asks more often. */
+  pollMs?: number;
 }
 
 /** Starts a server process (output to a log file, so the load generator never reads it) and waits until it answers. */
@@ -101,7 +103,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerPr
       break;
     } catch {
       if (Date.now() > deadline) throw new Error(`${options.name} did not answer within 60 s`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 25));
     }
   }
   return {

@@ -36,9 +36,12 @@ export interface StaticListMembers {
   /** The list, for a flow step that adds to it or removes from it. */
   find(listId: number): { id: number; name: string; workspaceId: number } | undefined;
   isMember(listId: number, leadId: number): boolean;
-  /** Membership changes; the caller records Add to List (24) and Remove from List (25). */
-  add(listId: number, leadId: number): void;
-  remove(listId: number, leadId: number): void;
+  /**
+   * Membership changes, answering whether the membership changed (false: already a member, or not one); the caller
+   * records Add to List (24) and Remove from List (25).
+   */
+  add(listId: number, leadId: number): boolean;
+  remove(listId: number, leadId: number): boolean;
   /** Up to `limit` member lead ids after `afterLeadId`, in id order (a bulk export reads a big list in chunks). */
   members(listId: number, afterLeadId: number, limit: number): number[];
   /** The list of that name, without regard to case (a bulk export's `staticListName`). */
@@ -85,16 +88,17 @@ export interface LeadDatabase {
    */
   linkTarget(field: ObjectField, value: LeadValue): Lead | undefined;
   /**
-   * Sets fields of a lead (a campaign flow's Change Data Value step), values already coerced to the fields' types:
-   * answers the Change Data Value activities (13) of the fields whose value changed, for the caller to record in its
-   * transaction, with `reason` as their Reason and Source.
+   * Sets fields of a lead as it is now (a campaign flow's Change Data Value step), values already coerced to the
+   * fields' types: answers the lead as it is after (the same object when nothing changed) and the Change Data Value
+   * activities (13) of the fields whose value changed, for the caller to record in its transaction, with `reason` as
+   * their Reason and Source.
    */
   changeFields(
     lead: Lead,
     values: Readonly<Record<string, LeadValue>>,
     origin: WriteOrigin,
     reason: string,
-  ): NewActivity[];
+  ): { lead: Lead; activities: NewActivity[] };
 }
 
 /** Companies as leads read them: a lead whose externalCompanyId names a company takes its company fields from it. */

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { formatPath } from './domain/seed.js';
@@ -131,18 +131,25 @@ export function readStubsDir(dir: string): FileStub[] {
 
 /**
  * Writes each stub to `<id>.json` in the directory (another name when that file holds other stubs), through a
- * temporary file renamed into place so a reader never sees half a file; returns the file names.
+ * temporary file renamed into place so a reader never sees half a file; returns the file names. All or none: when one
+ * cannot be written, those written before it are removed (the stubs stay unsaved, so a save again would write them
+ * twice, and two files of one id stop the next start).
  */
 export function writeStubFiles(dir: string, stubs: readonly Stub[]): string[] {
   const written: string[] = [];
-  for (const stub of stubs) {
-    let name = `${stub.id}.json`;
-    for (let n = 2; written.includes(name) || existsSync(join(dir, name)); n++) name = `${stub.id}-${n}.json`;
-    const file = join(dir, name);
-    const temporary = join(dir, `.${basename(name)}.tmp`);
-    writeFileSync(temporary, `${JSON.stringify(inputOf(stub), null, 2)}\n`);
-    renameSync(temporary, file);
-    written.push(name);
+  try {
+    for (const stub of stubs) {
+      let name = `${stub.id}.json`;
+      for (let n = 2; written.includes(name) || existsSync(join(dir, name)); n++) name = `${stub.id}-${n}.json`;
+      const file = join(dir, name);
+      const temporary = join(dir, `.${basename(name)}.tmp`);
+      writeFileSync(temporary, `${JSON.stringify(inputOf(stub), null, 2)}\n`);
+      renameSync(temporary, file);
+      written.push(name);
+    }
+  } catch (error) {
+    for (const name of written) rmSync(join(dir, name), { force: true });
+    throw error;
   }
   return written;
 }

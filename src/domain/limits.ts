@@ -61,14 +61,13 @@ export class Limits {
   private window: number[] = [];
   private inFlight = 0;
   private daily = 0;
-  private day: string;
+  /** The quota day the daily count is of; unknown until the first call (time zone data is loaded on first use). */
+  private day: string | undefined;
 
   constructor(
     private settings: LimitSettings,
     private readonly clock: Clock,
-  ) {
-    this.day = quotaDay(clock.now());
-  }
+  ) {}
 
   get enabled(): boolean {
     return this.settings.enabled;
@@ -132,7 +131,7 @@ export class Limits {
     this.window = [];
     this.inFlight = 0;
     this.daily = 0;
-    this.day = quotaDay(this.clock.now());
+    this.day = undefined;
   }
 
   private roll(now: number): void {

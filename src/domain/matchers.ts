@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { pathTooDeep } from './depth.js';
 import { compileJsonPath, type JsonPath, JsonPathError, selectJsonPath } from './json-path.js';
 
 /**
@@ -213,6 +214,7 @@ function expectedJson(pattern: JsonEquality): unknown {
 export class BodyView {
   private text_: string | undefined | null = null;
   private json_: { value: unknown } | undefined;
+  private tooDeep_: boolean | undefined;
 
   constructor(readonly value: unknown) {}
 
@@ -243,6 +245,15 @@ export class BodyView {
       this.json_ = { value };
     }
     return this.json_.value;
+  }
+
+  /**
+   * Whether the body, as JSON, nests deeper than MAX_JSON_DEPTH: then no matcher compares it, since writing it as
+   * text or walking it recursively would overflow the stack (a client's 20,000 levels are 40 KB).
+   */
+  get tooDeep(): boolean {
+    if (this.tooDeep_ === undefined) this.tooDeep_ = pathTooDeep(this.json) !== undefined;
+    return this.tooDeep_;
   }
 }
 

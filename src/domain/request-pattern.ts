@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH } from './depth.js';
 import { compileGlob } from './glob.js';
 import {
   type BodyPattern,
@@ -105,8 +106,11 @@ function bodyView(facts: RequestFacts): BodyView {
   return view;
 }
 
+const TOO_DEEP = `not compared: nested deeper than ${MAX_JSON_DEPTH} levels`;
+
 function bodyDescription(facts: RequestFacts): string {
   if (facts.body === undefined) return 'no body';
+  if (bodyView(facts).tooDeep) return TOO_DEEP;
   return `${shownText(bodyView(facts).text ?? String(facts.body))}${facts.bodyCut ? ' (cut by the journal)' : ''}`;
 }
 
@@ -116,7 +120,9 @@ function bodyPart(index: number, matcher: CompiledBody): Part {
     expected: matcher.expected,
     ...(matcher.bytes ? { bytes: matcher.bytes } : {}),
     check(facts, budget) {
-      const passed = withinBudget(() => matcher.test(bodyView(facts), budget));
+      const view = bodyView(facts);
+      if (view.tooDeep) return { actual: TOO_DEEP };
+      const passed = withinBudget(() => matcher.test(view, budget));
       if (passed === true) return undefined;
       return { actual: passed === 'over budget' ? 'not compared: over the matching budget' : bodyDescription(facts) };
     },
@@ -180,7 +186,8 @@ export class CompiledPattern {
       this.parts_.push({
         name: 'body',
         expected: `contains the JSON ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`,
-        check: (facts) => (containsJson(facts.body, subset) ? undefined : { actual: bodyDescription(facts) }),
+        check: (facts) =>
+          !bodyView(facts).tooDeep && containsJson(facts.body, subset) ? undefined : { actual: bodyDescription(facts) },
       });
     }
     (pattern.bodyPatterns ?? []).forEach((body, i) => this.parts_.push(bodyPart(i, compileBody(body))));

@@ -238,6 +238,12 @@ export class Stubs {
     if (!removed) return false;
     this.stubs = this.stubs.filter((active) => active !== removed);
     this.bytes -= removed.bytes;
+    // A scenario goes with the last stub that names it (WireMock drops it so too): else adding and removing stubs
+    // of new scenario names would grow the states without a bound.
+    const scenario = removed.stub.scenarioName;
+    if (scenario !== undefined && !this.stubs.some((active) => active.stub.scenarioName === scenario)) {
+      this.scenarioStates.delete(scenario);
+    }
     return true;
   }
 

@@ -12,15 +12,10 @@ export class MarketoRouteTable {
 
   add(method: string, url: string, permissions: readonly PermissionKey[] = [], takesBody = true): void {
     for (const key of permissions) this.declared.add(key);
-    const source = url
-      .split('/')
-      .map((segment) =>
-        segment
-          .split(/(:[A-Za-z_][A-Za-z0-9_]*)/)
-          .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-          .join(''),
-      )
-      .join('/');
+    // `:name` matches one path segment; everything else literally. One pass: it runs for each of ~400 routes at start.
+    const source = url.replace(/:[A-Za-z_][A-Za-z0-9_]*|[.*+?^${}()|[\]\\]/g, (match) =>
+      match.startsWith(':') ? '[^/]+' : `\\${match}`,
+    );
     this.routes.push({ pattern: new RegExp(`^${source}$`), method, url, takesBody });
   }
 

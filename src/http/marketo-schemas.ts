@@ -23,16 +23,28 @@ export function commaList<T extends z.ZodType>(item: T) {
 
 export const marketoErrorSchema = z.object({ code: z.string(), message: z.string() }).meta({ id: 'MarketoError' });
 
+// The envelope's fields but `result`, built once: a hundred routes' envelopes share them (zod schemas made at start-up
+// are a large part of the CLI's cold start, issue 32; OpenAPI inlines each use, so the document is the same).
+const envelopeFields = {
+  requestId: z.string().describe('<1–5 hex>#<epoch ms in hex>'),
+  success: z.boolean(),
+  errors: z.array(marketoErrorSchema).optional(),
+  warnings: z.array(z.string()).optional(),
+  nextPageToken: z.string().optional(),
+  moreResult: z.boolean().optional(),
+};
+
 /** Marketo's envelope around `item` results; on failure `success` is false and `errors` holds one code. */
 export function envelopeOf<T extends z.ZodType>(item: T) {
+  const { requestId, success, errors, warnings, nextPageToken, moreResult } = envelopeFields;
   return z.object({
-    requestId: z.string().describe('<1–5 hex>#<epoch ms in hex>'),
-    success: z.boolean(),
+    requestId,
+    success,
     result: z.array(item).optional(),
-    errors: z.array(marketoErrorSchema).optional(),
-    warnings: z.array(z.string()).optional(),
-    nextPageToken: z.string().optional(),
-    moreResult: z.boolean().optional(),
+    errors,
+    warnings,
+    nextPageToken,
+    moreResult,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_JSON_DEPTH, pathTooDeep } from '../domain/depth.js';
 import type { MarketoError } from '../domain/errors.js';
 import type { RequestFacts } from '../domain/request-pattern.js';
 import { type ResponseTemplates, type Stub, type StubResponse, TemplateLeaf } from '../domain/stubs.js';
@@ -122,6 +123,10 @@ const UNSENDABLE = /[^\t\x20-\x7e\x80-\xff][\s\S]*$/;
 
 /** The answer with its templates run; a TemplateOverrun when a run went past its bounds. */
 function rendered(request: FastifyRequest, response: StubResponse, templates: ResponseTemplates): StubResponse {
+  // A template writes and walks the body recursively: one nested past any client's data would overflow the stack.
+  if (pathTooDeep(request.body) !== undefined) {
+    throw new TemplateOverrun(`the request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   const scope = templateScope(request);
   const run = { steps: 0, length: 0 };
   const headers: Record<string, string> = {};

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { BUNDLED_IMAGE } from './bundled-image.js';
 import { type Migration, runMigrations } from './migrations.js';
 
 export type Database = BetterSqlite3.Database;
@@ -99,6 +101,24 @@ export function releaseMemory(db: Database): void {
 /** A freshly migrated in-memory database, as bytes, per list of migrations (the registry's, or a test's). */
 const migratedImages = new WeakMap<readonly Migration[], Buffer>();
 
+/** What tells one list of migrations from another: their names and SQL, in order. */
+export function migrationsKey(migrations: readonly Migration[]): string {
+  const hash = createHash('sha256');
+  for (const migration of migrations) hash.update(`${migration.name}\0${migration.sql}\0`);
+  return hash.digest('base64');
+}
+
+/**
+ * The image the bundle carries, if it was made by these very migrations: a CLI start in memory copies it rather than
+ * running every family's migrations (issue 32: about 10 ms of the cold start).
+ */
+function bundledImage(migrations: readonly Migration[]): Buffer | undefined {
+  if (BUNDLED_IMAGE === undefined || BUNDLED_IMAGE.migrations !== migrationsKey(migrations)) return undefined;
+  const image = Buffer.from(BUNDLED_IMAGE.image, 'base64');
+  migratedImages.set(migrations, image);
+  return image;
+}
+
 /**
  * Opens (creating where needed) the database at `path`, or `:memory:`, with the schema these migrations make: the
  * core's and each registered family's (`MIGRATIONS` in src/families.ts).
@@ -107,7 +127,7 @@ export function openDatabase(path: string, migrations: readonly Migration[]): Da
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   // A short wait for the lock: a fake that just stopped may still be letting go of the file. An in-memory
   // database starts as a copy of one migrated earlier in this process: migrations run once, not per instance.
-  const image = path === ':memory:' ? migratedImages.get(migrations) : undefined;
+  const image = path === ':memory:' ? (migratedImages.get(migrations) ?? bundledImage(migrations)) : undefined;
   const db = image ? new BetterSqlite3(image) : new BetterSqlite3(path, { timeout: 1000 });
   try {
     if (path !== ':memory:') {

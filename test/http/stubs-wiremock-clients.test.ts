@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Marketo from 'node-marketo-rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -189,6 +189,31 @@ describe('stub files, node-marketo-rest and marketorestpython over a real port',
       expect((await noDir.inject({ method: 'POST', url: '/admin/stubs/save' })).statusCode).toBe(409);
     } finally {
       await noDir.close();
+    }
+  });
+
+  it('a save that fails part way (409) leaves no file of it behind, so that saving again cannot write a stub twice', async () => {
+    const target = makeTempDir('fake-marketo-save-');
+    const saving = await startFakeMarketo({ seed, stubsDir: target.path });
+    try {
+      saving.stub({ id: 'first', match: { path: '/rest/v1/gizmoFirst.json' }, respond: { body: {} } });
+      saving.stub({ id: 'second', match: { path: '/rest/v1/gizmoSecond.json' }, respond: { body: {} } });
+      // Newest first: 'second' is written, then 'first', whose temporary file cannot be made (a directory is there).
+      mkdirSync(join(target.path, '.first.json.tmp'));
+      expect((await saving.inject({ method: 'POST', url: '/admin/stubs/save' })).statusCode).toBe(409);
+      expect(readdirSync(target.path).filter((name) => name.endsWith('.json'))).toEqual([]);
+      rmdirSync(join(target.path, '.first.json.tmp'));
+      const saved = await saving.inject({ method: 'POST', url: '/admin/stubs/save' });
+      expect(
+        saved
+          .json()
+          .items.map((item: { file: string }) => item.file)
+          .sort(),
+      ).toEqual(['first.json', 'second.json']);
+      expect(readdirSync(target.path).sort()).toEqual(['first.json', 'second.json']);
+    } finally {
+      await saving.close();
+      target.remove();
     }
   });
 

@@ -330,6 +330,29 @@ describe('scenarios', () => {
       (await refused({ requiredScenarioState: 'x', match: { path: '/rest/v1/gizmos.json' }, respond: {} })).errors,
     ).toEqual([{ path: 'body.scenarioName', message: 'a scenario state needs a scenarioName' }]);
   });
+
+  it('a scenario goes with the last stub that names it (as WireMock drops it), so adding and removing stubs holds no more', async () => {
+    const named = (id: string, scenarioName: string) => ({
+      id,
+      scenarioName,
+      match: { path: '/rest/v1/gizmos.json' },
+      respond: { body: {} },
+    });
+    for (let i = 0; i < 3; i++) {
+      await addStub(named(`passing-${i}`, `passing scenario ${i}`));
+      expect((await call(app, 'DELETE', `/admin/stubs/passing-${i}`)).statusCode).toBe(204);
+    }
+    expect((await call(app, 'GET', '/admin/scenarios')).json()).toEqual({ items: [] });
+    expectProblem(await call(app, 'PUT', '/admin/scenarios/passing%20scenario%200/state', { state: 'x' }), 404);
+    // While another stub names it, the scenario and its state stay.
+    await addStub(named('first', 'shared'));
+    await addStub(named('second', 'shared'));
+    expect((await call(app, 'PUT', '/admin/scenarios/shared/state', { state: 'Halfway' })).statusCode).toBe(200);
+    expect((await call(app, 'DELETE', '/admin/stubs/first')).statusCode).toBe(204);
+    expect((await call(app, 'GET', '/admin/scenarios')).json()).toEqual({
+      items: [{ name: 'shared', state: 'Halfway', states: ['Started'] }],
+    });
+  });
 });
 
 describe('templated answers', () => {
@@ -687,5 +710,57 @@ describe('bounds', () => {
     const kept = Object.entries(entry.headers as Record<string, string>);
     expect(kept.reduce((sum, [name, value]) => sum + name.length + value.length, 0)).toBeLessThanOrEqual(16 * 1024);
     expect(kept.length).toBeGreaterThan(10);
+  });
+});
+
+describe('a call body nested deeper than 64 levels (src/domain/depth.ts)', () => {
+  // 20,000 levels is 40 KB of JSON, far under the 1 MB body limit; JSON.stringify and the recursive matchers
+  // overflow the stack at a few thousand.
+  const deep = (levels: number) => `{"input":[{"email":"a@b.c","x":${'['.repeat(levels)}${']'.repeat(levels)}}]}`;
+  const send = (payload: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/rest/v1/gizmos.json',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      payload,
+    });
+
+  it('is not compared by body matchers: the call misses them (610) rather than 611', async () => {
+    const matchers = [
+      { body: { input: [{ email: 'a@b.c' }] } },
+      { bodyPatterns: [{ contains: 'a@b.c' }] },
+      { bodyPatterns: [{ doesNotMatch: 'nothing' }] },
+      { bodyPatterns: [{ equalToJson: { input: [{ email: 'a@b.c' }] }, ignoreExtraElements: true }] },
+      { bodyPatterns: [{ matchesJsonPath: { expression: '$.input[0].x', contains: '[' } }] },
+    ];
+    for (const [i, match] of matchers.entries()) {
+      await addStub({ id: `m${i}`, match: { path: '/rest/v1/gizmos.json', ...match }, respond: { body: { i } } });
+    }
+    const response = await send(deep(20_000));
+    expect(response.statusCode).toBe(200);
+    expect(response.json().errors).toEqual([{ code: '610', message: 'Requested resource not found' }]);
+    // The journal keeps no body it cannot write as JSON: each stub missed on its body part.
+    const [entry] = (await call(app, 'GET', '/admin/requests/unmatched?nearMisses=5')).json().items;
+    expect(entry.nearMisses.map((miss: { misses: { part: string }[] }) => miss.misses[0]!.part).sort()).toEqual([
+      'body',
+      'bodyPatterns[0]',
+      'bodyPatterns[0]',
+      'bodyPatterns[0]',
+      'bodyPatterns[0]',
+    ]);
+    // A body as deep as a client means is compared as before.
+    expect((await send(deep(3))).json()).toEqual({ i: 4 });
+  });
+
+  it('a templated answer that reads the body answers 611 saying why, not a crash', async () => {
+    await addStub({
+      id: 'echo',
+      match: { method: 'POST', path: '/rest/v1/gizmos.json' },
+      respond: { template: true, body: { echoed: '{{request.body}}', email: '{{request.body.input.[0].email}}' } },
+    });
+    const response = await send(deep(20_000));
+    expect(response.json()).toMatchObject({ success: false, errors: [{ code: '611', message: 'System error' }] });
+    expect(response.headers['x-fake-marketo-template-error']).toBe('the request body is nested deeper than 64 levels');
+    expect((await send(deep(2))).json()).toEqual({ echoed: { input: [{ email: 'a@b.c', x: [[]] }] }, email: 'a@b.c' });
   });
 });

@@ -8,10 +8,10 @@ import type { PermissionKey } from '../../domain/permissions.js';
 import { requestIdValue } from '../../domain/record-ids.js';
 import {
   booleanParam,
-  datetimeParam,
   folderRef,
   formBody,
-  pagingShape,
+  placedBrowseFilter,
+  placedBrowseQuery,
   writeParams,
 } from '../../engines/assets/params.js';
 import { MARKETING_ACTIVITIES } from '../../engines/assets/places.js';
@@ -100,13 +100,7 @@ const smartCampaignEnvelope = envelopeOf(smartCampaignSchema);
 const idEnvelope = envelopeOf(z.object({ id: z.number().int() }));
 
 const idParams = z.object({ id: requestIdValue });
-const browseQuery = z.object({
-  folder: folderRef.optional(),
-  earliestUpdatedAt: datetimeParam,
-  latestUpdatedAt: datetimeParam,
-  isActive: booleanParam.optional(),
-  ...pagingShape,
-});
+const browseQuery = placedBrowseQuery.extend({ isActive: booleanParam.optional() });
 const byNameQuery = z.object({ name: z.string().min(1) });
 const createParams = z.object({
   name: z.string().trim().min(1).max(255),
@@ -180,13 +174,9 @@ export const smartCampaignAssetRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<
       const q = request.query;
       const campaigns = repo(request).browse({
         workspaceIds: [...scopeOf(request).readable],
-        ...(q.folder?.type === 'Folder' ? { folderId: q.folder.id } : {}),
-        ...(q.folder?.type === 'Program' ? { programId: q.folder.id } : {}),
-        ...(q.earliestUpdatedAt !== undefined ? { earliest: q.earliestUpdatedAt } : {}),
-        ...(q.latestUpdatedAt !== undefined ? { latest: q.latestUpdatedAt } : {}),
-        ...(q.isActive !== undefined ? { active: q.isActive } : {}),
-        offset: q.offset,
-        limit: q.maxReturn,
+        ...placedBrowseFilter(q),
+        // "Set true to return only active campaigns. Default false" (swagger-asset.json): false filters nothing.
+        ...(q.isActive === true ? { active: true } : {}),
       });
       return assetEnvelope(
         request.marketoRequestId(),

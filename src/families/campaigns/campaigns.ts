@@ -15,7 +15,15 @@ import { successEnvelope } from '../../http/envelope.js';
 import { commaList, envelopeOf } from '../../http/marketo-schemas.js';
 import { problemResponses } from '../../http/problem.js';
 import type { PortName, Ports } from '../../ports.js';
-import { type FlowEnvironment, flowSchema, isRequestable, requestActivity, runFlow } from './flow.js';
+import {
+  type FlowEnvironment,
+  flowSchema,
+  isRequestable,
+  leadsInReach,
+  requestActivity,
+  runFlow,
+  runFlowFor,
+} from './flow.js';
 import { rulesRecord } from './smart-list-records.js';
 import { declarationOf, declaredSmartList, EMPTY_RULES, qualifiedLeads, rulesOfDeclared } from './smart-list-rules.js';
 import { smartLists } from './smart-lists.js';
@@ -377,21 +385,10 @@ const campaignRoutes: FastifyPluginAsyncZod<FamilyRouteOptions<CampaignRepositor
           originOf(request),
           ctx.clock.now(),
         );
-        const partitions = campaigns.partitionsOf(campaign.workspaceId);
-        const people = ctx.port('leads');
-        const requested = [...new Set(leads.map((lead) => lead.id))].flatMap((id) => {
-          const lead = people.find(id);
-          return lead && partitions.has(lead.partitionId) ? [lead] : [];
-        });
+        const requested = leadsInReach(env, campaign, [...new Set(leads.map((lead) => lead.id))]);
         if (requested.length === 0) return;
         ctx.port('activityLog').record(requested.map((lead) => requestActivity(campaign, lead, WEB_SERVICE_API, null)));
-        runFlow(
-          env,
-          campaign,
-          requested.map((lead) => lead.id),
-          0,
-          tokens,
-        );
+        runFlowFor(env, campaign, requested, 0, tokens);
       });
       return successEnvelope(request.marketoRequestId(), [{ id: campaign.id }]);
     },

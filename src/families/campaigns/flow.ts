@@ -113,6 +113,20 @@ export function requestActivity(campaign: Campaign, lead: Lead, source: string, 
   } satisfies NewActivity;
 }
 
+/** The leads of `leadIds` the campaign may act on (those in its workspace's partitions), as they are now, in order. */
+export function leadsInReach(
+  env: Pick<FlowEnvironment, 'repo' | 'port'>,
+  campaign: Campaign,
+  leadIds: readonly number[],
+): Lead[] {
+  const leads = env.port('leads');
+  const partitions = env.repo.partitionsOf(campaign.workspaceId);
+  return leadIds.flatMap((id) => {
+    const lead = leads.find(id);
+    return lead && partitions.has(lead.partitionId) ? [lead] : [];
+  });
+}
+
 /**
  * Runs `campaign`'s flow from step `from` for each lead (leads outside the campaign's workspace are skipped), within
  * the caller's transaction; a Wait hands the remaining steps to a job due when the wait ends.
@@ -125,14 +139,25 @@ export function runFlow(
   requested: readonly RequestedToken[],
   depth = 0,
 ): void {
+  runFlowFor(env, campaign, leadsInReach(env, campaign, leadIds), from, requested, depth);
+}
+
+/**
+ * runFlow for leads already found in the campaign's reach (leadsInReach): each step in turn for all of them, its
+ * activities recorded together at the end, in step order.
+ */
+export function runFlowFor(
+  env: FlowEnvironment,
+  campaign: Campaign,
+  leads: readonly Lead[],
+  from: number,
+  requested: readonly RequestedToken[],
+  depth = 0,
+): void {
+  if (leads.length === 0) return;
   const tokens = tokensFor(env, campaign, requested);
-  const leads = env.port('leads');
-  const partitions = env.repo.partitionsOf(campaign.workspaceId);
-  let current = leadIds.flatMap((id) => {
-    const lead = leads.find(id);
-    return lead && partitions.has(lead.partitionId) ? [lead] : [];
-  });
-  if (from === 0) for (const lead of current) env.repo.touchMember(campaign.id, lead.id);
+  if (from === 0) env.repo.touchMembers(campaign.id, leads.map((lead) => lead.id));
+  let current = leads;
   const logged: NewActivity[] = [];
   const record = (activity: NewActivity) => logged.push({ ...activity, campaignId: campaign.id });
   for (let index = from; index < campaign.flow.length && current.length > 0; index++) {
@@ -147,100 +172,108 @@ export function runFlow(
       });
       break;
     }
-    current = current.map((lead) => runStep(env, campaign, step, lead, tokens, record, depth));
+    current = current.map(stepFor(env, campaign, step, tokens, record, depth));
   }
   if (logged.length > 0) env.port('activityLog').record(logged);
 }
 
-/** One step for one lead; answers the lead as it is after the step. */
-function runStep(
+/** What does no step to a lead: a field or list that is not there, a value its field cannot hold. */
+const unchanged = (lead: Lead): Lead => lead;
+
+/**
+ * One step as a function of a lead, answering the lead as it is after the step. What does not depend on the lead
+ * (the field or list the step names, its value with the run's tokens filled in) is looked up once per step.
+ */
+function stepFor(
   env: FlowEnvironment,
   campaign: Campaign,
   step: Exclude<FlowStep, { type: 'wait' }>,
-  lead: Lead,
   tokens: Tokens,
   record: (activity: NewActivity) => void,
   depth: number,
-): Lead {
+): (lead: Lead) => Lead {
   switch (step.type) {
     case 'changeDataValue': {
       const leads = env.port('leads');
       const field = leads.catalog().find(step.attribute);
-      if (!field || field.readOnly) return lead;
+      if (!field || field.readOnly) return unchanged;
       const raw = typeof step.value === 'string' ? substitute(step.value, tokens) : step.value;
       const coerced = coerceFieldValue(field, raw);
       // A value its field cannot hold changes nothing (Marketo's flow step leaves the field as it was).
-      if (!coerced.ok) return lead;
-      const changes = leads.changeFields(
-        lead,
-        { [field.name]: coerced.value },
-        env.origin,
-        `Smart campaign: ${campaign.name}`,
-      );
-      changes.forEach(record);
-      return changes.length > 0 ? leads.find(lead.id)! : lead;
+      if (!coerced.ok) return unchanged;
+      const values = { [field.name]: coerced.value };
+      const reason = `Smart campaign: ${campaign.name}`;
+      return (lead) => {
+        const changed = leads.changeFields(lead, values, env.origin, reason);
+        changed.activities.forEach(record);
+        return changed.lead;
+      };
     }
     case 'addToList':
     case 'removeFromList': {
       const lists = env.port('staticLists');
       const list = lists.find(step.listId);
-      if (!list) return lead;
-      const member = lists.isMember(list.id, lead.id);
+      if (!list) return unchanged;
       const adding = step.type === 'addToList';
-      if (adding === member) return lead;
-      if (adding) lists.add(list.id, lead.id);
-      else lists.remove(list.id, lead.id);
-      record({
-        leadId: lead.id,
-        partitionId: lead.partitionId,
-        typeId: adding ? ACTIVITY.addToList : ACTIVITY.removeFromList,
-        primaryAttributeValueId: list.id,
-        primaryAttributeValue: list.name,
-        attributes: [],
-      });
-      return lead;
+      return (lead) => {
+        // Only a lead whose membership changes records Add to List (24) or Remove from List (25).
+        const changed = adding ? lists.add(list.id, lead.id) : lists.remove(list.id, lead.id);
+        if (changed) {
+          record({
+            leadId: lead.id,
+            partitionId: lead.partitionId,
+            typeId: adding ? ACTIVITY.addToList : ACTIVITY.removeFromList,
+            primaryAttributeValueId: list.id,
+            primaryAttributeValue: list.name,
+            attributes: [],
+          });
+        }
+        return lead;
+      };
     }
     case 'changeProgramStatus': {
       const programId = step.programId ?? campaign.programId;
-      if (programId === null) return lead;
+      if (programId === null) return unchanged;
       const places = env.port('assetPlaces');
       const program = places.program(programId);
       const progression = places.progressionOf(programId);
-      if (!program || !progression) return lead;
-      env.port('programMembers').changeStatus(
-        {
-          program,
-          progression,
-          lead,
-          statusName: substitute(step.status, tokens),
-          reason: `Changed by Smart Campaign ${campaign.name}`,
-          campaignId: campaign.id,
-        },
-        record,
-      );
-      return lead;
+      if (!program || !progression) return unchanged;
+      const statusName = substitute(step.status, tokens);
+      const reason = `Changed by Smart Campaign ${campaign.name}`;
+      return (lead) => {
+        env
+          .port('programMembers')
+          .changeStatus({ program, progression, lead, statusName, reason, campaignId: campaign.id }, record);
+        return lead;
+      };
     }
-    case 'interestingMoment':
-      record({
-        leadId: lead.id,
-        partitionId: lead.partitionId,
-        typeId: ACTIVITY.interestingMoment,
-        primaryAttributeValueId: null,
-        primaryAttributeValue: null,
-        attributes: [
-          { name: 'Type', value: step.momentType },
-          { name: 'Description', value: substitute(step.description, tokens) },
-          { name: 'Source', value: 'Smart Campaign' },
-        ],
-      });
-      return lead;
+    case 'interestingMoment': {
+      const description = substitute(step.description, tokens);
+      return (lead) => {
+        record({
+          leadId: lead.id,
+          partitionId: lead.partitionId,
+          typeId: ACTIVITY.interestingMoment,
+          primaryAttributeValueId: null,
+          primaryAttributeValue: null,
+          attributes: [
+            { name: 'Type', value: step.momentType },
+            { name: 'Description', value: description },
+            { name: 'Source', value: 'Smart Campaign' },
+          ],
+        });
+        return lead;
+      };
+    }
     case 'requestCampaign': {
       const target = env.repo.find(step.campaignId);
       // Only an active requestable trigger campaign runs when requested (smart-campaigns.md).
-      if (!target || !isRequestable(target) || depth >= MAX_REQUEST_DEPTH) return lead;
-      record(requestActivity(target, lead, 'Marketo Flow Action', campaign.id));
-      runFlow(env, target, [lead.id], 0, [], depth + 1);
-      return env.port('leads').find(lead.id) ?? lead;
+      if (!target || !isRequestable(target) || depth >= MAX_REQUEST_DEPTH) return unchanged;
+      return (lead) => {
+        record(requestActivity(target, lead, 'Marketo Flow Action', campaign.id));
+        runFlow(env, target, [lead.id], 0, [], depth + 1);
+        return env.port('leads').find(lead.id) ?? lead;
+      };
     }
   }
 }

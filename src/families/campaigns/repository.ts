@@ -343,10 +343,10 @@ export class CampaignRepository {
     return this.s.nameInPlace.get(place.programId ?? null, place.folderId ?? null, name)?.id;
   }
 
-  /** The campaign ran for the lead (now): a new membership, or its updatedAt moved on. */
-  touchMember(campaignId: number, leadId: number): void {
+  /** The campaign ran for the leads (now): a new membership for each, or its updatedAt moved on. */
+  touchMembers(campaignId: number, leadIds: readonly number[]): void {
     const now = this.clock.now();
-    this.s.touchMember.run(campaignId, leadId, now, now);
+    for (const leadId of leadIds) this.s.touchMember.run(campaignId, leadId, now, now);
   }
 
   membershipsOf(leadId: number): CampaignMembership[] {

@@ -819,8 +819,8 @@ export const leads = defineFamily({
             else next[name] = value;
             changed.push(leadActivities.changeDataValue(origin, lead, field, old, value, reason));
           }
-          if (changed.length > 0) repo.update(lead.id, email, next);
-          return changed;
+          if (changed.length === 0) return { lead, activities: changed };
+          return { lead: repo.rewrite(lead, email, next), activities: changed };
         },
       },
       leadExport: new LeadExportReader(infra.db, () => fields.catalog()),

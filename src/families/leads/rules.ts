@@ -56,6 +56,8 @@ export interface LeadStore {
   /** `at`: the write's time (the clock's now when absent), its createdAt and updatedAt. */
   insert(partitionId: number, email: string | null, fields: Record<string, LeadValue>, at?: number): Lead;
   update(id: number, email: string | null, fields: Record<string, LeadValue>, at?: number): Lead;
+  /** update for a lead as it is now, answered without reading the row back. */
+  rewrite(lead: Lead, email: string | null, fields: Record<string, LeadValue>, at?: number): Lead;
   movePartition(id: number, partitionId: number): void;
   delete(id: number): void;
   transaction<T>(work: () => T): T;
@@ -249,7 +251,9 @@ function updateLead(
   }
   const email = 'email' in values ? (values.email as string | null) : match.email;
   recordChanges(rules, match, values, recorded);
-  return { id: rules.leads.update(match.id, email, fields, at).id, status: 'updated' };
+  // Not read back (only its id is answered); an email that stays is left out of the UPDATE (repository.ts, rewrite).
+  rules.leads.rewrite(match, email, fields, at);
+  return { id: match.id, status: 'updated' };
 }
 
 /** A new lead in `partitionId`, with its New Lead activity. */

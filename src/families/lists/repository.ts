@@ -274,13 +274,14 @@ export class ListRepository implements Omit<StaticListMembers, 'addMembers'> {
     return this.s.isMember.get(listId, leadId) !== undefined;
   }
 
-  /** `at`: when the lead joined (the clock's now when absent). */
-  add(listId: number, leadId: number, at: number = this.clock.now()): void {
-    this.s.add.run(listId, leadId, at);
+  /** `at`: when the lead joined (the clock's now when absent). Answers whether it joined (false: a member already). */
+  add(listId: number, leadId: number, at: number = this.clock.now()): boolean {
+    return this.s.add.run(listId, leadId, at).changes > 0;
   }
 
-  remove(listId: number, leadId: number): void {
-    this.s.remove.run(listId, leadId);
+  /** Answers whether the lead left (false: it was not a member). */
+  remove(listId: number, leadId: number): boolean {
+    return this.s.remove.run(listId, leadId).changes > 0;
   }
 
   listsOf(leadId: number): StaticList[] {

@@ -374,6 +374,36 @@ describe('the admin plane declares campaigns and their flows', () => {
     expect(await lead(1)).toMatchObject({ title: 'Again' });
   });
 
+  it('a flow that changes the email and then another field: the lead is found by its new email only, with both', async () => {
+    const created = await call(app, 'POST', '/admin/campaigns', {
+      name: 'Readdress',
+      type: 'trigger',
+      program: 'Webinar 2026',
+      active: true,
+      flow: [
+        { type: 'changeDataValue', attribute: 'email', value: 'ann.new@example.com' },
+        { type: 'changeDataValue', attribute: 'title', value: 'Moved' },
+        { type: 'addToList', listId: 100 },
+      ],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id;
+    await run('POST', `/rest/v1/campaigns/${id}/trigger.json`, { input: { leads: [{ id: 1 }, { id: 1 }] } });
+    const byEmail = async (email: string) =>
+      (await run('GET', `/rest/v1/leads.json?filterType=email&filterValues=${email}&fields=email,title`)).result;
+    expect(await byEmail('ann.new@example.com')).toEqual([{ id: 1, email: 'ann.new@example.com', title: 'Moved' }]);
+    expect(await byEmail('ann@example.com')).toEqual([]);
+    expect((await activities(1, '13,24')).map((a) => [a.activityTypeId, a.primaryAttributeValue])).toEqual([
+      [13, 'Email Address'],
+      [13, 'Job Title'],
+      [24, 'Attendees'],
+    ]);
+    // Run again: nothing changes, so no Change Data Value or Add to List is recorded a second time.
+    await run('POST', `/rest/v1/campaigns/${id}/trigger.json`, { input: { leads: [{ id: 1 }] } });
+    expect(await activities(1, '13,24')).toHaveLength(3);
+    expect(await activities(1, '47')).toHaveLength(2);
+  });
+
   it('refuses a campaign in no program or folder, an unknown step, and an unknown campaign (problem+json)', async () => {
     expect((await call(app, 'POST', '/admin/campaigns', { name: 'X', type: 'batch' })).statusCode).toBe(400);
     expect(
@@ -443,7 +473,9 @@ describe('the Asset API’s smart campaigns', () => {
     });
     const ids = async (query: string) =>
       ((await run('GET', `/rest/asset/v1/smartCampaigns.json?${query}`)).result ?? []).map((c: { id: number }) => c.id);
-    expect(await ids('isActive=false')).toEqual([1002, 1003]);
+    // "Set true to return only active campaigns. Default false" (swagger-asset.json, Get Smart Campaigns).
+    expect(await ids('isActive=true')).toEqual([1001, 1005]);
+    expect(await ids('isActive=false')).toEqual([1001, 1002, 1003, 1005]);
     expect(await ids('maxReturn=2&offset=2')).toEqual([1003, 1005]);
     expect(await ids(`folder=${encodeURIComponent(JSON.stringify({ id: program, type: 'Program' }))}`)).toHaveLength(4);
     expect((await run('GET', '/rest/asset/v1/smartCampaign/byName.json?name=nightly')).result).toEqual([

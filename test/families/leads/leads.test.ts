@@ -95,6 +95,18 @@ describe('Sync Leads POST /rest/v1/leads.json', () => {
     ).toBe('1002');
   });
 
+  it('an update that changes the email moves the lead to its new email; one that keeps it leaves it there', async () => {
+    const id = (await sync({ input: [{ email: 'ann@example.com' }] })).result[0].id;
+    const byEmail = async (email: string) =>
+      (await asCaller('GET', `/rest/v1/leads.json?filterType=email&filterValues=${email}&fields=id,title`)).result;
+    await sync({ action: 'updateOnly', input: [{ email: 'ann@example.com', title: 'CTO' }] });
+    expect(await byEmail('ann@example.com')).toEqual([{ id, title: 'CTO' }]);
+    await sync({ action: 'updateOnly', lookupField: 'id', input: [{ id, email: 'ann.b@example.com' }] });
+    expect(await byEmail('ann.b@example.com')).toEqual([{ id, title: 'CTO' }]);
+    expect(await byEmail('ann@example.com')).toEqual([]);
+    expect(await leadById(id, 'email,title')).toEqual({ id, email: 'ann.b@example.com', title: 'CTO' });
+  });
+
   it('createDuplicate always creates; then a lookup matching two leads is 1007', async () => {
     const body = await sync({
       action: 'createDuplicate',
