@@ -2,12 +2,29 @@ import type { PermissionKey } from '../domain/permissions.js';
 
 const readWriteOf = (key: PermissionKey) => key.replace(/^read-only-/, 'read-write-') as PermissionKey;
 
+interface Route {
+  pattern: RegExp;
+  method: string;
+  url: string;
+  takesBody: boolean;
+}
+
+/** How many `/` a path has: a path parameter is within one segment, so a route matches only paths of its count. */
+const segmentsOf = (path: string): number => {
+  let count = 0;
+  for (let at = path.indexOf('/'); at >= 0; at = path.indexOf('/', at + 1)) count++;
+  return count;
+};
+
 /**
  * The Marketo-plane route table: which methods each path pattern answers. It tells a wrong verb (605)
  * from an unknown path (610), and whether a form POST to a path is a tunnelled query.
  */
 export class MarketoRouteTable {
-  private readonly routes: { pattern: RegExp; method: string; url: string; takesBody: boolean }[] = [];
+  private readonly routes: Route[] = [];
+  // The routes by their number of segments: a lookup tests a few patterns, not all of them (an asset form POST asks
+  // on every call whether its path answers POST, which was a scan of some 400 patterns).
+  private readonly bySegments = new Map<number, Route[]>();
   private readonly declared = new Set<PermissionKey>();
 
   add(method: string, url: string, permissions: readonly PermissionKey[] = [], takesBody = true): void {
@@ -16,7 +33,16 @@ export class MarketoRouteTable {
     const source = url.replace(/:[A-Za-z_][A-Za-z0-9_]*|[.*+?^${}()|[\]\\]/g, (match) =>
       match.startsWith(':') ? '[^/]+' : `\\${match}`,
     );
-    this.routes.push({ pattern: new RegExp(`^${source}$`), method, url, takesBody });
+    const route = { pattern: new RegExp(`^${source}$`), method, url, takesBody };
+    this.routes.push(route);
+    const segments = segmentsOf(url);
+    const same = this.bySegments.get(segments);
+    if (same) same.push(route);
+    else this.bySegments.set(segments, [route]);
+  }
+
+  private candidates(path: string): readonly Route[] {
+    return this.bySegments.get(segmentsOf(path)) ?? [];
   }
 
   /**
@@ -36,19 +62,21 @@ export class MarketoRouteTable {
 
   /** Whether a concrete path answers to `method` (stops at the first route that does). */
   answers(method: string, path: string): boolean {
-    return this.routes.some((route) => route.method === method && route.pattern.test(path));
+    return this.candidates(path).some((route) => route.method === method && route.pattern.test(path));
   }
 
   /** Whether a concrete path answers to `method` with an operation that takes no body (Enqueue Export Job). */
   takesNoBody(method: string, path: string): boolean {
-    const route = this.routes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
+    const route = this.candidates(path).find(
+      (candidate) => candidate.method === method && candidate.pattern.test(path),
+    );
     return route !== undefined && !route.takesBody;
   }
 
   /** The methods a concrete path answers to (empty when no Marketo route matches it). */
   methodsFor(path: string): Set<string> {
     const methods = new Set<string>();
-    for (const route of this.routes) if (route.pattern.test(path)) methods.add(route.method);
+    for (const route of this.candidates(path)) if (route.pattern.test(path)) methods.add(route.method);
     return methods;
   }
 }
