@@ -86,6 +86,14 @@ function preparedOn(db: Database): { release(): void }[] {
 }
 
 /**
+ * Runs work in one transaction of `db` through one better-sqlite3 wrapper, made once: db.transaction() builds four
+ * functions and their properties per call (about 5 µs of a short write). Nested calls still become SAVEPOINTs.
+ */
+export function transactionRunner(db: Database): <T>(work: () => T) => T {
+  return db.transaction(<T>(work: () => T): T => work()) as <T>(work: () => T) => T;
+}
+
+/**
  * Gives back what a database holds only to be quick: its prepared statements and the pages in its cache. For a
  * subscription just made (issue 32: 1,000 idle ones in one server), whose making prepared some 27 statements (about
  * 225 KiB of SQLite's memory kept until they are collected) and read most of its pages into a cache that already holds

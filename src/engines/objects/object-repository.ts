@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Ids } from '../../ids.js';
-import { type Database, type PreparedStatement, prepareOnUse } from '../../storage/database.js';
+import { type Database, type PreparedStatement, prepareOnUse, transactionRunner } from '../../storage/database.js';
 import type { FieldValue } from './object-type.js';
 
 /**
@@ -199,7 +199,7 @@ export class ObjectRepository {
   private readonly pages = new Map<string, PreparedStatement<Record<string, unknown>, Row>>();
   private readonly relinks = new Map<string, PreparedStatement<Record<string, unknown>>>();
   private readonly linkNames: readonly string[];
-  private inTransaction: ((work: () => unknown) => unknown) | undefined;
+  private inTransaction: (<T>(work: () => T) => T) | undefined;
 
   constructor(
     private readonly db: Database,
@@ -351,13 +351,10 @@ export class ObjectRepository {
     return this.countOfType.get({ typeId })!.n;
   }
 
-  /**
-   * Runs `work` in one transaction, through one wrapper made on first use (db.transaction builds four functions and
-   * their properties each time; routes use ctx.transaction, which is the subscription's one).
-   */
+  /** Runs `work` in one transaction, through one wrapper made on first use (routes use ctx.transaction). */
   transaction<T>(work: () => T): T {
-    this.inTransaction ??= this.db.transaction((inner: () => unknown) => inner());
-    return this.inTransaction(work) as T;
+    this.inTransaction ??= transactionRunner(this.db);
+    return this.inTransaction(work);
   }
 
   /** Every record in id order, for a snapshot. */

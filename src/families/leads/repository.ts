@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Statement } from 'better-sqlite3';
-import { type Database, type PreparedStatement, prepareOnUse } from '../../storage/database.js';
+import { type Database, type PreparedStatement, prepareOnUse, transactionRunner } from '../../storage/database.js';
 
 import type { LeadColumn, LeadFilter, LeadStore } from './rules.js';
 import type { Lead, LeadValue } from '../../domain/model.js';
@@ -91,6 +91,7 @@ export class LeadRepository implements LeadStore {
   private readonly updateFields;
   private readonly updatePartition;
   private readonly deleteRow;
+  private inTransaction: (<T>(work: () => T) => T) | undefined;
   private readonly countAll;
   private readonly pageStatements = new Map<LeadColumn, PreparedStatement<FilterParams & { after: number }, LeadRow>>();
   private readonly countStatements = new Map<
@@ -230,7 +231,7 @@ export class LeadRepository implements LeadStore {
 
   /**
    * update for a lead as it is now, answering it as the row holds it after without reading the row back (a flow's
-   * Change Data Value does this for each lead of a run): `fields` is what the row's JSON reads back as.
+   * Change Data Value and Sync Leads' updates): `fields` is what the row's JSON reads back as.
    */
   rewrite(lead: Lead, email: string | null, fields: Record<string, LeadValue>, at = this.clock.now()): Lead {
     if (email === lead.email) this.updateFields.run(JSON.stringify(fields), at, lead.id);
@@ -246,9 +247,10 @@ export class LeadRepository implements LeadStore {
     this.deleteRow.run(id);
   }
 
-  /** Runs `work` in one transaction. */
+  /** Runs `work` in one transaction (Sync Leads' every call), through one wrapper made on first use. */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    this.inTransaction ??= transactionRunner(this.db);
+    return this.inTransaction(work);
   }
 
   /** Every lead in id order, for a snapshot. */
